@@ -1,0 +1,96 @@
+"""Composition of the HTTP processes: all four services in one (run), or one alone (serve).
+
+Each service's HTTP app is mounted under its own prefix (/registry, /pairing, /surveys,
+/reports) in both modes, so that clients use the same paths whichever way it runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from faststream.rabbit import TestRabbitBroker
+
+from nastavnik.home import home_router
+from nastavnik.scenario import RegionScenario
+from nastavnik.services import FACTORIES
+from shared.logging import get_logger
+from shared.settings import Settings
+
+
+def build_all_in_one(settings: Settings) -> FastAPI:
+    """`nastavnik run`: the four services in one process (in-memory broker unless RABBITMQ_URL)."""
+    services = {name: factory(settings, shared_process=True) for name, factory in FACTORIES.items()}
+    log = get_logger("nastavnik")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if settings.in_memory_broker:
+                await stack.enter_async_context(TestRabbitBroker(*(s.runtime.broker for s in services.values())))
+            for service in services.values():
+                await service.runtime.start()
+                stack.push_async_callback(service.runtime.stop)
+            if settings.demo:
+                await load_demo(app, settings, services)
+            log.info("nastavnik.ready", mode="all-in-one", broker="memory" if settings.in_memory_broker else "rabbitmq")
+            yield
+
+    app = FastAPI(title="Nastavnik", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.services = services
+    app.state.settings = settings
+    app.include_router(home_router(settings, services))
+    for name, service in services.items():
+        app.mount(f"/{name}", service.http)
+    return app
+
+
+def build_single(name: str, settings: Settings) -> FastAPI:
+    """`nastavnik serve <name>`: one service as its own process."""
+    service = FACTORIES[name](settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if settings.in_memory_broker:
+                await stack.enter_async_context(TestRabbitBroker(service.runtime.broker))
+            await service.runtime.start()
+            stack.push_async_callback(service.runtime.stop)
+            yield
+
+    app = FastAPI(title=f"Nastavnik · {name}", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.services = {name: service}
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse(f"/{name}/docs")
+
+    # Probes at the root as well, for orchestrators that are told only the port.
+    for path in ("/health", "/ready", "/metrics"):
+        app.add_route(path, _forward(service.http, path), include_in_schema=False)
+    app.mount(f"/{name}", service.http)
+    return app
+
+
+def _forward(sub_app: FastAPI, path: str):  # noqa: ANN202
+    route = next(r for r in sub_app.routes if getattr(r, "path", None) == path)
+    return route.app  # type: ignore[attr-defined]
+
+
+async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) -> None:
+    """Load the demo region through the public APIs, unless the data folder already has it."""
+    log = get_logger("nastavnik")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
+        scenario = RegionScenario(client, settings.jwt_secret, settings.region_id)
+        if await scenario.already_loaded():
+            log.info("demo.already_loaded")
+        else:
+            region = await scenario.load()
+            app.state.demo_region = region
+            log.info("demo.loaded", schools=len(region.schools))
+    for service in services.values():
+        await service.runtime.relay.wait_idle()

@@ -1,0 +1,68 @@
+"""The `nastavnik` command."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from shared.auth import DEFAULT_SCOPE_LEVEL, ROLES, issue_token
+from shared.settings import SERVICES, Settings
+
+cli = typer.Typer(help="Nastavnik: наставничество в школах региона.", no_args_is_help=True)
+
+
+@cli.command()
+def run(
+    demo: Annotated[bool, typer.Option("--demo", help="Load a small demo region")] = False,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """All four services in one process (SQLite files in the data folder, in-memory broker)."""
+    from nastavnik.app import build_all_in_one
+
+    settings = Settings(demo=demo) if demo else Settings()
+    typer.echo(f"Nastavnik: http://{host}:{port}/  (data in {settings.data_dir.resolve()})")
+    uvicorn.run(build_all_in_one(settings), host=host, port=port, log_level="warning")
+
+
+@cli.command()
+def serve(
+    service: Annotated[str, typer.Argument(help="registry | pairing | surveys | reports")],
+    host: str = "0.0.0.0",
+    port: int = 8000,
+) -> None:
+    """One service as its own process (RABBITMQ_URL and its own DATABASE_URL)."""
+    if service not in SERVICES:
+        raise typer.BadParameter(f"one of {', '.join(SERVICES)}", param_hint="SERVICE")
+    from nastavnik.app import build_single
+
+    uvicorn.run(build_single(service, Settings()), host=host, port=port, log_level="warning")
+
+
+@cli.command()
+def token(
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")],
+    scope_id: Annotated[str | None, typer.Option(help="Region, municipality or school id (region: from settings)")] = None,
+    scope: Annotated[str | None, typer.Option(help="region | municipality | school (default by role)")] = None,
+    sub: Annotated[str, typer.Option(help="Who the token is for: an operator's name or a participant id")] = "operator",
+    hours: Annotated[int, typer.Option(help="Validity in hours")] = 12,
+) -> None:
+    """Issue a bearer token for an operator (signed with NASTAVNIK_JWT_SECRET)."""
+    if role not in ROLES:
+        raise typer.BadParameter(f"one of {', '.join(ROLES)}", param_hint="--role")
+    settings = Settings()
+    level = scope or DEFAULT_SCOPE_LEVEL[role]
+    if level != "region" and not scope_id:
+        raise typer.BadParameter(f"a {level} token needs --scope-id", param_hint="--scope-id")
+    typer.echo(
+        issue_token(
+            settings.jwt_secret, sub=sub, role=role, scope=level, scope_id=scope_id or settings.region_id, ttl=timedelta(hours=hours)
+        )
+    )
+
+
+def main() -> None:
+    cli()

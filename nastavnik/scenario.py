@@ -1,0 +1,130 @@
+"""A small region driven through the public HTTP APIs: the demo data of `nastavnik run --demo`,
+and the chain the flow and integration tests walk (registered → paired → surveyed)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import httpx
+
+from shared.auth import issue_token
+from shared.clock import academic_year_of
+
+MUNICIPALITIES = {"mun-north": "Северный район", "mun-river": "Приречный городской округ"}
+SCHOOLS = [
+    ("demo-school-1", "МБОУ СОШ № 1", "mun-north", False, False),
+    ("demo-school-2", "МБОУ Лицей № 2", "mun-north", False, False),
+    ("demo-school-3", "МКОУ ООШ с. Заречное", "mun-river", True, True),
+]
+# (external id, category, full name, subjects, experience, birth year, grade)
+PEOPLE = [
+    ("t-01", "teacher", "Иванова Анна Петровна", ["математика и информатика"], 24, 1975, None),
+    ("t-02", "teacher", "Смирнов Илья Олегович", ["математика и информатика"], 1, 2000, None),
+    ("t-03", "teacher", "Кузнецова Мария Игоревна", ["русский язык и литература"], 2, 1999, None),
+    ("t-04", "teacher", "Попов Сергей Викторович", ["история и обществознание"], 12, 1986, None),
+    ("p-01", "pupil", "Соколов Артём", [], None, None, 10),
+    ("p-02", "pupil", "Лебедева Полина", [], None, None, 6),
+    ("p-03", "pupil", "Морозов Даниил", [], None, None, 5),
+]
+# satisfaction ratings per school: (mentee answers, mentor answers)
+RATINGS = [(9, 8), (7, 10), (6, 7)]
+
+
+@dataclass
+class School:
+    id: str
+    municipality_id: str
+    programme_id: str = ""
+    people: dict[str, str] = field(default_factory=dict)  # external id → participant id
+    pair_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Region:
+    region_id: str
+    academic_year: str
+    schools: list[School]
+
+
+class RegionScenario:
+    def __init__(self, client: httpx.AsyncClient, secret: str, region_id: str, *, patience: float = 30.0) -> None:
+        self.client = client
+        self.secret = secret
+        self.region_id = region_id
+        self.patience = patience
+        self.admin = self.token("operator", "region_admin", "region", region_id)
+
+    def token(self, sub: str, role: str, scope: str, scope_id: str) -> str:
+        return issue_token(self.secret, sub=sub, role=role, scope=scope, scope_id=scope_id, ttl=timedelta(days=30))
+
+    async def already_loaded(self) -> bool:
+        response = await self._call("GET", "/registry/api/v1/schools", self.admin)
+        return bool(response.json())
+
+    async def load(self, *, schools: int = len(SCHOOLS), surveys: bool = True) -> Region:
+        year = academic_year_of(date.today())
+        region = Region(self.region_id, year, [])
+        for school_id, name, municipality_id, low, difficult in SCHOOLS[:schools]:
+            await self._call("POST", "/registry/api/v1/schools", self.admin, json={
+                "school_id": school_id, "name": name, "municipality_id": municipality_id,
+                "municipality_name": MUNICIPALITIES[municipality_id], "low_results": low, "difficult_conditions": difficult,
+            })
+            region.schools.append(await self._school(School(school_id, municipality_id), year))
+        for school, (mentee_rating, mentor_rating) in zip(region.schools, RATINGS, strict=False):
+            await self._pairs(school)
+            if surveys:
+                await self.satisfaction(school, "t-02", "satisfaction_mentee", mentee_rating)
+                await self.satisfaction(school, "t-01", "satisfaction_mentor", mentor_rating)
+        return region
+
+    async def _school(self, school: School, year: str) -> School:
+        curator = self.token("curator", "school_curator", "school", school.id)
+        for external_id, category, name, subjects, experience, birth_year, grade in PEOPLE:
+            body = {"category": category, "full_name": name, "external_id": external_id, "subjects": subjects,
+                    "experience_years": experience, "birth_year": birth_year, "grade": grade}
+            person = await self._call("POST", f"/registry/api/v1/schools/{school.id}/participants", curator, json=body)
+            school.people[external_id] = person.json()["id"]
+        programme = await self._call("POST", f"/registry/api/v1/schools/{school.id}/programmes", curator, json={
+            "title": "Программа наставничества «Вместе»", "academic_year": year,
+            "forms": ["teacher_teacher", "pupil_pupil"],
+        })
+        school.programme_id = programme.json()["id"]
+        for external_id, role, capacity in [("t-01", "mentor", 3), ("t-02", "mentee", None), ("t-03", "mentee", None),
+                                            ("p-01", "mentor", 2), ("p-02", "mentee", None)]:
+            await self._call("POST", f"/registry/api/v1/programmes/{school.programme_id}/enrolments", curator, json={
+                "participant_id": school.people[external_id], "role": role, "capacity": capacity,
+            })
+        return school
+
+    async def _pairs(self, school: School) -> None:
+        curator = self.token("curator", "school_curator", "school", school.id)
+        for mentor, mentees, form in [("t-01", ["t-02", "t-03"], "teacher_teacher"), ("p-01", ["p-02"], "pupil_pupil")]:
+            pair = await self._call("POST", f"/pairing/api/v1/programmes/{school.programme_id}/pairs", curator, json={
+                "mentor_id": school.people[mentor], "mentee_ids": [school.people[m] for m in mentees], "form": form,
+            }, wait_for_events=True)
+            school.pair_ids.append(pair.json()["id"])
+
+    async def satisfaction(self, school: School, external_id: str, instrument: str, rating: int) -> dict:
+        participant_id = school.people[external_id]
+        role = "mentee" if instrument.endswith("mentee") else "mentor"
+        respondent = self.token(participant_id, role, "school", school.id)
+        answers = {code: rating for code in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")}
+        response = await self._call("POST", "/surveys/api/v1/responses", respondent, json={
+            "instrument": {"code": instrument, "version": 1}, "respondent_id": participant_id,
+            "answers": answers, "submission_id": f"{school.id}-{external_id}-{instrument}",
+        }, wait_for_events=True)
+        return response.json()
+
+    async def _call(self, method: str, path: str, token: str, *, json: dict | None = None, wait_for_events: bool = False) -> httpx.Response:
+        """Call the API; with wait_for_events, retry a 404 while the service learns from events."""
+        deadline = asyncio.get_running_loop().time() + self.patience
+        while True:
+            response = await self.client.request(method, path, json=json, headers={"Authorization": f"Bearer {token}"})
+            if response.status_code == 404 and wait_for_events and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+                continue
+            if response.status_code >= 400:
+                raise RuntimeError(f"{method} {path} → {response.status_code}: {response.text}")
+            return response

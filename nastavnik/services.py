@@ -1,0 +1,18 @@
+"""The four services by name: the only place that knows them all (besides the CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from services.pairing.main import create_service as create_pairing
+from services.registry.main import create_service as create_registry
+from services.reports.main import create_service as create_reports
+from services.surveys.main import create_service as create_surveys
+
+FACTORIES: dict[str, Callable[..., Any]] = {
+    "registry": create_registry,
+    "pairing": create_pairing,
+    "surveys": create_surveys,
+    "reports": create_reports,
+}

@@ -1,0 +1,43 @@
+"""Composition root of pairing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from shared.auth import Authenticator
+from shared.contracts.pairing import PairFormed
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings
+
+from services.pairing import handlers
+from services.pairing.api import build_router
+from services.pairing.models import TABLES
+from services.pairing.service import PairingService
+
+NAME = "pairing"
+
+
+@dataclass
+class Pairing:
+    runtime: ServiceRuntime
+    service: PairingService
+    http: FastAPI
+
+
+def create_service(settings: Settings, *, shared_process: bool = False) -> Pairing:
+    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    runtime.publishes(PairFormed)
+    runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
+    runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
+    service = PairingService(runtime.db, runtime.uow)
+    http = create_service_app(
+        runtime,
+        title="Nastavnik · Подбор пар",
+        description="Пары «наставник – наставляемый», их формирование и планы развития.",
+        routers=[build_router(service, Authenticator(settings.jwt_secret))],
+    )
+    return Pairing(runtime, service, http)

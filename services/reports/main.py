@@ -1,0 +1,47 @@
+"""Composition root of reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from shared.auth import Authenticator
+from shared.contracts.pairing import PairFormed
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
+from shared.contracts.reports import IndicatorsUpdated
+from shared.contracts.surveys import ResponseCompleted
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings
+
+from services.reports.api import build_router
+from services.reports.handlers import make_handler
+from services.reports.models import TABLES
+from services.reports.service import ReportsService
+
+NAME = "reports"
+CONSUMED = (SchoolRegistered, ParticipantRegistered, ParticipantEnrolled, PairFormed, ResponseCompleted)
+
+
+@dataclass
+class Reports:
+    runtime: ServiceRuntime
+    service: ReportsService
+    http: FastAPI
+
+
+def create_service(settings: Settings, *, shared_process: bool = False) -> Reports:
+    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    runtime.publishes(IndicatorsUpdated)
+    service = ReportsService(runtime.db, settings.region_id)
+    on_event = make_handler(service)
+    for event in CONSUMED:
+        runtime.consumes(event, on_event)
+    http = create_service_app(
+        runtime,
+        title="Nastavnik · Отчёты",
+        description="Показатели мониторинга школ, муниципалитетов и региона.",
+        routers=[build_router(service, Authenticator(settings.jwt_secret), settings.region_name)],
+    )
+    return Reports(runtime, service, http)

@@ -1,0 +1,106 @@
+"""Bearer tokens (signed JWT) carrying a role and a scope, and the one FastAPI dependency
+that enforces them on every route.
+
+Scope levels: `region` (sees everything), `municipality` (its schools), `school` (itself).
+Outside its scope a request gets 404 for a thing it may not know exists, 403 for an action."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import jwt
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+Role = Literal["region_admin", "municipal_coordinator", "school_curator", "mentor", "mentee", "integration"]
+ScopeLevel = Literal["region", "municipality", "school"]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+ALGORITHM = "HS256"
+COOKIE_NAME = "nastavnik_token"
+
+DEFAULT_SCOPE_LEVEL: dict[str, ScopeLevel] = {
+    "region_admin": "region",
+    "municipal_coordinator": "municipality",
+    "school_curator": "school",
+    "mentor": "school",
+    "mentee": "school",
+    "integration": "school",
+}
+
+
+class Principal(BaseModel):
+    """Who is calling: subject (an operator's name or a participant id), role and scope."""
+
+    sub: str
+    role: Role
+    scope: ScopeLevel
+    scope_id: str
+
+    def sees_school(self, school_id: str, municipality_id: str | None) -> bool:
+        if self.scope == "region":
+            return True
+        if self.scope == "municipality":
+            return municipality_id is not None and municipality_id == self.scope_id
+        return school_id == self.scope_id
+
+    def sees_municipality(self, municipality_id: str) -> bool:
+        return self.scope == "region" or (self.scope == "municipality" and self.scope_id == municipality_id)
+
+
+def issue_token(secret: str, *, sub: str, role: str, scope: str, scope_id: str, ttl: timedelta) -> str:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if scope not in ("region", "municipality", "school"):
+        raise ValueError(f"unknown scope {scope!r}")
+    now = datetime.now(UTC)
+    claims = {
+        "sub": sub,
+        "role": role,
+        "scope": scope,
+        "scope_id": scope_id,
+        "iat": now,
+        "exp": now + ttl,
+        "jti": str(uuid.uuid4()),
+        "iss": "nastavnik",
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(secret: str, token: str) -> Principal:
+    claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="nastavnik", options={"require": ["exp", "sub"]})
+    return Principal.model_validate(claims)
+
+
+_bearer = HTTPBearer(auto_error=False, description="Токен доступа Nastavnik (JWT), выданный `nastavnik token`.")
+
+
+class Authenticator:
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def require(self, *roles: str):  # noqa: ANN201
+        """Dependency: a valid token, with one of `roles` if given (any role otherwise)."""
+        allowed = set(roles)
+
+        async def dependency(
+            request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+        ) -> Principal:
+            token = credentials.credentials if credentials else None
+            if token is None and request.method == "GET":
+                token = request.cookies.get(COOKIE_NAME)  # pages opened in a browser
+            if not token:
+                raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Требуется токен доступа", {"WWW-Authenticate": "Bearer"})
+            try:
+                principal = decode_token(self._secret, token)
+            except (jwt.PyJWTError, ValueError) as exc:
+                raise HTTPException(
+                    status.HTTP_401_UNAUTHORIZED, f"Недействительный токен: {exc}", {"WWW-Authenticate": "Bearer"}
+                ) from None
+            if allowed and principal.role not in allowed:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, f"Роль {principal.role} не может выполнить это действие")
+            return principal
+
+        return dependency

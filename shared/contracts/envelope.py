@@ -1,0 +1,57 @@
+"""The CloudEvents 1.0 envelope every Nastavnik event travels in.
+
+The envelope is the same for every event type; only `data` differs. Consumers ignore
+attributes they do not know, so producers may add optional ones inside a major version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventData(BaseModel):
+    """Base of every event's `data`: one subclass per event type and major version."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_type: ClassVar[str]
+    """Routing key and CloudEvents `type`: `<producer>.<entity>.<fact>.v<major>`."""
+
+    description: ClassVar[str] = ""
+
+    def subject(self) -> str | None:
+        """The CloudEvents `subject`: the id of the entity the event is about."""
+        return None
+
+
+class Envelope(BaseModel):
+    """A CloudEvents 1.0 structured-mode JSON envelope."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), min_length=1)
+    source: str = Field(min_length=1, description="The producing service, as /nastavnik/<service>.")
+    type: str = Field(min_length=1, description="The event type, equal to the AMQP routing key.")
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    subject: str | None = None
+    datacontenttype: Literal["application/json"] = "application/json"
+    correlationid: str | None = Field(
+        default=None, description="CloudEvents extension: the request or event chain this belongs to."
+    )
+    data: dict[str, Any]
+
+
+def new_envelope(source_service: str, data: EventData, correlation_id: str | None = None) -> Envelope:
+    """Wrap an event's data in a fresh envelope from `source_service`."""
+    return Envelope(
+        source=f"/nastavnik/{source_service}",
+        type=data.event_type,
+        subject=data.subject(),
+        correlationid=correlation_id,
+        data=data.model_dump(mode="json"),
+    )

@@ -1,0 +1,37 @@
+"""Events the surveys service publishes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.contracts.envelope import EventData
+
+RespondentRole = Literal["mentor", "mentee", "curator"]
+Stage = Literal["start", "end"]
+
+
+class InstrumentRef(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    code: str = Field(min_length=1)
+    version: int = Field(ge=1)
+
+
+class ResponseCompleted(EventData):
+    event_type = "surveys.response.completed.v1"
+    description = "A respondent completed a questionnaire; scores are per scale."
+
+    response_id: str
+    instrument: InstrumentRef
+    respondent_id: str
+    respondent_role: RespondentRole
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    pair_id: str | None = None
+    stage: Stage | None = None
+    scores: dict[str, float]
+
+    def subject(self) -> str:
+        return self.response_id

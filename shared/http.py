@@ -1,0 +1,68 @@
+"""The HTTP face every service shares: /health, /ready, /metrics and correlation ids."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.errors import UseCaseError
+from shared.runtime import ServiceRuntime
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def create_service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter]) -> FastAPI:
+    """The service's own HTTP app, without lifespan: the composition root starts the runtime
+    (a mounted sub-app's lifespan would never run)."""
+    app = FastAPI(title=title, description=description, version="1.0")
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next):  # noqa: ANN001, ANN202
+        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
+        request.state.correlation_id = correlation_id
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
+            response = await call_next(request)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    @app.exception_handler(UseCaseError)
+    async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
+        detail = [{"loc": ["body", *exc.field.split(".")], "msg": exc.message}] if exc.field else exc.message
+        return JSONResponse({"detail": detail}, status_code=exc.status_code)
+
+    app.include_router(operations_router(runtime))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def operations_router(runtime: ServiceRuntime) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="Liveness: the process answers")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.name}
+
+    @router.get("/ready", summary="Readiness: broker and database reachable")
+    async def ready() -> JSONResponse:
+        checks = await runtime.ready()
+        ok = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics() -> Response:
+        return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def correlation_id(request: Request) -> str | None:
+    return getattr(request.state, "correlation_id", None)

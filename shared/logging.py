@@ -1,0 +1,35 @@
+"""structlog JSON logs: every line carries the service, and where known the event type,
+message id and correlation id (bound in context by the HTTP middleware and the consumer)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+_configured = False
+
+
+def configure_logging(level: str = "INFO") -> None:
+    global _configured
+    if _configured:
+        return
+    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper())
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        cache_logger_on_first_use=True,
+    )
+    _configured = True
+
+
+def get_logger(service: str) -> structlog.stdlib.BoundLogger:
+    return structlog.get_logger().bind(service=service)

@@ -1,0 +1,1 @@
+"""Broker topology, outbox, inbox and the consumer wrapper every service uses."""

@@ -1,0 +1,110 @@
+"""The one way a service consumes an event: parse → claim inbox → use case → commit.
+
+- A body that is not a valid envelope of the expected type is dead-lettered at once
+  (rejected without requeue) and the reason is logged with the field paths.
+- A redelivered message whose id the inbox already holds is acknowledged and changes nothing.
+- Any other failure is nacked and redelivered, until the queue's delivery limit sends it to
+  its dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import structlog
+from faststream.exceptions import NackMessage, RejectMessage
+from pydantic import ValidationError
+
+from shared.contracts.envelope import Envelope, EventData
+from shared.messaging import inbox
+from shared.messaging.outbox import UnitOfWork, Work
+from shared.metrics import ServiceMetrics
+
+E = TypeVar("E", bound=EventData)
+Handler = Callable[[Work, Envelope, E], Awaitable[None]]
+
+
+class InvalidEvent(Exception):
+    """The message can never be applied as it is: dead-letter it at once."""
+
+
+def parse_event(body: bytes, event_cls: type[E]) -> tuple[Envelope, E]:
+    """Validate the envelope and its data; InvalidEvent names the failing fields."""
+    try:
+        envelope = Envelope.model_validate_json(body)
+        if envelope.type != event_cls.event_type:
+            raise InvalidEvent(f"type: expected {event_cls.event_type}, got {envelope.type}")
+        return envelope, event_cls.model_validate(envelope.data)
+    except ValidationError as exc:
+        raise InvalidEvent(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "body"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+class EventConsumer:
+    """Applies consumed events for one service; `in_memory` mode never raises to the producer."""
+
+    def __init__(self, service: str, uow: UnitOfWork, metrics: ServiceMetrics, in_memory: bool) -> None:
+        self.service = service
+        self.uow = uow
+        self.metrics = metrics
+        self.in_memory = in_memory
+        self.log = structlog.get_logger().bind(service=service)
+        self.memory_dead_letters: list[dict] = []
+
+    async def process(self, event_cls: type[E], handler: Handler[E], body: bytes, message_id: str | None) -> None:
+        started = time.perf_counter()
+        try:
+            envelope, data = parse_event(body, event_cls)
+        except InvalidEvent as exc:
+            self._dead_letter(event_cls.event_type, message_id, body, "invalid", str(exc))
+            if self.in_memory:
+                return
+            raise RejectMessage() from exc
+        with structlog.contextvars.bound_contextvars(
+            event_type=envelope.type, message_id=envelope.id, correlation_id=envelope.correlationid
+        ):
+            try:
+                applied = await self._apply(envelope, data, handler, body)
+            except InvalidEvent as exc:
+                self._dead_letter(envelope.type, envelope.id, body, "rejected", str(exc))
+                if self.in_memory:
+                    return
+                raise RejectMessage() from exc
+            except Exception as exc:
+                self.log.exception("event.failed", will_retry=not self.in_memory)
+                if self.in_memory:
+                    self._dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
+                    return
+                raise NackMessage() from exc
+            if applied:
+                self.metrics.events_consumed.labels(envelope.type).inc()
+                self.metrics.handler_duration.labels(envelope.type).observe(time.perf_counter() - started)
+            else:
+                self.metrics.inbox_duplicates.labels(envelope.type).inc()
+                self.log.info("event.duplicate_skipped")
+
+    async def _apply(self, envelope: Envelope, data: EventData, handler: Handler, body: bytes) -> bool:
+        async with self.uow(correlation_id=envelope.correlationid) as work:
+            if not await inbox.claim(work.session, self.service, envelope.id, envelope.type, body.decode()):
+                return False
+            await handler(work, envelope, data)
+        return True
+
+    def _dead_letter(self, event_type: str, message_id: str | None, body: bytes, reason: str, detail: str) -> None:
+        self.metrics.dead_lettered.labels(event_type, reason).inc()
+        self.log.error(
+            "event.dead_lettered", event_type=event_type, message_id=message_id, reason=reason, detail=detail
+        )
+        if self.in_memory:
+            self.memory_dead_letters.append(
+                {"event_type": event_type, "message_id": message_id, "reason": detail, "body": body.decode("utf-8", "replace")}
+            )

@@ -1,0 +1,191 @@
+"""Transactional outbox: a change and its events commit together; a relay publishes the
+committed events right after the commit, with confirms, and retries while the broker is away.
+
+On PostgreSQL several replicas may relay the same table: rows are claimed with
+`FOR UPDATE SKIP LOCKED`. A crash between publish and mark-sent republishes the batch, which
+the consumers' inbox absorbs (at least once, applied once)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Index, update
+from sqlmodel import Field, SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.clock import utcnow
+from shared.contracts.envelope import EventData, new_envelope
+from shared.db import Database
+from shared.metrics import ServiceMetrics
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "created_at"),)
+
+    id: str = Field(primary_key=True, description="The event id, also the AMQP message id.")
+    event_type: str
+    body: str = Field(description="The CloudEvents envelope as JSON.")
+    correlation_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+@dataclass
+class Work:
+    """One unit of work: a session in a transaction, and the events it will emit."""
+
+    session: AsyncSession
+    service: str
+    correlation_id: str | None = None
+    emitted: list[str] = field(default_factory=list)
+
+    def emit(self, data: EventData) -> str:
+        """Add an event to the outbox in this transaction; returns the event id."""
+        envelope = new_envelope(self.service, data, self.correlation_id)
+        self.session.add(
+            OutboxMessage(
+                id=envelope.id,
+                event_type=envelope.type,
+                body=envelope.model_dump_json(),
+                correlation_id=self.correlation_id,
+            )
+        )
+        self.emitted.append(envelope.id)
+        return envelope.id
+
+
+PublishFn = Callable[[OutboxMessage], Awaitable[None]]
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        publish: PublishFn,
+        metrics: ServiceMetrics,
+        log,  # noqa: ANN001
+        *,
+        batch_size: int = 200,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._db = db
+        self._publish = publish
+        self._metrics = metrics
+        self._log = log
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._idle = asyncio.Event()
+
+    def notify(self) -> None:
+        """Called after a commit that added events: publish now, not at the next poll."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._metrics.service}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the outbox has been drained (for tests, demo loading and benchmarks)."""
+        self.notify()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            self._idle.clear()
+            self.notify()
+            await asyncio.wait_for(self._idle.wait(), max(0.01, deadline - asyncio.get_running_loop().time()))
+            if await self.pending_count() == 0:
+                return
+
+    async def pending_count(self) -> int:
+        async with self._db.sessions() as session:
+            rows = await session.exec(select(OutboxMessage.id).where(col(OutboxMessage.sent_at).is_(None)))
+            return len(rows.all())
+
+    async def _run(self) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                while await self.drain_once():
+                    pass
+                backoff = 0.2
+                self._idle.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the broker or the database is away: keep the rows, retry
+                self._metrics.publish_failures.inc()
+                self._log.warning("outbox.publish_failed", error=repr(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                self._wake.set()
+
+    async def drain_once(self) -> int:
+        """Publish one batch of pending events; returns how many were sent."""
+        async with self._db.sessions() as session, session.begin():
+            query = (
+                select(OutboxMessage)
+                .where(col(OutboxMessage.sent_at).is_(None))
+                .order_by(col(OutboxMessage.created_at))
+                .limit(self._batch_size)
+            )
+            if self._db.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = (await session.exec(query)).all()
+            self._update_gauges(rows)
+            if not rows:
+                return 0
+            await asyncio.gather(*(self._publish(row) for row in rows))
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_([row.id for row in rows]))
+                .values(sent_at=utcnow())
+            )
+        for row in rows:
+            self._metrics.events_published.labels(row.event_type).inc()
+        return len(rows)
+
+    def _update_gauges(self, rows: list[OutboxMessage]) -> None:
+        self._metrics.outbox_pending.set(len(rows))
+        if rows:
+            oldest = rows[0].created_at
+            if oldest.tzinfo is None:  # SQLite returns naive datetimes
+                oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+            self._metrics.outbox_oldest_age.set((utcnow() - oldest).total_seconds())
+        else:
+            self._metrics.outbox_oldest_age.set(0)
+
+
+class UnitOfWork:
+    """`async with uow() as work:` — a transaction whose emitted events the relay sends on commit."""
+
+    def __init__(self, db: Database, service: str, relay: OutboxRelay) -> None:
+        self._db = db
+        self._service = service
+        self._relay = relay
+
+    @asynccontextmanager
+    async def __call__(self, correlation_id: str | None = None) -> AsyncIterator[Work]:
+        async with self._db.sessions() as session:
+            async with session.begin():
+                work = Work(session=session, service=self._service, correlation_id=correlation_id)
+                yield work
+        if work.emitted:
+            self._relay.notify()

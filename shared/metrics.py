@@ -1,0 +1,47 @@
+"""Prometheus metrics: one registry per service app, never at module level.
+
+Reliability figures are named `nastavnik_*` (the same on every service; Prometheus adds the
+job); domain figures are named `<service>_*` by each service. No person or school id is ever
+a label."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class ServiceMetrics:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.events_published = Counter(
+            "nastavnik_events_published", "Events published from the outbox, by type.", ["event_type"], registry=r
+        )
+        self.events_consumed = Counter(
+            "nastavnik_events_consumed", "Events applied by a consumer, by type.", ["event_type"], registry=r
+        )
+        self.inbox_duplicates = Counter(
+            "nastavnik_inbox_duplicates_skipped", "Redelivered events skipped by the inbox.", ["event_type"], registry=r
+        )
+        self.dead_lettered = Counter(
+            "nastavnik_events_dead_lettered",
+            "Events sent to a dead-letter queue, by type and reason.",
+            ["event_type", "reason"],
+            registry=r,
+        )
+        self.handler_duration = Histogram(
+            "nastavnik_handler_duration_seconds",
+            "Time to apply one consumed event, commit included.",
+            ["event_type"],
+            registry=r,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
+        self.outbox_pending = Gauge(
+            "nastavnik_outbox_pending_events", "Events committed but not yet confirmed by the broker.", registry=r
+        )
+        self.outbox_oldest_age = Gauge(
+            "nastavnik_outbox_oldest_pending_age_seconds", "Age of the oldest unsent outbox event.", registry=r
+        )
+        self.publish_failures = Counter(
+            "nastavnik_outbox_publish_failures", "Relay attempts that failed (broker away).", registry=r
+        )

@@ -1,0 +1,167 @@
+"""What every service is made of at run time: settings, logger, metrics, database, broker,
+outbox relay, unit of work and event consumer. Each service's composition root builds one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from faststream import AckPolicy
+from faststream.exceptions import SubscriberNotFound
+from faststream.rabbit import Channel, RabbitBroker
+from faststream.rabbit.annotations import RabbitMessage
+from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
+from sqlmodel import SQLModel
+
+from shared.contracts.envelope import EventData
+from shared.db import Database
+from shared.logging import configure_logging, get_logger
+from shared.messaging.consumer import EventConsumer, Handler
+from shared.messaging.inbox import InboxMessage
+from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork
+from shared.messaging.topology import (
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    consumer_queue,
+    dead_letter_queue,
+    queue_name,
+)
+from shared.metrics import ServiceMetrics
+from shared.settings import Settings
+
+IN_MEMORY_URL = "amqp://guest:guest@in-memory:5672/"
+
+
+async def _raw_body(message) -> bytes:  # noqa: ANN001
+    """Hand the handler the raw bytes: the consumer validates them itself, so that a
+    malformed body is dead-lettered with its reason instead of failing inside the framework."""
+    return message.body
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        tables: Sequence[type[SQLModel]],
+        *,
+        shared_process: bool = False,
+    ) -> None:
+        configure_logging(settings.log_level)
+        self.name = name
+        self.settings = settings
+        self.log = get_logger(name)
+        self.metrics = ServiceMetrics(name)
+        self.db = Database(
+            settings.database_url_for(name, shared_process=shared_process),
+            [OutboxMessage, InboxMessage, *tables],
+        )
+        self.in_memory = settings.in_memory_broker
+        self.broker = RabbitBroker(
+            settings.rabbitmq_url or IN_MEMORY_URL,
+            default_channel=Channel(prefetch_count=settings.prefetch, publisher_confirms=True),
+            middlewares=[RabbitPrometheusMiddleware(registry=self.metrics.registry, app_name=name)],
+            logger=self.log,
+            graceful_timeout=10.0,
+            reconnect_interval=1.0,
+        )
+        self._publishers: dict[str, object] = {}
+        self._consumed_queues: list[str] = []
+        self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log)
+        self.uow = UnitOfWork(self.db, name, self.relay)
+        self.consumer = EventConsumer(name, self.uow, self.metrics, self.in_memory)
+
+    # -- wiring, done by the composition root --------------------------------------------
+
+    def publishes(self, *events: type[EventData]) -> None:
+        """Declare one publisher per produced event type (documented, mockable in tests)."""
+        for event in events:
+            self._publishers[event.event_type] = self.broker.publisher(
+                exchange=EVENTS_EXCHANGE,
+                routing_key=event.event_type,
+                persist=True,
+                title=event.event_type,
+                description=event.description,
+            )
+
+    def consumes(self, event: type[EventData], handler: Handler) -> None:
+        """Subscribe `handler` to `event` through this service's own durable queue."""
+        queue = consumer_queue(self.name, event.event_type, self.settings.delivery_limit)
+        consumer = self.consumer
+
+        async def on_message(body: bytes, message: RabbitMessage) -> None:
+            await consumer.process(event, handler, body, message.message_id)
+
+        on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
+        self.broker.subscriber(
+            queue,
+            EVENTS_EXCHANGE,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_body,
+            title=queue_name(self.name, event.event_type),
+            description=event.description,
+        )(on_message)
+        self._consumed_queues.append(queue.name)
+
+    @property
+    def produced_types(self) -> list[str]:
+        return list(self._publishers)
+
+    @property
+    def consumed_queues(self) -> list[str]:
+        return list(self._consumed_queues)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Create tables, connect (unless the in-memory broker is patched in), start the relay."""
+        await self.db.create_tables()
+        if not self.in_memory:
+            await self.broker.connect()
+            await self._declare_dead_letter_queues()
+            await self.broker.start()
+        await self.relay.start()
+        self.log.info("service.started", broker="memory" if self.in_memory else "rabbitmq")
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        if not self.in_memory:
+            await self.broker.stop()
+        await self.db.dispose()
+        self.log.info("service.stopped")
+
+    async def _declare_dead_letter_queues(self) -> None:
+        await self.broker.declare_exchange(EVENTS_EXCHANGE)
+        dlx = await self.broker.declare_exchange(DEAD_LETTER_EXCHANGE)
+        for name in self._consumed_queues:
+            dlq = await self.broker.declare_queue(dead_letter_queue(name))
+            await dlq.bind(dlx, routing_key=name)
+
+    async def ready(self) -> dict[str, bool]:
+        database = await self.db.ping()
+        if self.in_memory:
+            broker = True
+        else:
+            try:
+                broker = await asyncio.wait_for(self.broker.ping(timeout=2.0), 3.0)
+            except Exception:
+                broker = False
+        return {"database": database, "broker": broker}
+
+    # -- the relay's publish --------------------------------------------------------------
+
+    async def _publish(self, row: OutboxMessage) -> None:
+        publisher = self._publishers.get(row.event_type)
+        if publisher is None:
+            raise RuntimeError(f"{self.name} has no publisher for {row.event_type}")
+        try:
+            await publisher.publish(  # type: ignore[attr-defined]
+                row.body.encode(),
+                message_id=row.id,
+                correlation_id=row.correlation_id or row.id,
+                content_type="application/json",
+                timeout=self.settings.publish_timeout,
+            )
+        except SubscriberNotFound:
+            # In-memory broker only: nobody in this process listens to this event type.
+            pass

@@ -1,0 +1,54 @@
+"""Settings from the environment (12-factor), with defaults that run the embedded mode."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("registry", "pairing", "surveys", "reports")
+DEV_JWT_SECRET = "nastavnik-embedded-dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Everything a service reads from its environment; one instance per process."""
+
+    model_config = SettingsConfigDict(env_prefix="NASTAVNIK_", extra="ignore")
+
+    rabbitmq_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RABBITMQ_URL", "NASTAVNIK_RABBITMQ_URL"),
+        description="AMQP URL of the broker; unset means FastStream's in-memory broker.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "NASTAVNIK_DATABASE_URL"),
+        description="The service's own database (serve mode); unset means a SQLite file in data_dir.",
+    )
+    data_dir: Path = Path("data")
+    jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=16)
+    jwt_ttl_hours: int = 12
+    region_id: str = "demo-region"
+    region_name: str = "Демонстрационный край"
+    prefetch: int = Field(default=32, ge=1, description="Unacknowledged messages per consumer channel.")
+    delivery_limit: int = Field(default=5, ge=1, description="Deliveries before a message is dead-lettered.")
+    publish_timeout: float = 10.0
+    log_level: str = "INFO"
+    demo: bool = False
+
+    @property
+    def in_memory_broker(self) -> bool:
+        return not self.rabbitmq_url
+
+    def database_url_for(self, service: str, *, shared_process: bool = False) -> str:
+        """The database of `service`: `<SERVICE>_DATABASE_URL`, else `DATABASE_URL` when the
+        service runs alone, else a SQLite file `<data_dir>/<service>.db`."""
+        specific = os.environ.get(f"{service.upper()}_DATABASE_URL")
+        if specific:
+            return specific
+        if self.database_url and not shared_process:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{service}.db').resolve()}"
