@@ -17,6 +17,7 @@ from faststream.rabbit import TestRabbitBroker
 from nastavnik.home import home_router
 from nastavnik.scenario import RegionScenario
 from nastavnik.services import FACTORIES
+from shared.http import operations_router
 from shared.logging import get_logger
 from shared.settings import Settings
 
@@ -68,16 +69,10 @@ def build_single(name: str, settings: Settings) -> FastAPI:
     async def root() -> RedirectResponse:
         return RedirectResponse(f"/{name}/docs")
 
-    # Probes at the root as well, for orchestrators that are told only the port.
-    for path in ("/health", "/ready", "/metrics"):
-        app.add_route(path, _forward(service.http, path), include_in_schema=False)
+    # Probes at the root as well, for orchestrators and Prometheus that are told only the port.
+    app.include_router(operations_router(service.runtime))
     app.mount(f"/{name}", service.http)
     return app
-
-
-def _forward(sub_app: FastAPI, path: str):  # noqa: ANN202
-    route = next(r for r in sub_app.routes if getattr(r, "path", None) == path)
-    return route.app  # type: ignore[attr-defined]
 
 
 async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) -> None:

@@ -64,5 +64,21 @@ def token(
     )
 
 
+@cli.command()
+def contracts(check: Annotated[bool, typer.Option("--check", help="Fail if the committed files differ")] = False) -> None:
+    """Generate the events' JSON Schemas and AsyncAPI document into shared/contracts/generated."""
+    from nastavnik.contracts_doc import GENERATED_DIR, generated_files, write
+
+    if check:
+        stale = [n for n, c in generated_files().items() if not (GENERATED_DIR / n).exists() or (GENERATED_DIR / n).read_text(encoding="utf-8") != c]
+        if stale:
+            typer.echo("Out of date: " + ", ".join(stale) + " — run `nastavnik contracts`", err=True)
+            raise typer.Exit(1)
+        typer.echo("Contracts are up to date.")
+        return
+    for path in write():
+        typer.echo(f"wrote {path}")
+
+
 def main() -> None:
     cli()

@@ -103,6 +103,10 @@ class ServiceRuntime:
         )(on_message)
         self._consumed_queues.append(queue.name)
 
+    def publisher(self, event_type: str):  # noqa: ANN201
+        """The FastStream publisher of a produced event type (tests read its `.mock`)."""
+        return self._publishers[event_type]
+
     @property
     def produced_types(self) -> list[str]:
         return list(self._publishers)

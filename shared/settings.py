@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES = ("registry", "pairing", "surveys", "reports")
-DEV_JWT_SECRET = "nastavnik-embedded-dev-secret-change-me"
+DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         description="The service's own database (serve mode); unset means a SQLite file in data_dir.",
     )
     data_dir: Path = Path("data")
-    jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=16)
+    jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=32, description="HMAC key of the bearer tokens (32+ chars).")
     jwt_ttl_hours: int = 12
     region_id: str = "demo-region"
     region_name: str = "Демонстрационный край"

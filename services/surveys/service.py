@@ -12,7 +12,7 @@ from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.contracts.surveys import InstrumentRef, ResponseCompleted
 from shared.db import Database
-from shared.errors import Forbidden, NotFound, UseCaseError
+from shared.errors import NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
@@ -53,7 +53,13 @@ class SurveysService:
         """Store a completed response; (response, created). A retried submission_id returns the first."""
         instrument = domain.BUILT_IN.get((request.instrument.code, request.instrument.version))
         if instrument is None:
-            raise NotFound(f"Анкета {request.instrument.code} версии {request.instrument.version} не найдена")
+            known = sorted(v for c, v in domain.BUILT_IN if c == request.instrument.code)
+            if known:
+                raise Unprocessable(
+                    f"Версия {request.instrument.version} анкеты {request.instrument.code} не существует; есть: {known}",
+                    field="instrument.version",
+                )
+            raise Unprocessable(f"Анкета {request.instrument.code} не найдена", field="instrument.code")
         problems = domain.answer_problems(instrument, request.answers)
         if problems:
             raise InvalidAnswers(problems)

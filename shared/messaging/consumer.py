@@ -34,17 +34,20 @@ def parse_event(body: bytes, event_cls: type[E]) -> tuple[Envelope, E]:
     """Validate the envelope and its data; InvalidEvent names the failing fields."""
     try:
         envelope = Envelope.model_validate_json(body)
-        if envelope.type != event_cls.event_type:
-            raise InvalidEvent(f"type: expected {event_cls.event_type}, got {envelope.type}")
-        return envelope, event_cls.model_validate(envelope.data)
     except ValidationError as exc:
         raise InvalidEvent(_describe(exc)) from None
+    if envelope.type != event_cls.event_type:
+        raise InvalidEvent(f"type: expected {event_cls.event_type}, got {envelope.type}")
+    try:
+        return envelope, event_cls.model_validate(envelope.data)
+    except ValidationError as exc:
+        raise InvalidEvent(_describe(exc, prefix="data")) from None
 
 
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError, prefix: str = "") -> str:
     parts = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"]) or "body"
+        where = ".".join(str(p) for p in (prefix, *error["loc"]) if p) or "body"
         parts.append(f"{where}: {error['msg']}")
     return "; ".join(parts)
 

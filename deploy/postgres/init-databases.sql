@@ -1,0 +1,5 @@
+-- One database per service (run once by the postgres image on an empty volume).
+CREATE DATABASE registry;
+CREATE DATABASE pairing;
+CREATE DATABASE surveys;
+CREATE DATABASE reports;

@@ -1,0 +1,65 @@
+"""Helpers for component tests: one service on the in-memory broker and SQLite."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from faststream.rabbit import TestRabbitBroker
+from sqlmodel import select
+
+from shared.auth import issue_token
+from shared.contracts.envelope import EventData, new_envelope
+from shared.messaging.outbox import OutboxMessage
+from shared.messaging.topology import EVENTS_EXCHANGE
+from tests.conftest import SECRET
+
+
+@asynccontextmanager
+async def running(service: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with TestRabbitBroker(service.runtime.broker):
+        await service.runtime.start()
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=service.http), base_url="http://test") as client:
+                yield client
+        finally:
+            await service.runtime.stop()
+
+
+def bearer(role: str, scope: str, scope_id: str, sub: str = "tester") -> dict[str, str]:
+    token = issue_token(SECRET, sub=sub, role=role, scope=scope, scope_id=scope_id, ttl=timedelta(hours=1))
+    return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN = bearer("region_admin", "region", "test-region")
+
+
+async def deliver(service: Any, data: EventData, *, source: str = "test", envelope_id: str | None = None) -> str:
+    """Publish an event to the service as another service would; returns the envelope id."""
+    envelope = new_envelope(source, data)
+    if envelope_id:
+        envelope.id = envelope_id
+    await deliver_raw(service, data.event_type, envelope.model_dump_json().encode(), envelope.id)
+    return envelope.id
+
+
+async def deliver_raw(service: Any, routing_key: str, body: bytes, message_id: str = "raw") -> None:
+    await service.runtime.broker.publish(
+        body, exchange=EVENTS_EXCHANGE, routing_key=routing_key, content_type="application/json", message_id=message_id
+    )
+
+
+async def emitted(service: Any, event_type: str) -> list[dict]:
+    """The `data` of every event of this type the service wrote to its outbox."""
+    async with service.runtime.db.sessions() as session:
+        rows = (await session.exec(select(OutboxMessage).where(OutboxMessage.event_type == event_type).order_by(OutboxMessage.created_at))).all()
+    return [json.loads(row.body)["data"] for row in rows]
+
+
+async def count(service: Any, model: type) -> int:
+    async with service.runtime.db.sessions() as session:
+        return len((await session.exec(select(model))).all())
