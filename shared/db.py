@@ -57,3 +57,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+async def lock_key(session: AsyncSession, key: str) -> None:
+    """Serialize transactions that touch the same logical key, until commit (PostgreSQL
+    advisory lock). SQLite serializes writers by itself, so there it does nothing."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:key))").bindparams(key=key))  # type: ignore[call-overload]

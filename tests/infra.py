@@ -135,6 +135,8 @@ async def create_databases(admin_url: str, names: list[str]) -> dict[str, str]:
 async def drop_databases(admin_url: str, urls: dict[str, str]) -> None:
     import asyncpg
 
+    if os.environ.get("NASTAVNIK_TEST_KEEP_DATABASES"):
+        return
     connection = await asyncpg.connect(admin_url)
     try:
         for url in urls.values():

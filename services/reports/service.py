@@ -17,7 +17,7 @@ from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
 from shared.contracts.reports import IndicatorsUpdated
 from shared.contracts.surveys import ResponseCompleted
-from shared.db import Database
+from shared.db import Database, lock_key
 from shared.errors import NotFound
 from shared.messaging.outbox import Work
 
@@ -81,11 +81,10 @@ class ReportsService:
             await self._release(work, f"participant:{person.id}", touched)
         elif isinstance(event, ParticipantEnrolled):
             school = await self._school_or_park(work, event.school_id, envelope)
-            person = await work.session.get(Participant, event.participant_id)
             if school is None:
                 return
+            person = await self._reference_or_park(work, Participant, "participant", event.participant_id, envelope)
             if person is None:
-                await self._park(work, f"participant:{event.participant_id}", envelope)
                 return
             if await work.session.get(SchoolInYear, (school.id, event.academic_year)) is None:
                 work.session.add(SchoolInYear(school_id=school.id, academic_year=event.academic_year))
@@ -153,17 +152,22 @@ class ReportsService:
     # -- events that arrive before what they refer to -----------------------------------
 
     async def _school_or_park(self, work: Work, school_id: str, envelope: Envelope) -> School | None:
-        school = await work.session.get(School, school_id)
-        if school is None:
-            await self._park(work, f"school:{school_id}", envelope)
-        return school
+        return await self._reference_or_park(work, School, "school", school_id, envelope)
 
-    async def _park(self, work: Work, waiting_for: str, envelope: Envelope) -> None:
-        await work.session.merge(
-            ParkedEvent(waiting_for=waiting_for, message_id=envelope.id, event_type=envelope.type, body=envelope.model_dump_json())
-        )
+    async def _reference_or_park(self, work: Work, model: type, kind: str, key: str, envelope: Envelope):  # noqa: ANN202
+        """The referenced row, or None after parking the event until it is registered. The lock
+        makes parking and releasing of one reference take turns (else a park committed just
+        after the release would wait forever)."""
+        await lock_key(work.session, f"{kind}:{key}")
+        row = await work.session.get(model, key)
+        if row is None:
+            await work.session.merge(
+                ParkedEvent(waiting_for=f"{kind}:{key}", message_id=envelope.id, event_type=envelope.type, body=envelope.model_dump_json())
+            )
+        return row
 
     async def _release(self, work: Work, waiting_for: str, touched: set) -> None:
+        await lock_key(work.session, waiting_for)
         parked = (await work.session.exec(select(ParkedEvent).where(ParkedEvent.waiting_for == waiting_for))).all()
         for row in parked:
             await work.session.delete(row)
