@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import urllib.parse
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import httpx
 import pytest
+
+from nastavnik import processes
 
 RABBITMQ_ENV = "NASTAVNIK_TEST_RABBITMQ_URL"
 POSTGRES_ENV = "NASTAVNIK_TEST_POSTGRES_URL"
@@ -57,46 +56,19 @@ def postgres_url() -> Iterator[str]:
         _unavailable("PostgreSQL", repr(exc))
 
 
-# -- a fresh vhost per test module: production names, no interference ------------------------
-
-
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-def _management(base: str) -> httpx.Client:
-    parsed = urllib.parse.urlparse(base)
-    return httpx.Client(base_url=base, auth=(parsed.username or "guest", parsed.password or "guest"), timeout=10)
+# -- a fresh vhost and fresh databases per test (see nastavnik.processes) -----------------
 
 
 def create_vhost(broker_url: str) -> str:
-    vhost = f"nst-test-{uuid.uuid4().hex[:8]}"
-    management = os.environ.get(MANAGEMENT_ENV)
-    if management:
-        with _management(management) as client:
-            client.put(f"/api/vhosts/{vhost}").raise_for_status()
-            user = urllib.parse.urlparse(broker_url).username or "guest"
-            client.put(f"/api/permissions/{vhost}/{user}", json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
-    elif shutil.which("rabbitmqctl"):
-        _rabbitmqctl("add_vhost", vhost)
-        _rabbitmqctl("set_permissions", "-p", vhost, urllib.parse.urlparse(broker_url).username or "guest", ".*", ".*", ".*")
-    else:
-        _unavailable("RabbitMQ vhost creation", f"neither {MANAGEMENT_ENV} nor rabbitmqctl")
-    parsed = urllib.parse.urlparse(broker_url)
-    return urllib.parse.urlunparse(parsed._replace(path="/" + vhost))
+    try:
+        return processes.create_vhost(broker_url, os.environ.get(MANAGEMENT_ENV))
+    except RuntimeError as exc:
+        _unavailable("RabbitMQ vhost creation", str(exc))
+        raise
 
 
 def delete_vhost(vhost_url: str) -> None:
-    vhost = urllib.parse.urlparse(vhost_url).path.lstrip("/")
-    management = os.environ.get(MANAGEMENT_ENV)
-    try:
-        if management:
-            with _management(management) as client:
-                client.delete(f"/api/vhosts/{vhost}")
-        elif shutil.which("rabbitmqctl"):
-            _rabbitmqctl("delete_vhost", vhost)
-    except Exception:
-        pass
+    processes.delete_vhost(vhost_url, os.environ.get(MANAGEMENT_ENV))
 
 
 def broker_control_available() -> bool:
@@ -104,43 +76,18 @@ def broker_control_available() -> bool:
 
 
 def stop_broker() -> None:
-    _rabbitmqctl("stop_app")
+    subprocess.run(["rabbitmqctl", "-q", "stop_app"], check=True, capture_output=True, timeout=120)
 
 
 def start_broker() -> None:
-    _rabbitmqctl("start_app")
+    subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, capture_output=True, timeout=120)
     subprocess.run(["rabbitmqctl", "-q", "await_startup"], check=True, capture_output=True, timeout=120)
 
 
-# -- a fresh PostgreSQL database per service and test ----------------------------------------
-
-
 async def create_databases(admin_url: str, names: list[str]) -> dict[str, str]:
-    import asyncpg
-
-    suffix = uuid.uuid4().hex[:8]
-    connection = await asyncpg.connect(admin_url)
-    urls = {}
-    try:
-        for name in names:
-            database = f"nst_{suffix}_{name}"
-            await connection.execute(f'CREATE DATABASE "{database}"')
-            parsed = urllib.parse.urlparse(admin_url)
-            urls[name] = urllib.parse.urlunparse(parsed._replace(path="/" + database))
-    finally:
-        await connection.close()
-    return urls
+    return await processes.create_databases(admin_url, names)
 
 
 async def drop_databases(admin_url: str, urls: dict[str, str]) -> None:
-    import asyncpg
-
-    if os.environ.get("NASTAVNIK_TEST_KEEP_DATABASES"):
-        return
-    connection = await asyncpg.connect(admin_url)
-    try:
-        for url in urls.values():
-            database = urllib.parse.urlparse(url).path.lstrip("/")
-            await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    if not os.environ.get("NASTAVNIK_TEST_KEEP_DATABASES"):
+        await processes.drop_databases(admin_url, urls)

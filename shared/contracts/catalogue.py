@@ -1,21 +1,27 @@
-"""The catalogue of every Nastavnik event: one place that says what exists and who makes it."""
+"""The catalogue of every Nastavnik event: one place that says what exists and who makes it.
+
+Every EventData subclass defined in a producer's contract module (registry, pairing, surveys,
+reports) is an event: adding the class is all it takes to be catalogued, documented and
+given a generated schema."""
 
 from __future__ import annotations
 
+from shared.contracts import pairing, registry, reports, surveys
 from shared.contracts.envelope import EventData
-from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
-from shared.contracts.reports import IndicatorsUpdated
-from shared.contracts.surveys import ResponseCompleted
 
-EVENTS: tuple[type[EventData], ...] = (
-    SchoolRegistered,
-    ParticipantRegistered,
-    ParticipantEnrolled,
-    PairFormed,
-    ResponseCompleted,
-    IndicatorsUpdated,
-)
+PRODUCER_MODULES = (registry, pairing, surveys, reports)
+
+
+def _events_of(module) -> list[type[EventData]]:  # noqa: ANN001
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, EventData) and value is not EventData
+        and value.__module__ == module.__name__ and hasattr(value, "event_type")
+    ]
+
+
+EVENTS: tuple[type[EventData], ...] = tuple(event for module in PRODUCER_MODULES for event in _events_of(module))
 
 BY_TYPE: dict[str, type[EventData]] = {event.event_type: event for event in EVENTS}
 

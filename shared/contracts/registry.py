@@ -58,3 +58,19 @@ class ParticipantEnrolled(EventData):
 
     def subject(self) -> str:
         return self.participant_id
+
+
+class ParticipantWithdrawn(EventData):
+    event_type = "registry.participant.withdrawn.v1"
+    description = (
+        "A person withdrew consent to personal-data processing (152-ФЗ) or left the school: their enrolments "
+        "are ended, and every consumer must erase or anonymise what it holds about them."
+    )
+
+    participant_id: str
+    school_id: str
+    reason: Literal["consent_withdrawn", "left_school"]
+    ended_programme_ids: list[str] = Field(default_factory=list)
+
+    def subject(self) -> str:
+        return self.participant_id

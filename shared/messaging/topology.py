@@ -45,3 +45,20 @@ def dead_letter_queue(queue: str) -> RabbitQueue:
         durable=True,
         routing_key=queue,
     )
+
+
+# -- inbound: school information systems publish commands here with their own credentials ----
+
+INBOUND_EXCHANGE_NAME = "nastavnik.inbound"
+INBOUND_EXCHANGE = RabbitExchange(INBOUND_EXCHANGE_NAME, type=ExchangeType.TOPIC, durable=True)
+
+
+def inbound_routing_key(school_id: str, command_type: str) -> str:
+    """`school.<school id>.<command type>`, e.g. `school.s1.registry.participant.register.v1`.
+    A school's broker user may publish only keys that start with `school.<its id>.`."""
+    return f"school.{school_id}.{command_type}"
+
+
+def school_user(school_id: str) -> str:
+    """The RabbitMQ user name of a school's information system."""
+    return f"school-{school_id}"
