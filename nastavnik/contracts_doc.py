@@ -79,6 +79,8 @@ def asyncapi() -> dict[str, Any]:
                 "bindings": {"amqp": {"deliveryMode": 2, "mandatory": False}},
             }
         for queue in declared["consumes"]:
+            if queue.endswith(".inbound"):
+                continue  # school systems' commands: documented with the inbound channel
             event_type = queue.split(".", 1)[1]
             key = event_type.replace(".", "_")
             operations[f"{service}__receive__{key}"] = {

@@ -22,8 +22,10 @@ from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork
 from shared.messaging.topology import (
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
+    INBOUND_EXCHANGE,
     consumer_queue,
     dead_letter_queue,
+    inbound_queue,
     queue_name,
 )
 from shared.metrics import ServiceMetrics
@@ -107,6 +109,27 @@ class ServiceRuntime:
         """The FastStream publisher of a produced event type (tests read its `.mock`)."""
         return self._publishers[event_type]
 
+    def consumes_commands(self, handler, rejection) -> None:  # noqa: ANN001
+        """Subscribe to school systems' commands for this service (`school.*.<service>.#` on the
+        inbound exchange) through the queue `<service>.inbound`; see shared.messaging.inbound."""
+        queue = inbound_queue(self.name, self.settings.delivery_limit)
+        consumer = self.consumer
+
+        async def on_command(body: bytes, message: RabbitMessage) -> None:
+            raw = message.raw_message
+            await consumer.process_command(handler, rejection, body, raw.routing_key or "", raw.user_id, message.message_id)
+
+        on_command.__name__ = f"{self.name}_on_inbound_command"
+        self.broker.subscriber(
+            queue,
+            INBOUND_EXCHANGE,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            decoder=_raw_body,
+            title=queue.name,
+            description=f"Commands from school information systems for {self.name}.",
+        )(on_command)
+        self._consumed_queues.append(queue.name)
+
     @property
     def produced_types(self) -> list[str]:
         return list(self._publishers)
@@ -136,6 +159,7 @@ class ServiceRuntime:
 
     async def _declare_dead_letter_queues(self) -> None:
         await self.broker.declare_exchange(EVENTS_EXCHANGE)
+        await self.broker.declare_exchange(INBOUND_EXCHANGE)
         dlx = await self.broker.declare_exchange(DEAD_LETTER_EXCHANGE)
         for name in self._consumed_queues:
             dlq = await self.broker.declare_queue(dead_letter_queue(name))

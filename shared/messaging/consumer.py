@@ -102,6 +102,48 @@ class EventConsumer:
             await handler(work, envelope, data)
         return True
 
+    async def process_command(
+        self, handler, rejection, body: bytes, routing_key: str, user_id: str | None, message_id: str | None  # noqa: ANN001
+    ) -> None:
+        """Apply a school system's command (see shared.messaging.inbound)."""
+        from shared.messaging.inbound import Command, CommandRejected, authorised, school_of
+
+        school_id = school_of(routing_key)
+        try:
+            envelope = Envelope.model_validate_json(body)
+        except ValidationError as exc:
+            self._dead_letter("command", message_id, body, "invalid", _describe(exc))
+            if self.in_memory:
+                return
+            raise RejectMessage() from exc
+        if school_id is None or not routing_key.endswith(envelope.type):
+            self._dead_letter(envelope.type, envelope.id, body, "invalid", f"routing key {routing_key} does not name the school and {envelope.type}")
+            if self.in_memory:
+                return
+            raise RejectMessage()
+        command = Command(envelope, school_id)
+        with structlog.contextvars.bound_contextvars(command_type=envelope.type, message_id=envelope.id, school_id=school_id):
+            try:
+                if not authorised(school_id, user_id):
+                    raise CommandRejected(f"user {user_id} may not act for school {school_id}")
+                async with self.uow(correlation_id=envelope.correlationid or envelope.id) as work:
+                    if not await inbox.claim(work.session, self.service, envelope.id, envelope.type, body.decode()):
+                        self.metrics.inbox_duplicates.labels(envelope.type).inc()
+                        return
+                    await handler(work, command)
+                self.metrics.events_consumed.labels(envelope.type).inc()
+            except CommandRejected as exc:
+                self.log.warning("command.rejected", reason=exc.reason, errors=exc.errors)
+                async with self.uow(correlation_id=envelope.correlationid or envelope.id) as work:
+                    if await inbox.claim(work.session, self.service, envelope.id, envelope.type, body.decode()):
+                        work.emit(rejection(command, school_id, exc.reason, exc.errors))
+            except Exception as exc:
+                self.log.exception("command.failed", will_retry=not self.in_memory)
+                if self.in_memory:
+                    self._dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
+                    return
+                raise NackMessage() from exc
+
     def _dead_letter(self, event_type: str, message_id: str | None, body: bytes, reason: str, detail: str) -> None:
         self.metrics.dead_lettered.labels(event_type, reason).inc()
         self.log.error(

@@ -62,3 +62,19 @@ def inbound_routing_key(school_id: str, command_type: str) -> str:
 def school_user(school_id: str) -> str:
     """The RabbitMQ user name of a school's information system."""
     return f"school-{school_id}"
+
+
+def inbound_queue(service: str, delivery_limit: int) -> RabbitQueue:
+    """`<service>.inbound`: the service's commands from every school, dead-lettered like events."""
+    name = f"{service}.inbound"
+    return RabbitQueue(
+        name,
+        queue_type=QueueType.QUORUM,
+        durable=True,
+        routing_key=f"school.*.{service}.#",
+        arguments={
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE_NAME,
+            "x-dead-letter-routing-key": name,
+            "x-delivery-limit": delivery_limit,
+        },
+    )
