@@ -9,6 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.envelope import EventData
 
 RespondentRole = Literal["mentor", "mentee", "curator"]
+
+DEFICIT_AREAS: dict[str, str] = {
+    "scientific_theoretical": "научно-теоретические",
+    "regulatory_legal": "нормативные правовые",
+    "subject_professional": "предметно-профессиональные",
+    "psychological_pedagogical": "психолого-педагогические",
+    "methodological": "методические",
+    "ict_digital": "ИКТ-компетенции и цифровизация",
+    "extracurricular_upbringing": "внеурочная и воспитательная деятельность",
+    "health_saving": "здоровьесбережение обучающихся",
+}
+"""Areas of professional deficits (seed 003): the scale codes of the deficit self-diagnosis
+(`deficit_self_diagnosis`), which pairing reads from surveys.response.completed.v1 scores."""
+DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
 Stage = Literal["start", "end"]
 
 
