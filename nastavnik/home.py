@@ -35,7 +35,7 @@ def home_router(settings: Settings, services: dict[str, Any]) -> APIRouter:
         year = academic_year_of(date.today())
         values = await services["reports"].service.indicators("region", settings.region_id, year, admin)
         rows = "".join(
-            f'<tr data-code="{v.code}"><td>{html.escape(v.name)}</td><td class="value">{"—" if v.value is None else v.value}</td>'
+            f'<tr data-code="{v.code}"><td>{html.escape(v.name)}</td><td class="value">{_number(v.value)}</td>'
             f"<td>{html.escape(v.unit)}</td></tr>"
             for v in values
         )
@@ -51,6 +51,12 @@ def home_router(settings: Settings, services: dict[str, Any]) -> APIRouter:
         return response
 
     return router
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}".replace(".", ",")  # Russian decimal comma
 
 
 def _token(settings: Settings, sub: str, role: str, scope: str, scope_id: str) -> str:

@@ -17,7 +17,7 @@ async def test_demo_home_page_shows_the_indicators_and_signs_in(settings) -> Non
             page = await client.get("/")
             assert page.status_code == 200
             assert "администратор демонстрационного региона" in page.text
-            assert 'data-code="mentee_satisfaction_mean"><td>Удовлетворённость наставляемых (средний балл)</td><td class="value">7.33' in page.text
+            assert 'data-code="mentee_satisfaction_mean"><td>Удовлетворённость наставляемых (средний балл)</td><td class="value">7,33' in page.text
             assert "Куратор школы" in page.text  # tokens for the other roles
             assert COOKIE_NAME in page.headers["set-cookie"]
             dashboard = await client.get("/reports/dashboard")  # the cookie set by the home page
