@@ -80,5 +80,16 @@ def contracts(check: Annotated[bool, typer.Option("--check", help="Fail if the c
         typer.echo(f"wrote {path}")
 
 
+__import__("nastavnik.cli_operators").cli_operators.register(cli)  # status, dlq, broker (issue 7)
+
+
+cli.command("import")(__import__("nastavnik.cli_registry", fromlist=["import_command"]).import_command)
+
+
+from nastavnik.cli_reports import reports_cli  # noqa: E402
+
+cli.add_typer(reports_cli, name="reports")
+
+
 def main() -> None:
     cli()

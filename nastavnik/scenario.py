@@ -82,8 +82,11 @@ class RegionScenario:
     async def _school(self, school: School, year: str) -> School:
         curator = self.token("curator", "school_curator", "school", school.id)
         for external_id, category, name, subjects, experience, birth_year, grade in PEOPLE:
+            # Consent to personal-data processing (152-ФЗ) is recorded with the registration: for a
+            # pupil, the legal representative's; without it nobody is announced or enrolled.
+            consent = {"given_by": "legal_representative" if category == "pupil" else "self", "document": f"согласие {external_id}"}
             body = {"category": category, "full_name": name, "external_id": external_id, "subjects": subjects,
-                    "experience_years": experience, "birth_year": birth_year, "grade": grade}
+                    "experience_years": experience, "birth_year": birth_year, "grade": grade, "consent": consent}
             person = await self._call("POST", f"/registry/api/v1/schools/{school.id}/participants", curator, json=body)
             school.people[external_id] = person.json()["id"]
         programme = await self._call("POST", f"/registry/api/v1/schools/{school.id}/programmes", curator, json={

@@ -61,6 +61,9 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
     async def metrics() -> Response:
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    from shared.asyncapi_page import asyncapi_router  # GET /asyncapi.json and /asyncapi (issue 7)
+
+    router.include_router(asyncapi_router())
     return router
 
 

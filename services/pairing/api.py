@@ -1,4 +1,4 @@
-"""HTTP routes of pairing."""
+"""HTTP routes of pairing: the curator's matching flow, pairs, preferences and development plans."""
 
 from __future__ import annotations
 
@@ -7,12 +7,33 @@ from fastapi import APIRouter, Depends, Request, status
 from shared.auth import Authenticator, Principal
 from shared.http import correlation_id
 
-from services.pairing.schemas import PairIn, PairOut
+from services.pairing.schemas import (
+    EndIn,
+    ExclusionIn,
+    MatchingSettingsIn,
+    MatchingSettingsOut,
+    MeasureIn,
+    MeasureOut,
+    MeasureResultIn,
+    PairIn,
+    PairOut,
+    PlanIn,
+    PlanOut,
+    PreferencesIn,
+    ProposalOut,
+    RejectIn,
+    ReplaceIn,
+    RunIn,
+    RunOut,
+)
 from services.pairing.service import CURATORS, PairingService
+
+PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
 
 
 def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["pairing"])
+    curator = Depends(auth.require(*CURATORS))
 
     @router.post(
         "/programmes/{programme_id}/pairs", status_code=status.HTTP_201_CREATED, summary="Сформировать пару вручную"
@@ -25,5 +46,101 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     @router.get("/programmes/{programme_id}/pairs", summary="Пары программы")
     async def list_pairs(programme_id: str, principal: Principal = Depends(auth.require(*CURATORS))) -> list[PairOut]:
         return await service.pairs(programme_id, principal)
+
+    @router.post("/programmes/{programme_id}/pairs/{pair_id}/end", summary="Завершить пару (выполнено или досрочно)")
+    async def end_pair(programme_id: str, pair_id: str, body: EndIn, request: Request, principal: Principal = curator) -> PairOut:
+        return await service.end_pair(programme_id, pair_id, body, principal, correlation_id(request))
+
+    @router.get("/programmes/{programme_id}/matching/settings", summary="Правила подбора пар программы")
+    async def get_settings(programme_id: str, principal: Principal = curator) -> MatchingSettingsOut:
+        return await service.settings(programme_id, principal)
+
+    @router.put("/programmes/{programme_id}/matching/settings", summary="Изменить правила и веса подбора")
+    async def put_settings(
+        programme_id: str, body: MatchingSettingsIn, request: Request, principal: Principal = curator
+    ) -> MatchingSettingsOut:
+        return await service.update_settings(programme_id, body, principal, correlation_id(request))
+
+    @router.post(
+        "/programmes/{programme_id}/matching/runs", status_code=status.HTTP_201_CREATED, summary="Подобрать пары для всей программы"
+    )
+    async def run_matcher(programme_id: str, request: Request, body: RunIn | None = None, principal: Principal = curator) -> RunOut:
+        return await service.run_matcher(programme_id, body or RunIn(), principal, correlation_id(request))
+
+    @router.get("/programmes/{programme_id}/matching/runs/{run_id}", summary="Результат подбора с объяснением")
+    async def get_run(programme_id: str, run_id: str, principal: Principal = curator) -> RunOut:
+        return await service.run(programme_id, run_id, principal)
+
+    @router.get("/programmes/{programme_id}/proposals/{proposal_id}", summary="Предложенная пара: баллы по критериям")
+    async def get_proposal(programme_id: str, proposal_id: str, principal: Principal = curator) -> ProposalOut:
+        return await service.proposal(programme_id, proposal_id, principal)
+
+    @router.post(
+        "/programmes/{programme_id}/proposals/{proposal_id}/confirm",
+        status_code=status.HTTP_201_CREATED,
+        summary="Подтвердить предложенную пару",
+    )
+    async def confirm(programme_id: str, proposal_id: str, request: Request, principal: Principal = curator) -> PairOut:
+        return await service.confirm(programme_id, proposal_id, principal, correlation_id(request))
+
+    @router.post("/programmes/{programme_id}/proposals/{proposal_id}/reject", summary="Отклонить предложенную пару")
+    async def reject(
+        programme_id: str, proposal_id: str, request: Request, body: RejectIn | None = None, principal: Principal = curator
+    ) -> ProposalOut:
+        return await service.reject(programme_id, proposal_id, body or RejectIn(), principal, correlation_id(request))
+
+    @router.post(
+        "/programmes/{programme_id}/proposals/{proposal_id}/replace",
+        status_code=status.HTTP_201_CREATED,
+        summary="Заменить наставника в предложении вручную",
+    )
+    async def replace(
+        programme_id: str, proposal_id: str, body: ReplaceIn, request: Request, principal: Principal = curator
+    ) -> PairOut:
+        return await service.replace(programme_id, proposal_id, body, principal, correlation_id(request))
+
+    @router.post(
+        "/programmes/{programme_id}/exclusions", status_code=status.HTTP_204_NO_CONTENT, summary="Запретить пару для подбора"
+    )
+    async def exclude(programme_id: str, body: ExclusionIn, request: Request, principal: Principal = curator) -> None:
+        await service.exclude(programme_id, body, principal, correlation_id(request))
+
+    @router.put(
+        "/programmes/{programme_id}/preferences/{mentee_id}", summary="Предпочтения наставляемого (рейтинг наставников)"
+    )
+    async def put_preferences(
+        programme_id: str,
+        mentee_id: str,
+        body: PreferencesIn,
+        request: Request,
+        principal: Principal = Depends(auth.require(*CURATORS, "mentee")),
+    ) -> list[str]:
+        return await service.set_preferences(programme_id, mentee_id, body, principal, correlation_id(request))
+
+    @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)")
+    async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:
+        return await service.plan(pair_id, principal)
+
+    @router.put("/pairs/{pair_id}/plan/goals", summary="Цели плана по областям дефицитов")
+    async def put_goals(
+        pair_id: str, body: PlanIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
+    ) -> PlanOut:
+        return await service.set_goals(pair_id, body, principal, correlation_id(request))
+
+    @router.post("/pairs/{pair_id}/plan/measures", status_code=status.HTTP_201_CREATED, summary="Мероприятие дорожной карты")
+    async def add_measure(
+        pair_id: str, body: MeasureIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
+    ) -> MeasureOut:
+        return await service.add_measure(pair_id, body, principal, correlation_id(request))
+
+    @router.patch("/pairs/{pair_id}/plan/measures/{measure_id}", summary="Результат мероприятия и отношение наставляемого")
+    async def record_result(
+        pair_id: str,
+        measure_id: str,
+        body: MeasureResultIn,
+        request: Request,
+        principal: Principal = Depends(auth.require(*PAIR_PEOPLE)),
+    ) -> MeasureOut:
+        return await service.record_result(pair_id, measure_id, body, principal, correlation_id(request))
 
     return router

@@ -1,15 +1,26 @@
-"""Thin subscribers: keep pairing's view of candidates and enrolments current."""
+"""Thin subscribers: keep pairing's view of candidates, schools, enrolments and deficit
+profiles current; withdrawals end pairs and erase the person's data."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from shared.contracts.envelope import Envelope
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.outbox import Work
 
-from services.pairing.models import Candidate, ProgrammeEnrolment
+from services.pairing.models import Candidate, ProgrammeEnrolment, School, Withdrawn
+from services.pairing.service import PairingService
+
+
+async def on_school_registered(work: Work, _envelope: Envelope, event: SchoolRegistered) -> None:
+    await work.session.merge(School(school_id=event.school_id, municipality_id=event.municipality_id))
 
 
 async def on_participant_registered(work: Work, _envelope: Envelope, event: ParticipantRegistered) -> None:
+    if await work.session.get(Withdrawn, event.participant_id):
+        return  # arrived after the withdrawal: nothing to keep
     await work.session.merge(
         Candidate(
             participant_id=event.participant_id,
@@ -25,6 +36,8 @@ async def on_participant_registered(work: Work, _envelope: Envelope, event: Part
 
 
 async def on_participant_enrolled(work: Work, _envelope: Envelope, event: ParticipantEnrolled) -> None:
+    if await work.session.get(Withdrawn, event.participant_id):
+        return
     await work.session.merge(
         ProgrammeEnrolment(
             participant_id=event.participant_id,
@@ -35,3 +48,17 @@ async def on_participant_enrolled(work: Work, _envelope: Envelope, event: Partic
             capacity=event.capacity,
         )
     )
+
+
+def on_participant_withdrawn(service: PairingService) -> Callable[[Work, Envelope, ParticipantWithdrawn], Awaitable[None]]:
+    async def handle(work: Work, _envelope: Envelope, event: ParticipantWithdrawn) -> None:
+        await service.withdraw(work, event)
+
+    return handle
+
+
+def on_response_completed(service: PairingService) -> Callable[[Work, Envelope, ResponseCompleted], Awaitable[None]]:
+    async def handle(work: Work, _envelope: Envelope, event: ResponseCompleted) -> None:
+        await service.record_profile(work, event)
+
+    return handle

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
-from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+from shared.contracts.pairing import MatchingCompleted, PairEnded, PairFormed, PlanMeasureCompleted, PlanUpdated
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.surveys import ResponseCompleted
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -30,10 +31,13 @@ class Pairing:
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Pairing:
     runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
-    runtime.publishes(PairFormed)
+    runtime.publishes(PairFormed, PairEnded, MatchingCompleted, PlanUpdated, PlanMeasureCompleted)
+    service = PairingService(runtime.db, runtime.uow)
+    runtime.consumes(SchoolRegistered, handlers.on_school_registered)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
-    service = PairingService(runtime.db, runtime.uow)
+    runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
+    runtime.consumes(ResponseCompleted, handlers.on_response_completed(service))
     http = create_service_app(
         runtime,
         title="Nastavnik · Подбор пар",

@@ -1,8 +1,9 @@
-"""Pairing's own tables: its view of candidates (from registry events) and its pairs."""
+"""Pairing's own tables: its view of candidates (from registry and surveys events), the
+matcher's settings, runs and proposals, the pairs, and their development plans."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -43,8 +44,12 @@ class Pair(SQLModel, table=True):
     mentor_id: str = Field(index=True)
     form: str
     academic_year: str
-    status: str = "formed"
+    status: str = "formed"  # formed | completed | terminated
     formed_at: datetime = Field(default_factory=utcnow)
+    how: str | None = None
+    proposal_id: str | None = None
+    ended_at: datetime | None = None
+    end_reason: str | None = None
 
 
 class PairMentee(SQLModel, table=True):
@@ -54,4 +59,154 @@ class PairMentee(SQLModel, table=True):
     mentee_id: str = Field(primary_key=True, index=True)
 
 
-TABLES = (Candidate, ProgrammeEnrolment, Pair, PairMentee)
+
+
+class School(SQLModel, table=True):
+    """The municipality of each school (registry.school.registered.v1): the scope of matching."""
+
+    __tablename__ = "pairing_school"
+
+    school_id: str = Field(primary_key=True)
+    municipality_id: str = Field(index=True)
+
+
+class Profile(SQLModel, table=True):
+    """A person's deficit levels (0..1 per area) from their latest deficit diagnostic."""
+
+    __tablename__ = "pairing_profile"
+
+    participant_id: str = Field(primary_key=True)
+    deficits: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    response_id: str
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Withdrawn(SQLModel, table=True):
+    """A tombstone: the person withdrew; late registry events about them are ignored."""
+
+    __tablename__ = "pairing_withdrawn"
+
+    participant_id: str = Field(primary_key=True)
+    withdrawn_at: datetime = Field(default_factory=utcnow)
+
+
+class MatchingSettings(SQLModel, table=True):
+    __tablename__ = "pairing_matching_settings"
+
+    programme_id: str = Field(primary_key=True)
+    form: str = "teacher_teacher"
+    how: str = "one_to_one"
+    scope: str = "school"
+    objective: str = "max_matched"
+    weights: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    min_experience_gap: int = 3
+    require_coverage: bool = True
+    updated_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Exclusion(SQLModel, table=True):
+    """A pair the curator forbids (or rejected): the matcher never proposes it again."""
+
+    __tablename__ = "pairing_exclusion"
+
+    programme_id: str = Field(primary_key=True)
+    mentor_id: str = Field(primary_key=True)
+    mentee_id: str = Field(primary_key=True)
+    reason: str | None = None
+
+
+class Preference(SQLModel, table=True):
+    """A mentee's rank of a mentor (1 = first choice), from the preference questionnaire."""
+
+    __tablename__ = "pairing_preference"
+
+    programme_id: str = Field(primary_key=True)
+    mentee_id: str = Field(primary_key=True)
+    mentor_id: str = Field(primary_key=True)
+    rank: int
+
+
+class MatchingRun(SQLModel, table=True):
+    __tablename__ = "pairing_matching_run"
+
+    id: str = Field(primary_key=True)
+    programme_id: str = Field(index=True)
+    school_id: str | None = None
+    started_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    mentees: int = 0
+    mentors: int = 0
+    matched: int = 0
+    total_score: float = 0.0
+    unmatched: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Per unmatched mentee: mentee_id, reason, message, candidates."""
+
+
+class Proposal(SQLModel, table=True):
+    """A pair (or group) the matcher proposed, until the curator decides."""
+
+    __tablename__ = "pairing_proposal"
+
+    id: str = Field(primary_key=True)
+    run_id: str = Field(index=True)
+    programme_id: str = Field(index=True)
+    school_id: str
+    mentor_id: str
+    form: str
+    how: str
+    status: str = "proposed"  # proposed | confirmed | rejected | replaced | withdrawn | superseded
+    score: float
+    members: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Per mentee: mentee_id, score, breakdown (points per criterion)."""
+    pair_id: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    note: str | None = None
+
+
+class Plan(SQLModel, table=True):
+    """A pair's development plan (ИОМ / индивидуальный план развития)."""
+
+    __tablename__ = "pairing_plan"
+
+    pair_id: str = Field(primary_key=True)
+    goals: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Per goal: area (deficit area code), goal (text)."""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PlanMeasure(SQLModel, table=True):
+    __tablename__ = "pairing_plan_measure"
+
+    id: str = Field(primary_key=True)
+    pair_id: str = Field(index=True)
+    title: str
+    area: str | None = None
+    kind: str | None = None
+    starts_on: date | None = None
+    due_on: date
+    done_on: date | None = None
+    product: str | None = None
+    """The result as a concrete product (методические рекомендации, разработка занятия …)."""
+    mentee_view: str | None = None
+    """The mentee's own view of the result (seed 003, step 5)."""
+
+
+TABLES = (
+    Candidate,
+    ProgrammeEnrolment,
+    Pair,
+    PairMentee,
+    School,
+    Profile,
+    Withdrawn,
+    MatchingSettings,
+    Exclusion,
+    Preference,
+    MatchingRun,
+    Proposal,
+    Plan,
+    PlanMeasure,
+)

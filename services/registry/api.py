@@ -1,60 +1,174 @@
-"""HTTP routes of the registry, scoped by the caller's token."""
+"""HTTP routes of the registry, scoped by the caller's token.
+
+Region administrators see and change the whole region; municipal coordinators the schools of
+their municipality; school curators and school systems (`integration`) their own school;
+mentors and mentees only their own record."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, status
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 
 from shared.auth import Authenticator, Principal
+from shared.contracts.registry import Consent
 from shared.http import correlation_id
 
-from services.registry.models import Enrolment, Participant, Programme, School
-from services.registry.schemas import EnrolmentIn, ParticipantIn, ProgrammeIn, SchoolIn
+from services.registry.importer import ImportReport, Importer, ImportOptions
+from services.registry.schemas import (
+    EnrolmentIn,
+    EnrolmentOut,
+    ParticipantIn,
+    ParticipantOut,
+    ParticipantPatch,
+    PartnerIn,
+    PartnerOut,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgrammePatch,
+    RegionOut,
+    SchoolIn,
+    SchoolOut,
+    SchoolPatch,
+    WithdrawalIn,
+    WithdrawalOut,
+)
 from services.registry.service import RegistryService
 
 EDITORS = ("region_admin", "municipal_coordinator", "school_curator", "integration")
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-def build_router(service: RegistryService, auth: Authenticator) -> APIRouter:
+def build_router(service: RegistryService, importer: Importer, auth: Authenticator) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["registry"])
     anyone = auth.require()
     editor = auth.require(*EDITORS)
+    admin = auth.require("region_admin")
+
+    @router.get("/region", summary="Регион и его муниципалитеты (видимые вызывающему)")
+    async def region(principal: Principal = Depends(anyone)) -> RegionOut:
+        return await service.region(principal)
+
+    # -- schools and partners -----------------------------------------------------------
 
     @router.post("/schools", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать школу")
-    async def register_school(
-        body: SchoolIn, request: Request, _: Principal = Depends(auth.require("region_admin"))
-    ) -> School:
-        return await service.register_school(body, correlation_id(request))
+    async def register_school(body: SchoolIn, request: Request, principal: Principal = Depends(admin)) -> SchoolOut:
+        return await service.register_school(body, principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools", summary="Школы, видимые вызывающему")
-    async def list_schools(principal: Principal = Depends(anyone)) -> list[School]:
-        return await service.schools(principal)
+    async def list_schools(principal: Principal = Depends(anyone)) -> list[SchoolOut]:
+        return await service.schools(principal)  # type: ignore[return-value]
 
     @router.get("/schools/{school_id}", summary="Школа")
-    async def get_school(school_id: str, principal: Principal = Depends(anyone)) -> School:
-        return await service.school(school_id, principal)
+    async def get_school(school_id: str, principal: Principal = Depends(anyone)) -> SchoolOut:
+        return await service.school(school_id, principal)  # type: ignore[return-value]
+
+    @router.patch("/schools/{school_id}", summary="Изменить школу (название, муниципалитет, признаки ШНОР и низких результатов)")
+    async def update_school(school_id: str, body: SchoolPatch, request: Request, principal: Principal = Depends(admin)) -> SchoolOut:
+        return await service.update_school(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.post("/partners", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать сетевого партнёра (вуз, колледж, работодатель)")
+    async def register_partner(
+        body: PartnerIn, request: Request, principal: Principal = Depends(auth.require("region_admin", "municipal_coordinator"))
+    ) -> PartnerOut:
+        return await service.register_partner(body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.get("/partners", summary="Сетевые партнёры региона")
+    async def list_partners(_: Principal = Depends(anyone)) -> list[PartnerOut]:
+        return await service.partners()  # type: ignore[return-value]
+
+    # -- participants -------------------------------------------------------------------
 
     @router.post("/schools/{school_id}/participants", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать участника")
     async def register_participant(
         school_id: str, body: ParticipantIn, request: Request, principal: Principal = Depends(editor)
-    ) -> Participant:
-        return await service.register_participant(school_id, body, principal, correlation_id(request))
+    ) -> ParticipantOut:
+        return await service.register_participant(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools/{school_id}/participants", summary="Участники школы")
     async def list_participants(
-        school_id: str, principal: Principal = Depends(auth.require(*EDITORS))
-    ) -> list[Participant]:
-        return await service.participants(school_id, principal)
+        school_id: str,
+        principal: Principal = Depends(editor),
+        include_withdrawn: Annotated[bool, Query(description="Also the withdrawn and those who left (data erased)")] = False,
+    ) -> list[ParticipantOut]:
+        return await service.participants(school_id, principal, include_withdrawn=include_withdrawn)  # type: ignore[return-value]
+
+    @router.get("/participants/{participant_id}", summary="Участник (наставник и наставляемый видят только себя)")
+    async def get_participant(participant_id: str, principal: Principal = Depends(anyone)) -> ParticipantOut:
+        return await service.participant(participant_id, principal)  # type: ignore[return-value]
+
+    @router.patch("/participants/{participant_id}", summary="Изменить данные участника (объявляется registry.participant.updated.v1)")
+    async def update_participant(
+        participant_id: str, body: ParticipantPatch, request: Request, principal: Principal = Depends(editor)
+    ) -> ParticipantOut:
+        return await service.update_participant(participant_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.post("/participants/{participant_id}/consent", summary="Внести согласие на обработку персональных данных (152-ФЗ)")
+    async def record_consent(
+        participant_id: str, body: Consent, request: Request, principal: Principal = Depends(editor)
+    ) -> ParticipantOut:
+        return await service.record_consent(participant_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.post("/participants/{participant_id}/withdrawal",
+                 summary="Отзыв согласия или выбытие из школы: зачисления завершаются, данные удаляются")
+    async def withdraw(
+        participant_id: str, body: WithdrawalIn, request: Request, principal: Principal = Depends(editor)
+    ) -> WithdrawalOut:
+        row, ended = await service.withdraw(participant_id, body.reason, principal, correlation_id(request))
+        return WithdrawalOut(participant_id=row.id, status=row.status, ended_programme_ids=ended)
+
+    # -- programmes and enrolments ------------------------------------------------------
 
     @router.post("/schools/{school_id}/programmes", status_code=status.HTTP_201_CREATED, summary="Запустить программу наставничества")
     async def create_programme(
         school_id: str, body: ProgrammeIn, request: Request, principal: Principal = Depends(editor)
-    ) -> Programme:
-        return await service.create_programme(school_id, body, principal, correlation_id(request))
+    ) -> ProgrammeOut:
+        return await service.create_programme(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.get("/schools/{school_id}/programmes", summary="Программы школы")
+    async def list_programmes(school_id: str, principal: Principal = Depends(anyone)) -> list[ProgrammeOut]:
+        return await service.programmes(school_id, principal)  # type: ignore[return-value]
+
+    @router.get("/programmes/{programme_id}", summary="Программа")
+    async def get_programme(programme_id: str, principal: Principal = Depends(anyone)) -> ProgrammeOut:
+        return await service.programme(programme_id, principal)  # type: ignore[return-value]
+
+    @router.patch("/programmes/{programme_id}", summary="Изменить программу: формы, куратор, этап (этап closed завершает её)")
+    async def update_programme(
+        programme_id: str, body: ProgrammePatch, request: Request, principal: Principal = Depends(editor)
+    ) -> ProgrammeOut:
+        return await service.update_programme(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.post("/programmes/{programme_id}/enrolments", status_code=status.HTTP_201_CREATED, summary="Зачислить в программу")
     async def enrol(
         programme_id: str, body: EnrolmentIn, request: Request, principal: Principal = Depends(editor)
-    ) -> Enrolment:
-        return await service.enrol(programme_id, body, principal, correlation_id(request))
+    ) -> EnrolmentOut:
+        return await service.enrol(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.get("/programmes/{programme_id}/enrolments", summary="Зачисления программы")
+    async def list_enrolments(programme_id: str, principal: Principal = Depends(editor)) -> list[EnrolmentOut]:
+        return await service.enrolments(programme_id, principal)  # type: ignore[return-value]
+
+    # -- bulk import ----------------------------------------------------------------------
+
+    @router.post(
+        "/imports",
+        summary="Загрузить файл CSV или XLSX (школы, партнёры, участники, программы, зачисления)",
+        description="Returns the import report: counts per sheet and every rejected row with its line, column and "
+        "reason (Russian and English). `mode=all_or_nothing` (default) writes nothing if any row is rejected; "
+        "`mode=valid_only` writes the valid rows. A curator's file may only hold their own school's rows.",
+    )
+    async def upload(
+        request: Request,
+        file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, `;` or `,`) or XLSX")],
+        principal: Principal = Depends(editor),
+        mode: Annotated[Literal["all_or_nothing", "valid_only"], Query()] = "all_or_nothing",
+        school: Annotated[str | None, Query(description="Rows without a school column belong to this school")] = None,
+        dry_run: Annotated[bool, Query(description="Check only, write nothing")] = False,
+    ) -> ImportReport:
+        data = await file.read(MAX_UPLOAD_BYTES + 1)
+        options = ImportOptions(mode=mode, school_id=school, dry_run=dry_run, principal=principal,
+                                actor=f"{principal.role}:{principal.sub}", correlation_id=correlation_id(request))
+        return await importer.run_bytes(file.filename or "upload", data, options, too_large=len(data) > MAX_UPLOAD_BYTES)
 
     return router

@@ -1,28 +1,137 @@
-"""Registry rules: pure functions, no I/O."""
+"""Registry rules: pure functions, no I/O. Messages are for people: Russian."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date
 
 YOUNG_SPECIALIST_MAX_AGE = 35
 YOUNG_SPECIALIST_MAX_EXPERIENCE = 3
 
+CATEGORIES: dict[str, str] = {
+    "teacher": "педагог",
+    "pupil": "обучающийся",
+    "student": "студент",
+    "employer": "представитель работодателя",
+}
+PARTNER_KINDS: dict[str, str] = {"university": "вуз", "college": "колледж", "employer": "работодатель"}
+ROLES: dict[str, str] = {"mentor": "наставник", "mentee": "наставляемый", "curator": "куратор"}
 
-def is_young_specialist(category: str, birth_year: int | None, experience_years: int | None, today: date) -> bool:
-    """Молодой специалист: a teacher under 35, or in the first three years of work."""
+FORMS: dict[str, str] = {
+    "teacher_teacher": "учитель – учитель",
+    "teacher_pupil": "учитель – ученик",
+    "pupil_pupil": "ученик – ученик",
+    "student_pupil": "студент – ученик",
+    "employer_pupil": "работодатель – ученик",
+    "employer_student": "работодатель – студент",
+    "head_teacher": "руководитель – учитель",
+}
+"""Forms of mentoring by who mentors whom (Р-145, DOMAIN.md); the same codes as pairing's."""
+
+STAGES: dict[str, str] = {
+    "preparing": "подготовка к запуску",
+    "forming_bases": "формирование баз наставляемых и наставников",
+    "training": "отбор и обучение наставников",
+    "pairing": "формирование пар и групп",
+    "running": "работа пар и групп",
+    "closed": "завершение программы",
+}
+"""Stages of a programme (DOMAIN.md), in order. `closed` ends every enrolment."""
+
+AGE_BANDS: dict[str, str] = {"under_35": "до 35 лет", "35_plus": "35 лет и старше"}
+
+ERASED_NAME = "Участник (данные удалены)"
+
+
+def is_young_specialist(
+    category: str,
+    birth_year: int | None,
+    experience_years: int | None,
+    today: date,
+    age_band: str | None = None,
+) -> bool:
+    """Молодой специалист: a teacher under 35, or in the first three years of work. The age comes
+    from the birth year when the school gave one, else from the age band."""
     if category != "teacher":
         return False
-    young_by_age = birth_year is not None and today.year - birth_year < YOUNG_SPECIALIST_MAX_AGE
+    if birth_year is not None:
+        young_by_age = today.year - birth_year < YOUNG_SPECIALIST_MAX_AGE
+    else:
+        young_by_age = age_band == "under_35"
     young_by_experience = experience_years is not None and experience_years <= YOUNG_SPECIALIST_MAX_EXPERIENCE
     return young_by_age or young_by_experience
 
 
+def person_problem(category: str, grade: int | None, partner_id: str | None) -> tuple[str, str] | None:
+    """(field, why) a person's fields do not fit their category, or None."""
+    if category == "pupil" and grade is None:
+        return "grade", "Для обучающегося укажите класс (grade)"
+    if category != "pupil" and grade is not None:
+        return "grade", "Класс (grade) указывается только для обучающегося"
+    if partner_id is not None and category not in ("student", "employer"):
+        return "partner_id", "Организация-партнёр указывается только для студента или представителя работодателя"
+    return None
+
+
+def consent_problem(category: str, given_by: str, representative_name: str | None) -> tuple[str, str] | None:
+    """(field, why) a consent cannot be accepted as given, or None. For a pupil (a minor) only
+    the legal representative consents (152-ФЗ, ст. 9)."""
+    if category == "pupil" and given_by != "legal_representative":
+        return "consent.given_by", "Согласие на обработку персональных данных обучающегося даёт законный представитель"
+    return None
+
+
+def no_consent_message(category: str) -> str:
+    if category == "pupil":
+        return (
+            "Нет согласия законного представителя на обработку персональных данных обучающегося (152-ФЗ): "
+            "зачислить в программу нельзя. Внесите согласие родителя или законного представителя."
+        )
+    return (
+        "Нет согласия участника на обработку персональных данных (152-ФЗ): зачислить в программу нельзя. "
+        "Внесите согласие участника."
+    )
+
+
 def enrolment_problem(role: str, category: str, capacity: int | None) -> str | None:
-    """Why this enrolment cannot be made, or None. Messages are for people: Russian."""
+    """Why this enrolment cannot be made, or None."""
     if role == "mentor" and not capacity:
         return "Для наставника укажите вместимость (capacity): сколько наставляемых одновременно"
     if role != "mentor" and capacity is not None:
         return "Вместимость (capacity) указывается только для наставника"
     if role == "curator" and category != "teacher":
         return "Куратором может быть только педагог"
+    return None
+
+
+def forms_problem(forms: list[str]) -> str | None:
+    unknown = [form for form in forms if form not in FORMS]
+    if unknown:
+        return f"Неизвестные формы наставничества: {', '.join(unknown)}; допустимые: {', '.join(FORMS)}"
+    return None
+
+
+def stage_problem(current: str, new: str) -> str | None:
+    if new not in STAGES:
+        return f"Неизвестный этап {new}; допустимые: {', '.join(STAGES)}"
+    if current == "closed" and new != "closed":
+        return "Программа завершена: этап больше не меняется"
+    return None
+
+
+def external_id_hash(secret: str, school_id: str, external_id: str) -> str:
+    """A keyed hash kept after erasure, so that a withdrawn person is recognised if a school's
+    file brings them back — without keeping the school system's id itself."""
+    message = f"{school_id}\x1f{external_id}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def reappearance_problem(withdrawn_on: date, consent_date: date | None) -> str | None:
+    """A withdrawn person comes back (e.g. in a school's old file): only with a newer consent."""
+    if consent_date is None or consent_date <= withdrawn_on:
+        return (
+            f"Участник отозвал согласие или выбыл {withdrawn_on:%d.%m.%Y}: повторно внести его можно "
+            "только с новым согласием (дата согласия позже этой даты)"
+        )
     return None

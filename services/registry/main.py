@@ -1,4 +1,5 @@
-"""Composition root of the registry: builds the runtime, the use cases and the HTTP app."""
+"""Composition root of the registry: builds the runtime, the use cases, the importer, the
+school systems' command consumer and the HTTP app."""
 
 from __future__ import annotations
 
@@ -7,33 +8,58 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
+from shared.contracts.registry import (
+    CommandRejected,
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantUpdated,
+    ParticipantWithdrawn,
+    PartnerRegistered,
+    PartnerUpdated,
+    ProgrammeClosed,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    SchoolRegistered,
+    SchoolUpdated,
+)
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 
 from services.registry.api import build_router
+from services.registry.handlers import CommandHandlers, rejection
+from services.registry.importer import Importer
 from services.registry.models import TABLES
 from services.registry.service import RegistryService
 
 NAME = "registry"
+PUBLISHED = (
+    SchoolRegistered, SchoolUpdated, PartnerRegistered, PartnerUpdated,
+    ParticipantRegistered, ParticipantUpdated, ParticipantEnrolled, ParticipantWithdrawn,
+    ProgrammeLaunched, ProgrammeUpdated, ProgrammeClosed, CommandRejected,
+)
 
 
 @dataclass
 class Registry:
     runtime: ServiceRuntime
     service: RegistryService
+    importer: Importer
     http: FastAPI
 
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Registry:
     runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
-    runtime.publishes(SchoolRegistered, ParticipantRegistered, ParticipantEnrolled)
+    runtime.publishes(*PUBLISHED)
     service = RegistryService(runtime.db, runtime.uow, settings)
+    importer = Importer(service, runtime.db, runtime.uow, settings)
+    runtime.consumes_commands(CommandHandlers(service), rejection)
     http = create_service_app(
         runtime,
         title="Nastavnik · Реестр",
-        description="Школы, участники, программы наставничества и зачисления региона.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret))],
+        description="Регион, муниципалитеты, школы и сетевые партнёры; педагоги, обучающиеся, студенты и "
+        "работодатели; программы наставничества, зачисления и согласия на обработку персональных данных "
+        "(152-ФЗ). Массовая загрузка CSV/XLSX: POST /api/v1/imports.",
+        routers=[build_router(service, importer, Authenticator(settings.jwt_secret))],
     )
-    return Registry(runtime, service, http)
+    return Registry(runtime, service, importer, http)

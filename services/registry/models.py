@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.clock import utcnow
@@ -26,11 +26,30 @@ class School(SQLModel, table=True):
     low_results: bool = False
     difficult_conditions: bool = False
     registered_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime | None = None
+
+
+class Partner(SQLModel, table=True):
+    """A network partner: a university, a college or an employer whose people mentor pupils."""
+
+    __tablename__ = "registry_partner"
+
+    id: str = Field(primary_key=True)
+    name: str
+    kind: str
+    municipality_id: str | None = Field(default=None, foreign_key="registry_municipality.id")
+    registered_at: datetime = Field(default_factory=utcnow)
 
 
 class Participant(SQLModel, table=True):
+    """A person of a school's mentoring base. `status`: active, withdrawn (consent withdrawn) or
+    left (left the school); a withdrawn or left person's personal data is erased (see docs)."""
+
     __tablename__ = "registry_participant"
-    __table_args__ = (UniqueConstraint("school_id", "external_id", name="uq_registry_participant_external"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "external_id", name="uq_registry_participant_external"),
+        Index("ix_registry_participant_tombstone", "school_id", "external_id_hash"),
+    )
 
     id: str = Field(primary_key=True)
     school_id: str = Field(foreign_key="registry_school.id", index=True)
@@ -38,22 +57,42 @@ class Participant(SQLModel, table=True):
     category: str
     full_name: str
     subjects: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    position: str | None = None
     experience_years: int | None = None
     birth_year: int | None = None
+    age_band: str | None = None
+    qualification: str | None = None
+    newly_arrived: bool = False
     grade: int | None = None
+    partner_id: str | None = Field(default=None, foreign_key="registry_partner.id")
     young_specialist: bool = False
+    status: str = "active"
+    consent_by: str | None = None
+    consent_representative: str | None = None
+    consent_document: str | None = None
+    consent_date: date | None = None
+    announced: bool = Field(default=False, description="participant.registered has been emitted (consent recorded).")
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str | None = None
+    external_id_hash: str | None = Field(default=None, description="Withdrawn people only: a keyed hash of the external id.")
     registered_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime | None = None
 
 
 class Programme(SQLModel, table=True):
     __tablename__ = "registry_programme"
+    __table_args__ = (UniqueConstraint("school_id", "code", name="uq_registry_programme_code"),)
 
     id: str = Field(primary_key=True)
     school_id: str = Field(foreign_key="registry_school.id", index=True)
+    code: str | None = Field(default=None, description="The school's own code, the key of imports.")
     academic_year: str
     title: str
     forms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    stage: str = "launched"
+    curator_id: str | None = Field(default=None, foreign_key="registry_participant.id")
+    stage: str = "preparing"
+    launched_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
 
 
 class Enrolment(SQLModel, table=True):
@@ -66,6 +105,21 @@ class Enrolment(SQLModel, table=True):
     role: str
     capacity: int | None = None
     active: bool = True
+    enrolled_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
 
 
-TABLES = (Municipality, School, Participant, Programme, Enrolment)
+class AuditRecord(SQLModel, table=True):
+    """Who changed what (152-ФЗ asks for a record): one row per change, import or withdrawal."""
+
+    __tablename__ = "registry_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str
+    action: str
+    target: str
+    detail: str = ""
+
+
+TABLES = (Municipality, School, Partner, Participant, Programme, Enrolment, AuditRecord)

@@ -1,12 +1,18 @@
-"""Request bodies of the registry API (validated at the edge: 422 names the field)."""
+"""Request and response bodies of the registry API (validated at the edge: 422 names the field)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.contracts.registry import Consent
+
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
+Category = Literal["teacher", "pupil", "student", "employer"]
+AgeBand = Literal["under_35", "35_plus"]
+Stage = Literal["preparing", "forming_bases", "training", "pairing", "running", "closed"]
 
 
 class SchoolIn(BaseModel):
@@ -20,16 +26,45 @@ class SchoolIn(BaseModel):
     difficult_conditions: bool = False
 
 
+class SchoolPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    municipality_id: str | None = Field(default=None, min_length=1, max_length=64)
+    municipality_name: str | None = Field(default=None, min_length=1, max_length=200)
+    low_results: bool | None = None
+    difficult_conditions: bool | None = None
+
+
+class PartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partner_id: str | None = Field(default=None, min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=300)
+    kind: Literal["university", "college", "employer"]
+    municipality_id: str | None = Field(default=None, max_length=64, description="An existing municipality, if local.")
+
+
 class ParticipantIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    category: Literal["teacher", "pupil", "student", "employer"]
+    category: Category
     full_name: str = Field(min_length=1, max_length=200)
-    external_id: str | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(default=None, max_length=100, description="The person's id in the school's own system.")
     subjects: list[str] = Field(default_factory=list)
+    position: str | None = Field(default=None, max_length=200, description="Teachers: должность.")
     experience_years: int | None = Field(default=None, ge=0, le=70)
-    birth_year: int | None = Field(default=None, ge=1930, le=2025)
+    birth_year: int | None = Field(default=None, ge=1930, le=2030)
+    age_band: AgeBand | None = Field(default=None, description="When the school gives no birth year: до 35 / 35 и старше.")
+    qualification: str | None = Field(default=None, max_length=100, description="Квалификационная категория.")
+    newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
+    partner_id: str | None = Field(default=None, max_length=64, description="Students, employer representatives.")
+    consent: Consent | None = Field(
+        default=None,
+        description="Consent to personal-data processing (152-ФЗ). Without it the person stays in the registry "
+        "only: no event announces them and they cannot be enrolled.",
+    )
 
     @model_validator(mode="after")
     def grade_only_for_pupils(self) -> ParticipantIn:
@@ -40,12 +75,48 @@ class ParticipantIn(BaseModel):
         return self
 
 
+class ParticipantPatch(BaseModel):
+    """Only the fields given change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    external_id: str | None = Field(default=None, max_length=100)
+    subjects: list[str] | None = None
+    position: str | None = Field(default=None, max_length=200)
+    experience_years: int | None = Field(default=None, ge=0, le=70)
+    birth_year: int | None = Field(default=None, ge=1930, le=2030)
+    age_band: AgeBand | None = None
+    qualification: str | None = Field(default=None, max_length=100)
+    newly_arrived: bool | None = None
+    grade: int | None = Field(default=None, ge=1, le=11)
+    partner_id: str | None = Field(default=None, max_length=64)
+
+
+class WithdrawalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Literal["consent_withdrawn", "left_school"]
+
+
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=300)
     academic_year: str = Field(pattern=ACADEMIC_YEAR, examples=["2026/2027"])
     forms: list[str] = Field(default_factory=lambda: ["teacher_teacher"])
+    code: str | None = Field(default=None, max_length=64, description="The school's own code of the programme.")
+    curator_id: str | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
+    stage: Stage = "preparing"
+
+
+class ProgrammePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    forms: list[str] | None = None
+    curator_id: str | None = None
+    stage: Stage | None = None
 
 
 class EnrolmentIn(BaseModel):
@@ -54,3 +125,88 @@ class EnrolmentIn(BaseModel):
     participant_id: str = Field(min_length=1)
     role: Literal["mentor", "mentee", "curator"]
     capacity: int | None = Field(default=None, ge=1, le=30)
+
+
+# -- responses --------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class MunicipalityOut(Out):
+    id: str
+    name: str
+
+
+class RegionOut(BaseModel):
+    id: str
+    name: str
+    municipalities: list[MunicipalityOut]
+
+
+class SchoolOut(Out):
+    id: str
+    name: str
+    municipality_id: str
+    low_results: bool
+    difficult_conditions: bool
+    registered_at: datetime
+
+
+class PartnerOut(Out):
+    id: str
+    name: str
+    kind: str
+    municipality_id: str | None
+
+
+class ParticipantOut(Out):
+    id: str
+    school_id: str
+    external_id: str | None
+    category: str
+    full_name: str
+    subjects: list[str]
+    position: str | None
+    experience_years: int | None
+    birth_year: int | None
+    age_band: str | None
+    qualification: str | None
+    newly_arrived: bool
+    grade: int | None
+    partner_id: str | None
+    young_specialist: bool
+    status: str = Field(description="active, withdrawn (consent withdrawn) or left (left the school)")
+    consent_by: str | None
+    consent_date: date | None
+    registered_at: datetime
+
+
+class ProgrammeOut(Out):
+    id: str
+    school_id: str
+    code: str | None
+    academic_year: str
+    title: str
+    forms: list[str]
+    curator_id: str | None
+    stage: str
+    launched_at: datetime
+    closed_at: datetime | None
+
+
+class EnrolmentOut(Out):
+    id: str
+    participant_id: str
+    programme_id: str
+    role: str
+    capacity: int | None
+    active: bool
+    ended_at: datetime | None = None
+
+
+class WithdrawalOut(BaseModel):
+    participant_id: str
+    status: str
+    ended_programme_ids: list[str]

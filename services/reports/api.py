@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
 from shared.clock import academic_year_of
 
-from services.reports import domain
+from services.reports import charts, domain, exports
 from services.reports.service import ReportsService
 
 Level = Literal["region", "municipality", "school"]
@@ -29,6 +30,21 @@ class IndicatorOut(BaseModel):
     unit: str
     formula: str
     value: float | None
+
+
+class HistoryPoint(BaseModel):
+    at: str
+    caused_by: str
+    values: dict[str, float | None]
+
+
+class DrilldownRow(BaseModel):
+    scope: Level
+    scope_id: str
+    name: str
+    low_results: bool
+    difficult_conditions: bool
+    indicators: dict[str, float | None]
 
 
 class ScopeOut(BaseModel):
@@ -57,6 +73,51 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
     async def children(scope: Level, scope_id: str, principal: Principal = Depends(anyone)) -> list[ScopeOut]:
         return [ScopeOut(scope=level, scope_id=i, name=name) for level, i, name in await service.children(scope, scope_id, principal)]
 
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/history", summary="История значений показателей уровня")
+    async def history(
+        scope: Level,
+        scope_id: str,
+        academic_year: str | None = YEAR,
+        code: list[str] | None = Query(default=None, description="Коды показателей (по умолчанию все)"),
+        limit: int = Query(default=500, ge=2, le=5000),
+        principal: Principal = Depends(anyone),
+    ) -> list[HistoryPoint]:
+        year = academic_year or academic_year_of(date.today())
+        points = await service.history(scope, scope_id, year, principal, limit)
+        wanted = set(code or [])
+        return [
+            HistoryPoint(at=p["at"], caused_by=p["caused_by"], values={k: v for k, v in p["values"].items() if not wanted or k in wanted})
+            for p in points
+        ]
+
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы")
+    async def drilldown(
+        scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
+    ) -> list[DrilldownRow]:
+        year = academic_year or academic_year_of(date.today())
+        report = await service.report(scope, scope_id, year, principal)
+        rows = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
+        return [
+            DrilldownRow(scope=r.level, scope_id=r.scope_id, name=r.name, low_results=r.low_results, difficult_conditions=r.difficult_conditions, indicators=r.values)  # type: ignore[arg-type]
+            for r in rows
+            if r.level != "municipality" or principal.sees_municipality(r.scope_id)
+        ]
+
+    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv")
+    async def export(
+        scope: Level,
+        scope_id: str,
+        fmt: Literal["xlsx", "pdf", "csv"],
+        academic_year: str | None = YEAR,
+        table: Literal["scope", "municipalities", "schools", "groups"] = Query(default="schools", description="Таблица для CSV"),
+        principal: Principal = Depends(anyone),
+    ) -> Response:
+        year = academic_year or academic_year_of(date.today())
+        report = await service.report(scope, scope_id, year, principal)
+        content = await run_in_threadpool(exports.render, report, fmt, table)
+        name = exports.filename(report, fmt, table if fmt == "csv" else None)
+        return Response(content, media_type=exports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     @router.get("/dashboard", response_class=HTMLResponse, summary="Дашборд мониторинга (страница)")
     async def dashboard(
         request: Request,
@@ -70,18 +131,64 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
             scope, scope_id = principal.scope, principal.scope_id
         year = academic_year or academic_year_of(date.today())
         values = await service.indicators(scope, scope_id, year, principal)
-        kids = await service.children(scope, scope_id, principal)
-        title = region_name if scope == "region" else scope_id
+        report = await service.report(scope, scope_id, year, principal)
+        points = await service.history(scope, scope_id, year, principal, limit=200)
+        kids = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
+        kids = [k for k in kids if k.level != "municipality" or principal.sees_municipality(k.scope_id)]
+        title = await service.scope_name(scope, scope_id)
+        crumbs = []
+        if principal.scope == "region":
+            crumbs.append({"href": f"?scope=region&academic_year={year}", "name": region_name})
+        if scope == "school" and principal.scope in ("region", "municipality"):
+            municipality = report.schools[0] if report.schools else None
+            if municipality is not None:
+                mid = await service.municipality_of(scope_id)
+                crumbs.append({"href": f"?scope=municipality&scope_id={mid}&academic_year={year}", "name": municipality.parent})
+        by_code = {v.code: v.value for v in values}
+
+        def series(*codes: str) -> dict[str, list[float | None]]:
+            return {domain.BY_CODE[c].name: [p["values"].get(c) for p in points] for c in codes}
+
+        coverage_rows = [(k.name, [k.values.get("pupils_in_mentoring_share"), k.values.get("young_specialists_in_mentoring_share")]) for k in kids]
+        coverage_rows.insert(0, (f"Итого: {title}", [by_code.get("pupils_in_mentoring_share"), by_code.get("young_specialists_in_mentoring_share")]))
+        bands = list(domain.SATISFACTION_BANDS)
+        figures = {
+            "coverage_history": charts.line_chart(
+                series("pupils_in_mentoring_share", "young_specialists_in_mentoring_share"),
+                title="Охват наставничеством во времени, %", y_max=100, target=domain.PUPILS_TARGET,
+            ),
+            "coverage_target": charts.bar_chart(
+                coverage_rows, ["обучающиеся, %", "молодые специалисты, %"], title="Охват против цели", y_max=100, target=domain.PUPILS_TARGET
+            ),
+            "satisfaction_history": charts.line_chart(
+                series("mentee_satisfaction_mean", "mentor_satisfaction_mean"), title="Удовлетворённость во времени, балл из 10", y_max=10
+            ),
+            "satisfaction": charts.bar_chart(
+                [(domain.SATISFACTION_BANDS[b][0], [by_code.get(f"mentee_satisfaction_{b}_share"), by_code.get(f"mentor_satisfaction_{b}_share")]) for b in bands],
+                ["наставляемые", "наставники"], title="Распределение оценок удовлетворённости, % анкет", y_max=100,
+            ),
+            "growth": charts.bar_chart(
+                [(label, [by_code.get(f"deficit_start_{a}"), by_code.get(f"deficit_end_{a}")]) for a, label in domain.DEFICIT_AREAS.items()],
+                ["в начале", "в конце"], title="Дефициты в начале и в конце, средний балл",
+            ),
+            "pairs_history": charts.line_chart(series("pairs_active", "mentors_total", "mentees_total"), title="Пары и участники во времени"),
+        }
         return TEMPLATES.TemplateResponse(
             request,
             "dashboard.html",
             {
                 "title": title,
                 "year": year,
+                "scope": scope,
+                "scope_id": scope_id,
                 "indicators": values,
+                "key_codes": domain.KEY_CODES,
+                "by_code": domain.BY_CODE,
                 "children": kids,
+                "groups": report.groups if scope != "school" else [],
+                "figures": figures,
                 "children_title": CHILDREN_TITLE.get(scope, ""),
-                "crumbs": [{"href": f"?scope=region&academic_year={year}", "name": region_name}] if principal.scope == "region" else [],
+                "crumbs": crumbs,
             },
         )
 

@@ -2,17 +2,51 @@
 computed from counters that events increment. Pure: no I/O.
 
 Counters are kept per scope (school, municipality, region) and academic year. Population
-counters (how many teachers, young specialists, pupils are registered) belong to no year and
-are stored under POPULATION; an indicator of year Y reads both."""
+counters (how many schools, teachers, young specialists, pupils are registered) belong to no
+year and are stored under POPULATION; an indicator of year Y reads both. Every counter is a
+sum over schools, so any group of schools (e.g. the low-result / difficult-condition schools)
+is computed by adding its schools' counters and applying the same formulas."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 POPULATION = "*"
+PUPILS_TARGET = 70.0
+"""Federal target: at least 70 % of pupils involved in forms of mentoring (DOMAIN.md)."""
 
 Counters = Mapping[str, float]
+
+FORMS: dict[str, str] = {
+    "teacher_teacher": "учитель – учитель",
+    "teacher_pupil": "учитель – ученик",
+    "pupil_pupil": "ученик – ученик",
+    "student_pupil": "студент – ученик",
+    "employer_pupil": "работодатель – ученик",
+    "employer_student": "работодатель – студент",
+    "head_teacher": "руководитель – учитель",
+}
+CATEGORIES: dict[str, str] = {"teacher": "педагоги", "pupil": "обучающиеся", "student": "студенты", "employer": "работодатели"}
+DEFICIT_AREAS: dict[str, str] = {
+    # the same keys as shared.contracts.surveys.DEFICIT_AREAS (a unit test checks it); domain.py
+    # imports nothing outside the standard library
+    "scientific_theoretical": "научно-теоретические",
+    "regulatory_legal": "нормативные правовые",
+    "subject_professional": "предметно-профессиональные",
+    "psychological_pedagogical": "психолого-педагогические",
+    "methodological": "методические",
+    "ict_digital": "ИКТ-компетенции и цифровизация",
+    "extracurricular_upbringing": "внеурочная и воспитательная деятельность",
+    "health_saving": "здоровьесбережение обучающихся",
+}
+DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
+SATISFACTION_INSTRUMENTS = {"satisfaction_mentee": "mentee", "satisfaction_mentor": "mentor"}
+SATISFACTION_BANDS = {"low": ("1–4 балла", 0, 4.5), "mid": ("5–7 баллов", 4.5, 7.5), "high": ("8–10 баллов", 7.5, 11)}
+SWOT_PREFIX = "swot"
+SWOT_SCALES = {"strengths": "сильные стороны", "weaknesses": "слабые стороны", "opportunities": "возможности", "threats": "угрозы"}
+PAIR_OUTCOMES = {"completed": "завершённых", "terminated": "прекращённых досрочно"}
 
 
 def _share(part: str, whole: str) -> Callable[[Counters], float | None]:
@@ -23,16 +57,21 @@ def _share(part: str, whole: str) -> Callable[[Counters], float | None]:
     return formula
 
 
-def _mean(total: str, count: str) -> Callable[[Counters], float | None]:
+def _mean(total: str, count: str, digits: int = 2) -> Callable[[Counters], float | None]:
     def formula(c: Counters) -> float | None:
         n = c.get(count, 0)
-        return round(c.get(total, 0) / n, 2) if n else None
+        return round(c.get(total, 0) / n, digits) if n else None
 
     return formula
 
 
 def _count(name: str) -> Callable[[Counters], float | None]:
-    return lambda c: c.get(name, 0)
+    return lambda c: round(c.get(name, 0), 6)
+
+
+def _against_target(c: Counters) -> float | None:
+    share = _share("mentees_pupils", "pupils_total")(c)
+    return None if share is None else round(100 * share / PUPILS_TARGET, 1)
 
 
 @dataclass(frozen=True)
@@ -42,69 +81,223 @@ class Indicator:
     unit: str
     formula: str
     compute: Callable[[Counters], float | None]
+    section: str = "Охват"
 
 
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator("schools_total", "Школ всего", "шт.", "число зарегистрированных школ", _count("schools_total")),
-    Indicator(
-        "schools_with_programme",
-        "Школ, реализующих программу наставничества",
-        "шт.",
-        "школы, где в учебном году зачислен хотя бы один участник программы",
-        _count("schools_with_programme"),
-    ),
-    Indicator("mentors_total", "Наставников", "чел.", "участники, зачисленные наставниками в учебном году", _count("mentors_total")),
-    Indicator("mentees_total", "Наставляемых", "чел.", "участники, зачисленные наставляемыми в учебном году", _count("mentees_total")),
-    Indicator("pairs_active", "Действующих пар", "шт.", "сформированные и не завершённые пары", _count("pairs_active")),
-    Indicator(
-        "young_specialists_in_mentoring_share",
-        "Доля молодых специалистов, вовлечённых в наставничество",
-        "%",
-        "наставляемые — молодые специалисты / все молодые специалисты × 100",
-        _share("mentees_young_specialists", "young_specialists_total"),
-    ),
-    Indicator(
-        "pupils_in_mentoring_share",
-        "Доля обучающихся, вовлечённых в наставничество",
-        "%",
-        "наставляемые-обучающиеся / все обучающиеся × 100",
-        _share("mentees_pupils", "pupils_total"),
-    ),
-    Indicator(
-        "mentee_satisfaction_mean",
-        "Удовлетворённость наставляемых (средний балл)",
-        "балл из 10",
-        "среднее шкалы satisfaction анкет satisfaction_mentee",
-        _mean("mentee_satisfaction_sum", "mentee_satisfaction_count"),
-    ),
-    Indicator(
-        "mentee_satisfaction_answers",
-        "Анкет удовлетворённости наставляемых",
-        "шт.",
-        "число заполненных анкет satisfaction_mentee",
-        _count("mentee_satisfaction_count"),
-    ),
-    Indicator(
-        "mentor_satisfaction_mean",
-        "Удовлетворённость наставников (средний балл)",
-        "балл из 10",
-        "среднее шкалы satisfaction анкет satisfaction_mentor",
-        _mean("mentor_satisfaction_sum", "mentor_satisfaction_count"),
-    ),
-    Indicator(
-        "mentor_satisfaction_answers",
-        "Анкет удовлетворённости наставников",
-        "шт.",
-        "число заполненных анкет satisfaction_mentor",
-        _count("mentor_satisfaction_count"),
-    ),
-)
+def _indicators() -> tuple[Indicator, ...]:
+    out = [
+        Indicator("schools_total", "Школ всего", "шт.", "число зарегистрированных школ", _count("schools_total"), "Школы"),
+        Indicator(
+            "schools_with_programme",
+            "Школ, реализующих программу наставничества",
+            "шт.",
+            "школы, где в учебном году зачислен хотя бы один участник программы",
+            _count("schools_with_programme"),
+            "Школы",
+        ),
+        Indicator(
+            "schools_with_programme_share",
+            "Доля школ, реализующих программу",
+            "%",
+            "школы с программой / все школы × 100",
+            _share("schools_with_programme", "schools_total"),
+            "Школы",
+        ),
+        Indicator("mentors_total", "Наставников", "чел.", "участники, зачисленные наставниками в учебном году", _count("mentors_total")),
+        Indicator("mentees_total", "Наставляемых", "чел.", "участники, зачисленные наставляемыми в учебном году", _count("mentees_total")),
+    ]
+    for category, label in CATEGORIES.items():
+        out.append(
+            Indicator(
+                f"mentees_{category}", f"Наставляемых: {label}", "чел.", f"наставляемые категории «{label}»", _count(f"mentees_{category}")
+            )
+        )
+    out += [
+        Indicator(
+            "young_specialists_in_mentoring_share",
+            "Доля молодых специалистов, вовлечённых в наставничество",
+            "%",
+            "наставляемые — молодые специалисты / все молодые специалисты × 100",
+            _share("mentees_young_specialists", "young_specialists_total"),
+        ),
+        Indicator(
+            "pupils_in_mentoring_share",
+            "Доля обучающихся, вовлечённых в наставничество",
+            "%",
+            "наставляемые-обучающиеся / все обучающиеся × 100",
+            _share("mentees_pupils", "pupils_total"),
+        ),
+        Indicator(
+            "pupils_coverage_against_target",
+            f"Выполнение целевого показателя охвата обучающихся ({PUPILS_TARGET:g} %)",
+            "%",
+            f"доля обучающихся в наставничестве / {PUPILS_TARGET:g} % × 100",
+            _against_target,
+        ),
+        Indicator("pairs_formed", "Пар сформировано", "шт.", "пары, сформированные в учебном году", _count("pairs_formed"), "Пары"),
+        Indicator("pairs_active", "Действующих пар", "шт.", "сформированные и не завершённые пары", _count("pairs_active"), "Пары"),
+        Indicator("pairs_completed", "Завершённых пар", "шт.", "пары, завершившие работу", _count("pairs_completed"), "Пары"),
+        Indicator("pairs_terminated", "Пар, прекращённых досрочно", "шт.", "пары, прекращённые досрочно", _count("pairs_terminated"), "Пары"),
+    ]
+    for form, label in FORMS.items():
+        out.append(Indicator(f"pairs_active_{form}", f"Действующих пар: {label}", "шт.", f"действующие пары формы «{label}»", _count(f"pairs_active_{form}"), "Пары"))
+        for outcome, outcome_label in PAIR_OUTCOMES.items():
+            out.append(
+                Indicator(
+                    f"pairs_{outcome}_{form}",
+                    f"Пар {outcome_label}: {label}",
+                    "шт.",
+                    f"пары формы «{label}», {outcome_label}",
+                    _count(f"pairs_{outcome}_{form}"),
+                    "Пары",
+                )
+            )
+    out += [
+        Indicator(
+            "mentor_load_mean",
+            "Нагрузка на наставника (наставляемых на одного)",
+            "чел.",
+            "наставляемые в действующих парах / наставники с действующими парами",
+            _mean("pair_mentee_slots_active", "mentors_with_active_pairs"),
+            "Нагрузка",
+        ),
+        Indicator(
+            "mentors_over_capacity",
+            "Наставников сверх допустимой нагрузки",
+            "чел.",
+            "наставники, у которых наставляемых в действующих парах больше, чем указано при зачислении",
+            _count("mentors_over_capacity"),
+            "Нагрузка",
+        ),
+    ]
+    for who, label in (("mentee", "наставляемых"), ("mentor", "наставников")):
+        out += [
+            Indicator(
+                f"{who}_satisfaction_mean",
+                f"Удовлетворённость {label} (средний балл)",
+                "балл из 10",
+                f"среднее шкалы satisfaction анкет satisfaction_{who}",
+                _mean(f"{who}_satisfaction_sum", f"{who}_satisfaction_count"),
+                "Удовлетворённость",
+            ),
+            Indicator(
+                f"{who}_satisfaction_answers",
+                f"Анкет удовлетворённости {label}",
+                "шт.",
+                f"число заполненных анкет satisfaction_{who}",
+                _count(f"{who}_satisfaction_count"),
+                "Удовлетворённость",
+            ),
+        ]
+        for band, (band_label, _, _) in SATISFACTION_BANDS.items():
+            out.append(
+                Indicator(
+                    f"{who}_satisfaction_{band}_share",
+                    f"Удовлетворённость {label}: доля оценок {band_label}",
+                    "%",
+                    f"анкеты {label} со средним баллом {band_label} / все анкеты × 100",
+                    _share(f"{who}_satisfaction_{band}", f"{who}_satisfaction_count"),
+                    "Удовлетворённость",
+                )
+            )
+    out += [
+        Indicator(
+            "growth_mentees_measured",
+            "Наставляемых с входной и итоговой диагностикой",
+            "чел.",
+            "наставляемые, прошедшие самодиагностику дефицитов в начале и в конце",
+            _count("growth_measured"),
+            "Рост",
+        ),
+        Indicator(
+            "growth_mean_change",
+            "Среднее изменение дефицитов (итог − начало)",
+            "балл",
+            "среднее по наставляемым (среднее по областям итогового балла − входного); отрицательное — дефициты уменьшились",
+            _mean("growth_change_sum", "growth_measured"),
+            "Рост",
+        ),
+        Indicator(
+            "growth_improved_share",
+            "Доля наставляемых, у которых дефициты уменьшились",
+            "%",
+            "наставляемые со средним изменением < 0 / наставляемые с обеими диагностиками × 100",
+            _share("growth_improved", "growth_measured"),
+            "Рост",
+        ),
+    ]
+    for area, label in DEFICIT_AREAS.items():
+        for stage, stage_label in (("start", "в начале"), ("end", "в конце")):
+            out.append(
+                Indicator(
+                    f"deficit_{stage}_{area}",
+                    f"Дефицит {stage_label}: {label}",
+                    "балл",
+                    f"средний балл области «{label}» в самодиагностике этапа {stage}",
+                    _mean(f"deficit_{stage}_sum_{area}", f"deficit_{stage}_count_{area}"),
+                    "Рост",
+                )
+            )
+    for scale, label in SWOT_SCALES.items():
+        out.append(
+            Indicator(
+                f"swot_{scale}_mean",
+                f"SWOT: {label} (средний балл)",
+                "балл",
+                f"среднее шкалы {scale} анкет SWOT-анализа (код инструмента начинается с swot)",
+                _mean(f"swot_sum_{scale}", f"swot_count_{scale}"),
+                "SWOT",
+            )
+        )
+    return tuple(out)
 
+
+INDICATORS: tuple[Indicator, ...] = _indicators()
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+KEY_CODES = (
+    "schools_total",
+    "schools_with_programme",
+    "mentors_total",
+    "mentees_total",
+    "pairs_active",
+    "young_specialists_in_mentoring_share",
+    "pupils_in_mentoring_share",
+    "pupils_coverage_against_target",
+    "mentor_load_mean",
+    "mentee_satisfaction_mean",
+    "mentor_satisfaction_mean",
+    "growth_improved_share",
+)
+"""The indicators shown in the drill-down tables (the full list is on each scope's page)."""
 
 
 def compute(counters: Counters) -> dict[str, float | None]:
     return {indicator.code: indicator.compute(counters) for indicator in INDICATORS}
+
+
+def add_up(counter_sets: Iterable[Counters]) -> dict[str, float]:
+    """Counters of a group of scopes: the sum of theirs (every counter is additive)."""
+    total: dict[str, float] = {}
+    for counters in counter_sets:
+        for name, value in counters.items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+def difference(new: Counters, old: Counters) -> dict[str, float]:
+    """What to add to go from `old` to `new`."""
+    return {name: new.get(name, 0) - old.get(name, 0) for name in set(new) | set(old) if new.get(name, 0) != old.get(name, 0)}
+
+
+def negate(deltas: Counters) -> dict[str, float]:
+    return {name: -value for name, value in deltas.items()}
+
+
+def pseudonym(participant_id: str) -> str:
+    """The one-way name reports keeps of a withdrawn person (idempotent)."""
+    if participant_id.startswith("anon-"):
+        return participant_id
+    return "anon-" + hashlib.sha256(participant_id.encode()).hexdigest()[:24]
 
 
 # -- what each fact adds to the counters ------------------------------------------------------
@@ -133,21 +326,79 @@ def role_taken(role: str, category: str, young_specialist: bool) -> dict[str, fl
     if role == "mentee":
         return {
             "mentees_total": 1,
+            f"mentees_{category}": 1,
             "mentees_young_specialists": int(young_specialist),
             "mentees_pupils": int(category == "pupil"),
         }
     return {"curators_total": 1}
 
 
-def pair_formed(form: str) -> dict[str, float]:
-    return {"pairs_formed": 1, "pairs_active": 1, f"pairs_active_{form}": 1}
+def school_running(people_enrolled: int) -> dict[str, float]:
+    return {"schools_with_programme": int(people_enrolled > 0)}
 
 
-SATISFACTION_INSTRUMENTS = {"satisfaction_mentee": "mentee", "satisfaction_mentor": "mentor"}
+def pair_formed(form: str, mentees: int) -> dict[str, float]:
+    return {"pairs_formed": 1, "pairs_active": 1, f"pairs_active_{form}": 1, "pair_mentee_slots_active": mentees}
+
+
+def pair_ended(form: str, mentees: int, outcome: str) -> dict[str, float]:
+    outcome = outcome if outcome in PAIR_OUTCOMES else "terminated"
+    return {
+        "pairs_active": -1,
+        f"pairs_active_{form}": -1,
+        "pair_mentee_slots_active": -mentees,
+        f"pairs_{outcome}": 1,
+        f"pairs_{outcome}_{form}": 1,
+    }
+
+
+def mentor_state(capacity: int | None, active_mentees: int) -> dict[str, float]:
+    """What one mentor contributes to the load indicators."""
+    return {
+        "mentors_with_active_pairs": int(active_mentees > 0),
+        "mentors_over_capacity": int(capacity is not None and active_mentees > capacity),
+    }
+
+
+def satisfaction_band(value: float) -> str:
+    for band, (_, low, high) in SATISFACTION_BANDS.items():
+        if low <= value < high:
+            return band
+    return "low"
 
 
 def response_completed(instrument_code: str, scores: Mapping[str, float]) -> dict[str, float]:
+    """Satisfaction and SWOT answers (the deficit diagnosis goes through growth())."""
     who = SATISFACTION_INSTRUMENTS.get(instrument_code)
-    if who is None or "satisfaction" not in scores:
-        return {}
-    return {f"{who}_satisfaction_sum": scores["satisfaction"], f"{who}_satisfaction_count": 1}
+    if who is not None and "satisfaction" in scores:
+        value = scores["satisfaction"]
+        return {f"{who}_satisfaction_sum": value, f"{who}_satisfaction_count": 1, f"{who}_satisfaction_{satisfaction_band(value)}": 1}
+    if instrument_code.startswith(SWOT_PREFIX):
+        deltas: dict[str, float] = {}
+        for scale in SWOT_SCALES:
+            if scale in scores:
+                deltas[f"swot_sum_{scale}"] = scores[scale]
+                deltas[f"swot_count_{scale}"] = 1
+        return deltas
+    return {}
+
+
+def deficit_areas(scores: Mapping[str, float]) -> dict[str, float]:
+    return {area: float(value) for area, value in scores.items() if area in DEFICIT_AREAS}
+
+
+def growth(start: Mapping[str, float] | None, end: Mapping[str, float] | None) -> dict[str, float]:
+    """What one mentee's start and end deficit diagnostics contribute (either may be missing).
+    A higher score is a larger deficit; the change is over the areas measured both times."""
+    deltas: dict[str, float] = {}
+    for stage, scores in (("start", start), ("end", end)):
+        for area, value in (scores or {}).items():
+            deltas[f"deficit_{stage}_sum_{area}"] = value
+            deltas[f"deficit_{stage}_count_{area}"] = 1
+    common = sorted(set(start or {}) & set(end or {}))
+    if start is not None and end is not None and common:
+        change = sum(end[a] - start[a] for a in common) / len(common)
+        deltas["growth_measured"] = 1
+        deltas["growth_change_sum"] = change
+        deltas["growth_improved"] = int(change < 0)
+    return deltas

@@ -8,7 +8,8 @@ from fastapi import FastAPI
 
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
+from shared.contracts.catalogue import BY_TYPE
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.reports import IndicatorsUpdated
 from shared.contracts.surveys import ResponseCompleted
 from shared.http import create_service_app
@@ -17,11 +18,17 @@ from shared.settings import Settings
 
 from services.reports.api import build_router
 from services.reports.handlers import make_handler
+from services.reports.metrics import ReportsMetrics
 from services.reports.models import TABLES
 from services.reports.service import ReportsService
 
 NAME = "reports"
-CONSUMED = (SchoolRegistered, ParticipantRegistered, ParticipantEnrolled, PairFormed, ResponseCompleted)
+OPTIONAL_CONSUMED = ("pairing.pair.ended.v1",)
+"""Consumed as soon as the producer's contract defines them."""
+CONSUMED = tuple(
+    event
+    for event in (SchoolRegistered, ParticipantRegistered, ParticipantEnrolled, ParticipantWithdrawn, PairFormed, ResponseCompleted)
+) + tuple(BY_TYPE[t] for t in OPTIONAL_CONSUMED if t in BY_TYPE)
 
 
 @dataclass
@@ -34,7 +41,8 @@ class Reports:
 def create_service(settings: Settings, *, shared_process: bool = False) -> Reports:
     runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
     runtime.publishes(IndicatorsUpdated)
-    service = ReportsService(runtime.db, settings.region_id)
+    metrics = ReportsMetrics(runtime.metrics.registry)
+    service = ReportsService(runtime.db, settings.region_id, metrics, settings.region_name)
     on_event = make_handler(service)
     for event in CONSUMED:
         runtime.consumes(event, on_event)

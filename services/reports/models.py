@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Field, SQLModel
 
 
@@ -37,12 +39,13 @@ class RoleInYear(SQLModel, table=True):
 
 
 class SchoolInYear(SQLModel, table=True):
-    """A school that runs a programme in a year."""
+    """How many people (roles) a school has enrolled in a year: it runs a programme while > 0."""
 
-    __tablename__ = "reports_school_in_year"
+    __tablename__ = "reports_school_year"
 
     school_id: str = Field(primary_key=True)
     academic_year: str = Field(primary_key=True)
+    people: int = 0
 
 
 class Counter(SQLModel, table=True):
@@ -67,4 +70,76 @@ class ParkedEvent(SQLModel, table=True):
     body: str
 
 
-TABLES = (School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent)
+class Contribution(SQLModel, table=True):
+    """What one person added to the counters of their school in a year, so that a withdrawn
+    person can leave the counts (the key becomes a pseudonym then)."""
+
+    __tablename__ = "reports_contribution"
+
+    person: str = Field(primary_key=True)
+    school_id: str = Field(primary_key=True)
+    academic_year: str = Field(primary_key=True)
+    name: str = Field(primary_key=True)
+    value: float = 0
+
+
+class Withdrawn(SQLModel, table=True):
+    """Pseudonyms of withdrawn people: later events about them are ignored."""
+
+    __tablename__ = "reports_withdrawn"
+
+    pseudonym: str = Field(primary_key=True)
+
+
+class Pair(SQLModel, table=True):
+    __tablename__ = "reports_pair"
+
+    id: str = Field(primary_key=True)
+    school_id: str
+    academic_year: str
+    form: str
+    mentor_id: str = Field(index=True)
+    mentees: int
+    status: str = "active"
+
+
+class MentorLoad(SQLModel, table=True):
+    __tablename__ = "reports_mentor_load"
+
+    mentor_id: str = Field(primary_key=True)
+    academic_year: str = Field(primary_key=True)
+    school_id: str
+    capacity: int | None = None
+    active_mentees: int = 0
+
+
+class Diagnostic(SQLModel, table=True):
+    """A mentee's deficit self-diagnosis at one stage (the latest by event time counts)."""
+
+    __tablename__ = "reports_diagnostic"
+
+    person: str = Field(primary_key=True)
+    academic_year: str = Field(primary_key=True)
+    stage: str = Field(primary_key=True)
+    school_id: str
+    order_key: str = Field(description="event time + response id: the latest wins whatever the arrival order")
+    scores: str = Field(description="area → score, JSON")
+
+
+class History(SQLModel, table=True):
+    """Every announced value set of a scope and year, in order (the dashboard's time series)."""
+
+    __tablename__ = "reports_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(index=True)
+    scope_id: str = Field(index=True)
+    academic_year: str
+    at: datetime
+    caused_by: str
+    values: str = Field(description="indicator code → value, JSON")
+
+
+TABLES = (School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic, History)
+DERIVED = tuple(t for t in TABLES)
+"""Every reports table is derived from the consumed events (the inbox): rebuild empties and refills them."""

@@ -1,29 +1,58 @@
 """Reports use cases: apply each consumed event to the counters of the scopes it touches
-(no full recount), then announce the new indicator values of those scopes."""
+(no full recount), then announce the new indicator values of those scopes; read indicators,
+their history and drill-downs; rebuild everything from the consumed events.
+
+Every table of reports is derived from the inbox (the consumed events, bodies kept), and the
+effect of the events does not depend on their arrival order: events whose school, person or
+pair is not known yet are parked, per-person facts keep the latest by event time, and a
+withdrawn person's contributions are subtracted (later events about them are ignored). So a
+replay of the inbox (`rebuild`) ends with exactly the counters the live updates gave."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from sqlalchemy import delete, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from shared.auth import Principal
-from shared.clock import academic_year_of
-from shared.contracts.catalogue import event_class
+from shared.clock import academic_year_of, utcnow
+from shared.contracts.catalogue import BY_TYPE, event_class
 from shared.contracts.envelope import Envelope, EventData
 from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.reports import IndicatorsUpdated
 from shared.contracts.surveys import ResponseCompleted
 from shared.db import Database, lock_key
 from shared.errors import NotFound
+from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import Work
 
 from services.reports import domain
-from services.reports.models import Counter, ParkedEvent, Participant, RoleInYear, School, SchoolInYear
+from services.reports.models import (
+    DERIVED,
+    Contribution,
+    Counter,
+    Diagnostic,
+    History,
+    MentorLoad,
+    Pair,
+    ParkedEvent,
+    Participant,
+    RoleInYear,
+    School,
+    SchoolInYear,
+    Withdrawn,
+)
 
+CONSUMER = "reports"
+PAIR_ENDED_TYPE = "pairing.pair.ended.v1"
 Scope = tuple[str, str]  # (level, id)
 
 
@@ -36,118 +65,367 @@ class IndicatorValue:
     value: float | None
 
 
+@dataclass
+class Batch:
+    """What one event changes, gathered and written at once in a fixed order (no deadlocks
+    between concurrent consumers updating the same region counters)."""
+
+    touched: set[tuple[str, str, str]] = field(default_factory=set)
+    counters: dict[tuple[str, str, str, str], float] = field(default_factory=lambda: defaultdict(float))
+    contributions: dict[tuple[str, str, str, str], float] = field(default_factory=lambda: defaultdict(float))
+
+
+@dataclass
+class ScopeRow:
+    level: str
+    scope_id: str
+    name: str
+    parent: str
+    values: dict[str, float | None]
+    low_results: bool = False
+    difficult_conditions: bool = False
+
+
+@dataclass
+class ReportData:
+    """Everything one export shows: the scope itself and the levels below it."""
+
+    level: str
+    scope_id: str
+    title: str
+    academic_year: str
+    scope: ScopeRow
+    municipalities: list[ScopeRow]
+    schools: list[ScopeRow]
+    groups: list[ScopeRow]
+
+
 class ReportsService:
-    def __init__(self, db: Database, region_id: str) -> None:
+    def __init__(self, db: Database, region_id: str, metrics=None, region_name: str = "") -> None:  # noqa: ANN001
         self.db = db
         self.region_id = region_id
+        self.region_name = region_name or region_id
+        self.metrics = metrics
 
     # -- applying events ------------------------------------------------------------------
 
     async def apply(self, work: Work, envelope: Envelope, event: EventData) -> None:
-        touched: set[tuple[str, str, str]] = set()
-        await self._apply(work, envelope, event, touched)
-        await self._announce(work, touched, envelope)
+        batch = Batch()
+        await self._apply(work, envelope, event, batch)
+        await self._flush(work, batch)
+        announced = await self._announce(work, batch.touched, envelope, emit=True)
+        if self.metrics is not None and announced:
+            self.metrics.indicator_updates.inc(announced)
+            if isinstance(event, ResponseCompleted):
+                self.metrics.completion_lag.observe(max(0.0, (utcnow() - envelope.time).total_seconds()))
 
-    async def _apply(self, work: Work, envelope: Envelope, event: EventData, touched: set) -> None:
+    async def _apply(self, work: Work, envelope: Envelope, event: EventData, batch: Batch) -> None:
         if isinstance(event, SchoolRegistered):
-            if await work.session.get(School, event.school_id) is not None:
-                return  # the registry registers a school once; a second announcement adds nothing
-            school = School(
-                id=event.school_id,
-                name=event.name,
-                municipality_id=event.municipality_id,
-                municipality_name=event.municipality_name,
-                region_id=event.region_id,
-                low_results=event.low_results,
-                difficult_conditions=event.difficult_conditions,
-            )
-            work.session.add(school)
-            await work.session.flush()
-            await self._add(work, school, domain.POPULATION, domain.school_registered(event.low_results, event.difficult_conditions), touched)
-            await self._release(work, f"school:{school.id}", touched)
+            await self._school_registered(work, event, batch)
         elif isinstance(event, ParticipantRegistered):
-            school = await self._school_or_park(work, event.school_id, envelope)
-            if school is None:
-                return
-            person = Participant(
-                id=event.participant_id,
-                school_id=school.id,
-                category=event.category,
-                young_specialist=event.young_specialist,
-            )
-            await work.session.merge(person)
-            await work.session.flush()
-            await self._add(work, school, domain.POPULATION, domain.participant_registered(event.category, event.young_specialist), touched)
-            await self._release(work, f"participant:{person.id}", touched)
+            await self._participant_registered(work, envelope, event, batch)
         elif isinstance(event, ParticipantEnrolled):
-            school = await self._school_or_park(work, event.school_id, envelope)
-            if school is None:
-                return
-            person = await self._reference_or_park(work, Participant, "participant", event.participant_id, envelope)
-            if person is None:
-                return
-            if await work.session.get(SchoolInYear, (school.id, event.academic_year)) is None:
-                work.session.add(SchoolInYear(school_id=school.id, academic_year=event.academic_year))
-                await self._add(work, school, event.academic_year, {"schools_with_programme": 1}, touched)
-            if await work.session.get(RoleInYear, (person.id, event.academic_year, event.role)) is None:
-                work.session.add(RoleInYear(participant_id=person.id, academic_year=event.academic_year, role=event.role))
-                deltas = domain.role_taken(event.role, person.category, person.young_specialist)
-                await self._add(work, school, event.academic_year, deltas, touched)
+            await self._participant_enrolled(work, envelope, event, batch)
         elif isinstance(event, PairFormed):
-            school = await self._school_or_park(work, event.school_id, envelope)
-            if school is not None:
-                await self._add(work, school, event.academic_year, domain.pair_formed(event.form), touched)
+            await self._pair_formed(work, envelope, event, batch)
+        elif envelope.type == PAIR_ENDED_TYPE:
+            await self._pair_ended(work, envelope, event, batch)
         elif isinstance(event, ResponseCompleted):
-            school = await self._school_or_park(work, event.school_id, envelope)
-            deltas = domain.response_completed(event.instrument.code, event.scores)
-            if school is not None and deltas:
-                await self._add(work, school, event.academic_year, deltas, touched)
+            await self._response_completed(work, envelope, event, batch)
+        elif isinstance(event, ParticipantWithdrawn):
+            await self._withdrawn(work, event, batch)
+
+    async def _school_registered(self, work: Work, event: SchoolRegistered, batch: Batch) -> None:
+        if await work.session.get(School, event.school_id) is not None:
+            return  # the registry registers a school once; a second announcement adds nothing
+        school = School(
+            id=event.school_id,
+            name=event.name,
+            municipality_id=event.municipality_id,
+            municipality_name=event.municipality_name,
+            region_id=event.region_id,
+            low_results=event.low_results,
+            difficult_conditions=event.difficult_conditions,
+        )
+        work.session.add(school)
+        await work.session.flush()
+        self._add(batch, school, domain.POPULATION, domain.school_registered(event.low_results, event.difficult_conditions))
+        await self._release(work, f"school:{school.id}", batch)
+
+    async def _participant_registered(self, work: Work, envelope: Envelope, event: ParticipantRegistered, batch: Batch) -> None:
+        if await self._ignored_withdrawn(work, envelope, event.participant_id):
+            return
+        school = await self._school_or_park(work, event.school_id, envelope)
+        if school is None or await work.session.get(Participant, event.participant_id) is not None:
+            return
+        person = Participant(id=event.participant_id, school_id=school.id, category=event.category, young_specialist=event.young_specialist)
+        work.session.add(person)
+        await work.session.flush()
+        deltas = domain.participant_registered(event.category, event.young_specialist)
+        self._add(batch, school, domain.POPULATION, deltas, person=person.id)
+        await self._release(work, f"participant:{person.id}", batch)
+
+    async def _participant_enrolled(self, work: Work, envelope: Envelope, event: ParticipantEnrolled, batch: Batch) -> None:
+        if await self._ignored_withdrawn(work, envelope, event.participant_id):
+            return
+        school = await self._school_or_park(work, event.school_id, envelope)
+        if school is None:
+            return
+        person = await self._reference_or_park(work, Participant, "participant", event.participant_id, envelope)
+        if person is None:
+            return
+        await lock_key(work.session, f"person:{person.id}")
+        year = event.academic_year
+        if await work.session.get(RoleInYear, (person.id, year, event.role)) is None:
+            work.session.add(RoleInYear(participant_id=person.id, academic_year=year, role=event.role))
+            self._add(batch, school, year, domain.role_taken(event.role, person.category, person.young_specialist), person=person.id)
+            await self._school_people(work, school, year, +1, batch)
+        if event.role == "mentor" and event.capacity is not None:
+            load = await self._mentor_load(work, person.id, year, school.id)
+            old = domain.mentor_state(load.capacity, load.active_mentees)
+            load.capacity = max(load.capacity or 0, event.capacity)
+            work.session.add(load)
+            self._add(batch, school, year, domain.difference(domain.mentor_state(load.capacity, load.active_mentees), old))
+
+    async def _school_people(self, work: Work, school: School, year: str, change: int, batch: Batch) -> None:
+        await lock_key(work.session, f"school-year:{school.id}:{year}")
+        row = await work.session.get(SchoolInYear, (school.id, year)) or SchoolInYear(school_id=school.id, academic_year=year, people=0)
+        old = domain.school_running(row.people)
+        row.people += change
+        work.session.add(row)
+        self._add(batch, school, year, domain.difference(domain.school_running(row.people), old))
+
+    async def _mentor_load(self, work: Work, mentor_id: str, year: str, school_id: str) -> MentorLoad:
+        await lock_key(work.session, f"mentor:{mentor_id}:{year}")
+        return await work.session.get(MentorLoad, (mentor_id, year)) or MentorLoad(mentor_id=mentor_id, academic_year=year, school_id=school_id)
+
+    async def _change_load(self, work: Work, school: School, mentor_id: str, year: str, change: int, batch: Batch) -> None:
+        if await work.session.get(Withdrawn, domain.pseudonym(mentor_id)) is not None:
+            return  # a withdrawn mentor left the counts
+        load = await self._mentor_load(work, mentor_id, year, school.id)
+        old = domain.mentor_state(load.capacity, load.active_mentees)
+        load.active_mentees += change
+        work.session.add(load)
+        self._add(batch, school, year, domain.difference(domain.mentor_state(load.capacity, load.active_mentees), old))
+
+    async def _pair_formed(self, work: Work, envelope: Envelope, event: PairFormed, batch: Batch) -> None:
+        school = await self._school_or_park(work, event.school_id, envelope)
+        if school is None:
+            return
+        await lock_key(work.session, f"pair:{event.pair_id}")
+        if await work.session.get(Pair, event.pair_id) is not None:
+            return
+        pair = Pair(
+            id=event.pair_id,
+            school_id=school.id,
+            academic_year=event.academic_year,
+            form=event.form,
+            mentor_id=event.mentor_id,
+            mentees=len(event.mentee_ids),
+        )
+        work.session.add(pair)
+        await work.session.flush()
+        self._add(batch, school, pair.academic_year, domain.pair_formed(pair.form, pair.mentees))
+        await self._change_load(work, school, pair.mentor_id, pair.academic_year, pair.mentees, batch)
+        await self._release(work, f"pair:{pair.id}", batch)
+
+    async def _pair_ended(self, work: Work, envelope: Envelope, event: EventData, batch: Batch) -> None:
+        """pairing.pair.ended.v1 (consumed when its contract exists): the pair's outcome is read
+        from `outcome` (or `reason`): 'completed…' counts as completed, anything else as terminated."""
+        pair_id = str(getattr(event, "pair_id"))
+        pair = await self._reference_or_park(work, Pair, "pair", pair_id, envelope)
+        if pair is None or pair.status != "active":
+            return
+        outcome_text = str(getattr(event, "outcome", None) or getattr(event, "reason", None) or "")
+        outcome = "completed" if outcome_text.startswith("complet") else "terminated"
+        pair.status = outcome
+        work.session.add(pair)
+        school = await work.session.get(School, pair.school_id)
+        self._add(batch, school, pair.academic_year, domain.pair_ended(pair.form, pair.mentees, outcome))
+        await self._change_load(work, school, pair.mentor_id, pair.academic_year, -pair.mentees, batch)
+
+    async def _response_completed(self, work: Work, envelope: Envelope, event: ResponseCompleted, batch: Batch) -> None:
+        if await self._ignored_withdrawn(work, envelope, event.respondent_id):
+            return
+        school = await self._school_or_park(work, event.school_id, envelope)
+        if school is None:
+            return
+        person = event.respondent_id
+        if event.instrument.code == domain.DEFICIT_INSTRUMENT and event.stage is not None:
+            await self._diagnostic(work, school, envelope, event, batch)
+            return
+        deltas = domain.response_completed(event.instrument.code, event.scores)
+        if deltas:
+            self._add(batch, school, event.academic_year, deltas, person=person)
+
+    async def _diagnostic(self, work: Work, school: School, envelope: Envelope, event: ResponseCompleted, batch: Batch) -> None:
+        """The latest start and end diagnostics (by event time) of a mentee in a year count."""
+        person, year = event.respondent_id, event.academic_year
+        await lock_key(work.session, f"person:{person}")
+        rows = {
+            row.stage: row
+            for row in (await work.session.exec(select(Diagnostic).where(Diagnostic.person == person, Diagnostic.academic_year == year))).all()
+        }
+        order_key = f"{envelope.time.astimezone(UTC).isoformat()}|{event.response_id}"
+        current = rows.get(event.stage)
+        if current is not None and current.order_key >= order_key:
+            return
+        scores = {stage: json.loads(row.scores) for stage, row in rows.items()}
+        old = domain.growth(scores.get("start"), scores.get("end"))
+        scores[event.stage] = domain.deficit_areas(event.scores)
+        new = domain.growth(scores.get("start"), scores.get("end"))
+        row = current or Diagnostic(person=person, academic_year=year, stage=event.stage, school_id=school.id, order_key=order_key, scores="{}")
+        row.order_key, row.scores = order_key, json.dumps(scores[event.stage], sort_keys=True)
+        work.session.add(row)
+        self._add(batch, school, year, domain.difference(new, old), person=person)
+
+    # -- a withdrawn person leaves the counts; reports keeps a pseudonym only ---------------
+
+    async def _ignored_withdrawn(self, work: Work, envelope: Envelope, participant_id: str) -> bool:
+        """An event about a person who already withdrew: changes nothing, and its stored body
+        is anonymised."""
+        alias = domain.pseudonym(participant_id)
+        if await work.session.get(Withdrawn, alias) is None:
+            return False
+        if participant_id != alias:
+            await self._anonymise_inbox(work, participant_id, only_message=envelope.id)
+        return True
+
+    async def _withdrawn(self, work: Work, event: ParticipantWithdrawn, batch: Batch) -> None:
+        raw = event.participant_id
+        alias = domain.pseudonym(raw)
+        await lock_key(work.session, f"participant:{raw}")
+        await lock_key(work.session, f"person:{raw}")
+        if await work.session.get(Withdrawn, alias) is not None:
+            return
+        work.session.add(Withdrawn(pseudonym=alias))
+        await self._flush(work, batch)
+        session = work.session
+        # what they added: registration, roles, answers, diagnostics
+        for row in (await session.exec(select(Contribution).where(Contribution.person == raw))).all():
+            school = await session.get(School, row.school_id)
+            if school is not None and row.value:
+                self._add(batch, school, row.academic_year, {row.name: -row.value})
+            await session.delete(row)
+        person = await session.get(Participant, raw)
+        roles = (await session.exec(select(RoleInYear).where(RoleInYear.participant_id == raw))).all()
+        for role in roles:
+            if person is not None:
+                school = await session.get(School, person.school_id)
+                if school is not None:
+                    await self._school_people(work, school, role.academic_year, -1, batch)
+            await session.delete(role)
+        for load in (await session.exec(select(MentorLoad).where(MentorLoad.mentor_id == raw))).all():
+            school = await session.get(School, load.school_id)
+            if school is not None:
+                self._add(batch, school, load.academic_year, domain.negate(domain.mentor_state(load.capacity, load.active_mentees)))
+            await session.delete(load)
+        await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))  # type: ignore[call-overload]
+        if person is not None:
+            await session.delete(person)
+        if raw != alias:
+            await session.exec(update(Pair).where(col(Pair.mentor_id) == raw).values(mentor_id=alias))  # type: ignore[call-overload]
+            await session.exec(delete(ParkedEvent).where(col(ParkedEvent.body).contains(raw)))  # type: ignore[call-overload]
+            await self._anonymise_inbox(work, raw)
+
+    async def _anonymise_inbox(self, work: Work, raw: str, only_message: str | None = None) -> None:
+        query = select(InboxMessage).where(InboxMessage.consumer == CONSUMER, col(InboxMessage.body).contains(raw))
+        if only_message is not None:
+            query = query.where(InboxMessage.message_id == only_message)
+        for row in (await work.session.exec(query)).all():
+            row.body = anonymised(row.body, raw)
+            work.session.add(row)
+
+    # -- counters -------------------------------------------------------------------------
 
     def _scopes(self, school: School) -> list[Scope]:
         return [("school", school.id), ("municipality", school.municipality_id), ("region", school.region_id)]
 
-    async def _add(self, work: Work, school: School, year: str, deltas: dict[str, float], touched: set) -> None:
-        insert = pg_insert if self.db.is_postgres else sqlite_insert
+    def _add(self, batch: Batch, school: School | None, year: str, deltas: dict[str, float], person: str | None = None) -> None:
+        if school is None:
+            return
         for level, scope_id in self._scopes(school):
-            touched.add((level, scope_id, year))
+            batch.touched.add((level, scope_id, year))
             for name, delta in deltas.items():
-                if not delta:
-                    continue
-                statement = insert(Counter).values(scope=level, scope_id=scope_id, academic_year=year, name=name, value=delta)
+                if delta:
+                    batch.counters[(level, scope_id, year, name)] += delta
+        if person is not None:
+            for name, delta in deltas.items():
+                if delta:
+                    batch.contributions[(person, school.id, year, name)] += delta
+
+    async def _flush(self, work: Work, batch: Batch) -> None:
+        insert = pg_insert if self.db.is_postgres else sqlite_insert
+        if batch.counters:
+            rows = [
+                {"scope": k[0], "scope_id": k[1], "academic_year": k[2], "name": k[3], "value": v}
+                for k, v in sorted(batch.counters.items())
+                if v
+            ]
+            if rows:
+                statement = insert(Counter).values(rows)
                 statement = statement.on_conflict_do_update(
                     index_elements=["scope", "scope_id", "academic_year", "name"],
                     set_={"value": Counter.value + statement.excluded.value},
                 )
                 await work.session.exec(statement)  # type: ignore[call-overload]
-
-    async def _announce(self, work: Work, touched: set[tuple[str, str, str]], cause: Envelope) -> None:
-        """One reports.indicators.updated.v1 per touched scope and year. A population change
-        (no year) is announced for the academic year in which it happened."""
-        years = {(level, scope_id, year if year != domain.POPULATION else academic_year_of(cause.time.date())) for level, scope_id, year in touched}
-        for level, scope_id, year in sorted(years):
-            counters = await self._counters(work.session, level, scope_id, year)
-            work.emit(
-                IndicatorsUpdated(
-                    scope=level,  # type: ignore[arg-type]
-                    scope_id=scope_id,
-                    academic_year=year,
-                    indicators=domain.compute(counters),
-                    caused_by=cause.id,
+        if batch.contributions:
+            rows = [
+                {"person": k[0], "school_id": k[1], "academic_year": k[2], "name": k[3], "value": v}
+                for k, v in sorted(batch.contributions.items())
+                if v
+            ]
+            if rows:
+                statement = insert(Contribution).values(rows)
+                statement = statement.on_conflict_do_update(
+                    index_elements=["person", "school_id", "academic_year", "name"],
+                    set_={"value": Contribution.value + statement.excluded.value},
                 )
+                await work.session.exec(statement)  # type: ignore[call-overload]
+        batch.counters.clear()
+        batch.contributions.clear()
+
+    async def _announce(self, work: Work, touched: set[tuple[str, str, str]], cause: Envelope, *, emit: bool) -> int:
+        """One reports.indicators.updated.v1 per touched scope and year, and a history row. A
+        population change (no year) is announced for the academic year in which it happened."""
+        years = sorted(
+            {(level, scope_id, year if year != domain.POPULATION else academic_year_of(cause.time.date())) for level, scope_id, year in touched}
+        )
+        if not years:
+            return 0
+        all_counters = await self._counters_of(work.session, years)
+        at = cause.time.astimezone(UTC)
+        for level, scope_id, year in years:
+            values = domain.compute(all_counters.get((level, scope_id, year), {}))
+            work.session.add(
+                History(scope=level, scope_id=scope_id, academic_year=year, at=at, caused_by=cause.id, values=json.dumps(values))
             )
+            if emit:
+                work.emit(IndicatorsUpdated(scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=cause.id))  # type: ignore[arg-type]
+        return len(years)
+
+    async def _counters_of(self, session, scopes: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, float]]:  # noqa: ANN001
+        """Counters of several (level, id, year) at once; population counters added to each year."""
+        ids = {scope_id for _, scope_id, _ in scopes}
+        years = {year for _, _, year in scopes} | {domain.POPULATION}
+        rows = await session.exec(
+            select(Counter).where(col(Counter.scope_id).in_(ids), col(Counter.academic_year).in_(years))
+        )
+        by_key: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)
+        wanted = set(scopes)
+        population: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+        for row in rows.all():
+            if row.academic_year == domain.POPULATION:
+                population[(row.scope, row.scope_id)][row.name] = row.value
+            elif (row.scope, row.scope_id, row.academic_year) in wanted:
+                by_key[(row.scope, row.scope_id, row.academic_year)][row.name] = row.value
+        out = {}
+        for level, scope_id, year in scopes:
+            out[(level, scope_id, year)] = domain.add_up([population.get((level, scope_id), {}), by_key.get((level, scope_id, year), {})])
+        return out
 
     async def _counters(self, session, level: str, scope_id: str, year: str) -> dict[str, float]:  # noqa: ANN001
-        rows = await session.exec(
-            select(Counter).where(
-                Counter.scope == level,
-                Counter.scope_id == scope_id,
-                col(Counter.academic_year).in_([year, domain.POPULATION]),
-            )
-        )
-        counters: dict[str, float] = {}
-        for row in rows.all():
-            counters[row.name] = counters.get(row.name, 0) + row.value
-        return counters
+        return (await self._counters_of(session, [(level, scope_id, year)]))[(level, scope_id, year)]
 
     # -- events that arrive before what they refer to -----------------------------------
 
@@ -166,15 +444,71 @@ class ReportsService:
             )
         return row
 
-    async def _release(self, work: Work, waiting_for: str, touched: set) -> None:
+    async def _release(self, work: Work, waiting_for: str, batch: Batch) -> None:
         await lock_key(work.session, waiting_for)
         parked = (await work.session.exec(select(ParkedEvent).where(ParkedEvent.waiting_for == waiting_for))).all()
-        for row in parked:
+        for row in sorted(parked, key=lambda r: r.message_id):
             await work.session.delete(row)
             envelope = Envelope.model_validate_json(row.body)
             event = event_class(envelope.type).model_validate(envelope.data)
             await work.session.flush()
-            await self._apply(work, envelope, event, touched)
+            await self._apply(work, envelope, event, batch)
+
+    # -- rebuild --------------------------------------------------------------------------
+
+    async def rebuild(self, uow, *, batch_size: int = 500) -> dict[str, int]:  # noqa: ANN001
+        """Recompute every table from the consumed events (inbox bodies, in arrival order), in
+        one transaction, then announce every scope's values once. Consumers wait meanwhile
+        (the inbox is locked on PostgreSQL)."""
+        started = time.perf_counter()
+        events = 0
+        async with uow(correlation_id="reports-rebuild") as work:
+            session = work.session
+            if self.db.is_postgres:
+                await session.exec(text("LOCK TABLE inbox IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
+            for table in reversed(DERIVED):
+                await session.exec(delete(table))  # type: ignore[call-overload]
+            offset = 0
+            while True:
+                rows = (
+                    await session.exec(
+                        select(InboxMessage.message_id, InboxMessage.event_type, InboxMessage.body)
+                        .where(InboxMessage.consumer == CONSUMER)
+                        .order_by(col(InboxMessage.received_at), col(InboxMessage.message_id))
+                        .offset(offset)
+                        .limit(batch_size)
+                    )
+                ).all()
+                if not rows:
+                    break
+                offset += len(rows)
+                for _message_id, event_type, body in rows:
+                    envelope = Envelope.model_validate_json(body)
+                    cls = BY_TYPE.get(event_type)
+                    if cls is None:
+                        continue
+                    batch = Batch()
+                    await self._apply(work, envelope, cls.model_validate(envelope.data), batch)
+                    await self._flush(work, batch)
+                    await self._announce(work, batch.touched, envelope, emit=False)
+                    events += 1
+            scopes = (await session.exec(select(Counter.scope, Counter.scope_id, Counter.academic_year).distinct())).all()
+            final = sorted({(s, i, y) for s, i, y in scopes if y != domain.POPULATION})
+            values = await self._counters_of(session, final) if final else {}
+            cause = f"rebuild-{utcnow().strftime('%Y%m%dT%H%M%S')}"
+            for level, scope_id, year in final:
+                work.emit(
+                    IndicatorsUpdated(
+                        scope=level, scope_id=scope_id, academic_year=year, indicators=domain.compute(values[(level, scope_id, year)]), caused_by=cause  # type: ignore[arg-type]
+                    )
+                )
+        return {"events": events, "scopes": len(final), "seconds": round(time.perf_counter() - started, 2)}
+
+    async def counter_snapshot(self) -> dict[tuple[str, str, str, str], float]:
+        """All non-zero counters (for comparing live and rebuilt state)."""
+        async with self.db.sessions() as session:
+            rows = (await session.exec(select(Counter))).all()
+        return {(r.scope, r.scope_id, r.academic_year, r.name): round(r.value, 9) for r in rows if round(r.value, 9) != 0}
 
     # -- reading --------------------------------------------------------------------------
 
@@ -182,9 +516,24 @@ class ReportsService:
         async with self.db.sessions() as session:
             await self._check_visible(session, level, scope_id, principal)
             values = domain.compute(await self._counters(session, level, scope_id, year))
-        return [
-            IndicatorValue(i.code, i.name, i.unit, i.formula, values[i.code]) for i in domain.INDICATORS
-        ]
+        return [IndicatorValue(i.code, i.name, i.unit, i.formula, values[i.code]) for i in domain.INDICATORS]
+
+    async def history(self, level: str, scope_id: str, year: str, principal: Principal, limit: int = 500) -> list[dict]:
+        """The announced values of a scope over time (oldest first), at most `limit` points
+        evenly thinned out over the year."""
+        async with self.db.sessions() as session:
+            await self._check_visible(session, level, scope_id, principal)
+            rows = (
+                await session.exec(
+                    select(History.at, History.caused_by, History.values)
+                    .where(History.scope == level, History.scope_id == scope_id, History.academic_year == year)
+                    .order_by(col(History.id))
+                )
+            ).all()
+        if len(rows) > limit:
+            step = len(rows) / limit
+            rows = [rows[int(i * step)] for i in range(limit - 1)] + [rows[-1]]
+        return [{"at": (at if at.tzinfo else at.replace(tzinfo=UTC)).isoformat(), "caused_by": caused_by, "values": json.loads(values)} for at, caused_by, values in rows]
 
     async def academic_years(self) -> list[str]:
         async with self.db.sessions() as session:
@@ -203,12 +552,67 @@ class ReportsService:
                     seen.setdefault(s.municipality_id, s.municipality_name)
             return [("municipality", mid, name) for mid, name in seen.items()]
         if level == "municipality":
-            return [
-                ("school", s.id, s.name)
-                for s in schools
-                if s.municipality_id == scope_id and principal.sees_school(s.id, s.municipality_id)
-            ]
+            return [("school", s.id, s.name) for s in schools if s.municipality_id == scope_id and principal.sees_school(s.id, s.municipality_id)]
         return []
+
+    async def scope_name(self, level: str, scope_id: str) -> str:
+        if level == "region":
+            return self.region_name
+        async with self.db.sessions() as session:
+            if level == "school":
+                school = await session.get(School, scope_id)
+                return school.name if school else scope_id
+            school = (await session.exec(select(School).where(School.municipality_id == scope_id).limit(1))).first()
+            return school.municipality_name if school else scope_id
+
+    async def municipality_of(self, school_id: str) -> str:
+        async with self.db.sessions() as session:
+            school = await session.get(School, school_id)
+        return school.municipality_id if school else ""
+
+    async def report(self, level: str, scope_id: str, year: str, principal: Principal) -> ReportData:
+        """The monitoring report of a scope: its values, its municipalities and schools, and the
+        low-result / difficult-condition schools shown apart."""
+        async with self.db.sessions() as session:
+            await self._check_visible(session, level, scope_id, principal)
+            schools = [
+                s
+                for s in (await session.exec(select(School).order_by(School.municipality_name, School.name))).all()
+                if (level == "region" and s.region_id == scope_id)
+                or (level == "municipality" and s.municipality_id == scope_id)
+                or (level == "school" and s.id == scope_id)
+            ]
+            rows = (
+                await session.exec(
+                    select(Counter).where(Counter.scope == "school", col(Counter.academic_year).in_([year, domain.POPULATION]))
+                )
+            ).all()
+        counters: dict[str, dict[str, float]] = defaultdict(dict)
+        for row in rows:
+            bucket = counters[row.scope_id]
+            bucket[row.name] = bucket.get(row.name, 0) + row.value
+        school_rows = [
+            ScopeRow("school", s.id, s.name, s.municipality_name, domain.compute(counters.get(s.id, {})), s.low_results, s.difficult_conditions)
+            for s in schools
+        ]
+        by_municipality: dict[str, list[School]] = defaultdict(list)
+        for s in schools:
+            by_municipality[s.municipality_id].append(s)
+        municipality_rows = [
+            ScopeRow("municipality", mid, members[0].municipality_name, self.region_name, domain.compute(domain.add_up(counters.get(s.id, {}) for s in members)))
+            for mid, members in by_municipality.items()
+        ]
+        groups = []
+        for label, members in (
+            ("Школы с низкими образовательными результатами", [s for s in schools if s.low_results]),
+            ("Школы в сложных социальных условиях", [s for s in schools if s.difficult_conditions]),
+            ("Остальные школы", [s for s in schools if not (s.low_results or s.difficult_conditions)]),
+        ):
+            groups.append(ScopeRow("group", label, label, "", domain.compute(domain.add_up(counters.get(s.id, {}) for s in members))))
+        whole = domain.compute(domain.add_up(counters.get(s.id, {}) for s in schools))
+        title = await self.scope_name(level, scope_id)
+        scope = ScopeRow(level, scope_id, title, "", whole)
+        return ReportData(level, scope_id, title, year, scope, municipality_rows if level == "region" else [], school_rows, groups)
 
     async def _check_visible(self, session, level: str, scope_id: str, principal: Principal) -> None:  # noqa: ANN001
         if level == "region":
@@ -220,3 +624,29 @@ class ReportsService:
             visible = school is not None and principal.sees_school(school.id, school.municipality_id)
         if not visible:
             raise NotFound(f"Нет данных для {level} {scope_id}")
+
+
+def anonymised(body: str, raw: str) -> str:
+    """An inbox body with a withdrawn person's id replaced by their pseudonym and what they
+    said about themselves (name, subjects, experience, grade, answers) removed."""
+    alias = domain.pseudonym(raw)
+    envelope = json.loads(body)
+
+    def walk(value):  # noqa: ANN001, ANN202
+        if isinstance(value, str):
+            return value.replace(raw, alias)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {walk(k): walk(v) for k, v in value.items()}
+        return value
+
+    envelope = walk(envelope)
+    data = envelope.get("data", {})
+    if data.get("participant_id") == alias:
+        for name, empty in (("display_name", ""), ("subjects", []), ("experience_years", None), ("grade", None)):
+            if name in data:
+                data[name] = empty
+    if data.get("respondent_id") == alias:
+        data["scores"] = {}
+    return json.dumps(envelope, ensure_ascii=False)

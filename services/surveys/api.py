@@ -1,23 +1,48 @@
-"""HTTP routes of surveys."""
+"""HTTP routes of surveys: instruments, campaigns, responses, growth."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from shared.auth import Authenticator, Principal
 from shared.http import correlation_id
 
-from services.surveys.schemas import InstrumentOut, ResponseIn, ResponseOut
-from services.surveys.service import InvalidAnswers, SurveysService
+from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, ResponseIn, ResponseOut
+from services.surveys.service import InvalidAnswers, InvalidInstrument, SurveysService
+
+STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 
 
 def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["surveys"])
 
-    @router.get("/instruments", summary="Библиотека анкет")
-    async def instruments(_: Principal = Depends(auth.require())) -> list[InstrumentOut]:
-        return service.instruments()
+    @router.get("/instruments", summary="Библиотека анкет (встроенные и свои)")
+    async def instruments(principal: Principal = Depends(auth.require())) -> list[InstrumentOut]:
+        return await service.instruments(principal)
+
+    @router.post(
+        "/instruments",
+        status_code=status.HTTP_201_CREATED,
+        summary="Сохранить свою анкету (новую, новую версию или правку ещё не использованной версии)",
+        responses={200: {"description": "Версия ещё не использовалась и изменена"},
+                   409: {"description": "Версия уже использовалась: сохраните следующую"}},
+    )
+    async def save_instrument(
+        response: Response,
+        definition: dict[str, Any] = Body(...),
+        principal: Principal = Depends(auth.require("region_admin", "school_curator")),
+    ) -> InstrumentOut:
+        try:
+            saved, created = await service.save_instrument(definition, principal)
+        except InvalidInstrument as exc:
+            detail = [{"loc": ["body", *_path(p.field)], "msg": p.message} for p in exc.problems]
+            return JSONResponse({"detail": detail}, status_code=422)  # type: ignore[return-value]
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        return saved
 
     @router.post(
         "/responses",
@@ -37,4 +62,51 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
             response.status_code = status.HTTP_200_OK
         return result
 
+    @router.get("/growth", summary="Рост между входной и итоговой диагностикой одного участника")
+    async def growth(
+        respondent_id: str,
+        instrument: str = Query("growth_measurement"),
+        version: int = Query(1, ge=1),
+        principal: Principal = Depends(auth.require()),
+    ) -> GrowthOut:
+        return await service.growth(respondent_id, instrument, version, principal)
+
+    @router.post("/campaigns", status_code=status.HTTP_201_CREATED, summary="Открыть опрос (кампанию)")
+    async def open_campaign(
+        body: CampaignIn, request: Request, principal: Principal = Depends(auth.require("region_admin", "school_curator"))
+    ) -> CampaignOut:
+        return await service.open_campaign(body, principal, correlation_id(request))
+
+    @router.get("/campaigns", summary="Опросы, видимые вызывающему")
+    async def campaigns(principal: Principal = Depends(auth.require(*STAFF))) -> list[CampaignOut]:
+        return await service.campaigns(principal)
+
+    @router.get("/campaigns/{campaign_id}", summary="Опрос: кто ответил, доля ответивших, личные ссылки")
+    async def campaign(campaign_id: str, principal: Principal = Depends(auth.require(*STAFF))) -> CampaignOut:
+        return await service.campaign(campaign_id, principal)
+
+    @router.post("/campaigns/{campaign_id}/reminders", summary="Напомнить не ответившим (события для рассылки)")
+    async def remind(
+        campaign_id: str, request: Request, principal: Principal = Depends(auth.require("region_admin", "school_curator"))
+    ) -> dict[str, int]:
+        return {"reminders": await service.remind(campaign_id, principal, correlation_id(request))}
+
+    @router.post("/campaigns/{campaign_id}/close", summary="Закрыть опрос")
+    async def close(
+        campaign_id: str, request: Request, principal: Principal = Depends(auth.require("region_admin", "school_curator"))
+    ) -> CampaignOut:
+        return await service.close_campaign(campaign_id, principal, correlation_id(request))
+
     return router
+
+
+def _path(field: str) -> list[str | int]:
+    """`sections[0].items[2].code` → ['sections', 0, 'items', 2, 'code']."""
+    out: list[str | int] = []
+    for part in field.replace("]", "").split("."):
+        name, _, index = part.partition("[")
+        if name:
+            out.append(name)
+        if index:
+            out.append(int(index))
+    return out

@@ -1,18 +1,33 @@
-"""Thin subscribers: who may answer, and in which pair."""
+"""Thin subscribers: who may answer, in which programme and pair; erasure on withdrawal; and
+the answers school systems submit as commands."""
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantRegistered
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
+from shared.contracts.surveys import SUBMIT_RESPONSE, CommandError, CommandRejected, SubmitResponse
+from shared.errors import UseCaseError
+from shared.messaging.inbound import Command
+from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.outbox import Work
 
-from services.surveys.models import PairMembership, Respondent
+from services.surveys.models import Enrolment, PairMembership, Respondent
+from services.surveys.service import InvalidAnswers, Submission, SurveysService
 
 
 async def on_participant_registered(work: Work, _envelope: Envelope, event: ParticipantRegistered) -> None:
     await work.session.merge(
         Respondent(participant_id=event.participant_id, school_id=event.school_id, category=event.category)
+    )
+
+
+async def on_participant_enrolled(work: Work, _envelope: Envelope, event: ParticipantEnrolled) -> None:
+    await work.session.merge(
+        Enrolment(participant_id=event.participant_id, programme_id=event.programme_id, role=event.role,
+                  school_id=event.school_id, academic_year=event.academic_year)
     )
 
 
@@ -26,5 +41,54 @@ async def on_pair_formed(work: Work, _envelope: Envelope, event: PairFormed) -> 
                 role=role,
                 school_id=event.school_id,
                 academic_year=event.academic_year,
+                programme_id=event.programme_id,
+                form=event.form,
             )
         )
+
+
+def on_participant_withdrawn(service: SurveysService):  # noqa: ANN201
+    async def handler(work: Work, _envelope: Envelope, event: ParticipantWithdrawn) -> None:
+        await service.erase_participant(work, event.participant_id)
+
+    return handler
+
+
+def on_command(service: SurveysService):  # noqa: ANN201
+    """`surveys.response.submit.v1` from a school system: validated like every other answer;
+    the school's credentials reach only respondents of that school."""
+
+    async def handler(work: Work, command: Command) -> None:
+        if command.type != SUBMIT_RESPONSE:
+            raise Reject(f"Неизвестная команда {command.type}; поддерживается {SUBMIT_RESPONSE}")
+        try:
+            body = SubmitResponse.model_validate(command.data)
+        except ValidationError as exc:
+            errors = [{"field": ".".join(["data", *map(str, e["loc"])]), "message": e["msg"]} for e in exc.errors()]
+            raise Reject("Команда не соответствует схеме surveys.response.submit.v1", errors) from None
+        submission = Submission(
+            instrument=body.instrument, respondent_id=body.respondent_id, answers=body.answers,
+            submission_id=body.submission_id, role=body.role, stage=body.stage, campaign_id=body.campaign_id,
+            channel="command",
+        )
+        try:
+            await service.submit_in(work, submission, lambda r: r.school_id == command.school_id)
+        except InvalidAnswers as exc:
+            errors = [{"field": f"data.answers.{p.item}", "message": p.message} for p in exc.problems]
+            raise Reject("Ответы не приняты: ошибки в вопросах", errors) from None
+        except UseCaseError as exc:
+            raise Reject(exc.message, [{"field": f"data.{exc.field}" if exc.field else "", "message": exc.message}]) from None
+
+    return handler
+
+
+def rejection(command: Command | None, school_id: str, reason: str, errors: list[dict[str, str]]) -> CommandRejected:
+    submission_id = command.data.get("submission_id") if command is not None and isinstance(command.data, dict) else None
+    return CommandRejected(
+        command_id=command.envelope.id if command else None,
+        command_type=command.type if command else None,
+        school_id=school_id,
+        reason=reason,
+        errors=[CommandError(**e) for e in errors],
+        submission_id=submission_id if isinstance(submission_id, str) else None,
+    )

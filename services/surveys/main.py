@@ -8,8 +8,14 @@ from fastapi import FastAPI
 
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantRegistered
-from shared.contracts.surveys import ResponseCompleted
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
+from shared.contracts.surveys import (
+    CampaignClosed,
+    CampaignOpened,
+    CampaignReminderDue,
+    CommandRejected,
+    ResponseCompleted,
+)
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -18,6 +24,7 @@ from services.surveys import handlers
 from services.surveys.api import build_router
 from services.surveys.models import TABLES
 from services.surveys.service import SurveysService
+from services.surveys.web import build_form_router
 
 NAME = "surveys"
 
@@ -31,14 +38,17 @@ class Surveys:
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Surveys:
     runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
-    runtime.publishes(ResponseCompleted)
+    runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected)
+    service = SurveysService(runtime.db, runtime.uow, settings.region_id)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
+    runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
+    runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
     runtime.consumes(PairFormed, handlers.on_pair_formed)
-    service = SurveysService(runtime.db, runtime.uow)
+    runtime.consumes_commands(handlers.on_command(service), handlers.rejection)
     http = create_service_app(
         runtime,
         title="Nastavnik · Анкеты",
-        description="Инструменты мониторинга, ответы участников и их баллы.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret))],
+        description="Инструменты мониторинга, опросы, ответы участников (веб-форма, API, команды школ) и их баллы.",
+        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_form_router(service)],
     )
     return Surveys(runtime, service, http)

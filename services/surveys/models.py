@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -26,7 +26,75 @@ class PairMembership(SQLModel, table=True):
     role: str
     school_id: str
     academic_year: str
+    programme_id: str | None = None
+    form: str | None = None
     formed_at: datetime = Field(default_factory=utcnow)
+
+
+class Enrolment(SQLModel, table=True):
+    """Who takes part in which programme, in which role (from registry.participant.enrolled.v1)."""
+
+    __tablename__ = "surveys_enrolment"
+
+    participant_id: str = Field(primary_key=True)
+    programme_id: str = Field(primary_key=True, index=True)
+    role: str = Field(primary_key=True)
+    school_id: str = Field(index=True)
+    academic_year: str
+
+
+class CustomInstrument(SQLModel, table=True):
+    """An instrument defined by the region or a school: one row per (code, version)."""
+
+    __tablename__ = "surveys_instrument"
+
+    code: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    owner_scope: str = Field(description="region | school")
+    owner_id: str = Field(index=True, description="The region id or the school id.")
+    definition: dict = Field(sa_column=Column(JSON, nullable=False))
+    used: bool = Field(default=False, description="A campaign or a response uses it: never changed again.")
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "surveys_campaign"
+
+    id: str = Field(primary_key=True)
+    title: str
+    instrument_code: str
+    instrument_version: int
+    school_id: str | None = Field(default=None, index=True)
+    programme_id: str | None = None
+    role: str | None = None
+    form: str | None = None
+    stage: str | None = None
+    opens_on: date
+    closes_on: date
+    status: str = "open"  # open | closed
+    opened_by: str
+    opened_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """A respondent of a campaign, with the personal link's token and a server-side draft."""
+
+    __tablename__ = "surveys_invitation"
+
+    id: str = Field(primary_key=True)
+    campaign_id: str = Field(index=True)
+    participant_id: str = Field(index=True)
+    school_id: str
+    role: str
+    token: str | None = Field(default=None, unique=True, description="The personal link; erased on withdrawal.")
+    status: str = "pending"  # pending | draft | completed
+    draft: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    response_id: str | None = None
+    reminded_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class SurveyResponse(SQLModel, table=True):
@@ -42,9 +110,12 @@ class SurveyResponse(SQLModel, table=True):
     academic_year: str
     pair_id: str | None = None
     stage: str | None = None
+    campaign_id: str | None = Field(default=None, index=True)
+    channel: str = "api"  # api | form | command
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     scores: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    anonymised: bool = False
     completed_at: datetime = Field(default_factory=utcnow)
 
 
-TABLES = (Respondent, PairMembership, SurveyResponse)
+TABLES = (Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.surveys import InstrumentRef
+
+Answer = int | float | str | list[str] | dict[str, int | float | str | None] | None
 
 
 class ResponseIn(BaseModel):
@@ -14,8 +17,12 @@ class ResponseIn(BaseModel):
 
     instrument: InstrumentRef
     respondent_id: str = Field(min_length=1)
+    role: Literal["mentor", "mentee", "curator"] | None = Field(
+        default=None, description="For instruments several roles answer (deficits, growth); default: the respondent's role."
+    )
     stage: Literal["start", "end"] | None = None
-    answers: dict[str, int | float | str | None]
+    campaign_id: str | None = None
+    answers: dict[str, Answer]
     submission_id: str | None = Field(
         default=None, min_length=8, max_length=100, description="Idempotency key: resubmitting it returns the first response."
     )
@@ -31,6 +38,7 @@ class ResponseOut(BaseModel):
     academic_year: str
     pair_id: str | None
     stage: str | None
+    campaign_id: str | None = None
     scores: dict[str, float]
 
 
@@ -39,6 +47,68 @@ class InstrumentOut(BaseModel):
     version: int
     title: str
     respondent_role: str
+    respondent_roles: list[str]
+    staged: bool
     description: str
+    origin: Literal["built_in", "region", "school"] = "built_in"
+    owner_id: str | None = None
+    used: bool = True
     items: list[dict]
     scales: dict[str, list[str]]
+    definition: dict[str, Any]
+
+
+class InstrumentIn(BaseModel):
+    """A custom instrument: the definition (see docs/surveys.md); school curators save it for their school."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class CampaignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, max_length=200)
+    instrument: InstrumentRef
+    school_id: str | None = Field(default=None, description="Region staff: one school, or none for the whole region.")
+    programme_id: str | None = None
+    role: Literal["mentor", "mentee", "curator"] | None = None
+    form: str | None = None
+    stage: Literal["start", "end"] | None = None
+    opens_on: date
+    closes_on: date
+    respondent_ids: list[str] | None = Field(default=None, description="Explicit respondents instead of (or narrowing) the selection.")
+
+
+class InviteeOut(BaseModel):
+    participant_id: str
+    school_id: str
+    role: str
+    status: str
+    link_path: str | None
+    response_id: str | None
+
+
+class CampaignOut(BaseModel):
+    id: str
+    title: str
+    instrument: InstrumentRef
+    school_id: str | None
+    programme_id: str | None
+    role: str | None
+    form: str | None
+    stage: str | None
+    opens_on: date
+    closes_on: date
+    status: str
+    invited: int
+    responded: int
+    response_rate: float | None
+    invitees: list[InviteeOut] = Field(default_factory=list)
+
+
+class GrowthOut(BaseModel):
+    respondent_id: str
+    instrument: InstrumentRef
+    start: dict[str, float] | None
+    end: dict[str, float] | None
+    growth: dict[str, float] | None

@@ -1,25 +1,46 @@
-"""Surveys use cases: validate answers, score them, store and announce the response."""
+"""Surveys use cases: instruments, campaigns, answers (API, web form, school commands),
+scores, growth and erasure on withdrawal. Each change and its events commit in one UnitOfWork."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
-from shared.clock import academic_year_of
-from shared.contracts.surveys import InstrumentRef, ResponseCompleted
+from shared.clock import academic_year_of, utcnow
+from shared.contracts.surveys import (
+    CampaignClosed,
+    CampaignOpened,
+    CampaignReminderDue,
+    InstrumentRef,
+    ResponseCompleted,
+)
 from shared.db import Database
-from shared.errors import NotFound, Unprocessable, UseCaseError
-from shared.messaging.outbox import UnitOfWork
+from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, UseCaseError
+from shared.messaging.outbox import UnitOfWork, Work
 
 from services.surveys import domain
-from services.surveys.models import PairMembership, Respondent, SurveyResponse
-from services.surveys.schemas import InstrumentOut, ResponseIn, ResponseOut
+from services.surveys.models import (
+    Campaign,
+    CustomInstrument,
+    Enrolment,
+    Invitation,
+    PairMembership,
+    Respondent,
+    SurveyResponse,
+)
+from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, InviteeOut, ResponseIn, ResponseOut
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
+CAMPAIGN_OPENERS = ("region_admin", "school_curator")
+INSTRUMENT_AUTHORS = ("region_admin", "school_curator")
+FORM_PREFIX = "/surveys/form/"
 
 
 class InvalidAnswers(UseCaseError):
@@ -30,90 +51,509 @@ class InvalidAnswers(UseCaseError):
         self.problems = problems
 
 
+class InvalidInstrument(UseCaseError):
+    status_code = 422
+
+    def __init__(self, problems: list[domain.DefinitionProblem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Submission:
+    """One submission, whatever the channel."""
+
+    instrument: InstrumentRef
+    respondent_id: str
+    answers: dict[str, Any]
+    submission_id: str
+    role: str | None = None
+    stage: str | None = None
+    campaign_id: str | None = None
+    channel: str = "api"
+    role_hint: str | None = None
+    """The caller's own role (a mentee's token): used when it is one of the instrument's roles."""
+
+
+@dataclass
+class FormState:
+    """What the web form at a personal link shows."""
+
+    invitation: Invitation
+    campaign: Campaign
+    instrument: domain.Instrument
+    state: str  # open | completed | closed | not_yet
+    answers: dict[str, Any]
+
+
+def link_path(token: str) -> str:
+    return FORM_PREFIX + token
+
+
 class SurveysService:
-    def __init__(self, db: Database, uow: UnitOfWork) -> None:
+    def __init__(self, db: Database, uow: UnitOfWork, region_id: str = "region") -> None:
         self.db = db
         self.uow = uow
+        self.region_id = region_id
 
-    def instruments(self) -> list[InstrumentOut]:
-        return [
-            InstrumentOut(
-                code=i.code,
-                version=i.version,
-                title=i.title,
-                respondent_role=i.respondent_role,
-                description=i.description,
-                items=[asdict(item) for item in i.items],
-                scales={k: list(v) for k, v in i.scales.items()},
-            )
-            for i in domain.BUILT_IN.values()
-        ]
+    # -- instruments ----------------------------------------------------------------------------
+
+    async def instrument(self, session: AsyncSession, code: str, version: int, school_id: str | None = None) -> domain.Instrument:
+        """A built-in or custom instrument usable for `school_id` (None: any); 422 naming the field."""
+        built_in = domain.BUILT_IN.get((code, version))
+        if built_in is not None:
+            return built_in
+        row = await session.get(CustomInstrument, (code, version))
+        if row is not None and (row.owner_scope == "region" or school_id is None or row.owner_id == school_id):
+            return domain.parse_instrument(row.definition)
+        known = sorted({v for c, v in domain.BUILT_IN if c == code})
+        if not known:
+            rows = (await session.exec(select(CustomInstrument.version).where(CustomInstrument.code == code))).all()
+            known = sorted(rows)
+        if known:
+            raise Unprocessable(f"Версии {version} анкеты {code} нет; есть версии: {', '.join(map(str, known))}", field="instrument.version")
+        raise Unprocessable(f"Анкета {code} не найдена", field="instrument.code")
+
+    async def instruments(self, principal: Principal | None = None) -> list[InstrumentOut]:
+        out = [_instrument_out(i) for i in domain.BUILT_IN.values()]
+        async with self.db.sessions() as session:
+            rows = (await session.exec(select(CustomInstrument).order_by(CustomInstrument.code, CustomInstrument.version))).all()
+        for row in rows:
+            if principal is None or _sees_instrument(principal, row):
+                out.append(_instrument_out(domain.parse_instrument(row.definition), row))
+        return out
+
+    async def save_instrument(self, definition: dict[str, Any], principal: Principal) -> tuple[InstrumentOut, bool]:
+        """Save a custom instrument: a new code, a new version of an own code, or an edit of an
+        unused version. A used version is never changed (409: save a new version)."""
+        if principal.role not in INSTRUMENT_AUTHORS:
+            raise Forbidden("Создавать анкеты могут региональный центр и куратор школы")
+        definition = dict(definition)
+        definition.setdefault("version", 1)
+        problems = domain.definition_problems(definition)
+        if problems:
+            raise InvalidInstrument(problems)
+        code, version = definition["code"], definition["version"]
+        if any(c == code for c, _ in domain.BUILT_IN):
+            raise InvalidInstrument([domain.DefinitionProblem("code", f"code: код «{code}» занят встроенной анкетой")])
+        owner_scope = "region" if principal.scope == "region" else "school"
+        owner_id = self.region_id if owner_scope == "region" else principal.scope_id
+        if principal.scope == "municipality":
+            raise Forbidden("Анкеты сохраняют региональный центр или школа")
+        async with self.uow() as work:
+            versions = (await work.session.exec(select(CustomInstrument).where(CustomInstrument.code == code))).all()
+            if versions and any((v.owner_scope, v.owner_id) != (owner_scope, owner_id) for v in versions):
+                raise Conflict(f"Код анкеты «{code}» уже занят другим владельцем")
+            existing = next((v for v in versions if v.version == version), None)
+            if existing is not None:
+                if existing.used:
+                    latest = max(v.version for v in versions)
+                    raise Conflict(
+                        f"Версия {version} анкеты {code} уже использовалась и не меняется: сохраните версию {latest + 1}"
+                    )
+                existing.definition = definition
+                existing.updated_at = utcnow()
+                work.session.add(existing)
+                row, created = existing, False
+            else:
+                latest = max((v.version for v in versions), default=0)
+                if version != latest + 1:
+                    raise InvalidInstrument(
+                        [domain.DefinitionProblem("version", f"version: следующая версия анкеты {code} — {latest + 1}")]
+                    )
+                row = CustomInstrument(
+                    code=code, version=version, owner_scope=owner_scope, owner_id=owner_id,
+                    definition=definition, created_by=principal.sub,
+                )
+                work.session.add(row)
+                created = True
+        return _instrument_out(domain.parse_instrument(definition), row), created
+
+    # -- answers --------------------------------------------------------------------------------
 
     async def submit(self, request: ResponseIn, principal: Principal, correlation_id: str | None = None) -> tuple[ResponseOut, bool]:
         """Store a completed response; (response, created). A retried submission_id returns the first."""
-        instrument = domain.BUILT_IN.get((request.instrument.code, request.instrument.version))
-        if instrument is None:
-            known = sorted(v for c, v in domain.BUILT_IN if c == request.instrument.code)
-            if known:
-                raise Unprocessable(
-                    f"Версия {request.instrument.version} анкеты {request.instrument.code} не существует; есть: {known}",
-                    field="instrument.version",
-                )
-            raise Unprocessable(f"Анкета {request.instrument.code} не найдена", field="instrument.code")
-        problems = domain.answer_problems(instrument, request.answers)
+        submission = Submission(
+            instrument=request.instrument,
+            respondent_id=request.respondent_id,
+            answers=dict(request.answers),
+            submission_id=request.submission_id or str(uuid.uuid4()),
+            role=request.role,
+            stage=request.stage,
+            campaign_id=request.campaign_id,
+            role_hint=principal.role,
+        )
+        async with self.uow(correlation_id) as work:
+            row, created = await self.submit_in(work, submission, lambda r: _may_answer_for(principal, r))
+        return _out(row), created
+
+    async def submit_in(self, work: Work, s: Submission, may_answer, invitation: Invitation | None = None) -> tuple[SurveyResponse, bool]:  # noqa: ANN001
+        """The one submit path of every channel, inside the caller's unit of work."""
+        session = work.session
+        instrument = await self.instrument(session, s.instrument.code, s.instrument.version)
+        problems = domain.answer_problems(instrument, s.answers)
         if problems:
             raise InvalidAnswers(problems)
-        submission_id = request.submission_id or str(uuid.uuid4())
-        async with self.uow(correlation_id) as work:
-            existing = (
-                await work.session.exec(select(SurveyResponse).where(SurveyResponse.submission_id == submission_id))
-            ).first()
-            if existing:
-                if existing.respondent_id != request.respondent_id:
-                    raise NotFound("Ответ не найден")
-                return _out(existing), False
-            respondent = await work.session.get(Respondent, request.respondent_id)
-            if respondent is None or not _may_answer_for(principal, respondent):
-                raise NotFound(f"Респондент {request.respondent_id} не найден")
-            membership = (
-                await work.session.exec(
-                    select(PairMembership)
-                    .where(
-                        PairMembership.participant_id == respondent.participant_id,
-                        PairMembership.role == instrument.respondent_role,
-                    )
-                    .order_by(col(PairMembership.formed_at).desc())
+        stage_problem = domain.stage_problem(instrument, s.stage)
+        if stage_problem:
+            raise Unprocessable(stage_problem, field="stage")
+        existing = (await session.exec(select(SurveyResponse).where(SurveyResponse.submission_id == s.submission_id))).first()
+        if existing:
+            if existing.respondent_id != s.respondent_id:
+                raise NotFound("Ответ не найден")
+            return existing, False
+        respondent = await session.get(Respondent, s.respondent_id)
+        if respondent is None or not may_answer(respondent):
+            raise NotFound(f"Респондент {s.respondent_id} не найден")
+        custom = await session.get(CustomInstrument, (instrument.code, instrument.version))
+        if custom is not None and custom.owner_scope == "school" and custom.owner_id != respondent.school_id:
+            raise Unprocessable(f"Анкета {instrument.code} не найдена", field="instrument.code")
+        campaign = None
+        if s.campaign_id is not None:
+            campaign = await session.get(Campaign, s.campaign_id)
+            if campaign is None:
+                raise NotFound(f"Кампания {s.campaign_id} не найдена")
+            if (campaign.instrument_code, campaign.instrument_version) != (instrument.code, instrument.version):
+                raise Unprocessable(
+                    f"Кампания проводится по анкете {campaign.instrument_code} v{campaign.instrument_version}",
+                    field="instrument.version" if campaign.instrument_code == instrument.code else "instrument.code",
                 )
-            ).first()
-            response = SurveyResponse(
+            if campaign.stage != s.stage:
+                raise Unprocessable(f"Этап кампании — {campaign.stage or 'не указан'}", field="stage")
+            self._check_open(campaign)
+            if invitation is None:
+                invitation = (await session.exec(select(Invitation).where(
+                    Invitation.campaign_id == campaign.id, Invitation.participant_id == respondent.participant_id))).first()
+                if invitation is None:
+                    raise NotFound(f"Респондент {s.respondent_id} не приглашён в кампанию {campaign.id}")
+            if invitation.status == "completed":
+                raise Conflict("Ответ в этой кампании уже принят")
+            role = invitation.role
+        else:
+            role = s.role if s.role in instrument.respondent_roles else None
+            if role is None and s.role is None and s.role_hint in instrument.respondent_roles:
+                role = s.role_hint
+            if s.role is not None and role is None:
+                raise Unprocessable(
+                    f"Анкету {instrument.code} заполняет: {', '.join(domain.ROLES[r] for r in instrument.respondent_roles)}",
+                    field="role",
+                )
+        membership_query = select(PairMembership).where(PairMembership.participant_id == respondent.participant_id)
+        if role is not None:
+            membership_query = membership_query.where(PairMembership.role == role)
+        else:
+            membership_query = membership_query.where(col(PairMembership.role).in_(instrument.respondent_roles))
+        membership = (await session.exec(membership_query.order_by(col(PairMembership.formed_at).desc()))).first()
+        role = role or (membership.role if membership else instrument.respondent_role)
+        response = SurveyResponse(
+            id=str(uuid.uuid4()),
+            submission_id=s.submission_id,
+            instrument_code=instrument.code,
+            instrument_version=instrument.version,
+            respondent_id=respondent.participant_id,
+            respondent_role=role,
+            school_id=respondent.school_id,
+            academic_year=membership.academic_year if membership else academic_year_of(date.today()),
+            pair_id=membership.pair_id if membership else None,
+            stage=s.stage,
+            campaign_id=campaign.id if campaign else None,
+            channel=s.channel,
+            answers=dict(s.answers),
+            scores=domain.score(instrument, s.answers),
+        )
+        session.add(response)
+        if custom is not None and not custom.used:
+            custom.used = True
+            session.add(custom)
+        if invitation is not None:
+            invitation.status = "completed"
+            invitation.response_id = response.id
+            invitation.draft = {}
+            invitation.updated_at = utcnow()
+            session.add(invitation)
+        work.emit(
+            ResponseCompleted(
+                response_id=response.id,
+                instrument=InstrumentRef(code=instrument.code, version=instrument.version),
+                respondent_id=response.respondent_id,
+                respondent_role=response.respondent_role,  # type: ignore[arg-type]
+                school_id=response.school_id,
+                academic_year=response.academic_year,
+                pair_id=response.pair_id,
+                stage=response.stage,  # type: ignore[arg-type]
+                scores=response.scores,
+                campaign_id=response.campaign_id,
+            )
+        )
+        return response, True
+
+    @staticmethod
+    def _check_open(campaign: Campaign) -> None:
+        today = date.today()
+        if campaign.status != "open" or today > campaign.closes_on:
+            raise Conflict("Опрос завершён: ответы больше не принимаются")
+        if today < campaign.opens_on:
+            raise Conflict(f"Опрос начнётся {campaign.opens_on:%d.%m.%Y}")
+
+    async def growth(self, respondent_id: str, code: str, version: int, principal: Principal) -> GrowthOut:
+        async with self.db.sessions() as session:
+            respondent = await session.get(Respondent, respondent_id)
+            if respondent is None or not _may_answer_for(principal, respondent):
+                raise NotFound(f"Респондент {respondent_id} не найден")
+            instrument = await self.instrument(session, code, version, respondent.school_id)
+            if not instrument.staged:
+                raise Unprocessable(f"Анкета {code} не измеряется по этапам (start/end)", field="instrument.code")
+            rows = (await session.exec(select(SurveyResponse).where(
+                SurveyResponse.respondent_id == respondent_id, SurveyResponse.instrument_code == code,
+                SurveyResponse.instrument_version == version).order_by(col(SurveyResponse.completed_at)))).all()
+        start = next((r.scores for r in rows if r.stage == "start"), None)
+        end = next((r.scores for r in reversed(rows) if r.stage == "end"), None)
+        return GrowthOut(
+            respondent_id=respondent_id, instrument=InstrumentRef(code=code, version=version), start=start, end=end,
+            growth=domain.growth(start, end) if start is not None and end is not None else None,
+        )
+
+    # -- campaigns ------------------------------------------------------------------------------
+
+    async def open_campaign(self, body: CampaignIn, principal: Principal, correlation_id: str | None = None) -> CampaignOut:
+        if principal.role not in CAMPAIGN_OPENERS:
+            raise Forbidden("Открыть опрос могут куратор школы и региональный центр")
+        school_id = body.school_id
+        if principal.scope == "school":
+            if school_id not in (None, principal.scope_id):
+                raise NotFound(f"Школа {school_id} не найдена")
+            school_id = principal.scope_id
+        elif principal.scope != "region":
+            raise Forbidden("Открыть опрос могут куратор школы и региональный центр")
+        if body.closes_on < body.opens_on:
+            raise Unprocessable("Дата окончания раньше даты начала", field="closes_on")
+        if body.closes_on < date.today():
+            raise Unprocessable("Дата окончания уже прошла", field="closes_on")
+        async with self.uow(correlation_id) as work:
+            session = work.session
+            instrument = await self.instrument(session, body.instrument.code, body.instrument.version, school_id)
+            if body.role is not None and body.role not in instrument.respondent_roles:
+                raise Unprocessable(
+                    f"Анкету {instrument.code} заполняет: {', '.join(domain.ROLES[r] for r in instrument.respondent_roles)}",
+                    field="role",
+                )
+            stage_problem = domain.stage_problem(instrument, body.stage)
+            if stage_problem:
+                raise Unprocessable(stage_problem, field="stage")
+            if body.role is None and not body.respondent_ids:
+                raise Unprocessable("Укажите роль респондентов или их список", field="role")
+            invitees = await self._select_respondents(session, body, school_id, instrument)
+            if not invitees:
+                raise Unprocessable("Под условия опроса не подходит ни один участник", field="respondent_ids")
+            campaign = Campaign(
                 id=str(uuid.uuid4()),
-                submission_id=submission_id,
+                title=body.title or instrument.title,
                 instrument_code=instrument.code,
                 instrument_version=instrument.version,
-                respondent_id=respondent.participant_id,
-                respondent_role=instrument.respondent_role,
-                school_id=respondent.school_id,
-                academic_year=membership.academic_year if membership else academic_year_of(date.today()),
-                pair_id=membership.pair_id if membership else None,
-                stage=request.stage,
-                answers=dict(request.answers),
-                scores=domain.score(instrument, request.answers),
+                school_id=school_id,
+                programme_id=body.programme_id,
+                role=body.role,
+                form=body.form,
+                stage=body.stage,
+                opens_on=body.opens_on,
+                closes_on=body.closes_on,
+                opened_by=principal.sub,
             )
-            work.session.add(response)
-            work.emit(
-                ResponseCompleted(
-                    response_id=response.id,
-                    instrument=InstrumentRef(code=instrument.code, version=instrument.version),
-                    respondent_id=response.respondent_id,
-                    respondent_role=response.respondent_role,  # type: ignore[arg-type]
-                    school_id=response.school_id,
-                    academic_year=response.academic_year,
-                    pair_id=response.pair_id,
-                    stage=response.stage,  # type: ignore[arg-type]
-                    scores=response.scores,
-                )
-            )
-        return _out(response), True
+            session.add(campaign)
+            invitations = [
+                Invitation(id=str(uuid.uuid4()), campaign_id=campaign.id, participant_id=pid, school_id=school, role=role,
+                           token=secrets.token_urlsafe(24))
+                for pid, school, role in invitees
+            ]
+            session.add_all(invitations)
+            custom = await session.get(CustomInstrument, (instrument.code, instrument.version))
+            if custom is not None:
+                custom.used = True
+                session.add(custom)
+            work.emit(CampaignOpened(
+                campaign_id=campaign.id, instrument=InstrumentRef(code=instrument.code, version=instrument.version),
+                school_id=school_id, programme_id=body.programme_id, role=body.role, form=body.form, stage=body.stage,
+                opens_on=body.opens_on, closes_on=body.closes_on, invited=len(invitations),
+            ))
+        return _campaign_out(campaign, invitations)
+
+    async def _select_respondents(
+        self, session: AsyncSession, body: CampaignIn, school_id: str | None, instrument: domain.Instrument
+    ) -> list[tuple[str, str, str]]:
+        """(participant, school, role) of everyone the campaign asks."""
+        default_role = body.role or instrument.respondent_role
+        if body.respondent_ids:
+            query = select(Respondent).where(col(Respondent.participant_id).in_(body.respondent_ids))
+            if school_id is not None:
+                query = query.where(Respondent.school_id == school_id)
+            found = {r.participant_id: r for r in (await session.exec(query)).all()}
+            missing = [pid for pid in body.respondent_ids if pid not in found]
+            if missing:
+                raise Unprocessable(f"Неизвестные респонденты: {', '.join(missing)}", field="respondent_ids")
+            return [(pid, found[pid].school_id, default_role) for pid in dict.fromkeys(body.respondent_ids)]
+        query = select(Enrolment).where(Enrolment.role == body.role)
+        if school_id is not None:
+            query = query.where(Enrolment.school_id == school_id)
+        if body.programme_id is not None:
+            query = query.where(Enrolment.programme_id == body.programme_id)
+        people = {e.participant_id: e.school_id for e in (await session.exec(query)).all()}
+        if body.form is not None:
+            paired = select(PairMembership.participant_id).where(PairMembership.form == body.form, PairMembership.role == body.role)
+            people = {p: s for p, s in people.items() if p in set((await session.exec(paired)).all())}
+        return [(pid, school, default_role) for pid, school in sorted(people.items())]
+
+    async def _campaign_for(self, session: AsyncSession, campaign_id: str, principal: Principal) -> Campaign:
+        campaign = await session.get(Campaign, campaign_id)
+        if campaign is None or not _sees_campaign(principal, campaign):
+            raise NotFound(f"Кампания {campaign_id} не найдена")
+        return campaign
+
+    async def campaign(self, campaign_id: str, principal: Principal) -> CampaignOut:
+        async with self.db.sessions() as session:
+            campaign = await self._campaign_for(session, campaign_id, principal)
+            invitations = (await session.exec(select(Invitation).where(Invitation.campaign_id == campaign_id)
+                                              .order_by(Invitation.participant_id))).all()
+        return _campaign_out(campaign, list(invitations))
+
+    async def campaigns(self, principal: Principal) -> list[CampaignOut]:
+        async with self.db.sessions() as session:
+            rows = [c for c in (await session.exec(select(Campaign).order_by(col(Campaign.opened_at).desc()))).all()
+                    if _sees_campaign(principal, c)]
+            invitations = (await session.exec(select(Invitation).where(
+                col(Invitation.campaign_id).in_([c.id for c in rows])))).all() if rows else []
+        by_campaign: dict[str, list[Invitation]] = {}
+        for invitation in invitations:
+            by_campaign.setdefault(invitation.campaign_id, []).append(invitation)
+        return [_campaign_out(c, by_campaign.get(c.id, []), with_invitees=False) for c in rows]
+
+    async def remind(self, campaign_id: str, principal: Principal, correlation_id: str | None = None) -> int:
+        """Announce a reminder for every invitee who has not answered; returns how many."""
+        if principal.role not in CAMPAIGN_OPENERS:
+            raise Forbidden("Напоминать могут куратор школы и региональный центр")
+        async with self.uow(correlation_id) as work:
+            campaign = await self._campaign_for(work.session, campaign_id, principal)
+            if campaign.status != "open":
+                raise Conflict("Опрос завершён")
+            pending = (await work.session.exec(select(Invitation).where(
+                Invitation.campaign_id == campaign_id, Invitation.status != "completed",
+                col(Invitation.token).is_not(None)))).all()
+            for invitation in pending:
+                invitation.reminded_at = utcnow()
+                work.session.add(invitation)
+                work.emit(CampaignReminderDue(
+                    campaign_id=campaign.id, participant_id=invitation.participant_id, school_id=invitation.school_id,
+                    instrument=InstrumentRef(code=campaign.instrument_code, version=campaign.instrument_version),
+                    closes_on=campaign.closes_on, link_path=link_path(invitation.token),  # type: ignore[arg-type]
+                ))
+        return len(pending)
+
+    async def close_campaign(self, campaign_id: str, principal: Principal, correlation_id: str | None = None) -> CampaignOut:
+        if principal.role not in CAMPAIGN_OPENERS:
+            raise Forbidden("Закрыть опрос могут куратор школы и региональный центр")
+        async with self.uow(correlation_id) as work:
+            campaign = await self._campaign_for(work.session, campaign_id, principal)
+            invitations = list((await work.session.exec(select(Invitation).where(Invitation.campaign_id == campaign_id))).all())
+            if campaign.status == "closed":
+                return _campaign_out(campaign, invitations)
+            campaign.status = "closed"
+            campaign.closed_at = utcnow()
+            work.session.add(campaign)
+            out = _campaign_out(campaign, invitations)
+            work.emit(CampaignClosed(
+                campaign_id=campaign.id, instrument=out.instrument, school_id=campaign.school_id,
+                invited=out.invited, responded=out.responded, response_rate=out.response_rate,
+            ))
+        return out
+
+    # -- the web form at a personal link --------------------------------------------------------
+
+    async def form(self, token: str) -> FormState:
+        async with self.db.sessions() as session:
+            return await self._form_state(session, token)
+
+    async def _form_state(self, session: AsyncSession, token: str) -> FormState:
+        invitation = (await session.exec(select(Invitation).where(Invitation.token == token))).first()
+        if invitation is None:
+            raise NotFound("Ссылка недействительна")
+        campaign = await session.get(Campaign, invitation.campaign_id)
+        assert campaign is not None
+        instrument = await self.instrument(session, campaign.instrument_code, campaign.instrument_version)
+        today = date.today()
+        if invitation.status == "completed":
+            state = "completed"
+        elif campaign.status != "open" or today > campaign.closes_on:
+            state = "closed"
+        elif today < campaign.opens_on:
+            state = "not_yet"
+        else:
+            state = "open"
+        return FormState(invitation, campaign, instrument, state, dict(invitation.draft))
+
+    async def save_draft(self, token: str, fields: list[tuple[str, str]]) -> FormState:
+        async with self.uow() as work:
+            state = await self._form_state(work.session, token)
+            if state.state != "open":
+                return state
+            answers, _ = domain.answers_from_form(state.instrument, fields)
+            state.invitation.draft = answers
+            state.invitation.status = "draft"
+            state.invitation.updated_at = utcnow()
+            work.session.add(state.invitation)
+            state.answers = answers
+        return state
+
+    async def submit_form(self, token: str, fields: list[tuple[str, str]]) -> tuple[FormState, list[domain.AnswerProblem]]:
+        """Submit the web form: problems (nothing stored but the draft) or the completed state."""
+        state = await self.save_draft(token, fields)
+        if state.state != "open":
+            return state, []
+        answers, problems = domain.form_problems(state.instrument, fields)
+        if problems:
+            return state, problems
+        invitation = state.invitation
+        submission = Submission(
+            instrument=InstrumentRef(code=state.instrument.code, version=state.instrument.version),
+            respondent_id=invitation.participant_id, answers=answers, submission_id=f"invitation-{invitation.id}",
+            role=invitation.role, stage=state.campaign.stage, campaign_id=state.campaign.id, channel="form",
+        )
+        try:
+            async with self.uow() as work:
+                fresh = await work.session.get(Invitation, invitation.id)
+                await self.submit_in(work, submission, lambda _r: True, fresh)
+        except InvalidAnswers as exc:
+            return state, exc.problems
+        except Conflict:
+            pass  # answered meanwhile (another tab): show the state as it is
+        return await self.form(token), []
+
+    # -- erasure ----------------------------------------------------------------------------------
+
+    async def erase_participant(self, work: Work, participant_id: str) -> None:
+        """152-ФЗ withdrawal: free-text answers, drafts, personal links and the person's id go;
+        scores and closed answers stay under a random pseudonym, for the statistics."""
+        session = work.session
+        pseudonym = f"anonymised-{uuid.uuid4().hex}"
+        responses = (await session.exec(select(SurveyResponse).where(SurveyResponse.respondent_id == participant_id))).all()
+        for response in responses:
+            try:
+                instrument = await self.instrument(session, response.instrument_code, response.instrument_version)
+                text_items = {i.code for i in instrument.items if i.kind == "text"}
+            except UseCaseError:
+                text_items = {k for k, v in response.answers.items() if isinstance(v, str)}
+            response.answers = {k: v for k, v in response.answers.items() if k not in text_items}
+            response.respondent_id = pseudonym
+            response.submission_id = f"anonymised-{uuid.uuid4().hex}"
+            response.pair_id = None
+            response.anonymised = True
+            session.add(response)
+        for invitation in (await session.exec(select(Invitation).where(Invitation.participant_id == participant_id))).all():
+            invitation.participant_id = pseudonym
+            invitation.token = None
+            invitation.draft = {}
+            session.add(invitation)
+        for model in (Respondent, PairMembership, Enrolment):
+            for row in (await session.exec(select(model).where(model.participant_id == participant_id))).all():
+                await session.delete(row)
 
 
 def _may_answer_for(principal: Principal, respondent: Respondent) -> bool:
@@ -122,6 +562,59 @@ def _may_answer_for(principal: Principal, respondent: Respondent) -> bool:
     if principal.role in STAFF:
         return principal.scope in ("region", "municipality") or principal.scope_id == respondent.school_id
     return False
+
+
+def _sees_campaign(principal: Principal, campaign: Campaign) -> bool:
+    if principal.role not in STAFF:
+        return False
+    return principal.scope in ("region", "municipality") or campaign.school_id == principal.scope_id
+
+
+def _sees_instrument(principal: Principal, row: CustomInstrument) -> bool:
+    return row.owner_scope == "region" or principal.scope in ("region", "municipality") or principal.scope_id == row.owner_id
+
+
+def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None = None) -> InstrumentOut:
+    return InstrumentOut(
+        code=instrument.code,
+        version=instrument.version,
+        title=instrument.title,
+        respondent_role=instrument.respondent_role,
+        respondent_roles=list(instrument.respondent_roles),
+        staged=instrument.staged,
+        description=instrument.description,
+        origin="built_in" if row is None else row.owner_scope,  # type: ignore[arg-type]
+        owner_id=None if row is None else row.owner_id,
+        used=True if row is None else row.used,
+        items=[{**asdict(item), "section": section.code} for section in instrument.sections for item in section.items],
+        scales={k: list(v) for k, v in instrument.scales.items()},
+        definition=dict(instrument.definition),
+    )
+
+
+def _campaign_out(campaign: Campaign, invitations: list[Invitation], with_invitees: bool = True) -> CampaignOut:
+    responded = sum(1 for i in invitations if i.status == "completed")
+    return CampaignOut(
+        id=campaign.id,
+        title=campaign.title,
+        instrument=InstrumentRef(code=campaign.instrument_code, version=campaign.instrument_version),
+        school_id=campaign.school_id,
+        programme_id=campaign.programme_id,
+        role=campaign.role,
+        form=campaign.form,
+        stage=campaign.stage,
+        opens_on=campaign.opens_on,
+        closes_on=campaign.closes_on,
+        status=campaign.status,
+        invited=len(invitations),
+        responded=responded,
+        response_rate=domain.response_rate(len(invitations), responded),
+        invitees=[
+            InviteeOut(participant_id=i.participant_id, school_id=i.school_id, role=i.role, status=i.status,
+                       link_path=link_path(i.token) if i.token else None, response_id=i.response_id)
+            for i in invitations
+        ] if with_invitees else [],
+    )
 
 
 def _out(row: SurveyResponse) -> ResponseOut:
@@ -135,5 +628,6 @@ def _out(row: SurveyResponse) -> ResponseOut:
         academic_year=row.academic_year,
         pair_id=row.pair_id,
         stage=row.stage,
+        campaign_id=row.campaign_id,
         scores=row.scores,
     )

@@ -20,6 +20,12 @@ Form = Literal[
 """Form by who mentors whom (учитель – учитель, …, руководитель – учитель)."""
 
 
+HowForm = Literal["one_to_one", "group", "reverse", "situational", "flash", "virtual"]
+"""Form by how (традиционная, групповая, реверсивная, ситуационная, флеш, виртуальная)."""
+
+EndOutcome = Literal["completed", "terminated"]
+
+
 class PairFormed(EventData):
     event_type = "pairing.pair.formed.v1"
     description = "A curator confirmed a mentor with one or more mentees: the pair (or group) works."
@@ -31,6 +37,86 @@ class PairFormed(EventData):
     mentee_ids: list[str] = Field(min_length=1)
     form: Form
     academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    how: HowForm | None = Field(default=None, description="Form by how; absent from producers before it existed.")
+    proposal_id: str | None = Field(default=None, description="The matcher's proposal the curator confirmed, if any.")
 
     def subject(self) -> str:
         return self.pair_id
+
+
+class PairEnded(EventData):
+    event_type = "pairing.pair.ended.v1"
+    description = (
+        "A pair (or group) stopped working: completed as planned, or terminated early with a reason "
+        "(the curator's decision, or a participant withdrew). Its mentees may be matched again."
+    )
+
+    pair_id: str
+    programme_id: str
+    school_id: str
+    mentor_id: str
+    mentee_ids: list[str] = Field(min_length=1)
+    form: Form
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    outcome: EndOutcome
+    reason: str | None = Field(default=None, description="Why it ended (Russian, for people); no personal data.")
+
+    def subject(self) -> str:
+        return self.pair_id
+
+
+class MatchingCompleted(EventData):
+    event_type = "pairing.matching.completed.v1"
+    description = "The matcher proposed pairs for a programme's cohort: how many mentees were matched and how many not."
+
+    run_id: str
+    programme_id: str
+    school_id: str | None = Field(default=None, description="The school when the run covered one school only.")
+    academic_year: str | None = Field(default=None, pattern=r"^\d{4}/\d{4}$")
+    objective: Literal["max_matched", "best_score"]
+    form: Form
+    how: HowForm
+    mentees: int = Field(ge=0, description="Mentees in the run (free, not yet paired).")
+    mentors: int = Field(ge=0)
+    matched: int = Field(ge=0)
+    unmatched: int = Field(ge=0)
+    total_score: float
+
+    def subject(self) -> str:
+        return self.run_id
+
+
+class PlanUpdated(EventData):
+    event_type = "pairing.plan.updated.v1"
+    description = (
+        "A pair's development plan (ИОМ / индивидуальный план развития) changed: goals per deficit area "
+        "and the roadmap's measures, with how many are done."
+    )
+
+    pair_id: str
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    goal_areas: list[str] = Field(default_factory=list, description="Deficit area codes the plan has goals for.")
+    measures_total: int = Field(ge=0)
+    measures_done: int = Field(ge=0)
+
+    def subject(self) -> str:
+        return self.pair_id
+
+
+class PlanMeasureCompleted(EventData):
+    event_type = "pairing.plan.measure_completed.v1"
+    description = "A measure of a pair's development plan was done, with its result (a product); progress counts included."
+
+    pair_id: str
+    measure_id: str
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    area: str | None = Field(default=None, description="The deficit area the measure works on.")
+    measures_total: int = Field(ge=0)
+    measures_done: int = Field(ge=0)
+
+    def subject(self) -> str:
+        return self.measure_id

@@ -1,15 +1,24 @@
-"""Events the registry publishes: who is who in the region."""
+"""Events the registry publishes: who is who in the region — and the commands school
+information systems send it (see docs/registry.md).
+
+Personal data leaves the registry only for a person whose consent to processing (152-ФЗ) is
+recorded: `registry.participant.*` events about a person are emitted only after that. Events
+carry what consumers need (a display name, category, subjects, experience, grade), never a
+birth date, a legal representative or the school system's own id."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventData
 
 Category = Literal["teacher", "pupil", "student", "employer"]
 EnrolmentRole = Literal["mentor", "mentee", "curator"]
+PartnerKind = Literal["university", "college", "employer"]
+WithdrawalReason = Literal["consent_withdrawn", "left_school"]
+ProgrammeStage = Literal["preparing", "forming_bases", "training", "pairing", "running", "closed"]
 
 
 class SchoolRegistered(EventData):
@@ -28,9 +37,56 @@ class SchoolRegistered(EventData):
         return self.school_id
 
 
+class SchoolUpdated(EventData):
+    event_type = "registry.school.updated.v1"
+    description = "A school's name, municipality or flags changed: the school's whole current state."
+
+    school_id: str
+    name: str
+    municipality_id: str
+    municipality_name: str
+    region_id: str
+    low_results: bool = False
+    difficult_conditions: bool = False
+
+    def subject(self) -> str:
+        return self.school_id
+
+
+class PartnerRegistered(EventData):
+    event_type = "registry.partner.registered.v1"
+    description = "A network partner (university, college, employer) whose people mentor in the region's schools."
+
+    partner_id: str
+    name: str
+    kind: PartnerKind
+    region_id: str
+    municipality_id: str | None = None
+
+    def subject(self) -> str:
+        return self.partner_id
+
+
+class PartnerUpdated(EventData):
+    event_type = "registry.partner.updated.v1"
+    description = "A network partner's name, kind or municipality changed: its whole current state."
+
+    partner_id: str
+    name: str
+    kind: PartnerKind
+    region_id: str
+    municipality_id: str | None = None
+
+    def subject(self) -> str:
+        return self.partner_id
+
+
 class ParticipantRegistered(EventData):
     event_type = "registry.participant.registered.v1"
-    description = "A person (teacher, pupil, student, employer) joined a school's mentoring base."
+    description = (
+        "A person (teacher, pupil, student, employer) joined a school's mentoring base. Emitted once their "
+        "consent to personal-data processing (for a pupil: the legal representative's) is recorded."
+    )
 
     participant_id: str
     school_id: str
@@ -40,6 +96,33 @@ class ParticipantRegistered(EventData):
     experience_years: int | None = Field(default=None, ge=0)
     young_specialist: bool = False
     grade: int | None = Field(default=None, ge=1, le=11, description="Pupils only.")
+    position: str | None = Field(default=None, description="Teachers: position (должность), e.g. учитель, заместитель директора.")
+    newly_arrived: bool = Field(default=False, description="Teachers newly arrived at the school (вновь пришедшие).")
+    partner_id: str | None = Field(default=None, description="Students and employer representatives: their organisation.")
+
+    def subject(self) -> str:
+        return self.participant_id
+
+
+class ParticipantUpdated(EventData):
+    event_type = "registry.participant.updated.v1"
+    description = (
+        "Something consumers see about a registered person changed: carries the person's whole current "
+        "state (the same fields as registry.participant.registered.v1) and the names of the changed fields."
+    )
+
+    participant_id: str
+    school_id: str
+    category: Category
+    display_name: str
+    subjects: list[str] = Field(default_factory=list)
+    experience_years: int | None = Field(default=None, ge=0)
+    young_specialist: bool = False
+    grade: int | None = Field(default=None, ge=1, le=11)
+    position: str | None = None
+    newly_arrived: bool = False
+    partner_id: str | None = None
+    changed: list[str] = Field(default_factory=list, description="Fields that changed, e.g. ['grade', 'display_name'].")
 
     def subject(self) -> str:
         return self.participant_id
@@ -69,8 +152,149 @@ class ParticipantWithdrawn(EventData):
 
     participant_id: str
     school_id: str
-    reason: Literal["consent_withdrawn", "left_school"]
+    reason: WithdrawalReason
     ended_programme_ids: list[str] = Field(default_factory=list)
 
     def subject(self) -> str:
         return self.participant_id
+
+
+class ProgrammeLaunched(EventData):
+    event_type = "registry.programme.launched.v1"
+    description = "A school launched a mentoring programme for an academic year, with the forms it runs."
+
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    title: str
+    forms: list[str] = Field(default_factory=list)
+    stage: ProgrammeStage = "preparing"
+    curator_id: str | None = Field(default=None, description="The participant id of the programme's curator.")
+
+    def subject(self) -> str:
+        return self.programme_id
+
+
+class ProgrammeUpdated(EventData):
+    event_type = "registry.programme.updated.v1"
+    description = "A programme's title, forms, curator or stage changed (closing is registry.programme.closed.v1)."
+
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    title: str
+    forms: list[str] = Field(default_factory=list)
+    stage: ProgrammeStage
+    curator_id: str | None = None
+    changed: list[str] = Field(default_factory=list)
+
+    def subject(self) -> str:
+        return self.programme_id
+
+
+class ProgrammeClosed(EventData):
+    event_type = "registry.programme.closed.v1"
+    description = "A programme was closed: its enrolments ended."
+
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+
+    def subject(self) -> str:
+        return self.programme_id
+
+
+class CommandError(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    field: str = Field(description="Dotted path in the command's data, e.g. data.grade; empty for the whole command.")
+    message: str = Field(description="Why, in Russian (the message a school's operator reads).")
+
+
+class CommandRejected(EventData):
+    event_type = "registry.command.rejected.v1"
+    description = (
+        "A school system's command (registry.participant.register.v1 / update.v1 / withdraw.v1) was not "
+        "applied: the reason, and the fields at fault. The command's id is the CloudEvents subject."
+    )
+
+    command_id: str | None = Field(default=None, description="The rejected command's CloudEvents id.")
+    command_type: str | None = None
+    school_id: str
+    reason: str = Field(description="Why, in Russian.")
+    code: str = Field(default="rejected", description="Machine-readable: invalid, not_found, conflict, forbidden, no_consent, rejected.")
+    errors: list[CommandError] = Field(default_factory=list)
+    external_id: str | None = Field(default=None, description="The school system's id of the person, echoed back.")
+
+    def subject(self) -> str | None:
+        return self.command_id
+
+
+# -- commands from school information systems (not events: no catalogue entry) -----------------
+
+
+class Consent(BaseModel):
+    """Consent to personal-data processing (152-ФЗ), as the school recorded it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    given_by: Literal["self", "legal_representative"] = Field(
+        description="Who gave it: the person, or (for a pupil, always) the legal representative."
+    )
+    representative_name: str | None = Field(default=None, max_length=200, description="Legal representative's name.")
+    document: str | None = Field(default=None, max_length=200, description="The consent's reference, e.g. № 15 от 01.09.2026.")
+    date: str | None = Field(default=None, description="ISO date the consent was signed (default: today).")
+
+
+class RegistryCommand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    command_type: ClassVar[str]
+    school_id: str | None = Field(default=None, description="If given, must equal the routing key's school.")
+    external_id: str = Field(min_length=1, max_length=100, description="The person's id in the school's own system.")
+
+
+class RegisterParticipant(RegistryCommand):
+    command_type = "registry.participant.register.v1"
+
+    category: Category
+    full_name: str = Field(min_length=1, max_length=200)
+    subjects: list[str] = Field(default_factory=list)
+    position: str | None = Field(default=None, max_length=200)
+    experience_years: int | None = Field(default=None, ge=0, le=70)
+    birth_year: int | None = Field(default=None, ge=1930, le=2030)
+    age_band: Literal["under_35", "35_plus"] | None = None
+    qualification: str | None = Field(default=None, max_length=100)
+    newly_arrived: bool = False
+    grade: int | None = Field(default=None, ge=1, le=11)
+    partner_id: str | None = None
+    consent: Consent | None = None
+
+
+class UpdateParticipant(RegistryCommand):
+    """Only the fields given change; `consent` records consent for a person who had none."""
+
+    command_type = "registry.participant.update.v1"
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    subjects: list[str] | None = None
+    position: str | None = Field(default=None, max_length=200)
+    experience_years: int | None = Field(default=None, ge=0, le=70)
+    birth_year: int | None = Field(default=None, ge=1930, le=2030)
+    age_band: Literal["under_35", "35_plus"] | None = None
+    qualification: str | None = Field(default=None, max_length=100)
+    newly_arrived: bool | None = None
+    grade: int | None = Field(default=None, ge=1, le=11)
+    partner_id: str | None = None
+    consent: Consent | None = None
+
+
+class WithdrawParticipant(RegistryCommand):
+    command_type = "registry.participant.withdraw.v1"
+
+    reason: WithdrawalReason
+
+
+COMMANDS: dict[str, type[RegistryCommand]] = {
+    command.command_type: command for command in (RegisterParticipant, UpdateParticipant, WithdrawParticipant)
+}

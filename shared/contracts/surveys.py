@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import date
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +47,106 @@ class ResponseCompleted(EventData):
     pair_id: str | None = None
     stage: Stage | None = None
     scores: dict[str, float]
+    campaign_id: str | None = Field(default=None, description="The campaign the response answered, if any.")
 
     def subject(self) -> str:
         return self.response_id
+
+
+class CampaignOpened(EventData):
+    event_type = "surveys.campaign.opened.v1"
+    description = "A curator or the centre opened a survey campaign: who is asked, with which instrument, until when."
+
+    campaign_id: str
+    instrument: InstrumentRef
+    school_id: str | None = Field(default=None, description="None: every school of the region.")
+    programme_id: str | None = None
+    role: RespondentRole | None = None
+    form: str | None = Field(default=None, description="Form of mentoring (pairing's Form), if the campaign is for one form.")
+    stage: Stage | None = None
+    opens_on: date
+    closes_on: date
+    invited: int = Field(ge=0, description="Respondents given a personal link.")
+
+    def subject(self) -> str:
+        return self.campaign_id
+
+
+class CampaignClosed(EventData):
+    event_type = "surveys.campaign.closed.v1"
+    description = "A survey campaign was closed: how many were asked and how many answered."
+
+    campaign_id: str
+    instrument: InstrumentRef
+    school_id: str | None = None
+    invited: int = Field(ge=0)
+    responded: int = Field(ge=0)
+    response_rate: float | None = Field(default=None, description="responded / invited, in %; None with nobody invited.")
+
+    def subject(self) -> str:
+        return self.campaign_id
+
+
+class CampaignReminderDue(EventData):
+    event_type = "surveys.campaign.reminder_due.v1"
+    description = (
+        "A respondent of an open campaign has not answered yet: a notification service may remind them. "
+        "Ids only; `link_path` is the personal link (a capability: deliver it to the respondent only)."
+    )
+
+    campaign_id: str
+    participant_id: str
+    school_id: str
+    instrument: InstrumentRef
+    closes_on: date
+    link_path: str = Field(description="Path of the personal web form under the surveys service, e.g. /surveys/form/<token>.")
+
+    def subject(self) -> str:
+        return self.campaign_id
+
+
+class CommandError(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    field: str = Field(description="Dotted path in the command's data, e.g. data.answers.comfort; empty for the whole command.")
+    message: str = Field(description="Why, in Russian.")
+
+
+class CommandRejected(EventData):
+    event_type = "surveys.command.rejected.v1"
+    description = (
+        "A school system's command (surveys.response.submit.v1) was not applied and nothing was stored: "
+        "the reason and a message per field. The command's id is the CloudEvents subject."
+    )
+
+    command_id: str | None = Field(default=None, description="The rejected command's CloudEvents id.")
+    command_type: str | None = None
+    school_id: str
+    reason: str = Field(description="Why, in Russian.")
+    errors: list[CommandError] = Field(default_factory=list)
+    submission_id: str | None = Field(default=None, description="The command's idempotency key, echoed back.")
+
+    def subject(self) -> str | None:
+        return self.command_id
+
+
+# -- commands from school information systems (not events: no catalogue entry) -----------------
+
+
+class SubmitResponse(BaseModel):
+    """`surveys.response.submit.v1`: a school system submits answers it collected itself."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    command_type: ClassVar[str] = "surveys.response.submit.v1"
+
+    instrument: InstrumentRef
+    respondent_id: str = Field(min_length=1, description="The participant id the registry announced.")
+    role: RespondentRole | None = Field(default=None, description="For instruments answered by several roles.")
+    stage: Stage | None = None
+    campaign_id: str | None = None
+    answers: dict[str, Any]
+    submission_id: str = Field(min_length=8, max_length=100, description="Idempotency key of the school's system.")
+
+
+SUBMIT_RESPONSE = SubmitResponse.command_type

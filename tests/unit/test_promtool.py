@@ -134,3 +134,81 @@ def test_the_alerts_fire_when_they_should_and_not_otherwise() -> None:
     assert files, "no rule unit tests in deploy/prometheus/tests"
     result = run_promtool("test", "rules", *map(str, files))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- Grafana dashboards: provisioned JSON whose queries name metrics that really exist ---------
+
+GRAFANA = ROOT / "deploy" / "grafana"
+# Exported by the rabbitmq_prometheus plugin: node totals on /metrics, per-queue on /metrics/detailed
+# (families queue_coarse_metrics and queue_consumer_count, as deploy/prometheus/prometheus.yml asks).
+RABBITMQ_METRICS = {
+    "rabbitmq_connections", "rabbitmq_channels", "rabbitmq_consumers", "rabbitmq_queues",
+    "rabbitmq_queue_messages_ready", "rabbitmq_queue_messages_unacked", "rabbitmq_queue_messages",
+    "rabbitmq_detailed_queue_messages_ready", "rabbitmq_detailed_queue_messages_unacked",
+    "rabbitmq_detailed_queue_messages", "rabbitmq_detailed_queue_consumers",
+}
+PROMETHEUS_METRICS = {"up"}
+PROMQL_WORDS = {"by", "without", "and", "or", "unless", "on", "ignoring", "group_left", "group_right", "bool", "offset", "inf", "nan"}
+
+
+def metric_names(expr: str) -> set[str]:
+    """Metric names in a PromQL expression (label matchers, ranges, strings and groupings removed)."""
+    expr = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
+    expr = re.sub(r"\{[^}]*\}|\[[^\]]*\]", " ", expr)
+    expr = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", expr)
+    names = set()
+    for match in re.finditer(r"[a-zA-Z_:][a-zA-Z0-9_:]*", expr):
+        rest = expr[match.end():].lstrip()
+        if not rest.startswith("(") and match.group() not in PROMQL_WORDS and not expr[: match.start()].endswith("$"):
+            names.add(match.group())
+    return names
+
+
+def dashboards() -> dict[str, dict]:
+    import json
+
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((GRAFANA / "dashboards").glob("*.json"))}
+
+
+def test_metric_names_are_found_in_promql() -> None:
+    assert metric_names('sum by (job) (rate(a_total{job=~"$job", q=~".+\\\\.dlq"}[$__rate_interval])) / b > 0 and up') == {"a_total", "b", "up"}
+
+
+def test_grafana_is_provisioned_with_the_prometheus_data_source_and_the_dashboards() -> None:
+    import yaml
+
+    [source] = yaml.safe_load((GRAFANA / "provisioning" / "datasources" / "prometheus.yml").read_text())["datasources"]
+    assert source["type"] == "prometheus" and source["url"] == "http://prometheus:9090"
+    [provider] = yaml.safe_load((GRAFANA / "provisioning" / "dashboards" / "nastavnik.yml").read_text())["providers"]
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["grafana"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in compose["volumes"]}
+    assert mounts[provider["options"]["path"]] == "./deploy/grafana/dashboards"
+    assert mounts["/etc/grafana/provisioning"] == "./deploy/grafana/provisioning"
+    assert set(dashboards()) >= {"nastavnik-services.json", "nastavnik-broker.json"}
+
+
+def test_every_dashboard_query_uses_metrics_that_exist(scraped: dict[str, str]) -> None:
+    exported = {s.name for text in scraped.values() for s in samples(text)}
+    exported |= {f.name for text in scraped.values() for f in text_string_to_metric_families(text)}
+    known = exported | RABBITMQ_METRICS | PROMETHEUS_METRICS
+    uids = set()
+    for name, dashboard in dashboards().items():
+        assert dashboard["uid"] not in uids and dashboard["title"] and dashboard["panels"], name
+        uids.add(dashboard["uid"])
+        queries = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+        queries += [v["query"] for v in dashboard.get("templating", {}).get("list", []) if v.get("type") == "query"]
+        assert queries, f"{name} has no queries"
+        for query in queries:
+            for metric in metric_names(re.sub(r"^label_values\((.*),\s*\w+\)$", r"\1", query)):
+                assert metric in known, f"{name}: {query!r} uses {metric}, which no service or RabbitMQ exports"
+
+
+def test_every_alert_rule_uses_metrics_that_exist(scraped: dict[str, str]) -> None:
+    import yaml
+
+    exported = {s.name for text in scraped.values() for s in samples(text)}
+    exported |= {f.name for text in scraped.values() for f in text_string_to_metric_families(text)}
+    groups = yaml.safe_load((PROMETHEUS / "rules" / "nastavnik.yml").read_text(encoding="utf-8"))["groups"]
+    for rule in (r for g in groups for r in g["rules"]):
+        for metric in metric_names(rule["expr"]):
+            assert metric in exported | RABBITMQ_METRICS | PROMETHEUS_METRICS, f"alert {rule['alert']} uses {metric}, which nothing exports"

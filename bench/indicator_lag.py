@@ -1,0 +1,232 @@
+"""Lag from a completed questionnaire to the region's reports.indicators.updated.v1 that reflects it.
+
+The four services run as separate processes (nastavnik.processes.ServiceProcesses) on a fresh
+RabbitMQ vhost and fresh PostgreSQL databases; RegionScenario loads a small region (pairs, no
+surveys). Satisfaction questionnaires are then submitted through the surveys HTTP API at a
+steady rate. A bench queue bound to the events exchange observes every
+surveys.response.completed.v1 (matched to the HTTP submit by response_id) and every
+reports.indicators.updated.v1 of scope region (matched by caused_by = the completed event's id).
+Lag = time the region update is observed − time the submit started.
+
+Scenarios: `steady` at each --rates value, and `outage`: reports is stopped for --outage
+seconds under load, then started again; reports the time after the restart until the lag is
+under 1 s again, and how many completions never got a region update (lost).
+
+    .venv/bin/python bench/indicator_lag.py --rates 50,500 --duration 20 --runs 3 --outage 60
+
+Needs RabbitMQ (with rabbitmqctl or --management-url) and PostgreSQL; URLs from
+NASTAVNIK_TEST_RABBITMQ_URL / NASTAVNIK_TEST_POSTGRES_URL or the options below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aio_pika  # noqa: E402
+
+from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases  # noqa: E402
+from nastavnik.scenario import RegionScenario  # noqa: E402
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
+
+SECRET = "bench-secret-of-sufficient-length-32-bytes"
+COMPLETED = "surveys.response.completed.v1"
+UPDATED = "reports.indicators.updated.v1"
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+class Observer:
+    """The bench queue: completion ids by response id, region updates by cause."""
+
+    def __init__(self) -> None:
+        self.completed: dict[str, str] = {}  # completed event id → response id
+        self.completed_at: dict[str, float] = {}  # response id → completed event observed
+        self.region_seen: dict[str, float] = {}  # completed event id → first region update time
+
+    async def start(self, url: str) -> None:
+        self.connection = await aio_pika.connect_robust(url)
+        channel = await self.connection.channel()
+        await channel.set_qos(prefetch_count=1000)
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        queue = await channel.declare_queue(f"bench.lag.{uuid.uuid4().hex[:8]}", exclusive=True, auto_delete=True)
+        await queue.bind(exchange, routing_key=COMPLETED)
+        await queue.bind(exchange, routing_key=UPDATED)
+        await queue.consume(self._on_message, no_ack=True)
+
+    async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        now = time.perf_counter()
+        body = json.loads(message.body)
+        data = body["data"]
+        if body["type"] == COMPLETED:
+            self.completed[body["id"]] = data["response_id"]
+            self.completed_at[data["response_id"]] = now
+        elif data.get("scope") == "region":
+            self.region_seen.setdefault(data["caused_by"], now)
+
+    async def stop(self) -> None:
+        await self.connection.close()
+
+
+async def submit_load(client, scenario: RegionScenario, region, rate: float, duration: float, submits: dict[str, float],  # noqa: ANN001
+                      timeline: list[tuple[float, str]]) -> None:
+    respondents = [(s, ext, "satisfaction_mentee" if ext != "t-01" else "satisfaction_mentor") for s in region.schools for ext in ("t-02", "t-03", "t-01")]
+    tokens = {(s.id, ext): scenario.token(s.people[ext], "mentee" if ext != "t-01" else "mentor", "school", s.id) for s, ext, _ in respondents}
+    semaphore = asyncio.Semaphore(200)
+    start = time.perf_counter()
+    total = int(rate * duration)
+
+    async def one(i: int) -> None:
+        school, ext, instrument = respondents[i % len(respondents)]
+        async with semaphore:
+            started = time.perf_counter()
+            response = await client.post("/surveys/api/v1/responses", headers={"Authorization": f"Bearer {tokens[(school.id, ext)]}"}, json={
+                "instrument": {"code": instrument, "version": 1}, "respondent_id": school.people[ext],
+                "answers": {c: 1 + i % 10 for c in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")},
+                "submission_id": f"bench-{uuid.uuid4().hex}",
+            })
+            if response.status_code < 300:
+                rid = response.json()["id"]
+                submits[rid] = started
+                timeline.append((started, rid))
+
+    tasks = []
+    for i in range(total):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i)))
+    await asyncio.gather(*tasks)
+
+
+def lags(observer: Observer, submits: dict[str, float]) -> tuple[dict[str, float], int]:
+    by_response = {rid: eid for eid, rid in observer.completed.items()}
+    out, lost = {}, 0
+    for rid, started in submits.items():
+        eid = by_response.get(rid)
+        seen = observer.region_seen.get(eid) if eid else None
+        if seen is None:
+            lost += 1
+        else:
+            out[rid] = seen - started
+    return out, lost
+
+
+async def drain(observer: Observer, submits: dict[str, float], timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if lags(observer, submits)[1] == 0:
+            return
+        await asyncio.sleep(0.5)
+
+
+async def environment(args):  # noqa: ANN001, ANN201
+    vhost = create_vhost(args.rabbitmq_url, args.management_url)
+    databases = await create_databases(args.postgres_url)
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-lag-"))
+    processes = ServiceProcesses(vhost, databases, log_dir, SECRET, extra_env={"NASTAVNIK_PREFETCH": str(args.prefetch)})
+    processes.start_all()
+    await processes.wait_ready()
+    return vhost, databases, processes, log_dir
+
+
+async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN001
+    vhost, databases, processes, log_dir = await environment(args)
+    observer = Observer()
+    try:
+        await observer.start(vhost)
+        async with processes.client() as client:
+            scenario = RegionScenario(client, SECRET, "test-region")
+            region = await scenario.load(schools=3, surveys=False)
+            await asyncio.sleep(2)
+            submits: dict[str, float] = {}
+            timeline: list[tuple[float, str]] = []
+            if scenario_name == "steady":
+                await submit_load(client, scenario, region, rate, args.duration, submits, timeline)
+                await drain(observer, submits, 120)
+                result, lost = lags(observer, submits)
+                values = list(result.values())
+                surveys_part = [observer.completed_at[r] - t for r, t in submits.items() if r in observer.completed_at]
+                return {"scenario": "steady", "rate": rate, "completions": len(submits), "lost": lost,
+                        "surveys_p50": percentile(surveys_part, 0.5), "surveys_p99": percentile(surveys_part, 0.99),
+                        "p50": percentile(values, 0.5), "p99": percentile(values, 0.99), "max": max(values, default=float("nan"))}
+            # outage: load for warmup + outage + recovery window; reports down during the outage
+            total = args.warmup + args.outage + args.recovery
+            load = asyncio.create_task(submit_load(client, scenario, region, rate, total, submits, timeline))
+            await asyncio.sleep(args.warmup)
+            processes.stop("reports")
+            await asyncio.sleep(args.outage)
+            processes.start("reports")
+            restarted = time.perf_counter()
+            await load
+            await drain(observer, submits, 180)
+            result, lost = lags(observer, submits)
+            # recovery: first moment after the restart from which every submitted completion's lag is < 1 s
+            after = sorted((started, result.get(rid)) for started, rid in timeline if started >= restarted)
+            recovered_at = None
+            for index, (started, lag) in enumerate(after):
+                if all(v is not None and v < 1.0 for _, v in after[index:]):
+                    recovered_at = started - restarted
+                    break
+            return {"scenario": "outage", "rate": rate, "outage_s": args.outage, "completions": len(submits), "lost": lost,
+                    "recovered_after_s": recovered_at, "max_lag": max(result.values(), default=float("nan"))}
+    finally:
+        await observer.stop()
+        processes.stop_all()
+        await drop_databases(args.postgres_url, databases)
+        delete_vhost(vhost, args.management_url)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rates", default="50,500", help="completions per second, comma-separated")
+    parser.add_argument("--duration", type=float, default=20, help="seconds of steady load per run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--outage", type=float, default=60, help="seconds reports is down (0: skip the outage scenario)")
+    parser.add_argument("--outage-rate", type=float, default=50)
+    parser.add_argument("--warmup", type=float, default=10)
+    parser.add_argument("--recovery", type=float, default=40, help="seconds of load after the restart")
+    parser.add_argument("--prefetch", type=int, default=64)
+    parser.add_argument("--rabbitmq-url", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument("--postgres-url", default=os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--management-url", default=None)
+    args = parser.parse_args()
+    print(f"conditions: {os.cpu_count()} CPUs, four service processes + PostgreSQL + RabbitMQ on this machine, "
+          f"3 schools, {args.duration:g} s per steady run, {args.runs} runs, prefetch {args.prefetch}", flush=True)
+    for rate in [float(r) for r in args.rates.split(",") if r]:
+        results = []
+        for run in range(args.runs):
+            result = await run_once(args, "steady", rate)
+            results.append(result)
+            print(json.dumps({"run": run + 1, **{k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}}), flush=True)
+        print(f"== steady {rate:g}/s: median p50 {statistics.median(r['p50'] for r in results):.3f} s, "
+              f"median p99 {statistics.median(r['p99'] for r in results):.3f} s, lost {sum(r['lost'] for r in results)}", flush=True)
+    if args.outage > 0:
+        results = []
+        for run in range(args.runs):
+            result = await run_once(args, "outage", args.outage_rate)
+            results.append(result)
+            print(json.dumps({"run": run + 1, **{k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}}), flush=True)
+        recovered = [r["recovered_after_s"] for r in results if r["recovered_after_s"] is not None]
+        print(f"== outage {args.outage:g} s at {args.outage_rate:g}/s: median recovery "
+              f"{statistics.median(recovered) if recovered else float('nan'):.1f} s after restart "
+              f"({len(recovered)}/{len(results)} recovered), lost {sum(r['lost'] for r in results)}", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

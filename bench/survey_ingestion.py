@@ -1,0 +1,207 @@
+"""Survey ingestion benchmark: completed responses submitted through the HTTP API of the surveys
+service running as its own process(es) (`nastavnik serve surveys`) on PostgreSQL and RabbitMQ,
+persisted with their outbox event, published by the relay, and counted at a consumer (an
+aio-pika queue bound to surveys.response.completed.v1) — none may be lost.
+
+Fresh vhost and database per invocation; several runs; medians. Conditions are printed.
+
+    .venv/bin/python bench/survey_ingestion.py --help
+    .venv/bin/python bench/survey_ingestion.py --runs 3 --duration 60 --concurrency 64 --replicas 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import aio_pika  # noqa: E402
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+
+from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases, free_port  # noqa: E402
+from shared.auth import issue_token  # noqa: E402
+from shared.contracts.envelope import new_envelope  # noqa: E402
+from shared.contracts.registry import ParticipantRegistered  # noqa: E402
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
+
+SECRET = "bench-secret-of-sufficient-length-32b"
+EVENT = "surveys.response.completed.v1"
+ANSWERS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rabbitmq", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument("--postgres", default=os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--runs", type=int, default=3, help="measured runs (median reported)")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of sustained load per run")
+    parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
+    parser.add_argument("--replicas", type=int, default=1, help="surveys processes (competing relays, round-robin clients)")
+    parser.add_argument("--respondents", type=int, default=500)
+    parser.add_argument("--drain-timeout", type=float, default=120.0, help="seconds to wait for every event at the consumer")
+    return parser.parse_args()
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.duplicates = 0
+
+    async def on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        if message.message_id in self.seen:
+            self.duplicates += 1
+        self.seen.add(message.message_id or "")
+
+
+async def seed_respondents(vhost_url: str, database_url: str, count: int) -> list[str]:
+    ids = [f"bench-{n:05d}" for n in range(count)]
+    connection = await aio_pika.connect_robust(vhost_url)
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
+        for pid in ids:
+            envelope = new_envelope("registry", ParticipantRegistered(participant_id=pid, school_id="bench-school",
+                                                                       category="teacher", display_name=pid))
+            await exchange.publish(aio_pika.Message(envelope.model_dump_json().encode(), message_id=envelope.id,
+                                                    content_type="application/json", delivery_mode=2),
+                                   routing_key=envelope.type)
+    db = await asyncpg.connect(database_url)
+    try:
+        deadline = time.monotonic() + 60
+        while await db.fetchval("SELECT count(*) FROM surveys_respondent") < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError("surveys did not learn the respondents")
+            await asyncio.sleep(0.2)
+    finally:
+        await db.close()
+    return ids
+
+
+async def one_run(ports: list[int], token: str, respondents: list[str], args: argparse.Namespace, counter: Counter,
+                  run: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    accepted = 0
+    start_seen = len(counter.seen)
+    next_port = itertools.cycle(ports)
+    next_person = itertools.cycle(respondents)
+    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers={"Authorization": f"Bearer {token}"}) as client:
+        stop_at = time.perf_counter() + args.duration
+
+        async def worker() -> None:
+            nonlocal errors, accepted
+            while time.perf_counter() < stop_at:
+                body = {"instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_id": next(next_person),
+                        "answers": ANSWERS, "submission_id": f"bench-{run}-{uuid.uuid4().hex}"}
+                began = time.perf_counter()
+                try:
+                    response = await client.post(f"http://127.0.0.1:{next(next_port)}/surveys/api/v1/responses", json=body)
+                except httpx.HTTPError:
+                    errors += 1
+                    continue
+                latencies.append(time.perf_counter() - began)
+                if response.status_code == 201:
+                    accepted += 1
+                else:
+                    errors += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        elapsed = time.perf_counter() - began
+    drain_began = time.perf_counter()
+    while len(counter.seen) - start_seen < accepted and time.perf_counter() - drain_began < args.drain_timeout:
+        await asyncio.sleep(0.1)
+    consumed = len(counter.seen) - start_seen
+    latencies.sort()
+    return {
+        "accepted": accepted,
+        "errors": errors,
+        "rate": accepted / elapsed,
+        "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else float("nan"),
+        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)] if latencies else float("nan"),
+        "consumed": consumed,
+        "lost": accepted - consumed,
+        "drain_s": time.perf_counter() - drain_began,
+    }
+
+
+async def main() -> None:
+    args = parse_args()
+    vhost = create_vhost(args.rabbitmq)
+    databases = await create_databases(args.postgres, ["surveys"])
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-surveys-"))
+    system = ServiceProcesses(vhost, databases, log_dir, SECRET, region_id="bench-region")
+    extra: list[subprocess.Popen] = []
+    connection = None
+    try:
+        system.start("surveys")
+        await system.wait_ready()
+        ports = [system.ports["surveys"]]
+        for n in range(1, args.replicas):
+            port = free_port()
+            env = {**os.environ, "RABBITMQ_URL": vhost, "DATABASE_URL": databases["surveys"], **system.env}
+            log = open(log_dir / f"surveys-{n}.log", "ab")  # noqa: SIM115
+            extra.append(subprocess.Popen([sys.executable, "-m", "nastavnik", "serve", "surveys", "--host", "127.0.0.1",
+                                           "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT))
+            ports.append(port)
+        async with httpx.AsyncClient() as probe:
+            for port in ports:
+                for _ in range(300):
+                    try:
+                        if (await probe.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.1)
+        respondents = await seed_respondents(vhost, databases["surveys"], args.respondents)
+
+        counter = Counter()
+        connection = await aio_pika.connect_robust(vhost)
+        channel = await connection.channel()
+        await channel.set_qos(prefetch_count=1000)
+        queue = await channel.declare_queue(f"bench.{EVENT}", durable=False, exclusive=True)
+        await queue.bind(EVENTS_EXCHANGE_NAME, routing_key=EVENT)
+        await queue.consume(counter.on_message, no_ack=True)
+
+        token = issue_token(SECRET, sub="bench", role="region_admin", scope="region", scope_id="bench-region", ttl=timedelta(hours=2))
+        print(f"conditions: {platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+              f"{args.replicas} surveys process(es) on PostgreSQL + RabbitMQ (fresh vhost/database), load generator "
+              f"in this process (httpx, {args.concurrency} in flight), {args.duration:.0f}s per run, {args.runs} runs")
+        results = []
+        for run in range(1, args.runs + 1):
+            result = await one_run(ports, token, respondents, args, counter, run)
+            results.append(result)
+            print(f"run {run}: {result['accepted']} accepted ({result['errors']} errors) → {result['rate']:.0f} responses/s, "
+                  f"submit p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; consumed {result['consumed']}, "
+                  f"lost {result['lost']} (drained in {result['drain_s']:.1f}s)", flush=True)
+        print(f"median: {statistics.median(r['rate'] for r in results):.0f} responses/s, "
+              f"submit p99 {statistics.median(r['p99_ms'] for r in results):.1f} ms, "
+              f"lost {sum(r['lost'] for r in results)}, duplicates at the consumer {counter.duplicates}")
+    finally:
+        if connection is not None:
+            await connection.close()
+        for process in extra:
+            process.terminate()
+            process.wait(15)
+        system.stop_all()
+        await drop_databases(args.postgres, databases)
+        delete_vhost(vhost)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

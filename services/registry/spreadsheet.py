@@ -1,0 +1,546 @@
+"""Reading the spreadsheets schools send: CSV (UTF-8 or Windows-1251, `;`, `,` or tab) and XLSX
+(streamed with openpyxl's read-only mode), their Russian column headers, and their values.
+
+Nothing here touches the database: a sheet becomes a stream of (line, {field: raw value}); the
+parsers turn raw values into typed ones or raise `BadValue` with the reason in Russian and
+English. See docs/registry.md for the template."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+# -- sheet kinds and their columns -----------------------------------------------------------
+
+KIND_ORDER = ("schools", "partners", "people", "programmes", "enrolments")
+
+KIND_NAMES = {
+    "schools": "Школы",
+    "partners": "Партнёры",
+    "people": "Участники",
+    "programmes": "Программы",
+    "enrolments": "Зачисления",
+}
+
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "schools": {
+        "school_id": ("код школы", "код оо", "код", "id школы", "идентификатор школы", "id"),
+        "name": ("наименование", "наименование школы", "название", "название школы", "полное наименование",
+                 "наименование оо", "школа"),
+        "municipality_id": ("код муниципалитета", "код мо", "код района", "код муниципального образования"),
+        "municipality_name": ("муниципалитет", "муниципальное образование", "район", "мо", "городской округ",
+                              "район (городской округ)", "муниципальный район"),
+        "low_results": ("низкие результаты", "низкие результаты обучения", "шнор", "школа с низкими результатами"),
+        "difficult_conditions": ("неблагоприятные социальные условия", "сложные социальные условия", "шнсу",
+                                 "неблагоприятные условия"),
+    },
+    "partners": {
+        "partner_id": ("код партнёра", "код организации", "код", "id"),
+        "name": ("наименование", "название", "организация", "наименование организации"),
+        "kind": ("тип", "вид", "тип организации", "вид организации"),
+        "municipality_id": ("код муниципалитета", "код мо"),
+    },
+    "people": {
+        "school_id": ("код школы", "школа", "код оо", "оо", "id школы"),
+        "external_id": ("внешний id", "внешний идентификатор", "id", "идентификатор", "код участника",
+                        "табельный номер", "личный номер", "номер личного дела", "id в системе школы", "id участника"),
+        "category": ("категория", "категория участника", "тип участника"),
+        "full_name": ("фио", "ф.и.о.", "ф. и. о.", "фамилия имя отчество", "фамилия, имя, отчество", "участник"),
+        "last_name": ("фамилия",),
+        "first_name": ("имя",),
+        "middle_name": ("отчество",),
+        "subjects": ("предметы", "предмет", "преподаваемые предметы", "предметная область"),
+        "position": ("должность",),
+        "experience_years": ("стаж", "педагогический стаж", "стаж (лет)", "стаж работы", "педстаж", "стаж, лет"),
+        "birth_year": ("год рождения",),
+        "birth_date": ("дата рождения",),
+        "age_band": ("возрастная группа", "возраст"),
+        "qualification": ("квалификационная категория", "категория квалификации", "квалификация"),
+        "newly_arrived": ("вновь прибывший", "вновь пришедший", "вновь пришедший педагог", "новый сотрудник"),
+        "grade": ("класс",),
+        "partner_id": ("организация-партнёр", "код партнёра", "партнёр", "организация"),
+        "consent": ("согласие", "согласие на обработку пд", "согласие на обработку персональных данных", "согласие пд"),
+        "consent_by": ("согласие дал", "кто дал согласие", "согласие дано"),
+        "representative": ("законный представитель", "фио законного представителя", "родитель (законный представитель)",
+                           "родитель", "представитель"),
+        "consent_document": ("документ согласия", "реквизиты согласия", "номер согласия"),
+        "consent_date": ("дата согласия",),
+        "status": ("статус", "выбыл"),
+    },
+    "programmes": {
+        "school_id": ("код школы", "школа", "код оо"),
+        "code": ("код программы", "код"),
+        "title": ("название", "название программы", "наименование программы", "программа", "наименование"),
+        "academic_year": ("учебный год", "год"),
+        "forms": ("формы", "формы наставничества", "форма наставничества", "форма"),
+        "curator": ("куратор", "куратор (внешний id)", "внешний id куратора", "куратор id"),
+        "stage": ("этап", "стадия"),
+    },
+    "enrolments": {
+        "school_id": ("код школы", "школа", "код оо"),
+        "programme": ("код программы", "программа"),
+        "external_id": ("внешний id", "внешний id участника", "внешний идентификатор", "участник", "id участника", "id"),
+        "role": ("роль", "роль в программе"),
+        "capacity": ("вместимость", "число наставляемых", "макс. наставляемых", "наставляемых одновременно"),
+    },
+}
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "schools": ("school_id", "name", "municipality_id", "municipality_name"),
+    "partners": ("partner_id", "name", "kind"),
+    "people": ("external_id",),
+    "programmes": ("code", "title", "academic_year"),
+    "enrolments": ("programme", "external_id", "role"),
+}
+
+TEMPLATE_HEADERS: dict[str, list[str]] = {
+    "Школы": ["Код школы", "Наименование", "Код муниципалитета", "Муниципалитет", "Низкие результаты",
+              "Неблагоприятные социальные условия"],
+    "Партнёры": ["Код партнёра", "Наименование", "Тип", "Код муниципалитета"],
+    "Педагоги": ["Код школы", "Внешний id", "ФИО", "Должность", "Предметы", "Стаж", "Год рождения",
+                 "Квалификационная категория", "Вновь прибывший", "Согласие", "Дата согласия", "Статус"],
+    "Обучающиеся": ["Код школы", "Внешний id", "ФИО", "Класс", "Согласие", "Согласие дал", "Законный представитель",
+                    "Дата согласия", "Статус"],
+    "Студенты": ["Код школы", "Внешний id", "ФИО", "Организация-партнёр", "Согласие", "Дата согласия", "Статус"],
+    "Работодатели": ["Код школы", "Внешний id", "ФИО", "Организация-партнёр", "Должность", "Согласие", "Дата согласия",
+                     "Статус"],
+    "Программы": ["Код школы", "Код программы", "Название", "Учебный год", "Формы", "Куратор", "Этап"],
+    "Зачисления": ["Код школы", "Код программы", "Внешний id", "Роль", "Вместимость"],
+}
+
+SHEET_CATEGORY_WORDS = (
+    ("педагог", "teacher"), ("учител", "teacher"), ("сотрудник", "teacher"),
+    ("обучающ", "pupil"), ("ученик", "pupil"), ("учащ", "pupil"),
+    ("студент", "student"),
+    ("работодат", "employer"),
+)
+SHEET_KIND_WORDS = (
+    ("зачисл", "enrolments"), ("программ", "programmes"), ("партн", "partners"), ("школ", "schools"),
+)
+
+
+def normalise_header(text: Any) -> str:
+    value = str(text or "").strip().lower().replace("ё", "е").replace("\u00a0", " ")
+    value = value.rstrip("*").strip()
+    value = re.sub(r"\s*\((да/нет|лет|через ;|через запятую|дд\.мм\.гггг|гггг-мм-дд)\)\s*$", "", value)
+    return re.sub(r"\s+", " ", value)
+
+
+_ALIASES: dict[str, dict[str, str]] = {
+    kind: {normalise_header(alias): name for name, aliases in columns.items() for alias in aliases}
+    for kind, columns in COLUMNS.items()
+}
+
+
+class BadValue(ValueError):
+    def __init__(self, ru: str, en: str) -> None:
+        super().__init__(en)
+        self.ru = ru
+        self.en = en
+
+
+@dataclass
+class Sheet:
+    """One table of a file: its kind, where each known field is, and a way to stream its rows."""
+
+    source: str
+    name: str
+    kind: str
+    category: str | None
+    header_line: int
+    headers: list[str]
+    fields: dict[str, int]  # field → column index (0-based)
+    unknown: list[str] = field(default_factory=list)
+    rows_hint: int | None = None
+    _rows: Any = None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        return self._rows()
+
+    def column(self, name: str) -> str:
+        return self.headers[self.fields[name]] if name in self.fields else name
+
+    def cell(self, name: str, line: int) -> str:
+        if name not in self.fields:
+            return ""
+        return f"{get_column_letter(self.fields[name] + 1)}{line}"
+
+
+def classify(sheet_name: str, headers: list[str]) -> tuple[str | None, str | None, dict[str, int], list[str]]:
+    """(kind, category implied by the sheet's name, field → column, unknown headers)."""
+    normalised = [normalise_header(h) for h in headers]
+    lowered_name = sheet_name.lower().replace("ё", "е")
+
+    def mapped(kind: str) -> tuple[dict[str, int], list[str]]:
+        fields: dict[str, int] = {}
+        unknown = []
+        for index, header in enumerate(normalised):
+            if not header:
+                continue
+            name = _ALIASES[kind].get(header)
+            if name is None or name in fields:
+                unknown.append(headers[index])
+            else:
+                fields[name] = index
+        return fields, unknown
+
+    header_set = set(normalised)
+    if {"роль", "роль в программе"} & header_set:
+        kind = "enrolments"
+    elif {"учебный год"} & header_set:
+        kind = "programmes"
+    elif {"тип", "тип организации", "вид организации"} & header_set and not {"фио", "фамилия"} & header_set:
+        kind = "partners"
+    elif {"муниципалитет", "муниципальное образование", "код муниципалитета"} & header_set and not (
+        {"фио", "фамилия", "внешний id", "класс"} & header_set
+    ):
+        kind = "schools"
+    elif set(_ALIASES["people"]) & header_set and (
+        {"фио", "ф.и.о.", "фамилия", "фамилия имя отчество", "фамилия, имя, отчество", "внешний id", "класс", "категория"} & header_set
+    ):
+        kind = "people"
+    else:
+        kind = next((k for word, k in SHEET_KIND_WORDS if word in lowered_name), None)
+    if kind is None:
+        return None, None, {}, list(headers)
+    category = None
+    if kind == "people":
+        category = next((c for word, c in SHEET_CATEGORY_WORDS if word in lowered_name), None)
+    fields, unknown = mapped(kind)
+    return kind, category, fields, unknown
+
+
+# -- reading files ----------------------------------------------------------------------------
+
+
+def is_xlsx(name: str, data: bytes | None = None) -> bool:
+    if data is not None:
+        return data[:2] == b"PK"
+    return name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadValue("Файл не в кодировке UTF-8 или Windows-1251", "The file is neither UTF-8 nor Windows-1251")
+
+
+def _dialect(sample: str) -> str:
+    first = sample.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ";"
+
+
+def _csv_text(source: str, data: bytes | None) -> str:
+    raw = data if data is not None else Path(source).read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise BadValue("Файл не похож на CSV или XLSX", "The file looks like neither CSV nor XLSX")
+    return _decode(raw)
+
+
+def read_csv(source: str, data: bytes | None = None) -> Sheet | None:
+    """A CSV file is one sheet; its kind comes from its headers (else its file name)."""
+    text = _csv_text(source, data)
+    delimiter = _dialect(text[:4096])
+    name = Path(source).stem
+
+    def reader() -> csv.reader:
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    rows = reader()
+    headers: list[str] | None = None
+    header_line = 0
+    for raw in rows:
+        if any(cell.strip() for cell in raw):
+            headers = raw
+            header_line = rows.line_num
+            break
+    if headers is None:
+        return None
+    kind, category, fields, unknown = classify(name, headers)
+
+    def stream() -> Iterator[tuple[int, list[Any]]]:
+        inner = reader()
+        for raw in inner:
+            if inner.line_num <= header_line:
+                continue
+            if not any(cell.strip() for cell in raw):
+                continue
+            yield inner.line_num, raw
+
+    sheet = Sheet(source, name, kind or "", category, header_line, headers, fields, unknown,
+                  rows_hint=max(0, text.count("\n") - header_line + 1))
+    sheet._rows = stream
+    return sheet
+
+
+def read_xlsx(source: str, data: bytes | None = None) -> Iterator[Sheet]:
+    """Each non-empty worksheet is a sheet; openpyxl's read-only mode streams the rows."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data) if data is not None else source, read_only=True, data_only=True)
+    except Exception as exc:
+        raise BadValue(f"Файл XLSX не читается: {exc}", f"The XLSX file cannot be read: {exc}") from None
+    for worksheet in workbook.worksheets:
+        headers: list[str] | None = None
+        header_line = 0
+        for index, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if any(v not in (None, "") for v in values):
+                headers = ["" if v is None else str(v) for v in values]
+                header_line = index
+                break
+            if index > 20:
+                break
+        if headers is None:
+            continue
+        kind, category, fields, unknown = classify(worksheet.title, headers)
+
+        def stream(ws=worksheet, start=header_line) -> Iterator[tuple[int, list[Any]]]:  # noqa: ANN001
+            for line, values in enumerate(ws.iter_rows(min_row=start + 1, values_only=True), start=start + 1):
+                if any(v not in (None, "") for v in values):
+                    yield line, list(values)
+
+        sheet = Sheet(source, worksheet.title, kind or "", category, header_line, headers, fields, unknown,
+                      rows_hint=max(0, (worksheet.max_row or header_line) - header_line))
+        sheet._rows = stream
+        yield sheet
+
+
+def read_sheets(source: str, data: bytes | None = None) -> list[Sheet]:
+    if is_xlsx(source, data) if data is not None else is_xlsx(source):
+        return list(read_xlsx(source, data))
+    sheet = read_csv(source, data)
+    return [sheet] if sheet else []
+
+
+# -- values -----------------------------------------------------------------------------------
+
+YES = {"да", "д", "yes", "y", "1", "true", "истина", "+", "x", "х", "v", "✓", "есть", "получено", "имеется"}
+NO = {"нет", "н", "no", "n", "0", "false", "ложь", "-", "—", "отсутствует", "не получено"}
+WITHDRAWN = {"отозвано", "отозван", "отозвала", "отозвал", "отзыв", "отозвано согласие"}
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+
+
+def boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    word = text(value).lower()
+    if not word:
+        return None
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise BadValue(f"ожидается «да» или «нет», а не «{text(value)}»", f"expected yes or no, got '{text(value)}'")
+
+
+def integer(value: Any, low: int, high: int) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise BadValue("ожидается число", "expected a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        raw = text(value).replace(",", ".")
+        if not raw:
+            return None
+        try:
+            number = float(raw)
+        except ValueError:
+            raise BadValue(f"ожидается число, а не «{raw}»", f"expected a number, got '{raw}'") from None
+    if not number.is_integer():
+        raise BadValue(f"ожидается целое число, а не {number:g}", f"expected a whole number, got {number:g}")
+    result = int(number)
+    if not low <= result <= high:
+        raise BadValue(f"число {result} вне допустимого диапазона {low}–{high}", f"{result} is outside {low}..{high}")
+    return result
+
+
+def a_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = text(value)
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise BadValue(f"дата «{raw}» не в формате ДД.ММ.ГГГГ", f"date '{raw}' is not DD.MM.YYYY")
+
+
+def grade(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return integer(value, 1, 11)
+    raw = text(value)
+    match = re.fullmatch(r"(\d{1,2})\s*[-–]?\s*[«\"]?[А-Яа-яA-Za-z]?[»\"]?(\s*класс)?", raw)
+    if not match:
+        raise BadValue(f"класс «{raw}» не распознан: ожидается число 1–11, можно с буквой (10А)",
+                       f"grade '{raw}' not understood: expected 1-11, optionally with a letter (10A)")
+    return integer(match.group(1), 1, 11)
+
+
+def listing(value: Any) -> list[str]:
+    raw = value if isinstance(value, str) else text(value)
+    return [part for part in (text(p).lower() for p in re.split(r"[;,\n]", raw)) if part]
+
+
+def _key(value: Any) -> str:
+    return re.sub(r"[\s\-–—_]+", "", text(value).lower().replace("ё", "е"))
+
+
+CATEGORY_WORDS = {
+    "teacher": ("педагог", "учитель", "преподаватель", "teacher", "педагогическийработник", "сотрудник"),
+    "pupil": ("обучающийся", "ученик", "учащийся", "ученица", "обучающаяся", "pupil", "школьник"),
+    "student": ("студент", "студентка", "student"),
+    "employer": ("работодатель", "представительработодателя", "employer", "наставникотработодателя"),
+}
+KIND_WORDS = {
+    "university": ("вуз", "университет", "институт", "академия", "university"),
+    "college": ("колледж", "техникум", "училище", "педколледж", "college", "спо"),
+    "employer": ("работодатель", "предприятие", "организация", "компания", "employer"),
+}
+ROLE_WORDS = {
+    "mentor": ("наставник", "mentor"),
+    "mentee": ("наставляемый", "наставляемая", "mentee"),
+    "curator": ("куратор", "curator"),
+}
+CONSENT_BY_WORDS = {
+    "self": ("сам", "сама", "лично", "участник", "self", "педагог", "студент", "работник"),
+    "legal_representative": ("законныйпредставитель", "родитель", "мать", "отец", "опекун", "попечитель",
+                             "представитель", "legalrepresentative", "родитель(законныйпредставитель)"),
+}
+
+
+def choice(value: Any, words: dict[str, tuple[str, ...]], what_ru: str, what_en: str) -> str | None:
+    key = _key(value)
+    if not key:
+        return None
+    for code, variants in words.items():
+        if key == _key(code) or key in variants:
+            return code
+    allowed = ", ".join(variants[0] for variants in words.values())
+    raise BadValue(f"{what_ru} «{text(value)}» не распознан(а); допустимо: {allowed}",
+                   f"{what_en} '{text(value)}' not understood; allowed: {', '.join(words)}")
+
+
+def category(value: Any) -> str | None:
+    return choice(value, CATEGORY_WORDS, "категория", "category")
+
+
+def partner_kind(value: Any) -> str | None:
+    return choice(value, KIND_WORDS, "тип организации", "organisation kind")
+
+
+def role(value: Any) -> str | None:
+    return choice(value, ROLE_WORDS, "роль", "role")
+
+
+def consent_by(value: Any) -> str | None:
+    return choice(value, CONSENT_BY_WORDS, "кто дал согласие", "consent giver")
+
+
+def consent_state(value: Any) -> str | None:
+    """'yes', 'no', 'withdrawn' or None (empty)."""
+    word = text(value).lower().replace("ё", "е")
+    if not word:
+        return None
+    if word in WITHDRAWN or word.startswith("отозван"):
+        return "withdrawn"
+    if word in YES or word.startswith("получен") or word.startswith("дано"):
+        return "yes"
+    if word in NO:
+        return "no"
+    raise BadValue(f"согласие «{text(value)}»: ожидается «да», «нет» или «отозвано»",
+                   f"consent '{text(value)}': expected yes, no or withdrawn")
+
+
+def status(value: Any) -> str | None:
+    """'active', 'left' or None."""
+    word = text(value).lower().replace("ё", "е")
+    if not word or word in NO:
+        return "active" if word else None
+    if word in YES or word.startswith(("выбыл", "уволен", "отчислен", "переведен")):
+        return "left"
+    if word.startswith(("актив", "работает", "обучается", "учится")):
+        return "active"
+    raise BadValue(f"статус «{text(value)}»: ожидается «активен» или «выбыл»", f"status '{text(value)}': expected active or left")
+
+
+def age_band(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        age = integer(value, 14, 100)
+        return "under_35" if age is not None and age < 35 else "35_plus"
+    raw = text(value).lower().replace(" ", "")
+    if raw.isdigit():
+        return "under_35" if int(raw) < 35 else "35_plus"
+    if raw in ("до35", "<35", "младше35", "моложе35", "до35лет", "under_35", "менее35"):
+        return "under_35"
+    if raw in ("35истарше", "35+", "старше35", "от35", ">=35", "35летистарше", "35_plus", "35иболее"):
+        return "35_plus"
+    raise BadValue(f"возрастная группа «{text(value)}»: ожидается «до 35» или «35 и старше»",
+                   f"age band '{text(value)}': expected 'до 35' or '35 и старше'")
+
+
+def academic_year(value: Any) -> str:
+    raw = text(value).replace("–", "/").replace("-", "/").replace(" ", "")
+    match = re.fullmatch(r"(\d{4})/(\d{2}|\d{4})", raw)
+    if match:
+        start = int(match.group(1))
+        end = int(match.group(2)) if len(match.group(2)) == 4 else start // 100 * 100 + int(match.group(2))
+        if end == start + 1:
+            return f"{start}/{end}"
+    raise BadValue(f"учебный год «{text(value)}»: ожидается вида 2026/2027", f"academic year '{text(value)}': expected like 2026/2027")
+
+
+def forms(value: Any, known: dict[str, str]) -> list[str]:
+    by_label = {_key(label): code for code, label in known.items()} | {_key(code): code for code in known}
+    result = []
+    for part in re.split(r"[;,\n]", text(value)):
+        if not part.strip():
+            continue
+        code = by_label.get(_key(part))
+        if code is None:
+            raise BadValue(f"форма «{part.strip()}» не распознана; допустимо: {'; '.join(known.values())}",
+                           f"form '{part.strip()}' not understood; allowed: {', '.join(known)}")
+        if code not in result:
+            result.append(code)
+    return result
+
+
+def stage(value: Any, known: dict[str, str]) -> str | None:
+    key = _key(value)
+    if not key:
+        return None
+    for code, label in known.items():
+        if key in (_key(code), _key(label)):
+            return code
+    raise BadValue(f"этап «{text(value)}» не распознан; допустимо: {'; '.join(known.values())}",
+                   f"stage '{text(value)}' not understood; allowed: {', '.join(known)}")

@@ -1,0 +1,103 @@
+"""SWOT questionnaire of the programme, one variant per form of mentoring, filled in by the
+curator (stage 1 of the monitoring; sections 2.3 of the appendix to the methodological
+recommendations). For each quadrant the curator marks the factors seen in the form's pairs and
+may add others; each quadrant's scale is the number of marked factors."""
+
+from __future__ import annotations
+
+FORMS: dict[str, tuple[str, str, str]] = {
+    # form: (title, mentor, mentee)
+    "teacher_teacher": ("учитель – учитель", "опытный педагог", "молодой или вновь пришедший педагог"),
+    "teacher_pupil": ("учитель – ученик", "педагог", "обучающийся"),
+    "pupil_pupil": ("ученик – ученик", "старший обучающийся", "младший обучающийся"),
+    "student_pupil": ("студент – ученик", "студент вуза или колледжа", "обучающийся"),
+    "employer_pupil": ("работодатель – ученик", "представитель предприятия", "обучающийся"),
+    "employer_student": ("работодатель – студент", "представитель предприятия", "студент"),
+    "head_teacher": ("руководитель – учитель", "руководитель (администрация школы)", "педагог"),
+}
+
+COMMON = {
+    "strengths": [
+        ("motivated_pairs", "Высокая мотивация участников пар"),
+        ("regular_meetings", "Встречи пар проходят регулярно"),
+        ("visible_results", "Есть измеримые результаты наставляемых"),
+        ("admin_support", "Поддержка администрации школы"),
+    ],
+    "weaknesses": [
+        ("lack_of_time", "Нехватка времени у наставников"),
+        ("weak_planning", "Слабое планирование работы пар"),
+        ("formal_participation", "Формальное участие части пар"),
+        ("low_feedback", "Мало обратной связи от участников"),
+    ],
+    "opportunities": [
+        ("network_partners", "Сетевые партнёры (вузы, колледжи, предприятия)"),
+        ("training", "Обучение наставников (курсы, семинары)"),
+        ("best_practices", "Обмен лучшими практиками между школами"),
+        ("digital_tools", "Цифровые сервисы для дистанционных встреч"),
+    ],
+    "threats": [
+        ("burnout", "Перегрузка и выгорание наставников"),
+        ("turnover", "Уход участников из школы или программы"),
+        ("no_incentives", "Отсутствие стимулирования наставников"),
+        ("paperwork", "Рост документационной нагрузки"),
+    ],
+}
+QUADRANTS = {
+    "strengths": "Сильные стороны (S)",
+    "weaknesses": "Слабые стороны (W)",
+    "opportunities": "Возможности (O)",
+    "threats": "Угрозы (T)",
+}
+
+
+def _variant(form: str) -> dict:
+    title, mentor, mentee = FORMS[form]
+    sections = []
+    scales = []
+    for quadrant, heading in QUADRANTS.items():
+        options = [{"code": c, "text": t} for c, t in COMMON[quadrant]]
+        if quadrant == "strengths":
+            options.append({"code": "form_fit", "text": f"Форма подходит паре «{mentor} – {mentee}»"})
+        if quadrant == "weaknesses":
+            options.append({"code": "form_mismatch", "text": f"Трудно подобрать пары «{mentor} – {mentee}»"})
+        sections.append({
+            "code": quadrant,
+            "title": heading,
+            "items": [
+                {"code": f"{quadrant}_factors", "kind": "multiple", "required": False, "options": options,
+                 "text": f"{heading}: отметьте, что наблюдается в форме «{title}»"},
+                {"code": f"{quadrant}_other", "kind": "text", "required": False, "text": f"{heading}: что ещё?"},
+            ],
+        })
+        scales.append({"code": quadrant, "title": f"{heading}: отмечено факторов", "method": "sum",
+                       "items": [f"{quadrant}_factors={o['code']}" for o in options]})
+    sections.append({
+        "code": "overall",
+        "title": "Итог",
+        "items": [
+            {"code": "pairs_count", "kind": "number", "min": 0, "max": 1000,
+             "text": f"Сколько пар (групп) формы «{title}» работает в школе?"},
+            {"code": "overall_rating", "kind": "scale", "min": 1, "max": 10,
+             "text": f"Общая оценка реализации формы «{title}» (1 — самый низкий балл, 10 — самый высокий)"},
+        ],
+    })
+    scales += [
+        {"code": "overall_rating", "title": "Общая оценка формы", "items": ["overall_rating"]},
+        {"code": "pairs_count", "title": "Число пар", "method": "sum", "items": ["pairs_count"]},
+    ]
+    return {
+        "code": f"swot_{form}",
+        "version": 1,
+        "title": f"SWOT-анализ программы наставничества: форма «{title}»",
+        "description": (
+            "Заполняет куратор программы по итогам работы пар данной формы. Отмеченные факторы считаются "
+            "по квадрантам (S, W, O, T). Официальный текст анкеты (приложение к методическим рекомендациям, "
+            "раздел 2.3) не был под рукой: факторы составлены по смыслу оригинала."
+        ),
+        "respondent_roles": ["curator"],
+        "sections": sections,
+        "scales": scales,
+    }
+
+
+DEFINITIONS = [_variant(form) for form in FORMS]

@@ -1,0 +1,100 @@
+"""History, drill-down, exports and the dashboard page over HTTP, scoped by the token."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pypdfium2
+import pytest
+from openpyxl import load_workbook
+
+from services.reports.main import create_service
+from tests.component.helpers import ADMIN, bearer, running
+from tests.component.test_reports_indicators import YEAR, load_region
+
+COORDINATOR = bearer("municipal_coordinator", "municipality", "m1")
+CURATOR = bearer("school_curator", "school", "s3")
+
+
+@pytest.fixture
+async def region(settings):
+    service = create_service(settings)
+    async with running(service) as client:
+        await load_region(service)
+        yield service, client
+
+
+async def test_history_keeps_every_announced_value_in_order(region) -> None:
+    _, client = region
+    response = await client.get("/api/v1/indicators/school/s3/history", params={"academic_year": YEAR, "code": "mentee_satisfaction_mean"}, headers=CURATOR)
+    assert response.status_code == 200, response.text
+    means = [p["values"]["mentee_satisfaction_mean"] for p in response.json()]
+    assert means[0] is None and means[-1] == 10.0
+    assert all(set(p["values"]) == {"mentee_satisfaction_mean"} for p in response.json())
+    assert (await client.get("/api/v1/indicators/school/s1/history", headers=CURATOR)).status_code == 404
+
+
+async def test_drilldown_from_region_to_municipality_to_school(region) -> None:
+    _, client = region
+    municipalities = (await client.get("/api/v1/indicators/region/test-region/drilldown", params={"academic_year": YEAR}, headers=ADMIN)).json()
+    assert [(m["scope_id"], m["indicators"]["mentees_total"]) for m in municipalities] == [("m1", 4), ("m2", 1)]
+    schools = (await client.get("/api/v1/indicators/municipality/m1/drilldown", params={"academic_year": YEAR}, headers=COORDINATOR)).json()
+    assert [(s["scope_id"], s["low_results"], s["indicators"]["mentees_total"]) for s in schools] == [("s1", False, 2), ("s2", True, 2)]
+    assert (await client.get("/api/v1/indicators/municipality/m2/drilldown", headers=COORDINATOR)).status_code == 404
+    assert (await client.get("/api/v1/indicators/region/test-region/drilldown", headers=COORDINATOR)).status_code == 404
+
+
+async def test_xlsx_has_a_sheet_per_level_with_values(region) -> None:
+    _, client = region
+    response = await client.get("/api/v1/exports/region/test-region.xlsx", params={"academic_year": YEAR}, headers=ADMIN)
+    assert response.status_code == 200, response.text
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:4] == ["Регион", "Муниципалитеты", "Школы", "ШНОР отдельно"]
+    header = [c.value for c in book["Школы"][2]]
+    column = header.index("Наставляемых, чел.")
+    rows = {r[1]: r[column] for r in book["Школы"].iter_rows(min_row=3, values_only=True)}
+    assert rows == {"s1": 2, "s2": 2, "s3": 1}
+    region_row = list(book["Регион"].iter_rows(min_row=3, values_only=True))[0]
+    assert region_row[header.index("Удовлетворённость наставляемых (средний балл), балл из 10")] == 8.67
+    assert not any(isinstance(c, str) and c.startswith("=") for row in book["Школы"].iter_rows(values_only=True) for c in row)
+
+
+async def test_csv_of_a_municipality_for_its_coordinator(region) -> None:
+    _, client = region
+    response = await client.get("/api/v1/exports/municipality/m1.csv", params={"academic_year": YEAR, "table": "schools"}, headers=COORDINATOR)
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Уровень", "Код", "Наименование"]
+    assert [r[1] for r in rows[1:]] == ["s1", "s2"]
+    assert (await client.get("/api/v1/exports/region/test-region.csv", headers=COORDINATOR)).status_code == 404
+
+
+async def test_pdf_renders_to_a_page_with_something_drawn(region) -> None:
+    _, client = region
+    response = await client.get("/api/v1/exports/region/test-region.pdf", params={"academic_year": YEAR}, headers=ADMIN)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pdf = pypdfium2.PdfDocument(response.content)
+    assert len(pdf) >= 2
+    image = pdf[0].render(scale=1).to_pil().convert("L")
+    dark = sum(1 for p in image.getdata() if p < 200) / (image.width * image.height)
+    assert dark > 0.03  # title, three charts
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Мониторинг программ наставничества" in text
+
+
+async def test_school_pdf_for_its_curator(region) -> None:
+    _, client = region
+    response = await client.get("/api/v1/exports/school/s3.pdf", params={"academic_year": YEAR}, headers=CURATOR)
+    assert response.status_code == 200
+    assert "s3" in response.headers["content-disposition"]
+
+
+async def test_dashboard_page_has_charts_and_drilldown(region) -> None:
+    _, client = region
+    page = await client.get("/dashboard", params={"academic_year": YEAR}, headers=ADMIN)
+    assert page.status_code == 200, page.text
+    assert page.text.count("<svg") == 6 and "Охват против цели" in page.text
+    assert "scope=municipality&amp;scope_id=m1" in page.text
+    school = await client.get("/dashboard", params={"scope": "school", "scope_id": "s2", "academic_year": YEAR}, headers=ADMIN)
+    assert "Школа s2" in school.text and "Район m1" in school.text

@@ -1,0 +1,183 @@
+"""Every indicator against values computed by hand on a small region, with events out of
+order, a redelivered event, a person who withdraws, and rebuild == live."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from services.reports.main import create_service
+from services.reports.models import ParkedEvent
+from shared.contracts.envelope import new_envelope
+from shared.contracts.pairing import PairFormed
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.surveys import ResponseCompleted
+from shared.messaging.inbox import InboxMessage
+from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw
+
+YEAR = "2026/2027"
+NAMES = {"teacher-3": "Кузнецова Мария Игоревна"}
+
+
+def school(sid: str, municipality: str, low: bool = False, difficult: bool = False) -> SchoolRegistered:
+    return SchoolRegistered(school_id=sid, name=f"Школа {sid}", municipality_id=municipality, municipality_name=f"Район {municipality}",
+                            region_id="test-region", low_results=low, difficult_conditions=difficult)
+
+
+def person(pid: str, sid: str, category: str, young: bool = False) -> ParticipantRegistered:
+    return ParticipantRegistered(participant_id=pid, school_id=sid, category=category, display_name=NAMES.get(pid, pid),
+                                 young_specialist=young, grade=7 if category == "pupil" else None)
+
+
+def enrol(pid: str, sid: str, role: str, capacity: int | None = None) -> ParticipantEnrolled:
+    return ParticipantEnrolled(participant_id=pid, programme_id=f"prog-{sid}", school_id=sid, role=role, academic_year=YEAR, capacity=capacity)
+
+
+def pair(pid: str, sid: str, mentor: str, mentees: list[str], form: str) -> PairFormed:
+    return PairFormed(pair_id=pid, programme_id=f"prog-{sid}", school_id=sid, mentor_id=mentor, mentee_ids=mentees, form=form, academic_year=YEAR)
+
+
+def answer(rid: str, sid: str, who: str, instrument: str, scores: dict, stage: str | None = None) -> ResponseCompleted:
+    role = "mentor" if instrument.endswith("mentor") else "mentee"
+    return ResponseCompleted(response_id=rid, instrument={"code": instrument, "version": 1}, respondent_id=who, respondent_role=role,
+                             school_id=sid, academic_year=YEAR, stage=stage, scores=scores)
+
+
+async def deliver_at(service, data, when: datetime) -> str:
+    envelope = new_envelope("test", data)
+    envelope.time = when
+    await deliver_raw(service, data.event_type, envelope.model_dump_json().encode(), envelope.id)
+    return envelope.id
+
+
+async def load_region(service) -> None:
+    """Three schools; s2 has low results, s3 difficult conditions. Out of order: s2's pupil and
+    teacher-5 arrive before their school / registration."""
+    await deliver(service, school("s1", "m1"))
+    await deliver(service, person("pupil-4", "s2", "pupil"))
+    await deliver(service, enrol("pupil-4", "s2", "mentee"))
+    await deliver(service, enrol("teacher-5", "s2", "mentee"))
+    await deliver(service, school("s2", "m1", low=True))
+    await deliver(service, school("s3", "m2", difficult=True))
+    for pid, sid, category, young in [
+        ("teacher-1", "s1", "teacher", False), ("teacher-2", "s1", "teacher", True), ("teacher-3", "s1", "teacher", True),
+        ("pupil-1", "s1", "pupil", False), ("pupil-2", "s1", "pupil", False), ("pupil-3", "s1", "pupil", False),
+        ("teacher-4", "s2", "teacher", False), ("teacher-5", "s2", "teacher", True),
+        ("teacher-6", "s3", "teacher", False), ("pupil-5", "s3", "pupil", False), ("pupil-6", "s3", "pupil", False),
+    ]:
+        await deliver(service, person(pid, sid, category, young))
+    for pid, sid, role, capacity in [
+        ("teacher-1", "s1", "mentor", 1), ("teacher-2", "s1", "mentee", None), ("teacher-3", "s1", "mentee", None),
+        ("pupil-1", "s1", "mentee", None), ("teacher-4", "s2", "mentor", 2), ("teacher-6", "s3", "mentor", 3),
+        ("pupil-5", "s3", "mentee", None),
+    ]:
+        await deliver(service, enrol(pid, sid, role, capacity))
+    await deliver(service, enrol("teacher-1", "s1", "mentor", 1).model_copy(update={"programme_id": "second"}))  # counts once
+    await deliver(service, pair("x1", "s1", "teacher-1", ["teacher-2", "teacher-3"], "teacher_teacher"))
+    await deliver(service, pair("x2", "s1", "teacher-1", ["pupil-1"], "teacher_pupil"))
+    await deliver(service, pair("x3", "s2", "teacher-4", ["teacher-5", "pupil-4"], "teacher_teacher"))
+    await deliver(service, pair("x4", "s3", "teacher-6", ["pupil-5"], "teacher_pupil"))
+    first = await deliver(service, answer("r1", "s1", "teacher-2", "satisfaction_mentee", {"satisfaction": 9}))
+    await deliver(service, answer("r1", "s1", "teacher-2", "satisfaction_mentee", {"satisfaction": 9}), envelope_id=first)  # redelivered
+    await deliver(service, answer("r2", "s1", "teacher-3", "satisfaction_mentee", {"satisfaction": 4}))
+    await deliver(service, answer("r3", "s2", "teacher-5", "satisfaction_mentee", {"satisfaction": 7}))
+    await deliver(service, answer("r4", "s3", "pupil-5", "satisfaction_mentee", {"satisfaction": 10}))
+    await deliver(service, answer("r5", "s1", "teacher-1", "satisfaction_mentor", {"satisfaction": 8}))
+    await deliver(service, answer("r6", "s2", "teacher-4", "satisfaction_mentor", {"satisfaction": 6}))
+    now = datetime.now(UTC)
+    diag = "deficit_self_diagnosis"
+    await deliver(service, answer("d1", "s1", "teacher-2", diag, {"methodological": 4, "ict_digital": 2}, "start"))
+    await deliver_at(service, answer("d2", "s1", "teacher-2", diag, {"methodological": 2, "ict_digital": 2}, "end"), now)
+    # an older end diagnostic arrives later: the latest by event time stays
+    await deliver_at(service, answer("d0", "s1", "teacher-2", diag, {"methodological": 5, "ict_digital": 5}, "end"), now - timedelta(days=3))
+    await deliver(service, answer("d3", "s1", "teacher-3", diag, {"methodological": 3}, "start"))
+    await deliver(service, answer("d4", "s1", "teacher-3", diag, {"methodological": 4}, "end"))
+    await deliver(service, answer("d5", "s2", "teacher-5", diag, {"methodological": 5}, "start"))
+    await deliver(service, answer("w1", "s1", "teacher-2", "swot_teacher_teacher", {"strengths": 8, "threats": 2}))
+    # teacher-3 withdraws consent; a late answer of theirs changes nothing
+    await deliver(service, ParticipantWithdrawn(participant_id="teacher-3", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog-s1"]))
+    await deliver(service, answer("r7", "s1", "teacher-3", "satisfaction_mentee", {"satisfaction": 1}))
+
+
+@pytest.fixture
+async def region(settings):
+    from tests.component.helpers import running
+
+    service = create_service(settings)
+    async with running(service) as client:
+        await load_region(service)
+        yield service, client
+
+
+async def values(client, scope: str, scope_id: str, headers=ADMIN) -> dict:
+    response = await client.get(f"/api/v1/indicators/{scope}/{scope_id}", params={"academic_year": YEAR}, headers=headers)
+    assert response.status_code == 200, response.text
+    return {i["code"]: i["value"] for i in response.json()}
+
+
+async def test_region_indicators_equal_the_hand_computed_values(region) -> None:
+    service, client = region
+    assert service.runtime.consumer.memory_dead_letters == []
+    r = await values(client, "region", "test-region")
+    expected = {
+        "schools_total": 3, "schools_with_programme": 3, "schools_with_programme_share": 100.0,
+        "mentors_total": 3, "mentees_total": 5, "mentees_teacher": 2, "mentees_pupil": 3, "mentees_student": 0,
+        "young_specialists_in_mentoring_share": 100.0,  # teacher-2, teacher-5 of 2 (teacher-3 withdrew)
+        "pupils_in_mentoring_share": 50.0, "pupils_coverage_against_target": 71.4,
+        "pairs_formed": 4, "pairs_active": 4, "pairs_active_teacher_teacher": 2, "pairs_active_teacher_pupil": 2, "pairs_active_pupil_pupil": 0,
+        "mentor_load_mean": 2.0, "mentors_over_capacity": 1,
+        "mentee_satisfaction_mean": 8.67, "mentee_satisfaction_answers": 3,
+        "mentee_satisfaction_low_share": 0.0, "mentee_satisfaction_mid_share": 33.3, "mentee_satisfaction_high_share": 66.7,
+        "mentor_satisfaction_mean": 7.0, "mentor_satisfaction_answers": 2, "mentor_satisfaction_mid_share": 50.0,
+        "growth_mentees_measured": 1, "growth_mean_change": -1.0, "growth_improved_share": 100.0,
+        "deficit_start_methodological": 4.5, "deficit_end_methodological": 2.0, "deficit_start_ict_digital": 2.0, "deficit_end_ict_digital": 2.0,
+        "deficit_start_regulatory_legal": None,
+        "swot_strengths_mean": 8.0, "swot_threats_mean": 2.0, "swot_weaknesses_mean": None,
+    }
+    assert {code: r[code] for code in expected} == expected
+
+
+async def test_school_and_municipality_levels(region) -> None:
+    _, client = region
+    s1 = await values(client, "school", "s1", bearer("school_curator", "school", "s1"))
+    assert (s1["mentees_total"], s1["pupils_in_mentoring_share"], s1["mentor_load_mean"], s1["mentors_over_capacity"]) == (2, 33.3, 3.0, 1)
+    assert s1["mentee_satisfaction_mean"] == 9.0
+    m1 = await values(client, "municipality", "m1", bearer("municipal_coordinator", "municipality", "m1"))
+    assert (m1["mentee_satisfaction_mean"], m1["pupils_in_mentoring_share"], m1["schools_total"]) == (8.0, 50.0, 2)
+
+
+async def test_the_withdrawn_person_leaves_no_personal_data(region) -> None:
+    service, _ = region
+    async with service.runtime.db.sessions() as session:
+        bodies = [row.body for row in (await session.exec(select(InboxMessage))).all()]
+        parked = (await session.exec(select(ParkedEvent))).all()
+    assert bodies and not any("teacher-3" in b or NAMES["teacher-3"] in b for b in bodies)
+    assert parked == []
+
+
+async def test_rebuild_ends_with_the_live_values(region) -> None:
+    service, client = region
+    live = await service.service.counter_snapshot()
+    live_values = await values(client, "region", "test-region")
+    live_school = await values(client, "school", "s2")
+    summary = await service.service.rebuild(service.runtime.uow)
+    assert summary["events"] > 40
+    assert await service.service.counter_snapshot() == live
+    assert await values(client, "region", "test-region") == live_values
+    assert await values(client, "school", "s2") == live_school
+
+
+async def test_low_result_and_difficult_schools_are_shown_apart(region) -> None:
+    service, _ = region
+    from shared.auth import Principal
+
+    admin = Principal(sub="a", role="region_admin", scope="region", scope_id="test-region")
+    report = await service.service.report("region", "test-region", YEAR, admin)
+    groups = {g.name: g.values for g in report.groups}
+    assert groups["Школы с низкими образовательными результатами"]["mentees_total"] == 2
+    assert groups["Школы в сложных социальных условиях"]["mentees_total"] == 1
+    assert groups["Остальные школы"]["mentees_total"] == 2
+    assert report.scope.values["mentees_total"] == 5
+    assert [m.values["schools_total"] for m in report.municipalities] == [2, 1]

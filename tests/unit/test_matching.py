@@ -1,0 +1,318 @@
+"""The matcher: hard rules per form, exact optimum, explanation."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from services.pairing.domain import (
+    CRITERIA,
+    DEFAULT_WEIGHTS,
+    MatchingRules,
+    Participant,
+    arc_weights,
+    deficit_levels,
+    greedy_assignment,
+    match,
+    optimal_assignment,
+    strength_levels,
+    strengths_from_subjects,
+)
+
+ICT = {"ict_digital": 0.9}
+
+
+def teacher(pid: str, years: int, school: str = "s1", municipality: str = "m1", **kw) -> Participant:
+    return Participant(pid, "teacher", school, municipality, experience_years=years, **kw)
+
+
+def pupil(pid: str, grade: int, school: str = "s1", **kw) -> Participant:
+    return Participant(pid, "pupil", school, "m1", grade=grade, **kw)
+
+
+def pairs(result) -> set[tuple[str, str]]:
+    return {(a.mentor_id, a.mentee_id) for a in result.assignments}
+
+
+def reason(result, mentee_id: str) -> str:
+    return next(u.reason for u in result.unmatched if u.mentee_id == mentee_id)
+
+
+# -- hard rules per form --------------------------------------------------------------------
+
+
+def test_teacher_teacher_needs_a_mentor_with_enough_more_experience() -> None:
+    young = teacher("young", 1)
+    result = match([young], [teacher("close", 3), teacher("senior", 15)], MatchingRules(min_experience_gap=3))
+    assert pairs(result) == {("senior", "young")}
+    alone = match([young], [teacher("close", 3)], MatchingRules(min_experience_gap=3))
+    assert alone.assignments == [] and reason(alone, "young") == "no_mentor_in_scope"
+
+
+def test_reverse_mentoring_lets_the_younger_mentor_the_older() -> None:
+    senior = teacher("senior", 20, profile=ICT)
+    young = teacher("young", 2, profile={"ict_digital": 1.0})
+    result = match([senior], [young], MatchingRules(how="reverse"))
+    assert pairs(result) == {("young", "senior")}
+    assert match([senior], [young], MatchingRules(how="one_to_one")).assignments == []
+
+
+def test_pupil_pupil_needs_a_higher_grade_in_the_same_school() -> None:
+    mentee = pupil("p5", 5)
+    mentors = [pupil("p5b", 5), pupil("p9-other", 9, school="s2"), pupil("p8", 8)]
+    assert pairs(match([mentee], mentors, MatchingRules(form="pupil_pupil"))) == {("p8", "p5")}
+    # not even a virtual programme takes a pupil mentor from another school
+    virtual = match([mentee], mentors[:2], MatchingRules(form="pupil_pupil", how="virtual"))
+    assert virtual.assignments == [] and reason(virtual, "p5") == "no_mentor_in_scope"
+
+
+def test_categories_follow_the_form() -> None:
+    result = match([pupil("p5", 5)], [teacher("t", 10)], MatchingRules(form="teacher_teacher"))
+    assert result.assignments == [] and reason(result, "p5") == "no_mentor_in_scope"
+    assert pairs(match([pupil("p5", 5)], [teacher("t", 10)], MatchingRules(form="teacher_pupil"))) == {("t", "p5")}
+
+
+def test_scope_school_municipality_region_and_network_partners() -> None:
+    mentee = teacher("e", 1, school="s1", municipality="m1")
+    same_mun = teacher("m", 10, school="s2", municipality="m1")
+    far = teacher("far", 10, school="s9", municipality="m2")
+    assert match([mentee], [same_mun, far], MatchingRules(scope="school")).assignments == []
+    assert pairs(match([mentee], [same_mun, far], MatchingRules(scope="municipality"))) == {("m", "e")}
+    assert pairs(match([mentee], [far], MatchingRules(scope="region"))) == {("far", "e")}
+    assert pairs(match([mentee], [far], MatchingRules(scope="school", how="virtual"))) == {("far", "e")}
+    # a network partner (student, employer) works with the schools of its municipality
+    kid = pupil("kid", 7)
+    student = Participant("stud", "student", "s2", "m1")
+    student_far = Participant("stud-far", "student", "s9", "m2")
+    assert pairs(match([kid], [student, student_far], MatchingRules(form="student_pupil"))) == {("stud", "kid")}
+
+
+def test_capacity_is_respected_and_flash_holds_none() -> None:
+    mentees = [teacher(f"e{i}", 1) for i in range(4)]
+    mentor = teacher("t", 12, capacity=3, load=1)
+    result = match(mentees, [mentor], MatchingRules())
+    assert len(result.assignments) == 2
+    assert sorted(u.reason for u in result.unmatched) == ["taken", "taken"]
+    full = match(mentees, [teacher("t", 12, capacity=1, load=1)], MatchingRules())
+    assert full.assignments == [] and {u.reason for u in full.unmatched} == {"no_capacity"}
+    flash = match(mentees, [teacher("t", 12, capacity=1, load=1)], MatchingRules(how="flash"))
+    assert len(flash.assignments) == 4
+
+
+def test_group_form_puts_several_mentees_with_one_mentor() -> None:
+    mentees = [teacher(f"e{i}", 1) for i in range(3)]
+    result = match(mentees, [teacher("t", 12, capacity=3)], MatchingRules(how="group"))
+    assert pairs(result) == {("t", "e0"), ("t", "e1"), ("t", "e2")}
+
+
+def test_situational_needs_the_mentee_s_strongest_deficit_covered() -> None:
+    mentee = teacher("e", 1, profile={"ict_digital": 0.9, "methodological": 0.6})
+    methods = teacher("methods", 12, profile={"methodological": 1.0})
+    ict = teacher("ict", 12, profile={"ict_digital": 1.0})
+    assert pairs(match([mentee], [methods], MatchingRules(how="one_to_one"))) == {("methods", "e")}
+    situational = match([mentee], [methods, ict], MatchingRules(how="situational"))
+    assert pairs(situational) == {("ict", "e")}
+    assert reason(match([mentee], [methods], MatchingRules(how="situational")), "e") == "no_coverage"
+
+
+def test_nobody_mentors_themself_even_when_enrolled_on_both_sides() -> None:
+    both = teacher("x", 10)
+    result = match([both], [both], MatchingRules(min_experience_gap=0))
+    assert result.assignments == [] and reason(result, "x") == "no_mentor_in_scope"
+
+
+def test_curator_exclusions_are_hard() -> None:
+    mentee = teacher("e", 1)
+    result = match([mentee], [teacher("a", 10), teacher("b", 12)], MatchingRules(), exclusions=[("b", "e")])
+    assert pairs(result) == {("a", "e")}
+    none = match([mentee], [teacher("b", 12)], MatchingRules(), exclusions=[("b", "e")])
+    assert reason(none, "e") == "excluded"
+
+
+def test_deficits_must_be_covered() -> None:
+    mentee = teacher("e", 1, profile={"ict_digital": 0.8})
+    result = match([mentee], [teacher("t", 12, profile={"methodological": 1.0})], MatchingRules())
+    assert result.assignments == [] and reason(result, "e") == "no_coverage"
+    relaxed = match([mentee], [teacher("t", 12, profile={"methodological": 1.0})], MatchingRules(require_coverage=False))
+    assert pairs(relaxed) == {("t", "e")}
+
+
+# -- score and explanation --------------------------------------------------------------------
+
+
+def test_every_pair_carries_its_score_by_criterion() -> None:
+    mentee = teacher("e", 2, subjects=("математика",), profile={"ict_digital": 1.0, "methodological": 1.0})
+    mentor = teacher("t", 12, subjects=("Математика",), profile={"ict_digital": 1.0})
+    result = match([mentee], [mentor], MatchingRules(), preferences={("e", "t"): 1})
+    [a] = result.assignments
+    assert set(a.breakdown) == set(CRITERIA)
+    assert a.breakdown == {
+        "deficit_coverage": 20.0,  # half of the deficits covered × 40
+        "same_subject": 20.0,
+        "experience_gap": 15.0,  # 10 years or more × 15
+        "same_school": 10.0,
+        "preference": 15.0,  # ranked first
+    }
+    assert a.score == pytest.approx(sum(a.breakdown.values())) == 80.0
+    assert result.total_score == 80.0
+
+
+def test_weights_change_the_choice() -> None:
+    mentee = teacher("e", 1, subjects=("физика",), profile={"ict_digital": 1.0})
+    subject_mate = teacher("same", 12, subjects=("физика",), profile={"ict_digital": 0.5})
+    ict_expert = teacher("ict", 12, profile={"ict_digital": 1.0})
+    assert pairs(match([mentee], [subject_mate, ict_expert], MatchingRules())) == {("same", "e")}
+    weights = {**DEFAULT_WEIGHTS, "same_subject": 0.0}
+    assert pairs(match([mentee], [subject_mate, ict_expert], MatchingRules(weights=weights))) == {("ict", "e")}
+
+
+def test_preference_ranks_break_a_tie() -> None:
+    mentee = teacher("e", 1)
+    mentors = [teacher("a", 12), teacher("b", 12)]
+    assert pairs(match([mentee], mentors, MatchingRules(), preferences={("e", "b"): 1, ("e", "a"): 2})) == {("b", "e")}
+
+
+def test_objectives_differ_when_count_and_score_conflict() -> None:
+    # star mentor with one place: the best score pairs it with e1, which leaves e2 without anyone
+    e1 = teacher("e1", 1, subjects=("химия",), profile={"ict_digital": 1.0})
+    e2 = teacher("e2", 1, profile={"ict_digital": 1.0})
+    star = teacher("star", 12, subjects=("химия",), profile={"ict_digital": 1.0})
+    weak = teacher("weak", 12, school="s2", profile={"ict_digital": 0.5})  # only e1's municipality? same
+    rules = dict(scope="municipality")
+    most = match([e1, e2], [star, weak], MatchingRules(objective="max_matched", **rules))
+    assert len(most.assignments) == 2
+    weights = {**DEFAULT_WEIGHTS, "same_school": 0.0, "experience_gap": 0.0, "deficit_coverage": 0.0}
+    best = match([e1, e2], [star], MatchingRules(objective="best_score", weights=weights, **rules))
+    assert pairs(best) == {("star", "e1")} and reason(best, "e2") == "taken"
+
+
+def test_diagnostic_scores_become_levels() -> None:
+    assert deficit_levels({"ict_digital": 10, "methodological": 1, "unknown": 5}) == {"ict_digital": 1.0, "methodological": 0.0}
+    assert deficit_levels({"ict_digital": 1}) == {"ict_digital": 0.0}  # 1 = no deficit on the 1..10 scale
+    assert deficit_levels({"ict_digital": 3}, scale=(1, 5)) == {"ict_digital": 0.5}
+    assert strength_levels({"ict_digital": 0.25}) == {"ict_digital": 0.75}
+    strengths = strengths_from_subjects(["Информатика"], 15)
+    assert strengths["ict_digital"] == 1.0 and strengths["subject_professional"] == 1.0
+    assert strengths_from_subjects([], 15) == {}
+
+
+def test_invalid_rules_are_refused() -> None:
+    with pytest.raises(ValueError, match="Неизвестная форма"):
+        match([], [], MatchingRules(how="telepathic"))
+
+
+# -- optimality against independent exact solvers ----------------------------------------------
+
+
+def _random_instance(rng: random.Random, n: int, m: int, density: float):
+    arcs = [(e, j, rng.randint(0, 50)) for e in range(n) for j in range(m) if rng.random() < density]
+    capacity = [rng.randint(0, 3) for _ in range(m)]
+    return arcs, capacity
+
+
+def _brute_force(n: int, arcs, capacity, objective: str) -> tuple[int, int]:
+    """(matched, total score) of the best assignment by enumeration of every mentee's choice."""
+    options = [[None] + [(j, s) for (e2, j, s) in arcs if e2 == e] for e in range(n)]
+    best = None
+    for choice in itertools.product(*options):
+        used = [0] * len(capacity)
+        ok = True
+        for c in choice:
+            if c is not None:
+                used[c[0]] += 1
+                if used[c[0]] > capacity[c[0]]:
+                    ok = False
+                    break
+        if not ok:
+            continue
+        count = sum(c is not None for c in choice)
+        total = sum(c[1] for c in choice if c is not None)
+        key = (count, total) if objective == "max_matched" else (total, count)
+        best = key if best is None or key > best else best
+    return best if objective == "max_matched" else (best[1], best[0])
+
+
+def _solve(n: int, m: int, arcs, capacity, objective: str) -> tuple[int, int, np.ndarray]:
+    mentee = np.array([a[0] for a in arcs], dtype=np.int64)
+    mentor = np.array([a[1] for a in arcs], dtype=np.int64)
+    score = np.array([a[2] for a in arcs], dtype=np.int64)
+    chosen = optimal_assignment(n, m, mentee, mentor, arc_weights(score, n, objective), np.array(capacity, dtype=np.int64))
+    assert len(set(mentee[chosen].tolist())) == len(chosen), "a mentee got two mentors"
+    assert all(np.bincount(mentor[chosen], minlength=m) <= capacity), "capacity exceeded"
+    return len(chosen), int(score[chosen].sum()), chosen
+
+
+@pytest.mark.parametrize("objective", ["max_matched", "best_score"])
+@pytest.mark.parametrize("seed", range(25))
+def test_optimum_equals_brute_force_on_small_random_instances(seed: int, objective: str) -> None:
+    rng = random.Random(seed)
+    n, m = rng.randint(1, 6), rng.randint(1, 3)
+    arcs, capacity = _random_instance(rng, n, m, 0.6)
+    matched, total, _ = _solve(n, m, arcs, capacity, objective)
+    assert (matched, total) == _brute_force(n, arcs, capacity, objective)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_best_score_equals_networkx_min_cost_flow(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    n, m = rng.randint(10, 40), rng.randint(3, 10)
+    arcs, capacity = _random_instance(rng, n, m, 0.3)
+    _, total, _ = _solve(n, m, arcs, capacity, "best_score")
+    graph = nx.DiGraph()
+    graph.add_node("s", demand=-n)
+    graph.add_node("t", demand=n)
+    graph.add_edge("s", "t", capacity=n, weight=0)
+    for j in range(m):
+        graph.add_edge("s", ("m", j), capacity=capacity[j], weight=0)
+    for e in range(n):
+        graph.add_edge(("e", e), "t", capacity=1, weight=0)
+    for e, j, s in arcs:
+        graph.add_edge(("m", j), ("e", e), capacity=1, weight=-s)
+    assert -nx.min_cost_flow_cost(graph) == total
+
+
+def test_the_optimum_is_never_worse_than_greedy_and_sometimes_better() -> None:
+    better = 0
+    for seed in range(30):
+        rng = random.Random(seed)
+        n, m = 30, 6
+        arcs, capacity = _random_instance(rng, n, m, 0.3)
+        _, total, _ = _solve(n, m, arcs, capacity, "best_score")
+        mentee = np.array([a[0] for a in arcs], dtype=np.int64)
+        mentor = np.array([a[1] for a in arcs], dtype=np.int64)
+        score = np.array([a[2] for a in arcs], dtype=np.int64)
+        greedy = greedy_assignment(n, mentee, mentor, score, np.array(capacity))
+        assert total >= score[greedy].sum()
+        better += total > score[greedy].sum()
+    assert better > 0
+
+
+def test_match_end_to_end_is_optimal_against_brute_force() -> None:
+    rng = random.Random(7)
+    for _ in range(10):
+        mentees = [teacher(f"e{i}", rng.randint(0, 3), subjects=(rng.choice("ab"),), profile={"ict_digital": rng.random()}) for i in range(5)]
+        mentors = [
+            teacher(f"t{j}", rng.randint(5, 20), subjects=(rng.choice("ab"),), profile={"ict_digital": rng.random()}, capacity=rng.randint(1, 2))
+            for j in range(3)
+        ]
+        rules = MatchingRules(require_coverage=False, objective="best_score")
+        result = match(mentees, mentors, rules)
+        scores = {}  # every admissible pair's score, from matching it alone
+        for e in mentees:
+            for t in mentors:
+                single = match([e], [t], MatchingRules(require_coverage=False))
+                if single.assignments:
+                    scores[(t.participant_id, e.participant_id)] = single.assignments[0].score
+        best = 0.0
+        cap = {t.participant_id: t.capacity for t in mentors}
+        for choice in itertools.product(*[[None] + [t.participant_id for t in mentors] for _ in mentees]):
+            if any(sum(c == t for c in choice) > cap[t] for t in cap):
+                continue
+            if any(c is not None and (c, e.participant_id) not in scores for c, e in zip(choice, mentees)):
+                continue
+            best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees) if c is not None))
+        assert result.total_score == pytest.approx(best, abs=0.05)
