@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from shared.contracts.surveys import DEFICIT_AREAS
+from shared.contracts.surveys import DEFICIT_SCALE as SURVEYS_DEFICIT_SCALE
+
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
 FORM_CATEGORIES: dict[str, tuple[str, str]] = {
     "teacher_teacher": ("teacher", "teacher"),
@@ -97,16 +100,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 """Points per criterion at full match; the defaults add up to 100."""
 
-AREAS: tuple[str, ...] = (
-    "scientific_theoretical",
-    "regulatory_legal",
-    "subject_professional",
-    "psychological_pedagogical",
-    "methodological",
-    "ict_digital",
-    "extracurricular_upbringing",
-    "health_saving",
-)
+AREAS: tuple[str, ...] = tuple(DEFICIT_AREAS)
 """Deficit areas in a fixed order (the codes of shared.contracts.surveys.DEFICIT_AREAS)."""
 
 SIGNIFICANT = 0.5
@@ -151,9 +145,8 @@ def strengths_from_subjects(subjects: Sequence[str], experience_years: int | Non
     return strengths
 
 
-DEFICIT_SCALE: tuple[float, float] = (1.0, 10.0)
-"""The deficit diagnostic's scale per area, as the surveys' instruments rate items: 1 = no
-deficit, 10 = a strong one. Assumed until the instrument states its own (docs/pairing.md)."""
+DEFICIT_SCALE: tuple[float, float] = tuple(float(v) for v in SURVEYS_DEFICIT_SCALE)  # type: ignore[assignment]
+"""The deficit diagnostic's range per area, from the surveys contract (1 = no deficit)."""
 
 
 def deficit_levels(scores: Mapping[str, float], scale: tuple[float, float] = DEFICIT_SCALE) -> dict[str, float]:

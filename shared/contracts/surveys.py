@@ -24,6 +24,9 @@ DEFICIT_AREAS: dict[str, str] = {
 """Areas of professional deficits (seed 003): the scale codes of the deficit self-diagnosis
 (`deficit_self_diagnosis`), which pairing reads from surveys.response.completed.v1 scores."""
 DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
+DEFICIT_SCALE: tuple[int, int] = (1, 5)
+"""Range of each area's score in the deficit self-diagnosis: 1 — no difficulty, 5 — a serious
+deficit (the mean of the area's items, each rated on this range)."""
 Stage = Literal["start", "end"]
 
 

@@ -16,7 +16,7 @@ from services.registry.models import Participant, School
 from shared.auth import Principal
 from tests.component.helpers import ADMIN, bearer, count, emitted, running
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "registry"
+DATA = Path(__file__).resolve().parents[2] / "docs" / "examples" / "registry"
 REGISTERED = "registry.participant.registered.v1"
 UPDATED = "registry.participant.updated.v1"
 

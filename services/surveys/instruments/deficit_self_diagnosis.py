@@ -5,7 +5,7 @@ shared.contracts.surveys.DEFICIT_AREAS, which pairing reads. Higher score = bigg
 
 from __future__ import annotations
 
-from shared.contracts.surveys import DEFICIT_AREAS, DEFICIT_INSTRUMENT
+from shared.contracts.surveys import DEFICIT_AREAS, DEFICIT_INSTRUMENT, DEFICIT_SCALE
 
 # area → statements; each is rated by how hard it is for the respondent (1 — no difficulty, 5 — serious)
 STATEMENTS: dict[str, list[tuple[str, str]]] = {
@@ -70,7 +70,7 @@ DEFINITIONS = [
                 "code": area,
                 "title": f"Область: {title}",
                 "items": [
-                    {"code": code, "text": text, "kind": "scale", "min": 1, "max": 5} for code, text in STATEMENTS[area]
+                    {"code": code, "text": text, "kind": "scale", "min": DEFICIT_SCALE[0], "max": DEFICIT_SCALE[1]} for code, text in STATEMENTS[area]
                 ],
             }
             for area, title in DEFICIT_AREAS.items()
