@@ -23,6 +23,7 @@ from shared.contracts.registry import (
     SchoolUpdated,
 )
 from shared.http import create_service_app
+from shared.messaging.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 
@@ -30,6 +31,7 @@ from services.registry.api import build_router
 from services.registry.handlers import CommandHandlers, rejection
 from services.registry.importer import Importer
 from services.registry.models import TABLES
+from services.registry.relay import BulkOutboxRelay
 from services.registry.service import RegistryService
 
 NAME = "registry"
@@ -51,6 +53,11 @@ class Registry:
 def create_service(settings: Settings, *, shared_process: bool = False) -> Registry:
     runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
     runtime.publishes(*PUBLISHED)
+    # Imports write hundreds of thousands of events at once: a relay that keeps up (see relay.py).
+    runtime.relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log,  # noqa: SLF001
+                                    broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout))
+    runtime.uow = UnitOfWork(runtime.db, NAME, runtime.relay)
+    runtime.consumer.uow = runtime.uow
     service = RegistryService(runtime.db, runtime.uow, settings)
     importer = Importer(service, runtime.db, runtime.uow, settings)
     runtime.consumes_commands(CommandHandlers(service), rejection)

@@ -8,9 +8,10 @@ English. See docs/registry.md for the template."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -121,9 +122,11 @@ SHEET_CATEGORY_WORDS = (
     ("обучающ", "pupil"), ("ученик", "pupil"), ("учащ", "pupil"),
     ("студент", "student"),
     ("работодат", "employer"),
+    ("teacher", "teacher"), ("pupil", "pupil"), ("student", "student"), ("employer", "employer"),
 )
 SHEET_KIND_WORDS = (
     ("зачисл", "enrolments"), ("программ", "programmes"), ("партн", "partners"), ("школ", "schools"),
+    ("enrol", "enrolments"), ("programme", "programmes"), ("partner", "partners"), ("school", "schools"),
 )
 
 
@@ -333,13 +336,28 @@ WITHDRAWN = {"отозвано", "отозван", "отозвала", "отоз
 
 
 def text(value: Any) -> str:
+    """The cell as clean text: whitespace (NBSP and line breaks included) collapsed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+    return " ".join(str(value).split())
 
 
+def _cached(parser: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Cells repeat (grades, dates, yes/no): remember the parse of each distinct text."""
+    remembered = functools.lru_cache(maxsize=4096)(parser)
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            return remembered(value)
+        return parser(value)
+
+    parse.__name__ = parser.__name__
+    return parse
+
+
+@_cached
 def boolean(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -376,6 +394,7 @@ def integer(value: Any, low: int, high: int) -> int | None:
     return result
 
 
+@_cached
 def a_date(value: Any) -> date | None:
     if value is None or value == "":
         return None
@@ -392,6 +411,7 @@ def a_date(value: Any) -> date | None:
     raise BadValue(f"дата «{raw}» не в формате ДД.ММ.ГГГГ", f"date '{raw}' is not DD.MM.YYYY")
 
 
+@_cached
 def grade(value: Any) -> int | None:
     if value is None or value == "":
         return None
@@ -449,22 +469,27 @@ def choice(value: Any, words: dict[str, tuple[str, ...]], what_ru: str, what_en:
                    f"{what_en} '{text(value)}' not understood; allowed: {', '.join(words)}")
 
 
+@_cached
 def category(value: Any) -> str | None:
     return choice(value, CATEGORY_WORDS, "категория", "category")
 
 
+@_cached
 def partner_kind(value: Any) -> str | None:
     return choice(value, KIND_WORDS, "тип организации", "organisation kind")
 
 
+@_cached
 def role(value: Any) -> str | None:
     return choice(value, ROLE_WORDS, "роль", "role")
 
 
+@_cached
 def consent_by(value: Any) -> str | None:
     return choice(value, CONSENT_BY_WORDS, "кто дал согласие", "consent giver")
 
 
+@_cached
 def consent_state(value: Any) -> str | None:
     """'yes', 'no', 'withdrawn' or None (empty)."""
     word = text(value).lower().replace("ё", "е")
@@ -480,6 +505,7 @@ def consent_state(value: Any) -> str | None:
                    f"consent '{text(value)}': expected yes, no or withdrawn")
 
 
+@_cached
 def status(value: Any) -> str | None:
     """'active', 'left' or None."""
     word = text(value).lower().replace("ё", "е")
@@ -492,6 +518,7 @@ def status(value: Any) -> str | None:
     raise BadValue(f"статус «{text(value)}»: ожидается «активен» или «выбыл»", f"status '{text(value)}': expected active or left")
 
 
+@_cached
 def age_band(value: Any) -> str | None:
     if value is None or value == "":
         return None
