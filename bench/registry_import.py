@@ -98,7 +98,8 @@ def peak_kib(pid: int) -> int:
     return 0
 
 
-async def one_run(files: dict[str, Path], broker: str, postgres: str, management: str | None, log_dir: Path) -> dict:
+async def one_run(files: dict[str, Path], broker: str, postgres: str, management: str | None, log_dir: Path,
+                  replicas: int = 1) -> dict:
     from services.registry.importer import ImportOptions
     from services.registry.main import create_service
     from shared.settings import Settings
@@ -106,26 +107,29 @@ async def one_run(files: dict[str, Path], broker: str, postgres: str, management
     vhost = processes.create_vhost(broker, management)
     databases = await processes.create_databases(postgres, ["registry"])
     url = databases["registry"]
-    port = processes.free_port()
     env = {**os.environ, "RABBITMQ_URL": vhost, "DATABASE_URL": url, "NASTAVNIK_LOG_LEVEL": "WARNING"}
-    server = None
+    servers: list = []
     try:
         import subprocess
 
-        server = subprocess.Popen([sys.executable, "-m", "nastavnik", "serve", "registry", "--host", "127.0.0.1", "--port", str(port)],
-                                  env=env, stdout=open(log_dir / "registry.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)  # noqa: SIM115
         import httpx
 
-        async with httpx.AsyncClient() as client:
-            for _ in range(300):
-                try:
-                    if (await client.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError((log_dir / "registry.log").read_text()[-2000:])
+        for replica in range(replicas):
+            port = processes.free_port()
+            server = subprocess.Popen(
+                [sys.executable, "-m", "nastavnik", "serve", "registry", "--host", "127.0.0.1", "--port", str(port)],
+                env=env, stdout=open(log_dir / f"registry-{replica}.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)  # noqa: SIM115
+            servers.append(server)
+            async with httpx.AsyncClient() as client:
+                for _ in range(300):
+                    try:
+                        if (await client.get(f"http://127.0.0.1:{port}/ready")).status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    await asyncio.sleep(0.1)
+                else:
+                    raise RuntimeError((log_dir / f"registry-{replica}.log").read_text()[-2000:])
         registry = create_service(Settings(database_url=url, rabbitmq_url=None, data_dir=log_dir))
         await registry.runtime.db.create_tables()
         figures: dict = {}
@@ -141,7 +145,8 @@ async def one_run(files: dict[str, Path], broker: str, postgres: str, management
                               "import_s": round(imported, 2), "with_events_s": round(imported + drain, 2)}
         figures["region_s"] = round(time.perf_counter() - region_started, 2)
         figures["importer_maxrss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        figures["registry_process_peak_mib"] = round(peak_kib(server.pid) / 1024, 1)
+        figures["registry_process_peak_mib"] = round(max(peak_kib(server.pid) for server in servers) / 1024, 1)
+        figures["replicas"] = replicas
         again_started = time.perf_counter()
         again = await registry.importer.run_paths([str(files["teachers"])], ImportOptions(actor="bench"))
         figures["teachers_reimport_s"] = round(time.perf_counter() - again_started, 2)
@@ -149,7 +154,7 @@ async def one_run(files: dict[str, Path], broker: str, postgres: str, management
         await registry.runtime.db.dispose()
         return figures
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
             server.wait(30)
         processes.delete_vhost(vhost, management)
@@ -162,6 +167,8 @@ def main() -> None:
     parser.add_argument("--teachers", type=int, default=30_000)
     parser.add_argument("--pupils", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--replicas", type=int, default=2,
+                        help="registry processes relaying the outbox (competing on FOR UPDATE SKIP LOCKED); default 2")
     parser.add_argument("--rabbitmq", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--postgres", default=os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--management", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_MANAGEMENT_URL"))
@@ -171,7 +178,7 @@ def main() -> None:
     if os.environ.get("_REGISTRY_BENCH_CHILD"):
         folder = Path(os.environ["_REGISTRY_BENCH_CHILD"])
         files = {name: folder / f"{name}.csv" for name in ("schools", "teachers", "pupils")}
-        figures = asyncio.run(one_run(files, args.rabbitmq, args.postgres, args.management, folder))
+        figures = asyncio.run(one_run(files, args.rabbitmq, args.postgres, args.management, folder, args.replicas))
         print(json.dumps(figures))
         return
     import subprocess

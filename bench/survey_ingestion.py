@@ -7,6 +7,10 @@ Fresh vhost and database per invocation; several runs; medians. Conditions are p
 
     .venv/bin/python bench/survey_ingestion.py --help
     .venv/bin/python bench/survey_ingestion.py --runs 3 --duration 60 --concurrency 64 --replicas 1
+
+The load generator is by default a minimal HTTP/1.1 client on raw asyncio streams (keep-alive
+connections, one request in flight per connection, uvloop when installed), so that the client
+costs little of the machine's CPU; `--client httpx` uses httpx as before (several times dearer).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import platform
 import statistics
@@ -52,6 +57,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
     parser.add_argument("--replicas", type=int, default=1, help="surveys processes (competing relays, round-robin clients)")
     parser.add_argument("--respondents", type=int, default=500)
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="load generator's HTTP client")
     parser.add_argument("--drain-timeout", type=float, default=120.0, help="seconds to wait for every event at the consumer")
     return parser.parse_args()
 
@@ -91,8 +97,126 @@ async def seed_respondents(vhost_url: str, database_url: str, count: int) -> lis
     return ids
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of(command: str) -> float:
+    """CPU time of every process named `command` (postgres backends, beam.smp), whoever uses them."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == command:
+                    total += cpu_seconds(entry.name)
+            except OSError:
+                pass
+    return total
+
+
+def _per(seconds: float, count: int) -> str:
+    return f"{1000 * seconds / count:.2f} ms" if seconds >= 0 else "n/a"
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy so far (every process on the machine, Linux /proc)."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return float("nan")
+    return (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection: POST a JSON body, read the status and the body."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.head = (f"POST /surveys/api/v1/responses HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n").encode()
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, body: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        assert self.reader is not None
+        try:
+            self.writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            status = int((await self.reader.readline()).split(b" ", 2)[1])
+            length, chunked, close = 0, False, False
+            while (line := await self.reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                name = name.strip().lower()
+                if name == b"content-length":
+                    length = int(value)
+                elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                    chunked = True
+                elif name == b"connection" and b"close" in value.lower():
+                    close = True
+            if chunked:
+                while size := int((await self.reader.readline()).split(b";")[0], 16):
+                    await self.reader.readexactly(size + 2)
+                await self.reader.readline()
+            else:
+                await self.reader.readexactly(length)
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            await self.close()
+            raise
+        if close:
+            await self.close()
+        return status
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
 async def one_run(ports: list[int], token: str, respondents: list[str], args: argparse.Namespace, counter: Counter,
                   run: int) -> dict:
+    if args.client == "httpx":
+        return await one_run_httpx(ports, token, respondents, args, counter, run)
+    latencies: list[float] = []
+    errors = 0
+    accepted = 0
+    start_seen = len(counter.seen)
+    next_person = itertools.cycle(respondents)
+    connections = [RawConnection(ports[n % len(ports)], token) for n in range(args.concurrency)]
+    stop_at = time.perf_counter() + args.duration
+
+    async def worker(connection: RawConnection) -> None:
+        nonlocal errors, accepted
+        while time.perf_counter() < stop_at:
+            body = json.dumps({"instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_id": next(next_person),
+                               "answers": ANSWERS, "submission_id": f"bench-{run}-{uuid.uuid4().hex}"}).encode()
+            began = time.perf_counter()
+            try:
+                status = await connection.post(body)
+            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+                errors += 1
+                continue
+            latencies.append(time.perf_counter() - began)
+            if status == 201:
+                accepted += 1
+            else:
+                errors += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in connections))
+    elapsed = time.perf_counter() - began
+    for connection in connections:
+        await connection.close()
+    return await drained(counter, start_seen, accepted, errors, elapsed, latencies, args)
+
+
+async def one_run_httpx(ports: list[int], token: str, respondents: list[str], args: argparse.Namespace, counter: Counter,
+                        run: int) -> dict:
     latencies: list[float] = []
     errors = 0
     accepted = 0
@@ -123,6 +247,12 @@ async def one_run(ports: list[int], token: str, respondents: list[str], args: ar
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         elapsed = time.perf_counter() - began
+    return await drained(counter, start_seen, accepted, errors, elapsed, latencies, args)
+
+
+async def drained(counter: Counter, start_seen: int, accepted: int, errors: int, elapsed: float, latencies: list[float],
+                  args: argparse.Namespace) -> dict:
+    """Wait until the consumer has counted every accepted response (or the drain timeout)."""
     drain_began = time.perf_counter()
     while len(counter.seen) - start_seen < accepted and time.perf_counter() - drain_began < args.drain_timeout:
         await asyncio.sleep(0.1)
@@ -179,16 +309,30 @@ async def main() -> None:
         await queue.consume(counter.on_message, no_ack=True)
 
         token = issue_token(SECRET, sub="bench", role="region_admin", scope="region", scope_id="bench-region", ttl=timedelta(hours=2))
+        print(f"load average before the runs: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
         print(f"conditions: {platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
               f"{args.replicas} surveys process(es) on PostgreSQL + RabbitMQ (fresh vhost/database), load generator "
-              f"in this process (httpx, {args.concurrency} in flight), {args.duration:.0f}s per run, {args.runs} runs")
+              f"in this process ({args.client} client{', uvloop' if _uvloop else ''}, {args.concurrency} in flight), {args.duration:.0f}s per run, {args.runs} runs")
         results = []
+        server_pids = [system.processes["surveys"].pid, *(p.pid for p in extra)]
         for run in range(1, args.runs + 1):
+            before = (sum(cpu_seconds(pid) for pid in server_pids), cpu_seconds(), machine_busy_seconds(), time.perf_counter(),
+                      cpu_seconds_of("postgres"), cpu_seconds_of("beam.smp"))
             result = await one_run(ports, token, respondents, args, counter, run)
+            after = (sum(cpu_seconds(pid) for pid in server_pids), cpu_seconds(), machine_busy_seconds(), time.perf_counter(),
+                     cpu_seconds_of("postgres"), cpu_seconds_of("beam.smp"))
+            wall = after[3] - before[3]
+            served = max(result["accepted"], 1)
+            result["cpu"] = (f"CPU per response: surveys {1000 * (after[0] - before[0]) / served:.2f} ms, "
+                             f"load generator + counter {1000 * (after[1] - before[1]) / served:.2f} ms, "
+                             f"PostgreSQL {_per(after[4] - before[4], served)}, RabbitMQ {_per(after[5] - before[5], served)} "
+                             f"(these two include other users of the servers; n/a when their backends exited); "
+                             f"busy cores: surveys {(after[0] - before[0]) / wall:.2f}, bench {(after[1] - before[1]) / wall:.2f}, "
+                             f"whole machine {(after[2] - before[2]) / wall:.2f} of {os.cpu_count()}")
             results.append(result)
             print(f"run {run}: {result['accepted']} accepted ({result['errors']} errors) → {result['rate']:.0f} responses/s, "
                   f"submit p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; consumed {result['consumed']}, "
-                  f"lost {result['lost']} (drained in {result['drain_s']:.1f}s)", flush=True)
+                  f"lost {result['lost']} (drained in {result['drain_s']:.1f}s)\n       {result['cpu']}", flush=True)
         print(f"median: {statistics.median(r['rate'] for r in results):.0f} responses/s, "
               f"submit p99 {statistics.median(r['p99_ms'] for r in results):.1f} ms, "
               f"lost {sum(r['lost'] for r in results)}, duplicates at the consumer {counter.duplicates}")
@@ -203,5 +347,13 @@ async def main() -> None:
         delete_vhost(vhost)
 
 
+try:
+    import uvloop as _uvloop
+except ImportError:  # pragma: no cover - uvloop is a dependency; plain asyncio still works
+    _uvloop = None
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    if _uvloop is not None:
+        _uvloop.run(main())
+    else:
+        asyncio.run(main())

@@ -20,6 +20,7 @@ How it behaves (docs/registry.md has the template and the examples):
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -636,11 +637,11 @@ class Importer:
             updates.append({f"b_{name}": after[name] for name in _UPDATED_COLUMNS} | {"b_id": current["id"]})
             sheet_report.updated += 1
         if inserts:
-            await conn.execute(insert(PARTICIPANT), inserts)
+            await _insert_many(conn, PARTICIPANT, inserts)
         if updates:
             await conn.execute(_UPDATE_PARTICIPANT, updates)
         if events:
-            await conn.execute(insert(OUTBOX), events)
+            await _insert_many(conn, OUTBOX, events)
             ctx.work.emitted.append(events[-1]["id"])  # the relay is woken after the commit
             ctx.report.events += len(events)
         for participant_id, reason in withdrawals:
@@ -800,6 +801,29 @@ _UPDATE_PARTICIPANT = (
     .where(PARTICIPANT.c.id == bindparam("b_id"))
     .values({name: bindparam(f"b_{name}") for name in _UPDATED_COLUMNS})
 )
+
+
+async def _insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Multi-row insert in the import's transaction: PostgreSQL's COPY (binary, through asyncpg)
+    where available — several times faster than INSERT for 300,000 rows — else executemany."""
+    if conn.dialect.name == "postgresql":
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        if hasattr(driver, "copy_records_to_table"):
+            columns = [column.name for column in table.columns]
+            encoders = {column.name: _copy_encoder(column) for column in table.columns}
+            records = [tuple(encoders[name](row[name]) for name in columns) for row in rows]
+            await driver.copy_records_to_table(table.name, records=records, columns=columns)
+            return
+    await conn.execute(insert(table), rows)
+
+
+def _copy_encoder(column: Any) -> Callable[[Any], Any]:
+    """COPY sends Python values to asyncpg's codecs as they are, bypassing SQLAlchemy's type
+    processing: JSON columns need their text."""
+    if column.type.__class__.__name__ == "JSON":
+        return lambda value: json.dumps(value, ensure_ascii=False)
+    return lambda value: value
 
 
 class _Row:

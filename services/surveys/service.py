@@ -197,15 +197,41 @@ class SurveysService:
         stage_problem = domain.stage_problem(instrument, s.stage)
         if stage_problem:
             raise Unprocessable(stage_problem, field="stage")
-        existing = (await session.exec(select(SurveyResponse).where(SurveyResponse.submission_id == s.submission_id))).first()
-        if existing:
-            if existing.respondent_id != s.respondent_id:
-                raise NotFound("Ответ не найден")
-            return existing, False
-        respondent = await session.get(Respondent, s.respondent_id)
+        # One round trip on the common path: the respondent, whether this submission_id is
+        # already stored, and (without a campaign, where the role is known up front) the
+        # respondent's latest pair membership in that role.
+        role = None
+        if s.campaign_id is None:
+            role = s.role if s.role in instrument.respondent_roles else None
+            if role is None and s.role is None and s.role_hint in instrument.respondent_roles:
+                role = s.role_hint
+        prior = select(SurveyResponse.id).where(SurveyResponse.submission_id == s.submission_id).scalar_subquery()
+        if s.campaign_id is None and (s.role is None or role is not None):
+            found = (await session.exec(
+                select(Respondent, PairMembership, prior)
+                .outerjoin(PairMembership, (PairMembership.participant_id == Respondent.participant_id)
+                           & _membership_role(role, instrument))
+                .where(Respondent.participant_id == s.respondent_id)
+                .order_by(col(PairMembership.formed_at).desc())
+                .limit(1)
+            )).first()
+            known_membership = True
+        else:
+            found = (await session.exec(select(Respondent, prior).where(Respondent.participant_id == s.respondent_id))).first()
+            known_membership = False
+        if found is None or found[-1] is not None:  # no such respondent, or a retried submission: find the first
+            existing = (await session.exec(select(SurveyResponse).where(SurveyResponse.submission_id == s.submission_id))).first()
+            if existing:
+                if existing.respondent_id != s.respondent_id:
+                    raise NotFound("Ответ не найден")
+                return existing, False
+        respondent = found[0] if found is not None else None
+        membership = found[1] if known_membership and found is not None else None
         if respondent is None or not may_answer(respondent):
             raise NotFound(f"Респондент {s.respondent_id} не найден")
-        custom = await session.get(CustomInstrument, (instrument.code, instrument.version))
+        custom = None
+        if (instrument.code, instrument.version) not in domain.BUILT_IN:  # built-in codes are never custom
+            custom = await session.get(CustomInstrument, (instrument.code, instrument.version))
         if custom is not None and custom.owner_scope == "school" and custom.owner_id != respondent.school_id:
             raise Unprocessable(f"Анкета {instrument.code} не найдена", field="instrument.code")
         campaign = None
@@ -229,21 +255,17 @@ class SurveysService:
             if invitation.status == "completed":
                 raise Conflict("Ответ в этой кампании уже принят")
             role = invitation.role
-        else:
-            role = s.role if s.role in instrument.respondent_roles else None
-            if role is None and s.role is None and s.role_hint in instrument.respondent_roles:
-                role = s.role_hint
-            if s.role is not None and role is None:
-                raise Unprocessable(
-                    f"Анкету {instrument.code} заполняет: {', '.join(domain.ROLES[r] for r in instrument.respondent_roles)}",
-                    field="role",
-                )
-        membership_query = select(PairMembership).where(PairMembership.participant_id == respondent.participant_id)
-        if role is not None:
-            membership_query = membership_query.where(PairMembership.role == role)
-        else:
-            membership_query = membership_query.where(col(PairMembership.role).in_(instrument.respondent_roles))
-        membership = (await session.exec(membership_query.order_by(col(PairMembership.formed_at).desc()))).first()
+        elif s.role is not None and role is None:
+            raise Unprocessable(
+                f"Анкету {instrument.code} заполняет: {', '.join(domain.ROLES[r] for r in instrument.respondent_roles)}",
+                field="role",
+            )
+        if not known_membership:
+            membership = (await session.exec(
+                select(PairMembership)
+                .where(PairMembership.participant_id == respondent.participant_id, _membership_role(role, instrument))
+                .order_by(col(PairMembership.formed_at).desc())
+            )).first()
         role = role or (membership.role if membership else instrument.respondent_role)
         response = SurveyResponse(
             id=str(uuid.uuid4()),
@@ -554,6 +576,13 @@ class SurveysService:
         for model in (Respondent, PairMembership, Enrolment):
             for row in (await session.exec(select(model).where(model.participant_id == participant_id))).all():
                 await session.delete(row)
+
+
+def _membership_role(role: str | None, instrument: domain.Instrument):  # noqa: ANN202
+    """The pair memberships a response may belong to: in its role, else in any of the instrument's."""
+    if role is not None:
+        return PairMembership.role == role
+    return col(PairMembership.role).in_(instrument.respondent_roles)
 
 
 def _may_answer_for(principal: Principal, respondent: Respondent) -> bool:

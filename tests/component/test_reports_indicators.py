@@ -181,3 +181,24 @@ async def test_low_result_and_difficult_schools_are_shown_apart(region) -> None:
     assert groups["Остальные школы"]["mentees_total"] == 2
     assert report.scope.values["mentees_total"] == 5
     assert [m.values["schools_total"] for m in report.municipalities] == [2, 1]
+
+
+async def test_an_ended_pair_moves_from_active_to_completed_or_terminated(region) -> None:
+    from shared.contracts.pairing import PairEnded
+
+    service, client = region
+    ended = dict(programme_id="prog-s1", school_id="s1", mentor_id="teacher-1", academic_year=YEAR)
+    await deliver(service, PairEnded(pair_id="x2", mentee_ids=["pupil-1"], form="teacher_pupil", outcome="completed", **ended))
+    await deliver(service, PairEnded(pair_id="x1", mentee_ids=["teacher-2", "teacher-3"], form="teacher_teacher", outcome="terminated", **ended))
+    # the end of a pair never formed arrives first, then the pair: both applied
+    await deliver(service, PairEnded(pair_id="x9", programme_id="prog-s3", school_id="s3", mentor_id="teacher-6", mentee_ids=["pupil-6"],
+                                     form="pupil_pupil", academic_year=YEAR, outcome="completed"))
+    await deliver(service, pair("x9", "s3", "teacher-6", ["pupil-6"], "pupil_pupil"))
+    r = await values(client, "region", "test-region")
+    assert (r["pairs_formed"], r["pairs_active"], r["pairs_completed"], r["pairs_terminated"]) == (5, 2, 2, 1)
+    assert (r["pairs_completed_teacher_pupil"], r["pairs_terminated_teacher_teacher"], r["pairs_active_teacher_teacher"]) == (1, 1, 1)
+    # teacher-1 has no active pair left; teacher-4 (2 places) and teacher-6 (1 place) remain
+    assert (r["mentor_load_mean"], r["mentors_over_capacity"]) == (1.5, 0)
+    live = await service.service.counter_snapshot()
+    await service.service.rebuild(service.runtime.uow)
+    assert await service.service.counter_snapshot() == live
