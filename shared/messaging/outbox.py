@@ -82,22 +82,27 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._idle = asyncio.Event()
+        self._stopping = False
 
     def notify(self) -> None:
         """Called after a commit that added events: publish now, not at the next poll."""
         self._wake.set()
 
     async def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._metrics.service}")
 
     async def stop(self) -> None:
+        """Stop the relay. A flag as well as the cancel: on Python 3.11 a cancel that lands
+        while an inner wait completes can be swallowed, and the loop would go on."""
         if self._task:
+            self._stopping = True
+            self._wake.set()
             self._task.cancel()
             try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+                await asyncio.wait({self._task}, timeout=10)
+            finally:
+                self._task = None
 
     async def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until the outbox has been drained (for tests, demo loading and benchmarks)."""
@@ -117,9 +122,10 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         backoff = 0.2
-        while True:
+        while not self._stopping:
             try:
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                async with asyncio.timeout(self._poll_interval):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()
