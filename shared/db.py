@@ -3,10 +3,9 @@ service's own tables."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
-from sqlalchemy import Table, event, exc, text
+from sqlalchemy import Table, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,9 +29,7 @@ class Database:
         self.is_postgres = self.url.startswith("postgresql")
         self.tables: list[Table] = [model.__table__ for model in tables]  # type: ignore[attr-defined]
         if self.is_postgres:
-            self.engine: AsyncEngine = create_async_engine(self.url, pool_size=10, max_overflow=10)
-            for name, listener in (("connect", _mark_used), ("checkin", _mark_used), ("checkout", _ping_if_idle)):
-                event.listen(self.engine.sync_engine, name, listener)
+            self.engine: AsyncEngine = create_async_engine(self.url, pool_size=10, max_overflow=10, pool_pre_ping=True)
         else:
             self.engine = create_async_engine(self.url, connect_args={"timeout": 30})
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -52,26 +49,6 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-
-PING_AFTER_IDLE_SECONDS = 2.0
-"""A pooled connection idle for longer is pinged before use (a dead one is replaced, as with
-`pool_pre_ping`); one returned to the pool just now is not: the asyncpg ping costs three round
-trips (BEGIN, `;`, ROLLBACK), as much as a small request. A connection the server dropped within
-that window fails its request, and SQLAlchemy then invalidates the pool on the disconnect."""
-
-
-def _mark_used(_dbapi_connection, record, *_args) -> None:  # noqa: ANN001
-    record.info["nastavnik_used_at"] = time.monotonic()
-
-
-def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001
-    if time.monotonic() - record.info.get("nastavnik_used_at", 0.0) <= PING_AFTER_IDLE_SECONDS:
-        return
-    try:
-        dbapi_connection.ping()
-    except Exception as error:  # the pool discards this connection and checks out another
-        raise exc.DisconnectionError(str(error)) from error
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001

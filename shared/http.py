@@ -21,14 +21,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str,
     (a mounted sub-app's lifespan would never run)."""
     app = FastAPI(title=title, description=description, version="1.0")
 
-    @app.middleware("http")
-    async def correlation(request: Request, call_next):  # noqa: ANN001, ANN202
-        correlation_id = request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4())
-        request.state.correlation_id = correlation_id
-        with structlog.contextvars.bound_contextvars(correlation_id=correlation_id):
-            response = await call_next(request)
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+    app.add_middleware(CorrelationIdMiddleware)
 
     @app.exception_handler(UseCaseError)
     async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
@@ -39,6 +32,30 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str,
     for router in routers:
         app.include_router(router)
     return app
+
+
+class CorrelationIdMiddleware:
+    """Take the caller's X-Correlation-ID (or make one), bind it to the logs and events of the
+    request and echo it. Plain ASGI: Starlette's BaseHTTPMiddleware costs a task per request."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(CORRELATION_HEADER.lower().encode(), b"")
+        correlation = header.decode("latin-1") or str(uuid.uuid4())
+        scope.setdefault("state", {})["correlation_id"] = correlation
+
+        async def send_with_header(message) -> None:  # noqa: ANN001
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (CORRELATION_HEADER.lower().encode(), correlation.encode("latin-1"))]
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(correlation_id=correlation):
+            await self.app(scope, receive, send_with_header)
 
 
 def operations_router(runtime: ServiceRuntime) -> APIRouter:
