@@ -30,21 +30,17 @@ import httpx
 import typer
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.messaging.topology import INBOUND_EXCHANGE_NAME, school_user
+from shared.messaging.topology import (
+    EVENTS_EXCHANGE_NAME,
+    INBOUND_EXCHANGE_NAME,
+    SCHOOLS_EXCHANGE_NAME,
+    school_outbox_binding,
+    school_outbox_queue,
+    school_user,
+)
 
 # -- per-school outgoing events -----------------------------------------------------------------
 
-SCHOOLS_EXCHANGE_NAME = "nastavnik.schools"
-"""Topic exchange of events addressed to one school: routing key `school.<school id>.<event type>`."""
-
-
-def school_outbox_queue(school_id: str) -> str:
-    """The one queue a school's user may read: its own school's outgoing events."""
-    return f"school.{school_id}.outbox"
-
-
-def school_outgoing_routing_key(school_id: str, event_type: str) -> str:
-    return f"school.{school_id}.{event_type}"
 
 
 SCHOOL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -365,14 +361,18 @@ def school_access_definitions(school_id: str, vhost: str, password: str) -> dict
                          "write": f"^{re.escape(INBOUND_EXCHANGE_NAME)}$", "read": f"^{re.escape(queue)}$"}],
         "topic_permissions": [{"user": user, "vhost": vhost, "exchange": INBOUND_EXCHANGE_NAME,
                                "write": rf"^school\.{escaped}\.", "read": "^$"}],
-        "exchanges": [{"name": INBOUND_EXCHANGE_NAME, "vhost": vhost, "type": "topic", "durable": True,
+        "exchanges": [{"name": EVENTS_EXCHANGE_NAME, "vhost": vhost, "type": "topic", "durable": True,
                        "auto_delete": False, "internal": False, "arguments": {}},
-                      {"name": SCHOOLS_EXCHANGE_NAME, "vhost": vhost, "type": "topic", "durable": True,
+                      {"name": INBOUND_EXCHANGE_NAME, "vhost": vhost, "type": "topic", "durable": True,
+                       "auto_delete": False, "internal": False, "arguments": {}},
+                      {"name": SCHOOLS_EXCHANGE_NAME, "vhost": vhost, "type": "headers", "durable": True,
                        "auto_delete": False, "internal": False, "arguments": {}}],
         "queues": [{"name": queue, "vhost": vhost, "durable": True, "auto_delete": False,
                     "arguments": {"x-queue-type": "quorum"}}],
         "bindings": [{"source": SCHOOLS_EXCHANGE_NAME, "vhost": vhost, "destination": queue, "destination_type": "queue",
-                      "routing_key": f"school.{school_id}.#", "arguments": {}}],
+                      "routing_key": "", "arguments": school_outbox_binding(school_id)},
+                     {"source": EVENTS_EXCHANGE_NAME, "vhost": vhost, "destination": SCHOOLS_EXCHANGE_NAME,
+                      "destination_type": "exchange", "routing_key": "#", "arguments": {}}],
     }
 
 

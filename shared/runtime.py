@@ -18,11 +18,12 @@ from shared.db import Database
 from shared.logging import configure_logging, get_logger
 from shared.messaging.consumer import EventConsumer, Handler
 from shared.messaging.inbox import InboxMessage
-from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork
+from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork, routing_headers
 from shared.messaging.topology import (
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
     INBOUND_EXCHANGE,
+    SCHOOLS_EXCHANGE,
     consumer_queue,
     dead_letter_queue,
     inbound_queue,
@@ -160,6 +161,8 @@ class ServiceRuntime:
     async def _declare_dead_letter_queues(self) -> None:
         await self.broker.declare_exchange(EVENTS_EXCHANGE)
         await self.broker.declare_exchange(INBOUND_EXCHANGE)
+        schools = await self.broker.declare_exchange(SCHOOLS_EXCHANGE)
+        await schools.bind(EVENTS_EXCHANGE.name, routing_key="#")
         dlx = await self.broker.declare_exchange(DEAD_LETTER_EXCHANGE)
         for name in self._consumed_queues:
             dlq = await self.broker.declare_queue(dead_letter_queue(name))
@@ -185,6 +188,7 @@ class ServiceRuntime:
         try:
             await publisher.publish(  # type: ignore[attr-defined]
                 row.body.encode(),
+                headers=routing_headers(row.body),
                 message_id=row.id,
                 correlation_id=row.correlation_id or row.id,
                 content_type="application/json",

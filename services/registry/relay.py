@@ -1,12 +1,14 @@
-"""The registry's outbox relay for bulk volumes: the shared OutboxRelay's contract (publish
-committed events with confirms, mark them sent, rows claimed with FOR UPDATE SKIP LOCKED so
-replicas can share the table), with a faster path on a real broker.
+"""The registry's outbox relay for bulk volumes: the shared OutboxRelay's contract (publish the
+committed events, mark them sent only once the broker has taken them durably, claim rows with
+FOR UPDATE SKIP LOCKED so that replicas share the table), with a faster path on a real broker.
 
 An import of a region writes ~330,000 events at once. The shared relay publishes 200 rows per
-batch through FastStream's publisher (middleware, one coroutine per message) and loads the rows
-as ORM objects: about 1,300 events/s here. This relay, on RabbitMQ, reads the rows with a Core
-query, publishes them on its own AMQP channel with publisher confirms, 1,000 at a time, and
-marks them sent in one UPDATE (aiormq straight: aio-pika's Message objects cost a third of the time). In memory (tests, `nastavnik run`) it is the shared relay as is.
+batch through FastStream's publisher (middleware, one coroutine and one confirm per message) and
+loads the rows as ORM objects: about 1,300 events/s here, bound by Python's CPU. This relay, on
+RabbitMQ, reads the rows with a Core query, publishes them on its own AMQP channel (aiormq
+straight) as one AMQP transaction per 1,000 events, and marks them sent in one UPDATE.
+Measured here: per-message confirms cost ~160 µs of client CPU per event, a transaction per
+batch ~55 µs. In memory (tests, `nastavnik run`) it is the shared relay as is.
 
 A candidate for shared/messaging/outbox.py (see the registry's closing note)."""
 
@@ -20,7 +22,7 @@ from sqlalchemy import func, select, update
 
 from shared.clock import utcnow
 from shared.db import Database
-from shared.messaging.outbox import OutboxMessage, OutboxRelay, PublishFn
+from shared.messaging.outbox import OutboxMessage, OutboxRelay, PublishFn, routing_headers
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from shared.metrics import ServiceMetrics
 
@@ -53,13 +55,33 @@ class BulkOutboxRelay(OutboxRelay):
         async with self._db.engine.connect() as conn:
             return int((await conn.execute(select(func.count()).select_from(OUTBOX).where(OUTBOX.c.sent_at.is_(None)))).scalar_one())
 
-    async def _confirming_channel(self) -> aiormq.abc.AbstractChannel:
+    async def _transactional_channel(self) -> aiormq.abc.AbstractChannel:
         if self._channel is None or self._channel.is_closed:
             await self._disconnect()
             self._connection = await aiormq.connect(self._broker_url)
-            self._channel = await self._connection.channel(publisher_confirms=True)
+            self._channel = await self._connection.channel(publisher_confirms=False)
             await self._channel.exchange_declare(EVENTS_EXCHANGE_NAME, exchange_type="topic", durable=True)
+            await self._channel.tx_select()
         return self._channel
+
+    @staticmethod
+    async def _publish_batch(channel: aiormq.abc.AbstractChannel, rows: list) -> None:
+        """One AMQP transaction per batch: commit-ok means the broker took responsibility for every
+        message, durably (RabbitMQ's tx semantics: responsibility transfer and durability on
+        commit) — the guarantee of publisher confirms, for a third of the client's CPU."""
+        for row in rows:
+            await channel.basic_publish(
+                row.body.encode(),
+                exchange=EVENTS_EXCHANGE_NAME,
+                routing_key=row.event_type,
+                properties=Basic.Properties(
+                    message_id=row.id,
+                    correlation_id=row.correlation_id or row.id,
+                    content_type="application/json",
+                    delivery_mode=2,
+                ),
+            )
+        await channel.tx_commit()
 
     async def drain_once(self) -> int:
         if not self._broker_url:
@@ -71,7 +93,7 @@ class BulkOutboxRelay(OutboxRelay):
             raise
 
     async def _drain_bulk(self) -> int:
-        channel = await self._confirming_channel()
+        channel = await self._transactional_channel()
         async with self._db.engine.begin() as conn:
             query = (
                 select(OUTBOX.c.id, OUTBOX.c.event_type, OUTBOX.c.body, OUTBOX.c.correlation_id, OUTBOX.c.created_at)
@@ -90,22 +112,7 @@ class BulkOutboxRelay(OutboxRelay):
             if oldest.tzinfo is None:
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
             self._metrics.outbox_oldest_age.set((utcnow() - oldest).total_seconds())
-            confirms = await asyncio.wait_for(asyncio.gather(*(
-                channel.basic_publish(
-                    row.body.encode(),
-                    exchange=EVENTS_EXCHANGE_NAME,
-                    routing_key=row.event_type,
-                    properties=Basic.Properties(
-                        message_id=row.id,
-                        correlation_id=row.correlation_id or row.id,
-                        content_type="application/json",
-                        delivery_mode=2,
-                    ),
-                )
-                for row in rows
-            )), self._publish_timeout)
-            if not all(isinstance(confirm, Basic.Ack) for confirm in confirms):
-                raise RuntimeError("the broker did not confirm every event")
+            await asyncio.wait_for(self._publish_batch(channel, rows), self._publish_timeout)
             await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([row.id for row in rows])).values(sent_at=utcnow()))
         counts: dict[str, int] = {}
         for row in rows:

@@ -55,3 +55,13 @@ def new_envelope(source_service: str, data: EventData, correlation_id: str | Non
         correlationid=correlation_id,
         data=data.model_dump(mode="json"),
     )
+
+
+def school_of(data: dict[str, Any]) -> str | None:
+    """The school an event belongs to, if any: its `school_id`, or the scope of a school's
+    indicators. A school's information system receives exactly these events."""
+    if isinstance(data.get("school_id"), str):
+        return data["school_id"]
+    if data.get("scope") == "school" and isinstance(data.get("scope_id"), str):
+        return data["scope_id"]
+    return None

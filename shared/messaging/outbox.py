@@ -8,6 +8,7 @@ the consumers' inbox absorbs (at least once, applied once)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,8 +19,9 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.clock import utcnow
-from shared.contracts.envelope import EventData, new_envelope
+from shared.contracts.envelope import EventData, new_envelope, school_of
 from shared.db import Database
+from shared.messaging.topology import SCHOOL_HEADER
 from shared.metrics import ServiceMetrics
 
 
@@ -195,3 +197,10 @@ class UnitOfWork:
                 yield work
         if work.emitted:
             self._relay.notify()
+
+
+def routing_headers(body: str) -> dict[str, str] | None:
+    """AMQP headers a relay stamps on an event: the school it belongs to, by which the broker
+    routes it to that school's own queue (see topology.SCHOOLS_EXCHANGE)."""
+    school = school_of(json.loads(body).get("data") or {})
+    return {SCHOOL_HEADER: school} if school else None

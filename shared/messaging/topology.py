@@ -78,3 +78,24 @@ def inbound_queue(service: str, delivery_limit: int) -> RabbitQueue:
             "x-delivery-limit": delivery_limit,
         },
     )
+
+
+# -- outgoing: each school's information system reads its own school's events ------------------
+
+SCHOOLS_EXCHANGE_NAME = "nastavnik.schools"
+SCHOOLS_EXCHANGE = RabbitExchange(SCHOOLS_EXCHANGE_NAME, type=ExchangeType.HEADERS, durable=True)
+"""A headers exchange bound to `nastavnik.events` with `#`: every event passes through it, and
+the broker routes each one to the queue of the school named by its `school_id` header (stamped
+by the publishing relay), so no service publishes twice."""
+
+SCHOOL_HEADER = "school_id"
+
+
+def school_outbox_queue(school_id: str) -> str:
+    """The one queue a school's user may read: its own school's outgoing events."""
+    return f"school.{school_id}.outbox"
+
+
+def school_outbox_binding(school_id: str) -> dict[str, str]:
+    """Binding arguments of a school's queue on the schools exchange."""
+    return {"x-match": "all", SCHOOL_HEADER: school_id}

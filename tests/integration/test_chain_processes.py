@@ -11,6 +11,8 @@ import aio_pika
 import pytest
 
 from nastavnik.scenario import RegionScenario
+from shared.contracts.envelope import school_of
+from shared.messaging.topology import SCHOOLS_EXCHANGE_NAME, school_outbox_binding
 from shared.clock import academic_year_of
 from tests.conftest import SECRET
 
@@ -36,6 +38,9 @@ async def test_chain_across_four_processes(processes, vhost_url) -> None:
     exchange = await channel.declare_exchange("nastavnik.events", aio_pika.ExchangeType.TOPIC, durable=True)
     watcher = await channel.declare_queue(exclusive=True)
     await watcher.bind(exchange, "reports.indicators.updated.v1")
+    schools = await channel.get_exchange(SCHOOLS_EXCHANGE_NAME)  # declared by the services
+    school_feed = await channel.declare_queue(exclusive=True)  # what school 3's system would read
+    await school_feed.bind(schools, "", arguments=school_outbox_binding("demo-school-3"))
 
     async with processes.client() as client:
         scenario = RegionScenario(client, SECRET, "test-region")
@@ -57,7 +62,18 @@ async def test_chain_across_four_processes(processes, vhost_url) -> None:
                     announced.append(json.loads(message.body))
         except TimeoutError:
             pass
+    school_events = []
+    async with school_feed.iterator(timeout=5) as messages:
+        try:
+            async for message in messages:
+                async with message.process():
+                    school_events.append(json.loads(message.body))
+        except TimeoutError:
+            pass
     await connection.close()
+    assert school_events and all(school_of(e["data"]) == "demo-school-3" for e in school_events)
+    assert {"registry.participant.registered.v1", "pairing.pair.formed.v1", "surveys.response.completed.v1",
+            "reports.indicators.updated.v1"} <= {e["type"] for e in school_events}
     regional = [e for e in announced if e["data"]["scope"] == "region" and e["data"]["indicators"]["mentee_satisfaction_answers"] == 3]
     assert regional, "the region's new indicators were announced as reports.indicators.updated.v1"
     assert regional[-1]["type"] == "reports.indicators.updated.v1" and regional[-1]["source"] == "/nastavnik/reports"

@@ -17,7 +17,8 @@ from aiormq.exceptions import ChannelAccessRefused, ChannelClosed, ChannelPrecon
 from typer.testing import CliRunner
 
 from nastavnik.cli import cli
-from nastavnik.cli_operators import SCHOOLS_EXCHANGE_NAME, delete_school_user, school_outbox_queue
+from nastavnik.cli_operators import delete_school_user
+from shared.messaging.topology import SCHOOLS_EXCHANGE_NAME, school_outbox_queue
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME, INBOUND_EXCHANGE_NAME, inbound_routing_key, school_user
 from tests import infra
 
@@ -81,9 +82,11 @@ async def test_a_school_publishes_its_own_commands_and_reads_its_own_events_only
         await commands.bind(inbound, "school.*.registry.#")
         service_queue = await channel.declare_queue("reports.pairing.pair.formed.v1", durable=True)
         await service_queue.bind(events, "pairing.pair.formed.v1")
-        schools_exchange = await channel.get_exchange(SCHOOLS_EXCHANGE_NAME)
-        for school_id in (mine, other):
-            await schools_exchange.publish(aio_pika.Message(f"event for {school_id}".encode()), f"school.{school_id}.pairing.pair.formed.v1")
+        for school_id in (mine, other):  # as a service's relay publishes: the school in a header
+            message = aio_pika.Message(f"event for {school_id}".encode(), headers={"school_id": school_id})
+            await events.publish(message, "pairing.pair.formed.v1")
+        await asyncio.sleep(0.2)
+        assert [(await service_queue.get(no_ack=True)).body for _ in range(2)]  # the service got both
 
         school = await aio_pika.connect(schools[mine])
         async with school:
@@ -120,7 +123,7 @@ async def test_a_school_publishes_its_own_commands_and_reads_its_own_events_only
             assert "ACCESS_REFUSED" in await refused(publish(INBOUND_EXCHANGE_NAME, f"registry.{COMMAND}"))
             assert "ACCESS_REFUSED" in await refused(publish(EVENTS_EXCHANGE_NAME, "registry.participant.registered.v1"))
             assert "ACCESS_REFUSED" in await refused(publish("", "registry.inbound"))  # the default exchange
-            assert "ACCESS_REFUSED" in await refused(publish(SCHOOLS_EXCHANGE_NAME, f"school.{mine}.x"))
+            assert "ACCESS_REFUSED" in await refused(publish(SCHOOLS_EXCHANGE_NAME, "", headers={"school_id": mine}))
             assert "PRECONDITION_FAILED" in await refused(publish(INBOUND_EXCHANGE_NAME, inbound_routing_key(mine, COMMAND), user_id=school_user(other)))
             assert "ACCESS_REFUSED" in await refused(get(school_outbox_queue(other)))
             assert "ACCESS_REFUSED" in await refused(get("registry.inbound"))

@@ -1,0 +1,100 @@
+"""The registry's bulk outbox relay on the real RabbitMQ: when the broker drops its connection the
+events stay in the outbox and go out after it reconnects; two replicas share one outbox without
+publishing an event twice. Only this test's vhost is touched (its connections are closed)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import aio_pika
+import httpx
+import pytest
+
+from services.registry.main import create_service
+from services.registry.schemas import SchoolIn
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME
+from shared.settings import Settings
+from tests import infra
+from tests.conftest import SECRET
+
+pytestmark = pytest.mark.integration
+
+
+def close_vhost_connections(vhost_url: str) -> None:
+    vhost = urllib.parse.urlparse(vhost_url).path.lstrip("/")
+    management = os.environ.get(infra.MANAGEMENT_ENV)
+    if management:
+        parsed = urllib.parse.urlparse(management)
+        with httpx.Client(base_url=f"{parsed.scheme}://{parsed.hostname}:{parsed.port}",
+                          auth=(parsed.username or "guest", parsed.password or "guest"), timeout=10) as client:
+            for connection in client.get(f"/api/vhosts/{vhost}/connections").raise_for_status().json():
+                client.delete(f"/api/connections/{urllib.parse.quote(connection['name'], safe='')}")
+    elif shutil.which("rabbitmqctl"):
+        subprocess.run(["rabbitmqctl", "-q", "close_all_connections", "-p", vhost, "test"], check=True, capture_output=True, timeout=60)
+    else:
+        infra._unavailable("closing connections", "neither the management API nor rabbitmqctl")
+
+
+async def depth(vhost_url: str, queue: str) -> int:
+    connection = await aio_pika.connect(vhost_url)
+    async with connection:
+        channel = await connection.channel()
+        return (await channel.declare_queue(queue, passive=True)).declaration_result.message_count or 0
+
+
+async def eventually(check, timeout: float = 30) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met")
+        await asyncio.sleep(0.1)
+
+
+async def test_events_survive_a_dropped_connection_and_two_replicas_send_each_once(vhost_url, postgres_admin, tmp_path: Path) -> None:
+    databases = await infra.create_databases(postgres_admin, ["registry"])
+    settings = Settings(rabbitmq_url=vhost_url, database_url=databases["registry"], jwt_secret=SECRET,
+                        region_id="test-region", data_dir=tmp_path)
+    replicas = [create_service(settings), create_service(settings)]
+    connection = await aio_pika.connect(vhost_url)
+    try:
+        channel = await connection.channel()
+        exchange = await channel.declare_exchange(EVENTS_EXCHANGE_NAME, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue("test.registry.events", durable=True)
+        await queue.bind(exchange, "registry.school.registered.v1")
+        await connection.close()
+        for replica in replicas:
+            await replica.runtime.start()
+        first, second = replicas
+
+        async def register(service, prefix: str, count: int) -> None:  # noqa: ANN001
+            for i in range(count):
+                await service.service.register_school(SchoolIn(school_id=f"{prefix}-{i}", name=f"Школа {i}",
+                                                               municipality_id="m1", municipality_name="Район"))
+
+        await register(first, "a", 3)
+        await eventually(lambda: _drained(first))
+        close_vhost_connections(vhost_url)  # the broker drops every connection of the vhost
+        await register(second, "b", 3)
+        await register(first, "c", 400)
+        await eventually(lambda: _drained(first), timeout=60)
+
+        async def all_there() -> bool:
+            return await depth(vhost_url, "test.registry.events") >= 406
+
+        await eventually(all_there, timeout=30)
+        await asyncio.sleep(1.5)  # both relays polled again: nothing more may arrive
+        assert await depth(vhost_url, "test.registry.events") == 406
+    finally:
+        for replica in replicas:
+            await replica.runtime.stop()
+        await infra.drop_databases(postgres_admin, databases)
+
+
+async def _drained(service) -> bool:  # noqa: ANN001
+    return await service.runtime.relay.pending_count() == 0
