@@ -18,7 +18,7 @@ import asyncio
 
 import aiormq
 from pamqp.commands import Basic
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from shared.clock import utcnow
 from shared.db import Database
@@ -27,6 +27,13 @@ from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from shared.metrics import ServiceMetrics
 
 OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_CLAIM = text("""
+    WITH batch AS (
+        SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY created_at LIMIT :batch FOR UPDATE SKIP LOCKED
+    )
+    UPDATE outbox SET sent_at = now() FROM batch WHERE outbox.id = batch.id
+    RETURNING outbox.id, outbox.event_type, outbox.body, outbox.correlation_id, outbox.created_at
+""")
 
 
 class BulkOutboxRelay(OutboxRelay):
@@ -79,6 +86,7 @@ class BulkOutboxRelay(OutboxRelay):
                     correlation_id=row.correlation_id or row.id,
                     content_type="application/json",
                     delivery_mode=2,
+                    headers=routing_headers(row.body),
                 ),
             )
         await channel.tx_commit()
@@ -95,15 +103,17 @@ class BulkOutboxRelay(OutboxRelay):
     async def _drain_bulk(self) -> int:
         channel = await self._transactional_channel()
         async with self._db.engine.begin() as conn:
-            query = (
-                select(OUTBOX.c.id, OUTBOX.c.event_type, OUTBOX.c.body, OUTBOX.c.correlation_id, OUTBOX.c.created_at)
-                .where(OUTBOX.c.sent_at.is_(None))
-                .order_by(OUTBOX.c.created_at)
-                .limit(self._bulk_batch)
-            )
             if self._db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            rows = (await conn.execute(query)).all()
+                # Claim and mark in one statement; if publishing fails the transaction rolls back
+                # and the rows are unsent again.
+                rows = sorted((await conn.execute(_CLAIM, {"batch": self._bulk_batch})).all(), key=lambda r: r.created_at)
+            else:
+                rows = (await conn.execute(
+                    select(OUTBOX.c.id, OUTBOX.c.event_type, OUTBOX.c.body, OUTBOX.c.correlation_id, OUTBOX.c.created_at)
+                    .where(OUTBOX.c.sent_at.is_(None)).order_by(OUTBOX.c.created_at).limit(self._bulk_batch)
+                )).all()
+                if rows:
+                    await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([row.id for row in rows])).values(sent_at=utcnow()))
             self._metrics.outbox_pending.set(len(rows))
             if not rows:
                 self._metrics.outbox_oldest_age.set(0)
@@ -113,7 +123,6 @@ class BulkOutboxRelay(OutboxRelay):
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
             self._metrics.outbox_oldest_age.set((utcnow() - oldest).total_seconds())
             await asyncio.wait_for(self._publish_batch(channel, rows), self._publish_timeout)
-            await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([row.id for row in rows])).values(sent_at=utcnow()))
         counts: dict[str, int] = {}
         for row in rows:
             counts[row.event_type] = counts.get(row.event_type, 0) + 1
