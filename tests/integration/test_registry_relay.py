@@ -98,3 +98,51 @@ async def test_events_survive_a_dropped_connection_and_two_replicas_send_each_on
 
 async def _drained(service) -> bool:  # noqa: ANN001
     return await service.runtime.relay.pending_count() == 0
+
+
+async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_back(rabbitmq_base, postgres_admin, tmp_path: Path) -> None:
+    """The broker "away": a vhost that does not exist yet refuses the relay's connections; once it
+    exists, the waiting events go out. (Stopping the whole node is test_reliability's, under CI.)"""
+    from nastavnik import processes
+    from services.registry.relay import BulkOutboxRelay
+    from shared.messaging.outbox import UnitOfWork
+
+    missing = f"nst-away-{os.urandom(4).hex()}"
+    parsed = urllib.parse.urlparse(rabbitmq_base)
+    away_url = urllib.parse.urlunparse(parsed._replace(path="/" + missing))
+    databases = await infra.create_databases(postgres_admin, ["registry"])
+    service = create_service(Settings(rabbitmq_url=None, database_url=databases["registry"], jwt_secret=SECRET,
+                                      region_id="test-region", data_dir=tmp_path))
+    runtime = service.runtime
+    relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log, broker_url=away_url)  # noqa: SLF001
+    service.service.uow = UnitOfWork(runtime.db, "registry", relay)
+    await runtime.db.create_tables()
+    await relay.start()
+    try:
+        for i in range(5):
+            await service.service.register_school(SchoolIn(school_id=f"away-{i}", name="Школа", municipality_id="m1",
+                                                           municipality_name="Район"))
+        await asyncio.sleep(1.5)
+        assert await relay.pending_count() == 5
+        assert runtime.metrics.publish_failures._value.get() > 0
+        management = os.environ.get(infra.MANAGEMENT_ENV)
+        user = parsed.username or "guest"
+        if management:
+            with processes._management(management) as client:  # noqa: SLF001
+                client.put(f"/api/vhosts/{missing}").raise_for_status()
+                client.put(f"/api/permissions/{missing}/{user}", json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        elif shutil.which("rabbitmqctl"):
+            processes._rabbitmqctl("add_vhost", missing)  # noqa: SLF001
+            processes._rabbitmqctl("set_permissions", "-p", missing, user, ".*", ".*", ".*")  # noqa: SLF001
+        else:
+            infra._unavailable("creating a vhost", "neither the management API nor rabbitmqctl")
+
+        async def sent() -> bool:
+            return await relay.pending_count() == 0
+
+        await eventually(sent, timeout=30)
+    finally:
+        await relay.stop()
+        await runtime.db.dispose()
+        processes.delete_vhost(away_url, os.environ.get(infra.MANAGEMENT_ENV))
+        await infra.drop_databases(postgres_admin, databases)
