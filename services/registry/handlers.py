@@ -54,6 +54,14 @@ class CommandHandlers:
         self.service = service
 
     async def __call__(self, work: Work, command: Command) -> None:
+        # The shared consumer keeps a rejected command's body in the inbox (claimed before the
+        # rejection is emitted); the next command to arrive redacts them.
+        await work.session.exec(  # type: ignore[call-overload]
+            update(InboxMessage)
+            .where(InboxMessage.consumer == "registry", InboxMessage.message_id != command.envelope.id,
+                   InboxMessage.body != REDACTED_BODY)
+            .values(body=REDACTED_BODY)
+        )
         model = COMMANDS.get(command.type)
         if model is None:
             raise _reject(f"Неизвестная команда {command.type}; известны: {', '.join(COMMANDS)}", "invalid", "type")

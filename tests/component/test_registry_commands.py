@@ -96,6 +96,11 @@ async def test_invalid_and_conflicting_commands_are_answered(registry) -> None:
     assert "уже есть" in rejected[1]["reason"] and rejected[1]["external_id"] == "T-1"
     assert "законный представитель" in rejected[3]["reason"]
     assert len(await persons(service)) == 1
+    # Rejected commands' bodies are redacted from the inbox by the next command.
+    await send(service, UPDATE, {"external_id": "T-1", "experience_years": 3})
+    async with service.runtime.db.sessions() as session:
+        bodies = [m.body for m in (await session.exec(select(InboxMessage))).all()]
+    assert len(bodies) == 6 and not any("Иванова" in body for body in bodies)
 
 
 async def test_a_school_cannot_act_for_another(registry) -> None:
