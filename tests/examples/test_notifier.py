@@ -68,7 +68,6 @@ async def test_curators_get_one_mail_per_formed_pair(tmp_path, smtp) -> None:
     assert "наставник m1, наставляемых: 2" in mail.get_payload(decode=True).decode()
 
 
-@pytest.mark.skipif("surveys.campaign.closed.v1" not in BY_TYPE, reason="surveys.campaign.closed.v1 not in the contracts yet")
 async def test_curators_hear_when_a_campaign_closes(tmp_path, smtp) -> None:
     controller, inbox = smtp
     notifier = create_service(settings(tmp_path), SmtpConfig("127.0.0.1", controller.port, "n@cro.example", {"s1": ["curator@s1.example"]}))
