@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.surveys import ResponseCompleted
+from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
 from services.pairing.models import Candidate, ProgrammeEnrolment, School, Withdrawn
@@ -18,8 +19,9 @@ async def on_school_registered(work: Work, _envelope: Envelope, event: SchoolReg
     await work.session.merge(School(school_id=event.school_id, municipality_id=event.municipality_id))
 
 
-async def on_participant_registered(work: Work, _envelope: Envelope, event: ParticipantRegistered) -> None:
+async def on_participant_registered(work: Work, envelope: Envelope, event: ParticipantRegistered) -> None:
     if await work.session.get(Withdrawn, event.participant_id):
+        await redact_mentions(work.session, work.service, event.participant_id, message_id=envelope.id)
         return  # arrived after the withdrawal: nothing to keep
     await work.session.merge(
         Candidate(
@@ -35,8 +37,9 @@ async def on_participant_registered(work: Work, _envelope: Envelope, event: Part
     )
 
 
-async def on_participant_enrolled(work: Work, _envelope: Envelope, event: ParticipantEnrolled) -> None:
+async def on_participant_enrolled(work: Work, envelope: Envelope, event: ParticipantEnrolled) -> None:
     if await work.session.get(Withdrawn, event.participant_id):
+        await redact_mentions(work.session, work.service, event.participant_id, message_id=envelope.id)
         return
     await work.session.merge(
         ProgrammeEnrolment(
@@ -53,6 +56,7 @@ async def on_participant_enrolled(work: Work, _envelope: Envelope, event: Partic
 def on_participant_withdrawn(service: PairingService) -> Callable[[Work, Envelope, ParticipantWithdrawn], Awaitable[None]]:
     async def handle(work: Work, _envelope: Envelope, event: ParticipantWithdrawn) -> None:
         await service.withdraw(work, event)
+        await redact_mentions(work.session, work.service, event.participant_id)
 
     return handle
 

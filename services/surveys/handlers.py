@@ -12,23 +12,36 @@ from shared.contracts.surveys import SUBMIT_RESPONSE, CommandError, CommandRejec
 from shared.errors import UseCaseError
 from shared.messaging.inbound import Command
 from shared.messaging.inbound import CommandRejected as Reject
+from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.surveys.models import Enrolment, PairMembership, Respondent
+from services.surveys.models import Enrolment, PairMembership, Respondent, Withdrawn
 from services.surveys.service import InvalidAnswers, Submission, SurveysService
 
 
-async def on_participant_registered(work: Work, _envelope: Envelope, event: ParticipantRegistered) -> None:
+async def on_participant_registered(work: Work, envelope: Envelope, event: ParticipantRegistered) -> None:
+    if await _withdrew(work, envelope, event.participant_id):
+        return
     await work.session.merge(
         Respondent(participant_id=event.participant_id, school_id=event.school_id, category=event.category)
     )
 
 
-async def on_participant_enrolled(work: Work, _envelope: Envelope, event: ParticipantEnrolled) -> None:
+async def on_participant_enrolled(work: Work, envelope: Envelope, event: ParticipantEnrolled) -> None:
+    if await _withdrew(work, envelope, event.participant_id):
+        return
     await work.session.merge(
         Enrolment(participant_id=event.participant_id, programme_id=event.programme_id, role=event.role,
                   school_id=event.school_id, academic_year=event.academic_year)
     )
+
+
+async def _withdrew(work: Work, envelope: Envelope, participant_id: str) -> bool:
+    """A registry event that arrived after the person's withdrawal: nothing of it is kept."""
+    if await work.session.get(Withdrawn, participant_id) is None:
+        return False
+    await redact_mentions(work.session, work.service, participant_id, message_id=envelope.id)
+    return True
 
 
 async def on_pair_formed(work: Work, _envelope: Envelope, event: PairFormed) -> None:
@@ -50,6 +63,8 @@ async def on_pair_formed(work: Work, _envelope: Envelope, event: PairFormed) -> 
 def on_participant_withdrawn(service: SurveysService):  # noqa: ANN201
     async def handler(work: Work, _envelope: Envelope, event: ParticipantWithdrawn) -> None:
         await service.erase_participant(work, event.participant_id)
+        await work.session.merge(Withdrawn(participant_id=event.participant_id))
+        await redact_mentions(work.session, work.service, event.participant_id)
 
     return handler
 

@@ -118,4 +118,12 @@ class SurveyResponse(SQLModel, table=True):
     completed_at: datetime = Field(default_factory=utcnow)
 
 
-TABLES = (Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse)
+class Withdrawn(SQLModel, table=True):
+    """A tombstone: the person withdrew their consent; late registry events about them are ignored."""
+
+    __tablename__ = "surveys_withdrawn"
+
+    participant_id: str = Field(primary_key=True)
+
+
+TABLES = (Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse, Withdrawn)

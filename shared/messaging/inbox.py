@@ -4,11 +4,12 @@ what it consumed (reports rebuilds its indicators from it)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.clock import utcnow
@@ -35,3 +36,32 @@ async def claim(session: AsyncSession, consumer: str, message_id: str, event_typ
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
     return result.rowcount == 1
+
+
+REDACTED = "withdrawn (152-ФЗ)"
+
+
+async def redact_mentions(session: AsyncSession, consumer: str, participant_id: str, *, message_id: str | None = None) -> int:
+    """Erase a withdrawn person from what this consumer kept: every stored body that mentions
+    them keeps its envelope (id, type, time — the inbox still deduplicates and audits) but loses
+    its data. For consumers that never replay their inbox; reports, which rebuilds from it,
+    pseudonymises instead. `message_id` limits it to one message (one that arrived late)."""
+    query = select(InboxMessage).where(InboxMessage.consumer == consumer, col(InboxMessage.body).contains(participant_id))
+    if message_id is not None:
+        query = query.where(InboxMessage.message_id == message_id)
+    rows = (await session.exec(query)).all()
+    for row in rows:
+        row.body = _without_data(row.body)
+        session.add(row)
+    return len(rows)
+
+
+def _without_data(body: str) -> str:
+    try:
+        envelope = json.loads(body)
+    except ValueError:
+        return json.dumps({"redacted": REDACTED})
+    if not isinstance(envelope, dict):
+        return json.dumps({"redacted": REDACTED})
+    kept = {key: envelope[key] for key in ("id", "type", "source", "time", "specversion") if key in envelope}
+    return json.dumps({**kept, "data": {"redacted": REDACTED}}, ensure_ascii=False)

@@ -14,11 +14,6 @@ from tests.component.helpers import bearer, emitted
 
 WITHDRAWN = "registry.participant.withdrawn.v1"
 CONSUMERS = ("pairing", "surveys", "reports")
-NOT_YET_ERASED = {("pairing", "inbox"), ("surveys", "inbox")}
-"""Left out of the assertion, with the reason: the withdrawal handlers of pairing and surveys erase
-their own tables, but their inboxes still keep the body of registry.participant.registered.v1,
-which carries the display name (reports anonymises its inbox; the registry keeps no command
-bodies). Remove an entry as soon as that service scrubs its inbox too."""
 
 
 async def settle(app) -> None:
@@ -63,8 +58,7 @@ async def test_a_withdrawal_reaches_every_consumer_and_each_erases_the_person(sy
     assert event["participant_id"] == person and event["reason"] == "consent_withdrawn"
     for name_of_service, service in services.items():
         assert service.runtime.consumer.memory_dead_letters == [], name_of_service
-        leftovers = {table: n for table, n in (await rows_mentioning(service, name)).items()
-                     if (name_of_service, table) not in NOT_YET_ERASED}
+        leftovers = await rows_mentioning(service, name)
         assert leftovers == {}, f"{name_of_service} still holds the person's name in {leftovers}"
     for consumer in CONSUMERS:
         async with services[consumer].runtime.db.sessions() as session:
