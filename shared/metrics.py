@@ -31,10 +31,16 @@ class ServiceMetrics:
         )
         self.handler_duration = Histogram(
             "nastavnik_handler_duration_seconds",
-            "Time to apply one consumed event, commit included.",
+            "Time to apply one consumed event (or the batch it was applied in), commit included.",
             ["event_type"],
             registry=r,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+        )
+        self.batch_size = Histogram(
+            "nastavnik_consumer_batch_size",
+            "Events applied in one transaction by a batching consumer (grows when events queue up).",
+            registry=r,
+            buckets=(1, 2, 5, 10, 20, 50, 100, 200),
         )
         self.outbox_pending = Gauge(
             "nastavnik_outbox_pending_events", "Events committed but not yet confirmed by the broker.", registry=r

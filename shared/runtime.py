@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 from shared.contracts.envelope import EventData
 from shared.db import Database
 from shared.logging import configure_logging, get_logger
+from shared.messaging.batching import BatchHandler, BatchingConsumer
 from shared.messaging.consumer import EventConsumer, Handler
 from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork, routing_headers
@@ -70,6 +71,7 @@ class ServiceRuntime:
         )
         self._publishers: dict[str, object] = {}
         self._consumed_queues: list[str] = []
+        self._batching: list[BatchingConsumer] = []
         self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log)
         self.uow = UnitOfWork(self.db, name, self.relay)
         self.consumer = EventConsumer(name, self.uow, self.metrics, self.in_memory)
@@ -105,6 +107,34 @@ class ServiceRuntime:
             description=event.description,
         )(on_message)
         self._consumed_queues.append(queue.name)
+
+    def consumes_in_batches(self, events: Sequence[type[EventData]], handler: BatchHandler, max_batch: int = 200) -> None:
+        """Subscribe to each event's own queue, as `consumes` does, but apply what has queued up
+        several at once, in one transaction (see shared.messaging.batching)."""
+        batches = BatchingConsumer(self.consumer, handler, max_batch)
+        self._batching.append(batches)
+        for event in events:
+            queue = consumer_queue(self.name, event.event_type, self.settings.delivery_limit)
+
+            on_message = self._batch_receiver(batches, event)
+            self.broker.subscriber(
+                queue,
+                EVENTS_EXCHANGE,
+                ack_policy=AckPolicy.MANUAL,  # acknowledged by the batch, after its commit
+                decoder=_raw_body,
+                title=queue_name(self.name, event.event_type),
+                description=event.description,
+            )(on_message)
+            self._consumed_queues.append(queue.name)
+
+    def _batch_receiver(self, batches: BatchingConsumer, event: type[EventData]):  # noqa: ANN202
+        in_memory = self.in_memory
+
+        async def on_message(body: bytes, message: RabbitMessage) -> None:
+            await batches.receive(event, body, None if in_memory else message)
+
+        on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
+        return on_message
 
     def publisher(self, event_type: str):  # noqa: ANN201
         """The FastStream publisher of a produced event type (tests read its `.mock`)."""
@@ -148,10 +178,14 @@ class ServiceRuntime:
             await self.broker.connect()
             await self._declare_dead_letter_queues()
             await self.broker.start()
+        for batches in self._batching:
+            batches.start()
         await self.relay.start()
         self.log.info("service.started", broker="memory" if self.in_memory else "rabbitmq")
 
     async def stop(self) -> None:
+        for batches in self._batching:
+            await batches.stop()
         await self.relay.stop()
         if not self.in_memory:
             await self.broker.stop()

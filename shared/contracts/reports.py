@@ -19,7 +19,12 @@ class IndicatorsUpdated(EventData):
     scope_id: str
     academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
     indicators: dict[str, float | None] = Field(description="Indicator code → its current value.")
-    caused_by: str = Field(description="Id of the event that caused the change.")
+    caused_by: str = Field(description="Id of the event that caused the change (the last one applied, when several were).")
+    also_caused_by: list[str] = Field(
+        default_factory=list,
+        description="Ids of further events whose effect these values already include: under load, reports applies "
+        "the events that queued up together and announces each scope once.",
+    )
 
     def subject(self) -> str:
         return f"{self.scope}:{self.scope_id}"

@@ -51,6 +51,10 @@ class ResponseCompleted(EventData):
     stage: Stage | None = None
     scores: dict[str, float]
     campaign_id: str | None = Field(default=None, description="The campaign the response answered, if any.")
+    programme_id: str | None = Field(default=None, description="The mentoring programme the response is about (from its campaign), if known.")
+    form: str | None = Field(
+        default=None, description="Form of mentoring the response is about (the campaign's form, or the SWOT variant's), if known."
+    )
 
     def subject(self) -> str:
         return self.response_id

@@ -68,7 +68,7 @@ class EventConsumer:
         try:
             envelope, data = parse_event(body, event_cls)
         except InvalidEvent as exc:
-            self._dead_letter(event_cls.event_type, message_id, body, "invalid", str(exc))
+            self.dead_letter(event_cls.event_type, message_id, body, "invalid", str(exc))
             if self.in_memory:
                 return
             raise RejectMessage() from exc
@@ -78,14 +78,14 @@ class EventConsumer:
             try:
                 applied = await self._apply(envelope, data, handler, body)
             except InvalidEvent as exc:
-                self._dead_letter(envelope.type, envelope.id, body, "rejected", str(exc))
+                self.dead_letter(envelope.type, envelope.id, body, "rejected", str(exc))
                 if self.in_memory:
                     return
                 raise RejectMessage() from exc
             except Exception as exc:
                 self.log.exception("event.failed", will_retry=not self.in_memory)
                 if self.in_memory:
-                    self._dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
+                    self.dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
                     return
                 raise NackMessage() from exc
             if applied:
@@ -112,12 +112,12 @@ class EventConsumer:
         try:
             envelope = Envelope.model_validate_json(body)
         except ValidationError as exc:
-            self._dead_letter("command", message_id, body, "invalid", _describe(exc))
+            self.dead_letter("command", message_id, body, "invalid", _describe(exc))
             if self.in_memory:
                 return
             raise RejectMessage() from exc
         if school_id is None or not routing_key.endswith(envelope.type):
-            self._dead_letter(envelope.type, envelope.id, body, "invalid", f"routing key {routing_key} does not name the school and {envelope.type}")
+            self.dead_letter(envelope.type, envelope.id, body, "invalid", f"routing key {routing_key} does not name the school and {envelope.type}")
             if self.in_memory:
                 return
             raise RejectMessage()
@@ -140,11 +140,11 @@ class EventConsumer:
             except Exception as exc:
                 self.log.exception("command.failed", will_retry=not self.in_memory)
                 if self.in_memory:
-                    self._dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
+                    self.dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
                     return
                 raise NackMessage() from exc
 
-    def _dead_letter(self, event_type: str, message_id: str | None, body: bytes, reason: str, detail: str) -> None:
+    def dead_letter(self, event_type: str, message_id: str | None, body: bytes, reason: str, detail: str) -> None:
         self.metrics.dead_lettered.labels(event_type, reason).inc()
         self.log.error(
             "event.dead_lettered", event_type=event_type, message_id=message_id, reason=reason, detail=detail
