@@ -62,7 +62,8 @@ async def one_run(args: argparse.Namespace) -> dict[str, float]:
                 if body["type"] == "surveys.response.completed.v1":
                     completed_at_event[body["id"]] = body["data"]["response_id"]
                 elif body["data"]["scope"] == "region":
-                    regional_update.setdefault(body["data"]["caused_by"], time.perf_counter())
+                    for cause in (body["data"]["caused_by"], *body["data"].get("also_caused_by", ())):
+                        regional_update.setdefault(cause, time.perf_counter())
 
         await queue.consume(on_message)
         async with system.client() as client:

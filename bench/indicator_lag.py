@@ -5,7 +5,8 @@ RabbitMQ vhost and fresh PostgreSQL databases; RegionScenario loads a small regi
 surveys). Satisfaction questionnaires are then submitted through the surveys HTTP API at a
 steady rate. A bench queue bound to the events exchange observes every
 surveys.response.completed.v1 (matched to the HTTP submit by response_id) and every
-reports.indicators.updated.v1 of scope region (matched by caused_by = the completed event's id).
+reports.indicators.updated.v1 of scope region (matched by caused_by or also_caused_by = the
+completed event's id: under load reports folds several events into one announcement).
 Lag = time the region update is observed − time the submit started.
 
 Scenarios: `steady` at each --rates value, and `outage`: reports is stopped for --outage
@@ -77,7 +78,8 @@ class Observer:
             self.completed[body["id"]] = data["response_id"]
             self.completed_at[data["response_id"]] = now
         elif data.get("scope") == "region":
-            self.region_seen.setdefault(data["caused_by"], now)
+            for cause in (data["caused_by"], *data.get("also_caused_by", ())):
+                self.region_seen.setdefault(cause, now)
 
     async def stop(self) -> None:
         await self.connection.close()

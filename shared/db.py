@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -61,6 +62,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 
 async def lock_key(session: AsyncSession, key: str) -> None:
     """Serialize transactions that touch the same logical key, until commit (PostgreSQL
-    advisory lock). SQLite serializes writers by itself, so there it does nothing."""
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:key))").bindparams(key=key))  # type: ignore[call-overload]
+    advisory lock). SQLite serializes writers by itself, so there it does nothing. A key this
+    transaction already holds costs no round trip (a batch of events asks for it often)."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return
+    held: set[str] = session.info.setdefault(_HELD_LOCKS, set())
+    if key in held:
+        return
+    await session.exec(text("SELECT pg_advisory_xact_lock(hashtext(:key))").bindparams(key=key))  # type: ignore[call-overload]
+    held.add(key)
+
+
+_HELD_LOCKS = "nastavnik.advisory_locks"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _locks_released(session: Session, transaction) -> None:  # noqa: ANN001
+    """Transaction-level advisory locks end with the outermost transaction."""
+    if transaction.parent is None:
+        session.info.pop(_HELD_LOCKS, None)

@@ -106,12 +106,13 @@ class BatchingConsumer:
     async def _claim_and_apply(self, batch: Sequence[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
         correlation = batch[-1].envelope.correlationid if len(batch) == 1 else None
         async with self.consumer.uow(correlation_id=correlation) as work:
+            claimed = await inbox.claim_many(
+                work.session, self.consumer.service, [(d.envelope.id, d.envelope.type, d.body.decode()) for d in batch]
+            )
             fresh, duplicates = [], []
             for delivery in batch:
-                claimed = await inbox.claim(
-                    work.session, self.consumer.service, delivery.envelope.id, delivery.envelope.type, delivery.body.decode()
-                )
-                (fresh if claimed else duplicates).append(delivery)
+                (fresh if delivery.envelope.id in claimed else duplicates).append(delivery)
+                claimed.discard(delivery.envelope.id)  # a second copy in the same batch is a duplicate
             if fresh:
                 await self.handler(work, fresh)
         return fresh, duplicates

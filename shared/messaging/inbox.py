@@ -5,7 +5,7 @@ what it consumed (reports rebuilds its indicators from it)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -65,3 +65,24 @@ def _without_data(body: str) -> str:
         return json.dumps({"redacted": REDACTED})
     kept = {key: envelope[key] for key in ("id", "type", "source", "time", "specversion") if key in envelope}
     return json.dumps({**kept, "data": {"redacted": REDACTED}}, ensure_ascii=False)
+
+
+async def claim_many(session: AsyncSession, consumer: str, messages: list[tuple[str, str, str]]) -> set[str]:
+    """Record several (message id, event type, body) in one statement; returns the ids this
+    consumer had not applied yet (a message twice in the list counts once). Arrival order is
+    kept in `received_at`, a microsecond apart, for replays."""
+    unique: dict[str, tuple[str, str]] = {}
+    for message_id, event_type, body in messages:
+        unique.setdefault(message_id, (event_type, body))
+    if not unique:
+        return set()
+    now = utcnow()
+    rows = [
+        {"consumer": consumer, "message_id": message_id, "event_type": event_type, "body": body, "received_at": now + timedelta(microseconds=i)}
+        for i, (message_id, (event_type, body)) in enumerate(unique.items())
+    ]
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = InboxMessage.__table__  # type: ignore[attr-defined]
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["consumer", "message_id"]).returning(table.c.message_id)
+    return set((await session.exec(statement)).scalars().all())  # type: ignore[call-overload]
