@@ -120,6 +120,8 @@ class ServiceRuntime:
             self.broker.subscriber(
                 queue,
                 EVENTS_EXCHANGE,
+                # room for the batch being applied and the next one arriving meanwhile
+                channel=Channel(prefetch_count=max(self.settings.prefetch, 2 * max_batch)),
                 ack_policy=AckPolicy.MANUAL,  # acknowledged by the batch, after its commit
                 decoder=_raw_body,
                 title=queue_name(self.name, event.event_type),
