@@ -9,7 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
@@ -45,6 +45,17 @@ class DrilldownRow(BaseModel):
     low_results: bool
     difficult_conditions: bool
     indicators: dict[str, float | None]
+
+
+class SwotRowOut(BaseModel):
+    programme_id: str = Field(description="Пусто: программа не указана в анкетах")
+    form: str = Field(description="Форма наставничества; пусто — не указана")
+    form_name: str
+    responses: int
+    strengths: float | None
+    weaknesses: float | None
+    opportunities: float | None
+    threats: float | None
 
 
 class ScopeOut(BaseModel):
@@ -89,6 +100,14 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
             HistoryPoint(at=p["at"], caused_by=p["caused_by"], values={k: v for k, v in p["values"].items() if not wanted or k in wanted})
             for p in points
         ]
+
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/swot", summary="SWOT-анализ по программам и формам наставничества")
+    async def swot(
+        scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
+    ) -> list[SwotRowOut]:
+        year = academic_year or academic_year_of(date.today())
+        rows = await service.swot(scope, scope_id, year, principal)
+        return [SwotRowOut(programme_id=r.programme_id, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
 
     @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы")
     async def drilldown(
@@ -172,6 +191,11 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
                 ["в начале", "в конце"], title="Дефициты в начале и в конце, средний балл",
             ),
             "pairs_history": charts.line_chart(series("pairs_active", "mentors_total", "mentees_total"), title="Пары и участники во времени"),
+            "swot": charts.bar_chart(
+                [(label, [by_code.get(f"swot_{q}_mean_{form}") for q in domain.SWOT_SCALES]) for form, label in domain.FORMS.items()
+                 if by_code.get(f"swot_responses_{form}")] or [("нет анкет", [None] * len(domain.SWOT_SCALES))],
+                list(domain.SWOT_SCALES.values()), title="SWOT по формам наставничества, отмечено факторов (среднее)",
+            ),
         }
         return TEMPLATES.TemplateResponse(
             request,
@@ -186,6 +210,8 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
                 "by_code": domain.BY_CODE,
                 "children": kids,
                 "groups": report.groups if scope != "school" else [],
+                "swot": report.swot,
+                "swot_scales": domain.SWOT_SCALES,
                 "figures": figures,
                 "children_title": CHILDREN_TITLE.get(scope, ""),
                 "crumbs": crumbs,

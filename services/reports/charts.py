@@ -39,7 +39,8 @@ def line_chart(series: dict[str, list[float | None]], *, title: str, width: int 
 def bar_chart(bars: list[tuple[str, list[float | None]]], series: list[str], *, title: str, width: int = 640, height: int = 240,
               y_max: float | None = None, target: float | None = None) -> str:
     """Grouped vertical bars: one group per label, one bar per series."""
-    pad_l, pad_r, pad_t, pad_b = 40, 10, 28, 70
+    many = len(series) > 2  # the legend gets its own row under the title
+    pad_l, pad_r, pad_t, pad_b = 40, 10, 44 if many else 28, 70
     values = [v for _, vs in bars for v in vs if v is not None]
     top = y_max or max([*values, target or 0, 1])
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
@@ -63,7 +64,12 @@ def bar_chart(bars: list[tuple[str, list[float | None]]], series: list[str], *, 
         parts.append(f'<line x1="{pad_l}" x2="{pad_l + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#cf222e" stroke-dasharray="6 4"/>')
         parts.append(f'<text x="{pad_l + plot_w - 4}" y="{y - 4:.1f}" text-anchor="end" font-size="11" fill="#cf222e">цель {target:g} %</text>')
     for index, label in enumerate(series):
-        parts.append(_legend(index, label, COLORS[index % len(COLORS)], pad_l, 18, top_row=True))
+        color = COLORS[index % len(COLORS)]
+        if many:
+            x = pad_l + index * plot_w / len(series)
+            parts.append(f'<rect x="{x:.1f}" y="25" width="10" height="10" fill="{color}"/><text x="{x + 14:.1f}" y="34" font-size="11">{escape(label)}</text>')
+        else:
+            parts.append(_legend(index, label, color, pad_l, 18, top_row=True))
     return _svg(width, height, title, parts)
 
 

@@ -47,6 +47,12 @@ SATISFACTION_BANDS = {"low": ("1–4 балла", 0, 4.5), "mid": ("5–7 бал
 SWOT_PREFIX = "swot"
 SWOT_SCALES = {"strengths": "сильные стороны", "weaknesses": "слабые стороны", "opportunities": "возможности", "threats": "угрозы"}
 PAIR_OUTCOMES = {"completed": "завершённых", "terminated": "прекращённых досрочно"}
+REGION_ONLY = ("regional_campaigns_held", "regional_campaign_invited", "regional_campaign_responded")
+"""Counters of region-wide survey campaigns (school_id None): kept in the region's scope only, as
+the campaign's invitees are not known per school. Every other counter is a sum over schools."""
+SWOT_BREAKDOWN = "swot_by|"
+"""Prefix of the SWOT counters per programme and form: `swot_by|<programme>|<form>|<what>`."""
+NOT_GIVEN = ""
 
 
 def _share(part: str, whole: str) -> Callable[[Counters], float | None]:
@@ -67,6 +73,16 @@ def _mean(total: str, count: str, digits: int = 2) -> Callable[[Counters], float
 
 def _count(name: str) -> Callable[[Counters], float | None]:
     return lambda c: round(c.get(name, 0), 6)
+
+
+def _sum(*names: str) -> Callable[[Counters], float | None]:
+    return lambda c: round(sum(c.get(name, 0) for name in names), 6)
+
+
+def _response_rate(c: Counters) -> float | None:
+    invited = c.get("campaign_invited", 0) + c.get("regional_campaign_invited", 0)
+    responded = c.get("campaign_responded", 0) + c.get("regional_campaign_responded", 0)
+    return round(100 * responded / invited, 1) if invited else None
 
 
 def _against_target(c: Counters) -> float | None:
@@ -249,7 +265,66 @@ def _indicators() -> tuple[Indicator, ...]:
                 "SWOT",
             )
         )
-    return tuple(out)
+    for form, form_label in FORMS.items():
+        out.append(
+            Indicator(
+                f"swot_responses_{form}",
+                f"SWOT «{form_label}»: анкет",
+                "шт.",
+                f"анкеты SWOT-анализа формы «{form_label}» (поле form события, иначе код инструмента swot_{form})",
+                _count(f"swot_responses_{form}"),
+                "SWOT",
+            )
+        )
+        for scale, label in SWOT_SCALES.items():
+            out.append(
+                Indicator(
+                    f"swot_{scale}_mean_{form}",
+                    f"SWOT «{form_label}»: {label} (средний балл)",
+                    "балл",
+                    f"среднее шкалы {scale} анкет SWOT-анализа формы «{form_label}»",
+                    _mean(f"swot_sum_{scale}_{form}", f"swot_count_{scale}_{form}"),
+                    "SWOT",
+                )
+            )
+    return tuple(out + _plan_indicators() + _campaign_indicators())
+
+
+def _plan_indicators() -> list[Indicator]:
+    section = "Планы развития"
+    return [
+        Indicator("plan_pairs", "Пар с планом развития (ИОМ)", "шт.", "пары, в плане развития которых есть хотя бы одно мероприятие",
+                  _count("plan_pairs"), section),
+        Indicator("plan_measures_total", "Мероприятий в планах развития", "шт.", "сумма мероприятий в последних версиях планов пар",
+                  _count("plan_measures_total"), section),
+        Indicator("plan_measures_done", "Мероприятий выполнено", "шт.", "сумма выполненных мероприятий планов пар",
+                  _count("plan_measures_done"), section),
+        Indicator("plan_measures_done_share", "Доля выполненных мероприятий планов", "%",
+                  "выполненные мероприятия / все мероприятия планов × 100", _share("plan_measures_done", "plan_measures_total"), section),
+        Indicator("plan_pairs_done", "Пар, выполнивших план полностью", "шт.", "пары, у которых выполнены все мероприятия плана",
+                  _count("plan_pairs_done"), section),
+        Indicator("plan_pairs_done_share", "Доля пар, выполнивших план полностью", "%",
+                  "пары с полностью выполненным планом / пары с планом × 100", _share("plan_pairs_done", "plan_pairs"), section),
+    ]
+
+
+def _campaign_indicators() -> list[Indicator]:
+    section = "Опросы"
+    regional = "; на уровне региона — и региональные опросы (для всех школ)"
+    return [
+        Indicator("campaigns_held", "Опросов проведено", "шт.", "открытые и завершённые опросы школ" + regional,
+                  _sum("campaigns_held", "regional_campaigns_held"), section),
+        Indicator("campaign_invited", "Приглашено к опросам", "чел.", "приглашённые в опросы (при закрытии — по итогам опроса)" + regional,
+                  _sum("campaign_invited", "regional_campaign_invited"), section),
+        Indicator("campaign_responded", "Ответили на опросы", "чел.",
+                  "заполнившие анкету опроса (до закрытия — по событиям ответов, после — по итогам опроса)" + regional,
+                  _sum("campaign_responded", "regional_campaign_responded"), section),
+        Indicator("campaign_response_rate", "Доля ответивших на опросы", "%", "ответившие / приглашённые × 100" + regional,
+                  _response_rate, section),
+        Indicator("regional_campaign_responses", "Ответов на региональные опросы", "шт.",
+                  "анкеты участников уровня, заполненные в региональных опросах (для всех школ)",
+                  _count("regional_campaign_responses"), section),
+    ]
 
 
 INDICATORS: tuple[Indicator, ...] = _indicators()
@@ -267,6 +342,8 @@ KEY_CODES = (
     "mentee_satisfaction_mean",
     "mentor_satisfaction_mean",
     "growth_improved_share",
+    "plan_measures_done_share",
+    "campaign_response_rate",
 )
 """The indicators shown in the drill-down tables (the full list is on each scope's page)."""
 
@@ -367,20 +444,86 @@ def satisfaction_band(value: float) -> str:
     return "low"
 
 
-def response_completed(instrument_code: str, scores: Mapping[str, float]) -> dict[str, float]:
+def response_completed(
+    instrument_code: str, scores: Mapping[str, float], programme_id: str | None = None, form: str | None = None
+) -> dict[str, float]:
     """Satisfaction and SWOT answers (the deficit diagnosis goes through growth())."""
     who = SATISFACTION_INSTRUMENTS.get(instrument_code)
     if who is not None and "satisfaction" in scores:
         value = scores["satisfaction"]
         return {f"{who}_satisfaction_sum": value, f"{who}_satisfaction_count": 1, f"{who}_satisfaction_{satisfaction_band(value)}": 1}
     if instrument_code.startswith(SWOT_PREFIX):
-        deltas: dict[str, float] = {}
-        for scale in SWOT_SCALES:
-            if scale in scores:
-                deltas[f"swot_sum_{scale}"] = scores[scale]
-                deltas[f"swot_count_{scale}"] = 1
-        return deltas
+        return swot(instrument_code, scores, programme_id, form)
     return {}
+
+
+def swot_form(instrument_code: str, form: str | None) -> str:
+    """The form a SWOT answer is about: the event's, else the variant's (`swot_<form>`), else none."""
+    if form:
+        return form
+    variant = instrument_code[len(SWOT_PREFIX) :].lstrip("_")
+    return variant if variant in FORMS else NOT_GIVEN
+
+
+def swot(instrument_code: str, scores: Mapping[str, float], programme_id: str | None, form: str | None) -> dict[str, float]:
+    """One SWOT answer: the overall means, the form's means, and the (programme, form) breakdown."""
+    form = swot_form(instrument_code, form)
+    by = f"{SWOT_BREAKDOWN}{programme_id or NOT_GIVEN}|{form}|"
+    deltas: dict[str, float] = {f"{by}responses": 1}
+    if form in FORMS:
+        deltas[f"swot_responses_{form}"] = 1
+    for scale in SWOT_SCALES:
+        if scale in scores:
+            deltas[f"swot_sum_{scale}"] = scores[scale]
+            deltas[f"swot_count_{scale}"] = 1
+            deltas[f"{by}sum_{scale}"] = scores[scale]
+            deltas[f"{by}count_{scale}"] = 1
+            if form in FORMS:
+                deltas[f"swot_sum_{scale}_{form}"] = scores[scale]
+                deltas[f"swot_count_{scale}_{form}"] = 1
+    return deltas
+
+
+@dataclass(frozen=True)
+class SwotRow:
+    """The SWOT summary of one programme and form in a scope."""
+
+    programme_id: str
+    form: str
+    form_name: str
+    responses: int
+    means: dict[str, float | None]
+
+
+def swot_breakdown(counters: Counters) -> list[SwotRow]:
+    """The (programme, form) rows found in a scope's counters, sorted; empty programme / form =
+    not given in the answers."""
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    for name, value in counters.items():
+        if name.startswith(SWOT_BREAKDOWN):
+            programme, form, what = name[len(SWOT_BREAKDOWN) :].rsplit("|", 2)
+            found.setdefault((programme, form), {})[what] = value
+    rows = []
+    for (programme, form), c in sorted(found.items()):
+        if round(c.get("responses", 0), 9) <= 0:
+            continue  # every answer of it was withdrawn
+        means = {scale: _mean(f"sum_{scale}", f"count_{scale}")(c) for scale in SWOT_SCALES}
+        rows.append(SwotRow(programme, form, FORMS.get(form, form or "форма не указана"), round(c["responses"]), means))
+    return rows
+
+
+def plan_progress(measures_total: int, measures_done: int) -> dict[str, float]:
+    """What one pair's development plan (its latest version) contributes."""
+    if measures_total <= 0:
+        return {}
+    done = min(measures_done, measures_total)
+    return {"plan_pairs": 1, "plan_measures_total": measures_total, "plan_measures_done": done, "plan_pairs_done": int(done >= measures_total)}
+
+
+def campaign(regional: bool, invited: int, responded: int) -> dict[str, float]:
+    """What one opened survey campaign contributes: a region-wide one to the region only."""
+    prefix = "regional_" if regional else ""
+    return {f"{prefix}campaigns_held": 1, f"{prefix}campaign_invited": invited, f"{prefix}campaign_responded": responded}
 
 
 def deficit_areas(scores: Mapping[str, float]) -> dict[str, float]:

@@ -54,6 +54,20 @@ def _row(row: ScopeRow) -> list:
     ] + [row.values.get(i.code) for i in domain.INDICATORS]
 
 
+SWOT_SHEET = "SWOT по программам и формам"
+
+
+def swot_headers() -> list[str]:
+    return ["Программа", "Форма наставничества", "Анкет, шт."] + [f"{label.capitalize()}, средний балл" for label in domain.SWOT_SCALES.values()]
+
+
+def swot_rows(report: ReportData) -> list[list]:
+    return [
+        [row.programme_id or "не указана", row.form_name, row.responses] + [row.means[scale] for scale in domain.SWOT_SCALES]
+        for row in report.swot
+    ]
+
+
 def filename(report: ReportData, fmt: str, table: str | None = None) -> str:
     base = f"monitoring_{report.level}_{report.scope_id}_{report.academic_year.replace('/', '-')}"
     return f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}"
@@ -92,6 +106,14 @@ def to_xlsx(report: ReportData) -> bytes:
             sheet.append(_row(row))
         sheet.freeze_panes = "D3"
         sheet.column_dimensions["C"].width = 36
+    swot = workbook.create_sheet(SWOT_SHEET)
+    swot.append([f"SWOT-анализ по программам и формам — {report.title}, {report.academic_year} учебный год"])
+    swot["A1"].font = Font(bold=True)
+    swot.append(swot_headers())
+    for cell in swot[2]:
+        cell.font = Font(bold=True)
+    for values in swot_rows(report):
+        swot.append(values)
     definitions = workbook.create_sheet("Показатели")
     definitions.append(["Код", "Показатель", "Единица", "Формула"])
     for i in domain.INDICATORS:
@@ -211,6 +233,12 @@ def to_pdf(report: ReportData) -> bytes:
         Paragraph("Показатели", styles["Heading2"]),
         table,
     ]
+    if report.swot:
+        body = [[Paragraph(h, small) for h in swot_headers()]]
+        body += [[Paragraph(str(v[0]), small), Paragraph(str(v[1]), small)] + ["—" if x is None else f"{x:g}" for x in v[2:]] for v in swot_rows(report)]
+        swot_table = LongTable(body, colWidths=[35 * mm, 35 * mm] + [(width - 70 * mm) / 5] * 5, repeatRows=1)
+        swot_table.setStyle(style)
+        story += [Spacer(1, 6 * mm), Paragraph(SWOT_SHEET, styles["Heading2"]), swot_table]
     for title, level_rows in (("Муниципалитеты", report.municipalities), ("Школы", report.schools if report.level != "school" else []), ("ШНОР отдельно", report.groups)):
         if not level_rows:
             continue

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
-from shared.contracts.pairing import PairFormed
+from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.catalogue import BY_TYPE
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.reports import IndicatorsUpdated
-from shared.contracts.surveys import ResponseCompleted
+from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -27,7 +27,18 @@ OPTIONAL_CONSUMED = ("pairing.pair.ended.v1",)
 """Consumed as soon as the producer's contract defines them."""
 CONSUMED = tuple(
     event
-    for event in (SchoolRegistered, ParticipantRegistered, ParticipantEnrolled, ParticipantWithdrawn, PairFormed, ResponseCompleted)
+    for event in (
+        SchoolRegistered,
+        ParticipantRegistered,
+        ParticipantEnrolled,
+        ParticipantWithdrawn,
+        PairFormed,
+        ResponseCompleted,
+        PlanUpdated,
+        PlanMeasureCompleted,
+        CampaignOpened,
+        CampaignClosed,
+    )
 ) + tuple(BY_TYPE[t] for t in OPTIONAL_CONSUMED if t in BY_TYPE)
 
 
@@ -43,9 +54,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Repor
     runtime.publishes(IndicatorsUpdated)
     metrics = ReportsMetrics(runtime.metrics.registry)
     service = ReportsService(runtime.db, settings.region_id, metrics, settings.region_name)
-    on_event = make_handler(service)
-    for event in CONSUMED:
-        runtime.consumes(event, on_event)
+    runtime.consumes_in_batches(CONSUMED, make_handler(service))
     http = create_service_app(
         runtime,
         title="Nastavnik · Отчёты",

@@ -126,6 +126,46 @@ class Diagnostic(SQLModel, table=True):
     scores: str = Field(description="area → score, JSON")
 
 
+class PlanProgress(SQLModel, table=True):
+    """The latest known state (by event time) of a pair's development plan: what it contributes."""
+
+    __tablename__ = "reports_plan_progress"
+
+    pair_id: str = Field(primary_key=True)
+    school_id: str
+    academic_year: str
+    order_key: str = Field(description="event time + progress: the latest wins whatever the arrival order")
+    measures_total: int = 0
+    measures_done: int = 0
+
+
+class Campaign(SQLModel, table=True):
+    """What reports knows of a survey campaign; it counts once opened (its year = the year of
+    `opens_on`), with the closing figures when closed, else the responses seen so far."""
+
+    __tablename__ = "reports_campaign"
+
+    id: str = Field(primary_key=True)
+    opened: bool = False
+    school_id: str | None = Field(default=None, description="None: a region-wide campaign")
+    academic_year: str | None = None
+    invited: int = 0
+    closed: bool = False
+    closed_invited: int = 0
+    closed_responded: int = 0
+
+
+class CampaignResponse(SQLModel, table=True):
+    """A response to a campaign (no person kept): counted once, attributed to its school."""
+
+    __tablename__ = "reports_campaign_response"
+
+    campaign_id: str = Field(primary_key=True)
+    response_id: str = Field(primary_key=True)
+    school_id: str
+    academic_year: str
+
+
 class History(SQLModel, table=True):
     """Every announced value set of a scope and year, in order (the dashboard's time series)."""
 
@@ -140,6 +180,9 @@ class History(SQLModel, table=True):
     values: str = Field(description="indicator code → value, JSON")
 
 
-TABLES = (School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic, History)
+TABLES = (
+    School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic,
+    PlanProgress, Campaign, CampaignResponse, History,
+)
 DERIVED = tuple(t for t in TABLES)
 """Every reports table is derived from the consumed events (the inbox): rebuild empties and refills them."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,10 +26,10 @@ from shared.auth import Principal
 from shared.clock import academic_year_of, utcnow
 from shared.contracts.catalogue import BY_TYPE, event_class
 from shared.contracts.envelope import Envelope, EventData
-from shared.contracts.pairing import PairFormed
+from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.reports import IndicatorsUpdated
-from shared.contracts.surveys import ResponseCompleted
+from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.db import Database, lock_key
 from shared.errors import NotFound
 from shared.messaging.inbox import InboxMessage
@@ -37,6 +38,8 @@ from shared.messaging.outbox import Work
 from services.reports import domain
 from services.reports.models import (
     DERIVED,
+    Campaign,
+    CampaignResponse,
     Contribution,
     Counter,
     Diagnostic,
@@ -45,6 +48,7 @@ from services.reports.models import (
     Pair,
     ParkedEvent,
     Participant,
+    PlanProgress,
     RoleInYear,
     School,
     SchoolInYear,
@@ -71,6 +75,8 @@ class Batch:
     between concurrent consumers updating the same region counters)."""
 
     touched: set[tuple[str, str, str]] = field(default_factory=set)
+    cause: str | None = None  # the event being applied
+    causes: dict[tuple[str, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     counters: dict[tuple[str, str, str, str], float] = field(default_factory=lambda: defaultdict(float))
     contributions: dict[tuple[str, str, str, str], float] = field(default_factory=lambda: defaultdict(float))
 
@@ -98,6 +104,18 @@ class ReportData:
     municipalities: list[ScopeRow]
     schools: list[ScopeRow]
     groups: list[ScopeRow]
+    swot: list[domain.SwotRow] = field(default_factory=list)
+
+
+_KEPT = "reports.kept_rows"
+_NOT_WITHDRAWN = "reports.not_withdrawn"
+"""Per-transaction caches in Session.info (a session lives for one batch): SQLAlchemy's identity
+map holds rows weakly, so the rows a batch reuses (its schools, people) are kept here; and the
+people known not to have withdrawn, so that each event does not ask again."""
+
+
+def _keep(session, rows) -> None:  # noqa: ANN001
+    session.info.setdefault(_KEPT, []).extend(rows)
 
 
 class ReportsService:
@@ -110,14 +128,37 @@ class ReportsService:
     # -- applying events ------------------------------------------------------------------
 
     async def apply(self, work: Work, envelope: Envelope, event: EventData) -> None:
+        await self.apply_many(work, [(envelope, event)])
+
+    async def apply_many(self, work: Work, events: Sequence[tuple[Envelope, EventData]]) -> None:
+        """Apply events consumed together (one transaction) and announce each touched scope
+        once, naming every event folded into its new values."""
         batch = Batch()
-        await self._apply(work, envelope, event, batch)
+        await self._prefetch(work, [event for _, event in events])
+        for envelope, event in events:
+            batch.cause = envelope.id
+            await self._apply(work, envelope, event, batch)
         await self._flush(work, batch)
-        announced = await self._announce(work, batch.touched, envelope, emit=True)
+        announced = await self._announce(work, batch.touched, events[-1][0], emit=True, causes=batch.causes)
         if self.metrics is not None and announced:
             self.metrics.indicator_updates.inc(announced)
-            if isinstance(event, ResponseCompleted):
-                self.metrics.completion_lag.observe(max(0.0, (utcnow() - envelope.time).total_seconds()))
+            now = utcnow()
+            for envelope, event in events:
+                if isinstance(event, ResponseCompleted):
+                    self.metrics.completion_lag.observe(max(0.0, (now - envelope.time).total_seconds()))
+
+    async def _prefetch(self, work: Work, events: Sequence[EventData]) -> None:
+        """Two queries instead of two per event: the batch's schools, and which of its people
+        are known not to have withdrawn (see _ignored_withdrawn)."""
+        session = work.session
+        schools = {school for event in events if isinstance(school := getattr(event, "school_id", None), str)}
+        if schools:
+            _keep(session, (await session.exec(select(School).where(col(School.id).in_(schools)))).all())
+        people = {p for event in events for attr in ("participant_id", "respondent_id") if isinstance(p := getattr(event, attr, None), str)}
+        if people:
+            aliases = {domain.pseudonym(p) for p in people}
+            withdrawn = set((await session.exec(select(Withdrawn.pseudonym).where(col(Withdrawn.pseudonym).in_(aliases)))).all())
+            session.info.setdefault(_NOT_WITHDRAWN, set()).update(aliases - withdrawn)
 
     async def _apply(self, work: Work, envelope: Envelope, event: EventData, batch: Batch) -> None:
         if isinstance(event, SchoolRegistered):
@@ -134,6 +175,12 @@ class ReportsService:
             await self._response_completed(work, envelope, event, batch)
         elif isinstance(event, ParticipantWithdrawn):
             await self._withdrawn(work, event, batch)
+        elif isinstance(event, (PlanUpdated, PlanMeasureCompleted)):
+            await self._plan(work, envelope, event, batch)
+        elif isinstance(event, CampaignOpened):
+            await self._campaign_opened(work, envelope, event, batch)
+        elif isinstance(event, CampaignClosed):
+            await self._campaign_closed(work, event, batch)
 
     async def _school_registered(self, work: Work, event: SchoolRegistered, batch: Batch) -> None:
         if await work.session.get(School, event.school_id) is not None:
@@ -251,10 +298,12 @@ class ReportsService:
         if school is None:
             return
         person = event.respondent_id
+        if event.campaign_id is not None:
+            await self._campaign_response(work, school, event, batch)
         if event.instrument.code == domain.DEFICIT_INSTRUMENT and event.stage is not None:
             await self._diagnostic(work, school, envelope, event, batch)
             return
-        deltas = domain.response_completed(event.instrument.code, event.scores)
+        deltas = domain.response_completed(event.instrument.code, event.scores, event.programme_id, event.form)
         if deltas:
             self._add(batch, school, event.academic_year, deltas, person=person)
 
@@ -279,13 +328,102 @@ class ReportsService:
         work.session.add(row)
         self._add(batch, school, year, domain.difference(new, old), person=person)
 
+    # -- development plans: the latest state of each pair's plan counts -------------------
+
+    async def _plan(self, work: Work, envelope: Envelope, event: PlanUpdated | PlanMeasureCompleted, batch: Batch) -> None:
+        """Plans belong to pairs, not to people: a withdrawal leaves them (pairing ends the pair).
+        Both event types carry the whole progress, so the latest by event time replaces the
+        earlier state; at the same time the larger progress wins (arrival order never matters)."""
+        school = await self._school_or_park(work, event.school_id, envelope)
+        if school is None:
+            return
+        await lock_key(work.session, f"plan:{event.pair_id}")
+        at = envelope.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        order_key = f"{at}|{event.measures_done:09d}|{event.measures_total:09d}"
+        row = await work.session.get(PlanProgress, event.pair_id)
+        if row is not None and row.order_key >= order_key:
+            return
+        new = domain.plan_progress(event.measures_total, event.measures_done)
+        if row is None:
+            row = PlanProgress(pair_id=event.pair_id, school_id=school.id, academic_year=event.academic_year, order_key=order_key)
+        old = domain.plan_progress(row.measures_total, row.measures_done)
+        if (row.school_id, row.academic_year) == (school.id, event.academic_year):
+            self._add(batch, school, event.academic_year, domain.difference(new, old))
+        else:  # the pair's plan moved (not expected): leave the old place, count at the new one
+            self._add(batch, await work.session.get(School, row.school_id), row.academic_year, domain.negate(old))
+            self._add(batch, school, event.academic_year, new)
+        row.school_id, row.academic_year, row.order_key = school.id, event.academic_year, order_key
+        row.measures_total, row.measures_done = event.measures_total, event.measures_done
+        work.session.add(row)
+
+    # -- survey campaigns: opened, answered, closed (any order) ---------------------------
+
+    async def _campaign(self, work: Work, campaign_id: str) -> Campaign:
+        await lock_key(work.session, f"campaign:{campaign_id}")
+        return await work.session.get(Campaign, campaign_id) or Campaign(id=campaign_id)
+
+    async def _campaign_counts(self, work: Work, row: Campaign) -> dict[str, float]:
+        """What a campaign contributes now: nothing before it is opened; the closing figures once closed."""
+        if not row.opened:
+            return {}
+        if row.closed:
+            return domain.campaign(row.school_id is None, row.closed_invited, row.closed_responded)
+        await work.session.flush()
+        responses = (await work.session.exec(select(CampaignResponse.response_id).where(CampaignResponse.campaign_id == row.id))).all()
+        return domain.campaign(row.school_id is None, row.invited, len(responses))
+
+    async def _campaign_changed(self, work: Work, row: Campaign, old: dict[str, float], batch: Batch) -> None:
+        work.session.add(row)
+        change = domain.difference(await self._campaign_counts(work, row), old)
+        if not row.opened or not change:
+            return
+        if row.school_id is None:
+            self._add_region(batch, str(row.academic_year), change)
+        else:
+            self._add(batch, await work.session.get(School, row.school_id), str(row.academic_year), change)
+
+    async def _campaign_opened(self, work: Work, envelope: Envelope, event: CampaignOpened, batch: Batch) -> None:
+        if event.school_id is not None and await self._school_or_park(work, event.school_id, envelope) is None:
+            return
+        row = await self._campaign(work, event.campaign_id)
+        if row.opened:
+            return
+        old = await self._campaign_counts(work, row)
+        row.opened, row.school_id, row.invited = True, event.school_id, event.invited
+        row.academic_year = academic_year_of(event.opens_on)
+        await self._campaign_changed(work, row, old, batch)
+        if row.school_id is None:  # answers that came first count for their schools now
+            for response in (await work.session.exec(select(CampaignResponse).where(CampaignResponse.campaign_id == row.id))).all():
+                school = await work.session.get(School, response.school_id)
+                self._add(batch, school, response.academic_year, {"regional_campaign_responses": 1})
+
+    async def _campaign_closed(self, work: Work, event: CampaignClosed, batch: Batch) -> None:
+        row = await self._campaign(work, event.campaign_id)
+        if row.closed:
+            return
+        old = await self._campaign_counts(work, row)
+        row.closed, row.closed_invited, row.closed_responded = True, event.invited, event.responded
+        await self._campaign_changed(work, row, old, batch)
+
+    async def _campaign_response(self, work: Work, school: School, event: ResponseCompleted, batch: Batch) -> None:
+        """A response counts once for its campaign. The campaign's count, not the person's: it
+        stays when the person withdraws (surveys' closing figures are the final word)."""
+        row = await self._campaign(work, str(event.campaign_id))
+        if await work.session.get(CampaignResponse, (row.id, event.response_id)) is not None:
+            return
+        old = await self._campaign_counts(work, row)
+        work.session.add(CampaignResponse(campaign_id=row.id, response_id=event.response_id, school_id=school.id, academic_year=event.academic_year))
+        await self._campaign_changed(work, row, old, batch)
+        if row.opened and row.school_id is None:
+            self._add(batch, school, event.academic_year, {"regional_campaign_responses": 1})
+
     # -- a withdrawn person leaves the counts; reports keeps a pseudonym only ---------------
 
     async def _ignored_withdrawn(self, work: Work, envelope: Envelope, participant_id: str) -> bool:
         """An event about a person who already withdrew: changes nothing, and its stored body
         is anonymised."""
         alias = domain.pseudonym(participant_id)
-        if await work.session.get(Withdrawn, alias) is None:
+        if alias in work.session.info.get(_NOT_WITHDRAWN, ()) or await work.session.get(Withdrawn, alias) is None:
             return False
         if participant_id != alias:
             await self._anonymise_inbox(work, participant_id, only_message=envelope.id)
@@ -299,6 +437,7 @@ class ReportsService:
         if await work.session.get(Withdrawn, alias) is not None:
             return
         work.session.add(Withdrawn(pseudonym=alias))
+        work.session.info.get(_NOT_WITHDRAWN, set()).discard(alias)
         await self._flush(work, batch)
         session = work.session
         # what they added: registration, roles, answers, diagnostics
@@ -346,6 +485,9 @@ class ReportsService:
             return
         for level, scope_id in self._scopes(school):
             batch.touched.add((level, scope_id, year))
+            causes = batch.causes[(level, scope_id, year)]
+            if batch.cause is not None and (not causes or causes[-1] != batch.cause):
+                causes.append(batch.cause)
             for name, delta in deltas.items():
                 if delta:
                     batch.counters[(level, scope_id, year, name)] += delta
@@ -353,6 +495,16 @@ class ReportsService:
             for name, delta in deltas.items():
                 if delta:
                     batch.contributions[(person, school.id, year, name)] += delta
+
+    def _add_region(self, batch: Batch, year: str, deltas: dict[str, float]) -> None:
+        """Counters that belong to the region only (region-wide campaigns: domain.REGION_ONLY)."""
+        batch.touched.add(("region", self.region_id, year))
+        causes = batch.causes[("region", self.region_id, year)]
+        if batch.cause is not None and (not causes or causes[-1] != batch.cause):
+            causes.append(batch.cause)
+        for name, delta in deltas.items():
+            if delta:
+                batch.counters[("region", self.region_id, year, name)] += delta
 
     async def _flush(self, work: Work, batch: Batch) -> None:
         insert = pg_insert if self.db.is_postgres else sqlite_insert
@@ -363,10 +515,11 @@ class ReportsService:
                 if v
             ]
             if rows:
-                statement = insert(Counter).values(rows)
+                table = Counter.__table__  # Core, not the ORM: no per-row ORM bookkeeping
+                statement = insert(table).values(rows)
                 statement = statement.on_conflict_do_update(
                     index_elements=["scope", "scope_id", "academic_year", "name"],
-                    set_={"value": Counter.value + statement.excluded.value},
+                    set_={"value": table.c.value + statement.excluded.value},
                 )
                 await work.session.exec(statement)  # type: ignore[call-overload]
         if batch.contributions:
@@ -376,32 +529,51 @@ class ReportsService:
                 if v
             ]
             if rows:
-                statement = insert(Contribution).values(rows)
+                table = Contribution.__table__
+                statement = insert(table).values(rows)
                 statement = statement.on_conflict_do_update(
                     index_elements=["person", "school_id", "academic_year", "name"],
-                    set_={"value": Contribution.value + statement.excluded.value},
+                    set_={"value": table.c.value + statement.excluded.value},
                 )
                 await work.session.exec(statement)  # type: ignore[call-overload]
         batch.counters.clear()
         batch.contributions.clear()
 
-    async def _announce(self, work: Work, touched: set[tuple[str, str, str]], cause: Envelope, *, emit: bool) -> int:
+    async def _announce(
+        self,
+        work: Work,
+        touched: set[tuple[str, str, str]],
+        cause: Envelope,
+        *,
+        emit: bool,
+        causes: dict[tuple[str, str, str], list[str]] | None = None,
+    ) -> int:
         """One reports.indicators.updated.v1 per touched scope and year, and a history row. A
-        population change (no year) is announced for the academic year in which it happened."""
-        years = sorted(
-            {(level, scope_id, year if year != domain.POPULATION else academic_year_of(cause.time.date())) for level, scope_id, year in touched}
-        )
+        population change (no year) is announced for the academic year in which it happened.
+        `causes`: per touched scope, the events applied together that changed it (the last is
+        `caused_by`, the others `also_caused_by`); without it, `cause` alone."""
+        population_year = academic_year_of(cause.time.date())
+        by_scope: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for level, scope_id, year in touched:
+            key = (level, scope_id, year if year != domain.POPULATION else population_year)
+            by_scope[key].extend((causes or {}).get((level, scope_id, year), []))
+        years = sorted(by_scope)
         if not years:
             return 0
         all_counters = await self._counters_of(work.session, years)
         at = cause.time.astimezone(UTC)
         for level, scope_id, year in years:
             values = domain.compute(all_counters.get((level, scope_id, year), {}))
+            ids = list(dict.fromkeys(by_scope[(level, scope_id, year)])) or [cause.id]
             work.session.add(
-                History(scope=level, scope_id=scope_id, academic_year=year, at=at, caused_by=cause.id, values=json.dumps(values))
+                History(scope=level, scope_id=scope_id, academic_year=year, at=at, caused_by=ids[-1], values=json.dumps(values))
             )
             if emit:
-                work.emit(IndicatorsUpdated(scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=cause.id))  # type: ignore[arg-type]
+                work.emit(
+                    IndicatorsUpdated(
+                        scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=ids[-1], also_caused_by=ids[:-1]  # type: ignore[arg-type]
+                    )
+                )
         return len(years)
 
     async def _counters_of(self, session, scopes: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, float]]:  # noqa: ANN001
@@ -438,7 +610,9 @@ class ReportsService:
         after the release would wait forever)."""
         await lock_key(work.session, f"{kind}:{key}")
         row = await work.session.get(model, key)
-        if row is None:
+        if row is not None:
+            _keep(work.session, [row])
+        else:
             await work.session.merge(
                 ParkedEvent(waiting_for=f"{kind}:{key}", message_id=envelope.id, event_type=envelope.type, body=envelope.model_dump_json())
             )
@@ -452,7 +626,9 @@ class ReportsService:
             envelope = Envelope.model_validate_json(row.body)
             event = event_class(envelope.type).model_validate(envelope.data)
             await work.session.flush()
+            cause, batch.cause = batch.cause, envelope.id  # the released event is named in the announcement too
             await self._apply(work, envelope, event, batch)
+            batch.cause = cause
 
     # -- rebuild --------------------------------------------------------------------------
 
@@ -587,6 +763,10 @@ class ReportsService:
                     select(Counter).where(Counter.scope == "school", col(Counter.academic_year).in_([year, domain.POPULATION]))
                 )
             ).all()
+            region_only = {}
+            if level == "region":
+                region_counters = await self._counters(session, level, scope_id, year)
+                region_only = {name: region_counters[name] for name in domain.REGION_ONLY if name in region_counters}
         counters: dict[str, dict[str, float]] = defaultdict(dict)
         for row in rows:
             bucket = counters[row.scope_id]
@@ -609,10 +789,17 @@ class ReportsService:
             ("Остальные школы", [s for s in schools if not (s.low_results or s.difficult_conditions)]),
         ):
             groups.append(ScopeRow("group", label, label, "", domain.compute(domain.add_up(counters.get(s.id, {}) for s in members))))
-        whole = domain.compute(domain.add_up(counters.get(s.id, {}) for s in schools))
+        whole_counters = domain.add_up([*(counters.get(s.id, {}) for s in schools), region_only])
         title = await self.scope_name(level, scope_id)
-        scope = ScopeRow(level, scope_id, title, "", whole)
-        return ReportData(level, scope_id, title, year, scope, municipality_rows if level == "region" else [], school_rows, groups)
+        scope = ScopeRow(level, scope_id, title, "", domain.compute(whole_counters))
+        municipalities = municipality_rows if level == "region" else []
+        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, domain.swot_breakdown(whole_counters))
+
+    async def swot(self, level: str, scope_id: str, year: str, principal: Principal) -> list[domain.SwotRow]:
+        """The SWOT summary of a scope per programme and form."""
+        async with self.db.sessions() as session:
+            await self._check_visible(session, level, scope_id, principal)
+            return domain.swot_breakdown(await self._counters(session, level, scope_id, year))
 
     async def _check_visible(self, session, level: str, scope_id: str, principal: Principal) -> None:  # noqa: ANN001
         if level == "region":

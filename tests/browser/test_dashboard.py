@@ -112,7 +112,7 @@ def test_region_dashboard_draws_charts_and_drills_down(dashboard_server, dashboa
     driver.get(f"{dashboard_server}/reports/dashboard?academic_year={YEAR}")
     assert driver.find_element(By.TAG_NAME, "h1").text == "Тестовый край"
     figures = driver.find_elements(By.CSS_SELECTOR, "#charts figure")
-    assert len(figures) == 6
+    assert len(figures) == 7
     for figure in figures:
         assert figure.size["height"] > 150, figure.get_attribute("id")
     coverage = driver.find_element(By.ID, "chart-coverage-target")
@@ -120,6 +120,10 @@ def test_region_dashboard_draws_charts_and_drills_down(dashboard_server, dashboa
     bars = coverage.find_elements(By.CSS_SELECTOR, "rect.bar")
     assert any(float(b.get_attribute("height")) > 10 for b in bars)
     assert "50" in driver.find_element(By.CSS_SELECTOR, 'tr[data-code="pupils_in_mentoring_share"] td.value').text
+    assert driver.find_element(By.CSS_SELECTOR, 'tr[data-code="campaign_response_rate"] td.value').text == "37.5"
+    swot = driver.find_element(By.ID, "chart-swot")
+    assert any(float(b.get_attribute("height")) > 10 for b in swot.find_elements(By.CSS_SELECTOR, "rect.bar"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#swot tbody tr")) == 4
     driver.find_element(By.LINK_TEXT, "Район m1").click()
     assert driver.find_element(By.TAG_NAME, "h1").text == "Район m1"
     driver.find_element(By.LINK_TEXT, "Школа s2").click()

@@ -60,6 +60,32 @@ async def test_xlsx_has_a_sheet_per_level_with_values(region) -> None:
     assert not any(isinstance(c, str) and c.startswith("=") for row in book["Школы"].iter_rows(values_only=True) for c in row)
 
 
+async def test_xlsx_shows_plans_campaigns_and_swot_per_programme_and_form(region) -> None:
+    _, client = region
+    response = await client.get("/api/v1/exports/region/test-region.xlsx", params={"academic_year": YEAR}, headers=ADMIN)
+    book = load_workbook(io.BytesIO(response.content))
+    header = [c.value for c in book["Регион"][2]]
+    region_row = list(book["Регион"].iter_rows(min_row=3, values_only=True))[0]
+    by_name = dict(zip(header, region_row, strict=True))
+    assert by_name["Доля выполненных мероприятий планов, %"] == 77.8
+    assert by_name["Пар, выполнивших план полностью, шт."] == 2
+    assert by_name["Опросов проведено, шт."] == 3  # with the region-wide one
+    assert by_name["Доля ответивших на опросы, %"] == 37.5
+    assert by_name["SWOT «учитель – учитель»: сильные стороны (средний балл), балл"] == 5.0
+    groups = {r[2]: dict(zip(header, r, strict=True)) for r in book["ШНОР отдельно"].iter_rows(min_row=3, values_only=True)}
+    assert groups["Школы с низкими образовательными результатами"]["Доля ответивших на опросы, %"] == 50.0
+    assert groups["Школы в сложных социальных условиях"]["Ответов на региональные опросы, шт."] == 1
+    swot = list(book["SWOT по программам и формам"].iter_rows(min_row=2, values_only=True))
+    assert swot[0] == ("Программа", "Форма наставничества", "Анкет, шт.", "Сильные стороны, средний балл", "Слабые стороны, средний балл",
+                       "Возможности, средний балл", "Угрозы, средний балл")
+    assert swot[1:] == [
+        ("не указана", "учитель – учитель", 1, 8.0, None, None, 2.0),
+        ("prog-s1", "учитель – ученик", 1, 4.0, 2.0, 3.0, 1.0),
+        ("prog-s2", "учитель – учитель", 1, 2.0, 4.0, 1.0, 3.0),
+        ("prog-s3", "учитель – учитель", 1, 5.0, 1.0, 2.0, 0.0),
+    ]
+
+
 async def test_csv_of_a_municipality_for_its_coordinator(region) -> None:
     _, client = region
     response = await client.get("/api/v1/exports/municipality/m1.csv", params={"academic_year": YEAR, "table": "schools"}, headers=COORDINATOR)
@@ -94,7 +120,8 @@ async def test_dashboard_page_has_charts_and_drilldown(region) -> None:
     _, client = region
     page = await client.get("/dashboard", params={"academic_year": YEAR}, headers=ADMIN)
     assert page.status_code == 200, page.text
-    assert page.text.count("<svg") == 6 and "Охват против цели" in page.text
+    assert page.text.count("<svg") == 7 and "Охват против цели" in page.text
+    assert 'data-programme="prog-s2" data-form="teacher_teacher"' in page.text and "SWOT по формам наставничества" in page.text
     assert "scope=municipality&amp;scope_id=m1" in page.text
     school = await client.get("/dashboard", params={"scope": "school", "scope_id": "s2", "academic_year": YEAR}, headers=ADMIN)
     assert "Школа s2" in school.text and "Район m1" in school.text

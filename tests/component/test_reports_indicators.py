@@ -3,7 +3,7 @@ order, a redelivered event, a person who withdraws, and rebuild == live."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -11,9 +11,9 @@ from sqlmodel import select
 from services.reports.main import create_service
 from services.reports.models import ParkedEvent
 from shared.contracts.envelope import new_envelope
-from shared.contracts.pairing import PairFormed
+from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
-from shared.contracts.surveys import ResponseCompleted
+from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.messaging.inbox import InboxMessage
 from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw
 
@@ -45,16 +45,77 @@ def answer(rid: str, sid: str, who: str, instrument: str, scores: dict, stage: s
                              school_id=sid, academic_year=YEAR, stage=stage, scores=scores)
 
 
-async def deliver_at(service, data, when: datetime) -> str:
+async def deliver_at(service, data, when: datetime, envelope_id: str | None = None) -> str:
     envelope = new_envelope("test", data)
     envelope.time = when
+    envelope.id = envelope_id or envelope.id
     await deliver_raw(service, data.event_type, envelope.model_dump_json().encode(), envelope.id)
     return envelope.id
 
 
+def plan(pid: str, sid: str, total: int, done: int, measure: str | None = None) -> PlanUpdated | PlanMeasureCompleted:
+    common = dict(pair_id=pid, programme_id=f"prog-{sid}", school_id=sid, academic_year=YEAR, measures_total=total, measures_done=done)
+    return PlanMeasureCompleted(measure_id=measure, **common) if measure else PlanUpdated(goal_areas=["methodological"], **common)
+
+
+def campaign(cid: str, sid: str | None, invited: int) -> CampaignOpened:
+    return CampaignOpened(campaign_id=cid, instrument={"code": "expectations", "version": 1}, school_id=sid, role="mentee",
+                          opens_on=date(2026, 10, 1), closes_on=date(2026, 10, 20), invited=invited)
+
+
+def campaign_answer(rid: str, sid: str, who: str, cid: str) -> ResponseCompleted:
+    """An answer to a questionnaire that feeds no other indicator: it counts for its campaign only."""
+    return answer(rid, sid, who, "expectations", {"expectations": 7}).model_copy(update={"campaign_id": cid})
+
+
+def swot(rid: str, sid: str, who: str, instrument: str, scores: dict, programme: str | None = None, form: str | None = None) -> ResponseCompleted:
+    return answer(rid, sid, who, instrument, scores).model_copy(update={"respondent_role": "curator", "programme_id": programme, "form": form})
+
+
+async def load_plans_campaigns_swot(service) -> None:
+    """Development plans, survey campaigns and SWOT answers, with out-of-order and redelivered
+    events; teacher-3 (who withdraws afterwards) answers a campaign and a SWOT questionnaire."""
+    now = datetime.now(UTC)
+    # x1 (s1): 4 measures, 2 done; the redelivered measure counts once, an older plan arriving last changes nothing
+    await deliver_at(service, plan("x1", "s1", 4, 1), now - timedelta(hours=2))
+    done = await deliver_at(service, plan("x1", "s1", 4, 2, measure="m-x1-2"), now - timedelta(hours=1))
+    await deliver_at(service, plan("x1", "s1", 4, 2, measure="m-x1-2"), now - timedelta(hours=1), envelope_id=done)
+    await deliver_at(service, plan("x1", "s1", 3, 0), now - timedelta(hours=5))
+    # x2 (s1): the last measure's event overtakes the one before it: all 2 done
+    await deliver_at(service, plan("x2", "s1", 2, 0), now - timedelta(minutes=30))
+    await deliver_at(service, plan("x2", "s1", 2, 2, measure="m-x2-2"), now - timedelta(minutes=10))
+    await deliver_at(service, plan("x2", "s1", 2, 1, measure="m-x2-1"), now - timedelta(minutes=20))
+    # x4 (s3): goals but no measures yet, so no plan to count
+    await deliver(service, plan("x4", "s3", 0, 0))
+    # c1 (s1, 4 invited, open): an answer before the campaign's opening, a redelivered one, teacher-3's
+    await deliver(service, campaign_answer("q1", "s1", "teacher-2", "c1"))
+    await deliver(service, campaign("c1", "s1", 4))
+    q2 = await deliver(service, campaign_answer("q2", "s1", "pupil-1", "c1"))
+    await deliver(service, campaign_answer("q2", "s1", "pupil-1", "c1"), envelope_id=q2)
+    await deliver(service, campaign_answer("q3", "s1", "teacher-3", "c1"))
+    # c2 (s2): closed (2 invited, 1 answered) before its opening arrives; the closing figures count
+    await deliver(service, CampaignClosed(campaign_id="c2", instrument={"code": "expectations", "version": 1}, school_id="s2", invited=2, responded=1))
+    await deliver(service, campaign_answer("q4", "s2", "teacher-5", "c2"))
+    await deliver(service, campaign("c2", "s2", 2))
+    # c3: region-wide, 10 invited; an answer from s2 before the opening, one from s3 after
+    await deliver(service, campaign_answer("q6", "s2", "teacher-4", "c3"))
+    await deliver(service, campaign("c3", None, 10))
+    await deliver(service, campaign_answer("q5", "s3", "pupil-5", "c3"))
+    # SWOT: the form from the event, else from the instrument's code
+    await deliver(service, swot("w2", "s1", "teacher-1", "swot_teacher_pupil", {"strengths": 4, "weaknesses": 2, "opportunities": 3, "threats": 1},
+                                "prog-s1", "teacher_pupil"))
+    await deliver(service, swot("w3", "s2", "teacher-4", "swot_teacher_teacher", {"strengths": 2, "weaknesses": 4, "opportunities": 1, "threats": 3},
+                                "prog-s2"))
+    await deliver(service, swot("w4", "s3", "teacher-6", "swot_teacher_teacher", {"strengths": 5, "weaknesses": 1, "opportunities": 2, "threats": 0},
+                                "prog-s3", "teacher_teacher"))
+    await deliver(service, swot("w5", "s1", "teacher-3", "swot_teacher_teacher", {"strengths": 1, "weaknesses": 1, "opportunities": 1, "threats": 1},
+                                "prog-s1", "teacher_teacher"))
+
+
 async def load_region(service) -> None:
     """Three schools; s2 has low results, s3 difficult conditions. Out of order: s2's pupil and
-    teacher-5 arrive before their school / registration."""
+    teacher-5 and pair x3's plan (3 measures, all done) arrive before their school / registration."""
+    await deliver(service, plan("x3", "s2", 3, 3))
     await deliver(service, school("s1", "m1"))
     await deliver(service, person("pupil-4", "s2", "pupil"))
     await deliver(service, enrol("pupil-4", "s2", "mentee"))
@@ -96,9 +157,11 @@ async def load_region(service) -> None:
     await deliver(service, answer("d4", "s1", "teacher-3", diag, {"methodological": 4}, "end"))
     await deliver(service, answer("d5", "s2", "teacher-5", diag, {"methodological": 5}, "start"))
     await deliver(service, answer("w1", "s1", "teacher-2", "swot_teacher_teacher", {"strengths": 8, "threats": 2}))
-    # teacher-3 withdraws consent; a late answer of theirs changes nothing
+    await load_plans_campaigns_swot(service)
+    # teacher-3 withdraws consent; late answers of theirs change nothing
     await deliver(service, ParticipantWithdrawn(participant_id="teacher-3", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog-s1"]))
     await deliver(service, answer("r7", "s1", "teacher-3", "satisfaction_mentee", {"satisfaction": 1}))
+    await deliver(service, campaign_answer("q7", "s1", "teacher-3", "c1"))
 
 
 @pytest.fixture
@@ -134,7 +197,8 @@ async def test_region_indicators_equal_the_hand_computed_values(region) -> None:
         "growth_mentees_measured": 1, "growth_mean_change": -1.0, "growth_improved_share": 100.0,
         "deficit_start_methodological": 4.5, "deficit_end_methodological": 2.0, "deficit_start_ict_digital": 2.0, "deficit_end_ict_digital": 2.0,
         "deficit_start_regulatory_legal": None,
-        "swot_strengths_mean": 8.0, "swot_threats_mean": 2.0, "swot_weaknesses_mean": None,
+        # w1 8/–/–/2, w2 4/2/3/1, w3 2/4/1/3, w4 5/1/2/0 (teacher-3's w5 withdrawn)
+        "swot_strengths_mean": 4.75, "swot_weaknesses_mean": 2.33, "swot_opportunities_mean": 2.0, "swot_threats_mean": 1.5,
     }
     assert {code: r[code] for code in expected} == expected
 
@@ -162,11 +226,16 @@ async def test_rebuild_ends_with_the_live_values(region) -> None:
     live = await service.service.counter_snapshot()
     live_values = await values(client, "region", "test-region")
     live_school = await values(client, "school", "s2")
+    swot_url = "/api/v1/indicators/region/test-region/swot"
+    live_swot = (await client.get(swot_url, params={"academic_year": YEAR}, headers=ADMIN)).json()
+    # the replay covers plans, campaigns (one region-wide) and SWOT per programme and form too
+    assert (live_values["plan_measures_done"], live_values["campaigns_held"], live_values["regional_campaign_responses"], len(live_swot)) == (7, 3, 2, 4)
     summary = await service.service.rebuild(service.runtime.uow)
-    assert summary["events"] > 40
+    assert summary["events"] > 60
     assert await service.service.counter_snapshot() == live
     assert await values(client, "region", "test-region") == live_values
     assert await values(client, "school", "s2") == live_school
+    assert (await client.get(swot_url, params={"academic_year": YEAR}, headers=ADMIN)).json() == live_swot
 
 
 async def test_low_result_and_difficult_schools_are_shown_apart(region) -> None:
@@ -202,3 +271,84 @@ async def test_an_ended_pair_moves_from_active_to_completed_or_terminated(region
     live = await service.service.counter_snapshot()
     await service.service.rebuild(service.runtime.uow)
     assert await service.service.counter_snapshot() == live
+
+
+async def test_development_plan_progress_keeps_the_latest_plan_of_each_pair(region) -> None:
+    _, client = region
+    r = await values(client, "region", "test-region")
+    # x1 4 measures / 2 done, x2 2 / 2, x3 3 / 3; x4 has no measures
+    assert {c: r[c] for c in ("plan_pairs", "plan_measures_total", "plan_measures_done", "plan_measures_done_share",
+                              "plan_pairs_done", "plan_pairs_done_share")} == {
+        "plan_pairs": 3, "plan_measures_total": 9, "plan_measures_done": 7, "plan_measures_done_share": 77.8,
+        "plan_pairs_done": 2, "plan_pairs_done_share": 66.7}
+    s1 = await values(client, "school", "s1")
+    assert (s1["plan_pairs"], s1["plan_measures_done_share"], s1["plan_pairs_done_share"]) == (2, 66.7, 50.0)
+    s3 = await values(client, "school", "s3")
+    assert (s3["plan_pairs"], s3["plan_measures_done_share"]) == (0, None)
+
+
+async def test_campaign_response_rates_per_school_and_region(region) -> None:
+    _, client = region
+    r = await values(client, "region", "test-region")
+    # c1 s1: 3 of 4 (teacher-3's answer before withdrawing stays, the late one is ignored); c2 s2: closed 1 of 2;
+    # c3 region-wide: 2 of 10, counted at the region only
+    assert {c: r[c] for c in ("campaigns_held", "campaign_invited", "campaign_responded", "campaign_response_rate",
+                              "regional_campaign_responses")} == {
+        "campaigns_held": 3, "campaign_invited": 16, "campaign_responded": 6, "campaign_response_rate": 37.5,
+        "regional_campaign_responses": 2}
+    s1, s2, s3 = [await values(client, "school", sid) for sid in ("s1", "s2", "s3")]
+    assert (s1["campaigns_held"], s1["campaign_invited"], s1["campaign_responded"], s1["campaign_response_rate"]) == (1, 4, 3, 75.0)
+    assert (s2["campaign_response_rate"], s2["regional_campaign_responses"]) == (50.0, 1)
+    assert (s3["campaigns_held"], s3["campaign_response_rate"], s3["regional_campaign_responses"]) == (0, None, 1)
+    m1 = await values(client, "municipality", "m1")
+    assert (m1["campaigns_held"], m1["campaign_invited"], m1["campaign_responded"], m1["campaign_response_rate"]) == (2, 6, 4, 66.7)
+
+
+async def test_swot_summary_per_form_and_per_programme_and_form(region) -> None:
+    _, client = region
+    r = await values(client, "region", "test-region")
+    # teacher_teacher: w1 (form from the code), w3 (form from the code), w4 (form given); teacher_pupil: w2
+    assert {c: r[c] for c in ("swot_responses_teacher_teacher", "swot_strengths_mean_teacher_teacher", "swot_weaknesses_mean_teacher_teacher",
+                              "swot_opportunities_mean_teacher_teacher", "swot_threats_mean_teacher_teacher", "swot_responses_teacher_pupil",
+                              "swot_strengths_mean_teacher_pupil", "swot_responses_pupil_pupil")} == {
+        "swot_responses_teacher_teacher": 3, "swot_strengths_mean_teacher_teacher": 5.0, "swot_weaknesses_mean_teacher_teacher": 2.5,
+        "swot_opportunities_mean_teacher_teacher": 1.5, "swot_threats_mean_teacher_teacher": 1.67, "swot_responses_teacher_pupil": 1,
+        "swot_strengths_mean_teacher_pupil": 4.0, "swot_responses_pupil_pupil": 0}
+    response = await client.get("/api/v1/indicators/region/test-region/swot", params={"academic_year": YEAR}, headers=ADMIN)
+    assert response.status_code == 200, response.text
+    rows = [(row["programme_id"], row["form"], row["responses"], row["strengths"], row["weaknesses"], row["threats"]) for row in response.json()]
+    assert rows == [  # teacher-3's prog-s1 teacher_teacher answer was withdrawn: no row
+        ("", "teacher_teacher", 1, 8.0, None, 2.0),
+        ("prog-s1", "teacher_pupil", 1, 4.0, 2.0, 1.0),
+        ("prog-s2", "teacher_teacher", 1, 2.0, 4.0, 3.0),
+        ("prog-s3", "teacher_teacher", 1, 5.0, 1.0, 0.0),
+    ]
+    assert response.json()[1]["form_name"] == "учитель – ученик"
+    curator = bearer("school_curator", "school", "s3")
+    assert [row["programme_id"] for row in (await client.get("/api/v1/indicators/school/s3/swot", params={"academic_year": YEAR}, headers=curator)).json()] == ["prog-s3"]
+    assert (await client.get("/api/v1/indicators/school/s1/swot", headers=curator)).status_code == 404
+
+
+async def test_new_indicators_of_low_result_and_difficult_schools_are_shown_apart(region) -> None:
+    service, _ = region
+    from shared.auth import Principal
+
+    admin = Principal(sub="a", role="region_admin", scope="region", scope_id="test-region")
+    report = await service.service.report("region", "test-region", YEAR, admin)
+    low, difficult, others = (g.values for g in report.groups)
+    assert (low["plan_pairs"], low["plan_measures_done_share"], low["campaign_response_rate"], low["swot_strengths_mean_teacher_teacher"]) == (1, 100.0, 50.0, 2.0)
+    assert (difficult["plan_pairs"], difficult["campaign_response_rate"], difficult["regional_campaign_responses"]) == (0, None, 1)
+    assert (difficult["swot_strengths_mean_teacher_teacher"], others["plan_pairs_done_share"], others["campaign_response_rate"]) == (5.0, 50.0, 75.0)
+    # the region's own row adds the region-wide campaign, as the API does
+    assert (report.scope.values["campaigns_held"], report.scope.values["campaign_response_rate"]) == (3, 37.5)
+    assert [(row.programme_id, row.form) for row in report.swot][:2] == [("", "teacher_teacher"), ("prog-s1", "teacher_pupil")]
+
+
+async def test_every_new_event_is_announced(region) -> None:
+    from tests.component.helpers import emitted
+
+    service, _ = region
+    updates = await emitted(service, "reports.indicators.updated.v1")
+    region_updates = [u["indicators"] for u in updates if u["scope"] == "region"]
+    assert region_updates[-1]["campaign_response_rate"] == 37.5
+    assert region_updates[-1]["plan_measures_done"] == 7

@@ -80,12 +80,12 @@ async def count(service, model) -> int:  # noqa: ANN001
 
 
 async def test_dead_letters_are_listed_with_their_reason_and_replayed_after_the_fix_nothing_lost(reports, vhost_url, monkeypatch) -> None:
-    real_apply = reports.service.apply
+    real_apply = reports.service.apply_many
 
     async def database_away(*args, **kwargs):  # noqa: ANN002, ANN003
         raise RuntimeError("database away")
 
-    monkeypatch.setattr(reports.service, "apply", database_away)
+    monkeypatch.setattr(reports.service, "apply_many", database_away)
     transient = school("s-transient")
     await publish(vhost_url, transient.type, transient.model_dump_json().encode(), transient.id)
     invalid = json.loads(school("s-invalid").model_dump_json())
@@ -102,7 +102,7 @@ async def test_dead_letters_are_listed_with_their_reason_and_replayed_after_the_
         assert (d["exchange"], d["routing_key"], d["type"]) == ("nastavnik.events", "registry.school.registered.v1", "registry.school.registered.v1")
     assert await depth(vhost_url, f"{QUEUE}.dlq") == 2, "listing takes nothing away"
 
-    monkeypatch.setattr(reports.service, "apply", real_apply)  # the fix
+    monkeypatch.setattr(reports.service, "apply_many", real_apply)  # the fix
     replayed = await invoke("dlq", "replay", f"{QUEUE}.dlq", "--rabbitmq-url", vhost_url)
     assert replayed.exit_code == 0, replayed.output
     assert "2 message(s) replayed" in replayed.stdout

@@ -53,3 +53,36 @@ def test_pseudonym_is_one_way_and_idempotent() -> None:
     alias = domain.pseudonym("person-1")
     assert alias != "person-1" and "person-1" not in alias
     assert domain.pseudonym(alias) == alias
+
+
+def test_plan_progress_counts_a_pair_with_measures_once() -> None:
+    assert domain.plan_progress(0, 0) == {}
+    assert domain.plan_progress(4, 1) == {"plan_pairs": 1, "plan_measures_total": 4, "plan_measures_done": 1, "plan_pairs_done": 0}
+    values = domain.compute(domain.add_up([domain.plan_progress(4, 1), domain.plan_progress(2, 2)]))
+    assert (values["plan_measures_done_share"], values["plan_pairs_done_share"]) == (50.0, 50.0)
+
+
+def test_response_rate_adds_region_wide_campaigns_only_where_kept() -> None:
+    school = domain.campaign(False, 4, 3)
+    regional = domain.campaign(True, 10, 2)
+    assert set(regional) == set(domain.REGION_ONLY)
+    assert domain.compute(school)["campaign_response_rate"] == 75.0
+    region = domain.compute(domain.add_up([school, regional]))
+    assert (region["campaigns_held"], region["campaign_invited"], region["campaign_response_rate"]) == (2, 14, 35.7)
+    assert domain.compute({})["campaign_response_rate"] is None
+
+
+def test_swot_form_comes_from_the_event_else_from_the_instrument_code() -> None:
+    assert domain.swot_form("swot_pupil_pupil", None) == "pupil_pupil"
+    assert domain.swot_form("swot_pupil_pupil", "teacher_pupil") == "teacher_pupil"
+    assert domain.swot_form("swot", None) == ""
+    counters = domain.add_up([
+        domain.response_completed("swot_pupil_pupil", {"strengths": 3, "threats": 1}, "prog|1", None),
+        domain.response_completed("swot_pupil_pupil", {"strengths": 5}, "prog|1", None),
+        domain.response_completed("swot", {"weaknesses": 2}, None, None),
+    ])
+    values = domain.compute(counters)
+    assert (values["swot_responses_pupil_pupil"], values["swot_strengths_mean_pupil_pupil"], values["swot_strengths_mean"]) == (2, 4.0, 4.0)
+    rows = domain.swot_breakdown(counters)
+    assert [(r.programme_id, r.form, r.form_name, r.responses) for r in rows] == [("", "", "форма не указана", 1), ("prog|1", "pupil_pupil", "ученик – ученик", 2)]
+    assert rows[1].means == {"strengths": 4.0, "weaknesses": None, "opportunities": None, "threats": 1.0}
