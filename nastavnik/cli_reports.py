@@ -41,7 +41,7 @@ def export(
     scope_id: Annotated[str | None, typer.Option(help="Municipality or school id (region: from settings)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="xlsx | pdf | csv")] = "xlsx",
     academic_year: Annotated[str | None, typer.Option(help="e.g. 2026/2027 (default: the current one)")] = None,
-    table: Annotated[str, typer.Option(help="CSV only: scope | municipalities | schools | groups")] = "schools",
+    table: Annotated[str, typer.Option(help="CSV only: scope | municipalities | schools | groups | swot (SWOT per programme and form)")] = "schools",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: a name in the current folder)")] = None,
 ) -> None:
     """Export the monitoring report of the region, a municipality or a school."""
@@ -53,6 +53,8 @@ def export(
         raise typer.BadParameter("region | municipality | school", param_hint="--level")
     if fmt not in exports.FORMATS:
         raise typer.BadParameter("xlsx | pdf | csv", param_hint="--format")
+    if table not in exports.TABLES:
+        raise typer.BadParameter(" | ".join(exports.TABLES), param_hint="--table")
 
     async def go() -> tuple[bytes, str]:
         reports = _service()

@@ -49,6 +49,7 @@ class DrilldownRow(BaseModel):
 
 class SwotRowOut(BaseModel):
     programme_id: str = Field(description="Пусто: программа не указана в анкетах")
+    programme_name: str = Field(description="Название программы; код, если её запуск ещё не получен; «не указана» — нет в анкетах")
     form: str = Field(description="Форма наставничества; пусто — не указана")
     form_name: str
     responses: int
@@ -107,7 +108,7 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
     ) -> list[SwotRowOut]:
         year = academic_year or academic_year_of(date.today())
         rows = await service.swot(scope, scope_id, year, principal)
-        return [SwotRowOut(programme_id=r.programme_id, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
+        return [SwotRowOut(programme_id=r.programme_id, programme_name=r.programme_name, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
 
     @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы")
     async def drilldown(
@@ -128,7 +129,9 @@ def build_router(service: ReportsService, auth: Authenticator, region_name: str)
         scope_id: str,
         fmt: Literal["xlsx", "pdf", "csv"],
         academic_year: str | None = YEAR,
-        table: Literal["scope", "municipalities", "schools", "groups"] = Query(default="schools", description="Таблица для CSV"),
+        table: Literal["scope", "municipalities", "schools", "groups", "swot"] = Query(
+            default="schools", description="Таблица для CSV: scope, municipalities, schools, groups или swot (SWOT по программам и формам)"
+        ),
         principal: Principal = Depends(anyone),
     ) -> Response:
         year = academic_year or academic_year_of(date.today())

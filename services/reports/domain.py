@@ -493,11 +493,17 @@ class SwotRow:
     form_name: str
     responses: int
     means: dict[str, float | None]
+    programme_name: str = ""
 
 
-def swot_breakdown(counters: Counters) -> list[SwotRow]:
-    """The (programme, form) rows found in a scope's counters, sorted; empty programme / form =
-    not given in the answers."""
+def programme_name(programme_id: str, titles: Mapping[str, str]) -> str:
+    """What people see for a programme: its title, else its id (no launch seen), else «не указана»."""
+    return titles.get(programme_id) or programme_id or "не указана"
+
+
+def swot_breakdown(counters: Counters, titles: Mapping[str, str] | None = None) -> list[SwotRow]:
+    """The (programme, form) rows found in a scope's counters, sorted by programme id and form;
+    empty programme / form = not given in the answers. `titles`: programme id → title."""
     found: dict[tuple[str, str], dict[str, float]] = {}
     for name, value in counters.items():
         if name.startswith(SWOT_BREAKDOWN):
@@ -508,7 +514,8 @@ def swot_breakdown(counters: Counters) -> list[SwotRow]:
         if round(c.get("responses", 0), 9) <= 0:
             continue  # every answer of it was withdrawn
         means = {scale: _mean(f"sum_{scale}", f"count_{scale}")(c) for scale in SWOT_SCALES}
-        rows.append(SwotRow(programme, form, FORMS.get(form, form or "форма не указана"), round(c["responses"]), means))
+        rows.append(SwotRow(programme, form, FORMS.get(form, form or "форма не указана"), round(c["responses"]), means,
+                            programme_name(programme, titles or {})))
     return rows
 
 

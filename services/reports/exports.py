@@ -16,6 +16,7 @@ TABLES = {
     "municipalities": "Муниципалитеты",
     "schools": "Школы",
     "groups": "ШНОР и остальные",
+    "swot": "SWOT по программам и формам",
 }
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -58,12 +59,15 @@ SWOT_SHEET = "SWOT по программам и формам"
 
 
 def swot_headers() -> list[str]:
-    return ["Программа", "Форма наставничества", "Анкет, шт."] + [f"{label.capitalize()}, средний балл" for label in domain.SWOT_SCALES.values()]
+    return ["Программа", "Код программы", "Форма наставничества", "Анкет, шт."] + [
+        f"{label.capitalize()}, средний балл" for label in domain.SWOT_SCALES.values()
+    ]
 
 
 def swot_rows(report: ReportData) -> list[list]:
+    """The title and the id both: schools may give their programmes the same title."""
     return [
-        [row.programme_id or "не указана", row.form_name, row.responses] + [row.means[scale] for scale in domain.SWOT_SCALES]
+        [row.programme_name, row.programme_id, row.form_name, row.responses] + [row.means[scale] for scale in domain.SWOT_SCALES]
         for row in report.swot
     ]
 
@@ -74,11 +78,18 @@ def filename(report: ReportData, fmt: str, table: str | None = None) -> str:
 
 
 def to_csv(report: ReportData, table: str = "schools") -> bytes:
+    """One table of TABLES: a level's indicators, or the SWOT breakdown (table="swot")."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table}")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(headers())
-    for row in table_rows(report, table):
-        writer.writerow(["" if v is None else v for v in _row(row)])
+    if table == "swot":
+        header, rows = swot_headers(), swot_rows(report)
+    else:
+        header, rows = headers(), [_row(row) for row in table_rows(report, table)]
+    writer.writerow(header)
+    for values in rows:
+        writer.writerow(["" if v is None else v for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets open Cyrillic correctly
 
 
@@ -188,6 +199,14 @@ def chart_growth(row: ScopeRow) -> bytes:
     return _png(fig)
 
 
+def _programme_cell(name: str, programme_id: str) -> str:
+    from xml.sax.saxutils import escape  # reportlab paragraphs are markup
+
+    if not programme_id or name == programme_id:
+        return escape(name)
+    return f"{escape(name)}<br/><font size=6>{escape(programme_id)}</font>"
+
+
 def to_pdf(report: ReportData) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -234,8 +253,13 @@ def to_pdf(report: ReportData) -> bytes:
         table,
     ]
     if report.swot:
-        body = [[Paragraph(h, small) for h in swot_headers()]]
-        body += [[Paragraph(str(v[0]), small), Paragraph(str(v[1]), small)] + ["—" if x is None else f"{x:g}" for x in v[2:]] for v in swot_rows(report)]
+        # the title with its id below it: schools may give their programmes the same title
+        headers_pdf = swot_headers()
+        body = [[Paragraph(h, small) for h in [headers_pdf[0], *headers_pdf[2:]]]]
+        body += [
+            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(str(v[2]), small)] + ["—" if x is None else f"{x:g}" for x in v[3:]]
+            for v in swot_rows(report)
+        ]
         swot_table = LongTable(body, colWidths=[35 * mm, 35 * mm] + [(width - 70 * mm) / 5] * 5, repeatRows=1)
         swot_table.setStyle(style)
         story += [Spacer(1, 6 * mm), Paragraph(SWOT_SHEET, styles["Heading2"]), swot_table]

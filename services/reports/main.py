@@ -9,7 +9,14 @@ from fastapi import FastAPI
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.catalogue import BY_TYPE
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    SchoolRegistered,
+)
 from shared.contracts.reports import IndicatorsUpdated
 from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.http import create_service_app
@@ -38,6 +45,8 @@ CONSUMED = tuple(
         PlanMeasureCompleted,
         CampaignOpened,
         CampaignClosed,
+        ProgrammeLaunched,
+        ProgrammeUpdated,
     )
 ) + tuple(BY_TYPE[t] for t in OPTIONAL_CONSUMED if t in BY_TYPE)
 

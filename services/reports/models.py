@@ -166,6 +166,19 @@ class CampaignResponse(SQLModel, table=True):
     academic_year: str
 
 
+class Programme(SQLModel, table=True):
+    """A school's mentoring programme, for showing its title (the SWOT breakdown): its latest
+    known state by event time, whatever the order launched / updated arrive in."""
+
+    __tablename__ = "reports_programme"
+
+    id: str = Field(primary_key=True)
+    school_id: str
+    academic_year: str
+    title: str
+    order_key: str = Field(description="event time + launched/updated + event id: the latest wins whatever the arrival order")
+
+
 class History(SQLModel, table=True):
     """Every announced value set of a scope and year, in order (the dashboard's time series)."""
 
@@ -182,7 +195,7 @@ class History(SQLModel, table=True):
 
 TABLES = (
     School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic,
-    PlanProgress, Campaign, CampaignResponse, History,
+    PlanProgress, Campaign, CampaignResponse, Programme, History,
 )
 DERIVED = tuple(t for t in TABLES)
 """Every reports table is derived from the consumed events (the inbox): rebuild empties and refills them."""

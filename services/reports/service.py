@@ -27,7 +27,14 @@ from shared.clock import academic_year_of, utcnow
 from shared.contracts.catalogue import BY_TYPE, event_class
 from shared.contracts.envelope import Envelope, EventData
 from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    SchoolRegistered,
+)
 from shared.contracts.reports import IndicatorsUpdated
 from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.db import Database, lock_key
@@ -49,6 +56,7 @@ from services.reports.models import (
     ParkedEvent,
     Participant,
     PlanProgress,
+    Programme,
     RoleInYear,
     School,
     SchoolInYear,
@@ -181,6 +189,8 @@ class ReportsService:
             await self._campaign_opened(work, envelope, event, batch)
         elif isinstance(event, CampaignClosed):
             await self._campaign_closed(work, event, batch)
+        elif isinstance(event, (ProgrammeLaunched, ProgrammeUpdated)):
+            await self._programme(work, envelope, event)
 
     async def _school_registered(self, work: Work, event: SchoolRegistered, batch: Batch) -> None:
         if await work.session.get(School, event.school_id) is not None:
@@ -355,6 +365,32 @@ class ReportsService:
         row.school_id, row.academic_year, row.order_key = school.id, event.academic_year, order_key
         row.measures_total, row.measures_done = event.measures_total, event.measures_done
         work.session.add(row)
+
+    # -- programmes: only their titles, for the SWOT breakdown -----------------------------
+
+    async def _programme(self, work: Work, envelope: Envelope, event: ProgrammeLaunched | ProgrammeUpdated) -> None:
+        """Both events carry the programme's whole state: the latest by event time replaces the
+        earlier one (at the same time an update wins over the launch), so an update arriving
+        before its launch, or a redelivery, changes nothing afterwards. No counter moves, and
+        the school need not be known yet: nothing is parked."""
+        await lock_key(work.session, f"programme:{event.programme_id}")
+        at = envelope.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        order_key = f"{at}|{int(isinstance(event, ProgrammeUpdated))}|{envelope.id}"
+        row = await work.session.get(Programme, event.programme_id)
+        if row is not None and row.order_key >= order_key:
+            return
+        row = row or Programme(id=event.programme_id)
+        row.school_id, row.academic_year, row.title, row.order_key = event.school_id, event.academic_year, event.title, order_key
+        work.session.add(row)
+
+    async def _swot_rows(self, session, counters: dict[str, float]) -> list[domain.SwotRow]:  # noqa: ANN001
+        """The SWOT breakdown of a scope, with the titles of the programmes known."""
+        rows = domain.swot_breakdown(counters)
+        ids = {row.programme_id for row in rows if row.programme_id}
+        if not ids:
+            return rows
+        titles = dict((await session.exec(select(Programme.id, Programme.title).where(col(Programme.id).in_(ids)))).all())
+        return domain.swot_breakdown(counters, titles)
 
     # -- survey campaigns: opened, answered, closed (any order) ---------------------------
 
@@ -793,13 +829,15 @@ class ReportsService:
         title = await self.scope_name(level, scope_id)
         scope = ScopeRow(level, scope_id, title, "", domain.compute(whole_counters))
         municipalities = municipality_rows if level == "region" else []
-        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, domain.swot_breakdown(whole_counters))
+        async with self.db.sessions() as session:
+            swot = await self._swot_rows(session, whole_counters)
+        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot)
 
     async def swot(self, level: str, scope_id: str, year: str, principal: Principal) -> list[domain.SwotRow]:
         """The SWOT summary of a scope per programme and form."""
         async with self.db.sessions() as session:
             await self._check_visible(session, level, scope_id, principal)
-            return domain.swot_breakdown(await self._counters(session, level, scope_id, year))
+            return await self._swot_rows(session, await self._counters(session, level, scope_id, year))
 
     async def _check_visible(self, session, level: str, scope_id: str, principal: Principal) -> None:  # noqa: ANN001
         if level == "region":

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from services.reports.main import create_service
-from tests.component.helpers import ADMIN, bearer, running
-from tests.component.test_reports_indicators import YEAR, load_region
+from tests.component.helpers import ADMIN, bearer, deliver, running
+from tests.component.test_reports_indicators import YEAR, load_region, swot
 
 COORDINATOR = bearer("municipal_coordinator", "municipality", "m1")
 CURATOR = bearer("school_curator", "school", "s3")
@@ -76,14 +76,36 @@ async def test_xlsx_shows_plans_campaigns_and_swot_per_programme_and_form(region
     assert groups["Школы с низкими образовательными результатами"]["Доля ответивших на опросы, %"] == 50.0
     assert groups["Школы в сложных социальных условиях"]["Ответов на региональные опросы, шт."] == 1
     swot = list(book["SWOT по программам и формам"].iter_rows(min_row=2, values_only=True))
-    assert swot[0] == ("Программа", "Форма наставничества", "Анкет, шт.", "Сильные стороны, средний балл", "Слабые стороны, средний балл",
-                       "Возможности, средний балл", "Угрозы, средний балл")
+    assert swot[0] == SWOT_HEADER
     assert swot[1:] == [
-        ("не указана", "учитель – учитель", 1, 8.0, None, None, 2.0),
-        ("prog-s1", "учитель – ученик", 1, 4.0, 2.0, 3.0, 1.0),
-        ("prog-s2", "учитель – учитель", 1, 2.0, 4.0, 1.0, 3.0),
-        ("prog-s3", "учитель – учитель", 1, 5.0, 1.0, 2.0, 0.0),
+        ("не указана", None, "учитель – учитель", 1, 8.0, None, None, 2.0),
+        ("Первые шаги", "prog-s1", "учитель – ученик", 1, 4.0, 2.0, 3.0, 1.0),
+        ("Учитель учителю", "prog-s2", "учитель – учитель", 1, 2.0, 4.0, 1.0, 3.0),
+        ("prog-s3", "prog-s3", "учитель – учитель", 1, 5.0, 1.0, 2.0, 0.0),  # never launched: shown by its id
     ]
+
+
+SWOT_HEADER = ("Программа", "Код программы", "Форма наставничества", "Анкет, шт.", "Сильные стороны, средний балл",
+               "Слабые стороны, средний балл", "Возможности, средний балл", "Угрозы, средний балл")
+
+
+async def test_csv_of_the_swot_table(region) -> None:
+    service, client = region
+    await deliver(service, swot("w6", "s2", "teacher-5", "swot_teacher_teacher", {"strengths": 4, "weaknesses": 1, "opportunities": 2, "threats": 0},
+                                "prog-s2", "teacher_teacher"))
+    response = await client.get("/api/v1/exports/municipality/m1.csv", params={"academic_year": YEAR, "table": "swot"}, headers=COORDINATOR)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].endswith('_swot.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert tuple(rows[0]) == SWOT_HEADER
+    # m1 = s1 and s2: w1 (no programme, 8 strengths, 2 threats), w2 (prog-s1); prog-s2: w3 2/4/1/3 and w6 4/1/2/0;
+    # teacher-3's w5 withdrawn, s3's w4 is in m2
+    assert rows[1:] == [
+        ["не указана", "", "учитель – учитель", "1", "8.0", "", "", "2.0"],
+        ["Первые шаги", "prog-s1", "учитель – ученик", "1", "4.0", "2.0", "3.0", "1.0"],
+        ["Учитель учителю", "prog-s2", "учитель – учитель", "2", "3.0", "2.5", "1.5", "1.5"],
+    ]
+    assert (await client.get("/api/v1/exports/municipality/m1.csv", params={"table": "pairs"}, headers=COORDINATOR)).status_code == 422
 
 
 async def test_csv_of_a_municipality_for_its_coordinator(region) -> None:
@@ -107,6 +129,8 @@ async def test_pdf_renders_to_a_page_with_something_drawn(region) -> None:
     assert dark > 0.03  # title, three charts
     text = pdf[0].get_textpage().get_text_range()
     assert "Мониторинг программ наставничества" in text
+    everything = " ".join(page.get_textpage().get_text_range() for page in pdf)
+    assert "Учитель учителю" in everything and "prog-s2" in everything  # the SWOT table: title, id below it
 
 
 async def test_school_pdf_for_its_curator(region) -> None:
@@ -122,6 +146,7 @@ async def test_dashboard_page_has_charts_and_drilldown(region) -> None:
     assert page.status_code == 200, page.text
     assert page.text.count("<svg") == 7 and "Охват против цели" in page.text
     assert 'data-programme="prog-s2" data-form="teacher_teacher"' in page.text and "SWOT по формам наставничества" in page.text
+    assert '<td title="prog-s2">Учитель учителю</td>' in page.text and "<td>prog-s3</td>" in page.text
     assert "scope=municipality&amp;scope_id=m1" in page.text
     school = await client.get("/dashboard", params={"scope": "school", "scope_id": "s2", "academic_year": YEAR}, headers=ADMIN)
     assert "Школа s2" in school.text and "Район m1" in school.text

@@ -9,10 +9,17 @@ import pytest
 from sqlmodel import select
 
 from services.reports.main import create_service
-from services.reports.models import ParkedEvent
+from services.reports.models import ParkedEvent, Programme
 from shared.contracts.envelope import new_envelope
 from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    SchoolRegistered,
+)
 from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.messaging.inbox import InboxMessage
 from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw
@@ -70,6 +77,28 @@ def campaign_answer(rid: str, sid: str, who: str, cid: str) -> ResponseCompleted
 
 def swot(rid: str, sid: str, who: str, instrument: str, scores: dict, programme: str | None = None, form: str | None = None) -> ResponseCompleted:
     return answer(rid, sid, who, instrument, scores).model_copy(update={"respondent_role": "curator", "programme_id": programme, "form": form})
+
+
+def launched(sid: str, title: str) -> ProgrammeLaunched:
+    return ProgrammeLaunched(programme_id=f"prog-{sid}", school_id=sid, academic_year=YEAR, title=title, forms=["teacher_teacher"])
+
+
+def renamed(sid: str, title: str) -> ProgrammeUpdated:
+    return ProgrammeUpdated(programme_id=f"prog-{sid}", school_id=sid, academic_year=YEAR, title=title, forms=["teacher_teacher"],
+                            stage="running", changed=["title"])
+
+
+PROGRAMME_TITLES = {"prog-s1": "Первые шаги", "prog-s2": "Учитель учителю"}
+"""The titles load_programmes leaves; prog-s3 is never launched, so it is shown by its id."""
+
+
+async def load_programmes(service) -> None:
+    """prog-s1 launched (and redelivered); prog-s2 renamed, the update arriving before its launch."""
+    now = datetime.now(UTC)
+    first = await deliver_at(service, launched("s1", "Первые шаги"), now - timedelta(days=1))
+    await deliver_at(service, launched("s1", "Первые шаги"), now - timedelta(days=1), envelope_id=first)
+    await deliver_at(service, renamed("s2", "Учитель учителю"), now - timedelta(hours=1))
+    await deliver_at(service, launched("s2", "Наставничество 2026"), now - timedelta(days=2))
 
 
 async def load_plans_campaigns_swot(service) -> None:
@@ -158,6 +187,7 @@ async def load_region(service) -> None:
     await deliver(service, answer("d5", "s2", "teacher-5", diag, {"methodological": 5}, "start"))
     await deliver(service, answer("w1", "s1", "teacher-2", "swot_teacher_teacher", {"strengths": 8, "threats": 2}))
     await load_plans_campaigns_swot(service)
+    await load_programmes(service)
     # teacher-3 withdraws consent; late answers of theirs change nothing
     await deliver(service, ParticipantWithdrawn(participant_id="teacher-3", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog-s1"]))
     await deliver(service, answer("r7", "s1", "teacher-3", "satisfaction_mentee", {"satisfaction": 1}))
@@ -221,9 +251,16 @@ async def test_the_withdrawn_person_leaves_no_personal_data(region) -> None:
     assert parked == []
 
 
+async def programme_rows(service) -> list[tuple]:
+    async with service.runtime.db.sessions() as session:
+        return [(p.id, p.school_id, p.academic_year, p.title, p.order_key) for p in (await session.exec(select(Programme).order_by(Programme.id))).all()]
+
+
 async def test_rebuild_ends_with_the_live_values(region) -> None:
     service, client = region
     live = await service.service.counter_snapshot()
+    live_programmes = await programme_rows(service)
+    assert {row[0]: row[3] for row in live_programmes} == PROGRAMME_TITLES
     live_values = await values(client, "region", "test-region")
     live_school = await values(client, "school", "s2")
     swot_url = "/api/v1/indicators/region/test-region/swot"
@@ -233,6 +270,7 @@ async def test_rebuild_ends_with_the_live_values(region) -> None:
     summary = await service.service.rebuild(service.runtime.uow)
     assert summary["events"] > 60
     assert await service.service.counter_snapshot() == live
+    assert await programme_rows(service) == live_programmes
     assert await values(client, "region", "test-region") == live_values
     assert await values(client, "school", "s2") == live_school
     assert (await client.get(swot_url, params={"academic_year": YEAR}, headers=ADMIN)).json() == live_swot
@@ -324,6 +362,8 @@ async def test_swot_summary_per_form_and_per_programme_and_form(region) -> None:
         ("prog-s3", "teacher_teacher", 1, 5.0, 1.0, 0.0),
     ]
     assert response.json()[1]["form_name"] == "учитель – ученик"
+    # the latest title by event time (prog-s2's update came before its launch); prog-s3 was never launched: its id
+    assert [row["programme_name"] for row in response.json()] == ["не указана", "Первые шаги", "Учитель учителю", "prog-s3"]
     curator = bearer("school_curator", "school", "s3")
     assert [row["programme_id"] for row in (await client.get("/api/v1/indicators/school/s3/swot", params={"academic_year": YEAR}, headers=curator)).json()] == ["prog-s3"]
     assert (await client.get("/api/v1/indicators/school/s1/swot", headers=curator)).status_code == 404

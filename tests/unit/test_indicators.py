@@ -86,3 +86,13 @@ def test_swot_form_comes_from_the_event_else_from_the_instrument_code() -> None:
     rows = domain.swot_breakdown(counters)
     assert [(r.programme_id, r.form, r.form_name, r.responses) for r in rows] == [("", "", "форма не указана", 1), ("prog|1", "pupil_pupil", "ученик – ученик", 2)]
     assert rows[1].means == {"strengths": 4.0, "weaknesses": None, "opportunities": None, "threats": 1.0}
+
+
+def test_swot_rows_show_the_programme_title_else_its_id() -> None:
+    counters = domain.add_up([
+        domain.response_completed("swot_pupil_pupil", {"strengths": 3}, "prog-1", None),
+        domain.response_completed("swot_pupil_pupil", {"strengths": 5}, "prog-2", None),
+        domain.response_completed("swot", {"weaknesses": 2}, None, None),
+    ])
+    rows = domain.swot_breakdown(counters, {"prog-1": "Вместе"})
+    assert [(r.programme_id, r.programme_name) for r in rows] == [("", "не указана"), ("prog-1", "Вместе"), ("prog-2", "prog-2")]
