@@ -11,6 +11,11 @@ Fresh vhost and database per invocation; several runs; medians. Conditions are p
 The load generator is by default a minimal HTTP/1.1 client on raw asyncio streams (keep-alive
 connections, one request in flight per connection, uvloop when installed), so that the client
 costs little of the machine's CPU; `--client httpx` uses httpx as before (several times dearer).
+
+Each run prints the accepted rate and the submit latency (p50, p99) seen by the client, the
+events counted at the consumer and the end-to-end rate (consumed / (run + drain): below the
+accepted rate when the relay fell behind), the CPU per response of each party, and the load
+average. Results and how to read them: docs/surveys.md, "Benchmark".
 """
 
 from __future__ import annotations
@@ -117,6 +122,11 @@ def cpu_seconds_of(command: str) -> float:
             except OSError:
                 pass
     return total
+
+
+def load_average() -> str:
+    """1, 5 and 15 minute load averages: how many processes wanted the machine's cores."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _per(seconds: float, count: int) -> str:
@@ -257,16 +267,18 @@ async def drained(counter: Counter, start_seen: int, accepted: int, errors: int,
     while len(counter.seen) - start_seen < accepted and time.perf_counter() - drain_began < args.drain_timeout:
         await asyncio.sleep(0.1)
     consumed = len(counter.seen) - start_seen
+    drain_s = time.perf_counter() - drain_began
     latencies.sort()
     return {
         "accepted": accepted,
         "errors": errors,
         "rate": accepted / elapsed,
+        "end_to_end": consumed / (elapsed + drain_s),
         "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else float("nan"),
         "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)] if latencies else float("nan"),
         "consumed": consumed,
         "lost": accepted - consumed,
-        "drain_s": time.perf_counter() - drain_began,
+        "drain_s": drain_s,
     }
 
 
@@ -309,7 +321,7 @@ async def main() -> None:
         await queue.consume(counter.on_message, no_ack=True)
 
         token = issue_token(SECRET, sub="bench", role="region_admin", scope="region", scope_id="bench-region", ttl=timedelta(hours=2))
-        print(f"load average before the runs: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+        print(f"load average before the runs: {load_average()}")
         print(f"conditions: {platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
               f"{args.replicas} surveys process(es) on PostgreSQL + RabbitMQ (fresh vhost/database), load generator "
               f"in this process ({args.client} client{', uvloop' if _uvloop else ''}, {args.concurrency} in flight), {args.duration:.0f}s per run, {args.runs} runs")
@@ -332,8 +344,10 @@ async def main() -> None:
             results.append(result)
             print(f"run {run}: {result['accepted']} accepted ({result['errors']} errors) → {result['rate']:.0f} responses/s, "
                   f"submit p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms; consumed {result['consumed']}, "
-                  f"lost {result['lost']} (drained in {result['drain_s']:.1f}s)\n       {result['cpu']}", flush=True)
-        print(f"median: {statistics.median(r['rate'] for r in results):.0f} responses/s, "
+                  f"lost {result['lost']} (drained in {result['drain_s']:.1f}s; end to end {result['end_to_end']:.0f} events/s at the consumer)\n       {result['cpu']}\n"
+                  f"       load average at the end of the run: {load_average()}", flush=True)
+        print(f"median: {statistics.median(r['rate'] for r in results):.0f} responses/s accepted, "
+              f"{statistics.median(r['end_to_end'] for r in results):.0f} events/s end to end (consumed / (run + drain)), "
               f"submit p99 {statistics.median(r['p99_ms'] for r in results):.1f} ms, "
               f"lost {sum(r['lost'] for r in results)}, duplicates at the consumer {counter.duplicates}")
     finally:

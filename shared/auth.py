@@ -6,7 +6,9 @@ Outside its scope a request gets 404 for a thing it may not know exists, 403 for
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -70,8 +72,37 @@ def issue_token(secret: str, *, sub: str, role: str, scope: str, scope_id: str, 
 
 
 def decode_token(secret: str, token: str) -> Principal:
+    return _decode_claims(secret, token)[0]
+
+
+def _decode_claims(secret: str, token: str) -> tuple[Principal, float]:
     claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="nastavnik", options={"require": ["exp", "sub"]})
-    return Principal.model_validate(claims)
+    return Principal.model_validate(claims), float(claims["exp"])
+
+
+class TokenCache:
+    """Recently verified tokens → their principal, until the token expires. A client sends the
+    same token with every request; verifying its signature and claims each time costs as much
+    as a small request. Only valid tokens are kept, keyed by the whole token string, so a
+    cached answer is the answer verification would give (until `exp`, checked on every hit)."""
+
+    def __init__(self, secret: str, size: int = 1024) -> None:
+        self._secret = secret
+        self._size = size
+        self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+
+    def principal(self, token: str) -> Principal:
+        """The token's principal; raises jwt.PyJWTError or ValueError for an invalid token."""
+        entry = self._entries.get(token)
+        if entry is not None and entry[1] > time.time():
+            self._entries.move_to_end(token)
+            return entry[0]
+        self._entries.pop(token, None)
+        principal, expires = _decode_claims(self._secret, token)
+        self._entries[token] = (principal, expires)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        return principal
 
 
 _bearer = HTTPBearer(auto_error=False, description="Токен доступа Nastavnik (JWT), выданный `nastavnik token`.")
@@ -79,7 +110,7 @@ _bearer = HTTPBearer(auto_error=False, description="Токен доступа Na
 
 class Authenticator:
     def __init__(self, secret: str) -> None:
-        self._secret = secret
+        self._tokens = TokenCache(secret)
 
     def require(self, *roles: str):  # noqa: ANN201
         """Dependency: a valid token, with one of `roles` if given (any role otherwise)."""
@@ -94,7 +125,7 @@ class Authenticator:
             if not token:
                 raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Требуется токен доступа", {"WWW-Authenticate": "Bearer"})
             try:
-                principal = decode_token(self._secret, token)
+                principal = self._tokens.principal(token)
             except (jwt.PyJWTError, ValueError) as exc:
                 raise HTTPException(
                     status.HTTP_401_UNAUTHORIZED, f"Недействительный токен: {exc}", {"WWW-Authenticate": "Bearer"}

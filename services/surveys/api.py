@@ -50,17 +50,17 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
         summary="Отправить заполненную анкету",
         responses={200: {"description": "Повторная отправка: возвращён первый ответ"}},
     )
-    async def submit(
-        body: ResponseIn, request: Request, response: Response, principal: Principal = Depends(auth.require())
-    ) -> ResponseOut:
+    async def submit(body: ResponseIn, request: Request, principal: Principal = Depends(auth.require())) -> ResponseOut:
         try:
             result, created = await service.submit(body, principal, correlation_id(request))
         except InvalidAnswers as exc:
             detail = [{"loc": ["body", "answers", p.item], "msg": p.message} for p in exc.problems]
             return JSONResponse({"detail": detail}, status_code=422)  # type: ignore[return-value]
-        if not created:
-            response.status_code = status.HTTP_200_OK
-        return result
+        # Serialized here, once: returning the model would have FastAPI validate it again.
+        return Response(  # type: ignore[return-value]
+            result.model_dump_json(), status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            media_type="application/json",
+        )
 
     @router.get("/growth", summary="Рост между входной и итоговой диагностикой одного участника")
     async def growth(

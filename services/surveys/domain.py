@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import fmean
 from typing import Any
 
@@ -95,7 +96,7 @@ class Instrument:
     def respondent_role(self) -> str:
         return self.respondent_roles[0]
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
@@ -103,8 +104,13 @@ class Instrument:
     def scales(self) -> dict[str, tuple[str, ...]]:
         return {rule.code: rule.sources for rule in self.scale_rules}
 
+    @cached_property
+    def _items_by_code(self) -> dict[str, Item]:
+        # Every submit looks up each answer's item: once per instrument, not once per answer.
+        return {item.code: item for item in reversed(self.items)}
+
     def item(self, code: str) -> Item | None:
-        return next((i for i in self.items if i.code == code), None)
+        return self._items_by_code.get(code)
 
 
 @dataclass(frozen=True)
@@ -568,3 +574,18 @@ def _load_built_in() -> dict[tuple[str, int], Instrument]:
 
 BUILT_IN: dict[tuple[str, int], Instrument] = _load_built_in()
 """The built-in library, (code, version) → instrument, validated at import."""
+
+
+def _variant_forms() -> dict[str, str]:
+    from services.surveys.instruments import swot  # pure data
+
+    return {f"swot_{form}": form for form in swot.FORMS}
+
+
+VARIANT_FORMS: dict[str, str] = _variant_forms()
+"""Built-in instruments made one variant per form of mentoring (SWOT): code → form."""
+
+
+def response_form(instrument_code: str, campaign_form: str | None) -> str | None:
+    """The form of mentoring a response is about: its campaign's, else its instrument variant's."""
+    return campaign_form or VARIANT_FORMS.get(instrument_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -19,13 +20,13 @@ from shared.contracts.surveys import (
     CampaignOpened,
     CampaignReminderDue,
     InstrumentRef,
-    ResponseCompleted,
 )
 from shared.db import Database
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork, Work
 
 from services.surveys import domain
+from services.surveys.ingest import GroupCommit, Submission, completed_event, explicit_role, role_mismatch
 from services.surveys.models import (
     Campaign,
     CustomInstrument,
@@ -60,22 +61,6 @@ class InvalidInstrument(UseCaseError):
 
 
 @dataclass
-class Submission:
-    """One submission, whatever the channel."""
-
-    instrument: InstrumentRef
-    respondent_id: str
-    answers: dict[str, Any]
-    submission_id: str
-    role: str | None = None
-    stage: str | None = None
-    campaign_id: str | None = None
-    channel: str = "api"
-    role_hint: str | None = None
-    """The caller's own role (a mentee's token): used when it is one of the instrument's roles."""
-
-
-@dataclass
 class FormState:
     """What the web form at a personal link shows."""
 
@@ -95,6 +80,8 @@ class SurveysService:
         self.db = db
         self.uow = uow
         self.region_id = region_id
+        self.group_commit = GroupCommit(uow)
+        self._used_instruments: dict[tuple[str, int], domain.Instrument] = {}
 
     # -- instruments ----------------------------------------------------------------------------
 
@@ -105,7 +92,7 @@ class SurveysService:
             return built_in
         row = await session.get(CustomInstrument, (code, version))
         if row is not None and (row.owner_scope == "region" or school_id is None or row.owner_id == school_id):
-            return domain.parse_instrument(row.definition)
+            return self._parsed(row)
         known = sorted({v for c, v in domain.BUILT_IN if c == code})
         if not known:
             rows = (await session.exec(select(CustomInstrument.version).where(CustomInstrument.code == code))).all()
@@ -113,6 +100,17 @@ class SurveysService:
         if known:
             raise Unprocessable(f"Версии {version} анкеты {code} нет; есть версии: {', '.join(map(str, known))}", field="instrument.version")
         raise Unprocessable(f"Анкета {code} не найдена", field="instrument.code")
+
+    def _parsed(self, row: CustomInstrument) -> domain.Instrument:
+        """A custom instrument's definition, parsed once per process after it was first used
+        (a used version never changes again; an unused one may still be edited)."""
+        key = (row.code, row.version)
+        cached = self._used_instruments.get(key)
+        if cached is None:
+            cached = domain.parse_instrument(row.definition)
+            if row.used:
+                self._used_instruments[key] = cached
+        return cached
 
     async def instruments(self, principal: Principal | None = None) -> list[InstrumentOut]:
         out = [_instrument_out(i) for i in domain.BUILT_IN.values()]
@@ -183,28 +181,28 @@ class SurveysService:
             campaign_id=request.campaign_id,
             role_hint=principal.role,
         )
+        built_in = domain.BUILT_IN.get((submission.instrument.code, submission.instrument.version))
+        if built_in is not None and submission.campaign_id is None:
+            # The common path: validated and scored here, stored by the group commit.
+            scores = _validated(built_in, submission)
+            values, created = await self.group_commit.submit(
+                submission, built_in, scores, lambda r: _may_answer_for(principal, r), correlation_id
+            )
+            return _response_out(values), created
         async with self.uow(correlation_id) as work:
             row, created = await self.submit_in(work, submission, lambda r: _may_answer_for(principal, r))
         return _out(row), created
 
     async def submit_in(self, work: Work, s: Submission, may_answer, invitation: Invitation | None = None) -> tuple[SurveyResponse, bool]:  # noqa: ANN001
-        """The one submit path of every channel, inside the caller's unit of work."""
+        """The one-by-one submit path (web form, school commands, campaigns, custom instruments),
+        inside the caller's unit of work; the group commit (ingest.py) applies the same rules."""
         session = work.session
         instrument = await self.instrument(session, s.instrument.code, s.instrument.version)
-        problems = domain.answer_problems(instrument, s.answers)
-        if problems:
-            raise InvalidAnswers(problems)
-        stage_problem = domain.stage_problem(instrument, s.stage)
-        if stage_problem:
-            raise Unprocessable(stage_problem, field="stage")
+        scores = _validated(instrument, s)
         # One round trip on the common path: the respondent, whether this submission_id is
         # already stored, and (without a campaign, where the role is known up front) the
         # respondent's latest pair membership in that role.
-        role = None
-        if s.campaign_id is None:
-            role = s.role if s.role in instrument.respondent_roles else None
-            if role is None and s.role is None and s.role_hint in instrument.respondent_roles:
-                role = s.role_hint
+        role = explicit_role(s, instrument) if s.campaign_id is None else None
         prior = select(SurveyResponse.id).where(SurveyResponse.submission_id == s.submission_id).scalar_subquery()
         if s.campaign_id is None and (s.role is None or role is not None):
             found = (await session.exec(
@@ -256,10 +254,7 @@ class SurveysService:
                 raise Conflict("Ответ в этой кампании уже принят")
             role = invitation.role
         elif s.role is not None and role is None:
-            raise Unprocessable(
-                f"Анкету {instrument.code} заполняет: {', '.join(domain.ROLES[r] for r in instrument.respondent_roles)}",
-                field="role",
-            )
+            raise role_mismatch(instrument)
         if not known_membership:
             membership = (await session.exec(
                 select(PairMembership)
@@ -281,7 +276,7 @@ class SurveysService:
             campaign_id=campaign.id if campaign else None,
             channel=s.channel,
             answers=dict(s.answers),
-            scores=domain.score(instrument, s.answers),
+            scores=scores,
         )
         session.add(response)
         if custom is not None and not custom.used:
@@ -293,20 +288,9 @@ class SurveysService:
             invitation.draft = {}
             invitation.updated_at = utcnow()
             session.add(invitation)
-        work.emit(
-            ResponseCompleted(
-                response_id=response.id,
-                instrument=InstrumentRef(code=instrument.code, version=instrument.version),
-                respondent_id=response.respondent_id,
-                respondent_role=response.respondent_role,  # type: ignore[arg-type]
-                school_id=response.school_id,
-                academic_year=response.academic_year,
-                pair_id=response.pair_id,
-                stage=response.stage,  # type: ignore[arg-type]
-                scores=response.scores,
-                campaign_id=response.campaign_id,
-            )
-        )
+        work.emit(completed_event(
+            response.model_dump(), campaign.programme_id if campaign else None, campaign.form if campaign else None
+        ))
         return response, True
 
     @staticmethod
@@ -578,6 +562,17 @@ class SurveysService:
                 await session.delete(row)
 
 
+def _validated(instrument: domain.Instrument, s: Submission) -> dict[str, float]:
+    """The scores of valid answers; every problem with them raised at once (nothing is stored)."""
+    problems = domain.answer_problems(instrument, s.answers)
+    if problems:
+        raise InvalidAnswers(problems)
+    stage_problem = domain.stage_problem(instrument, s.stage)
+    if stage_problem:
+        raise Unprocessable(stage_problem, field="stage")
+    return domain.score(instrument, s.answers)
+
+
 def _membership_role(role: str | None, instrument: domain.Instrument):  # noqa: ANN202
     """The pair memberships a response may belong to: in its role, else in any of the instrument's."""
     if role is not None:
@@ -647,16 +642,20 @@ def _campaign_out(campaign: Campaign, invitations: list[Invitation], with_invite
 
 
 def _out(row: SurveyResponse) -> ResponseOut:
+    return _response_out(row.model_dump())
+
+
+def _response_out(values: Mapping[str, Any]) -> ResponseOut:
     return ResponseOut(
-        id=row.id,
-        submission_id=row.submission_id,
-        instrument=InstrumentRef(code=row.instrument_code, version=row.instrument_version),
-        respondent_id=row.respondent_id,
-        respondent_role=row.respondent_role,
-        school_id=row.school_id,
-        academic_year=row.academic_year,
-        pair_id=row.pair_id,
-        stage=row.stage,
-        campaign_id=row.campaign_id,
-        scores=row.scores,
+        id=values["id"],
+        submission_id=values["submission_id"],
+        instrument=InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),
+        respondent_id=values["respondent_id"],
+        respondent_role=values["respondent_role"],
+        school_id=values["school_id"],
+        academic_year=values["academic_year"],
+        pair_id=values["pair_id"],
+        stage=values["stage"],
+        campaign_id=values["campaign_id"],
+        scores=values["scores"],
     )

@@ -166,3 +166,15 @@ def test_item_level_definition_problems() -> None:
 def test_response_rate() -> None:
     assert domain.response_rate(3, 2) == 66.7
     assert domain.response_rate(0, 0) is None
+
+
+def test_a_response_is_about_its_campaigns_form_else_its_swot_variants() -> None:
+    from services.surveys.instruments.swot import FORMS
+
+    response_form = domain.response_form
+    assert set(domain.VARIANT_FORMS.values()) == set(FORMS) and all((code, 1) in BUILT_IN for code in domain.VARIANT_FORMS)
+    assert response_form("swot_teacher_pupil", None) == "teacher_pupil"
+    assert response_form("swot_teacher_pupil", "pupil_pupil") == "pupil_pupil"
+    assert response_form("satisfaction_mentee", "teacher_teacher") == "teacher_teacher"
+    assert response_form("satisfaction_mentee", None) is None
+    assert response_form("swot_custom_thing", None) is None
