@@ -21,11 +21,13 @@ def run(
     port: int = 8000,
 ) -> None:
     """All four services in one process (SQLite files in the data folder, in-memory broker)."""
-    from nastavnik.app import build_all_in_one
+    from nastavnik.app import build_all_in_one, settle_heap
 
     settings = Settings(demo=demo) if demo else Settings()
     typer.echo(f"Nastavnik: http://{host}:{port}/  (data in {settings.data_dir.resolve()})")
-    uvicorn.run(build_all_in_one(settings), host=host, port=port, log_level="warning")
+    app = build_all_in_one(settings)
+    settle_heap()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()
@@ -37,9 +39,11 @@ def serve(
     """One service as its own process (RABBITMQ_URL and its own DATABASE_URL)."""
     if service not in SERVICES:
         raise typer.BadParameter(f"one of {', '.join(SERVICES)}", param_hint="SERVICE")
-    from nastavnik.app import build_single
+    from nastavnik.app import build_single, settle_heap
 
-    uvicorn.run(build_single(service, Settings()), host=host, port=port, log_level="warning")
+    app = build_single(service, Settings())
+    settle_heap()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, event, text
+from sqlalchemy import Table, event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -37,8 +37,18 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     async def create_tables(self) -> None:
+        """Create missing tables, and missing indexes of existing ones (an index added to a
+        model reaches databases created before it; create_all alone skips existing tables)."""
         async with self.engine.begin() as conn:
             await conn.run_sync(SQLModel.metadata.create_all, tables=self.tables)
+            await conn.run_sync(self._create_missing_indexes)
+
+    def _create_missing_indexes(self, conn) -> None:  # noqa: ANN001
+        existing = {table.name: {index["name"] for index in inspect(conn).get_indexes(table.name)} for table in self.tables}
+        for table in self.tables:
+            for index in table.indexes:
+                if index.name not in existing[table.name]:
+                    index.create(conn)
 
     async def ping(self) -> bool:
         try:

@@ -1,6 +1,7 @@
 """The inbox's batch claim and the advisory-lock bookkeeping, on SQLite and on the real
 PostgreSQL: a batch claims each new message once, and a lock held by one transaction still
-makes another wait after the first asked for it twice."""
+makes another wait after the first asked for it twice; an index added to a model reaches a
+database created before it."""
 
 from __future__ import annotations
 
@@ -71,3 +72,19 @@ async def test_a_lock_asked_for_twice_is_still_held_until_commit(postgres: Datab
 
     await asyncio.gather(first(), second())
     assert order == ["first commits", "second has the lock"]
+
+
+async def test_an_index_added_to_a_model_reaches_a_database_created_before_it(db: Database) -> None:
+    from sqlalchemy import inspect, text
+
+    from shared.messaging.outbox import OutboxMessage
+
+    older = Database(db.url, [OutboxMessage])
+    await older.create_tables()
+    async with older.engine.begin() as conn:
+        await conn.execute(text("DROP INDEX ix_outbox_unsent"))  # as a database created before the index existed
+    await older.create_tables()  # the next start
+    async with older.engine.connect() as conn:
+        names = await conn.run_sync(lambda sync: {index["name"] for index in inspect(sync).get_indexes("outbox")})
+    await older.dispose()
+    assert "ix_outbox_unsent" in names
