@@ -8,9 +8,8 @@ Fresh vhost and database per invocation; several runs; medians. Conditions are p
     .venv/bin/python bench/survey_ingestion.py --help
     .venv/bin/python bench/survey_ingestion.py --runs 3 --duration 60 --concurrency 64 --replicas 1
 
-The load generator is by default a minimal HTTP/1.1 client on raw asyncio streams (keep-alive
-connections, one request in flight per connection, uvloop when installed), so that the client
-costs little of the machine's CPU; `--client httpx` uses httpx as before (several times dearer).
+The load generator (bench/load.py) posts with aiohttp over keep-alive connections (uvloop when
+installed), so that it costs little of the machine's CPU; its cost per response is printed.
 
 Each run prints the accepted rate and the submit latency (p50, p99) seen by the client, the
 events counted at the consumer and the end-to-end rate (consumed / (run + drain): below the
@@ -48,6 +47,8 @@ from shared.contracts.envelope import new_envelope  # noqa: E402
 from shared.contracts.registry import ParticipantRegistered  # noqa: E402
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
 
+from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average, machine_busy_seconds  # noqa: E402
+
 SECRET = "bench-secret-of-sufficient-length-32b"
 EVENT = "surveys.response.completed.v1"
 ANSWERS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
@@ -62,7 +63,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=64, help="requests in flight")
     parser.add_argument("--replicas", type=int, default=1, help="surveys processes (competing relays, round-robin clients)")
     parser.add_argument("--respondents", type=int, default=500)
-    parser.add_argument("--client", choices=("raw", "httpx"), default="raw", help="load generator's HTTP client")
     parser.add_argument("--drain-timeout", type=float, default=120.0, help="seconds to wait for every event at the consumer")
     return parser.parse_args()
 
@@ -102,180 +102,46 @@ async def seed_respondents(vhost_url: str, database_url: str, count: int) -> lis
     return ids
 
 
-def cpu_seconds(pid: int | str = "self") -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds_of(command: str) -> float:
-    """CPU time of every process named `command` (postgres backends, beam.smp), whoever uses them."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == command:
-                    total += cpu_seconds(entry.name)
-            except OSError:
-                pass
-    return total
-
-
-def load_average() -> str:
-    """1, 5 and 15 minute load averages: how many processes wanted the machine's cores."""
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def _per(seconds: float, count: int) -> str:
     return f"{1000 * seconds / count:.2f} ms" if seconds >= 0 else "n/a"
 
 
-def machine_busy_seconds() -> float:
-    """CPU seconds all cores spent busy so far (every process on the machine, Linux /proc)."""
-    try:
-        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except OSError:
-        return float("nan")
-    return (sum(values[:8]) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
-
-
-class RawConnection:
-    """One keep-alive HTTP/1.1 connection: POST a JSON body, read the status and the body."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.port = port
-        self.head = (f"POST /surveys/api/v1/responses HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                     f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n").encode()
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def post(self, body: bytes) -> int:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
-        try:
-            self.writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            status = int((await self.reader.readline()).split(b" ", 2)[1])
-            length, chunked, close = 0, False, False
-            while (line := await self.reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.partition(b":")
-                name = name.strip().lower()
-                if name == b"content-length":
-                    length = int(value)
-                elif name == b"transfer-encoding" and b"chunked" in value.lower():
-                    chunked = True
-                elif name == b"connection" and b"close" in value.lower():
-                    close = True
-            if chunked:
-                while size := int((await self.reader.readline()).split(b";")[0], 16):
-                    await self.reader.readexactly(size + 2)
-                await self.reader.readline()
-            else:
-                await self.reader.readexactly(length)
-        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-            await self.close()
-            raise
-        if close:
-            await self.close()
-        return status
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-
 async def one_run(ports: list[int], token: str, respondents: list[str], args: argparse.Namespace, counter: Counter,
                   run: int) -> dict:
-    if args.client == "httpx":
-        return await one_run_httpx(ports, token, respondents, args, counter, run)
-    latencies: list[float] = []
-    errors = 0
-    accepted = 0
+    """`concurrency` workers, each posting the next response as soon as the last is answered."""
+    outcome = Outcome()
     start_seen = len(counter.seen)
     next_person = itertools.cycle(respondents)
-    connections = [RawConnection(ports[n % len(ports)], token) for n in range(args.concurrency)]
     stop_at = time.perf_counter() + args.duration
-
-    async def worker(connection: RawConnection) -> None:
-        nonlocal errors, accepted
-        while time.perf_counter() < stop_at:
-            body = json.dumps({"instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_id": next(next_person),
-                               "answers": ANSWERS, "submission_id": f"bench-{run}-{uuid.uuid4().hex}"}).encode()
-            began = time.perf_counter()
-            try:
-                status = await connection.post(body)
-            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-                errors += 1
-                continue
-            latencies.append(time.perf_counter() - began)
-            if status == 201:
-                accepted += 1
-            else:
-                errors += 1
-
-    began = time.perf_counter()
-    await asyncio.gather(*(worker(c) for c in connections))
-    elapsed = time.perf_counter() - began
-    for connection in connections:
-        await connection.close()
-    return await drained(counter, start_seen, accepted, errors, elapsed, latencies, args)
-
-
-async def one_run_httpx(ports: list[int], token: str, respondents: list[str], args: argparse.Namespace, counter: Counter,
-                        run: int) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    accepted = 0
-    start_seen = len(counter.seen)
-    next_port = itertools.cycle(ports)
-    next_person = itertools.cycle(respondents)
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits, headers={"Authorization": f"Bearer {token}"}) as client:
-        stop_at = time.perf_counter() + args.duration
+    async with Poster([f"http://127.0.0.1:{port}" for port in ports], args.concurrency) as poster:
 
         async def worker() -> None:
-            nonlocal errors, accepted
             while time.perf_counter() < stop_at:
                 body = {"instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_id": next(next_person),
                         "answers": ANSWERS, "submission_id": f"bench-{run}-{uuid.uuid4().hex}"}
-                began = time.perf_counter()
-                try:
-                    response = await client.post(f"http://127.0.0.1:{next(next_port)}/surveys/api/v1/responses", json=body)
-                except httpx.HTTPError:
-                    errors += 1
-                    continue
-                latencies.append(time.perf_counter() - began)
-                if response.status_code == 201:
-                    accepted += 1
-                else:
-                    errors += 1
+                await poster.post("/surveys/api/v1/responses", body, token, outcome, accept=lambda status: status == 201)
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         elapsed = time.perf_counter() - began
-    return await drained(counter, start_seen, accepted, errors, elapsed, latencies, args)
+    return await drained(counter, start_seen, outcome, elapsed, args)
 
 
-async def drained(counter: Counter, start_seen: int, accepted: int, errors: int, elapsed: float, latencies: list[float],
-                  args: argparse.Namespace) -> dict:
+async def drained(counter: Counter, start_seen: int, outcome: Outcome, elapsed: float, args: argparse.Namespace) -> dict:
     """Wait until the consumer has counted every accepted response (or the drain timeout)."""
     drain_began = time.perf_counter()
+    accepted = outcome.accepted
     while len(counter.seen) - start_seen < accepted and time.perf_counter() - drain_began < args.drain_timeout:
         await asyncio.sleep(0.1)
     consumed = len(counter.seen) - start_seen
     drain_s = time.perf_counter() - drain_began
-    latencies.sort()
     return {
         "accepted": accepted,
-        "errors": errors,
+        "errors": outcome.errors,
         "rate": accepted / elapsed,
         "end_to_end": consumed / (elapsed + drain_s),
-        "p50_ms": 1000 * latencies[len(latencies) // 2] if latencies else float("nan"),
-        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99)] if latencies else float("nan"),
+        "p50_ms": outcome.percentile_ms(0.5),
+        "p99_ms": outcome.percentile_ms(0.99),
         "consumed": consumed,
         "lost": accepted - consumed,
         "drain_s": drain_s,
@@ -324,7 +190,7 @@ async def main() -> None:
         print(f"load average before the runs: {load_average()}")
         print(f"conditions: {platform.node()} {os.cpu_count()} CPUs, Python {platform.python_version()}, "
               f"{args.replicas} surveys process(es) on PostgreSQL + RabbitMQ (fresh vhost/database), load generator "
-              f"in this process ({args.client} client{', uvloop' if _uvloop else ''}, {args.concurrency} in flight), {args.duration:.0f}s per run, {args.runs} runs")
+              f"in this process (aiohttp{', uvloop' if _uvloop else ''}, {args.concurrency} in flight), {args.duration:.0f}s per run, {args.runs} runs")
         results = []
         server_pids = [system.processes["surveys"].pid, *(p.pid for p in extra)]
         for run in range(1, args.runs + 1):
