@@ -40,6 +40,8 @@ from nastavnik.processes import ServiceProcesses, create_databases, create_vhost
 from nastavnik.scenario import RegionScenario  # noqa: E402
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
 
+from bench.load import Outcome, Poster, load_average  # noqa: E402
+
 SECRET = "bench-secret-of-sufficient-length-32-bytes"
 COMPLETED = "surveys.response.completed.v1"
 UPDATED = "reports.indicators.updated.v1"
@@ -85,27 +87,25 @@ class Observer:
         await self.connection.close()
 
 
-async def submit_load(client, scenario: RegionScenario, region, rate: float, duration: float, submits: dict[str, float],  # noqa: ANN001
-                      timeline: list[tuple[float, str]]) -> None:
+async def submit_load(poster: Poster, scenario: RegionScenario, region, rate: float, duration: float, submits: dict[str, float],  # noqa: ANN001
+                      timeline: list[tuple[float, str]], outcome: Outcome) -> None:
+    """Open loop: the i-th completion is submitted at start + i / rate, whatever the answers' delay."""
     respondents = [(s, ext, "satisfaction_mentee" if ext != "t-01" else "satisfaction_mentor") for s in region.schools for ext in ("t-02", "t-03", "t-01")]
     tokens = {(s.id, ext): scenario.token(s.people[ext], "mentee" if ext != "t-01" else "mentor", "school", s.id) for s, ext, _ in respondents}
-    semaphore = asyncio.Semaphore(200)
     start = time.perf_counter()
     total = int(rate * duration)
 
     async def one(i: int) -> None:
         school, ext, instrument = respondents[i % len(respondents)]
-        async with semaphore:
-            started = time.perf_counter()
-            response = await client.post("/surveys/api/v1/responses", headers={"Authorization": f"Bearer {tokens[(school.id, ext)]}"}, json={
-                "instrument": {"code": instrument, "version": 1}, "respondent_id": school.people[ext],
-                "answers": {c: 1 + i % 10 for c in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")},
-                "submission_id": f"bench-{uuid.uuid4().hex}",
-            })
-            if response.status_code < 300:
-                rid = response.json()["id"]
-                submits[rid] = started
-                timeline.append((started, rid))
+        started = time.perf_counter()
+        answer = await poster.post("/surveys/api/v1/responses", {
+            "instrument": {"code": instrument, "version": 1}, "respondent_id": school.people[ext],
+            "answers": {c: 1 + i % 10 for c in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")},
+            "submission_id": f"bench-{uuid.uuid4().hex}",
+        }, tokens[(school.id, ext)], outcome)
+        if answer is not None:
+            submits[answer["id"]] = started
+            timeline.append((started, answer["id"]))
 
     tasks = []
     for i in range(total):
@@ -150,6 +150,7 @@ async def environment(args):  # noqa: ANN001, ANN201
 async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN001
     vhost, databases, processes, log_dir = await environment(args)
     observer = Observer()
+    poster: Poster | None = None
     try:
         await observer.start(vhost)
         async with processes.client() as client:
@@ -158,18 +159,22 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN0
             await asyncio.sleep(2)
             submits: dict[str, float] = {}
             timeline: list[tuple[float, str]] = []
+            outcome = Outcome()
+            poster = Poster([f"http://127.0.0.1:{processes.ports['surveys']}"], args.connections)
+            await poster.__aenter__()
             if scenario_name == "steady":
-                await submit_load(client, scenario, region, rate, args.duration, submits, timeline)
+                await submit_load(poster, scenario, region, rate, args.duration, submits, timeline, outcome)
                 await drain(observer, submits, 120)
                 result, lost = lags(observer, submits)
                 values = list(result.values())
                 surveys_part = [observer.completed_at[r] - t for r, t in submits.items() if r in observer.completed_at]
-                return {"scenario": "steady", "rate": rate, "completions": len(submits), "lost": lost,
+                return {"scenario": "steady", "rate": rate, "completions": len(submits), "lost": lost, "submit_errors": outcome.errors,
+                        "submit_p99": outcome.percentile_ms(0.99) / 1000, "load_average": load_average(),
                         "surveys_p50": percentile(surveys_part, 0.5), "surveys_p99": percentile(surveys_part, 0.99),
                         "p50": percentile(values, 0.5), "p99": percentile(values, 0.99), "max": max(values, default=float("nan"))}
             # outage: load for warmup + outage + recovery window; reports down during the outage
             total = args.warmup + args.outage + args.recovery
-            load = asyncio.create_task(submit_load(client, scenario, region, rate, total, submits, timeline))
+            load = asyncio.create_task(submit_load(poster, scenario, region, rate, total, submits, timeline, outcome))
             await asyncio.sleep(args.warmup)
             processes.stop("reports")
             await asyncio.sleep(args.outage)
@@ -186,8 +191,11 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN0
                     recovered_at = started - restarted
                     break
             return {"scenario": "outage", "rate": rate, "outage_s": args.outage, "completions": len(submits), "lost": lost,
+                    "submit_errors": outcome.errors, "load_average": load_average(),
                     "recovered_after_s": recovered_at, "max_lag": max(result.values(), default=float("nan"))}
     finally:
+        if poster is not None:
+            await poster.__aexit__(None, None, None)
         await observer.stop()
         processes.stop_all()
         await drop_databases(args.postgres_url, databases)
@@ -204,6 +212,7 @@ async def main() -> None:
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--recovery", type=float, default=40, help="seconds of load after the restart")
     parser.add_argument("--prefetch", type=int, default=64)
+    parser.add_argument("--connections", type=int, default=256, help="keep-alive connections of the load generator")
     parser.add_argument("--rabbitmq-url", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--postgres-url", default=os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--management-url", default=None)
