@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     prefetch: int = Field(default=32, ge=1, description="Unacknowledged messages per consumer channel.")
     delivery_limit: int = Field(default=5, ge=1, description="Deliveries before a message is dead-lettered.")
     publish_timeout: float = 10.0
+    surveys_schedule_interval: float = Field(
+        default=3600, ge=0,
+        description="Seconds between runs of the surveys schedule (close ended campaigns, send due reminders); 0: off.",
+    )
+    surveys_reminder_days_before: list[int] = Field(
+        default=[3, 1], description="Days before a campaign's closes_on on which non-respondents are reminded (JSON list).",
+    )
     log_level: str = "INFO"
     demo: bool = False
 

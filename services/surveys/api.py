@@ -11,7 +11,7 @@ from shared.auth import Authenticator, Principal
 from shared.http import correlation_id
 
 from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, ResponseIn, ResponseOut
-from services.surveys.service import InvalidAnswers, InvalidInstrument, SurveysService
+from services.surveys.service import CAMPAIGN_OPENERS, INSTRUMENT_AUTHORS, InvalidAnswers, InvalidInstrument, SurveysService
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 
@@ -33,7 +33,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
     async def save_instrument(
         response: Response,
         definition: dict[str, Any] = Body(...),
-        principal: Principal = Depends(auth.require("region_admin", "school_curator")),
+        principal: Principal = Depends(auth.require(*INSTRUMENT_AUTHORS)),
     ) -> InstrumentOut:
         try:
             saved, created = await service.save_instrument(definition, principal)
@@ -73,7 +73,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
 
     @router.post("/campaigns", status_code=status.HTTP_201_CREATED, summary="Открыть опрос (кампанию)")
     async def open_campaign(
-        body: CampaignIn, request: Request, principal: Principal = Depends(auth.require("region_admin", "school_curator"))
+        body: CampaignIn, request: Request, principal: Principal = Depends(auth.require(*CAMPAIGN_OPENERS))
     ) -> CampaignOut:
         return await service.open_campaign(body, principal, correlation_id(request))
 
@@ -87,13 +87,13 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
 
     @router.post("/campaigns/{campaign_id}/reminders", summary="Напомнить не ответившим (события для рассылки)")
     async def remind(
-        campaign_id: str, request: Request, principal: Principal = Depends(auth.require("region_admin", "school_curator"))
+        campaign_id: str, request: Request, principal: Principal = Depends(auth.require(*CAMPAIGN_OPENERS))
     ) -> dict[str, int]:
         return {"reminders": await service.remind(campaign_id, principal, correlation_id(request))}
 
     @router.post("/campaigns/{campaign_id}/close", summary="Закрыть опрос")
     async def close(
-        campaign_id: str, request: Request, principal: Principal = Depends(auth.require("region_admin", "school_curator"))
+        campaign_id: str, request: Request, principal: Principal = Depends(auth.require(*CAMPAIGN_OPENERS))
     ) -> CampaignOut:
         return await service.close_campaign(campaign_id, principal, correlation_id(request))
 

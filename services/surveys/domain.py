@@ -18,8 +18,9 @@ Unanswered sources are left out; a scale with no answered source has no score.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean
 from typing import Any
@@ -589,3 +590,43 @@ VARIANT_FORMS: dict[str, str] = _variant_forms()
 def response_form(instrument_code: str, campaign_form: str | None) -> str | None:
     """The form of mentoring a response is about: its campaign's, else its instrument variant's."""
     return campaign_form or VARIANT_FORMS.get(instrument_code)
+
+
+# -- the campaign schedule (services/surveys/schedule.py runs it) ---------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignDates:
+    id: str
+    status: str  # open | closed
+    opens_on: date
+    closes_on: date
+
+
+@dataclass(frozen=True)
+class InvitationState:
+    id: str
+    status: str  # pending | draft | completed
+    has_link: bool  # False once the respondent withdrew
+
+
+def campaigns_to_close(campaigns: Iterable[CampaignDates], today: date) -> list[str]:
+    """Open campaigns whose last day has passed: the schedule closes them."""
+    return [c.id for c in campaigns if c.status == "open" and today > c.closes_on]
+
+
+def reminder_day(campaign: CampaignDates, today: date, days_before: Iterable[int]) -> date | None:
+    """The reminder day a campaign is due on `today`: the latest `closes_on − d` not after today
+    and not before it opened (a day the schedule missed is caught up until the next one); None
+    when the campaign is closed, not open yet or has no reminder day so far."""
+    if campaign.status != "open" or not campaign.opens_on <= today <= campaign.closes_on:
+        return None
+    days = [campaign.closes_on - timedelta(days=d) for d in days_before if d >= 0]
+    due = [day for day in days if campaign.opens_on <= day <= today]
+    return max(due, default=None)
+
+
+def reminder_recipients(invitations: Iterable[InvitationState], reminded: Collection[str]) -> list[str]:
+    """Invitations to remind on a reminder day: not answered, with a personal link, not reminded
+    on that day yet."""
+    return [i.id for i in invitations if i.status != "completed" and i.has_link and i.id not in reminded]

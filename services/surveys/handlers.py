@@ -3,11 +3,19 @@ the answers school systems submit as commands."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from pydantic import ValidationError
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    SchoolRegistered,
+    SchoolUpdated,
+)
 from shared.contracts.surveys import SUBMIT_RESPONSE, CommandError, CommandRejected, SubmitResponse
 from shared.errors import UseCaseError
 from shared.messaging.inbound import Command
@@ -15,8 +23,24 @@ from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.surveys.models import Enrolment, PairMembership, Respondent, Withdrawn
+from services.surveys.models import Enrolment, PairMembership, Respondent, School, Withdrawn
 from services.surveys.service import InvalidAnswers, Submission, SurveysService
+
+
+async def on_school(work: Work, envelope: Envelope, event: SchoolRegistered | SchoolUpdated) -> None:
+    """Registered and updated come through different queues: the newer state wins."""
+    school = await work.session.get(School, event.school_id)
+    if school is None:
+        work.session.add(School(school_id=event.school_id, municipality_id=event.municipality_id, as_of=envelope.time))
+    elif _aware(envelope.time) >= _aware(school.as_of):
+        school.municipality_id = event.municipality_id
+        school.as_of = envelope.time
+        work.session.add(school)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives timestamps back without their zone; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def on_participant_registered(work: Work, envelope: Envelope, event: ParticipantRegistered) -> None:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from sqlalchemy import inspect, text
 
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    SchoolRegistered,
+    SchoolUpdated,
+)
 from shared.contracts.surveys import (
     CampaignClosed,
     CampaignOpened,
@@ -18,28 +25,69 @@ from shared.contracts.surveys import (
 )
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
+from shared.db import Database
 from shared.settings import Settings
 
 from services.surveys import handlers
 from services.surveys.api import build_router
 from services.surveys.models import TABLES
+from services.surveys.schedule import CampaignSchedule
 from services.surveys.service import SurveysService
 from services.surveys.web import build_form_router
 
 NAME = "surveys"
 
 
+class SurveysRuntime(ServiceRuntime):
+    """The shared runtime plus the campaign schedule, started after it (the relay publishes what
+    the schedule emits) and stopped before it. `nastavnik run` and `serve` both start a service
+    through `runtime.start()`, so both run the schedule."""
+
+    schedule: CampaignSchedule | None = None
+
+    async def start(self) -> None:
+        await super().start()
+        await _add_missing_columns(self.db)
+        if self.schedule is not None:
+            self.schedule.start()
+
+    async def stop(self) -> None:
+        if self.schedule is not None:
+            await self.schedule.stop()
+        await super().stop()
+
+
+# Columns added after their table: create_all does not add them to a database created before.
+ADDED_COLUMNS = {"surveys_campaign": ("municipality_id",)}
+
+
+async def _add_missing_columns(db: Database) -> None:
+    async with db.engine.begin() as conn:
+        for table, columns in ADDED_COLUMNS.items():
+            present = await conn.run_sync(lambda c, t=table: {col["name"] for col in inspect(c).get_columns(t)})
+            for column in columns:
+                if column not in present:
+                    exists = " IF NOT EXISTS" if db.is_postgres else ""  # two replicas starting at once
+                    await conn.execute(text(f"ALTER TABLE {table} ADD COLUMN{exists} {column} VARCHAR"))
+
+
 @dataclass
 class Surveys:
-    runtime: ServiceRuntime
+    runtime: SurveysRuntime
     service: SurveysService
     http: FastAPI
+    schedule: CampaignSchedule
 
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Surveys:
-    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    runtime = SurveysRuntime(NAME, settings, TABLES, shared_process=shared_process)
     runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected)
     service = SurveysService(runtime.db, runtime.uow, settings.region_id)
+    runtime.schedule = CampaignSchedule(
+        service, settings.surveys_schedule_interval, settings.surveys_reminder_days_before, runtime.log
+    )
+    runtime.consumes(SchoolRegistered, handlers.on_school)
+    runtime.consumes(SchoolUpdated, handlers.on_school)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
     runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
@@ -51,4 +99,4 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Surve
         description="Инструменты мониторинга, опросы, ответы участников (веб-форма, API, команды школ) и их баллы.",
         routers=[build_router(service, Authenticator(settings.jwt_secret)), build_form_router(service)],
     )
-    return Surveys(runtime, service, http)
+    return Surveys(runtime, service, http, runtime.schedule)

@@ -67,6 +67,9 @@ class Campaign(SQLModel, table=True):
     instrument_code: str
     instrument_version: int
     school_id: str | None = Field(default=None, index=True)
+    municipality_id: str | None = Field(
+        default=None, description="Set only for a campaign of every school of one municipality (school_id is then None)."
+    )
     programme_id: str | None = None
     role: str | None = None
     form: str | None = None
@@ -118,6 +121,28 @@ class SurveyResponse(SQLModel, table=True):
     completed_at: datetime = Field(default_factory=utcnow)
 
 
+class School(SQLModel, table=True):
+    """Which municipality a school is in (registry.school.registered.v1 / updated.v1): the
+    municipal coordinator's scope."""
+
+    __tablename__ = "surveys_school"
+
+    school_id: str = Field(primary_key=True)
+    municipality_id: str = Field(index=True)
+    as_of: datetime = Field(description="Time of the registry event applied: an older one arriving late is ignored.")
+
+
+class Reminder(SQLModel, table=True):
+    """A scheduled reminder sent: one per invitation and reminder day, whoever runs the schedule."""
+
+    __tablename__ = "surveys_reminder"
+
+    invitation_id: str = Field(primary_key=True)
+    due_on: date = Field(primary_key=True, description="The reminder day (closes_on minus a configured number of days).")
+    campaign_id: str = Field(index=True)
+    sent_at: datetime = Field(default_factory=utcnow)
+
+
 class Withdrawn(SQLModel, table=True):
     """A tombstone: the person withdrew their consent; late registry events about them are ignored."""
 
@@ -126,4 +151,6 @@ class Withdrawn(SQLModel, table=True):
     participant_id: str = Field(primary_key=True)
 
 
-TABLES = (Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse, Withdrawn)
+TABLES = (
+    Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse, School, Reminder, Withdrawn,
+)

@@ -69,7 +69,12 @@ class CampaignIn(BaseModel):
 
     title: str | None = Field(default=None, max_length=200)
     instrument: InstrumentRef
-    school_id: str | None = Field(default=None, description="Region staff: one school, or none for the whole region.")
+    school_id: str | None = Field(
+        default=None, description="Region or municipal staff: one school; none for the whole region (or municipality)."
+    )
+    municipality_id: str | None = Field(
+        default=None, description="Every school of one municipality (region staff; a municipal coordinator's own by default)."
+    )
     programme_id: str | None = None
     role: Literal["mentor", "mentee", "curator"] | None = None
     form: str | None = None
@@ -93,6 +98,7 @@ class CampaignOut(BaseModel):
     title: str
     instrument: InstrumentRef
     school_id: str | None
+    municipality_id: str | None = None
     programme_id: str | None
     role: str | None
     form: str | None

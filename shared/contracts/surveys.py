@@ -66,7 +66,10 @@ class CampaignOpened(EventData):
 
     campaign_id: str
     instrument: InstrumentRef
-    school_id: str | None = Field(default=None, description="None: every school of the region.")
+    school_id: str | None = Field(default=None, description="None: every school of the region, or of `municipality_id`.")
+    municipality_id: str | None = Field(
+        default=None, description="Set when the campaign asks every school of one municipality (school_id is then None)."
+    )
     programme_id: str | None = None
     role: RespondentRole | None = None
     form: str | None = Field(default=None, description="Form of mentoring (pairing's Form), if the campaign is for one form.")
@@ -86,6 +89,7 @@ class CampaignClosed(EventData):
     campaign_id: str
     instrument: InstrumentRef
     school_id: str | None = None
+    municipality_id: str | None = Field(default=None, description="As in surveys.campaign.opened.v1.")
     invited: int = Field(ge=0)
     responded: int = Field(ge=0)
     response_rate: float | None = Field(default=None, description="responded / invited, in %; None with nobody invited.")
