@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Table, event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,17 +38,27 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     async def create_tables(self) -> None:
-        """Create missing tables, and missing indexes of existing ones (an index added to a
-        model reaches databases created before it; create_all alone skips existing tables)."""
+        """Create missing tables; and, in existing ones, the columns and indexes added to the
+        models since (create_all alone skips existing tables). Additive changes only: an added
+        column must be nullable or have a server default; anything else needs a migration."""
         async with self.engine.begin() as conn:
             await conn.run_sync(SQLModel.metadata.create_all, tables=self.tables)
-            await conn.run_sync(self._create_missing_indexes)
+            await conn.run_sync(self._add_missing_columns_and_indexes)
 
-    def _create_missing_indexes(self, conn) -> None:  # noqa: ANN001
-        existing = {table.name: {index["name"] for index in inspect(conn).get_indexes(table.name)} for table in self.tables}
+    def _add_missing_columns_and_indexes(self, conn) -> None:  # noqa: ANN001
+        inspector = inspect(conn)
         for table in self.tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    if not column.nullable and column.server_default is None:
+                        raise RuntimeError(f"{table.name}.{column.name} is new and NOT NULL without a default: write a migration")
+                    ddl = CreateColumn(column).compile(dialect=conn.dialect)
+                    exists = " IF NOT EXISTS" if self.is_postgres else ""  # two replicas starting at once
+                    conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN{exists} {ddl}'))
+            indexes = {index["name"] for index in inspector.get_indexes(table.name)}
             for index in table.indexes:
-                if index.name not in existing[table.name]:
+                if index.name not in indexes:
                     index.create(conn)
 
     async def ping(self) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from sqlalchemy import inspect, text
 
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed
@@ -25,7 +24,6 @@ from shared.contracts.surveys import (
 )
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
-from shared.db import Database
 from shared.settings import Settings
 
 from services.surveys import handlers
@@ -47,7 +45,6 @@ class SurveysRuntime(ServiceRuntime):
 
     async def start(self) -> None:
         await super().start()
-        await _add_missing_columns(self.db)
         if self.schedule is not None:
             self.schedule.start()
 
@@ -55,20 +52,6 @@ class SurveysRuntime(ServiceRuntime):
         if self.schedule is not None:
             await self.schedule.stop()
         await super().stop()
-
-
-# Columns added after their table: create_all does not add them to a database created before.
-ADDED_COLUMNS = {"surveys_campaign": ("municipality_id",)}
-
-
-async def _add_missing_columns(db: Database) -> None:
-    async with db.engine.begin() as conn:
-        for table, columns in ADDED_COLUMNS.items():
-            present = await conn.run_sync(lambda c, t=table: {col["name"] for col in inspect(c).get_columns(t)})
-            for column in columns:
-                if column not in present:
-                    exists = " IF NOT EXISTS" if db.is_postgres else ""  # two replicas starting at once
-                    await conn.execute(text(f"ALTER TABLE {table} ADD COLUMN{exists} {column} VARCHAR"))
 
 
 @dataclass
