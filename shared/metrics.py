@@ -20,6 +20,12 @@ class ServiceMetrics:
         self.events_consumed = Counter(
             "nastavnik_events_consumed", "Events applied by a consumer, by type.", ["event_type"], registry=r
         )
+        self.events_ignored = Counter(
+            "nastavnik_events_ignored",
+            "Events a consumer acknowledged without applying: not relevant to it (e.g. questionnaires pairing does not read).",
+            ["event_type"],
+            registry=r,
+        )
         self.inbox_duplicates = Counter(
             "nastavnik_inbox_duplicates_skipped", "Redelivered events skipped by the inbox.", ["event_type"], registry=r
         )

@@ -4,7 +4,7 @@ outbox relay, unit of work and event consumer. Each service's composition root b
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from faststream import AckPolicy
 from faststream.exceptions import SubscriberNotFound
@@ -108,10 +108,17 @@ class ServiceRuntime:
         )(on_message)
         self._consumed_queues.append(queue.name)
 
-    def consumes_in_batches(self, events: Sequence[type[EventData]], handler: BatchHandler, max_batch: int = 200) -> None:
+    def consumes_in_batches(
+        self,
+        events: Sequence[type[EventData]],
+        handler: BatchHandler,
+        max_batch: int = 200,
+        relevant: Callable[[EventData], bool] | None = None,
+    ) -> None:
         """Subscribe to each event's own queue, as `consumes` does, but apply what has queued up
-        several at once, in one transaction (see shared.messaging.batching)."""
-        batches = BatchingConsumer(self.consumer, handler, max_batch)
+        several at once, in one transaction (see shared.messaging.batching). Events for which
+        `relevant` is false are acknowledged at once, without touching the database."""
+        batches = BatchingConsumer(self.consumer, handler, max_batch, relevant)
         self._batching.append(batches)
         for event in events:
             queue = consumer_queue(self.name, event.event_type, self.settings.delivery_limit)

@@ -11,6 +11,7 @@ from shared.contracts.pairing import MatchingCompleted, PairEnded, PairFormed, P
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.surveys import ResponseCompleted
 from shared.http import create_service_app
+from shared.messaging.batching import each
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 
@@ -37,7 +38,11 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
     runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
-    runtime.consumes(ResponseCompleted, handlers.on_response_completed(service))
+    # every completed questionnaire of the region passes here; only the deficit diagnostic is
+    # read, in batches (as many as queued up per transaction), the others are let go at once
+    runtime.consumes_in_batches(
+        [ResponseCompleted], each(handlers.on_response_completed(service)), relevant=handlers.reads_profile
+    )
     http = create_service_app(
         runtime,
         title="Nastavnik · Подбор пар",

@@ -44,10 +44,13 @@ BatchHandler = Callable[[Work, Sequence[Delivery]], Awaitable[None]]
 
 
 class BatchingConsumer:
-    def __init__(self, consumer: EventConsumer, handler: BatchHandler, max_batch: int = 200) -> None:
+    def __init__(
+        self, consumer: EventConsumer, handler: BatchHandler, max_batch: int = 200, relevant: Callable[[EventData], bool] | None = None
+    ) -> None:
         self.consumer = consumer
         self.handler = handler
         self.max_batch = max_batch
+        self.relevant = relevant
         self.log = structlog.get_logger().bind(service=consumer.service)
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._task: asyncio.Task | None = None
@@ -62,6 +65,11 @@ class BatchingConsumer:
                 await message.reject(requeue=False)
             return
         delivery = Delivery(envelope, event, body, message)
+        if self.relevant is not None and not self.relevant(event):
+            # nothing to apply, so nothing to remember: acknowledged without a transaction
+            self.consumer.metrics.events_ignored.labels(envelope.type).inc()
+            await self._settle(delivery, "ack")
+            return
         if self.consumer.in_memory:
             await self._apply_alone(delivery)
         else:
@@ -161,3 +169,15 @@ class BatchingConsumer:
             metrics.handler_duration.labels(delivery.envelope.type).observe(elapsed)
         for delivery in duplicates:
             metrics.inbox_duplicates.labels(delivery.envelope.type).inc()
+
+
+def each(handler: Callable[[Work, Envelope, Any], Awaitable[None]]) -> BatchHandler:
+    """A per-event handler applied to every event of a batch in turn, in one transaction: for a
+    high-volume event whose handler has nothing to share between events (pairing reads the
+    deficit profile from every completed questionnaire)."""
+
+    async def apply(work: Work, deliveries: Sequence[Delivery]) -> None:
+        for delivery in deliveries:
+            await handler(work, delivery.envelope, delivery.event)
+
+    return apply

@@ -253,3 +253,25 @@ async def test_development_plan_goals_measures_and_progress_events(region) -> No
     plan = (await client.get(plan_url, headers=mentee)).json()
     assert plan["measures_done"] == 1 and plan["measures"][0]["mentee_view"] == "Стало увереннее"
     assert (await client.get(plan_url, headers=bearer("mentee", "school", "s1", sub="e1"))).status_code == 404
+
+
+async def test_pairing_reads_the_deficit_diagnostic_and_lets_other_questionnaires_go_untouched(region) -> None:
+    from shared.messaging.inbox import InboxMessage
+
+    service, _client = region
+    async with service.runtime.db.sessions() as session:
+        inbox_before = len((await session.exec(select(InboxMessage))).all())
+    satisfaction = ResponseCompleted(
+        response_id="r-sat", instrument=InstrumentRef(code="satisfaction_mentee", version=1), respondent_id="e1",
+        respondent_role="mentee", school_id="s1", academic_year=YEAR, scores={"satisfaction": 9},
+    )
+    await deliver(service, satisfaction)
+    await deliver(service, diagnostic("e1", "mentee", ict_digital=3, methodological=2))  # a second diagnostic: latest wins
+
+    async with service.runtime.db.sessions() as session:
+        inbox = (await session.exec(select(InboxMessage))).all()
+        profile = await session.get(Profile, "e1")
+    assert len(inbox) == inbox_before + 1  # the diagnostic is remembered; the satisfaction answer is not
+    assert all("satisfaction_mentee" not in row.body for row in inbox)
+    assert profile is not None and profile.deficits == {"ict_digital": 0.5, "methodological": 0.25}  # (3 - 1) / (5 - 1), (2 - 1) / 4
+    assert service.runtime.metrics.events_ignored.labels("surveys.response.completed.v1")._value.get() == 1
