@@ -147,7 +147,8 @@ class Campaign(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     opened: bool = False
-    school_id: str | None = Field(default=None, description="None: a region-wide campaign")
+    school_id: str | None = Field(default=None, description="None: a campaign beyond one school (municipality- or region-wide)")
+    municipality_id: str | None = Field(default=None, description="A municipality-wide campaign's municipality")
     academic_year: str | None = None
     invited: int = 0
     closed: bool = False

@@ -414,7 +414,7 @@ class ReportsService:
         if not row.opened or not change:
             return
         if row.school_id is None:
-            self._add_region(batch, str(row.academic_year), change)
+            self._add_beyond_schools(batch, str(row.academic_year), change, row.municipality_id)
         else:
             self._add(batch, await work.session.get(School, row.school_id), str(row.academic_year), change)
 
@@ -426,6 +426,7 @@ class ReportsService:
             return
         old = await self._campaign_counts(work, row)
         row.opened, row.school_id, row.invited = True, event.school_id, event.invited
+        row.municipality_id = event.municipality_id if event.school_id is None else None
         row.academic_year = academic_year_of(event.opens_on)
         await self._campaign_changed(work, row, old, batch)
         if row.school_id is None:  # answers that came first count for their schools now
@@ -532,15 +533,18 @@ class ReportsService:
                 if delta:
                     batch.contributions[(person, school.id, year, name)] += delta
 
-    def _add_region(self, batch: Batch, year: str, deltas: dict[str, float]) -> None:
-        """Counters that belong to the region only (region-wide campaigns: domain.REGION_ONLY)."""
-        batch.touched.add(("region", self.region_id, year))
-        causes = batch.causes[("region", self.region_id, year)]
-        if batch.cause is not None and (not causes or causes[-1] != batch.cause):
-            causes.append(batch.cause)
-        for name, delta in deltas.items():
-            if delta:
-                batch.counters[("region", self.region_id, year, name)] += delta
+    def _add_beyond_schools(self, batch: Batch, year: str, deltas: dict[str, float], municipality_id: str | None) -> None:
+        """Counters of a campaign beyond one school (domain.REGION_ONLY): a region-wide one counts
+        for the region, a municipality-wide one for its municipality and the region."""
+        scopes = [("region", self.region_id)] + ([("municipality", municipality_id)] if municipality_id else [])
+        for level, scope_id in scopes:
+            batch.touched.add((level, scope_id, year))
+            causes = batch.causes[(level, scope_id, year)]
+            if batch.cause is not None and (not causes or causes[-1] != batch.cause):
+                causes.append(batch.cause)
+            for name, delta in deltas.items():
+                if delta:
+                    batch.counters[(level, scope_id, year, name)] += delta
 
     async def _flush(self, work: Work, batch: Batch) -> None:
         insert = pg_insert if self.db.is_postgres else sqlite_insert
@@ -800,9 +804,10 @@ class ReportsService:
                 )
             ).all()
             region_only = {}
-            if level == "region":
-                region_counters = await self._counters(session, level, scope_id, year)
-                region_only = {name: region_counters[name] for name in domain.REGION_ONLY if name in region_counters}
+            if level in ("region", "municipality"):
+                scope_counters = await self._counters(session, level, scope_id, year)
+                region_only = {name: scope_counters[name] for name in domain.REGION_ONLY if name in scope_counters}
+            municipality_wide = await self._municipality_wide(session, year)
         counters: dict[str, dict[str, float]] = defaultdict(dict)
         for row in rows:
             bucket = counters[row.scope_id]
@@ -815,7 +820,8 @@ class ReportsService:
         for s in schools:
             by_municipality[s.municipality_id].append(s)
         municipality_rows = [
-            ScopeRow("municipality", mid, members[0].municipality_name, self.region_name, domain.compute(domain.add_up(counters.get(s.id, {}) for s in members)))
+            ScopeRow("municipality", mid, members[0].municipality_name, self.region_name,
+                     domain.compute(domain.add_up([*(counters.get(s.id, {}) for s in members), municipality_wide.get(mid, {})])))
             for mid, members in by_municipality.items()
         ]
         groups = []
@@ -832,6 +838,17 @@ class ReportsService:
         async with self.db.sessions() as session:
             swot = await self._swot_rows(session, whole_counters)
         return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot)
+
+    async def _municipality_wide(self, session, year: str) -> dict[str, dict[str, float]]:  # noqa: ANN001
+        """Per municipality, the counters of its municipality-wide campaigns (kept on the
+        municipality itself, as the region's region-wide ones are)."""
+        rows = await session.exec(
+            select(Counter).where(Counter.scope == "municipality", Counter.academic_year == year, col(Counter.name).in_(domain.REGION_ONLY))
+        )
+        found: dict[str, dict[str, float]] = defaultdict(dict)
+        for row in rows.all():
+            found[row.scope_id][row.name] = row.value
+        return found
 
     async def swot(self, level: str, scope_id: str, year: str, principal: Principal) -> list[domain.SwotRow]:
         """The SWOT summary of a scope per programme and form."""

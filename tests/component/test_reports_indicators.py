@@ -342,6 +342,31 @@ async def test_campaign_response_rates_per_school_and_region(region) -> None:
     assert (m1["campaigns_held"], m1["campaign_invited"], m1["campaign_responded"], m1["campaign_response_rate"]) == (2, 6, 4, 66.7)
 
 
+async def test_a_municipality_wide_campaign_counts_for_its_municipality_and_the_region(region) -> None:
+    from shared.auth import Principal
+
+    service, client = region
+    # c4: every school of m1, 5 invited; teacher-1 (s1) answers
+    await deliver(service, campaign("c4", None, 5).model_copy(update={"municipality_id": "m1"}))
+    await deliver(service, campaign_answer("q7", "s1", "teacher-1", "c4"))
+
+    r, m1, m2 = await values(client, "region", "test-region"), await values(client, "municipality", "m1"), await values(client, "municipality", "m2")
+    # region: 3 + 1 campaigns, 16 + 5 invited, 6 + 1 answered; m1: c1, c2 and c4 — 4 + 2 + 5 invited, 3 + 1 + 1 answered
+    assert (r["campaigns_held"], r["campaign_invited"], r["campaign_responded"]) == (4, 21, 7)
+    assert (m1["campaigns_held"], m1["campaign_invited"], m1["campaign_responded"], m1["campaign_response_rate"]) == (3, 11, 5, 45.5)
+    assert (m2["campaigns_held"], m2["campaign_invited"]) == (0, 0)
+    assert (await values(client, "school", "s1"))["regional_campaign_responses"] == 1  # an answer beyond the school's own campaigns
+
+    admin = Principal(sub="a", role="region_admin", scope="region", scope_id="test-region")
+    report = await service.service.report("region", "test-region", YEAR, admin)
+    rows = {m.scope_id: m.values for m in report.municipalities}
+    assert (rows["m1"]["campaigns_held"], rows["m1"]["campaign_invited"], rows["m2"]["campaigns_held"]) == (3, 11, 0)
+    assert report.scope.values["campaign_invited"] == 21
+    coordinator = Principal(sub="c", role="municipal_coordinator", scope="municipality", scope_id="m1")
+    own = await service.service.report("municipality", "m1", YEAR, coordinator)
+    assert (own.scope.values["campaigns_held"], own.scope.values["campaign_response_rate"]) == (3, 45.5)
+
+
 async def test_swot_summary_per_form_and_per_programme_and_form(region) -> None:
     _, client = region
     r = await values(client, "region", "test-region")
