@@ -79,14 +79,24 @@ class IndicatorValue:
 
 @dataclass
 class Batch:
-    """What one event changes, gathered and written at once in a fixed order (no deadlocks
-    between concurrent consumers updating the same region counters)."""
+    """What the events applied together change, gathered and written at once in a fixed order
+    (no deadlocks between concurrent consumers updating the same region counters)."""
 
     touched: set[tuple[str, str, str]] = field(default_factory=set)
     cause: str | None = None  # the event being applied
     causes: dict[tuple[str, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     counters: dict[tuple[str, str, str, str], float] = field(default_factory=lambda: defaultdict(float))
     contributions: dict[tuple[str, str, str, str], float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, scope: tuple[str, str, str], deltas: dict[str, float]) -> None:
+        """Counter changes of one (level, id, year), and the event that made them."""
+        self.touched.add(scope)
+        causes = self.causes[scope]
+        if self.cause is not None and (not causes or causes[-1] != self.cause):
+            causes.append(self.cause)
+        for name, delta in deltas.items():
+            if delta:
+                self.counters[(*scope, name)] += delta
 
 
 @dataclass
@@ -521,13 +531,7 @@ class ReportsService:
         if school is None:
             return
         for level, scope_id in self._scopes(school):
-            batch.touched.add((level, scope_id, year))
-            causes = batch.causes[(level, scope_id, year)]
-            if batch.cause is not None and (not causes or causes[-1] != batch.cause):
-                causes.append(batch.cause)
-            for name, delta in deltas.items():
-                if delta:
-                    batch.counters[(level, scope_id, year, name)] += delta
+            batch.add((level, scope_id, year), deltas)
         if person is not None:
             for name, delta in deltas.items():
                 if delta:
@@ -538,13 +542,7 @@ class ReportsService:
         for the region, a municipality-wide one for its municipality and the region."""
         scopes = [("region", self.region_id)] + ([("municipality", municipality_id)] if municipality_id else [])
         for level, scope_id in scopes:
-            batch.touched.add((level, scope_id, year))
-            causes = batch.causes[(level, scope_id, year)]
-            if batch.cause is not None and (not causes or causes[-1] != batch.cause):
-                causes.append(batch.cause)
-            for name, delta in deltas.items():
-                if delta:
-                    batch.counters[(level, scope_id, year, name)] += delta
+            batch.add((level, scope_id, year), deltas)
 
     async def _flush(self, work: Work, batch: Batch) -> None:
         insert = pg_insert if self.db.is_postgres else sqlite_insert
