@@ -72,7 +72,7 @@ class ServiceRuntime:
         self._publishers: dict[str, object] = {}
         self._consumed_queues: list[str] = []
         self._batching: list[BatchingConsumer] = []
-        self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log)
+        self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log, retention=settings.outbox_retention)
         self.uow = UnitOfWork(self.db, name, self.relay)
         self.consumer = EventConsumer(name, self.uow, self.metrics, self.in_memory)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     prefetch: int = Field(default=32, ge=1, description="Unacknowledged messages per consumer channel.")
     delivery_limit: int = Field(default=5, ge=1, description="Deliveries before a message is dead-lettered.")
     publish_timeout: float = 10.0
+    outbox_retention_days: float = Field(
+        default=7, ge=0, description="Days a sent event stays in its producer's outbox (audit) before it is deleted; 0: kept forever."
+    )
     surveys_schedule_interval: float = Field(
         default=3600, ge=0,
         description="Seconds between runs of the surveys schedule (close ended campaigns, send due reminders); 0: off.",
@@ -43,6 +47,10 @@ class Settings(BaseSettings):
         default=[3, 1], description="Days before a campaign's closes_on on which non-respondents are reminded (JSON list).",
     )
     log_level: str = "INFO"
+
+    @property
+    def outbox_retention(self) -> timedelta | None:
+        return timedelta(days=self.outbox_retention_days) if self.outbox_retention_days else None
     demo: bool = False
 
     @property

@@ -55,7 +55,8 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
     runtime.publishes(*PUBLISHED)
     # Imports write hundreds of thousands of events at once: a relay that keeps up (see relay.py).
     runtime.relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log,  # noqa: SLF001
-                                    broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout))
+                                    broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout),
+                                    retention=settings.outbox_retention)
     runtime.uow = UnitOfWork(runtime.db, NAME, runtime.relay)
     runtime.consumer.uow = runtime.uow
     service = RegistryService(runtime.db, runtime.uow, settings)

@@ -15,6 +15,7 @@ A candidate for shared/messaging/outbox.py (see the registry's closing note)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import aiormq
 from pamqp.commands import Basic
@@ -38,8 +39,9 @@ _CLAIM = text("""
 
 class BulkOutboxRelay(OutboxRelay):
     def __init__(self, db: Database, publish: PublishFn, metrics: ServiceMetrics, log, *,  # noqa: ANN001
-                 broker_url: str | None, batch_size: int = 1000, publish_timeout: float = 30.0) -> None:
-        super().__init__(db, publish, metrics, log, batch_size=200)
+                 broker_url: str | None, batch_size: int = 1000, publish_timeout: float = 30.0,
+                 retention: timedelta | None = None) -> None:
+        super().__init__(db, publish, metrics, log, batch_size=200, retention=retention)
         self._broker_url = broker_url
         self._bulk_batch = batch_size
         self._publish_timeout = publish_timeout

@@ -12,9 +12,9 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Index, insert, text, update
+from sqlalchemy import Index, delete, insert, text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -96,7 +96,12 @@ class OutboxRelay:
         *,
         batch_size: int = 200,
         poll_interval: float = 1.0,
+        retention: timedelta | None = None,
+        prune_every: float = 3600.0,
     ) -> None:
+        self._retention = retention
+        self._prune_every = prune_every
+        self._pruned_at = float("-inf")
         self._db = db
         self._publish = publish
         self._metrics = metrics
@@ -158,6 +163,7 @@ class OutboxRelay:
                     pass
                 backoff = 0.2
                 self._idle.set()
+                await self._prune_when_due()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the broker or the database is away: keep the rows, retry
@@ -166,6 +172,26 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 self._wake.set()
+
+    async def _prune_when_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if self._retention is not None and now - self._pruned_at >= self._prune_every:
+            self._pruned_at = now
+            pruned = await self.prune()
+            if pruned:
+                self._log.info("outbox.pruned", rows=pruned)
+
+    async def prune(self) -> int:
+        """Delete events sent longer ago than the retention (kept until then for audit and for
+        `nastavnik status`); unsent events are never deleted."""
+        if self._retention is None:
+            return 0
+        cutoff = utcnow() - self._retention
+        async with self._db.sessions() as session, session.begin():
+            result = await session.exec(
+                delete(OutboxMessage).where(col(OutboxMessage.sent_at).is_not(None), col(OutboxMessage.sent_at) < cutoff)
+            )
+        return result.rowcount
 
     async def drain_once(self) -> int:
         """Publish one batch of pending events; returns how many were sent."""

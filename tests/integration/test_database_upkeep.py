@@ -1,7 +1,7 @@
 """The inbox's batch claim and the advisory-lock bookkeeping, on SQLite and on the real
 PostgreSQL: a batch claims each new message once, and a lock held by one transaction still
 makes another wait after the first asked for it twice; a column or an index added to a model
-reaches a database created before it."""
+reaches a database created before it; sent events leave the outbox after the retention."""
 
 from __future__ import annotations
 
@@ -106,3 +106,34 @@ async def test_a_column_added_to_a_model_reaches_a_database_created_before_it(db
         columns = await conn.run_sync(lambda sync: {column["name"] for column in inspect(sync).get_columns("outbox")})
     await older.dispose()
     assert "correlation_id" in columns
+
+
+async def test_the_relay_deletes_events_sent_longer_ago_than_the_retention_and_never_unsent_ones(db: Database) -> None:
+    from datetime import timedelta
+
+    import structlog
+    from sqlalchemy import text
+
+    from shared.clock import utcnow
+    from shared.messaging.outbox import OutboxMessage, OutboxRelay
+    from shared.metrics import ServiceMetrics
+
+    outbox_db = Database(db.url, [OutboxMessage])
+    await outbox_db.create_tables()
+    now = utcnow()
+    rows = {"sent-long-ago": now - timedelta(days=8), "sent-yesterday": now - timedelta(days=1), "never-sent": None}
+    async with outbox_db.sessions() as session, session.begin():
+        await session.exec(text("DELETE FROM outbox"))  # type: ignore[call-overload]
+        for event_id, sent_at in rows.items():
+            session.add(OutboxMessage(id=event_id, event_type="t", body="{}", created_at=now - timedelta(days=9), sent_at=sent_at))
+
+    async def publish(_row) -> None:  # noqa: ANN001
+        raise AssertionError("nothing to publish in this test")
+
+    relay = OutboxRelay(outbox_db, publish, ServiceMetrics("test"), structlog.get_logger(), retention=timedelta(days=7))
+    assert await relay.prune() == 1
+    async with outbox_db.sessions() as session:
+        left = {row.id for row in (await session.exec(select(OutboxMessage))).all()}
+    assert left == {"sent-yesterday", "never-sent"}
+    assert await OutboxRelay(outbox_db, publish, ServiceMetrics("test"), structlog.get_logger()).prune() == 0  # no retention: kept
+    await outbox_db.dispose()
