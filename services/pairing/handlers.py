@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
-from shared.contracts.surveys import DEFICIT_INSTRUMENT, ResponseCompleted
+from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
@@ -59,11 +59,6 @@ def on_participant_withdrawn(service: PairingService) -> Callable[[Work, Envelop
         await redact_mentions(work.session, work.service, event.participant_id)
 
     return handle
-
-
-def reads_profile(event: ResponseCompleted) -> bool:
-    """Pairing keeps the deficit self-diagnosis only (the mentee's profile for matching)."""
-    return event.instrument.code == DEFICIT_INSTRUMENT
 
 
 def on_response_completed(service: PairingService) -> Callable[[Work, Envelope, ResponseCompleted], Awaitable[None]]:

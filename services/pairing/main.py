@@ -18,7 +18,7 @@ from shared.settings import Settings
 from services.pairing import handlers
 from services.pairing.api import build_router
 from services.pairing.models import TABLES
-from services.pairing.service import PairingService
+from services.pairing.service import PairingService, reads_profile
 
 NAME = "pairing"
 
@@ -41,7 +41,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
     # every completed questionnaire of the region passes here; only the deficit diagnostic is
     # read, in batches (as many as queued up per transaction), the others are let go at once
     runtime.consumes_in_batches(
-        [ResponseCompleted], each(handlers.on_response_completed(service)), relevant=handlers.reads_profile
+        [ResponseCompleted], each(handlers.on_response_completed(service)), relevant=reads_profile
     )
     http = create_service_app(
         runtime,

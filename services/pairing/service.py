@@ -69,6 +69,11 @@ WITHDRAWN_REASON = "Участник выбыл из программы"
 ERASED_NAME = "Данные удалены"
 
 
+def reads_profile(event: ResponseCompleted) -> bool:
+    """Pairing keeps the deficit self-diagnosis only (the mentee's profile for matching)."""
+    return event.instrument.code == DEFICIT_INSTRUMENT
+
+
 class PairingService:
     def __init__(self, db: Database, uow: UnitOfWork) -> None:
         self.db = db
@@ -78,7 +83,7 @@ class PairingService:
 
     async def record_profile(self, work: Work, event: ResponseCompleted) -> None:
         """A completed deficit diagnostic sets the respondent's deficit profile (latest wins)."""
-        if event.instrument.code != DEFICIT_INSTRUMENT:
+        if not reads_profile(event):
             return
         if await work.session.get(Withdrawn, event.respondent_id):
             return

@@ -27,15 +27,7 @@ class InboxMessage(SQLModel, table=True):
 
 async def claim(session: AsyncSession, consumer: str, message_id: str, event_type: str, body: str) -> bool:
     """Record the message; False if this consumer has already applied it."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(InboxMessage)
-        .values(consumer=consumer, message_id=message_id, event_type=event_type, body=body, received_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["consumer", "message_id"])
-    )
-    result = await session.exec(statement)  # type: ignore[call-overload]
-    return result.rowcount == 1
+    return message_id in await claim_many(session, consumer, [(message_id, event_type, body)])
 
 
 REDACTED = "withdrawn (152-ФЗ)"
