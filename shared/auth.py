@@ -21,7 +21,7 @@ Role = Literal["region_admin", "municipal_coordinator", "school_curator", "mento
 ScopeLevel = Literal["region", "municipality", "school"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 ALGORITHM = "HS256"
-COOKIE_NAME = "nastavnik_token"
+COOKIE_NAME = "nastavnik_session"  # the browser session (shared.web.session)
 
 DEFAULT_SCOPE_LEVEL: dict[str, ScopeLevel] = {
     "region_admin": "region",
@@ -40,6 +40,8 @@ class Principal(BaseModel):
     role: Role
     scope: ScopeLevel
     scope_id: str
+    name: str | None = None  # display name, for pages
+    sid: str | None = None  # browser sessions only: the session id (CSRF tokens are bound to it)
 
     def sees_school(self, school_id: str, municipality_id: str | None) -> bool:
         if self.scope == "region":
@@ -52,7 +54,9 @@ class Principal(BaseModel):
         return self.scope == "region" or (self.scope == "municipality" and self.scope_id == municipality_id)
 
 
-def issue_token(secret: str, *, sub: str, role: str, scope: str, scope_id: str, ttl: timedelta) -> str:
+def issue_token(
+    secret: str, *, sub: str, role: str, scope: str, scope_id: str, ttl: timedelta, extra: dict[str, object] | None = None
+) -> str:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if scope not in ("region", "municipality", "school"):
@@ -67,6 +71,7 @@ def issue_token(secret: str, *, sub: str, role: str, scope: str, scope_id: str, 
         "exp": now + ttl,
         "jti": str(uuid.uuid4()),
         "iss": "nastavnik",
+        **{k: v for k, v in (extra or {}).items() if v is not None},
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 

@@ -12,17 +12,22 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.errors import UseCaseError
 from shared.runtime import ServiceRuntime
+from shared.web.pages import Pages, install_pages
 
 CORRELATION_HEADER = "X-Correlation-ID"
 NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 
 
-def create_service_app(runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter]) -> FastAPI:
+def create_service_app(
+    runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter], pages: Pages | None = None
+) -> FastAPI:
     """The service's own HTTP app, without lifespan: the composition root starts the runtime
-    (a mounted sub-app's lifespan would never run)."""
+    (a mounted sub-app's lifespan would never run). `pages`: the service's web pages kit
+    (shared.web); every service gets the static files, the API docs with local assets and
+    errors as Russian pages for browsers."""
     # FastAPI's native OpenTelemetry asks the global providers on every request whether they
     # are configured (~4 % of a small request's CPU); the services report through Prometheus.
-    app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY)
+    app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY, docs_url=None, redoc_url=None)
 
     app.add_middleware(CorrelationIdMiddleware)
 
@@ -34,6 +39,7 @@ def create_service_app(runtime: ServiceRuntime, *, title: str, description: str,
     app.include_router(operations_router(runtime))
     for router in routers:
         app.include_router(router)
+    install_pages(app, pages or Pages(runtime.name, runtime.settings))
     return app
 
 

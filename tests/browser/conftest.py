@@ -36,7 +36,7 @@ CHROMEDRIVER = os.environ.get("NASTAVNIK_CHROMEDRIVER", "/usr/bin/chromedriver")
 RESPONDENTS = ("e1", "e2", "e3", "e4")
 
 
-def _require_chromium() -> None:
+def require_chromium() -> None:
     if Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists():
         return
     message = f"Chromium not installed ({CHROMIUM}, {CHROMEDRIVER}): apt-get install -y chromium chromium-driver"
@@ -77,7 +77,7 @@ def build_app(data_dir: Path) -> FastAPI:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[tuple[str, FastAPI]]:
-    _require_chromium()
+    require_chromium()
     data_dir = Path(tempfile.mkdtemp(prefix="nastavnik-browser-"))
     app = build_app(data_dir)
     port = free_port()
@@ -101,7 +101,7 @@ def server() -> Iterator[tuple[str, FastAPI]]:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def make_driver(*, javascript: bool):  # noqa: ANN201
+def make_driver(*, javascript: bool = True, size: tuple[int, int] = (390, 844)):  # noqa: ANN201
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -115,7 +115,7 @@ def make_driver(*, javascript: bool):  # noqa: ANN201
     if not javascript:
         options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(390, 844)  # a phone
+    driver.set_window_size(*size)  # a phone by default
     driver.implicitly_wait(2)
     driver.profile_dir = profile  # type: ignore[attr-defined]
     return driver

@@ -1,0 +1,74 @@
+"""What each role finds in the menu: one list for the whole product, so that the four services'
+pages show the same navigation. Paths are absolute (one origin: the embedded process or the
+reverse proxy of deploy/nginx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.auth import Principal
+
+HOME = "/registry/"
+SIGN_IN = "/registry/sign-in"
+SIGN_OUT = "/registry/sign-out"
+
+ROLE_NAMES = {
+    "region_admin": "администратор региона",
+    "municipal_coordinator": "муниципальный координатор",
+    "school_curator": "куратор школы",
+    "mentor": "наставник",
+    "mentee": "наставляемый",
+    "integration": "информационная система",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+
+
+MENU: dict[str, tuple[Link, ...]] = {
+    "region_admin": (
+        Link("Главная", HOME),
+        Link("Мониторинг", "/reports/dashboard"),
+        Link("Школы", "/registry/schools"),
+        Link("Загрузка данных", "/registry/imports"),
+        Link("Анкетирования", "/surveys/campaigns"),
+        Link("Выгрузки", "/reports/exports"),
+        Link("Учётные записи", "/registry/accounts"),
+    ),
+    "municipal_coordinator": (
+        Link("Главная", HOME),
+        Link("Мониторинг", "/reports/dashboard"),
+        Link("Школы", "/reports/schools"),
+        Link("Анкетирования", "/surveys/campaigns"),
+        Link("Выгрузки", "/reports/exports"),
+    ),
+    "school_curator": (
+        Link("Главная", HOME),
+        Link("Люди", "/registry/people"),
+        Link("Программы", "/registry/programmes"),
+        Link("Подбор пар", "/pairing/matching"),
+        Link("Пары и планы", "/pairing/pairs"),
+        Link("Анкетирования", "/surveys/campaigns"),
+        Link("Мониторинг", "/reports/dashboard"),
+        Link("Учётные записи", "/registry/accounts"),
+    ),
+    "mentor": (
+        Link("Главная", HOME),
+        Link("Мои наставляемые", "/pairing/my"),
+        Link("Мои анкеты", "/surveys/my"),
+    ),
+    "mentee": (
+        Link("Главная", HOME),
+        Link("Мой наставник и план", "/pairing/my"),
+        Link("Мои анкеты", "/surveys/my"),
+        Link("Мой рост", "/surveys/my/growth"),
+    ),
+    "integration": (),
+}
+
+
+def menu_for(principal: Principal | None) -> tuple[Link, ...]:
+    return MENU.get(principal.role, ()) if principal else ()
