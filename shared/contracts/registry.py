@@ -8,6 +8,7 @@ birth date, a legal representative or the school system's own id."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -298,3 +299,40 @@ class WithdrawParticipant(RegistryCommand):
 COMMANDS: dict[str, type[RegistryCommand]] = {
     command.command_type: command for command in (RegisterParticipant, UpdateParticipant, WithdrawParticipant)
 }
+
+
+AccountMessagePurpose = Literal["invitation", "password_reset"]
+
+
+class AccountLinkIssued(EventData):
+    event_type = "registry.account.link_issued.v1"
+    description = (
+        "A one-time sign-in link was issued to a person: an invitation to create their password, or a password "
+        "reset. Only for the notification service: it carries the address the person agreed to be written to, "
+        "and `link_path` is a capability (deliver it to that address only; it expires at `expires_at`)."
+    )
+
+    account_id: str
+    purpose: AccountMessagePurpose
+    display_name: str
+    email: str
+    link_path: str = Field(description="Path of the one-time page under the registry, e.g. /registry/invite/<token>.")
+    expires_at: datetime
+
+    def subject(self) -> str:
+        return self.account_id
+
+
+class ContactUpdated(EventData):
+    event_type = "registry.contact.updated.v1"
+    description = (
+        "A person's contact e-mail for notifications was recorded or removed (the person, or for a pupil the legal "
+        "representative, agreed to it). Only for the notification service; `email` None: do not write any more."
+    )
+
+    participant_id: str
+    school_id: str
+    email: str | None = None
+
+    def subject(self) -> str:
+        return self.participant_id

@@ -116,6 +116,24 @@ class CampaignReminderDue(EventData):
         return self.campaign_id
 
 
+class RespondentInvited(EventData):
+    event_type = "surveys.respondent.invited.v1"
+    description = (
+        "A respondent was given a personal link to a questionnaire of a campaign (at its opening): a notification "
+        "service may send it. Ids only; `link_path` is a capability: deliver it to the respondent only."
+    )
+
+    campaign_id: str
+    participant_id: str
+    school_id: str
+    instrument: InstrumentRef
+    closes_on: date
+    link_path: str = Field(description="Path of the personal web form under the surveys service, e.g. /surveys/form/<token>.")
+
+    def subject(self) -> str:
+        return self.campaign_id
+
+
 class CommandError(BaseModel):
     model_config = ConfigDict(frozen=True)
 
