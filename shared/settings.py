@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     surveys_reminder_days_before: list[int] = Field(
         default=[3, 1], description="Days before a campaign's closes_on on which non-respondents are reminded (JSON list).",
     )
+    smtp_host: str | None = Field(
+        default=None, description="Mail server of the notifications service; unset: mails are written to <data_dir>/mail/*.eml.",
+    )
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: str = Field(default="none", pattern="^(none|starttls|tls)$", description="none | starttls | tls (implicit TLS, port 465).")
+    smtp_timeout: float = Field(default=10.0, gt=0, description="Seconds to wait for the mail server.")
+    mail_from: str = Field(default="Наставник <nastavnik@localhost>", description="The From of every mail.")
+    public_url: str = Field(default="http://127.0.0.1:8000", description="Base of the links in mails (the users' origin).")
     log_level: str = "INFO"
 
     @property
