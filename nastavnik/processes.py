@@ -1,6 +1,7 @@
 """The four services as separate OS processes on a real broker and PostgreSQL, for the
 integration tests and the benchmarks: a fresh vhost and fresh databases, `python -m nastavnik
-serve <name>` per service, and one HTTP client that routes by the path's first segment."""
+serve <name>` per service, and one HTTP client that routes by the path's first segment — or
+the real reverse proxy (Debian's nginx, deploy/nginx/nastavnik.conf) in front of them (NginxProxy)."""
 
 from __future__ import annotations
 
@@ -152,6 +153,81 @@ class ServiceProcesses:
     def client(self, **kwargs) -> httpx.AsyncClient:  # noqa: ANN003
         """One client for all four: the first path segment picks the service's process."""
         return httpx.AsyncClient(transport=PrefixRouter(self.ports), base_url="http://nastavnik", timeout=30, **kwargs)
+
+
+NGINX = os.environ.get("NASTAVNIK_NGINX", "/usr/sbin/nginx")
+
+
+class NginxProxy:
+    """Debian's nginx as a foreground child process with deploy/nginx/nastavnik.conf in front of
+    `ports` (service → port on 127.0.0.1), listening on a free 127.0.0.1 port; its prefix (config,
+    pid, logs, temporary files) is a folder of its own under `work_dir`."""
+
+    def __init__(self, ports: dict[str, int], work_dir: Path, binary: str = NGINX) -> None:
+        from nastavnik import proxy
+
+        self.port = free_port()
+        self.prefix = work_dir / f"nginx-{self.port}"
+        (self.prefix / "tmp").mkdir(parents=True, exist_ok=True)
+        server = proxy.render({name: f"127.0.0.1:{port}" for name, port in ports.items()}, f"127.0.0.1:{self.port}")
+        user = "root" if os.geteuid() == 0 else None
+        self.config = self.prefix / "nginx.conf"
+        self.config.write_text(proxy.standalone(server, self.prefix, user), encoding="utf-8")
+        self.binary = binary
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def check(self) -> None:
+        """`nginx -t`: the rendered configuration is valid (raises with nginx's message)."""
+        result = subprocess.run([self.binary, "-t", "-q", "-p", str(self.prefix), "-c", str(self.config)],
+                                capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            raise RuntimeError(f"nginx -t failed:\n{result.stderr}")
+
+    def start(self) -> None:
+        self.check()
+        log = open(self.prefix / "stderr.log", "ab")  # noqa: SIM115 - owned by the child
+        self.process = subprocess.Popen(
+            [self.binary, "-p", str(self.prefix), "-c", str(self.config), "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited:\n{self.log_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"nginx does not listen on {self.port}:\n{self.log_tail()}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()  # SIGTERM: fast shutdown of master and workers
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.process = None
+
+    def log_tail(self) -> str:
+        parts = [(self.prefix / name).read_text(errors="replace")[-2000:] for name in ("stderr.log", "error.log") if (self.prefix / name).exists()]
+        return "\n".join(parts)
+
+    def __enter__(self) -> NginxProxy:
+        self.start()
+        self.wait_ready()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class PrefixRouter(httpx.AsyncBaseTransport):
