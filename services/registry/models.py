@@ -71,6 +71,8 @@ class Participant(SQLModel, table=True):
     consent_representative: str | None = None
     consent_document: str | None = None
     consent_date: date | None = None
+    account_allowed: bool = Field(default=False, description="Consent allows a pupil an account (others: by their role).")
+    contact_email: str | None = Field(default=None, description="Only where the person (a pupil's representative) agreed.")
     announced: bool = Field(default=False, description="participant.registered has been emitted (consent recorded).")
     withdrawn_at: datetime | None = None
     withdrawal_reason: str | None = None
@@ -122,4 +124,71 @@ class AuditRecord(SQLModel, table=True):
     detail: str = ""
 
 
-TABLES = (Municipality, School, Partner, Participant, Programme, Enrolment, AuditRecord)
+class StaffAppointment(SQLModel, table=True):
+    """Region staff and municipal coordinators: the registry's record of their appointment is
+    where their account's role comes from (services/registry/accounts.py)."""
+
+    __tablename__ = "registry_staff"
+
+    id: str = Field(primary_key=True)
+    full_name: str
+    email: str = Field(index=True)
+    role: str  # region_admin | municipal_coordinator
+    municipality_id: str | None = Field(default=None, foreign_key="registry_municipality.id")
+    active: bool = True
+    appointed_by: str = ""
+    appointed_at: datetime = Field(default_factory=utcnow)
+
+
+class CuratorAppointment(SQLModel, table=True):
+    """A participant appointed curator of their school (besides a programme's `curator_id`)."""
+
+    __tablename__ = "registry_curator"
+    __table_args__ = (UniqueConstraint("school_id", "participant_id", name="uq_registry_curator"),)
+
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="registry_school.id", index=True)
+    participant_id: str = Field(foreign_key="registry_participant.id", index=True)
+    active: bool = True
+    appointed_by: str = ""
+    appointed_at: datetime = Field(default_factory=utcnow)
+
+
+class Account(SQLModel, table=True):
+    """A person's sign-in: one per staff appointment or participant. The role is not stored:
+    it is resolved from the registry at each sign-in. `state`: invited (no password yet),
+    active, disabled; locked is `locked_until` in the future."""
+
+    __tablename__ = "registry_account"
+
+    id: str = Field(primary_key=True)
+    login: str = Field(unique=True)
+    staff_id: str | None = Field(default=None, foreign_key="registry_staff.id", unique=True)
+    participant_id: str | None = Field(default=None, foreign_key="registry_participant.id", unique=True)
+    school_id: str | None = Field(default=None, index=True)  # participants: their school, for the curator's list
+    display_name: str
+    password_hash: str | None = None
+    state: str = "invited"
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    last_sign_in_at: datetime | None = None
+    password_changed_at: datetime | None = None
+
+
+class AccountLink(SQLModel, table=True):
+    """A one-time link (invitation or password reset): only the token's hash is kept."""
+
+    __tablename__ = "registry_account_link"
+
+    id: str = Field(primary_key=True)
+    token_hash: str = Field(unique=True)
+    account_id: str = Field(foreign_key="registry_account.id", index=True)
+    purpose: str  # invitation | password_reset
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+TABLES = (Municipality, School, Partner, Participant, Programme, Enrolment, AuditRecord,
+          StaffAppointment, CuratorAppointment, Account, AccountLink)

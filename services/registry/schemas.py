@@ -180,6 +180,8 @@ class ParticipantOut(Out):
     status: str = Field(description="active, withdrawn (consent withdrawn) or left (left the school)")
     consent_by: str | None
     consent_date: date | None
+    account_allowed: bool = Field(default=False, description="The consent allows an account (pupils)")
+    contact_email: str | None = Field(default=None, description="Address for notifications, stored with consent only")
     registered_at: datetime
 
 

@@ -25,6 +25,7 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry import (
     Consent,
+    ContactUpdated,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -314,7 +315,7 @@ class RegistryService:
             ),
         )
         if person.consent is not None:
-            self._set_consent(row, person.consent)
+            self._set_consent(row, person.consent, work)
         work.session.add(row)
         if row.consent_date is not None:
             row.announced = True
@@ -345,14 +346,22 @@ class RegistryService:
         if partner_id and await work.session.get(Partner, partner_id) is None:
             raise Unprocessable(f"Организация-партнёр {partner_id} не найдена", field="partner_id")
 
-    def _set_consent(self, row: Participant, consent: Consent) -> None:
+    def _set_consent(self, row: Participant, consent: Consent, work: Work) -> None:
         problem = domain.consent_problem(row.category, consent.given_by, consent.representative_name)
         if problem:
             raise Unprocessable(problem[1], field=problem[0])
+        if consent.contact_email and not consent.contact_email_consent:
+            raise Unprocessable("Адрес электронной почты хранится только с согласия на переписку", field="consent.contact_email_consent")
         row.consent_by = consent.given_by
         row.consent_representative = consent.representative_name
         row.consent_document = consent.document
         row.consent_date = consent_date(consent)
+        row.account_allowed = consent.account_allowed
+        # A consent record is the whole record: one without an address removes the stored one.
+        email = consent.contact_email.strip().lower() if consent.contact_email and consent.contact_email_consent else None
+        if email != row.contact_email:
+            row.contact_email = email
+            work.emit(ContactUpdated(participant_id=row.id, school_id=row.school_id, email=email))
 
     async def update_participant(
         self, participant_id: str, patch: ParticipantPatch, principal: Principal, correlation_id: str | None = None
@@ -385,7 +394,7 @@ class RegistryService:
         row.young_specialist = domain.is_young_specialist(row.category, row.birth_year, row.experience_years, today(), row.age_band)
         newly_consented = False
         if consent is not None:
-            self._set_consent(row, consent)
+            self._set_consent(row, consent, work)
             touched = True
             newly_consented = not row.announced
         after = snapshot(row)
@@ -432,6 +441,8 @@ class RegistryService:
             work.session.add(programme)
             if programme.stage != "closed":
                 work.emit(ProgrammeUpdated(**programme_fields(programme), changed=["curator_id"]))
+        if row.contact_email:
+            work.emit(ContactUpdated(participant_id=row.id, school_id=row.school_id, email=None))
         if row.announced:
             work.emit(ParticipantWithdrawn(participant_id=row.id, school_id=row.school_id, reason=reason, ended_programme_ids=ended))  # type: ignore[arg-type]
         self._erase(row, reason, now)
@@ -456,6 +467,17 @@ class RegistryService:
                                     position=None, newly_arrived=False)
             message.body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
             work.session.add(message)
+        contacts = (await work.session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.event_type == ContactUpdated.event_type,
+                col(OutboxMessage.body).contains(f'"subject":"{participant_id}"'),
+            )
+        )).all()
+        for message in contacts:
+            envelope = json.loads(message.body)
+            envelope["data"]["email"] = None
+            message.body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
+            work.session.add(message)
 
     def _erase(self, row: Participant, reason: str, now) -> None:  # noqa: ANN001
         if row.external_id:
@@ -467,6 +489,8 @@ class RegistryService:
                      "consent_representative", "consent_document"):
             setattr(row, name, None)
         row.newly_arrived = False
+        row.account_allowed = False
+        row.contact_email = None
         row.status = STATUS_OF_REASON[reason]
         row.withdrawal_reason = reason
         row.withdrawn_at = now

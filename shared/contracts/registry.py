@@ -245,6 +245,16 @@ class Consent(BaseModel):
     representative_name: str | None = Field(default=None, max_length=200, description="Legal representative's name.")
     document: str | None = Field(default=None, max_length=200, description="The consent's reference, e.g. № 15 от 01.09.2026.")
     date: str | None = Field(default=None, description="ISO date the consent was signed (default: today).")
+    account_allowed: bool = Field(
+        default=False, description="The consent allows an account to sign in (a pupil: only then; others by their role)."
+    )
+    contact_email: str | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="An address for invitations and reminders; stored only with contact_email_consent.",
+    )
+    contact_email_consent: bool = Field(
+        default=False, description="The person (for a pupil, the legal representative) agreed to be written to at contact_email."
+    )
 
 
 class RegistryCommand(BaseModel):
