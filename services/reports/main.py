@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -22,12 +23,14 @@ from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCom
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from shared.web import Pages
 
 from services.reports.api import build_router
 from services.reports.handlers import make_handler
 from services.reports.metrics import ReportsMetrics
 from services.reports.models import TABLES
 from services.reports.service import ReportsService
+from services.reports.web import build_pages
 
 NAME = "reports"
 OPTIONAL_CONSUMED = ("pairing.pair.ended.v1",)
@@ -64,10 +67,12 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Repor
     metrics = ReportsMetrics(runtime.metrics.registry)
     service = ReportsService(runtime.db, settings.region_id, metrics, settings.region_name)
     runtime.consumes_in_batches(CONSUMED, make_handler(service))
+    pages = Pages(NAME, settings, Path(__file__).parent / "templates")
     http = create_service_app(
         runtime,
         title="Nastavnik · Отчёты",
         description="Показатели мониторинга школ, муниципалитетов и региона.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret), settings.region_name)],
+        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_pages(service, pages)],
+        pages=pages,
     )
     return Reports(runtime, service, http)

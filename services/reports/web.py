@@ -1,0 +1,230 @@
+"""The pages of reports: the monitoring dashboard (region → municipality → school), the
+schools with their state (lagging ones first), the exports, and the home page's to-do fragment.
+
+Every page reads reports' own use cases (service.py, attention.py); scope rules are theirs:
+a scope the person may not see is a 404 page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from shared.auth import Principal
+from shared.clock import academic_year_of
+from shared.web import Pages
+
+from services.reports import attention, charts, domain, exports
+from services.reports.service import ReportsService
+
+Level = Literal["region", "municipality", "school"]
+YEAR = Query(default=None, pattern=r"^\d{4}/\d{4}$", description="Учебный год, по умолчанию текущий")
+STAFF = ("region_admin", "municipal_coordinator", "school_curator")
+OVERSEERS = ("region_admin", "municipal_coordinator")
+CHILDREN_TITLE = {"region": "Муниципалитеты", "municipality": "Школы"}
+SHORT = {
+    "schools_total": "Школ",
+    "schools_with_programme": "С программой",
+    "mentors_total": "Наставников",
+    "mentees_total": "Наставляемых",
+    "pairs_active": "Действующих пар",
+    "young_specialists_in_mentoring_share": "Молодые специалисты в наставничестве, %",
+    "pupils_in_mentoring_share": "Обучающиеся в наставничестве, %",
+    "pupils_coverage_against_target": "Выполнение цели охвата, %",
+    "mentor_load_mean": "Наставляемых на наставника",
+    "mentee_satisfaction_mean": "Удовлетворённость наставляемых",
+    "mentor_satisfaction_mean": "Удовлетворённость наставников",
+    "growth_improved_share": "Дефициты снизились, %",
+    "plan_measures_done_share": "Мероприятий планов выполнено, %",
+    "campaign_response_rate": "Ответили на опросы, %",
+}
+"""Column headings of the drill-down tables (the full name is the heading's tooltip), short
+enough for 15 columns on a 1366-pixel screen."""
+EXPORT_TABLES = {
+    "schools": "по строке на школу: все показатели, признаки ШНОР",
+    "municipalities": "по строке на муниципалитет (только для региона)",
+    "scope": "одна строка: показатели выбранного уровня",
+    "groups": "школы с низкими результатами, в сложных условиях и остальные — отдельно",
+    "swot": "SWOT-анализ по программам и формам наставничества",
+}
+
+
+def current_year(academic_year: str | None) -> str:
+    return academic_year or academic_year_of(date.today())
+
+
+def home_scope(service: ReportsService, principal: Principal) -> tuple[str, str]:
+    """Where a person's monitoring starts: the region, their municipality or their school."""
+    if principal.scope == "region":
+        return "region", service.region_id
+    return principal.scope, principal.scope_id
+
+
+def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    staff = pages.viewer(*STAFF)
+    overseer = pages.viewer(*OVERSEERS)
+
+    async def years(year: str) -> list[str]:
+        known = await service.academic_years()
+        return sorted({*known, year, current_year(None)}, reverse=True)
+
+    @router.get("/dashboard", response_class=HTMLResponse)
+    async def dashboard(
+        request: Request, scope: Level | None = None, scope_id: str | None = None, academic_year: str | None = YEAR,
+        principal: Principal = Depends(staff),
+    ) -> HTMLResponse:
+        if scope is None or (scope == "region" and principal.scope != "region"):
+            scope, scope_id = home_scope(service, principal)  # a curator's or coordinator's own level
+        scope_id = scope_id or (service.region_id if scope == "region" else principal.scope_id)
+        year = current_year(academic_year)
+        values = await service.indicators(scope, scope_id, year, principal)  # 404 outside the person's scope
+        report = await service.report(scope, scope_id, year, principal)
+        points = await service.history(scope, scope_id, year, principal, limit=200)
+        kids = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
+        kids = [k for k in kids if k.level != "municipality" or principal.sees_municipality(k.scope_id)]
+        title = report.title
+        crumbs = []
+        if principal.scope == "region" and scope != "region":
+            crumbs.append({"href": f"?scope=region&academic_year={year}", "name": service.region_name})
+        if scope == "school" and principal.scope in ("region", "municipality") and report.schools:
+            mid = await service.municipality_of(scope_id)
+            crumbs.append({"href": f"?scope=municipality&scope_id={mid}&academic_year={year}", "name": report.schools[0].parent})
+        by_code = {v.code: v.value for v in values}
+        return pages.render(
+            request, "dashboard.html", principal,
+            title=title, year=year, years=await years(year), scope=scope, scope_id=scope_id, indicators=values,
+            key_codes=domain.KEY_CODES, short=SHORT, by_code=domain.BY_CODE, values=by_code, children=kids,
+            groups=report.groups if scope != "school" else [], swot=report.swot, swot_scales=domain.SWOT_SCALES,
+            figures=_figures(title, by_code, kids, points), children_title=CHILDREN_TITLE.get(scope, ""), crumbs=crumbs,
+            target=domain.PUPILS_TARGET,
+        )
+
+    @router.get("/schools", response_class=HTMLResponse)
+    async def schools(
+        request: Request, municipality: str | None = None, academic_year: str | None = YEAR, only_lagging: bool = False,
+        principal: Principal = Depends(overseer),
+    ) -> HTMLResponse:
+        year = current_year(academic_year)
+        municipalities = await attention.municipalities_of(service.db, service.region_id) if principal.scope == "region" else []
+        if principal.scope == "region":
+            level, scope_id = ("municipality", municipality) if municipality else ("region", service.region_id)
+        else:
+            level, scope_id = "municipality", principal.scope_id
+        states = await attention.school_states(service.db, service.region_id, level, scope_id, year, principal)
+        lagging = sum(1 for s in states if s.lagging)
+        shown = [s for s in states if s.lagging] if only_lagging else states
+        return pages.render(
+            request, "schools.html", principal,
+            title="Школы и их состояние", year=year, years=await years(year), states=shown, total=len(states), lagging=lagging,
+            municipalities=municipalities, municipality=municipality or "", only_lagging=only_lagging,
+            scope_name=await service.scope_name(level, scope_id), reasons=attention.REASONS,
+            low_response=attention.LOW_RESPONSE, few_plans=attention.FEW_PLANS,
+        )
+
+    @router.get("/exports", response_class=HTMLResponse)
+    async def exports_page(
+        request: Request, municipality: str | None = None, academic_year: str | None = YEAR, principal: Principal = Depends(overseer),
+    ) -> HTMLResponse:
+        year = current_year(academic_year)
+        if principal.scope == "region":
+            scopes = [("region", service.region_id, service.region_name)]
+            scopes += [("municipality", mid, name) for mid, name in await attention.municipalities_of(service.db, service.region_id)]
+        else:
+            scopes = [("municipality", principal.scope_id, await service.scope_name("municipality", principal.scope_id))]
+        chosen = next((s for s in scopes if s[1] == municipality), scopes[0])
+        return pages.render(
+            request, "exports.html", principal,
+            title="Выгрузки", year=year, years=await years(year), scopes=scopes, chosen=chosen, tables=exports.TABLES,
+            table_notes=EXPORT_TABLES,
+        )
+
+    @router.get("/todo", response_class=HTMLResponse)
+    async def todo(request: Request) -> HTMLResponse:
+        principal = pages.principal_of(request)  # anyone signed in: mentors and mentees get an empty list
+        year = current_year(None)
+        tasks: list[dict[str, str]] = []
+        if principal is not None and principal.role in OVERSEERS:
+            level, scope_id = home_scope(service, principal)
+            states = await attention.school_states(service.db, service.region_id, level, scope_id, year, principal)
+            lagging = [s for s in states if s.lagging]
+            if lagging:
+                tasks.append({"href": "/reports/schools?only_lagging=true",
+                              "text": f"Школ, требующих внимания: {len(lagging)} из {len(states)}",
+                              "hint": ", ".join(sorted({b for s in lagging for b in s.badges}, key=list(attention.REASONS.values()).index))})
+        elif principal is not None and principal.role == "school_curator":
+            tasks = await _curator_tasks(service, principal, year)
+        return pages.render(request, "todo.html", principal, tasks=tasks)
+
+    return router
+
+
+async def _curator_tasks(service: ReportsService, principal: Principal, year: str) -> list[dict[str, str]]:
+    """The school's indicators behind their targets, each with the page where to act."""
+    try:
+        states = await attention.school_states(service.db, service.region_id, "school", principal.scope_id, year, principal)
+    except Exception:  # noqa: BLE001 - a school reports has not heard of yet has nothing to show
+        return []
+    if not states:
+        return []
+    state = states[0]
+    tasks = []
+    if "no_programme" in state.reasons:
+        tasks.append({"href": "/registry/programmes", "text": "В школе нет программы наставничества в этом учебном году",
+                      "hint": "запустите программу и зачислите участников"})
+    if "no_pairs" in state.reasons and "no_programme" not in state.reasons:
+        tasks.append({"href": "/pairing/matching", "text": "Пары наставничества ещё не сформированы", "hint": "подбор пар"})
+    if state.pupils_share is not None and state.pupils_share < domain.PUPILS_TARGET:
+        tasks.append({"href": "/reports/dashboard",
+                      "text": f"Охват обучающихся {_pct(state.pupils_share)} — ниже цели {_pct(domain.PUPILS_TARGET)}",
+                      "hint": "мониторинг школы"})
+    if "few_plans" in state.reasons:
+        tasks.append({"href": "/pairing/pairs", "text": f"План развития есть у {_pct(state.plan_share)} пар",
+                      "hint": "пары и планы"})
+    if "low_response" in state.reasons:
+        tasks.append({"href": "/surveys/campaigns", "text": f"На опросы ответили {_pct(state.response_rate)} приглашённых",
+                      "hint": "напомните участникам"})
+    return tasks
+
+
+def _pct(value: float | None) -> str:
+    from shared.formatting import percent
+
+    return percent(value)
+
+
+def _figures(title: str, by_code: dict[str, float | None], kids: list, points: list[dict]) -> dict[str, str]:
+    def series(*codes: str) -> dict[str, list[float | None]]:
+        return {domain.BY_CODE[c].name: [p["values"].get(c) for p in points] for c in codes}
+
+    coverage_rows = [(k.name, [k.values.get("pupils_in_mentoring_share"), k.values.get("young_specialists_in_mentoring_share")]) for k in kids]
+    coverage_rows.insert(0, (f"Итого: {title}", [by_code.get("pupils_in_mentoring_share"), by_code.get("young_specialists_in_mentoring_share")]))
+    bands = list(domain.SATISFACTION_BANDS)
+    return {
+        "coverage_target": charts.bar_chart(
+            coverage_rows[:41], ["обучающиеся, %", "молодые специалисты, %"], title="Охват против цели", y_max=100, target=domain.PUPILS_TARGET
+        ),
+        "coverage_history": charts.line_chart(
+            series("pupils_in_mentoring_share", "young_specialists_in_mentoring_share"),
+            title="Охват наставничеством во времени, %", y_max=100, target=domain.PUPILS_TARGET,
+        ),
+        "satisfaction": charts.bar_chart(
+            [(domain.SATISFACTION_BANDS[b][0], [by_code.get(f"mentee_satisfaction_{b}_share"), by_code.get(f"mentor_satisfaction_{b}_share")]) for b in bands],
+            ["наставляемые", "наставники"], title="Распределение оценок удовлетворённости, % анкет", y_max=100,
+        ),
+        "satisfaction_history": charts.line_chart(
+            series("mentee_satisfaction_mean", "mentor_satisfaction_mean"), title="Удовлетворённость во времени, балл из 10", y_max=10
+        ),
+        "growth": charts.bar_chart(
+            [(label, [by_code.get(f"deficit_start_{a}"), by_code.get(f"deficit_end_{a}")]) for a, label in domain.DEFICIT_AREAS.items()],
+            ["в начале", "в конце"], title="Дефициты в начале и в конце, средний балл",
+        ),
+        "pairs_history": charts.line_chart(series("pairs_active", "mentors_total", "mentees_total"), title="Пары и участники во времени"),
+        "swot": charts.bar_chart(
+            [(label, [by_code.get(f"swot_{q}_mean_{form}") for q in domain.SWOT_SCALES]) for form, label in domain.FORMS.items()
+             if by_code.get(f"swot_responses_{form}")] or [("нет анкет", [None] * len(domain.SWOT_SCALES))],
+            list(domain.SWOT_SCALES.values()), title="SWOT по формам наставничества, отмечено факторов (среднее)",
+        ),
+    }
