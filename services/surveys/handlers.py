@@ -12,7 +12,10 @@ from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
+    ParticipantUpdated,
     ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
     SchoolRegistered,
     SchoolUpdated,
 )
@@ -23,7 +26,7 @@ from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.surveys.models import Enrolment, PairMembership, Respondent, School, Withdrawn
+from services.surveys.models import Enrolment, PairMembership, Programme, Respondent, School, Withdrawn
 from services.surveys.service import InvalidAnswers, Submission, SurveysService
 
 
@@ -31,9 +34,11 @@ async def on_school(work: Work, envelope: Envelope, event: SchoolRegistered | Sc
     """Registered and updated come through different queues: the newer state wins."""
     school = await work.session.get(School, event.school_id)
     if school is None:
-        work.session.add(School(school_id=event.school_id, municipality_id=event.municipality_id, as_of=envelope.time))
+        work.session.add(School(school_id=event.school_id, municipality_id=event.municipality_id, as_of=envelope.time,
+                                name=event.name, municipality_name=event.municipality_name))
     elif _aware(envelope.time) >= _aware(school.as_of):
         school.municipality_id = event.municipality_id
+        school.name, school.municipality_name = event.name, event.municipality_name
         school.as_of = envelope.time
         work.session.add(school)
 
@@ -47,8 +52,19 @@ async def on_participant_registered(work: Work, envelope: Envelope, event: Parti
     if await _withdrew(work, envelope, event.participant_id):
         return
     await work.session.merge(
-        Respondent(participant_id=event.participant_id, school_id=event.school_id, category=event.category)
+        Respondent(participant_id=event.participant_id, school_id=event.school_id, category=event.category,
+                   display_name=event.display_name)
     )
+
+
+async def on_participant_updated(work: Work, envelope: Envelope, event: ParticipantUpdated) -> None:
+    """The whole current state: the name curators see on the campaign pages follows the registry."""
+    await on_participant_registered(work, envelope, event)  # type: ignore[arg-type]
+
+
+async def on_programme(work: Work, _envelope: Envelope, event: ProgrammeLaunched | ProgrammeUpdated) -> None:
+    await work.session.merge(Programme(programme_id=event.programme_id, school_id=event.school_id,
+                                       academic_year=event.academic_year, title=event.title, forms=list(event.forms)))
 
 
 async def on_participant_enrolled(work: Work, envelope: Envelope, event: ParticipantEnrolled) -> None:

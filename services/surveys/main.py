@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -11,7 +12,10 @@ from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
+    ParticipantUpdated,
     ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
     SchoolRegistered,
     SchoolUpdated,
 )
@@ -20,18 +24,23 @@ from shared.contracts.surveys import (
     CampaignOpened,
     CampaignReminderDue,
     CommandRejected,
+    RespondentInvited,
     ResponseCompleted,
 )
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from shared.web import Pages
 
 from services.surveys import handlers
 from services.surveys.api import build_router
 from services.surveys.models import TABLES
 from services.surveys.schedule import CampaignSchedule
 from services.surveys.service import SurveysService
+from services.surveys.views import SurveyViews
 from services.surveys.web import build_form_router
+from services.surveys.web_campaigns import build_campaign_pages
+from services.surveys.web_my import build_my_pages
 
 NAME = "surveys"
 
@@ -64,7 +73,7 @@ class Surveys:
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Surveys:
     runtime = SurveysRuntime(NAME, settings, TABLES, shared_process=shared_process)
-    runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected)
+    runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected, RespondentInvited)
     service = SurveysService(runtime.db, runtime.uow, settings.region_id)
     runtime.schedule = CampaignSchedule(
         service, settings.surveys_schedule_interval, settings.surveys_reminder_days_before, runtime.log
@@ -72,14 +81,21 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Surve
     runtime.consumes(SchoolRegistered, handlers.on_school)
     runtime.consumes(SchoolUpdated, handlers.on_school)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
+    runtime.consumes(ParticipantUpdated, handlers.on_participant_updated)
+    runtime.consumes(ProgrammeLaunched, handlers.on_programme)
+    runtime.consumes(ProgrammeUpdated, handlers.on_programme)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
     runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
     runtime.consumes(PairFormed, handlers.on_pair_formed)
     runtime.consumes_commands(handlers.on_command(service), handlers.rejection)
+    pages = Pages(NAME, settings, Path(__file__).parent / "templates")
+    views = SurveyViews(service)
     http = create_service_app(
         runtime,
         title="Nastavnik · Анкеты",
         description="Инструменты мониторинга, опросы, ответы участников (веб-форма, API, команды школ) и их баллы.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_form_router(service)],
+        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_form_router(service),
+                 build_campaign_pages(pages, service, views), build_my_pages(pages, views)],
+        pages=pages,
     )
     return Surveys(runtime, service, http, runtime.schedule)

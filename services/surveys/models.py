@@ -16,6 +16,7 @@ class Respondent(SQLModel, table=True):
     participant_id: str = Field(primary_key=True)
     school_id: str = Field(index=True)
     category: str
+    display_name: str | None = Field(default=None, description="The name curators see (registry's display_name).")
 
 
 class PairMembership(SQLModel, table=True):
@@ -73,6 +74,7 @@ class Campaign(SQLModel, table=True):
     programme_id: str | None = None
     role: str | None = None
     form: str | None = None
+    category: str | None = Field(default=None, description="Only people of this category were asked (teacher, pupil, …).")
     stage: str | None = None
     opens_on: date
     closes_on: date
@@ -130,6 +132,21 @@ class School(SQLModel, table=True):
     school_id: str = Field(primary_key=True)
     municipality_id: str = Field(index=True)
     as_of: datetime = Field(description="Time of the registry event applied: an older one arriving late is ignored.")
+    name: str | None = None
+    municipality_name: str | None = None
+
+
+class Programme(SQLModel, table=True):
+    """A school's programme (registry.programme.launched.v1 / updated.v1): the campaign form's
+    audience by programme, and titles on the pages."""
+
+    __tablename__ = "surveys_programme"
+
+    programme_id: str = Field(primary_key=True)
+    school_id: str = Field(index=True)
+    academic_year: str
+    title: str
+    forms: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class Reminder(SQLModel, table=True):
@@ -153,4 +170,5 @@ class Withdrawn(SQLModel, table=True):
 
 TABLES = (
     Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse, School, Reminder, Withdrawn,
+    Programme,
 )

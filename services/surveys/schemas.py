@@ -78,6 +78,9 @@ class CampaignIn(BaseModel):
     programme_id: str | None = None
     role: Literal["mentor", "mentee", "curator"] | None = None
     form: str | None = None
+    category: Literal["teacher", "pupil", "student", "employer"] | None = Field(
+        default=None, description="Only people of this category (педагоги, обучающиеся, студенты, работодатели)."
+    )
     stage: Literal["start", "end"] | None = None
     opens_on: date
     closes_on: date
@@ -102,6 +105,7 @@ class CampaignOut(BaseModel):
     programme_id: str | None
     role: str | None
     form: str | None
+    category: str | None = None
     stage: str | None
     opens_on: date
     closes_on: date

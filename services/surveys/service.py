@@ -22,6 +22,7 @@ from shared.contracts.surveys import (
     CampaignOpened,
     CampaignReminderDue,
     InstrumentRef,
+    RespondentInvited,
 )
 from shared.db import Database
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, UseCaseError
@@ -383,6 +384,7 @@ class SurveysService:
                 programme_id=body.programme_id,
                 role=body.role,
                 form=body.form,
+                category=body.category,
                 stage=body.stage,
                 opens_on=body.opens_on,
                 closes_on=body.closes_on,
@@ -405,6 +407,12 @@ class SurveysService:
                 role=body.role, form=body.form, stage=body.stage,
                 opens_on=body.opens_on, closes_on=body.closes_on, invited=len(invitations),
             ))
+            ref = InstrumentRef(code=instrument.code, version=instrument.version)
+            for invitation in invitations:  # a notification service mails each personal link
+                work.emit(RespondentInvited(
+                    campaign_id=campaign.id, participant_id=invitation.participant_id, school_id=invitation.school_id,
+                    instrument=ref, closes_on=body.closes_on, link_path=link_path(invitation.token),  # type: ignore[arg-type]
+                ))
         return _campaign_out(campaign, invitations)
 
     async def _campaign_scope(self, session: AsyncSession, body: CampaignIn, principal: Principal) -> CampaignScope:
@@ -454,6 +462,10 @@ class SurveysService:
         if body.form is not None:
             paired = select(PairMembership.participant_id).where(PairMembership.form == body.form, PairMembership.role == body.role)
             people = {p: s for p, s in people.items() if p in set((await session.exec(paired)).all())}
+        if body.category is not None and people:
+            of_category = select(Respondent.participant_id).where(
+                Respondent.category == body.category, col(Respondent.participant_id).in_(list(people)))
+            people = {p: s for p, s in people.items() if p in set((await session.exec(of_category)).all())}
         return [(pid, school, default_role) for pid, school in sorted(people.items())]
 
     async def _campaign_for(self, session: AsyncSession, campaign_id: str, principal: Principal, *, lock: bool = False) -> Campaign:
@@ -768,6 +780,7 @@ def _campaign_out(campaign: Campaign, invitations: list[Invitation], with_invite
         programme_id=campaign.programme_id,
         role=campaign.role,
         form=campaign.form,
+        category=campaign.category,
         stage=campaign.stage,
         opens_on=campaign.opens_on,
         closes_on=campaign.closes_on,

@@ -1,0 +1,257 @@
+"""What the surveys pages read: campaigns with names instead of ids, the library and audiences
+of the campaign form, a respondent's own questionnaires and growth, and the to-do list. Read
+only; every change goes through the use cases of service.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import col, select
+
+from shared.auth import Principal
+from shared.errors import NotFound, UseCaseError
+
+from services.surveys import domain
+from services.surveys.models import Campaign, Invitation, Programme, Respondent, School, SurveyResponse
+from services.surveys.schemas import CampaignIn, CampaignOut, InstrumentOut
+from services.surveys.service import SurveysService, link_path
+
+GROWTH_INSTRUMENT = ("growth_measurement", 1)
+CLOSING_SOON_DAYS = 7  # the to-do list names open campaigns that close within a week
+STATUSES = {"pending": "не ответил", "draft": "начал заполнять", "completed": "ответил"}
+
+
+@dataclass
+class InviteeRow:
+    participant_id: str
+    name: str
+    school: str
+    role: str
+    status: str
+    answered_at: datetime | None
+    link_path: str | None
+
+
+@dataclass
+class CampaignPage:
+    campaign: CampaignOut
+    where: str
+    programme: str | None
+    invitees: list[InviteeRow]
+    pending_with_link: int  # who a reminder reaches
+
+
+@dataclass
+class CampaignRow:
+    campaign: CampaignOut
+    where: str
+    programme: str | None
+
+
+@dataclass
+class FormChoices:
+    instruments: list[InstrumentOut]
+    programmes: list[tuple[str, str]]  # (id, title with school)
+    schools: list[tuple[str, str]]  # the coordinator's / region's schools
+    municipalities: list[tuple[str, str]]  # the region's, for its staff
+
+
+@dataclass
+class MyQuestionnaire:
+    title: str
+    campaign_title: str
+    closes_on: date
+    opens_on: date
+    state: str  # open | not_yet | completed | closed
+    link_path: str | None
+    answered_at: datetime | None
+
+
+@dataclass
+class Growth:
+    title: str
+    scales: list[tuple[str, float | None, float | None, float | None]] = field(default_factory=list)
+    has_start: bool = False
+    has_end: bool = False
+
+
+class SurveyViews:
+    def __init__(self, service: SurveysService) -> None:
+        self.service = service
+        self.db = service.db
+
+    # -- campaigns ----------------------------------------------------------------------------
+
+    async def campaigns(self, principal: Principal) -> list[CampaignRow]:
+        rows = await self.service.campaigns(principal)
+        async with self.db.sessions() as session:
+            schools = await _schools(session, {c.school_id for c in rows if c.school_id})
+            programmes = await _programmes(session, {c.programme_id for c in rows if c.programme_id})
+            municipalities = await _municipality_names(session)
+        return [CampaignRow(c, _where(c, schools, municipalities), programmes.get(c.programme_id or "")) for c in rows]
+
+    async def campaign(self, campaign_id: str, principal: Principal) -> CampaignPage:
+        out = await self.service.campaign(campaign_id, principal)  # 404 outside the caller's scope
+        ids = [i.participant_id for i in out.invitees]
+        async with self.db.sessions() as session:
+            names = dict((await session.exec(select(Respondent.participant_id, Respondent.display_name)
+                                             .where(col(Respondent.participant_id).in_(ids)))).all()) if ids else {}
+            answered = dict((await session.exec(select(SurveyResponse.id, SurveyResponse.completed_at)
+                                                .where(SurveyResponse.campaign_id == campaign_id))).all())
+            schools = await _schools(session, {i.school_id for i in out.invitees} | {out.school_id or ""})
+            programmes = await _programmes(session, {out.programme_id} if out.programme_id else set())
+            municipalities = await _municipality_names(session)
+        invitees = [
+            InviteeRow(i.participant_id, names.get(i.participant_id) or _anonymous(i.participant_id),
+                       schools.get(i.school_id, i.school_id), domain.ROLES.get(i.role, i.role), i.status,
+                       answered.get(i.response_id or ""), i.link_path)
+            for i in out.invitees
+        ]
+        invitees.sort(key=lambda r: (r.status == "completed", r.name.casefold()))
+        pending = sum(1 for i in out.invitees if i.status != "completed" and i.link_path)
+        return CampaignPage(out, _where(out, schools, municipalities), programmes.get(out.programme_id or ""), invitees, pending)
+
+    async def form_choices(self, principal: Principal) -> FormChoices:
+        instruments = [i for i in await self.service.instruments(principal) if "curator" not in i.respondent_roles]
+        async with self.db.sessions() as session:
+            school_query = select(School)
+            if principal.scope == "municipality":
+                school_query = school_query.where(School.municipality_id == principal.scope_id)
+            elif principal.scope == "school":
+                school_query = school_query.where(School.school_id == principal.scope_id)
+            schools = list((await session.exec(school_query.order_by(School.name))).all())
+            programme_query = select(Programme).order_by(col(Programme.academic_year).desc(), Programme.title)
+            if principal.scope != "region":
+                programme_query = programme_query.where(col(Programme.school_id).in_([s.school_id for s in schools]))
+            programmes = list((await session.exec(programme_query)).all())
+        names = {s.school_id: s.name or s.school_id for s in schools}
+        several = principal.scope != "school"
+        return FormChoices(
+            instruments=instruments,
+            programmes=[(p.programme_id, f"{p.title} ({p.academic_year}{', ' + names.get(p.school_id, p.school_id) if several else ''})")
+                        for p in programmes],
+            schools=[(s.school_id, s.name or s.school_id) for s in schools] if several else [],
+            municipalities=sorted({(s.municipality_id, s.municipality_name or s.municipality_id) for s in schools},
+                                  key=lambda m: m[1]) if principal.scope == "region" else [],
+        )
+
+    async def audience(self, body: CampaignIn, principal: Principal) -> int:
+        """How many people a campaign with these settings would ask (nothing is stored)."""
+        async with self.db.sessions() as session:
+            scope = await self.service._campaign_scope(session, body, principal)  # noqa: SLF001 (same service)
+            instrument = await self.service.instrument(session, body.instrument.code, body.instrument.version, scope.school_id)
+            if body.role is None:
+                return 0
+            return len(await self.service._select_respondents(session, body, scope.schools, instrument))  # noqa: SLF001
+
+    # -- a respondent's own -------------------------------------------------------------------
+
+    async def my_questionnaires(self, principal: Principal) -> list[MyQuestionnaire]:
+        async with self.db.sessions() as session:
+            rows = (await session.exec(
+                select(Invitation, Campaign).join(Campaign, col(Campaign.id) == Invitation.campaign_id)
+                .where(Invitation.participant_id == principal.sub).order_by(col(Campaign.closes_on).desc())
+            )).all()
+            response_ids = [i.response_id for i, _ in rows if i.response_id]
+            answered = dict((await session.exec(select(SurveyResponse.id, SurveyResponse.completed_at)
+                                                .where(col(SurveyResponse.id).in_(response_ids)))).all()) if response_ids else {}
+            titles = {}
+            for _, campaign in rows:
+                key = (campaign.instrument_code, campaign.instrument_version)
+                if key not in titles:
+                    try:
+                        titles[key] = (await self.service.instrument(session, *key)).title
+                    except UseCaseError:
+                        titles[key] = campaign.title
+        today = date.today()
+        out = []
+        for invitation, campaign in rows:
+            out.append(MyQuestionnaire(
+                title=titles[(campaign.instrument_code, campaign.instrument_version)], campaign_title=campaign.title,
+                opens_on=campaign.opens_on, closes_on=campaign.closes_on, state=_state(invitation, campaign, today),
+                link_path=link_path(invitation.token) if invitation.token else None,
+                answered_at=answered.get(invitation.response_id or ""),
+            ))
+        order = {"open": 0, "not_yet": 1, "completed": 2, "closed": 3}
+        out.sort(key=lambda q: (order[q.state], q.closes_on))
+        return out
+
+    async def my_growth(self, principal: Principal) -> Growth:
+        code, version = GROWTH_INSTRUMENT
+        instrument = domain.BUILT_IN[(code, version)]
+        titles = {s["code"]: s.get("title", s["code"]) for s in instrument.definition.get("scales", [])}
+        try:
+            result = await self.service.growth(principal.sub, code, version, principal)
+        except NotFound:  # surveys does not know the person yet: no data either
+            return Growth(instrument.title)
+        start, end, delta = result.start or {}, result.end or {}, result.growth or {}
+        scales = [(titles.get(s, s), start.get(s), end.get(s), delta.get(s)) for s in instrument.scales]
+        return Growth(instrument.title, scales, result.start is not None, result.end is not None)
+
+    # -- to do ----------------------------------------------------------------------------------
+
+    async def todo(self, principal: Principal) -> list[tuple[str, str]]:
+        """(text, link) of what this person has to do now in surveys."""
+        today = date.today()
+        if principal.role in ("mentor", "mentee"):
+            async with self.db.sessions() as session:
+                rows = (await session.exec(
+                    select(Invitation.token, Campaign.title, Campaign.closes_on)
+                    .join(Campaign, col(Campaign.id) == Invitation.campaign_id)
+                    .where(Invitation.participant_id == principal.sub, Invitation.status != "completed",
+                           Campaign.status == "open", col(Campaign.opens_on) <= today, col(Campaign.closes_on) >= today,
+                           col(Invitation.token).is_not(None))
+                    .order_by(Campaign.closes_on)
+                )).all()
+            return [(f"Заполнить анкету «{title}» до {closes:%d.%m.%Y}", link_path(token)) for token, title, closes in rows]
+        if principal.role not in ("school_curator", "municipal_coordinator", "region_admin"):
+            return []
+        soon = today + timedelta(days=CLOSING_SOON_DAYS)
+        rows = [c for c in await self.service.campaigns(principal) if c.status == "open" and c.closes_on <= soon]
+        from shared.formatting import percent
+
+        return [(f"Опрос «{c.title}» закрывается {c.closes_on:%d.%m.%Y}: ответили {percent(c.response_rate)}",
+                 f"/surveys/campaigns/{c.id}") for c in sorted(rows, key=lambda c: c.closes_on)]
+
+
+def _state(invitation: Invitation, campaign: Campaign, today: date) -> str:
+    if invitation.status == "completed":
+        return "completed"
+    if campaign.status != "open" or today > campaign.closes_on:
+        return "closed"
+    if today < campaign.opens_on:
+        return "not_yet"
+    return "open"
+
+
+def _anonymous(participant_id: str) -> str:
+    return "участник удалён" if participant_id.startswith("anonymised-") else participant_id
+
+
+def _where(campaign: CampaignOut, schools: dict[str, str], municipalities: dict[str, str]) -> str:
+    if campaign.school_id:
+        return schools.get(campaign.school_id, campaign.school_id)
+    if campaign.municipality_id:
+        return f"все школы: {municipalities.get(campaign.municipality_id, campaign.municipality_id)}"
+    return "все школы региона"
+
+
+async def _schools(session, ids: set[str]) -> dict[str, str]:  # noqa: ANN001
+    ids.discard("")
+    if not ids:
+        return {}
+    rows = (await session.exec(select(School.school_id, School.name).where(col(School.school_id).in_(ids)))).all()
+    return {school_id: name or school_id for school_id, name in rows}
+
+
+async def _programmes(session, ids: set[str]) -> dict[str, str]:  # noqa: ANN001
+    if not ids:
+        return {}
+    rows = (await session.exec(select(Programme.programme_id, Programme.title).where(col(Programme.programme_id).in_(ids)))).all()
+    return dict(rows)
+
+
+async def _municipality_names(session) -> dict[str, str]:  # noqa: ANN001
+    rows = (await session.exec(select(School.municipality_id, School.municipality_name).distinct())).all()
+    return {m: name or m for m, name in rows}
