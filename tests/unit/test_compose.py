@@ -182,3 +182,76 @@ def test_dockerfile_copies_every_package() -> None:
     assert "pyproject.toml" in copied, "deploy/Dockerfile does not COPY pyproject.toml"
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert not packages & {i.strip("/") for i in ignored}, ".dockerignore excludes a package the image needs"
+
+
+# -- the reverse proxy (deploy/nginx/nastavnik.conf): one origin for every service --------
+
+NGINX_TEMPLATE = DEPLOY / "nginx" / "nastavnik.conf"
+
+
+def proxy_locations(text: str) -> dict[str, str]:
+    """location → the upstream it proxies to (`nastavnik_<service>`)."""
+    return {
+        (exact or "") + path: upstream
+        for exact, path, upstream in re.findall(r"location\s+(=\s+)?(\S+)\s*\{[^{}]*?proxy_pass\s+http://(\w+);", text)
+    }
+
+
+def test_proxy_routes_every_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nastavnik.proxy import template_services, upstream_variable
+    from nastavnik.services import FACTORIES
+
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    assert template_services(text) == list(FACTORIES), f"the proxy routes {template_services(text)}, the product has {list(FACTORIES)}"
+    locations = proxy_locations(text)
+    for name in FACTORIES:
+        assert re.search(rf"upstream\s+nastavnik_{name}\s*\{{[^}}]*server\s+\$\{{{upstream_variable(name)}\}};", text), f"no upstream block for {name}"
+        for prefix in (f"/{name}/", f"/{name}/static/", f"/{name}/static/vendor/"):
+            assert locations.get(prefix) == f"nastavnik_{name}", f"{prefix} is not proxied to {name} (locations: {locations})"
+        monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
+        app = build_single(name, Settings(data_dir=tmp_path / name, rabbitmq_url=None, database_url=None))
+        for path in (f"/{name}/docs", f"/{name}/health"):
+            assert serves(app, path), f"{name} does not serve {path}, which the proxy sends it"
+    for path in ("/asyncapi", "/asyncapi.json"):
+        upstream = locations.get("= " + path, "").removeprefix("nastavnik_")
+        assert upstream in FACTORIES, f"{path} is not proxied to a service"
+        assert serves(build_single(upstream, Settings(data_dir=tmp_path / "a", rabbitmq_url=None, database_url=None)), path)
+    assert re.search(r"location\s+=\s+/\s*\{\s*return\s+302\s+/registry/;", text), "/ does not redirect to the registry's home"
+    assert re.search(r"client_max_body_size\s+50m;", text), "imports need uploads of 50 MB"
+
+
+def test_compose_runs_the_proxy_in_front_of_every_service() -> None:
+    from nastavnik.proxy import VARIABLE, template_services, upstream_variable
+
+    nginx = COMPOSE.get("nginx")
+    assert nginx, "docker-compose.yml has no nginx service"
+    mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in nginx.get("volumes", [])}
+    template = next((target for target, source in mounts.items() if source == "./deploy/nginx/nastavnik.conf"), None)
+    assert template and template.startswith("/etc/nginx/templates/") and template.endswith(".template"), \
+        f"deploy/nginx/nastavnik.conf must be mounted as /etc/nginx/templates/*.template (mounts: {mounts})"
+    env = environment(nginx)
+    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    unset = set(VARIABLE.findall(text)) - set(env)
+    assert not unset, f"nginx: the template's variables {sorted(unset)} are not set, envsubst would leave them"
+    listen = int(env["NASTAVNIK_PROXY_LISTEN"])
+    assert (8000, listen) in port_pairs(nginx), f"nginx listens on {listen} but publishes {port_pairs(nginx)}, want 8000:{listen}"
+    depends = nginx.get("depends_on") or {}
+    for name in template_services(text):
+        assert env[upstream_variable(name)] == f"{name}:{serve_params(name)['port']}", f"nginx: {name} is not at {env[upstream_variable(name)]}"
+        assert depends.get(name, {}).get("condition") == "service_healthy", f"nginx starts before {name} is healthy"
+
+
+def test_proxy_configuration_is_valid_nginx(tmp_path: Path) -> None:
+    """`nginx -t` on the rendered template (Debian's nginx: the one README tells operators to use)."""
+    import os
+
+    from nastavnik.processes import NGINX, NginxProxy
+    from nastavnik.services import FACTORIES
+
+    if not Path(NGINX).exists():
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"nginx not installed ({NGINX}): apt-get install -y nginx")
+    proxy = NginxProxy({name: 8001 + i for i, name in enumerate(FACTORIES)}, tmp_path)
+    try:
+        proxy.check()
+    except RuntimeError as error:
+        pytest.fail(str(error))
