@@ -1,0 +1,81 @@
+"""Composition root of notifications: invitations, questionnaire links and reminders by mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from shared.auth import Authenticator
+from shared.contracts.registry import AccountLinkIssued, ContactUpdated, ParticipantWithdrawn
+from shared.contracts.surveys import CampaignReminderDue, RespondentInvited
+from shared.http import create_service_app
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings
+from shared.web import Pages
+
+from services.notifications import handlers
+from services.notifications.api import build_router
+from services.notifications.metrics import NotificationsMetrics
+from services.notifications.models import TABLES
+from services.notifications.sender import FolderTransport, MailSender, SmtpTransport
+from services.notifications.service import NotificationsService
+from services.notifications.web import build_pages_router
+
+NAME = "notifications"
+CONSUMED = (AccountLinkIssued, ContactUpdated, ParticipantWithdrawn, RespondentInvited, CampaignReminderDue)
+
+
+class NotificationsRuntime(ServiceRuntime):
+    """The shared runtime plus the mail sender, started after it and stopped before it."""
+
+    sender: MailSender | None = None
+
+    async def start(self) -> None:
+        await super().start()
+        if self.sender is not None:
+            self.sender.start()
+
+    async def stop(self) -> None:
+        if self.sender is not None:
+            await self.sender.stop()
+        await super().stop()
+
+
+@dataclass
+class Notifications:
+    runtime: NotificationsRuntime
+    service: NotificationsService
+    http: FastAPI
+    sender: MailSender
+    folder: Path | None
+    """Where mails go in the embedded mode (no SMTP host); None with a mail server."""
+
+
+def create_service(settings: Settings, *, shared_process: bool = False) -> Notifications:
+    runtime = NotificationsRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    metrics = NotificationsMetrics(runtime.metrics.registry)
+    folder = None if settings.smtp_host else (settings.data_dir / "mail").resolve()
+    transport = SmtpTransport(settings) if settings.smtp_host else FolderTransport(folder)  # type: ignore[arg-type]
+    sender = MailSender(runtime.db, transport, settings.mail_from, metrics, runtime.log)
+    runtime.sender = sender
+    service = NotificationsService(
+        runtime.db, settings.public_url, metrics, runtime.log, on_queued=sender.notify,
+        erase_files=transport.erase if isinstance(transport, FolderTransport) else lambda _ids: None,
+    )
+    runtime.consumes(AccountLinkIssued, handlers.on_link_issued(service))
+    runtime.consumes(ContactUpdated, handlers.on_contact_updated(service))
+    runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
+    runtime.consumes(RespondentInvited, handlers.on_respondent_link(service))
+    runtime.consumes(CampaignReminderDue, handlers.on_respondent_link(service))
+    pages = Pages(NAME, settings, Path(__file__).parent / "templates")
+    http = create_service_app(
+        runtime,
+        title="Nastavnik · Уведомления",
+        description="Письма людям: приглашения, ссылки на анкеты и напоминания.",
+        routers=[build_router(service, Authenticator(settings.jwt_secret)),
+                 build_pages_router(service, pages, folder=str(folder) if folder else None)],
+        pages=pages,
+    )
+    return Notifications(runtime, service, http, sender, folder)
