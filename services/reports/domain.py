@@ -42,6 +42,20 @@ DEFICIT_AREAS: dict[str, str] = {
     "health_saving": "здоровьесбережение обучающихся",
 }
 DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
+GROWTH_INSTRUMENT = "growth_measurement"
+GROWTH_SCALES: dict[str, str] = {
+    # the scale codes of surveys' growth_measurement (1 — совсем не согласен … 10 — полностью согласен)
+    "motivation": "мотивация",
+    "competences": "компетенции",
+    "soft_skills": "гибкие навыки и лидерство",
+    "engagement": "вовлечённость",
+}
+STAGED_INSTRUMENTS = (DEFICIT_INSTRUMENT, GROWTH_INSTRUMENT)
+"""As shared.contracts.surveys.STAGED_INSTRUMENTS (a unit test checks it): the instruments whose
+start and end answers feed the «Рост» section."""
+STAGES = ("start", "end")
+GROWTH_MEASURED = {DEFICIT_INSTRUMENT: "growth_mentees_measured", GROWTH_INSTRUMENT: "measurement_measured"}
+"""Per staged instrument, the indicator counting the people measured at both stages."""
 SATISFACTION_INSTRUMENTS = {"satisfaction_mentee": "mentee", "satisfaction_mentor": "mentor"}
 SATISFACTION_BANDS = {"low": ("1–4 балла", 0, 4.5), "mid": ("5–7 баллов", 4.5, 7.5), "high": ("8–10 баллов", 7.5, 11)}
 SWOT_PREFIX = "swot"
@@ -254,6 +268,7 @@ def _indicators() -> tuple[Indicator, ...]:
                     "Рост",
                 )
             )
+    out += _measurement_indicators()
     for scale, label in SWOT_SCALES.items():
         out.append(
             Indicator(
@@ -288,6 +303,32 @@ def _indicators() -> tuple[Indicator, ...]:
                 )
             )
     return tuple(out + _plan_indicators() + _campaign_indicators())
+
+
+def _measurement_indicators() -> list[Indicator]:
+    """The growth measurement (входная и итоговая диагностика мотивации и компетенций) of mentees
+    and mentors alike; a higher score is better, so growth = end − start > 0."""
+    section = "Рост"
+    out = [
+        Indicator("measurement_measured", "Участников с входной и итоговой диагностикой мотивации и компетенций", "чел.",
+                  "наставники и наставляемые, заполнившие анкету growth_measurement в начале и в конце учебного года",
+                  _count("measurement_measured"), section),
+        Indicator("measurement_mean_change", "Средний рост мотивации и компетенций (итог − начало)", "балл",
+                  "среднее по участникам (среднее по шкалам итогового балла − входного); положительное — рост",
+                  _mean("measurement_change_sum", "measurement_measured"), section),
+        Indicator("measurement_improved_share", "Доля участников с ростом мотивации и компетенций", "%",
+                  "участники со средним изменением > 0 / участники с обеими диагностиками × 100",
+                  _share("measurement_improved", "measurement_measured"), section),
+    ]
+    for scale, label in GROWTH_SCALES.items():
+        for stage, stage_label in (("start", "в начале"), ("end", "в конце")):
+            out.append(Indicator(f"measurement_{stage}_{scale}", f"Диагностика {stage_label}: {label}", "балл",
+                                 f"средний балл шкалы «{label}» анкеты growth_measurement этапа {stage} (от 1 до 10)",
+                                 _mean(f"measurement_{stage}_sum_{scale}", f"measurement_{stage}_count_{scale}"), section))
+        out.append(Indicator(f"measurement_change_{scale}", f"Рост: {label}", "балл",
+                             f"среднее по участникам с обеими диагностиками (итоговый − входной балл шкалы «{label}»)",
+                             _mean(f"measurement_change_sum_{scale}", f"measurement_change_count_{scale}"), section))
+    return out
 
 
 def _plan_indicators() -> list[Indicator]:
@@ -346,6 +387,25 @@ KEY_CODES = (
     "campaign_response_rate",
 )
 """The indicators shown in the drill-down tables (the full list is on each scope's page)."""
+KEY_SHORT_NAMES = {
+    "schools_total": "Школ",
+    "schools_with_programme": "С программой",
+    "mentors_total": "Наставников",
+    "mentees_total": "Наставляемых",
+    "pairs_active": "Действующих пар",
+    "young_specialists_in_mentoring_share": "Молодые специалисты в наставничестве, %",
+    "pupils_in_mentoring_share": "Обучающиеся в наставничестве, %",
+    "pupils_coverage_against_target": "Выполнение цели охвата, %",
+    "mentor_load_mean": "Наставляемых на наставника",
+    "mentee_satisfaction_mean": "Удовлетворённость наставляемых",
+    "mentor_satisfaction_mean": "Удовлетворённость наставников",
+    "growth_improved_share": "Дефициты снизились, %",
+    "plan_measures_done_share": "Мероприятий планов выполнено, %",
+    "campaign_response_rate": "Ответили на опросы, %",
+}
+"""Headings of KEY_CODES in wide tables (the dashboard's drill-down, the PDF's level tables):
+short enough for 15 columns on a 1366-pixel screen or a landscape A4 page; the full name goes
+to the tooltip."""
 
 
 def compute(counters: Counters) -> dict[str, float | None]:
@@ -552,3 +612,47 @@ def growth(start: Mapping[str, float] | None, end: Mapping[str, float] | None) -
         deltas["growth_change_sum"] = change
         deltas["growth_improved"] = int(change < 0)
     return deltas
+
+
+def measurement_scales(scores: Mapping[str, float]) -> dict[str, float]:
+    return {scale: float(value) for scale, value in scores.items() if scale in GROWTH_SCALES}
+
+
+def measurement_growth(start: Mapping[str, float] | None, end: Mapping[str, float] | None) -> dict[str, float]:
+    """What one participant's start and end growth measurements contribute (either may be
+    missing). A higher score is better; the change is over the scales measured both times."""
+    deltas: dict[str, float] = {}
+    for stage, scores in (("start", start), ("end", end)):
+        for scale, value in (scores or {}).items():
+            deltas[f"measurement_{stage}_sum_{scale}"] = value
+            deltas[f"measurement_{stage}_count_{scale}"] = 1
+    common = sorted(set(start or {}) & set(end or {}))
+    if start is not None and end is not None and common:
+        for scale in common:
+            deltas[f"measurement_change_sum_{scale}"] = end[scale] - start[scale]
+            deltas[f"measurement_change_count_{scale}"] = 1
+        change = sum(end[s] - start[s] for s in common) / len(common)
+        deltas["measurement_measured"] = 1
+        deltas["measurement_change_sum"] = change
+        deltas["measurement_improved"] = int(change > 0)
+    return deltas
+
+
+def staged_contribution(instrument_code: str, start: Mapping[str, float] | None, end: Mapping[str, float] | None) -> dict[str, float]:
+    """What one person's start and end answers to a staged instrument contribute."""
+    if instrument_code == DEFICIT_INSTRUMENT:
+        return growth(start, end)
+    return measurement_growth(start, end)
+
+
+def staged_scores(instrument_code: str, scores: Mapping[str, float]) -> dict[str, float]:
+    """The scales of a staged instrument that reports keeps."""
+    return deficit_areas(scores) if instrument_code == DEFICIT_INSTRUMENT else measurement_scales(scores)
+
+
+def counts_for_growth(instrument_code: str, stage: str | None, respondent_role: str) -> bool:
+    """Whether an answer feeds the «Рост» section: a staged instrument's, with a stage; the
+    deficit self-diagnosis of mentees only (its indicators are about mentees)."""
+    if instrument_code not in STAGED_INSTRUMENTS or stage not in STAGES:
+        return False
+    return instrument_code != DEFICIT_INSTRUMENT or respondent_role == "mentee"

@@ -8,6 +8,8 @@ import csv
 import io
 from pathlib import Path
 
+from shared.formatting import number, plain_number
+
 from services.reports import domain
 from services.reports.service import ReportData, ScopeRow
 
@@ -77,8 +79,26 @@ def filename(report: ReportData, fmt: str, table: str | None = None) -> str:
     return f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}"
 
 
+def csv_cell(value: object) -> str:
+    """A CSV cell for Excel with a Russian locale: numbers with a decimal comma and no thousands
+    separator (read as numbers, not text), nothing for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, int | float):
+        return plain_number(value)
+    return str(value)
+
+
+def pdf_number(value: float | int | None) -> str:
+    """A number in the PDF as on the pages: decimal comma, «—» for no value."""
+    return number(value)
+
+
 def to_csv(report: ReportData, table: str = "schools") -> bytes:
-    """One table of TABLES: a level's indicators, or the SWOT breakdown (table="swot")."""
+    """One table of TABLES: a level's indicators, or the SWOT breakdown (table="swot").
+    `;`-separated, UTF-8 with a BOM, decimal commas: Excel with a Russian locale opens it as is."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table}")
     out = io.StringIO()
@@ -89,7 +109,7 @@ def to_csv(report: ReportData, table: str = "schools") -> bytes:
         header, rows = headers(), [_row(row) for row in table_rows(report, table)]
     writer.writerow(header)
     for values in rows:
-        writer.writerow(["" if v is None else v for v in values])
+        writer.writerow([csv_cell(v) for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets open Cyrillic correctly
 
 
@@ -154,6 +174,13 @@ def _png(fig) -> bytes:  # noqa: ANN001
     return out.getvalue()
 
 
+def _comma(axis) -> None:  # noqa: ANN001
+    """A value axis reads as on the pages: «0,5», not «0.5»."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: number(value)))
+
+
 def chart_coverage(rows: list[ScopeRow], title: str) -> bytes:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7, 3.2))
@@ -166,6 +193,7 @@ def chart_coverage(rows: list[ScopeRow], title: str) -> bytes:
     ax.axhline(domain.PUPILS_TARGET, color="#cf222e", linestyle="--", label=f"цель {domain.PUPILS_TARGET:g} %")
     ax.set_xticks(list(positions), names, rotation=30, ha="right", fontsize=7)
     ax.set_ylim(0, 100)
+    _comma(ax.yaxis)
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7)
     return _png(fig)
@@ -180,6 +208,7 @@ def chart_satisfaction(row: ScopeRow) -> bytes:
         ax.bar([i + offset * 0.4 - 0.2 for i in range(len(bands))], shares, width=0.4, label=label, color=color)
     ax.set_xticks(range(len(bands)), [domain.SATISFACTION_BANDS[b][0] for b in bands])
     ax.set_ylabel("% анкет")
+    _comma(ax.yaxis)
     ax.set_title("Удовлетворённость: распределение оценок", fontsize=10)
     ax.legend(fontsize=7)
     return _png(fig)
@@ -194,54 +223,68 @@ def chart_growth(row: ScopeRow) -> bytes:
     ax.barh([i + 0.2 for i in range(len(areas))], start, height=0.4, label="в начале", color="#cf222e")
     ax.barh([i - 0.2 for i in range(len(areas))], end, height=0.4, label="в конце", color="#2da44e")
     ax.set_yticks(range(len(areas)), [domain.DEFICIT_AREAS[a] for a in areas], fontsize=7)
+    _comma(ax.xaxis)
     ax.set_title("Профессиональные дефициты: средний балл", fontsize=10)
     ax.legend(fontsize=7)
     return _png(fig)
 
 
 def _programme_cell(name: str, programme_id: str) -> str:
-    from xml.sax.saxutils import escape  # reportlab paragraphs are markup
-
     if not programme_id or name == programme_id:
-        return escape(name)
-    return f"{escape(name)}<br/><font size=6>{escape(programme_id)}</font>"
+        return escape_markup(name)
+    return f"{escape_markup(name)}<br/><font size=6>{escape_markup(programme_id)}</font>"
 
 
 def to_pdf(report: ReportData) -> bytes:
+    """A4: title, charts and the indicators in portrait; the wide level tables (15 columns) on
+    landscape pages. Numbers with a decimal comma; every heading a Paragraph, so it wraps in its
+    column instead of running into the next one."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Image, LongTable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import (BaseDocTemplate, Frame, Image, LongTable, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
+                                    Spacer, TableStyle)
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", _font_path()))
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
         style.fontName = "DejaVuSans"
-    small = styles["BodyText"].clone("small", fontSize=7, leading=8)
+    small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
+    head = small.clone("head", fontSize=7, leading=8.5, textColor=colors.HexColor("#1b1b1b"))
+    head_num = head.clone("head_num", alignment=2)  # right, over right-aligned numbers
+
+    def heads(texts: list[str], numeric_from: int) -> list:
+        return [Paragraph(escape_markup(t), head_num if k >= numeric_from else head) for k, t in enumerate(texts)]
+
     story = [
-        Paragraph(f"Мониторинг программ наставничества: {report.title}", styles["Title"]),
+        Paragraph(f"Мониторинг программ наставничества: {escape_markup(report.title)}", styles["Title"]),
         Paragraph(f"{report.academic_year} учебный год", styles["Heading3"]),
         Spacer(1, 4 * mm),
     ]
-    style = TableStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"),
-            ("FONTSIZE", (0, 0), (-1, -1), 7),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eaeef2")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
-    rows = [["Показатель", "Значение", "Единица"]]
+
+    def style(numeric_from: int) -> TableStyle:
+        return TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"),
+                ("FONTSIZE", (0, 0), (-1, -1), 7),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eaeef2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+
+    rows = [heads(["Показатель", "Значение", "Единица"], 1)]
     for i in domain.INDICATORS:
-        value = report.scope.values.get(i.code)
-        rows.append([Paragraph(i.name, small), "—" if value is None else f"{value:g}", i.unit])
+        rows.append([Paragraph(escape_markup(i.name), small), pdf_number(report.scope.values.get(i.code)), i.unit])
     table = LongTable(rows, colWidths=[110 * mm, 25 * mm, 30 * mm], repeatRows=1)
-    table.setStyle(style)
+    indicator_style = style(1)
+    indicator_style.add("ALIGN", (2, 1), (2, -1), "LEFT")
+    table.setStyle(indicator_style)
     width = 170 * mm
     children = report.municipalities or report.schools
     story += [
@@ -255,28 +298,52 @@ def to_pdf(report: ReportData) -> bytes:
     if report.swot:
         # the title with its id below it: schools may give their programmes the same title
         headers_pdf = swot_headers()
-        body = [[Paragraph(h, small) for h in [headers_pdf[0], *headers_pdf[2:]]]]
+        body = [heads([headers_pdf[0], *headers_pdf[2:]], 2)]
         body += [
-            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(str(v[2]), small)] + ["—" if x is None else f"{x:g}" for x in v[3:]]
+            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(escape_markup(str(v[2])), small)] + [pdf_number(x) for x in v[3:]]
             for v in swot_rows(report)
         ]
         swot_table = LongTable(body, colWidths=[35 * mm, 35 * mm] + [(width - 70 * mm) / 5] * 5, repeatRows=1)
-        swot_table.setStyle(style)
+        swot_table.setStyle(style(2))
         story += [Spacer(1, 6 * mm), Paragraph(SWOT_SHEET, styles["Heading2"]), swot_table]
+    wide = 267 * mm  # landscape A4 between the margins
+    # the 14 key indicators in two tables of 7 columns: every heading wraps between words
+    halves = (("участники и пары", domain.KEY_CODES[:7]), ("охват, качество, планы и опросы", domain.KEY_CODES[7:]))
+    first_wide = True
     for title, level_rows in (("Муниципалитеты", report.municipalities), ("Школы", report.schools if report.level != "school" else []), ("ШНОР отдельно", report.groups)):
         if not level_rows:
             continue
-        header = ["Наименование"] + [domain.BY_CODE[c].name for c in domain.KEY_CODES]
-        body = [[Paragraph(header[0], small)] + [Paragraph(h, small) for h in header[1:]]]
-        for r in level_rows:
-            body.append([Paragraph(r.name, small)] + ["—" if r.values.get(c) is None else f"{r.values[c]:g}" for c in domain.KEY_CODES])
-        level_table = LongTable(body, colWidths=[40 * mm] + [(width - 40 * mm) / len(domain.KEY_CODES)] * len(domain.KEY_CODES), repeatRows=1)
-        level_table.setStyle(style)
-        story += [PageBreak(), Paragraph(title, styles["Heading2"]), level_table]
+        for part, (subtitle, codes) in enumerate(halves):
+            header = ["Наименование"] + [f"{domain.BY_CODE[c].name}, {domain.BY_CODE[c].unit}" for c in codes]
+            body = [heads(header, 1)]
+            for r in level_rows:
+                body.append([Paragraph(escape_markup(r.name), small)] + [pdf_number(r.values.get(c)) for c in codes])
+            name_width = 57 * mm
+            level_table = LongTable(body, colWidths=[name_width] + [(wide - name_width) / len(codes)] * len(codes), repeatRows=1)
+            level_table.setStyle(style(1))
+            if first_wide:
+                story += [NextPageTemplate("landscape")]
+                first_wide = False
+            story += [PageBreak(), Paragraph(f"{title}: {subtitle} ({part + 1} из {len(halves)})", styles["Heading2"]), level_table]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-                      title=f"Мониторинг наставничества — {report.title}").build(story)
+    margin = 15 * mm
+    portrait_size, landscape_size = A4, landscape(A4)
+    document = BaseDocTemplate(out, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+                               title=f"Мониторинг наставничества — {report.title}")
+
+    def page(name: str, size: tuple[float, float]) -> PageTemplate:
+        frame = Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin, id=name, leftPadding=0, rightPadding=0)
+        return PageTemplate(id=name, frames=[frame], pagesize=size)
+
+    document.addPageTemplates([page("portrait", portrait_size), page("landscape", landscape_size)])
+    document.build(story)
     return out.getvalue()
+
+
+def escape_markup(text: str) -> str:
+    from xml.sax.saxutils import escape  # reportlab paragraphs are markup
+
+    return escape(text)
 
 
 def render(report: ReportData, fmt: str, table: str = "schools") -> bytes:

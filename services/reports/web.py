@@ -24,24 +24,6 @@ YEAR = Query(default=None, pattern=r"^\d{4}/\d{4}$", description="Учебный
 STAFF = ("region_admin", "municipal_coordinator", "school_curator")
 OVERSEERS = ("region_admin", "municipal_coordinator")
 CHILDREN_TITLE = {"region": "Муниципалитеты", "municipality": "Школы"}
-SHORT = {
-    "schools_total": "Школ",
-    "schools_with_programme": "С программой",
-    "mentors_total": "Наставников",
-    "mentees_total": "Наставляемых",
-    "pairs_active": "Действующих пар",
-    "young_specialists_in_mentoring_share": "Молодые специалисты в наставничестве, %",
-    "pupils_in_mentoring_share": "Обучающиеся в наставничестве, %",
-    "pupils_coverage_against_target": "Выполнение цели охвата, %",
-    "mentor_load_mean": "Наставляемых на наставника",
-    "mentee_satisfaction_mean": "Удовлетворённость наставляемых",
-    "mentor_satisfaction_mean": "Удовлетворённость наставников",
-    "growth_improved_share": "Дефициты снизились, %",
-    "plan_measures_done_share": "Мероприятий планов выполнено, %",
-    "campaign_response_rate": "Ответили на опросы, %",
-}
-"""Column headings of the drill-down tables (the full name is the heading's tooltip), short
-enough for 15 columns on a 1366-pixel screen."""
 EXPORT_TABLES = {
     "schools": "по строке на школу: все показатели, признаки ШНОР",
     "municipalities": "по строке на муниципалитет (только для региона)",
@@ -96,7 +78,7 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
         return pages.render(
             request, "dashboard.html", principal,
             title=title, year=year, years=await years(year), scope=scope, scope_id=scope_id, indicators=values,
-            key_codes=domain.KEY_CODES, short=SHORT, by_code=domain.BY_CODE, values=by_code, children=kids,
+            key_codes=domain.KEY_CODES, short=domain.KEY_SHORT_NAMES, by_code=domain.BY_CODE, values=by_code, children=kids,
             groups=report.groups if scope != "school" else [], swot=report.swot, swot_scales=domain.SWOT_SCALES,
             figures=_figures(title, by_code, kids, points), children_title=CHILDREN_TITLE.get(scope, ""), crumbs=crumbs,
             target=domain.PUPILS_TARGET,
