@@ -126,6 +126,19 @@ class Diagnostic(SQLModel, table=True):
     scores: str = Field(description="area → score, JSON")
 
 
+class Measurement(SQLModel, table=True):
+    """A person's growth measurement (growth_measurement) at one stage (the latest by event time counts)."""
+
+    __tablename__ = "reports_measurement"
+
+    person: str = Field(primary_key=True)
+    academic_year: str = Field(primary_key=True)
+    stage: str = Field(primary_key=True)
+    school_id: str
+    order_key: str = Field(description="event time + response id: the latest wins whatever the arrival order")
+    scores: str = Field(description="scale → score, JSON")
+
+
 class PlanProgress(SQLModel, table=True):
     """The latest known state (by event time) of a pair's development plan: what it contributes."""
 
@@ -196,7 +209,7 @@ class History(SQLModel, table=True):
 
 TABLES = (
     School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic,
-    PlanProgress, Campaign, CampaignResponse, Programme, History,
+    Measurement, PlanProgress, Campaign, CampaignResponse, Programme, History,
 )
 DERIVED = tuple(t for t in TABLES)
 """Every reports table is derived from the consumed events (the inbox): rebuild empties and refills them."""

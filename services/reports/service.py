@@ -51,6 +51,7 @@ from services.reports.models import (
     Counter,
     Diagnostic,
     History,
+    Measurement,
     MentorLoad,
     Pair,
     ParkedEvent,
@@ -320,30 +321,33 @@ class ReportsService:
         person = event.respondent_id
         if event.campaign_id is not None:
             await self._campaign_response(work, school, event, batch)
-        if event.instrument.code == domain.DEFICIT_INSTRUMENT and event.stage is not None:
-            await self._diagnostic(work, school, envelope, event, batch)
+        if event.instrument.code in domain.STAGED_INSTRUMENTS:
+            if domain.counts_for_growth(event.instrument.code, event.stage, event.respondent_role):
+                await self._diagnostic(work, school, envelope, event, batch)
             return
         deltas = domain.response_completed(event.instrument.code, event.scores, event.programme_id, event.form)
         if deltas:
             self._add(batch, school, event.academic_year, deltas, person=person)
 
     async def _diagnostic(self, work: Work, school: School, envelope: Envelope, event: ResponseCompleted, batch: Batch) -> None:
-        """The latest start and end diagnostics (by event time) of a mentee in a year count."""
-        person, year = event.respondent_id, event.academic_year
+        """The latest start and end answers (by event time) of a person in a year to a staged
+        instrument count: the deficit self-diagnosis (Diagnostic) or the growth measurement (Measurement)."""
+        person, year, code = event.respondent_id, event.academic_year, event.instrument.code
+        model = Diagnostic if code == domain.DEFICIT_INSTRUMENT else Measurement
         await lock_key(work.session, f"person:{person}")
         rows = {
             row.stage: row
-            for row in (await work.session.exec(select(Diagnostic).where(Diagnostic.person == person, Diagnostic.academic_year == year))).all()
+            for row in (await work.session.exec(select(model).where(model.person == person, model.academic_year == year))).all()
         }
         order_key = f"{envelope.time.astimezone(UTC).isoformat()}|{event.response_id}"
         current = rows.get(event.stage)
         if current is not None and current.order_key >= order_key:
             return
         scores = {stage: json.loads(row.scores) for stage, row in rows.items()}
-        old = domain.growth(scores.get("start"), scores.get("end"))
-        scores[event.stage] = domain.deficit_areas(event.scores)
-        new = domain.growth(scores.get("start"), scores.get("end"))
-        row = current or Diagnostic(person=person, academic_year=year, stage=event.stage, school_id=school.id, order_key=order_key, scores="{}")
+        old = domain.staged_contribution(code, scores.get("start"), scores.get("end"))
+        scores[event.stage] = domain.staged_scores(code, event.scores)
+        new = domain.staged_contribution(code, scores.get("start"), scores.get("end"))
+        row = current or model(person=person, academic_year=year, stage=event.stage, school_id=school.id, order_key=order_key, scores="{}")
         row.order_key, row.scores = order_key, json.dumps(scores[event.stage], sort_keys=True)
         work.session.add(row)
         self._add(batch, school, year, domain.difference(new, old), person=person)
@@ -507,6 +511,7 @@ class ReportsService:
                 self._add(batch, school, load.academic_year, domain.negate(domain.mentor_state(load.capacity, load.active_mentees)))
             await session.delete(load)
         await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))  # type: ignore[call-overload]
+        await session.exec(delete(Measurement).where(col(Measurement.person) == raw))  # type: ignore[call-overload]
         if person is not None:
             await session.delete(person)
         if raw != alias:

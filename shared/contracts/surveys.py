@@ -28,6 +28,15 @@ DEFICIT_SCALE: tuple[int, int] = (1, 5)
 """Range of each area's score in the deficit self-diagnosis: 1 — no difficulty, 5 — a serious
 deficit (the mean of the area's items, each rated on this range)."""
 Stage = Literal["start", "end"]
+GROWTH_INSTRUMENT = "growth_measurement"
+STAGED_INSTRUMENTS: frozenset[str] = frozenset({DEFICIT_INSTRUMENT, GROWTH_INSTRUMENT})
+"""The built-in instruments that measure growth (the second stage of the monitoring): every
+response to them names its stage, "start" (входная диагностика) or "end" (итоговая), given by
+its campaign or explicitly on the API and on surveys.response.submit.v1; without one it is
+refused. surveys.response.completed.v1 carries it in `stage`, and reports computes the «Рост»
+indicators from a person's start and end responses of a year. Every other built-in
+instrument refuses a stage, so its events have `stage` None. (A custom instrument may be
+staged too, `"staged": true` in its definition; its events carry the stage the same way.)"""
 
 
 class InstrumentRef(BaseModel):
@@ -48,7 +57,9 @@ class ResponseCompleted(EventData):
     school_id: str
     academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
     pair_id: str | None = None
-    stage: Stage | None = None
+    stage: Stage | None = Field(
+        default=None, description="start / end for an instrument that measures growth (STAGED_INSTRUMENTS), else None."
+    )
     scores: dict[str, float]
     campaign_id: str | None = Field(default=None, description="The campaign the response answered, if any.")
     programme_id: str | None = Field(default=None, description="The mentoring programme the response is about (from its campaign), if known.")
