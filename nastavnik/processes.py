@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = ("registry", "pairing", "surveys", "reports")
+SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
 
 
 def free_port() -> int:

@@ -1,10 +1,11 @@
-"""The four services by name: the only place that knows them all (besides the CLI)."""
+"""The services by name: the only place that knows them all (besides the CLI)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from services.notifications.main import create_service as create_notifications
 from services.pairing.main import create_service as create_pairing
 from services.registry.main import create_service as create_registry
 from services.reports.main import create_service as create_reports
@@ -15,4 +16,5 @@ FACTORIES: dict[str, Callable[..., Any]] = {
     "pairing": create_pairing,
     "surveys": create_surveys,
     "reports": create_reports,
+    "notifications": create_notifications,
 }

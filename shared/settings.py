@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES = ("registry", "pairing", "surveys", "reports")
+SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
 DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"
 
 

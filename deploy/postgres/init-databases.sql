@@ -3,3 +3,4 @@ CREATE DATABASE registry;
 CREATE DATABASE pairing;
 CREATE DATABASE surveys;
 CREATE DATABASE reports;
+CREATE DATABASE notifications;
