@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,9 @@ from faststream.rabbit import TestRabbitBroker
 
 from nastavnik.processes import free_port
 from services.reports.main import create_service
-from shared.auth import COOKIE_NAME, issue_token
+from shared.auth import COOKIE_NAME, Principal
 from shared.settings import Settings
+from shared.web import issue_session
 from tests.component.test_reports_indicators import YEAR, load_region
 from tests.conftest import SECRET
 
@@ -92,8 +92,8 @@ def dashboard_browser(dashboard_server):  # noqa: ANN001, ANN201
 
 def _sign_in(driver, base: str, scope: str, scope_id: str, role: str) -> None:  # noqa: ANN001
     driver.get(f"{base}/reports/health")
-    token = issue_token(SECRET, sub="browser", role=role, scope=scope, scope_id=scope_id, ttl=timedelta(hours=1))
-    driver.add_cookie({"name": COOKIE_NAME, "value": token, "path": "/"})
+    token = issue_session(SECRET, Principal(sub="browser", role=role, scope=scope, scope_id=scope_id))
+    driver.add_cookie({"name": COOKIE_NAME, "value": token, "path": "/", "httpOnly": True})
 
 
 def _drawn_share(png: bytes) -> float:
@@ -120,7 +120,7 @@ def test_region_dashboard_draws_charts_and_drills_down(dashboard_server, dashboa
     bars = coverage.find_elements(By.CSS_SELECTOR, "rect.bar")
     assert any(float(b.get_attribute("height")) > 10 for b in bars)
     assert "50" in driver.find_element(By.CSS_SELECTOR, 'tr[data-code="pupils_in_mentoring_share"] td.value').text
-    assert driver.find_element(By.CSS_SELECTOR, 'tr[data-code="campaign_response_rate"] td.value').text == "37.5"
+    assert driver.find_element(By.CSS_SELECTOR, 'tr[data-code="campaign_response_rate"] td.value').text == "37,5"  # decimal comma
     swot = driver.find_element(By.ID, "chart-swot")
     assert any(float(b.get_attribute("height")) > 10 for b in swot.find_elements(By.CSS_SELECTOR, "rect.bar"))
     programmes = [row.find_element(By.TAG_NAME, "td").text for row in driver.find_elements(By.CSS_SELECTOR, "#swot tbody tr")]

@@ -10,8 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from services.reports.main import create_service
+from shared.auth import COOKIE_NAME, Principal
+from shared.web import issue_session
 from tests.component.helpers import ADMIN, bearer, deliver, running
 from tests.component.test_reports_indicators import YEAR, load_region, swot
+from tests.conftest import SECRET
 
 COORDINATOR = bearer("municipal_coordinator", "municipality", "m1")
 CURATOR = bearer("school_curator", "school", "s3")
@@ -101,9 +104,9 @@ async def test_csv_of_the_swot_table(region) -> None:
     # m1 = s1 and s2: w1 (no programme, 8 strengths, 2 threats), w2 (prog-s1); prog-s2: w3 2/4/1/3 and w6 4/1/2/0;
     # teacher-3's w5 withdrawn, s3's w4 is in m2
     assert rows[1:] == [
-        ["не указана", "", "учитель – учитель", "1", "8.0", "", "", "2.0"],
-        ["Первые шаги", "prog-s1", "учитель – ученик", "1", "4.0", "2.0", "3.0", "1.0"],
-        ["Учитель учителю", "prog-s2", "учитель – учитель", "2", "3.0", "2.5", "1.5", "1.5"],
+        ["не указана", "", "учитель – учитель", "1", "8", "", "", "2"],
+        ["Первые шаги", "prog-s1", "учитель – ученик", "1", "4", "2", "3", "1"],
+        ["Учитель учителю", "prog-s2", "учитель – учитель", "2", "3", "2,5", "1,5", "1,5"],  # decimal comma: Excel (ru) reads numbers
     ]
     assert (await client.get("/api/v1/exports/municipality/m1.csv", params={"table": "pairs"}, headers=COORDINATOR)).status_code == 422
 
@@ -115,6 +118,12 @@ async def test_csv_of_a_municipality_for_its_coordinator(region) -> None:
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Уровень", "Код", "Наименование"]
     assert [r[1] for r in rows[1:]] == ["s1", "s2"]
+    # numbers for Excel with a Russian locale: decimal comma, no thousands separator, no value = empty
+    by_name = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [r["Удовлетворённость наставляемых (средний балл), балл из 10"] for r in by_name] == ["9", "7"]
+    assert by_name[0]["Нагрузка на наставника (наставляемых на одного), чел."] == "3"
+    assert all("." not in cell and "\u202f" not in cell for r in rows[1:] for cell in r[6:])
+    assert by_name[0]["Низкие результаты"] == "нет" and by_name[1]["Низкие результаты"] == "да"
     assert (await client.get("/api/v1/exports/region/test-region.csv", headers=COORDINATOR)).status_code == 404
 
 
@@ -142,11 +151,12 @@ async def test_school_pdf_for_its_curator(region) -> None:
 
 async def test_dashboard_page_has_charts_and_drilldown(region) -> None:
     _, client = region
-    page = await client.get("/dashboard", params={"academic_year": YEAR}, headers=ADMIN)
+    client.cookies.set(COOKIE_NAME, issue_session(SECRET, Principal(sub="admin", role="region_admin", scope="region", scope_id="test-region")))
+    page = await client.get("/dashboard", params={"academic_year": YEAR})
     assert page.status_code == 200, page.text
     assert page.text.count("<svg") == 7 and "Охват против цели" in page.text
     assert 'data-programme="prog-s2" data-form="teacher_teacher"' in page.text and "SWOT по формам наставничества" in page.text
-    assert '<td title="prog-s2">Учитель учителю</td>' in page.text and "<td>prog-s3</td>" in page.text
+    assert 'title="prog-s2">Учитель учителю</td>' in page.text and '<td data-label="Программа">prog-s3</td>' in page.text
     assert "scope=municipality&amp;scope_id=m1" in page.text
-    school = await client.get("/dashboard", params={"scope": "school", "scope_id": "s2", "academic_year": YEAR}, headers=ADMIN)
+    school = await client.get("/dashboard", params={"scope": "school", "scope_id": "s2", "academic_year": YEAR})
     assert "Школа s2" in school.text and "Район m1" in school.text
