@@ -6,17 +6,37 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from shared.contracts.envelope import Envelope
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    SchoolRegistered,
+)
 from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.pairing.models import Candidate, ProgrammeEnrolment, School, Withdrawn
+from services.pairing.models import Candidate, Programme, ProgrammeEnrolment, School, Withdrawn
 from services.pairing.service import PairingService
 
 
 async def on_school_registered(work: Work, _envelope: Envelope, event: SchoolRegistered) -> None:
     await work.session.merge(School(school_id=event.school_id, municipality_id=event.municipality_id))
+
+
+async def on_programme(work: Work, _envelope: Envelope, event: ProgrammeLaunched | ProgrammeUpdated) -> None:
+    """Titles for the pages (the matching page lists the school's programmes by name)."""
+    await work.session.merge(
+        Programme(
+            programme_id=event.programme_id,
+            school_id=event.school_id,
+            title=event.title,
+            academic_year=event.academic_year,
+            stage=event.stage,
+        )
+    )
 
 
 async def on_participant_registered(work: Work, envelope: Envelope, event: ParticipantRegistered) -> None:

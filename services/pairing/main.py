@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
 from shared.contracts.pairing import MatchingCompleted, PairEnded, PairFormed, PlanMeasureCompleted, PlanUpdated
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantUpdated,
+    ParticipantWithdrawn,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    SchoolRegistered,
+)
 from shared.contracts.surveys import ResponseCompleted
 from shared.http import create_service_app
 from shared.messaging.batching import each
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from shared.web import Pages
 
 from services.pairing import handlers
 from services.pairing.api import build_router
 from services.pairing.models import TABLES
 from services.pairing.service import PairingService, reads_profile
+from services.pairing.web import build_pages
 
 NAME = "pairing"
 
@@ -36,6 +47,9 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
     service = PairingService(runtime.db, runtime.uow)
     runtime.consumes(SchoolRegistered, handlers.on_school_registered)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
+    runtime.consumes(ParticipantUpdated, handlers.on_participant_registered)  # names on the pages follow the registry
+    runtime.consumes(ProgrammeLaunched, handlers.on_programme)
+    runtime.consumes(ProgrammeUpdated, handlers.on_programme)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
     runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
     # every completed questionnaire of the region passes here; only the deficit diagnostic is
@@ -43,10 +57,12 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
     runtime.consumes_in_batches(
         [ResponseCompleted], each(handlers.on_response_completed(service)), relevant=reads_profile
     )
+    pages = Pages(NAME, settings, Path(__file__).parent / "templates")
     http = create_service_app(
         runtime,
         title="Nastavnik · Подбор пар",
         description="Пары «наставник – наставляемый», их формирование и планы развития.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret))],
+        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_pages(service, pages)],
+        pages=pages,
     )
     return Pairing(runtime, service, http)

@@ -61,6 +61,18 @@ class PairMentee(SQLModel, table=True):
 
 
 
+class Programme(SQLModel, table=True):
+    """A programme's title and stage (registry.programme.launched/updated.v1), for the pages."""
+
+    __tablename__ = "pairing_programme"
+
+    programme_id: str = Field(primary_key=True)
+    school_id: str = Field(index=True)
+    title: str
+    academic_year: str
+    stage: str = "preparing"
+
+
 class School(SQLModel, table=True):
     """The municipality of each school (registry.school.registered.v1): the scope of matching."""
 
@@ -199,6 +211,7 @@ TABLES = (
     ProgrammeEnrolment,
     Pair,
     PairMentee,
+    Programme,
     School,
     Profile,
     Withdrawn,

@@ -395,6 +395,11 @@ class PairingService:
 
     # -- development plans ----------------------------------------------------------------------
 
+    async def pair(self, pair_id: str, principal: Principal) -> Pair:
+        """The pair, for the curator in scope or one of its people (others: 404)."""
+        async with self.db.sessions() as session:
+            return await self._pair_for_member(session, pair_id, principal)
+
     async def plan(self, pair_id: str, principal: Principal) -> PlanOut:
         async with self.db.sessions() as session:
             pair = await self._pair_for_member(session, pair_id, principal)
@@ -423,6 +428,24 @@ class PairingService:
             work.session.add(measure)
             await work.session.flush()
             work.emit(_plan_updated(pair, await _plan_out(work.session, pair.id)))
+        return MeasureOut(**measure.model_dump())
+
+    async def edit_measure(
+        self, pair_id: str, measure_id: str, request: MeasureIn, principal: Principal, correlation_id: str | None = None
+    ) -> MeasureOut:
+        """Correct a measure's title, area, kind or dates (its result stays)."""
+        if request.area is not None and request.area not in domain.AREAS:
+            raise Unprocessable(f"Неизвестная область дефицитов {request.area}", field="area")
+        if request.starts_on and request.starts_on > request.due_on:
+            raise Unprocessable("Срок выполнения раньше начала", field="due_on")
+        async with self.uow(correlation_id) as work:
+            pair = await self._plan_editor(work, pair_id, principal)
+            measure = await work.session.get(PlanMeasure, measure_id)
+            if measure is None or measure.pair_id != pair.id:
+                raise NotFound(f"Мероприятие {measure_id} не найдено")
+            for name, value in request.model_dump().items():
+                setattr(measure, name, value)
+            work.session.add(measure)
         return MeasureOut(**measure.model_dump())
 
     async def record_result(

@@ -1,0 +1,239 @@
+"""The curator's matching pages: the school's programmes, a programme's weights and rules (an
+editable form), a run and its result a page at a time (each proposal's points per criterion,
+each unmatched mentee's reason), confirm / reject / replace, and a pair formed by hand.
+Pairs and development plans: web_plans.py."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from shared.auth import Principal
+from shared.errors import UseCaseError
+from shared.web import Pages
+
+from services.pairing import domain
+from services.pairing.schemas import MatchingSettingsIn, PairIn, RejectIn, ReplaceIn, RunIn
+from services.pairing.service import CURATORS, PairingService
+from services.pairing.views import PairingViews
+
+FORMS = {
+    "teacher_teacher": "учитель – учитель",
+    "teacher_pupil": "учитель – ученик",
+    "pupil_pupil": "ученик – ученик",
+    "student_pupil": "студент – ученик",
+    "employer_pupil": "работодатель – ученик",
+    "employer_student": "работодатель – студент",
+    "head_teacher": "руководитель – учитель",
+}
+CRITERION_LABELS = {
+    "deficit_coverage": "Закрытие дефицитов",
+    "same_subject": "Общий предмет",
+    "experience_gap": "Разница в опыте",
+    "same_school": "Одна школа",
+    "preference": "Предпочтение наставляемого",
+}
+PROPOSAL_STATUSES = {
+    "proposed": "ждёт решения",
+    "confirmed": "подтверждена",
+    "rejected": "отклонена",
+    "replaced": "наставник заменён",
+    "withdrawn": "участник выбыл",
+    "superseded": "заменена новым подбором",
+}
+NOTICES = {
+    "saved": "Веса и правила подбора сохранены.",
+    "confirmed": "Пара подтверждена и сформирована.",
+    "rejected": "Предложение отклонено: эту пару подбор больше не предложит.",
+    "replaced": "Наставник заменён, пара сформирована.",
+    "paired": "Пара сформирована вручную.",
+}
+WEIGHT_MAX = 1000
+
+
+def parse_number(raw: str | None) -> float | None:
+    """A number as a person types it in Russia: «12,5» or «12.5»; None if it is not a number."""
+    text = (raw or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 1
+
+
+def build_pages(service: PairingService, pages: Pages) -> APIRouter:
+    from services.pairing.web_plans import build_plan_pages
+
+    views = PairingViews(service.db)
+    router = APIRouter(include_in_schema=False)
+    curator = Depends(pages.viewer(*CURATORS))
+    acting_curator = Depends(pages.actor(*CURATORS))
+
+    @router.get("/matching")
+    async def programmes(request: Request, principal: Principal = curator) -> HTMLResponse:
+        return pages.render(request, "programmes.html", principal, title="Подбор пар", programmes=await views.programmes(principal))
+
+    async def programme_page(
+        request: Request, principal: Principal, programme_id: str, *, status_code: int = 200,
+        form: dict | None = None, errors: dict | None = None, pair_form: dict | None = None, pair_errors: dict | None = None,
+    ) -> HTMLResponse:
+        settings = await service.settings(programme_id, principal)  # 404 outside the curator's scope
+        mentors, mentees = await views.people(programme_id, principal)
+        values = form or {
+            **{f"weight_{k}": domain_number(v) for k, v in settings.weights.items()},
+            "form": settings.form, "how": settings.how, "scope": settings.scope, "objective": settings.objective,
+            "min_experience_gap": str(settings.min_experience_gap), "require_coverage": settings.require_coverage,
+        }
+        return pages.render(
+            request, "programme.html", principal, status_code=status_code, title=await views.programme_title(programme_id),
+            programme_id=programme_id, values=values, errors=errors or {}, criteria=domain.CRITERIA, labels=CRITERION_LABELS,
+            forms=FORMS, hows=domain.HOW_FORMS, scopes=domain.SCOPES, objectives=domain.OBJECTIVES,
+            latest=await views.latest_run(programme_id, principal), mentors=mentors, mentees=mentees,
+            pair_form=pair_form or {"pair_form": settings.form}, pair_errors=pair_errors or {},
+            notice=NOTICES.get(request.query_params.get("done", "")),
+        )
+
+    @router.get("/matching/{programme_id}")
+    async def programme(request: Request, programme_id: str, principal: Principal = curator) -> HTMLResponse:
+        return await programme_page(request, principal, programme_id)
+
+    @router.post("/matching/{programme_id}/settings", response_model=None)
+    async def save_settings(request: Request, programme_id: str, principal: Principal = acting_curator) -> HTMLResponse | RedirectResponse:
+        form = await request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        values["require_coverage"] = "require_coverage" in form
+        errors: dict[str, str] = {}
+        weights = {}
+        for criterion in domain.CRITERIA:
+            value = parse_number(values.get(f"weight_{criterion}"))
+            if value is None:
+                errors[f"weight_{criterion}"] = "Введите число, например 15 или 12,5"
+            elif not 0 <= value <= WEIGHT_MAX:
+                errors[f"weight_{criterion}"] = f"Вес — число от 0 до {WEIGHT_MAX}"
+            else:
+                weights[criterion] = value
+        gap = values.get("min_experience_gap", "").strip()
+        if not gap.isdigit() or int(gap) > 40:
+            errors["min_experience_gap"] = "Целое число лет от 0 до 40"
+        for name, allowed in (("form", FORMS), ("how", domain.HOW_FORMS), ("scope", domain.SCOPES), ("objective", domain.OBJECTIVES)):
+            if values.get(name) not in allowed:
+                errors[name] = "Выберите значение из списка"
+        if not errors:
+            try:
+                await service.update_settings(programme_id, MatchingSettingsIn(
+                    form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],  # type: ignore[arg-type]
+                    weights=weights, min_experience_gap=int(gap), require_coverage=bool(values["require_coverage"]),
+                ), principal)
+            except UseCaseError as exc:
+                if exc.status_code != 422:
+                    raise
+                errors[exc.field or "form"] = exc.message
+        if errors:
+            return await programme_page(request, principal, programme_id, status_code=422, form=values, errors=errors)
+        return RedirectResponse(f"/pairing/matching/{programme_id}?done=saved", status_code=303)
+
+    @router.post("/matching/{programme_id}/runs")
+    async def run(programme_id: str, principal: Principal = acting_curator) -> RedirectResponse:
+        result = await service.run_matcher(programme_id, RunIn(), principal)
+        return RedirectResponse(f"/pairing/matching/{programme_id}/runs/{result.id}", status_code=303)
+
+    @router.get("/matching/{programme_id}/runs/{run_id}")
+    async def run_result(request: Request, programme_id: str, run_id: str, principal: Principal = curator) -> HTMLResponse:
+        query = request.query_params
+        page = await views.run_page(programme_id, run_id, principal, _page_number(query.get("page")), _page_number(query.get("upage")))
+        return pages.render(
+            request, "run.html", principal, title=f"Результат подбора — {page.programme_title}", result=page,
+            programme_id=programme_id, labels=CRITERION_LABELS, criteria=domain.CRITERIA, statuses=PROPOSAL_STATUSES,
+            reasons=domain.UNMATCHED_REASONS, forms=FORMS, hows=domain.HOW_FORMS, scopes=domain.SCOPES, objectives=domain.OBJECTIVES,
+            notice=NOTICES.get(query.get("done", "")), removed="участник удалён",
+        )
+
+    def back_to_run(programme_id: str, run_id: str, page: str | None, done: str) -> RedirectResponse:
+        return RedirectResponse(f"/pairing/matching/{programme_id}/runs/{run_id}?page={_page_number(page)}&done={done}#results", status_code=303)
+
+    @router.post("/matching/{programme_id}/proposals/{proposal_id}/confirm")
+    async def confirm(request: Request, programme_id: str, proposal_id: str, principal: Principal = acting_curator) -> RedirectResponse:
+        form = await request.form()
+        proposal, _ = await views.proposal(programme_id, proposal_id, principal)
+        await service.confirm(programme_id, proposal_id, principal)
+        return back_to_run(programme_id, proposal.run_id, form.get("page"), "confirmed")  # type: ignore[arg-type]
+
+    @router.post("/matching/{programme_id}/proposals/{proposal_id}/reject")
+    async def reject(request: Request, programme_id: str, proposal_id: str, principal: Principal = acting_curator) -> RedirectResponse:
+        form = await request.form()
+        proposal, _ = await views.proposal(programme_id, proposal_id, principal)
+        reason = str(form.get("reason") or "").strip()[:500] or None
+        await service.reject(programme_id, proposal_id, RejectIn(reason=reason), principal)
+        return back_to_run(programme_id, proposal.run_id, form.get("page"), "rejected")  # type: ignore[arg-type]
+
+    async def replace_page(
+        request: Request, principal: Principal, programme_id: str, proposal_id: str, *, status_code: int = 200,
+        errors: dict | None = None, values: dict | None = None,
+    ) -> HTMLResponse:
+        proposal, names = await views.proposal(programme_id, proposal_id, principal)
+        candidates = await views.replacement_mentors(proposal, principal)
+        return pages.render(
+            request, "replace.html", principal, status_code=status_code, title="Заменить наставника", proposal=proposal,
+            names=names, candidates=candidates, programme_id=programme_id, errors=errors or {}, values=values or {},
+            labels=CRITERION_LABELS, statuses=PROPOSAL_STATUSES, page=request.query_params.get("page", "1"),
+        )
+
+    @router.get("/matching/{programme_id}/proposals/{proposal_id}")
+    async def proposal(request: Request, programme_id: str, proposal_id: str, principal: Principal = curator) -> HTMLResponse:
+        return await replace_page(request, principal, programme_id, proposal_id)
+
+    @router.post("/matching/{programme_id}/proposals/{proposal_id}/replace", response_model=None)
+    async def replace(
+        request: Request, programme_id: str, proposal_id: str, principal: Principal = acting_curator
+    ) -> HTMLResponse | RedirectResponse:
+        form = await request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        mentor_id = values.get("mentor_id", "").strip()
+        proposal, _ = await views.proposal(programme_id, proposal_id, principal)
+        errors = {} if mentor_id else {"mentor_id": "Выберите наставника"}
+        if not errors:
+            try:
+                await service.replace(programme_id, proposal_id, ReplaceIn(mentor_id=mentor_id, reason=values.get("reason") or None), principal)
+            except UseCaseError as exc:
+                if exc.status_code not in (404, 422):
+                    raise
+                errors["mentor_id"] = exc.message
+        if errors:
+            return await replace_page(request, principal, programme_id, proposal_id, status_code=422, errors=errors, values=values)
+        return back_to_run(programme_id, proposal.run_id, values.get("page"), "replaced")
+
+    @router.post("/matching/{programme_id}/pairs", response_model=None)
+    async def manual_pair(request: Request, programme_id: str, principal: Principal = acting_curator) -> HTMLResponse | RedirectResponse:
+        form = await request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        errors = {}
+        if not values.get("mentor_id"):
+            errors["mentor_id"] = "Выберите наставника"
+        if not values.get("mentee_id"):
+            errors["mentee_id"] = "Выберите наставляемого"
+        if values.get("pair_form") not in FORMS:
+            errors["pair_form"] = "Выберите форму наставничества"
+        if not errors:
+            try:
+                await service.form_pair(programme_id, PairIn(
+                    mentor_id=values["mentor_id"], mentee_ids=[values["mentee_id"]], form=values["pair_form"],  # type: ignore[arg-type]
+                ), principal)
+            except UseCaseError as exc:
+                if exc.status_code not in (404, 422):
+                    raise
+                errors["mentee_id" if exc.field == "mentee_ids" else "mentor_id"] = exc.message
+        if errors:
+            return await programme_page(request, principal, programme_id, status_code=422, pair_form=values, pair_errors=errors)
+        return RedirectResponse(f"/pairing/matching/{programme_id}?done=paired#manual", status_code=303)
+
+    router.include_router(build_plan_pages(service, pages, views))
+    return router
+
+
+def domain_number(value: float) -> str:
+    """A weight as the form shows it: «12,5», «40»."""
+    return f"{value:g}".replace(".", ",")
