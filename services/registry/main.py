@@ -4,6 +4,7 @@ school systems' command consumer and the HTTP app."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -26,6 +27,7 @@ from shared.http import create_service_app
 from shared.messaging.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from shared.web import Pages
 
 from services.registry.api import build_router
 from services.registry.handlers import CommandHandlers, rejection
@@ -33,6 +35,7 @@ from services.registry.importer import Importer
 from services.registry.models import TABLES
 from services.registry.relay import BulkOutboxRelay
 from services.registry.service import RegistryService
+from services.registry.web import build_pages_router
 
 NAME = "registry"
 PUBLISHED = (
@@ -62,12 +65,16 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
     service = RegistryService(runtime.db, runtime.uow, settings)
     importer = Importer(service, runtime.db, runtime.uow, settings)
     runtime.consumes_commands(CommandHandlers(service), rejection)
+    # One Pages for every page of the registry (work pages in web*.py, accounts in web_accounts.py).
+    pages = Pages(NAME, settings, Path(__file__).parent / "templates")
     http = create_service_app(
         runtime,
         title="Nastavnik · Реестр",
         description="Регион, муниципалитеты, школы и сетевые партнёры; педагоги, обучающиеся, студенты и "
         "работодатели; программы наставничества, зачисления и согласия на обработку персональных данных "
         "(152-ФЗ). Массовая загрузка CSV/XLSX: POST /api/v1/imports.",
-        routers=[build_router(service, importer, Authenticator(settings.jwt_secret))],
+        routers=[build_router(service, importer, Authenticator(settings.jwt_secret)),
+                 build_pages_router(service, importer, pages)],
+        pages=pages,
     )
     return Registry(runtime, service, importer, http)
