@@ -1,0 +1,211 @@
+"""Reports' pages as their people use them, in headless Chromium on the whole product
+(`LiveSystem` with the demo region, loaded through the public APIs): the region administrator
+drills down the dashboard, the municipal coordinator finds the lagging schools, the exports
+page gives a CSV that Excel with a Russian locale reads, a curator is kept to their school,
+and a phone needs no sideways scrolling."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from nastavnik.scenario import MUNICIPALITIES
+from shared.auth import Principal
+from tests.browser.conftest import make_driver, require_chromium
+from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
+
+REGION = "demo-region"
+ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id=REGION, name="Орлова Вера")
+COORDINATOR = Principal(sub="coordinator", role="municipal_coordinator", scope="municipality", scope_id="mun-north", name="Белов Игорь")
+CURATOR = Principal(sub="curator", role="school_curator", scope="school", scope_id="demo-school-1", name="Седова Ольга")
+NEW_SCHOOL = "demo-school-9"  # registered in mun-north without a programme: the coordinator must see it first
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):  # noqa: ANN001, ANN201
+    require_chromium()
+    with LiveSystem(tmp_path_factory.mktemp("reports-pages"), demo=True) as system:
+        with system.api(ADMIN) as api:
+            response = api.post("/registry/api/v1/schools", json={
+                "school_id": NEW_SCHOOL, "name": "МБОУ СОШ № 9", "municipality_id": "mun-north",
+                "municipality_name": MUNICIPALITIES["mun-north"], "low_results": True, "difficult_conditions": False,
+            })
+            assert response.status_code in (200, 201), response.text
+        with system.api(COORDINATOR) as api:  # reports has heard of the new school and of the demo's answers
+            assert eventually(lambda: _knows_everything(api), timeout=30)
+        yield system
+
+
+def _knows_everything(api) -> bool:  # noqa: ANN001
+    rows = api.get("/reports/api/v1/indicators/municipality/mun-north/drilldown").json()
+    by_id = {r["scope_id"]: r["indicators"] for r in rows}
+    return NEW_SCHOOL in by_id and by_id.get("demo-school-2", {}).get("mentor_satisfaction_mean") is not None
+
+
+@pytest.fixture
+def driver():  # noqa: ANN201
+    driver = make_driver(size=DESKTOP)
+    yield driver
+    driver.quit()
+    shutil.rmtree(driver.profile_dir, ignore_errors=True)
+
+
+def _cell(row, label: str) -> str:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    return row.find_element(By.CSS_SELECTOR, f'td[data-label="{label}"]').text
+
+
+def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    live.sign_in(driver, ADMIN)
+    driver.get(live.url("/reports/dashboard"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == live.settings.region_name
+    assert driver.find_element(By.CSS_SELECTOR, 'nav.menu a[aria-current="page"]').text == "Мониторинг"
+    # three schools answered 9, 7 and 6 as mentees: the region's mean reads with a decimal comma
+    card = driver.find_element(By.CSS_SELECTOR, '#key-figures [data-code="mentee_satisfaction_mean"] .figure')
+    assert card.text == "7,33"
+    rows = {r.find_element(By.TAG_NAME, "a").text: r for r in driver.find_elements(By.CSS_SELECTOR, "#children tbody tr")}
+    assert set(rows) == set(MUNICIPALITIES.values())
+    # one pupil of three is a mentee in every demo school: 33,3 % of pupils
+    assert _cell(rows["Приречный городской округ"], "Обучающиеся в наставничестве, %") == "33,3 %"
+    LiveSystem.screenshot(driver, "reports-dashboard-region")
+    rows["Северный район"].find_element(By.TAG_NAME, "a").click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Северный район"
+    schools = {r.find_element(By.TAG_NAME, "a").text: r for r in driver.find_elements(By.CSS_SELECTOR, "#children tbody tr")}
+    assert {"МБОУ СОШ № 1", "МБОУ Лицей № 2", "МБОУ СОШ № 9"} == set(schools)
+    assert "низкие результаты" in schools["МБОУ СОШ № 9"].text
+    assert _cell(schools["МБОУ Лицей № 2"], "Удовлетворённость наставляемых") == "7"
+    schools["МБОУ СОШ № 1"].find_element(By.TAG_NAME, "a").click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "МБОУ СОШ № 1"
+    crumbs = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "nav.crumbs a")]
+    assert crumbs == [live.settings.region_name, "Северный район"]
+    assert driver.find_elements(By.ID, "children") == []
+    value = driver.find_element(By.CSS_SELECTOR, 'tr[data-code="pupils_in_mentoring_share"] td.value').text
+    assert value == "33,3"
+    LiveSystem.screenshot(driver, "reports-dashboard-school")
+    driver.find_element(By.LINK_TEXT, "Северный район").click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Северный район"
+
+
+def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    live.sign_in(driver, COORDINATOR)
+    driver.get(live.url("/reports/schools"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Школы и их состояние"
+    rows = driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")
+    assert [r.get_attribute("data-school-id") for r in rows][0] == NEW_SCHOOL
+    first = rows[0]
+    assert "attention" in first.get_attribute("class")
+    badges = [b.text for b in first.find_elements(By.CSS_SELECTOR, "td.reasons .badge")]
+    assert badges[:2] == ["нет программы", "нет пар"]
+    assert _cell(first, "Программа") == "нет"
+    assert "низкие результаты" in _cell(first, "Признаки")
+    # the demo schools run a programme with two pairs each, but no pair has a development plan yet
+    for row in rows[1:]:
+        assert _cell(row, "Программа") == "запущена" and _cell(row, "Пар сформировано") == "2"
+        assert _cell(row, "Пар с планом") == "0 %" and "мало планов" in _cell(row, "Внимание")
+    assert "3 из 3 школ" in driver.find_element(By.ID, "summary").text
+    LiveSystem.screenshot(driver, "reports-schools-coordinator")
+    # only the coordinator's municipality: the other one's school is not listed, and its dashboard is a 404
+    assert "demo-school-3" not in driver.page_source
+    driver.get(live.url("/reports/dashboard?scope=school&scope_id=demo-school-3"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Страница не найдена"
+    # the home page's to-do: the lagging schools, with a link here
+    driver.get(live.url("/reports/todo"))
+    link = driver.find_element(By.CSS_SELECTOR, "ul.tasks a")
+    assert link.text == "Школ, требующих внимания: 3 из 3"
+    link.click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Школы и их состояние"
+
+
+def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    live.sign_in(driver, ADMIN)
+    driver.get(live.url("/reports/schools"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")) == 4
+    Select(driver.find_element(By.ID, "f-municipality")).select_by_visible_text("Приречный городской округ")
+    driver.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
+    rows = driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")
+    assert [r.get_attribute("data-school-id") for r in rows] == ["demo-school-3"]
+    assert "сложные условия" in _cell(rows[0], "Признаки")
+
+
+def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    folder = Path(tempfile.mkdtemp(prefix="reports-downloads-"))
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    live.sign_in(driver, ADMIN)
+    driver.get(live.url("/reports/exports"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Выгрузки"
+    Select(driver.find_element(By.ID, "f-municipality")).select_by_visible_text("Северный район")
+    driver.find_element(By.CSS_SELECTOR, "#export-scope button[type=submit]").click()
+    assert driver.find_element(By.TAG_NAME, "h2").text.startswith("Северный район")
+    formats = [r.get_attribute("data-format") for r in driver.find_elements(By.CSS_SELECTOR, "#files tbody tr")]
+    assert formats[:2] == ["xlsx", "pdf"] and "csv" in formats
+    LiveSystem.screenshot(driver, "reports-exports")
+    driver.find_element(By.CSS_SELECTOR, 'tr[data-table="schools"] a').click()
+    downloaded = eventually(lambda: [p for p in folder.glob("*.csv")], timeout=15)
+    assert downloaded, list(folder.iterdir())
+    time.sleep(0.2)  # the file is renamed from .crdownload when complete
+    raw = downloaded[0].read_bytes()
+    assert raw.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    header, body = rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert "Наименование" in header
+    assert {r["Наименование"] for r in body} == {"МБОУ СОШ № 1", "МБОУ Лицей № 2", "МБОУ СОШ № 9"}
+    school_1 = next(r for r in body if r["Код"] == "demo-school-1")
+    assert school_1["Доля обучающихся, вовлечённых в наставничество, %"] == "33,3"  # a decimal comma
+    assert school_1["Наставляемых, чел."] == "3"
+    assert all("." not in cell for r in rows[1:] for cell in r[6:])
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_curator_is_kept_to_their_school(live, driver) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    live.sign_in(driver, CURATOR)
+    driver.get(live.url("/reports/dashboard"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "МБОУ СОШ № 1"
+    driver.get(live.url("/reports/dashboard?scope=region"))  # the region's figures: the own school instead
+    assert driver.find_element(By.TAG_NAME, "h1").text == "МБОУ СОШ № 1"
+    for path in ("/reports/dashboard?scope=school&scope_id=demo-school-2", "/reports/dashboard?scope=municipality&scope_id=mun-north"):
+        driver.get(live.url(path))
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Страница не найдена", path
+        assert "МБОУ Лицей № 2" not in driver.page_source
+    driver.get(live.url("/reports/schools"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Доступ запрещён"
+    # the curator's to-do: the coverage of pupils (33,3 %) is behind the 70 % target
+    driver.get(live.url("/reports/todo"))
+    tasks = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "ul.tasks li")]
+    assert any("Охват обучающихся 33,3 % — ниже цели 70 %" in t for t in tasks), tasks
+
+
+@pytest.mark.parametrize("path", ["/reports/dashboard", "/reports/schools", "/reports/exports"])
+def test_pages_fit_a_phone(live, path: str) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    driver = make_driver(size=PHONE)
+    try:
+        live.sign_in(driver, ADMIN)
+        driver.get(live.url(path))
+        assert driver.find_element(By.TAG_NAME, "h1").text
+        assert fits_without_sideways_scroll(driver), path
+        charts = driver.find_elements(By.CSS_SELECTOR, "figure.chart svg")
+        assert all(c.size["width"] <= PHONE[0] for c in charts)
+        LiveSystem.screenshot(driver, "reports" + path.replace("/", "-"))
+    finally:
+        driver.quit()
+        shutil.rmtree(driver.profile_dir, ignore_errors=True)
