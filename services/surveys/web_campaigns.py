@@ -54,17 +54,17 @@ def campaign_input(values: dict[str, str], principal: Principal) -> tuple[Campai
     errors: dict[str, str] = {}
     code, _, version = values.get("instrument", "").partition(":")
     if not code or not version.isdigit():
-        errors["instrument"] = "Выберите анкету"
+        errors["instrument"] = "выберите анкету из библиотеки"
     days = {}
-    for name, what in (("opens_on", "начала"), ("closes_on", "окончания")):
+    for name in ("opens_on", "closes_on"):
         if not values.get(name, "").strip():
-            errors[name] = f"Введите дату {what}"
+            errors[name] = "введите дату"
         elif (days.setdefault(name, parse_day(values[name]))) is None:
-            errors[name] = f"Дата {what} — в виде дд.мм.гггг, например 15.09.2026"
+            errors[name] = "введите дату в виде дд.мм.гггг, например 15.09.2026"
     if "closes_on" not in errors and "opens_on" not in errors and days["closes_on"] < days["opens_on"]:
-        errors["closes_on"] = "Дата окончания должна быть не раньше даты начала"
+        errors["closes_on"] = "не может быть раньше даты начала"
     if values.get("role") not in dict(ROLE_CHOICES):
-        errors["role"] = "Выберите, кто отвечает"
+        errors["role"] = "выберите наставляемых или наставников"
     if errors:
         return None, errors
     where = values.get("where", "")

@@ -140,8 +140,10 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     driver.find_element(By.ID, "open-campaign").click()
 
     summary = driver.find_element(By.ID, "error-summary")  # the window ends before it starts
-    assert "Дата окончания: Дата окончания должна быть не раньше даты начала" in summary.text
-    assert "Дата окончания должна быть не раньше даты начала" in driver.find_element(By.ID, "e-closes_on").text
+    assert "Дата окончания: не может быть раньше даты начала" in summary.text
+    summary.find_element(By.TAG_NAME, "a").click()  # the summary leads to the field
+    assert driver.current_url.endswith("#f-closes_on")
+    assert "не может быть раньше даты начала" in driver.find_element(By.ID, "e-closes_on").text
     assert driver.find_element(By.ID, "f-role").get_attribute("value") == "mentee"  # kept
     LiveSystem.screenshot(driver, "campaign-new-error")
     _type(driver, "opens_on", f"{TODAY:%d.%m.%Y}")
