@@ -75,7 +75,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Notif
         title="Nastavnik · Уведомления",
         description="Письма людям: приглашения, ссылки на анкеты и напоминания.",
         routers=[build_router(service, Authenticator(settings.jwt_secret)),
-                 build_pages_router(service, pages, folder=str(folder) if folder else None)],
+                 build_pages_router(service, pages, folder=str(folder) if folder else None, demo=settings.demo)],
         pages=pages,
     )
     return Notifications(runtime, service, http, sender, folder)

@@ -16,7 +16,8 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.registry import AccountLinkIssued, ContactUpdated, ParticipantWithdrawn
 from shared.contracts.surveys import CampaignReminderDue, RespondentInvited
 from shared.db import Database
-from shared.errors import Forbidden
+from shared.clock import utcnow
+from shared.errors import Conflict, Forbidden, NotFound
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
@@ -132,8 +133,28 @@ class NotificationsService:
             counts = dict((await session.exec(select(Mail.status, func.count()).group_by(Mail.status))).all())
         return MailList(mails, {s: counts.get(s, 0) for s in ("pending", "sent", "bounced")})
 
-    async def bounced_count(self, principal: Principal) -> int:
+    async def retry(self, mail_id: str, principal: Principal) -> Mail:
+        """An operator sends a bounced mail once more (after the address was corrected in the
+        registry: a participant's mail goes to their current address)."""
         if principal.role != REGION_ADMIN:
-            return 0
+            raise Forbidden("Письма видит только администратор региона.")
+        async with self.db.sessions() as session, session.begin():
+            mail = await session.get(Mail, mail_id)
+            if mail is None:
+                raise NotFound("Письмо не найдено")
+            if mail.status != "bounced":
+                raise Conflict("Отправить снова можно только недоставленное письмо")
+            contact = await session.get(Contact, mail.recipient_id)
+            if contact is not None and contact.email != mail.email:
+                mail.email = contact.email
+            mail.status, mail.attempts, mail.next_attempt_at = "pending", 0, utcnow()
+            session.add(mail)
+        self._on_queued()
+        return mail
+
+    async def counts(self, principal: Principal) -> dict[str, int]:
+        """Mails in each state, for the home page's to-do (region admin only; others: none)."""
+        if principal.role != REGION_ADMIN:
+            return {}
         async with self.db.sessions() as session:
-            return (await session.exec(select(func.count()).select_from(Mail).where(Mail.status == "bounced"))).one()
+            return dict((await session.exec(select(Mail.status, func.count()).group_by(Mail.status))).all())

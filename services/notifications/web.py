@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from shared.auth import Principal
 from shared.web import Pages
@@ -20,7 +20,7 @@ STATUS_NAMES = {"pending": "ждёт отправки", "sent": "отправл�
 KIND_NAMES = {"invitation": "приглашение", "password_reset": "смена пароля", "questionnaire": "анкета", "reminder": "напоминание"}
 
 
-def build_pages_router(service: NotificationsService, pages: Pages, *, folder: str | None) -> APIRouter:
+def build_pages_router(service: NotificationsService, pages: Pages, *, folder: str | None, demo: bool = False) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/mail", response_class=HTMLResponse)
@@ -34,9 +34,16 @@ def build_pages_router(service: NotificationsService, pages: Pages, *, folder: s
             folder=folder, status_names=STATUS_NAMES, kind_names=KIND_NAMES,
         )
 
+    @router.post("/mail/{mail_id}/retry")
+    async def retry(mail_id: str, principal: Principal = Depends(pages.actor("region_admin"))) -> RedirectResponse:
+        await service.retry(mail_id, principal)
+        return RedirectResponse("/notifications/mail?status=pending", status_code=303)
+
     @router.get("/todo", response_class=HTMLResponse)
     async def todo(request: Request, principal: Principal = Depends(pages.viewer())) -> HTMLResponse:
-        bounced = await service.bounced_count(principal)
-        return pages.render(request, "todo.html", principal, bounced=bounced)
+        counts = await service.counts(principal)
+        # the demo shows a newcomer what would have been sent (the mails are in the folder)
+        written = sum(counts.values()) if demo and folder else 0
+        return pages.render(request, "todo.html", principal, bounced=counts.get("bounced", 0), written=written)
 
     return router

@@ -218,3 +218,31 @@ def test_the_delay_doubles_up_to_its_cap() -> None:
 
     assert [retry_delay(n, 5, 60) for n in (1, 2, 3, 4, 5)] == [5, 10, 20, 40, 60]
     assert timedelta(seconds=retry_delay(20, 5, 900)) == timedelta(minutes=15)
+
+
+async def test_a_bounced_mail_is_sent_again_to_the_corrected_address(notifications) -> None:
+    from shared.auth import Principal
+    from shared.web import csrf_token, issue_session
+
+    admin = Principal(sub="admin", role="region_admin", scope="region", scope_id="test-region", sid="s-admin")
+    cookie = {"nastavnik_session": issue_session(SECRET, admin)}
+    async with running(notifications) as client:
+        await deliver(notifications, ContactUpdated(participant_id="p1", school_id="s1", email="wrong@school1.ru"), source="registry")
+        await deliver(notifications, invited("p1"), source="surveys")
+        await notifications.sender.send_due()
+        async with notifications.runtime.db.sessions() as session, session.begin():  # as if the server had said 550
+            mail = (await session.exec(select(Mail))).one()
+            mail.status, mail.last_error = "bounced", "550 5.1.1 User unknown"
+            session.add(mail)
+        page = await client.get("/mail", params={"status": "bounced"}, cookies=cookie)
+        assert f'action="/notifications/mail/{mail.id}/retry"' in page.text and csrf_token(SECRET, admin) in page.text
+
+        forged = await client.post(f"/mail/{mail.id}/retry", cookies=cookie, data={})
+        assert forged.status_code == 403
+        assert (await mails(notifications))[0].status == "bounced"
+
+        await deliver(notifications, ContactUpdated(participant_id="p1", school_id="s1", email="right@school1.ru"), source="registry")
+        retried = await client.post(f"/mail/{mail.id}/retry", cookies=cookie, data={"csrf_token": csrf_token(SECRET, admin)})
+        assert retried.status_code == 303
+        [again] = await delivered(notifications)
+    assert (again.status, again.email, again.attempts) == ("sent", "right@school1.ru", 1)
