@@ -37,6 +37,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Анкетирования", "/surveys/campaigns"),
         Link("Выгрузки", "/reports/exports"),
         Link("Учётные записи", "/registry/accounts"),
+        Link("Письма", "/notifications/mail"),
     ),
     "municipal_coordinator": (
         Link("Главная", HOME),
