@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from faststream.rabbit import TestRabbitBroker
 
-from nastavnik.home import home_router
+from nastavnik.home import ensure_demo_accounts, home_router
 from nastavnik.scenario import RegionScenario
 from nastavnik.services import FACTORIES
 from shared.http import NO_TELEMETRY, operations_router
@@ -57,7 +57,7 @@ def build_all_in_one(settings: Settings) -> FastAPI:
     app = FastAPI(title="Nastavnik", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None, telemetry=NO_TELEMETRY)
     app.state.services = services
     app.state.settings = settings
-    app.include_router(home_router(settings, services))
+    app.include_router(home_router())  # `/` → the home page (/registry/)
     for name, service in services.items():
         app.mount(f"/{name}", service.http)
     return app
@@ -101,5 +101,6 @@ async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) 
             region = await scenario.load()
             app.state.demo_region = region
             log.info("demo.loaded", schools=len(region.schools))
+    await ensure_demo_accounts(services["registry"], settings)
     for service in services.values():
         await service.runtime.relay.wait_idle()

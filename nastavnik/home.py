@@ -1,83 +1,62 @@
-"""The home page of `nastavnik run`. In demo mode it signs the visitor in as the demo region's
-administrator (a cookie), says so, and prints tokens for the other roles."""
+"""The entry of `nastavnik run`: `/` leads to the home page of the product (/registry/: sign-in
+first), and in demo mode the demo people get accounts with a known password, so that the
+sign-in page offers one-click sign-in as each demo role (services/registry/web_accounts.py)."""
 
 from __future__ import annotations
 
-import html
-from datetime import date, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+from sqlmodel import select
 
 from nastavnik.scenario import SCHOOLS
-from shared.auth import COOKIE_NAME, Principal, issue_token
-from shared.clock import academic_year_of
+from shared.auth import Principal
 from shared.settings import Settings
+from shared.web.navigation import HOME
 
-STYLE = """body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:70rem;color:#1b1f24}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left}
-td.value{text-align:right;font-weight:600}code{font-size:.75rem;word-break:break-all}.note{background:#fff8c5;padding:.6rem}"""
+DEMO_STAFF = (  # (login, full name, role, municipality)
+    ("admin@demo.nastavnik", "Орлова Вера Николаевна", "region_admin", None),
+    ("coordinator@demo.nastavnik", "Белов Андрей Викторович", "municipal_coordinator", SCHOOLS[0][2]),
+)
+DEMO_PEOPLE = (  # (login, external id in the first demo school); the curator is appointed by the admin
+    ("curator@demo.nastavnik", "t-04"),
+    ("mentor@demo.nastavnik", "t-01"),
+    ("mentee@demo.nastavnik", "t-02"),
+)
 
 
-def home_router(settings: Settings, services: dict[str, Any]) -> APIRouter:
+def home_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    @router.get("/", response_class=HTMLResponse)
-    async def home(request: Request) -> HTMLResponse:
-        links = "".join(f'<li><a href="/{n}/docs">API: {n}</a></li>' for n in services)
-        if not settings.demo:
-            body = f"""<h1>Nastavnik</h1><p>Система сопровождения программ наставничества региона.</p>
-            <p>Для работы нужен токен доступа: его выдаёт оператор командой <code>nastavnik token</code>.</p><ul>{links}</ul>"""
-            return HTMLResponse(_page(body))
-        token = _token(settings, "demo-admin", "region_admin", "region", settings.region_id)
-        admin = Principal(sub="demo-admin", role="region_admin", scope="region", scope_id=settings.region_id)
-        year = academic_year_of(date.today())
-        values = await services["reports"].service.indicators("region", settings.region_id, year, admin)
-        rows = "".join(
-            f'<tr data-code="{v.code}"><td>{html.escape(v.name)}</td><td class="value">{_number(v.value)}</td>'
-            f"<td>{html.escape(v.unit)}</td></tr>"
-            for v in values
-        )
-        body = f"""<h1>Nastavnik — {html.escape(settings.region_name)}</h1>
-        <p class="note">Демонстрационный режим: вы вошли как <strong>администратор демонстрационного региона</strong>.</p>
-        <h2>Показатели региона, {year} учебный год</h2>
-        <table id="region-indicators"><tr><th>Показатель</th><th>Значение</th><th>Единица</th></tr>{rows}</table>
-        <p><a href="/reports/dashboard">Дашборд: регион → муниципалитет → школа</a></p>
-        <h2>API сервисов</h2><ul>{links}</ul>
-        <h2>Токены других ролей</h2><table>{_demo_tokens(settings)}</table>"""
-        response = HTMLResponse(_page(body))
-        response.set_cookie(COOKIE_NAME, token, httponly=True, samesite="strict")
-        return response
+    @router.get("/")
+    async def home() -> RedirectResponse:
+        return RedirectResponse(HOME, status_code=307)
 
     return router
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}".replace(".", ",")  # Russian decimal comma
+async def ensure_demo_accounts(registry: Any, settings: Settings) -> None:
+    """Accounts of the demo people (idempotent: a restart of the demo keeps them)."""
+    from services.registry.models import Account, Participant
+    from services.registry.web_accounts import DEMO_PASSWORD
 
-
-def _token(settings: Settings, sub: str, role: str, scope: str, scope_id: str) -> str:
-    return issue_token(settings.jwt_secret, sub=sub, role=role, scope=scope, scope_id=scope_id, ttl=timedelta(hours=settings.jwt_ttl_hours))
-
-
-def _demo_tokens(settings: Settings) -> str:
-    school_id, _, municipality_id, _, _ = SCHOOLS[0]
-    roles = [
-        ("Администратор региона", "region_admin", "region", settings.region_id),
-        ("Муниципальный координатор", "municipal_coordinator", "municipality", municipality_id),
-        ("Куратор школы", "school_curator", "school", school_id),
-        ("Информационная система школы", "integration", "school", school_id),
-    ]
-    return "".join(
-        f"<tr><td>{label}</td><td><code>{_token(settings, role, role, scope, scope_id)}</code></td></tr>"
-        for label, role, scope, scope_id in roles
-    )
-
-
-def _page(body: str) -> str:
-    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Nastavnik</title><style>{STYLE}</style></head>
-<body>{body}</body></html>"""
+    accounts = registry.accounts
+    admin = Principal(sub="demo", role="region_admin", scope="region", scope_id=settings.region_id, name="demo")
+    async with registry.runtime.db.sessions() as session:
+        existing = set((await session.exec(select(Account.login))).all())
+        school_id = SCHOOLS[0][0]
+        people = {p.external_id: p.id for p in (await session.exec(
+            select(Participant).where(Participant.school_id == school_id))).all()}
+    for login, name, role, municipality_id in DEMO_STAFF:
+        if login not in existing:
+            staff = await accounts.appoint_staff(name, login, role, municipality_id, None)
+            issued = await accounts.invite_staff(staff.id, None)
+            await accounts.set_password(issued.account.id, DEMO_PASSWORD)
+    for login, external_id in DEMO_PEOPLE:
+        if login in existing or external_id not in people:
+            continue
+        if login.startswith("curator"):
+            await accounts.appoint_curator(people[external_id], admin)
+        account = await accounts.person_account(people[external_id], login, admin)
+        await accounts.set_password(account.id, DEMO_PASSWORD)

@@ -141,3 +141,20 @@ def token_hash(token: str) -> str:
 def new_login() -> str:
     """A login for a person without an e-mail address: short, unambiguous digits, on their letter."""
     return "n" + "".join(secrets.choice("23456789") for _ in range(7))
+
+
+SHORT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper and typed
+
+
+def new_short_code() -> str:
+    """A printed letter's code (60 bits, one-time, 14 days): XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    """What a person typed from the letter, back to the code's form (case and dashes forgiven)."""
+    raw = "".join(c for c in code.upper() if c.isalnum())
+    if len(raw) != 12 or any(c not in SHORT_ALPHABET for c in raw):
+        return code
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"

@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 from shared.auth import Authenticator
 from shared.contracts.registry import (
+    AccountLinkIssued,
     CommandRejected,
+    ContactUpdated,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -29,6 +31,7 @@ from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.web import Pages
 
+from services.registry.accounts import Accounts
 from services.registry.api import build_router
 from services.registry.handlers import CommandHandlers, rejection
 from services.registry.importer import Importer
@@ -36,12 +39,15 @@ from services.registry.models import TABLES
 from services.registry.relay import BulkOutboxRelay
 from services.registry.service import RegistryService
 from services.registry.web import build_pages_router
+from services.registry.web_accounts import build_accounts_router
+from services.registry.web_home import build_home_router
 
 NAME = "registry"
 PUBLISHED = (
     SchoolRegistered, SchoolUpdated, PartnerRegistered, PartnerUpdated,
     ParticipantRegistered, ParticipantUpdated, ParticipantEnrolled, ParticipantWithdrawn,
     ProgrammeLaunched, ProgrammeUpdated, ProgrammeClosed, CommandRejected,
+    ContactUpdated, AccountLinkIssued,
 )
 
 
@@ -51,6 +57,7 @@ class Registry:
     service: RegistryService
     importer: Importer
     http: FastAPI
+    accounts: Accounts
 
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Registry:
@@ -67,6 +74,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
     runtime.consumes_commands(CommandHandlers(service), rejection)
     # One Pages for every page of the registry (work pages in web*.py, accounts in web_accounts.py).
     pages = Pages(NAME, settings, Path(__file__).parent / "templates")
+    accounts = Accounts(runtime.db, runtime.uow, settings)
     http = create_service_app(
         runtime,
         title="Nastavnik · Реестр",
@@ -74,7 +82,8 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
         "работодатели; программы наставничества, зачисления и согласия на обработку персональных данных "
         "(152-ФЗ). Массовая загрузка CSV/XLSX: POST /api/v1/imports.",
         routers=[build_router(service, importer, Authenticator(settings.jwt_secret)),
-                 build_pages_router(service, importer, pages)],
+                 build_pages_router(service, importer, pages),
+                 build_accounts_router(accounts, pages), build_home_router(runtime.db, accounts, pages)],
         pages=pages,
     )
-    return Registry(runtime, service, importer, http)
+    return Registry(runtime, service, importer, http, accounts)
