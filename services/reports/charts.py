@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from html import escape
 
+from shared.formatting import number
+
 COLORS = ("#0b5cad", "#2da44e", "#bf8700", "#cf222e", "#8250df")
 
 
 def line_chart(series: dict[str, list[float | None]], *, title: str, width: int = 640, height: int = 220, y_max: float | None = None,
                target: float | None = None) -> str:
-    """Lines over equally spaced points (the history of announcements, oldest first)."""
-    pad_l, pad_r, pad_t, pad_b = 40, 10, 28, 40
+    """Lines over equally spaced points (the history of announcements, oldest first). The
+    legend has a row per series under the plot (long indicator names do not overlap)."""
+    height += 18 * max(len(series) - 1, 0)
+    pad_l, pad_r, pad_t, pad_b = 40, 10, 28, 22 + 18 * max(len(series), 1)
     values = [v for points in series.values() for v in points if v is not None]
     top = y_max or max([*values, target or 0, 1])
     n = max((len(p) for p in series.values()), default=0)
@@ -30,7 +34,8 @@ def line_chart(series: dict[str, list[float | None]], *, title: str, width: int 
             parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{color}"/>')
         elif coords:
             parts.append(f'<polyline class="series" fill="none" stroke="{color}" stroke-width="2.5" points="{" ".join(coords)}"/>')
-        parts.append(_legend(index, label, color, pad_l, height))
+        y = pad_t + plot_h + 22 + index * 18
+        parts.append(f'<rect x="{pad_l}" y="{y - 9}" width="10" height="10" fill="{color}"/><text x="{pad_l + 14}" y="{y}" font-size="11">{escape(label)}</text>')
     if not values:
         parts.append(f'<text x="{width / 2}" y="{pad_t + plot_h / 2}" text-anchor="middle" fill="#57606a">нет данных</text>')
     return _svg(width, height, title, parts)
@@ -40,7 +45,7 @@ def bar_chart(bars: list[tuple[str, list[float | None]]], series: list[str], *, 
               y_max: float | None = None, target: float | None = None) -> str:
     """Grouped vertical bars: one group per label, one bar per series."""
     many = len(series) > 2  # the legend gets its own row under the title
-    pad_l, pad_r, pad_t, pad_b = 40, 10, 44 if many else 28, 70
+    pad_l, pad_r, pad_t, pad_b = 40, 10, 44 if many else 28, 84
     values = [v for _, vs in bars for v in vs if v is not None]
     top = y_max or max([*values, target or 0, 1])
     plot_w, plot_h = width - pad_l - pad_r, height - pad_t - pad_b
@@ -53,11 +58,11 @@ def bar_chart(bars: list[tuple[str, list[float | None]]], series: list[str], *, 
             h = plot_h * (v or 0) / top
             parts.append(
                 f'<rect class="bar" x="{x0 + s * bar_w:.1f}" y="{pad_t + plot_h - h:.1f}" width="{bar_w - 1:.1f}" height="{h:.1f}" '
-                f'fill="{COLORS[s % len(COLORS)]}"><title>{escape(label)}: {"—" if v is None else f"{v:g}"}</title></rect>'
+                f'fill="{COLORS[s % len(COLORS)]}"><title>{escape(label)}: {number(v)}</title></rect>'
             )
         parts.append(
             f'<text x="{x0 + group_w * 0.4:.1f}" y="{pad_t + plot_h + 12}" font-size="10" text-anchor="end" '
-            f'transform="rotate(-30 {x0 + group_w * 0.4:.1f} {pad_t + plot_h + 12})">{escape(label[:26])}</text>'
+            f'transform="rotate(-30 {x0 + group_w * 0.4:.1f} {pad_t + plot_h + 12})">{escape(_short(label))}</text>'
         )
     if target is not None:
         y = pad_t + plot_h * (1 - target / top)
@@ -73,12 +78,17 @@ def bar_chart(bars: list[tuple[str, list[float | None]]], series: list[str], *, 
     return _svg(width, height, title, parts)
 
 
+def _short(label: str, limit: int = 22) -> str:
+    """A bar's label fits under its bar (the whole name is in the bar's tooltip)."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def _frame(width: int, height: int, title: str, pad_l: int, pad_t: int, plot_w: float, plot_h: float, top: float) -> str:
     lines = [f'<text x="{pad_l}" y="16" font-size="13" font-weight="600">{escape(title)}</text>']
     for k in range(5):
         y = pad_t + plot_h * k / 4
         lines.append(f'<line x1="{pad_l}" x2="{pad_l + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d0d7de"/>')
-        lines.append(f'<text x="{pad_l - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{top * (1 - k / 4):.3g}</text>')
+        lines.append(f'<text x="{pad_l - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{number(top * (1 - k / 4))}</text>')
     return "".join(lines)
 
 

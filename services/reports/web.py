@@ -44,8 +44,36 @@ def home_scope(service: ReportsService, principal: Principal) -> tuple[str, str]
     return principal.scope, principal.scope_id
 
 
+VOWELS = set("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
+NOT_AFTER_BREAK = set("ьъйЬЪЙ")
+
+
+def soft_hyphens(text: str, longer_than: int = 8) -> str:
+    """Soft hyphens in long Russian words (after a vowel, where a vowel still follows and not
+    before ь, ъ, й), so that the headings of a 15-column table wrap inside their column:
+    browsers honour U+00AD without a hyphenation dictionary. Only used where a word would not
+    fit, so an imperfect syllable split is rare."""
+    words = []
+    for word in text.split(" "):
+        if len(word) <= longer_than:
+            words.append(word)
+            continue
+        out, since = [], 0
+        for k, char in enumerate(word):
+            out.append(char)
+            since += 1
+            rest = word[k + 1:]
+            if (char in VOWELS and since >= 2 and len(rest) >= 3 and rest[0].isalpha() and rest[0] not in NOT_AFTER_BREAK
+                    and any(c in VOWELS for c in rest)):
+                out.append("\u00ad")
+                since = 0
+        words.append("".join(out))
+    return " ".join(words)
+
+
 def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    pages.env.filters["hyphenate"] = soft_hyphens
     staff = pages.viewer(*STAFF)
     overseer = pages.viewer(*OVERSEERS)
 

@@ -76,6 +76,7 @@ def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  
     assert set(rows) == set(MUNICIPALITIES.values())
     # one pupil of three is a mentee in every demo school: 33,3 % of pupils
     assert _cell(rows["Приречный городской округ"], "Обучающиеся в наставничестве, %") == "33,3 %"
+    assert fits_without_sideways_scroll(driver)  # 15 columns on a 1366-pixel screen
     LiveSystem.screenshot(driver, "reports-dashboard-region")
     rows["Северный район"].find_element(By.TAG_NAME, "a").click()
     assert driver.find_element(By.TAG_NAME, "h1").text == "Северный район"
@@ -83,6 +84,7 @@ def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  
     assert {"МБОУ СОШ № 1", "МБОУ Лицей № 2", "МБОУ СОШ № 9"} == set(schools)
     assert "низкие результаты" in schools["МБОУ СОШ № 9"].text
     assert _cell(schools["МБОУ Лицей № 2"], "Удовлетворённость наставляемых") == "7"
+    assert fits_without_sideways_scroll(driver)
     schools["МБОУ СОШ № 1"].find_element(By.TAG_NAME, "a").click()
     assert driver.find_element(By.TAG_NAME, "h1").text == "МБОУ СОШ № 1"
     crumbs = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "nav.crumbs a")]
