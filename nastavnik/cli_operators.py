@@ -79,6 +79,9 @@ class ServiceStatus:
     outbox_pending: float | None = None
     outbox_oldest_age_seconds: float | None = None
     dead_lettered_total: float | None = None
+    mail_pending: float | None = None
+    """notifications only: mails waiting for the mail server, and mails it refused for good (since start)."""
+    mail_bounced_total: float | None = None
     error: str | None = None
 
 
@@ -135,6 +138,8 @@ def service_status(name: str, url: str, client: httpx.Client) -> ServiceStatus:
         status.outbox_pending = metrics.get("nastavnik_outbox_pending_events")
         status.outbox_oldest_age_seconds = metrics.get("nastavnik_outbox_oldest_pending_age_seconds")
         status.dead_lettered_total = metrics.get("nastavnik_events_dead_lettered", 0.0)
+        status.mail_pending = metrics.get("notifications_mail_pending")
+        status.mail_bounced_total = metrics.get("notifications_mail_bounced")
     except (httpx.HTTPError, ValueError) as exc:
         status.error = f"{type(exc).__name__}: {exc}"
     return status
@@ -174,6 +179,10 @@ def render_status(status: Status) -> str:
                      f"{number(s.outbox_oldest_age_seconds, 's'):>8} {number(s.dead_lettered_total):>14}"
                      + (f"  {s.error}" if s.error else "")
                      + ("  " + ", ".join(k for k, v in s.checks.items() if not v) + " unreachable" if s.checks and not s.ready else ""))
+    for s in status.services:
+        if s.mail_pending is not None:
+            lines.append(f"{s.name}: mails pending {number(s.mail_pending)}, bounced since start {number(s.mail_bounced_total)}"
+                         + ("  <- see /notifications/mail?status=bounced" if s.mail_bounced_total else ""))
     if status.broker_error:
         lines.append(f"broker: {status.broker_error}")
     elif status.queues:
@@ -395,7 +404,7 @@ def delete_school_user(management_url: str, school_id: str) -> None:
 
 
 
-DEFAULT_SERVICE_URLS = "registry=http://127.0.0.1:8001,pairing=http://127.0.0.1:8002,surveys=http://127.0.0.1:8003,reports=http://127.0.0.1:8004"
+DEFAULT_SERVICE_URLS = "registry=http://127.0.0.1:8001,pairing=http://127.0.0.1:8002,surveys=http://127.0.0.1:8003,reports=http://127.0.0.1:8004,notifications=http://127.0.0.1:8005"
 DEFAULT_MANAGEMENT_URL = "http://guest:guest@127.0.0.1:15672"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 
