@@ -32,7 +32,7 @@ def run(
 
 @cli.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="registry | pairing | surveys | reports")],
+    service: Annotated[str, typer.Argument(help="registry | pairing | surveys | reports | notifications")],
     host: str = "0.0.0.0",
     port: int = 8000,
 ) -> None:
