@@ -14,7 +14,8 @@ from shared.web import Pages
 from services.registry.accounts import Accounts
 from services.registry.tasks import registry_tasks
 
-FRAGMENTS = (("pairing", "Пары и планы"), ("surveys", "Анкеты"), ("reports", "Мониторинг"))
+FRAGMENTS = (("pairing", "Пары и планы"), ("surveys", "Анкеты"), ("reports", "Мониторинг"), ("notifications", "Письма"))
+REGION_ADMIN_ONLY = {"notifications"}  # bounced mails (and the demo's mails) concern the region administrator only
 
 
 def build_home_router(db: Database, accounts: Accounts, pages: Pages) -> APIRouter:
@@ -24,7 +25,8 @@ def build_home_router(db: Database, accounts: Accounts, pages: Pages) -> APIRout
     async def home(request: Request, principal: Principal = Depends(pages.viewer())) -> HTMLResponse:
         grants = await accounts.roles_of(principal) if principal.sid else []
         return pages.render(request, "accounts/home.html", principal, title="Главная", tasks=await registry_tasks(db, principal),
-                            fragments=FRAGMENTS, other_roles=[g for g in grants if g.role != principal.role])
+                            fragments=[f for f in FRAGMENTS if f[0] not in REGION_ADMIN_ONLY or principal.role == "region_admin"],
+                            other_roles=[g for g in grants if g.role != principal.role])
 
     @router.get("/todo")
     async def todo(request: Request, principal: Principal = Depends(pages.viewer())) -> HTMLResponse:
