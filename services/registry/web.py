@@ -151,5 +151,5 @@ def build_schools_router(service: RegistryService, listing: Listing, pages: Page
 
 
 def _municipality_field(errors: dict[str, str]) -> dict[str, str]:
-    renamed = {"municipality_id": "municipality"}
-    return {renamed.get(k, k): v for k, v in errors.items()}
+    """The municipality's problems are told by _municipality_choice, in the terms of the form."""
+    return {k: v for k, v in errors.items() if k not in ("municipality_id", "municipality_name")}
