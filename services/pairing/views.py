@@ -109,7 +109,8 @@ class PairingViews:
             rows: dict[str, ProgrammeRow] = {}
             titles = await _titles(session, schools)
             for programme_id, school_id, role, n in (await session.exec(enrolled)).all():
-                row = rows.setdefault(programme_id, ProgrammeRow(programme_id, titles.get(programme_id, _untitled(programme_id)), school_id))
+                title = titles[programme_id][0] if programme_id in titles else _untitled(programme_id)
+                row = rows.setdefault(programme_id, ProgrammeRow(programme_id, title, school_id))
                 if role == "mentor":
                     row.mentors += n
                 elif role == "mentee":

@@ -33,6 +33,13 @@ CRITERION_LABELS = {
     "same_school": "Одна школа",
     "preference": "Предпочтение наставляемого",
 }
+CRITERION_HINTS = {
+    "deficit_coverage": "Насколько сильные стороны наставника закрывают дефициты наставляемого по диагностике профессиональных дефицитов.",
+    "same_subject": "Полный балл, если у наставника и наставляемого есть общий предмет.",
+    "experience_gap": "Полный балл, если наставник опытнее на 10 лет и больше (ученики — старше на 3 класса); в реверсивной форме — 0.",
+    "same_school": "Полный балл, если оба из одной школы.",
+    "preference": "Полный балл за первый выбор наставляемого в анкете предпочтений, половина — за второй и так далее.",
+}
 PROPOSAL_STATUSES = {
     "proposed": "ждёт решения",
     "confirmed": "подтверждена",
@@ -90,7 +97,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         }
         return pages.render(
             request, "programme.html", principal, status_code=status_code, title=await views.programme_title(programme_id),
-            programme_id=programme_id, values=values, errors=errors or {}, criteria=domain.CRITERIA, labels=CRITERION_LABELS,
+            programme_id=programme_id, values=values, errors=errors or {}, criteria=CRITERION_HINTS, labels=CRITERION_LABELS,
             forms=FORMS, hows=domain.HOW_FORMS, scopes=domain.SCOPES, objectives=domain.OBJECTIVES,
             latest=await views.latest_run(programme_id, principal), mentors=mentors, mentees=mentees,
             pair_form=pair_form or {"pair_form": settings.form}, pair_errors=pair_errors or {},

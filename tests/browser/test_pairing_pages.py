@@ -56,45 +56,51 @@ def region(tmp_path_factory):  # noqa: ANN001, ANN201
     """The live system with school A (people, programme, enrolments) and school B (a programme)."""
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("pairing-pages")) as live:
-        year = f"{date.today().year}/{date.today().year + 1}" if date.today().month >= 9 else f"{date.today().year - 1}/{date.today().year}"
-        with live.api(ADMIN) as admin:
-            for school_id, name in ((SCHOOL, "МБОУ СОШ № 7"), (OTHER, "МБОУ СОШ № 8")):
-                admin.post("/registry/api/v1/schools", json={
-                    "school_id": school_id, "name": name, "municipality_id": "pp-mun", "municipality_name": "Тестовый район",
-                }).raise_for_status()
-        ids: dict[str, str] = {}
-        with live.api(CURATOR) as curator:
-            for key, name, subjects, years, _role, _capacity in PEOPLE:
-                response = curator.post(f"/registry/api/v1/schools/{SCHOOL}/participants", json={
-                    "category": "teacher", "full_name": name, "external_id": key, "subjects": subjects,
-                    "experience_years": years, "consent": {"given_by": "self", "document": f"согласие {key}"},
-                })
-                response.raise_for_status()
-                ids[key] = response.json()["id"]
-            programme = curator.post(f"/registry/api/v1/schools/{SCHOOL}/programmes", json={
-                "title": "Программа «Первые шаги»", "academic_year": year, "forms": ["teacher_teacher"]})
-            programme.raise_for_status()
-            programme_id = programme.json()["id"]
-            for key, _name, _subjects, _years, role, capacity in PEOPLE:
-                curator.post(f"/registry/api/v1/programmes/{programme_id}/enrolments", json={
-                    "participant_id": ids[key], "role": role, "capacity": capacity}).raise_for_status()
-        with live.api(OTHER_CURATOR) as other:
-            person = other.post(f"/registry/api/v1/schools/{OTHER}/participants", json={
-                "category": "teacher", "full_name": "Зайцев Олег", "external_id": "z1", "subjects": ["химия"],
-                "experience_years": 20, "consent": {"given_by": "self", "document": "согласие z1"}})
-            person.raise_for_status()
-            other_programme = other.post(f"/registry/api/v1/schools/{OTHER}/programmes", json={
-                "title": "Программа школы № 8", "academic_year": year, "forms": ["teacher_teacher"]})
-            other_programme.raise_for_status()
-            other.post(f"/registry/api/v1/programmes/{other_programme.json()['id']}/enrolments", json={
-                "participant_id": person.json()["id"], "role": "mentor", "capacity": 2}).raise_for_status()
+        yield live, *arrange(live)
 
-        def arrived() -> bool:
-            page = session_client(live, CURATOR).get("/pairing/matching").text
-            return "Программа «Первые шаги»" in page and 'data-label="Наставляемые" class="num">4<' in page
 
-        assert eventually(arrived, timeout=30), "pairing did not learn the school's programme and people"
-        yield live, programme_id, other_programme.json()["id"], ids
+def arrange(live: LiveSystem) -> tuple[str, str, dict[str, str]]:
+    """Two schools through the registry's API; returns (programme A, programme B, ids of A's people)."""
+    today = date.today()
+    year = f"{today.year}/{today.year + 1}" if today.month >= 9 else f"{today.year - 1}/{today.year}"
+    with live.api(ADMIN) as admin:
+        for school_id, name in ((SCHOOL, "МБОУ СОШ № 7"), (OTHER, "МБОУ СОШ № 8")):
+            admin.post("/registry/api/v1/schools", json={
+                "school_id": school_id, "name": name, "municipality_id": "pp-mun", "municipality_name": "Тестовый район",
+            }).raise_for_status()
+    ids: dict[str, str] = {}
+    with live.api(CURATOR) as curator:
+        for key, name, subjects, years, _role, _capacity in PEOPLE:
+            response = curator.post(f"/registry/api/v1/schools/{SCHOOL}/participants", json={
+                "category": "teacher", "full_name": name, "external_id": key, "subjects": subjects,
+                "experience_years": years, "consent": {"given_by": "self", "document": f"согласие {key}"},
+            })
+            response.raise_for_status()
+            ids[key] = response.json()["id"]
+        programme = curator.post(f"/registry/api/v1/schools/{SCHOOL}/programmes", json={
+            "title": "Программа «Первые шаги»", "academic_year": year, "forms": ["teacher_teacher"]})
+        programme.raise_for_status()
+        programme_id = programme.json()["id"]
+        for key, _name, _subjects, _years, role, capacity in PEOPLE:
+            curator.post(f"/registry/api/v1/programmes/{programme_id}/enrolments", json={
+                "participant_id": ids[key], "role": role, "capacity": capacity}).raise_for_status()
+    with live.api(OTHER_CURATOR) as other:
+        person = other.post(f"/registry/api/v1/schools/{OTHER}/participants", json={
+            "category": "teacher", "full_name": "Зайцев Олег", "external_id": "z1", "subjects": ["химия"],
+            "experience_years": 20, "consent": {"given_by": "self", "document": "согласие z1"}})
+        person.raise_for_status()
+        other_programme = other.post(f"/registry/api/v1/schools/{OTHER}/programmes", json={
+            "title": "Программа школы № 8", "academic_year": year, "forms": ["teacher_teacher"]})
+        other_programme.raise_for_status()
+        other.post(f"/registry/api/v1/programmes/{other_programme.json()['id']}/enrolments", json={
+            "participant_id": person.json()["id"], "role": "mentor", "capacity": 2}).raise_for_status()
+
+    def arrived() -> bool:
+        page = session_client(live, CURATOR).get("/pairing/matching").text
+        return ">Программа «Первые шаги»<" in page and 'data-label="Наставляемые" class="num">4<' in page
+
+    assert eventually(arrived, timeout=30), "pairing did not learn the school's programme and people"
+    return programme_id, other_programme.json()["id"], ids
 
 
 def session_client(live: LiveSystem, principal: Principal) -> httpx.Client:
