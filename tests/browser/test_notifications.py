@@ -133,3 +133,24 @@ def test_only_the_region_admin_sees_the_mails(live: LiveSystem, driver) -> None:
     # a forged retry (no CSRF token), even with the administrator's session, changes nothing
     forged = httpx.post(live.url("/notifications/mail/any/retry"), cookies={"nastavnik_session": issue_session(SECRET, ADMIN)})
     assert forged.status_code == 403
+
+
+def test_the_demo_home_page_leads_a_newcomer_to_the_mails(tmp_path) -> None:  # noqa: ANN001
+    """`nastavnik run --demo`: the demo staff's invitations are in the mail folder, and the
+    administrator's home page links to them."""
+    from selenium.webdriver.common.by import By
+
+    require_chromium()
+    with LiveSystem(tmp_path, demo=True) as demo:
+        driver = make_driver(size=DESKTOP)
+        try:
+            demo.sign_in(driver, ADMIN)
+            driver.get(demo.url("/registry/"))
+            link = driver.find_element(By.ID, "demo-mail")  # loaded by htmx into the home page's to-do
+            assert link.text.startswith("Письма, которые отправила бы система:")
+            LiveSystem.screenshot(driver, "demo-home")
+            link.click()
+            rows = eventually(lambda: driver.find_elements(By.CSS_SELECTOR, "#mails tbody tr[data-kind=invitation]"))
+            assert any("admin@demo.nastavnik" in row.text for row in rows), driver.find_element(By.TAG_NAME, "main").text
+        finally:
+            driver.quit()
