@@ -115,6 +115,14 @@ def _type(driver, field: str, text: str) -> None:  # noqa: ANN001
     element.send_keys(text)
 
 
+def _notice(driver, after: str) -> str:  # noqa: ANN001
+    """The notice of the page a form post redirected to (its URL has `after`), not of the page before."""
+    from selenium.webdriver.common.by import By
+
+    assert eventually(lambda: after in driver.current_url), driver.current_url
+    return driver.find_element(By.CSS_SELECTOR, ".notice").text
+
+
 def _open_via_api(live: LiveSystem, principal: Principal, **body) -> str:  # noqa: ANN003
     response = live.api(principal).post("/surveys/api/v1/campaigns", json={
         "instrument": {"code": "satisfaction_mentee", "version": 2}, "role": "mentee",
@@ -150,7 +158,7 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     _type(driver, "closes_on", f"{TODAY + timedelta(days=5):%d.%m.%Y}")
     driver.find_element(By.ID, "open-campaign").click()
 
-    assert "Анкетирование открыто: приглашено 2 чел." in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "Анкетирование открыто: приглашено 2 чел." in _notice(driver, "opened=")
     campaign_url = driver.current_url.split("?")[0]
     names = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Участник']")]
     assert sorted(names) == ["Козлов Игорь Петрович", "Смирнова Анна Игоревна"]
@@ -196,12 +204,12 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     remind = driver.find_element(By.ID, "remind")
     assert remind.text == "Напомнить не ответившим (1)"
     remind.click()
-    assert "Напоминания отправлены: 1 чел." in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "Напоминания отправлены: 1 чел." in _notice(driver, "reminded=")
     driver.find_element(By.CSS_SELECTOR, "#close-confirm summary").click()  # inline confirm
     close = driver.find_element(By.ID, "close")
     assert close.is_displayed() and "1 чел. так и не ответят" in driver.find_element(By.ID, "close-confirm").text
     close.click()
-    assert "Анкетирование закрыто" in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "Анкетирование закрыто" in _notice(driver, "closed=1")
     assert driver.find_element(By.ID, "campaign-status").text == "закрыто"
     assert not driver.find_elements(By.ID, "remind")
     driver.get(live.url("/surveys/campaigns"))
@@ -220,7 +228,7 @@ def test_a_coordinator_opens_a_municipal_campaign_and_the_region_sees_them_all(r
     _type(driver, "title", "Удовлетворённость: Северный район")
     _select(driver, "role", "наставляемые")
     driver.find_element(By.ID, "open-campaign").click()
-    assert "приглашено 2 чел." in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "приглашено 2 чел." in _notice(driver, "opened=")
     assert "все школы: Северный район" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text
     schools = {td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Школа']")}
     assert schools == {"МБОУ СОШ № 7"}
@@ -295,3 +303,34 @@ def test_scope_csrf_and_a_phone(region, driver) -> None:  # noqa: ANN001
     driver.get(live.url("/surveys/campaigns"))
     assert fits_without_sideways_scroll(driver)
     LiveSystem.screenshot(driver, "campaigns")
+
+
+def test_without_javascript_a_curator_opens_reminds_and_closes(region) -> None:  # noqa: ANN001
+    """Plain form posts: the form, the reminder and the inline confirm (<details>) need no script."""
+    from selenium.webdriver.common.by import By
+
+    live = region
+    driver = make_driver(javascript=False, size=DESKTOP)
+    try:
+        live.sign_in(driver, CURATOR_A)
+        driver.get(live.url("/surveys/campaigns/new"))
+        _select(driver, "instrument", "Анкета удовлетворённости (наставника) · версия 2")
+        _select(driver, "role", "наставники")
+        _type(driver, "title", "Без скриптов")
+        _type(driver, "closes_on", "31.02.2027")
+        driver.find_element(By.ID, "open-campaign").click()
+        assert "в виде дд.мм.гггг" in driver.find_element(By.ID, "e-closes_on").text
+        assert driver.find_element(By.ID, "f-title").get_attribute("value") == "Без скриптов"
+        _type(driver, "closes_on", f"{TODAY + timedelta(days=2):%d.%m.%Y}")
+        driver.find_element(By.ID, "open-campaign").click()
+        assert "приглашено 1 чел." in _notice(driver, "opened=")
+        assert [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Участник']")] == [
+            "Иванова Мария Сергеевна"]
+        driver.find_element(By.ID, "remind").click()
+        assert "Напоминания отправлены: 1 чел." in _notice(driver, "reminded=")
+        driver.find_element(By.CSS_SELECTOR, "#close-confirm summary").click()
+        driver.find_element(By.ID, "close").click()
+        assert "Анкетирование закрыто" in _notice(driver, "closed=1")
+        assert driver.find_element(By.ID, "campaign-status").text == "закрыто"
+    finally:
+        driver.quit()
