@@ -62,9 +62,9 @@ def session_of(service, principal: Principal) -> dict[str, str]:  # noqa: ANN001
 
 
 def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+    tokens = re.findall(r'name="csrf_token" value="([0-9a-f]*)"', html)
+    assert tokens and len(set(tokens)) == 1 and tokens[0], "every form of the page carries the session's CSRF token"
+    return tokens[0]
 
 
 async def activate(service, client: httpx.AsyncClient, participant_id: str, principal: Principal = CURATOR_A) -> str:  # noqa: ANN001
