@@ -35,6 +35,7 @@ def build_pages_router(service: RegistryService, importer: Importer, pages: Page
 
     listing = Listing(service.db)
     pages.env.filters["page_link"] = page_link
+    pages.env.filters["years"] = years
     router = APIRouter(include_in_schema=False)
     router.include_router(build_schools_router(service, listing, pages))
     router.include_router(build_people_router(service, listing, pages))
@@ -47,6 +48,15 @@ def page_link(request: Request, number: int) -> str:
     """The same list (same filters) at page `number`; the path of the page, not of an htmx fragment."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     return f"{request.url.path}?{urlencode([*params, ('page', str(number))])}"
+
+
+def years(value: int | None) -> str:
+    """12 → «12 лет», 2 → «2 года», 21 → «21 год»."""
+    if value is None:
+        return "—"
+    tens, ones = value % 100, value % 10
+    word = "лет" if 11 <= tens <= 14 else "год" if ones == 1 else "года" if 2 <= ones <= 4 else "лет"
+    return f"{value} {word}"
 
 
 def see_other(url: str) -> RedirectResponse:

@@ -62,7 +62,10 @@ def consent_of(form: FormData, errors: dict[str, str]) -> Consent | None:
     try:
         return Consent(**body)
     except ValidationError as exc:
-        errors.update(validation_errors(exc))
+        found = validation_errors(exc)
+        if "contact_email" in found:
+            found["contact_email"] = "Введите адрес электронной почты, например ivanova@school.ru"
+        errors.update(found)
         return None
 
 

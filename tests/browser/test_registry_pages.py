@@ -230,10 +230,16 @@ def test_curator_finds_adds_edits_records_consent_and_withdraws_people(live, dri
     # record consent
     Select(driver.find_element(*by("#f-given_by"))).select_by_visible_text("сам участник")
     fill(driver, "#f-document", "№ 42 от 01.09.2026")
+    fill(driver, "#f-contact_email", "novikova@school.ru")
+    go(driver, "#save-consent")  # an address without the agreement to be written to is refused, values kept
+    assert "только с согласия на переписку" in driver.find_element(*by(".error-summary")).text
+    assert driver.find_element(*by("#f-contact_email")).get_attribute("value") == "novikova@school.ru"
+    driver.find_element(*by("input[name=contact_email_consent]")).click()
     go(driver, "#save-consent")
     assert "Согласие внесено" in driver.find_element(*by(".notice")).text
     consent = driver.find_element(*by("#person-consent")).text
     assert "сам участник" in consent and "№ 42" in consent
+    assert driver.find_element(*by("#person-email")).text == "novikova@school.ru"
     LiveSystem.screenshot(driver, "person")
 
     # edit subjects
