@@ -108,7 +108,9 @@ class ServiceProcesses:
         self.env = {"NASTAVNIK_JWT_SECRET": secret, "NASTAVNIK_REGION_ID": region_id, "NASTAVNIK_LOG_LEVEL": "WARNING", **(extra_env or {})}
 
     def start(self, name: str) -> None:
-        env = {**os.environ, "RABBITMQ_URL": self.broker_url, "DATABASE_URL": self.databases[name], **self.env}
+        # a data folder per process (notifications writes its mails there when no SMTP host is set)
+        env = {**os.environ, "RABBITMQ_URL": self.broker_url, "DATABASE_URL": self.databases[name],
+               "NASTAVNIK_DATA_DIR": str(self.log_dir / f"{name}-data"), **self.env}
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
         self.processes[name] = subprocess.Popen(
             [sys.executable, "-m", "nastavnik", "serve", name, "--host", "127.0.0.1", "--port", str(self.ports[name])],

@@ -171,3 +171,40 @@ async def test_a_refused_recipient_is_bounced_and_not_retried(smtp: SmtpServer, 
     assert bounced.last_error.startswith("550")
     assert [to for to, _ in smtp.mailbox.messages] == [["ivanova@school1.ru"]]
     assert "notifications_mail_bounced_total 1.0" in metrics
+
+
+@pytest.mark.integration
+async def test_two_replicas_on_postgresql_and_rabbitmq_send_each_mail_once(smtp: SmtpServer, vhost_url: str,
+                                                                            databases: dict[str, str], tmp_path: Path) -> None:
+    """Production shape: the events come through the real broker, the mails are in PostgreSQL,
+    and two replicas' senders share them (FOR UPDATE SKIP LOCKED): every mail goes exactly once,
+    a redelivered event included."""
+    from shared.contracts.envelope import new_envelope
+    from shared.messaging.topology import EVENTS_EXCHANGE
+
+    replicas = [create_service(Settings(
+        data_dir=tmp_path / f"r{n}", jwt_secret=SECRET, region_id="test-region", rabbitmq_url=vhost_url,
+        database_url=databases["notifications"], public_url=PUBLIC, smtp_host="127.0.0.1", smtp_port=smtp.port, smtp_timeout=2,
+    )) for n in range(2)]
+    for replica in replicas:
+        replica.sender.poll_interval = replica.sender.retry_base = 0.2
+        await replica.runtime.start()
+    try:
+        broker = replicas[0].runtime.broker
+        for n in range(20):
+            envelope = new_envelope("registry", invitation(f"acc-{n}", f"teacher{n}@school1.ru"))
+            for _ in range(2 if n == 7 else 1):  # one event delivered twice
+                await broker.publish(envelope.model_dump_json().encode(), exchange=EVENTS_EXCHANGE, routing_key=envelope.type,
+                                     content_type="application/json", message_id=envelope.id, persist=True)
+
+        async def all_sent() -> bool:
+            found = await mails(replicas[0])
+            return len(found) == 20 and all(m.status == "sent" for m in found)
+
+        assert await until(all_sent, timeout=30), [(m.status, m.last_error) for m in await mails(replicas[0])]
+        await asyncio.sleep(0.5)  # any second delivery would have happened by now
+    finally:
+        for replica in replicas:
+            await replica.runtime.stop()
+    received = sorted(to[0] for to, _ in smtp.mailbox.messages)
+    assert received == sorted(f"teacher{n}@school1.ru" for n in range(20)), received
