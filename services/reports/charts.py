@@ -44,7 +44,7 @@ def line_chart(series: dict[str, list[float | None]], *, title: str, width: int 
 def bar_chart(bars: list[tuple[str, list[float | None]]], series: list[str], *, title: str, width: int = 640, height: int = 240,
               y_max: float | None = None, target: float | None = None) -> str:
     """Grouped vertical bars: one group per label, one bar per series."""
-    many = len(series) > 2  # the legend gets its own row under the title
+    many = True  # the legend gets its own row under the title (long titles would run into it)
     pad_l, pad_r, pad_t, pad_b = 40, 10, 44 if many else 28, 84
     values = [v for _, vs in bars for v in vs if v is not None]
     top = y_max or max([*values, target or 0, 1])
