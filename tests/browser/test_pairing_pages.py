@@ -205,9 +205,27 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     assert f"{first}" in table and f"{second}" in table and f"{third}" in table and names_of("m4") in table
     assert "0 / 0" in table
     live.screenshot(driver, "pairing-pairs")
+
+    # end the hand-made pair early: the reason is asked for, then the pair shows as ended
+    row = next(r for r in driver.find_elements(*by("#pairs tbody tr")) if names_of("m4") in r.text)
+    row.find_element(*by("details.end summary")).click()
+    row.find_element(*by('details.end input[value="terminated"]')).click()
+    go(driver, row.find_element(*by("details.end button")))
+    assert "Укажите причину" in driver.find_element(*by(".error-summary")).text
+    driver.find_element(*by("#f-reason")).send_keys("Наставляемая перешла в другую школу")
+    go(driver, driver.find_element(*by("#end button.danger")))
+    assert "Пара завершена" in driver.find_element(*by(".notice")).text
+    assert "прекращена досрочно" in driver.find_element(*by("#pair-facts")).text
+    # the filter by state
+    driver.get(live.url("/pairing/pairs"))
+    Select(driver.find_element(*by("#f-state"))).select_by_visible_text("прекращена досрочно")
+    go(driver, driver.find_element(*by("#filter button")))
+    ended = driver.find_elements(*by("#pairs tbody tr"))
+    assert len(ended) == 1 and names_of("m4") in ended[0].text and "другую школу" in ended[0].text
+    Select(driver.find_element(*by("#f-state"))).select_by_visible_text("действует")
+    go(driver, driver.find_element(*by("#filter button")))
+    assert len(driver.find_elements(*by("#pairs tbody tr"))) == 2
     driver.set_window_size(*PHONE)
-    driver.back()
-    driver.get(driver.current_url)
     assert fits_without_sideways_scroll(driver)
     run_link = live.url(f"/pairing/matching/{programme_id}")
     driver.get(run_link)
@@ -250,6 +268,12 @@ def test_mentor_writes_the_plan_and_the_mentee_answers(region, driver) -> None: 
     go(driver, driver.find_element(*by("#save-goals")))
     assert "Цели плана сохранены" in driver.find_element(*by(".notice")).text
     assert driver.find_element(*by("#f-goal_0")).text == "Освоить приёмы формирующего оценивания"
+    goal = driver.find_element(*by("#f-goal_0"))
+    goal.clear()
+    goal.send_keys("Освоить приёмы формирующего оценивания на уроках")
+    go(driver, driver.find_element(*by("#save-goals")))
+    assert driver.find_element(*by("#f-goal_0")).text == "Освоить приёмы формирующего оценивания на уроках"
+    assert not driver.find_elements(*by("#f-goal_1"))
 
     # a measure: without a date first (the message beside the field), then with one
     driver.find_element(*by("#f-title")).send_keys("Взаимопосещение уроков")
@@ -264,8 +288,17 @@ def test_mentor_writes_the_plan_and_the_mentee_answers(region, driver) -> None: 
     assert "добавлено" in driver.find_element(*by(".notice")).text
     measure = driver.find_element(*by("article.measure"))
     assert "Взаимопосещение уроков" in measure.text and due.strftime("%d.%m.%Y") in measure.text
+    # correct its title
+    measure.find_element(*by("details.edit summary")).click()
+    title = measure.find_element(*by("details.edit input[name^=title]"))
+    title.clear()
+    title.send_keys("Взаимопосещение уроков математики")
+    go(driver, measure.find_element(*by("details.edit button")))
+    assert "изменено" in driver.find_element(*by(".notice")).text
+    assert driver.find_element(*by("article.measure h3")).text == "Взаимопосещение уроков математики"
 
     # done, with its product
+    measure = driver.find_element(*by("article.measure"))
     measure.find_element(*by("details.result summary")).click()
     measure.find_element(*by("details.result textarea")).send_keys("Технологическая карта урока с приёмами оценивания")
     go(driver, measure.find_element(*by("details.result button")))
