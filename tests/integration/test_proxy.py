@@ -27,6 +27,7 @@ pytestmark = pytest.mark.integration
 
 REGION = "test-region"  # ServiceProcesses' default NASTAVNIK_REGION_ID
 NEW_SCHOOL = ("proxy-school-9", "МБОУ Гимназия № 9 имени А. С. Пушкина", "mun-river")
+ADMIN_NAME, ADMIN_LOGIN, PASSWORD = "Орлова Вера Николаевна", "orlova@region.example", "осенний-ветер-над-рекой-7"
 
 
 def require_nginx() -> None:
@@ -64,11 +65,52 @@ def path_of(driver) -> str:  # noqa: ANN001
     return urlparse(driver.current_url).path
 
 
-def sign_in(driver, base: str, principal: Principal) -> None:  # noqa: ANN001
-    """The session cookie the registry's sign-in sets, set on the proxy's origin."""
-    driver.get(base + "/registry/static/favicon.svg")
-    driver.delete_all_cookies()
-    driver.add_cookie({"name": COOKIE_NAME, "value": issue_session(SECRET, principal), "path": "/", "httpOnly": True})
+def submit(driver, button) -> None:  # noqa: ANN001
+    """Click a form's button and wait for the next page."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    button.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+
+
+def set_password(driver, password: str) -> None:  # noqa: ANN001
+    """Choose a password on an invitation's page: the person is signed in."""
+    driver.find_element("id", "f-password").send_keys(password)
+    driver.find_element("id", "f-repeat").send_keys(password)
+    submit(driver, driver.find_element("id", "set-password"))
+    assert driver.find_elements("css selector", ".who"), f"not signed in at {driver.current_url}: {text(driver)[:800]}"
+
+
+def sign_out(driver) -> None:  # noqa: ANN001
+    driver.find_element("css selector", ".who summary").click()
+    submit(driver, driver.find_element("id", "sign-out"))
+
+
+def sign_in(driver, base: str, login: str, password: str) -> None:  # noqa: ANN001
+    driver.get(base + "/registry/sign-in")
+    driver.find_element("id", "f-login").send_keys(login)
+    driver.find_element("id", "f-password").send_keys(password)
+    submit(driver, driver.find_element("id", "sign-in"))
+
+
+async def invitations(registry_database: str, data_dir: Path, curator_participant: str) -> tuple[str, str]:
+    """The first region administrator, as the operator creates them, and a school curator
+    appointed among the school's teachers: their one-time invitation paths (the registry's use
+    cases on the registry's database, as `nastavnik users` does)."""
+    from services.registry.main import create_service
+    from shared.settings import Settings
+
+    registry = create_service(Settings(database_url=registry_database, rabbitmq_url=None, data_dir=data_dir, jwt_secret=SECRET,
+                                       region_id=REGION))
+    try:
+        admin = await registry.accounts.create_admin(ADMIN_NAME, ADMIN_LOGIN)
+        operator = Principal(sub="operator", role="region_admin", scope="region", scope_id=REGION)
+        await registry.accounts.appoint_curator(curator_participant, operator)
+        curator = await registry.accounts.invite_person(curator_participant, operator)
+        return admin.path, curator.path
+    finally:
+        await registry.runtime.db.dispose()
 
 
 def shows(driver, url: str, *phrases: str, timeout: float = 20) -> bool:  # noqa: ANN001
@@ -86,11 +128,13 @@ async def load_region(base: str) -> tuple[Region, RegionScenario, httpx.AsyncCli
     return await scenario.load(schools=2, surveys=False), scenario, client
 
 
-async def test_a_person_works_across_the_services_through_one_origin(proxy: NginxProxy, driver) -> None:  # noqa: ANN001
+async def test_a_person_works_across_the_services_through_one_origin(proxy: NginxProxy, driver, databases: dict[str, str],  # noqa: ANN001
+                                                                    tmp_path: Path) -> None:
     base = proxy.base_url
     # Data arranged through the public APIs — through the proxy too.
     region, scenario, api = await load_region(base)
     school_1, school_2 = region.schools
+    admin_invitation, curator_invitation = await invitations(databases["registry"], tmp_path / "registry", school_1.people["t-04"])
     try:
         # Not signed in: the origin leads to the registry, and a page asks to sign in (a Russian
         # page, never JSON), all on the proxy's origin.
@@ -98,10 +142,21 @@ async def test_a_person_works_across_the_services_through_one_origin(proxy: Ngin
         assert urlparse(driver.current_url).netloc == urlparse(base).netloc
         assert path_of(driver).startswith("/registry/"), driver.current_url
         driver.get(base + "/reports/dashboard")
-        assert path_of(driver).startswith("/registry/sign-in") or "Войдите" in text(driver) or "вход" in text(driver).lower(), text(driver)[:500]
+        assert path_of(driver) == "/registry/sign-in", driver.current_url
 
-        # The region's administrator: home → the menu → monitoring (reports) → schools (registry).
-        sign_in(driver, base, Principal(sub="admin-1", role="region_admin", scope="region", scope_id=REGION, name="Администратор региона"))
+        # The region's administrator comes in by the invitation link, chooses a password, leaves,
+        # and signs in again with it (the sign-in form's origin check sees the proxy's origin).
+        driver.get(base + admin_invitation)
+        set_password(driver, PASSWORD)
+        assert path_of(driver).startswith("/registry/"), driver.current_url
+        sign_out(driver)
+        assert path_of(driver) == "/registry/sign-in"
+        driver.get(base + "/reports/dashboard")
+        assert path_of(driver) == "/registry/sign-in"
+        sign_in(driver, base, ADMIN_LOGIN, PASSWORD)
+        assert ADMIN_NAME in text(driver) or "администратор" in text(driver).lower(), text(driver)[:500]
+
+        # Home → the menu → monitoring (reports) → schools (registry).
         driver.get(base + "/registry/")
         assert driver.execute_script("return typeof htmx") == "object", "htmx did not load through the proxy"
         driver.find_element("link text", "Мониторинг").click()
@@ -125,8 +180,12 @@ async def test_a_person_works_across_the_services_through_one_origin(proxy: Ngin
         driver.get(base + "/asyncapi")
         assert "registry.school.registered.v1" in text(driver)
 
-        # A school's curator: people (registry), matching (pairing), campaigns (surveys).
-        sign_in(driver, base, Principal(sub="curator-1", role="school_curator", scope="school", scope_id=school_1.id, name="Куратор"))
+        # A teacher appointed the school's curator comes in by their invitation: people
+        # (registry), matching (pairing), campaigns (surveys).
+        sign_out(driver)
+        driver.get(base + curator_invitation)
+        set_password(driver, PASSWORD)
+        assert path_of(driver).startswith("/registry/"), driver.current_url
         assert shows(driver, base + "/registry/people", PEOPLE[0][2], PEOPLE[1][2])
         driver.get(base + "/pairing/matching")
         assert path_of(driver) == "/pairing/matching" and "Подбор" in text(driver), text(driver)[:500]
