@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -41,7 +42,7 @@ def test_run_demo_serves_the_region_indicators(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5, follow_redirects=True)
                 if page.status_code == 200:
                     break
             except httpx.TransportError:
@@ -49,8 +50,12 @@ def test_run_demo_serves_the_region_indicators(tmp_path: Path) -> None:
             assert process.poll() is None, process.stdout.read().decode()
             assert time.monotonic() < deadline, "nastavnik run --demo did not answer"
             time.sleep(0.3)
-        assert "администратор демонстрационного региона" in page.text
-        assert 'data-code="schools_total"><td>Школ всего</td><td class="value">3' in page.text
+        assert "Войти как администратор региона" in page.text  # the sign-in page of the demo
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
+            signed = browser.post("/registry/sign-in/demo", data={"login": "admin@demo.nastavnik"})
+            assert signed.status_code == 303
+            dashboard = browser.get("/reports/dashboard").text
+        assert re.search(r'<tr data-code="schools_total">.*?class="num value"[^>]*>3<', dashboard, re.S)
         assert (tmp_path / "data" / "reports.db").exists()
     finally:
         process.terminate()

@@ -1,32 +1,63 @@
-"""`nastavnik run --demo`: the home page signs in as the region's administrator and shows the
-demo region's indicators; without demo mode nothing is open without a token."""
+"""`nastavnik run --demo`: `/` leads to the sign-in page, which offers one-click sign-in as each
+demo role and shows each demo login's password; signed in as the region's administrator, the
+dashboard shows the demo region's indicators. Without demo mode nothing is open without
+signing in or a token, and the sign-in page offers no demo buttons."""
 
 from __future__ import annotations
+
+import re
 
 import httpx
 
 from nastavnik.app import build_all_in_one
+from services.registry.web_accounts import DEMO_LOGINS, DEMO_PASSWORD
 from shared.auth import COOKIE_NAME
 
 
-async def test_demo_home_page_shows_the_indicators_and_signs_in(settings) -> None:
+async def test_demo_signs_in_with_one_click_as_each_role_and_shows_the_indicators(settings) -> None:
     settings.demo = True
     app = build_all_in_one(settings)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo") as client:
-            page = await client.get("/")
-            assert page.status_code == 200
-            assert "администратор демонстрационного региона" in page.text
-            assert 'data-code="mentee_satisfaction_mean"><td>Удовлетворённость наставляемых (средний балл)</td><td class="value">7,33' in page.text
-            assert "Куратор школы" in page.text  # tokens for the other roles
-            assert COOKIE_NAME in page.headers["set-cookie"]
-            dashboard = await client.get("/reports/dashboard")  # the cookie set by the home page
+            page = await client.get("/", follow_redirects=True)
+            assert page.status_code == 200 and str(page.url).startswith("http://demo/registry/sign-in")
+            for login, label in DEMO_LOGINS:
+                assert f"Войти как {label}" in page.text and login in page.text
+            assert page.text.count(DEMO_PASSWORD) == len(DEMO_LOGINS)
+
+            signed = await client.post("/registry/sign-in/demo", data={"login": "admin@demo.nastavnik"})
+            assert signed.status_code == 303 and COOKIE_NAME in signed.headers["set-cookie"]
+            home = await client.get("/registry/")
+            assert "Орлова Вера Николаевна" in home.text and "администратор региона" in home.text
+            dashboard = await client.get("/reports/dashboard")
             assert dashboard.status_code == 200 and "Северный район" in dashboard.text
+            value = re.search(r'<tr data-code="mentee_satisfaction_mean">.*?class="num value"[^>]*>([^<]+)<', dashboard.text, re.S)
+            assert value and value.group(1) == "7,33"
+            client.cookies.clear()
+
+            roles = {}
+            for login, label in DEMO_LOGINS:  # the password shown works for every demo login
+                r = await client.post("/registry/sign-in", data={"login": login, "password": DEMO_PASSWORD})
+                assert r.status_code == 303, login
+                roles[label] = (await client.get("/registry/")).text
+                client.cookies.clear()
+            assert "Попов Сергей Викторович" in roles["куратор школы"] and "Иванова Анна Петровна" in roles["наставник"]
+            assert "Смирнов Илья Олегович" in roles["наставляемый"]
+            assert "Белов Андрей Викторович" in roles["муниципальный координатор"]
+
+    # a restart of the demo on the same data keeps the accounts (and creates none twice)
+    app = build_all_in_one(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo") as client:
+            r = await client.post("/registry/sign-in", data={"login": "mentor@demo.nastavnik", "password": DEMO_PASSWORD})
+            assert r.status_code == 303
 
 
-async def test_without_demo_nothing_is_open_without_a_token(system) -> None:
+async def test_without_demo_nothing_is_open_without_signing_in(system) -> None:
     _, client = system
-    home = await client.get("/")
-    assert "токен" in home.text and "администратор" not in home.text
-    for path in ("/registry/api/v1/schools", "/reports/dashboard", "/reports/api/v1/indicators/region/test-region"):
+    home = await client.get("/", follow_redirects=True)
+    assert "/registry/sign-in" in str(home.url) and "Войти как" not in home.text
+    assert (await client.post("/registry/sign-in/demo", data={"login": "admin@demo.nastavnik"})).status_code == 404
+    for path in ("/registry/api/v1/schools", "/reports/api/v1/indicators/region/test-region"):
         assert (await client.get(path)).status_code == 401, path
+    assert (await client.get("/reports/dashboard")).status_code == 303  # a page: to the sign-in page
