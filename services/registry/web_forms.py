@@ -4,6 +4,7 @@ that templates/forms.html shows beside the fields."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -54,6 +55,14 @@ def items(value: str | None) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
 
 
+CODE_IN_MESSAGE = re.compile(r" \([a-z_]+\)")
+
+
+def for_people(message: str) -> str:
+    """The API's messages name the JSON field in brackets, «укажите класс (grade)»: a page does not."""
+    return CODE_IN_MESSAGE.sub("", message)
+
+
 def validation_errors(exc: ValidationError, prefix: str = "") -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
@@ -62,7 +71,7 @@ def validation_errors(exc: ValidationError, prefix: str = "") -> dict[str, str]:
         message = PYDANTIC_MESSAGES.get(error["type"])
         if message is None:  # our own validators speak Russian already
             message = str(error["msg"]).removeprefix("Value error, ")
-        errors.setdefault(field or "form", message)
+        errors.setdefault(field or "form", for_people(message))
     return errors
 
 
@@ -71,7 +80,7 @@ def use_case_errors(exc: UseCaseError, known: set[str] | None = None) -> dict[st
     field = (exc.field or "form").removeprefix("consent.")
     if known is not None and field not in known:
         field = "form"
-    return {field: exc.message}
+    return {field: for_people(exc.message)}
 
 
 def values(form: FormData) -> dict[str, Any]:

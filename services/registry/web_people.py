@@ -21,7 +21,7 @@ from services.registry.models import School
 from services.registry.schemas import ParticipantIn, ParticipantPatch
 from services.registry.service import RegistryService
 from services.registry.web import see_other
-from services.registry.web_forms import checked, integer, items, text, use_case_errors, validation_errors, values
+from services.registry.web_forms import checked, for_people, integer, items, text, use_case_errors, validation_errors, values
 
 STAFF = ("school_curator", "region_admin", "municipal_coordinator")
 PERSON_LABELS = {
@@ -130,6 +130,9 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
         errors: dict[str, str] = {}
         body = person_body(form, errors, with_category=True)
         body["consent"] = consent_of(form, errors)
+        problem = domain.person_problem(body["category"], body["grade"], body["partner_id"])
+        if problem and problem[0] not in errors:
+            errors[problem[0]] = for_people(problem[1])
         person = None
         if not errors:
             try:

@@ -1,0 +1,111 @@
+"""Finer rules of the registry's pages (the browser tests in tests/browser/test_registry_pages.py
+do the jobs): the people list at a school of 3,000 (paging, search whatever the case), form
+errors beside their fields with the values kept, and who sees which school."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from services.registry.main import create_service
+from shared.auth import COOKIE_NAME, Principal
+from shared.web import issue_session
+from tests.component.helpers import ADMIN, running
+from tests.conftest import SECRET
+
+CURATOR = Principal(sub="c1", role="school_curator", scope="school", scope_id="s1", name="Куратор")
+OTHER_COORDINATOR = Principal(sub="m2", role="municipal_coordinator", scope="municipality", scope_id="m2")
+REGION = Principal(sub="admin", role="region_admin", scope="region", scope_id="test-region")
+SURNAMES = ("Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов")
+
+
+@pytest.fixture
+async def registry(settings):
+    service = create_service(settings)
+    async with running(service) as client:
+        rows = ["Код школы;Наименование;Код муниципалитета;Муниципалитет", "s1;МБОУ СОШ № 1;m1;Северный район",
+                "s2;МБОУ Лицей № 2;m1;Северный район"]
+        await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("schools.csv", "\n".join(rows).encode(), "text/csv")})
+        await add_teachers(client, 12)
+        yield service, client
+
+
+async def add_teachers(client: httpx.AsyncClient, count: int) -> None:
+    people = ["Код школы;Внешний id;Категория;ФИО;Стаж;Согласие"]
+    people += [f"s1;T-{n};педагог;{SURNAMES[n % 6]} Учитель {n:04d};{n % 40};да" for n in range(count)]
+    people.append("s2;T-1;педагог;Иванов Чужой;3;да")
+    report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(people).encode(), "text/csv")})
+    assert report.json()["applied"], report.text
+
+
+def as_(client: httpx.AsyncClient, principal: Principal) -> httpx.AsyncClient:
+    client.cookies.clear()
+    client.cookies.set(COOKIE_NAME, issue_session(SECRET, principal))
+    return client
+
+
+def found(html: str) -> str:
+    return re.search(r'id="people-count">Найдено: ([^<]+)<', html).group(1)  # type: ignore[union-attr]
+
+
+def names(html: str) -> list[str]:
+    return re.findall(r'<a href="/registry/people/[0-9a-f-]+">([^<]+)</a>', html)
+
+
+async def test_the_people_list_pages_by_fifty_and_finds_names_whatever_their_case(registry) -> None:
+    _service, client = registry
+    await add_teachers(client, 3000)  # a big school
+    client = as_(client, CURATOR)
+    first = await client.get("/people")
+    assert found(first.text) == "3\u202f000" and len(names(first.text)) == 50
+    assert "Страница 1 из 60" in first.text
+    second = await client.get("/people", params={"page": 2})
+    assert len(names(second.text)) == 50 and not set(names(first.text)) & set(names(second.text))
+    assert len(names((await client.get("/people", params={"page": 60})).text)) == 50
+    assert "Страница 60 из 60" in (await client.get("/people", params={"page": 999})).text
+
+    for typed in ("иванов", "ИВАНОВ", "Иванов", "ванов"):
+        page = await client.get("/people", params={"q": typed})
+        assert found(page.text) == "500", typed
+        assert all(name.startswith("Иванов Учитель") for name in names(page.text))  # not the other school's
+    fragment = await client.get("/people", params={"q": "0042"}, headers={"HX-Request": "true", "HX-Target": "people-list"})
+    assert fragment.text.startswith('<div id="people-list">') and names(fragment.text) == ["Иванов Учитель 0042"]
+    paged = await client.get("/people", params={"q": "кузнецов", "page": 2})
+    assert 'href="/people?q=%D0%BA%D1%83%D0%B7%D0%BD%D0%B5%D1%86%D0%BE%D0%B2&amp;page=3"' in paged.text  # the filter stays
+
+
+async def test_a_refused_form_names_the_field_and_keeps_what_was_typed(registry) -> None:
+    _service, client = registry
+    client = as_(client, CURATOR)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', (await client.get("/people/new")).text).group(1)  # type: ignore[union-attr]
+    response = await client.post("/people/new", data={"csrf_token": token, "category": "pupil", "full_name": "Новый Ученик",
+                                                      "given_by": "self"})
+    assert response.status_code == 422
+    assert 'href="#f-grade"' in response.text and 'value="Новый Ученик"' in response.text
+    response = await client.post("/people/new", data={"csrf_token": token, "category": "pupil", "full_name": "Новый Ученик",
+                                                      "grade": "5", "given_by": "self"})
+    assert response.status_code == 422 and "законный представитель" in response.text and 'href="#f-given_by"' in response.text
+    response = await client.post("/people/new", data={"csrf_token": token, "category": "pupil", "full_name": "Новый Ученик",
+                                                      "grade": "5", "given_by": "legal_representative"})
+    assert response.status_code == 303 and response.headers["location"].startswith("/registry/people/")
+
+    response = await client.post("/programmes/new", data={"csrf_token": token, "title": "Вместе", "academic_year": "2026",
+                                                          "forms": "teacher_teacher"})
+    assert response.status_code == 422 and "в виде 2026/2027" in response.text and 'value="Вместе"' in response.text
+
+
+async def test_each_person_sees_only_the_schools_in_their_scope(registry) -> None:
+    _service, client = registry
+    region = as_(client, REGION)
+    assert "Иванов Чужой" in (await region.get("/people", params={"school": "s2"})).text
+    assert "Выберите школу" in (await region.get("/people")).text
+    coordinator = as_(client, OTHER_COORDINATOR)
+    assert (await coordinator.get("/people", params={"school": "s1"})).status_code == 404
+    assert (await coordinator.get("/schools")).status_code == 403  # the coordinator's schools page is in reports
+    curator = as_(client, CURATOR)
+    assert "Иванов Чужой" not in (await curator.get("/people", params={"school": "s2", "q": "Чужой"})).text
+    assert (await curator.get("/schools")).status_code == 403
+    job = (await as_(client, REGION).post("/imports", data={"csrf_token": "x"})).status_code
+    assert job == 403
