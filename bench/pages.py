@@ -194,7 +194,10 @@ async def arrange(args: argparse.Namespace, system: processes.ServiceProcesses, 
             started = time.perf_counter()
             response = await client.post("/registry/api/v1/imports", headers=admin, files={"file": (name, data, "text/csv")},
                                          params={"mode": "all_or_nothing"}, timeout=600)
-            report = response.json()
+            try:
+                report = response.json()
+            except ValueError:
+                raise SystemExit(f"import of {name} failed ({response.status_code}): {response.text[:1500]}") from None
             if response.status_code >= 300 or not report.get("applied", True) or report.get("errors"):
                 raise SystemExit(f"import of {name} failed ({response.status_code}): {json.dumps(report, ensure_ascii=False)[:1500]}")
             print(f"  imported {name}: {len(data) / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s", flush=True)

@@ -809,7 +809,10 @@ async def _insert_many(conn: Any, table: Any, rows: list[dict[str, Any]]) -> Non
             for row in rows:
                 for name in as_json:
                     row[name] = json.dumps(row[name], ensure_ascii=False)
-            records = [tuple(map(row.__getitem__, columns)) for row in rows]
+            # A column the importer does not set (one added to the model later) gets its
+            # scalar default, as INSERT would give it, rather than breaking COPY.
+            defaults = {c.name: c.default.arg for c in table.columns if c.default is not None and not callable(c.default.arg)}
+            records = [tuple(row[c] if c in row else defaults.get(c) for c in columns) for row in rows]
             await driver.copy_records_to_table(table.name, records=records, columns=columns)
             return
     await conn.execute(insert(table), rows)
