@@ -40,7 +40,7 @@ def build_pages_router(service: RegistryService, importer: Importer, pages: Page
     router.include_router(build_schools_router(service, listing, pages))
     router.include_router(build_people_router(service, listing, pages))
     router.include_router(build_programmes_router(service, listing, pages))
-    router.include_router(build_imports_router(importer, listing, pages))
+    router.include_router(build_imports_router(importer, pages))
     return router
 
 

@@ -15,7 +15,6 @@ from shared.web import Pages, not_found
 from services.registry.api import MAX_UPLOAD_BYTES
 from services.registry.import_jobs import ImportJob, ImportJobs
 from services.registry.importer import Importer
-from services.registry.listing import Listing
 from services.registry.web import see_other
 from services.registry.web_forms import checked, text
 
@@ -26,7 +25,7 @@ KINDS = {"schools": "школы", "partners": "партнёры", "people": "у�
          "enrolments": "зачисления", "unknown": "не распознано"}
 
 
-def build_imports_router(importer: Importer, listing: Listing, pages: Pages) -> APIRouter:
+def build_imports_router(importer: Importer, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     jobs = ImportJobs(importer)
 

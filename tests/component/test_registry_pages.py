@@ -109,3 +109,27 @@ async def test_each_person_sees_only_the_schools_in_their_scope(registry) -> Non
     assert (await curator.get("/schools")).status_code == 403
     job = (await as_(client, REGION).post("/imports", data={"csrf_token": "x"})).status_code
     assert job == 403
+
+
+async def test_a_curators_file_writes_only_their_schools_rows_and_only_they_see_the_job(registry) -> None:
+    import asyncio
+
+    _service, client = registry
+    curator = as_(client, CURATOR)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', (await curator.get("/imports")).text).group(1)  # type: ignore[union-attr]
+    rows = "Код школы;Внешний id;Категория;ФИО;Стаж;Согласие\ns1;T-900;педагог;Свой Педагог;3;да\ns2;T-900;педагог;Чужой Педагог;3;да\n"
+    started = await curator.post("/imports", data={"csrf_token": token, "mode": "valid_only"},
+                                 files={"file": ("мой.csv", rows.encode(), "text/csv")})
+    assert started.status_code == 303
+    job = started.headers["location"].removeprefix("/registry")
+    for _ in range(100):
+        page = await curator.get(job)
+        if 'id="import-summary"' in page.text:
+            break
+        assert 'id="import-bar"' in page.text
+        await asyncio.sleep(0.05)
+    assert "Данные записаны" in page.text
+    assert re.search(r'data-count="created">1<', page.text) and re.search(r'data-count="rejected">1<', page.text)
+    assert "<td data-label=\"Строка\" class=\"num\">3</td>" in page.text  # the other school's row, by its line
+    assert "Свой Педагог" in (await curator.get("/people", params={"q": "Свой"})).text
+    assert (await as_(client, REGION).get(job)).status_code == 404  # a job is its uploader's only
