@@ -563,6 +563,28 @@ def stage_problem(instrument: Instrument, stage: str | None) -> str | None:
     return None
 
 
+PROGRAMME_ROLES = ("mentee", "mentor")
+
+
+def programme_role_required(instrument: Instrument) -> str | None:
+    """The role a respondent must hold in a mentoring programme (enrolled or paired in it): an
+    instrument answered by mentees only or by mentors only (satisfaction) asks about their
+    mentoring in that role, so nobody else answers it or is counted in it."""
+    roles = instrument.respondent_roles
+    return roles[0] if len(roles) == 1 and roles[0] in PROGRAMME_ROLES else None
+
+
+def programme_role_problem(instrument: Instrument, roles_held: Collection[str]) -> str | None:
+    """Why this respondent may not answer the instrument, in Russian; None if they may."""
+    required = programme_role_required(instrument)
+    if required is None or required in roles_held:
+        return None
+    who = f"Анкету «{instrument.title}» заполняет {ROLES[required]} программы наставничества"
+    if not any(role in PROGRAMME_ROLES for role in roles_held):
+        return f"{who}, а респондент не зачислен ни в одну программу наставничества"
+    return f"{who}, а респондент зачислен в программу не как {ROLES[required]}"
+
+
 def _load_built_in() -> dict[tuple[str, int], Instrument]:
     from services.surveys.instruments import DEFINITIONS  # pure data modules
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,11 +34,12 @@ from shared.errors import NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
-from services.surveys.models import PairMembership, Respondent, SurveyResponse
+from services.surveys.models import Enrolment, PairMembership, Respondent, SurveyResponse
 
 RESPONSES = SurveyResponse.__table__  # type: ignore[attr-defined]
 RESPONDENTS = Respondent.__table__  # type: ignore[attr-defined]
 MEMBERSHIPS = PairMembership.__table__  # type: ignore[attr-defined]
+ENROLMENTS = Enrolment.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -90,9 +91,13 @@ Outcome = tuple[dict[str, Any], bool] | UseCaseError
 """A stored response's column values and whether this submit created it, or why not."""
 
 
-def decide(p: Pending, respondent: Any, prior: Mapping[str, Any] | None, memberships: Sequence[Any], today: date) -> Outcome:
+def decide(
+    p: Pending, respondent: Any, prior: Mapping[str, Any] | None, memberships: Sequence[Any], today: date,
+    enrolled_as: Collection[str] = (),
+) -> Outcome:
     """What one submission becomes, given what the database holds (pure: no I/O). Mirrors the
-    one-by-one path's rules and the order of its answers."""
+    one-by-one path's rules and the order of its answers. `enrolled_as`: the roles the
+    respondent is enrolled in (any programme)."""
     s, instrument = p.submission, p.instrument
     if prior is not None:
         return (dict(prior), False) if prior["respondent_id"] == s.respondent_id else NotFound("Ответ не найден")
@@ -101,6 +106,9 @@ def decide(p: Pending, respondent: Any, prior: Mapping[str, Any] | None, members
     role = explicit_role(s, instrument)
     if s.role is not None and role is None:
         return role_mismatch(instrument)
+    problem = domain.programme_role_problem(instrument, {*enrolled_as, *(m.role for m in memberships)})
+    if problem:
+        return Unprocessable(problem, field="respondent_id")
     roles = (role,) if role is not None else instrument.respondent_roles
     membership = max((m for m in memberships if m.role in roles), key=lambda m: m.formed_at, default=None)
     return {
@@ -223,10 +231,12 @@ class GroupCommit:
                 select(MEMBERSHIPS.c.participant_id, MEMBERSHIPS.c.role, MEMBERSHIPS.c.pair_id, MEMBERSHIPS.c.academic_year,
                        MEMBERSHIPS.c.formed_at).where(MEMBERSHIPS.c.participant_id.in_(people))):
                 memberships.setdefault(m.participant_id, []).append(m)
+            enrolled = await _enrolled_as(connection, {
+                p.submission.respondent_id for p in batch if domain.programme_role_required(p.instrument) is not None})
             today = date.today()
             outcomes = [
                 decide(p, respondents.get(p.submission.respondent_id), prior.get(p.submission.submission_id),
-                       memberships.get(p.submission.respondent_id, ()), today)
+                       memberships.get(p.submission.respondent_id, ()), today, enrolled.get(p.submission.respondent_id, ()))
                 for p in batch
             ]
             new = [(i, o[0]) for i, o in enumerate(outcomes) if isinstance(o, tuple) and o[1]]
@@ -241,6 +251,16 @@ class GroupCommit:
                     (completed_event(values), batch[i].correlation_id) for i, values in new if values["id"] in inserted
                 ])
         return outcomes
+
+
+async def _enrolled_as(connection: AsyncConnection, people: set[str]) -> dict[str, set[str]]:
+    """participant → the roles they are enrolled in; only asked for instruments that need it."""
+    roles: dict[str, set[str]] = {}
+    if people:
+        for row in await connection.execute(
+                select(ENROLMENTS.c.participant_id, ENROLMENTS.c.role).where(ENROLMENTS.c.participant_id.in_(people))):
+            roles.setdefault(row.participant_id, set()).add(row.role)
+    return roles
 
 
 async def _stored(connection: AsyncConnection, submission_ids: list[str]) -> dict[str, Mapping[str, Any]]:

@@ -256,6 +256,8 @@ class SurveysService:
         membership = found[1] if known_membership and found is not None else None
         if respondent is None or not may_answer(respondent):
             raise NotFound(f"Респондент {s.respondent_id} не найден")
+        if domain.programme_role_required(instrument) is not None:
+            await _check_programme_role(session, instrument, respondent.participant_id)
         custom = None
         if (instrument.code, instrument.version) not in domain.BUILT_IN:  # built-in codes are never custom
             custom = await session.get(CustomInstrument, (instrument.code, instrument.version))
@@ -681,6 +683,15 @@ def _validated(instrument: domain.Instrument, s: Submission) -> dict[str, float]
     if stage_problem:
         raise Unprocessable(stage_problem, field="stage")
     return domain.score(instrument, s.answers)
+
+
+async def _check_programme_role(session: AsyncSession, instrument: domain.Instrument, participant_id: str) -> None:
+    """422 unless the respondent is enrolled (or paired) in the role the instrument asks about."""
+    held = set((await session.exec(select(Enrolment.role).where(Enrolment.participant_id == participant_id))).all())
+    held |= set((await session.exec(select(PairMembership.role).where(PairMembership.participant_id == participant_id))).all())
+    problem = domain.programme_role_problem(instrument, held)
+    if problem:
+        raise Unprocessable(problem, field="respondent_id")
 
 
 def _membership_role(role: str | None, instrument: domain.Instrument):  # noqa: ANN202

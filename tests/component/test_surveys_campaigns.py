@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from urllib.parse import urlencode
 
-from services.surveys.domain import BUILT_IN
+from services.surveys.domain import BUILT_IN, programme_role_required
 from services.surveys.main import create_service
 from services.surveys.models import Invitation, SurveyResponse
 from shared.contracts.envelope import Envelope
@@ -108,6 +108,10 @@ async def test_every_built_in_instrument_runs_as_a_campaign_answered_by_form_api
     instrument = BUILT_IN[(code, version)]
     answers, expected = example(code, version)
     stage = "start" if instrument.staged else None
+    if programme_role_required(instrument):  # satisfaction: for those enrolled in that role
+        for pid in ("p1", "p2", "p3"):
+            await deliver(service, ParticipantEnrolled(participant_id=pid, programme_id="prog-9", school_id="s1",
+                                                       role=instrument.respondent_role, academic_year="2026/2027"))
     campaign = await open_campaign(client, instrument={"code": code, "version": version}, role=instrument.respondent_role,
                                    stage=stage, respondent_ids=["p1", "p2", "p3"])
     assert (campaign["invited"], campaign["responded"]) == (3, 0)

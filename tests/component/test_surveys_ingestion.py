@@ -28,8 +28,9 @@ async def surveys(settings):
         for pid in [*PEOPLE, "m1", "c1"]:
             await deliver(service, ParticipantRegistered(participant_id=pid, school_id="s1", category="teacher", display_name=pid))
         await deliver(service, ParticipantRegistered(participant_id="x1", school_id="s2", category="teacher", display_name="x1"))
-        await deliver(service, ParticipantEnrolled(participant_id="e0", programme_id="prog-1", school_id="s1", role="mentee",
-                                                   academic_year="2026/2027"))
+        for pid in PEOPLE:  # the mentee satisfaction questionnaire is for mentees of a programme
+            await deliver(service, ParticipantEnrolled(participant_id=pid, programme_id="prog-1", school_id="s1", role="mentee",
+                                                       academic_year="2026/2027"))
         await deliver(service, PairFormed(pair_id="pair-1", programme_id="prog-1", school_id="s1", mentor_id="m1",
                                           mentee_ids=["e0"], form="teacher_pupil", academic_year="2026/2027"))
         yield service, client

@@ -12,7 +12,7 @@ import pytest
 from nastavnik.app import build_all_in_one, build_single
 from services.surveys import schedule as schedule_module
 from services.surveys.main import create_service
-from shared.contracts.registry import ParticipantRegistered
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 from tests.component.helpers import bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
@@ -28,6 +28,9 @@ async def surveys(settings):
     async with running(service) as client:
         for pid in ("p1", "p2", "p3"):
             await deliver(service, ParticipantRegistered(participant_id=pid, school_id="s1", category="teacher", display_name=pid))
+            # the mentee satisfaction questionnaire is for mentees of a programme
+            await deliver(service, ParticipantEnrolled(participant_id=pid, programme_id="prog-1", school_id="s1", role="mentee",
+                                                       academic_year="2026/2027"))
         yield service, client
 
 

@@ -51,6 +51,9 @@ STATEMENTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+HINT = f"{DEFICIT_SCALE[0]} — затруднений нет, {DEFICIT_SCALE[1]} — серьёзные затруднения, нужна помощь."
+"""Under every statement: the one scale of this instrument (not the generic «самый низкий … самый высокий»)."""
+
 DEFINITIONS = [
     {
         "code": DEFICIT_INSTRUMENT,
@@ -68,7 +71,7 @@ DEFINITIONS = [
                 "code": area,
                 "title": f"Область: {title}",
                 "items": [
-                    {"code": code, "text": text, "kind": "scale", "min": DEFICIT_SCALE[0], "max": DEFICIT_SCALE[1]} for code, text in STATEMENTS[area]
+                    {"code": code, "text": text, "kind": "scale", "min": DEFICIT_SCALE[0], "max": DEFICIT_SCALE[1], "hint": HINT} for code, text in STATEMENTS[area]
                 ],
             }
             for area, title in DEFICIT_AREAS.items()

@@ -28,23 +28,26 @@ SCALES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ]),
 }
 
+HINT = "1 — совсем не согласен, 10 — полностью согласен."
+
 DEFINITIONS = [
     {
         "code": "growth_measurement",
         "version": 1,
         "staged": True,
         "title": "Входная и итоговая диагностика: мотивация и компетенции",
+        # The items follow the sense of the methodological recommendations (soft skills, leadership,
+        # engagement, motivation, awareness of one's development and career, wish to keep working at
+        # the school; the official text was not at hand). Each scale is the mean of its items.
         "description": (
-            "Одна и та же анкета заполняется в начале (этап start) и в конце (этап end) программы. "
-            "Оценки от 1 (совсем не согласен) до 10 (полностью согласен); по каждой шкале — среднее. "
-            "Рост — разница между итоговым и входным баллом одного участника. Пункты составлены по смыслу "
-            "методических рекомендаций (гибкие навыки, лидерство, вовлечённость, мотивация, осознанность "
-            "развития и карьеры, желание продолжать работу в школе); официальный текст не был под рукой."
+            "Одна и та же анкета заполняется в начале программы наставничества (входная диагностика) и в конце "
+            "(итоговая), чтобы увидеть, как вы выросли. Оцените, насколько вы согласны с каждым утверждением: "
+            "от 1 (совсем не согласен) до 10 (полностью согласен)."
         ),
         "respondent_roles": ["mentee", "mentor"],
         "sections": [
             {"code": scale, "title": title,
-             "items": [{"code": c, "text": t, "kind": "scale", "min": 1, "max": 10} for c, t in items]}
+             "items": [{"code": c, "text": t, "kind": "scale", "min": 1, "max": 10, "hint": HINT} for c, t in items]}
             for scale, (title, items) in SCALES.items()
         ],
         "scales": [

@@ -4,10 +4,11 @@ version 2 adds the yes/no items and splits personal and group meetings."""
 
 from __future__ import annotations
 
+# The items follow the sense of the target model's questionnaire (its official wording was not
+# at hand); respondents read only NOTE, which says how to answer.
 NOTE = (
-    "Анкета удовлетворённости участника программы наставничества (целевая модель). "
-    "Официальные формулировки не были под рукой: пункты составлены по смыслу оригинала. "
-    "Оценка от 1 (самый низкий балл) до 10 (самый высокий)."
+    "Анкета удовлетворённости участника программы наставничества. Оцените, насколько вы довольны "
+    "программой: от 1 (самый низкий балл) до 10 (самый высокий)."
 )
 RATINGS = ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")
 
@@ -63,7 +64,7 @@ def _v2(code: str, role: str, who: str, partner: str) -> dict:
         "code": code,
         "version": 2,
         "title": f"Анкета удовлетворённости ({who})",
-        "description": NOTE + " Вопросы «да/нет» дают долю ответивших «да» (шкалы *_share).",
+        "description": NOTE + " В конце ответьте на несколько вопросов «да» или «нет».",
         "respondent_roles": [role],
         "sections": [
             {"code": "ratings", "title": "Оценки от 1 до 10", "items": ratings},

@@ -89,10 +89,11 @@ def _variant(form: str) -> dict:
         "code": f"swot_{form}",
         "version": 1,
         "title": f"SWOT-анализ программы наставничества: форма «{title}»",
+        # The factors follow the sense of the appendix to the methodological recommendations
+        # (section 2.3; its official text was not at hand); each quadrant's score is the number ticked.
         "description": (
-            "Заполняет куратор программы по итогам работы пар данной формы. Отмеченные факторы считаются "
-            "по квадрантам (S, W, O, T). Официальный текст анкеты (приложение к методическим рекомендациям, "
-            "раздел 2.3) не был под рукой: факторы составлены по смыслу оригинала."
+            "Заполняет куратор программы по итогам работы пар данной формы: отметьте сильные и слабые стороны, "
+            "возможности и угрозы, которые вы наблюдаете, и добавьте свои."
         ),
         "respondent_roles": ["curator"],
         "sections": sections,
