@@ -94,6 +94,10 @@ from nastavnik.cli_reports import reports_cli  # noqa: E402
 
 cli.add_typer(reports_cli, name="reports")
 
+from nastavnik.cli_users import users_cli  # noqa: E402
+
+cli.add_typer(users_cli, name="users")
+
 
 def main() -> None:
     cli()
