@@ -16,8 +16,8 @@ from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.web import Pages
 
-from services.reports import attention, charts, domain, exports
-from services.reports.service import ReportsService
+from services.reports import attention, charts, domain, exports, overview
+from services.reports.service import IndicatorValue, ReportsService
 
 Level = Literal["region", "municipality", "school"]
 YEAR = Query(default=None, pattern=r"^\d{4}/\d{4}$", description="Учебный год, по умолчанию текущий")
@@ -90,8 +90,8 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
             scope, scope_id = home_scope(service, principal)  # a curator's or coordinator's own level
         scope_id = scope_id or (service.region_id if scope == "region" else principal.scope_id)
         year = current_year(academic_year)
-        values = await service.indicators(scope, scope_id, year, principal)  # 404 outside the person's scope
-        report = await service.report(scope, scope_id, year, principal)
+        report = await overview.dashboard_data(service, scope, scope_id, year, principal)  # 404 outside the person's scope
+        values = [IndicatorValue(i.code, i.name, i.unit, i.formula, report.scope.values.get(i.code)) for i in domain.INDICATORS]
         points = await service.history(scope, scope_id, year, principal, limit=200)
         kids = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
         kids = [k for k in kids if k.level != "municipality" or principal.sees_municipality(k.scope_id)]
