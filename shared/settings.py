@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=10.0, gt=0, description="Seconds to wait for the mail server.")
     mail_from: str = Field(default="Наставник <nastavnik@localhost>", description="The From of every mail.")
     public_url: str = Field(default="http://127.0.0.1:8000", description="Base of the links in mails (the users' origin).")
+    mail_retention_days: float = Field(
+        default=30, ge=0, description="Days a sent or bounced mail (its text holds a personal link) is kept; 0: forever. Pending: always.",
+    )
     log_level: str = "INFO"
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -58,7 +59,8 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Notif
     metrics = NotificationsMetrics(runtime.metrics.registry)
     folder = None if settings.smtp_host else (settings.data_dir / "mail").resolve()
     transport = SmtpTransport(settings) if settings.smtp_host else FolderTransport(folder)  # type: ignore[arg-type]
-    sender = MailSender(runtime.db, transport, settings.mail_from, metrics, runtime.log)
+    retention = timedelta(days=settings.mail_retention_days) if settings.mail_retention_days else None
+    sender = MailSender(runtime.db, transport, settings.mail_from, metrics, runtime.log, retention=retention)
     runtime.sender = sender
     service = NotificationsService(
         runtime.db, settings.public_url, metrics, runtime.log, on_queued=sender.notify,

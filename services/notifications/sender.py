@@ -21,7 +21,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import aiosmtplib
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from shared.clock import utcnow
@@ -125,6 +125,7 @@ class MailSender:
     def __init__(
         self, db: Database, transport: SmtpTransport | FolderTransport, sender: str, metrics: NotificationsMetrics, log,  # noqa: ANN001
         *, poll_interval: float = 5.0, retry_base: float = 5.0, retry_cap: float = 900.0, batch_size: int = 50,
+        retention: timedelta | None = None, prune_every: float = 3600.0,
     ) -> None:
         self.db = db
         self.transport = transport
@@ -135,6 +136,9 @@ class MailSender:
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self.batch_size = batch_size
+        self.retention = retention
+        self.prune_every = prune_every
+        self._pruned_at = float("-inf")
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -162,6 +166,7 @@ class MailSender:
         while not self._stopping:
             try:
                 await self.send_due()
+                await self._prune_when_due()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the database away: try again at the next poll
@@ -176,6 +181,29 @@ class MailSender:
             except Exception:  # noqa: S110 - the database away: the poll interval then
                 pass
             self._wake.clear()
+
+    async def _prune_when_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if self.retention is not None and now - self._pruned_at >= self.prune_every:
+            self._pruned_at = now
+            pruned = await self.prune()
+            if pruned:
+                self.log.info("mail.pruned", mails=pruned)
+
+    async def prune(self) -> int:
+        """Delete the mails sent or bounced longer ago than the retention, and their files: their
+        texts hold personal links, kept no longer than operators need them. Pending mails stay."""
+        if self.retention is None:
+            return 0
+        cutoff = utcnow() - self.retention
+        async with self.db.sessions() as session, session.begin():
+            old = col(Mail.status).in_(["sent", "bounced"]) & (col(Mail.created_at) < cutoff)
+            ids = list((await session.exec(select(Mail.id).where(old))).all())
+            if ids:
+                await session.exec(delete(Mail).where(col(Mail.id).in_(ids)))
+        if ids and isinstance(self.transport, FolderTransport):
+            self.transport.erase(ids)
+        return len(ids)
 
     async def _sleep_for(self) -> float:
         """Until the earliest pending mail is due, at most the poll interval."""

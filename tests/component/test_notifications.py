@@ -246,3 +246,22 @@ async def test_a_bounced_mail_is_sent_again_to_the_corrected_address(notificatio
         assert retried.status_code == 303
         [again] = await delivered(notifications)
     assert (again.status, again.email, again.attempts) == ("sent", "right@school1.ru", 1)
+
+
+async def test_old_sent_mails_and_their_files_are_pruned_pending_ones_kept(tmp_path: Path) -> None:
+    service = create_service(make_settings(tmp_path, mail_retention_days=30))
+    async with running(service):
+        await deliver(service, invitation("acc-old", "old@school1.ru"), source="registry")
+        await deliver(service, invitation("acc-new", "new@school1.ru"), source="registry")
+        sent = await delivered(service)
+        async with service.runtime.db.sessions() as session, session.begin():
+            old = next(m for m in (await session.exec(select(Mail))).all() if m.email == "old@school1.ru")
+            old.created_at = datetime.now(UTC) - timedelta(days=31)
+            session.add(old)
+            session.add(Mail(id="waiting", event_id="e-waiting", event_type="x", kind="invitation", recipient_id="a", email="w@school1.ru",
+                             subject="s", text="t", html="h", link="l", next_attempt_at=datetime.now(UTC) + timedelta(days=1),
+                             created_at=datetime.now(UTC) - timedelta(days=60)))
+        await service.sender.prune()  # (the sender's loop prunes too, hourly)
+        left = {m.email: m.status for m in await mails(service)}
+    assert left == {"new@school1.ru": "sent", "w@school1.ru": "pending"}
+    assert {p.stem for p in (tmp_path / "mail").glob("*.eml")} == {m.id for m in sent if m.email == "new@school1.ru"}
