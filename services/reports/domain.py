@@ -56,6 +56,19 @@ start and end answers feed the «Рост» section."""
 STAGES = ("start", "end")
 GROWTH_MEASURED = {DEFICIT_INSTRUMENT: "growth_mentees_measured", GROWTH_INSTRUMENT: "measurement_measured"}
 """Per staged instrument, the indicator counting the people measured at both stages."""
+CURATOR_INSTRUMENT = "curator_questionnaire"
+CURATOR_RATINGS: dict[str, str] = {
+    # the rating scales of surveys' curator_questionnaire (1 — самый низкий балл … 10 — самый высокий)
+    "organisation_quality": "качество организации программы (среднее оценок)",
+    "organisation": "организация работы программы",
+    "pairs_formed_well": "удачность сформированных пар и групп",
+    "mentor_engagement": "вовлечённость наставников",
+    "mentee_engagement": "вовлечённость наставляемых",
+    "admin_support": "поддержка администрации",
+    "resources": "достаточность ресурсов",
+}
+CURATOR_READINESS = "readiness"
+"""Share of the yes/no conditions met (programme approved by order, mentors trained): 0, 0,5 or 1."""
 SATISFACTION_INSTRUMENTS = {"satisfaction_mentee": "mentee", "satisfaction_mentor": "mentor"}
 SATISFACTION_BANDS = {"low": ("1–4 балла", 0, 4.5), "mid": ("5–7 баллов", 4.5, 7.5), "high": ("8–10 баллов", 7.5, 11)}
 SWOT_PREFIX = "swot"
@@ -270,6 +283,7 @@ def _indicators() -> tuple[Indicator, ...]:
                 )
             )
     out += _measurement_indicators()
+    out += _curator_indicators()
     for scale, label in SWOT_SCALES.items():
         out.append(
             Indicator(
@@ -330,6 +344,29 @@ def _measurement_indicators() -> list[Indicator]:
                              f"среднее по участникам с обеими диагностиками (итоговый − входной балл шкалы «{label}»)",
                              _mean(f"measurement_change_sum_{scale}", f"measurement_change_count_{scale}"), section))
     return out
+
+
+def _curator_indicators() -> list[Indicator]:
+    """The curator's questionnaire (анкета куратора): how the programme was organised."""
+    section = "Организация программы"
+    out = [Indicator("curator_answers", "Анкет куратора", "шт.", "число заполненных анкет куратора (curator_questionnaire)",
+                     _count("curator_answers"), section)]
+    for scale, label in CURATOR_RATINGS.items():
+        out.append(Indicator(f"curator_{scale}_mean", f"Оценка куратора: {label}", "балл",
+                             f"среднее шкалы {scale} анкет куратора (от 1 до 10)",
+                             _mean(f"curator_sum_{scale}", f"curator_count_{scale}"), section))
+    out.append(Indicator("curator_readiness_share", "Выполнены условия: программа утверждена приказом, наставники обучены", "%",
+                         "среднее по анкетам куратора доли выполненных условий × 100",
+                         _scaled_mean(f"curator_sum_{CURATOR_READINESS}", f"curator_count_{CURATOR_READINESS}", 100), section))
+    return out
+
+
+def _scaled_mean(total: str, count: str, factor: float) -> Callable[[Counters], float | None]:
+    def formula(c: Counters) -> float | None:
+        n = c.get(count, 0)
+        return round(factor * c.get(total, 0) / n, 1) if n else None
+
+    return formula
 
 
 def _plan_indicators() -> list[Indicator]:
@@ -508,14 +545,26 @@ def satisfaction_band(value: float) -> str:
 def response_completed(
     instrument_code: str, scores: Mapping[str, float], programme_id: str | None = None, form: str | None = None
 ) -> dict[str, float]:
-    """Satisfaction and SWOT answers (the deficit diagnosis goes through growth())."""
+    """Satisfaction, SWOT and curator's answers (the staged instruments go through staged_contribution())."""
     who = SATISFACTION_INSTRUMENTS.get(instrument_code)
     if who is not None and "satisfaction" in scores:
         value = scores["satisfaction"]
         return {f"{who}_satisfaction_sum": value, f"{who}_satisfaction_count": 1, f"{who}_satisfaction_{satisfaction_band(value)}": 1}
     if instrument_code.startswith(SWOT_PREFIX):
         return swot(instrument_code, scores, programme_id, form)
+    if instrument_code == CURATOR_INSTRUMENT:
+        return curator(scores)
     return {}
+
+
+def curator(scores: Mapping[str, float]) -> dict[str, float]:
+    """One curator's questionnaire: its rating scales and the share of conditions met."""
+    deltas: dict[str, float] = {"curator_answers": 1}
+    for scale in (*CURATOR_RATINGS, CURATOR_READINESS):
+        if scale in scores:
+            deltas[f"curator_sum_{scale}"] = scores[scale]
+            deltas[f"curator_count_{scale}"] = 1
+    return deltas
 
 
 def swot_form(instrument_code: str, form: str | None) -> str:
