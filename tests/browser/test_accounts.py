@@ -269,6 +269,58 @@ def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver,
     assert driver.current_url == live.url("/registry/")
 
 
+def test_a_mentor_appointed_curator_signs_in_as_curator_and_switches_to_mentor(live, driver) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    live.sign_in(driver, CURATOR)
+    driver.get(live.url("/registry/accounts"))
+    submit(driver, row_of(driver, "people", "Иванова Анна Петровна").find_element(By.CSS_SELECTOR, "button[data-action=curator]"))
+    assert "Куратор назначен" in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    assert "куратор школы, наставник" in row_of(driver, "people", "Иванова Анна Петровна").text
+    row = row_of(driver, "people", "Иванова Анна Петровна")
+    if "активна" not in row.text:  # this test alone: come in by an invitation first
+        submit(driver, row.find_element(By.CSS_SELECTOR, "button[data-action=invite]"))
+        link = driver.find_element(By.ID, "invitation-link").text
+        driver.delete_all_cookies()
+        driver.get(link)
+        set_password(driver, PASSWORD)
+        sign_out(driver)
+    driver.delete_all_cookies()
+    password = PASSWORD
+    sign_in(driver, live, "ivanova@school1.example", password)
+    if driver.find_elements(By.ID, "sign-in-failure"):  # the reset test changed it
+        sign_in(driver, live, "ivanova@school1.example", "новый-пароль-осень-8")
+    assert "куратор школы" in driver.find_element(By.CSS_SELECTOR, "main .lead").text
+    assert "Учётные записи" in [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".menu a")]
+    driver.find_element(By.PARTIAL_LINK_TEXT, "сменить роль").click()
+    submit(driver, driver.find_element(By.XPATH, "//button[text()='Работать как наставник']"))
+    assert "Вы работаете как наставник" in driver.find_element(By.CSS_SELECTOR, "main .lead").text
+    assert "Учётные записи" not in [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".menu a")]
+    driver.get(live.url("/registry/accounts"))
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Доступ запрещён"
+
+
+def test_the_demo_signs_in_with_one_click(tmp_path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    with LiveSystem(tmp_path, demo=True) as demo:
+        driver = make_driver(size=DESKTOP)
+        try:
+            driver.get(demo.url("/"))
+            assert "/registry/sign-in" in driver.current_url
+            LiveSystem.screenshot(driver, "sign-in-demo")
+            submit(driver, driver.find_element(By.XPATH, "//button[text()='Войти как куратор школы']"))
+            assert "Попов Сергей Викторович" in driver.find_element(By.ID, "greeting").text
+            # the other services' "what to do now" arrive by htmx
+            eventually(lambda: driver.find_elements(By.CSS_SELECTOR, ".todo-fragment ul.tasks li, .todo-fragment p"), timeout=10)
+            LiveSystem.screenshot(driver, "home-demo-curator")
+            driver.set_window_size(*PHONE)
+            assert fits_without_sideways_scroll(driver)
+            LiveSystem.screenshot(driver, "home-demo-curator")
+        finally:
+            driver.quit()
+
+
 def test_sign_in_and_accounts_pages_fit_a_phone(live) -> None:  # noqa: ANN001
     driver = make_driver(size=PHONE)
     try:
