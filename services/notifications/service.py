@@ -73,7 +73,11 @@ class NotificationsService:
         addresses = {contact.email} if contact else set()
         if contact is not None:
             await session.delete(contact)
-        mine = or_(Mail.recipient_id == event.participant_id, col(Mail.email).in_(addresses)) if addresses else Mail.recipient_id == event.participant_id
+        # Surveys' mails name the participant; account mails name the account, so they are found
+        # by the address (only those: a pupil's representative may share it with a sibling).
+        mine = Mail.recipient_id == event.participant_id
+        if addresses:
+            mine = or_(mine, col(Mail.email).in_(addresses) & col(Mail.kind).in_(["invitation", "password_reset"]))
         mail_ids = list((await session.exec(select(Mail.id).where(mine))).all())
         if mail_ids:
             await session.exec(delete(Mail).where(col(Mail.id).in_(mail_ids)))

@@ -136,16 +136,20 @@ async def test_withdrawal_erases_the_address_and_unsent_mails(tmp_path: Path) ->
     async with running(service):
         await deliver(service, ContactUpdated(participant_id="p1", school_id="s1", email="p1@school1.ru"), source="registry")
         await deliver(service, ContactUpdated(participant_id="p2", school_id="s1", email="p2@school1.ru"), source="registry")
+        # p1's sibling: the same legal representative's address
+        await deliver(service, ContactUpdated(participant_id="p1-sibling", school_id="s1", email="p1@school1.ru"), source="registry")
         await deliver(service, invitation("acc-p1", "p1@school1.ru"), source="registry")
         await deliver(service, invited("p1"), source="surveys")
         await deliver(service, invited("p2"), source="surveys")
+        await deliver(service, invited("p1-sibling"), source="surveys")
         await service.sender.send_due()
         assert {(m.email, m.status) for m in await mails(service)} == {
-            ("p1@school1.ru", "pending"), ("p2@school1.ru", "pending")} and len(await mails(service)) == 3
+            ("p1@school1.ru", "pending"), ("p2@school1.ru", "pending")} and len(await mails(service)) == 4
 
         await deliver(service, ParticipantWithdrawn(participant_id="p1", school_id="s1", reason="consent_withdrawn"), source="registry")
         left = await mails(service)
-        assert [m.email for m in left] == ["p2@school1.ru"]  # both mails to p1 (invitation and questionnaire) gone
+        # both mails to p1 (invitation and questionnaire) gone; the sibling's stays
+        assert sorted((m.recipient_id, m.email) for m in left) == [("p1-sibling", "p1@school1.ru"), ("p2", "p2@school1.ru")]
         async with service.runtime.db.sessions() as session:
             assert await session.get(Contact, "p1") is None
             assert await session.get(Contact, "p2") is not None
@@ -155,7 +159,7 @@ async def test_withdrawal_erases_the_address_and_unsent_mails(tmp_path: Path) ->
         # a late contact event (its own queue) and a later invitation: nothing kept, nothing sent
         await deliver(service, ContactUpdated(participant_id="p1", school_id="s1", email="p1@school1.ru"), source="registry")
         await deliver(service, invited("p1"), source="surveys")
-        assert [m.email for m in await mails(service)] == ["p2@school1.ru"]
+        assert sorted(m.recipient_id for m in await mails(service)) == ["p1-sibling", "p2"]
 
 
 async def test_withdrawal_erases_the_mail_files_in_the_embedded_mode(notifications, tmp_path: Path) -> None:
