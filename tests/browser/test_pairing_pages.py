@@ -38,11 +38,18 @@ PEOPLE = [
 
 def go(driver, element) -> None:  # noqa: ANN001
     """Click a link or a submit button and wait until the next page replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def replaced(_driver) -> bool:  # noqa: ANN001
+        try:
+            element.is_enabled()
+        except WebDriverException:  # stale, or its node left the document
+            return True
+        return False
+
     element.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 15).until(replaced)
 
 
 def by(selector: str):  # noqa: ANN201
@@ -171,13 +178,15 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     first, second, third = (mentor_of(r) for r in rows)
     # confirm the first
     go(driver, rows[0].find_element(*by("button.confirm")))
-    assert "подтверждена" in driver.find_element(*by(".notice")).text.lower()
+    # (with JavaScript only the row is replaced: the page keeps its place)
+    assert "подтверждена" in driver.find_elements(*by("#proposals tbody tr"))[0].text
+    assert "done=" not in driver.current_url  # htmx swapped the row, no page load
     # reject the second, with a reason (an inline confirm)
     row = driver.find_elements(*by("#proposals tbody tr"))[1]
     row.find_element(*by("details.reject summary")).click()
     row.find_element(*by("details.reject input[name=reason]")).send_keys("не сработаются")
     go(driver, row.find_element(*by("details.reject button")))
-    assert "отклонено" in driver.find_element(*by(".notice")).text.lower()
+    assert "отклонена" in driver.find_elements(*by("#proposals tbody tr"))[1].text
     # replace the third's mentor by the one just freed
     row = driver.find_elements(*by("#proposals tbody tr"))[2]
     go(driver, row.find_element(*by("a.replace")))
@@ -376,3 +385,39 @@ def test_todo_lists_what_the_curator_has_to_do(region) -> None:  # noqa: ANN001
         assert "Первые шаги" in fragment.text or "без плана" in fragment.text
     with session_client(live, OTHER_CURATOR) as other:
         assert "Первые шаги" not in other.get("/pairing/todo").text
+
+
+def test_matching_works_without_javascript(region) -> None:  # noqa: ANN001
+    """The same jobs as plain form posts: run, confirm, with the notice after the redirect."""
+    live, _programme_id, _other, _ids = region
+    today = date.today()
+    year = f"{today.year}/{today.year + 1}" if today.month >= 9 else f"{today.year - 1}/{today.year}"
+    with live.api(CURATOR) as curator:
+        people = {}
+        for key, name, years in (("nj-mentor", "Иванов Пётр", 30), ("nj-mentee", "Кириллова Яна", 0)):
+            response = curator.post(f"/registry/api/v1/schools/{SCHOOL}/participants", json={
+                "category": "teacher", "full_name": name, "external_id": key, "subjects": ["биология"], "experience_years": years,
+                "consent": {"given_by": "self", "document": f"согласие {key}"}})
+            response.raise_for_status()
+            people[key] = response.json()["id"]
+        programme = curator.post(f"/registry/api/v1/schools/{SCHOOL}/programmes", json={
+            "title": "Программа без скриптов", "academic_year": year, "forms": ["teacher_teacher"]}).json()["id"]
+        for key, role, capacity in (("nj-mentor", "mentor", 1), ("nj-mentee", "mentee", None)):
+            curator.post(f"/registry/api/v1/programmes/{programme}/enrolments", json={
+                "participant_id": people[key], "role": role, "capacity": capacity}).raise_for_status()
+    assert eventually(lambda: 'data-label="Без пары" class="num">1<' in session_client(live, CURATOR).get("/pairing/matching").text
+                      and "Программа без скриптов" in session_client(live, CURATOR).get("/pairing/matching").text, timeout=30)
+    driver = make_driver(javascript=False, size=PHONE)
+    try:
+        live.sign_in(driver, CURATOR)
+        driver.get(live.url(f"/pairing/matching/{programme}"))
+        go(driver, driver.find_element(*by("#run-matching")))
+        row = driver.find_element(*by("#proposals tbody tr"))
+        assert "Иванов Пётр" in row.text and "Кириллова Яна" in row.text
+        go(driver, row.find_element(*by("button.confirm")))
+        assert "done=confirmed" in driver.current_url
+        assert "Пара подтверждена" in driver.find_element(*by(".notice")).text
+        assert "подтверждена" in driver.find_element(*by("#proposals tbody tr")).text
+        assert fits_without_sideways_scroll(driver)
+    finally:
+        driver.quit()
