@@ -243,7 +243,12 @@ class MailSender:
             if mail is None:
                 return None
             try:
-                await self.transport.deliver(mail, message_of(mail, self.sender))
+                try:
+                    await self.transport.deliver(mail, message_of(mail, self.sender))
+                except DeliveryFailed:
+                    raise
+                except Exception as exc:  # unforeseen (a full disk, a bug): backed off, so it blocks no other mail
+                    raise DeliveryFailed(f"ошибка отправки: {exc!r}"[:500], permanent=False) from exc
             except DeliveryFailed as failure:
                 mail.attempts += 1
                 mail.last_error = failure.reason
