@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,8 +43,9 @@ import httpx  # noqa: E402
 
 from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases, free_port  # noqa: E402
 from shared.auth import issue_token  # noqa: E402
+from shared.clock import academic_year_of  # noqa: E402
 from shared.contracts.envelope import new_envelope  # noqa: E402
-from shared.contracts.registry import ParticipantRegistered  # noqa: E402
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered  # noqa: E402
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
 
 from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average, machine_busy_seconds  # noqa: E402
@@ -85,15 +86,18 @@ async def seed_respondents(vhost_url: str, database_url: str, count: int) -> lis
         channel = await connection.channel(publisher_confirms=True)
         exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
         for pid in ids:
-            envelope = new_envelope("registry", ParticipantRegistered(participant_id=pid, school_id="bench-school",
-                                                                       category="teacher", display_name=pid))
-            await exchange.publish(aio_pika.Message(envelope.model_dump_json().encode(), message_id=envelope.id,
-                                                    content_type="application/json", delivery_mode=2),
-                                   routing_key=envelope.type)
+            # registered, and enrolled as a mentee: the mentee satisfaction questionnaire is for mentees
+            for data in (ParticipantRegistered(participant_id=pid, school_id="bench-school", category="teacher", display_name=pid),
+                         ParticipantEnrolled(participant_id=pid, programme_id="bench-programme", school_id="bench-school",
+                                             role="mentee", academic_year=academic_year_of(date.today()))):
+                envelope = new_envelope("registry", data)
+                await exchange.publish(aio_pika.Message(envelope.model_dump_json().encode(), message_id=envelope.id,
+                                                        content_type="application/json", delivery_mode=2),
+                                       routing_key=envelope.type)
     db = await asyncpg.connect(database_url)
     try:
         deadline = time.monotonic() + 60
-        while await db.fetchval("SELECT count(*) FROM surveys_respondent") < count:
+        while await db.fetchval("SELECT count(*) FROM surveys_enrolment") < count:
             if time.monotonic() > deadline:
                 raise TimeoutError("surveys did not learn the respondents")
             await asyncio.sleep(0.2)

@@ -44,6 +44,8 @@ from shared.settings import Settings
 
 from services.registry import domain
 from services.registry.models import (
+    Account,
+    AccountLink,
     AuditRecord,
     Enrolment,
     Municipality,
@@ -448,6 +450,12 @@ class RegistryService:
         self._erase(row, reason, now)
         work.session.add(row)
         await self._redact_outbox(work, row.id)
+        # the person's account goes too: no name, no address as login, no password, no live link
+        await work.session.exec(update(Account).where(Account.participant_id == row.id).values(
+            display_name=domain.ERASED_NAME, login=f"erased-{row.id}", password_hash=None, state="disabled"))
+        await work.session.exec(update(AccountLink).where(
+            col(AccountLink.account_id).in_(select(Account.id).where(Account.participant_id == row.id)),
+            col(AccountLink.used_at).is_(None)).values(used_at=now))
         self._audit(work, actor, f"participant.{STATUS_OF_REASON[reason]}", row.id, reason)
         return ended
 

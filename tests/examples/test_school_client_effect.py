@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.parse
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from typer.testing import CliRunner
 from nastavnik.cli import cli
 from nastavnik.cli_operators import delete_school_user
 from nastavnik.services import FACTORIES
-from services.surveys.models import Respondent, SurveyResponse
+from services.surveys.models import Enrolment, Respondent, SurveyResponse
+from shared.clock import academic_year_of
 from shared.settings import Settings
 from tests import infra
 from tests.component.helpers import ADMIN
@@ -71,12 +73,24 @@ async def test_a_school_system_registers_a_person_and_submits_their_questionnair
                 return next((p["id"] for p in people if p.get("external_id") == "erp-1"), None)
 
             participant_id = await eventually(registered)
+            # the mentee satisfaction questionnaire is answered by mentees of a programme
+            programme = await registry.post(f"/api/v1/schools/{school_id}/programmes", headers=ADMIN, json={
+                "title": "Программа", "academic_year": academic_year_of(date.today()), "forms": ["teacher_teacher"]})
+            assert programme.status_code == 201, programme.text
+            enrolled = await registry.post(f"/api/v1/programmes/{programme.json()['id']}/enrolments", headers=ADMIN,
+                                           json={"participant_id": participant_id, "role": "mentee"})
+            assert enrolled.status_code in (200, 201), enrolled.text
 
         async def known_to_surveys() -> bool:
             async with services["surveys"].runtime.db.sessions() as session:
                 return await session.get(Respondent, participant_id) is not None
 
+        async def enrolled_in_surveys() -> bool:
+            async with services["surveys"].runtime.db.sessions() as session:
+                return (await session.exec(select(Enrolment).where(Enrolment.participant_id == participant_id))).first() is not None
+
         await eventually(known_to_surveys)
+        await eventually(enrolled_in_surveys)
         await asyncio.to_thread(client.submit_questionnaire, participant_id, "satisfaction_mentee", 1, ANSWERS, "erp-survey-0001")
         client.close()
 
