@@ -101,7 +101,14 @@ class Accounts:
         self.uow = uow
         self.settings = settings
         self.hasher = hasher or PasswordHasher()  # argon2id, the library's current parameters
-        self._dummy_hash = self.hasher.hash("nastavnik-no-such-account")
+        self._dummy: str | None = None
+
+    @property
+    def _dummy_hash(self) -> str:
+        """Verified against when the login is unknown: the answer takes as long as for a real one."""
+        if self._dummy is None:
+            self._dummy = self.hasher.hash("nastavnik-no-such-account")
+        return self._dummy
 
     # -- who may sign in as what ------------------------------------------------------------
 

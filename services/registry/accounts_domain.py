@@ -48,7 +48,7 @@ class PersonFacts:
     consent_recorded: bool
     account_allowed: bool
     curator: bool = False  # curator of a running programme of the school, or appointed curator of the school
-    enrolled_as: frozenset[str] = field(default_factory=frozenset)  # roles of active enrolments in running programmes
+    enrolled_as: frozenset[str] = field(default_factory=frozenset)  # roles of active enrolments in running programmes (curator too)
 
 
 def staff_grants(facts: StaffFacts, region_id: str) -> list[Grant]:
@@ -73,7 +73,7 @@ def person_grants(facts: PersonFacts) -> list[Grant]:
     if not may_have_account(facts):
         return []
     roles = set(facts.enrolled_as) & {"mentor", "mentee"}
-    if facts.curator and facts.category != "pupil":
+    if (facts.curator or "curator" in facts.enrolled_as) and facts.category != "pupil":
         roles.add("school_curator")
     return [Grant(role, "school", facts.school_id) for role in RANK if role in roles]
 

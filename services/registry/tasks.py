@@ -32,7 +32,9 @@ async def registry_tasks(db: Database, principal: Principal) -> list[Task]:
             tasks = []
             idle = (await session.exec(query)).one()
             if idle:
-                tasks.append(Task("Школы без запущенной программы наставничества", "/registry/schools", idle))
+                # the coordinator's list of schools with their state is the reports' one
+                href = "/registry/schools" if principal.role == "region_admin" else "/reports/schools"
+                tasks.append(Task("Школы без запущенной программы наставничества", href, idle))
             if principal.role == "region_admin":
                 pending = (await session.exec(select(func.count()).select_from(Account).where(Account.state == "invited"))).one()
                 if pending:
@@ -48,7 +50,7 @@ async def registry_tasks(db: Database, principal: Principal) -> list[Task]:
         no_consent = (await session.exec(select(func.count()).select_from(Participant).where(
             Participant.school_id == school_id, Participant.status == "active", col(Participant.consent_date).is_(None)))).one()
         if no_consent:
-            tasks.append(Task("Люди без согласия на обработку персональных данных", "/registry/people?consent=no", no_consent))
+            tasks.append(Task("Люди без согласия на обработку персональных данных", "/registry/people?status=no_consent", no_consent))
         running = (await session.exec(select(func.count()).select_from(Programme).where(
             Programme.school_id == school_id, col(Programme.stage) != "closed"))).one()
         if not running:

@@ -30,6 +30,7 @@ def test_a_participant_signs_in_only_with_a_role_widest_first() -> None:
     both = rules.person_grants(person(curator=True, enrolled_as=frozenset({"mentor"})))
     assert [g.role for g in both] == ["school_curator", "mentor"] and all(g.scope == "school" and g.scope_id == "s1" for g in both)
     assert [g.role for g in rules.person_grants(person(enrolled_as=frozenset({"mentee", "mentor"})))] == ["mentor", "mentee"]
+    assert [g.role for g in rules.person_grants(person(enrolled_as=frozenset({"curator"})))] == ["school_curator"]  # enrolled as curator
 
 
 def test_no_account_without_consent_or_after_withdrawal() -> None:
