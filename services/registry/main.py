@@ -13,6 +13,7 @@ from shared.contracts.registry import (
     AccountLinkIssued,
     CommandRejected,
     ContactUpdated,
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -47,7 +48,7 @@ PUBLISHED = (
     SchoolRegistered, SchoolUpdated, PartnerRegistered, PartnerUpdated,
     ParticipantRegistered, ParticipantUpdated, ParticipantEnrolled, ParticipantWithdrawn,
     ProgrammeLaunched, ProgrammeUpdated, ProgrammeClosed, CommandRejected,
-    ContactUpdated, AccountLinkIssued,
+    ContactUpdated, AccountLinkIssued, EnrolmentEnded,
 )
 
 

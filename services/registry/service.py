@@ -25,6 +25,7 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry import (
     Consent,
+    EnrolmentEnded,
     ContactUpdated,
     ParticipantEnrolled,
     ParticipantRegistered,
@@ -650,8 +651,16 @@ class RegistryService:
                 Enrolment.role == enrolment.role,
             )
         )
-        if duplicate.first():
+        existing = duplicate.first()
+        if existing is not None and existing.active:
             raise Conflict("Участник уже зачислен в эту программу с этой ролью", field="role")
+        if existing is not None:  # enrolled again after an ended enrolment: the same row, announced again
+            existing.active, existing.ended_at, existing.capacity = True, None, enrolment.capacity
+            work.session.add(existing)
+            work.emit(ParticipantEnrolled(participant_id=person.id, programme_id=programme.id, school_id=programme.school_id,
+                                          role=existing.role, academic_year=programme.academic_year,  # type: ignore[arg-type]
+                                          capacity=existing.capacity))
+            return existing
         row = Enrolment(
             id=new_id(),
             participant_id=person.id,
@@ -671,6 +680,30 @@ class RegistryService:
             )
         )
         return row
+
+    async def end_enrolment(self, enrolment_id: str, principal: Principal, correlation_id: str | None = None) -> Enrolment:
+        """End one enrolment (the person stays in the school and their other programmes). A
+        curator's enrolment also leaves the programme without its curator."""
+        async with self.uow(correlation_id) as work:
+            row = await work.session.get(Enrolment, enrolment_id)
+            programme = await work.session.get(Programme, row.programme_id) if row else None
+            if row is None or programme is None:
+                raise NotFound(f"Зачисление {enrolment_id} не найдено")
+            await self._visible_school(work, programme.school_id, principal)
+            if not row.active:
+                raise Conflict("Зачисление уже завершено", field="enrolment_id")
+            if programme.stage == "closed":
+                raise Conflict("Программа завершена и не изменяется", field="stage")
+            row.active, row.ended_at = False, utcnow()
+            work.session.add(row)
+            work.emit(EnrolmentEnded(participant_id=row.participant_id, programme_id=programme.id, school_id=programme.school_id,
+                                     role=row.role))  # type: ignore[arg-type]
+            if row.role == "curator" and programme.curator_id == row.participant_id:
+                programme.curator_id = None
+                work.session.add(programme)
+                work.emit(ProgrammeUpdated(**programme_fields(programme), changed=["curator_id"]))
+            self._audit(work, _actor(principal), "enrolment.ended", row.id, f"{row.participant_id}:{row.role}")
+            return row
 
     # -- helpers --------------------------------------------------------------------------
 

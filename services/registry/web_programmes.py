@@ -175,9 +175,37 @@ def build_programmes_router(service: RegistryService, listing: Listing, pages: P
         return await _page(request, programme_id, principal, find=text(form, "find") or "", errors=errors,
                            typed=values(form), status_code=422)
 
+    @router.get("/programmes/{programme_id}/enrolments/{enrolment_id}/end", response_class=HTMLResponse)
+    async def confirm_end(request: Request, programme_id: str, enrolment_id: str,
+                          principal: Principal = Depends(pages.viewer(*STAFF))) -> Response:
+        """The inline confirm of ending an enrolment (an htmx fragment in the row; a page without JavaScript)."""
+        programme = await service.programme(programme_id, principal)
+        found = [(e, p) for e, p in await listing.enrolments_of_programme(programme.id) if e.id == enrolment_id and e.active]
+        if not found:
+            raise not_found("Такого действующего зачисления в программе нет.")
+        enrolment, person = found[0]
+        template = "enrolment_end_confirm.html" if request.headers.get("HX-Request") else "enrolment_end_page.html"
+        return render(request, template, principal, programme=programme, enrolment=enrolment, person=person,
+                      title="Завершить зачисление")
+
+    @router.post("/programmes/{programme_id}/enrolments/{enrolment_id}/end", response_class=HTMLResponse)
+    async def end(request: Request, programme_id: str, enrolment_id: str,
+                  principal: Principal = Depends(pages.actor(*STAFF))) -> Response:
+        programme = await service.programme(programme_id, principal)
+        if enrolment_id not in {e.id for e, _p in await listing.enrolments_of_programme(programme.id)}:
+            raise not_found("Такого зачисления в программе нет.")
+        try:
+            await service.end_enrolment(enrolment_id, principal)
+        except UseCaseError as exc:
+            if exc.status_code == 404:
+                raise
+            return await _page(request, programme_id, principal, errors={"form": exc.message}, status_code=exc.status_code)
+        return see_other(f"/registry/programmes/{programme_id}?saved=ended")
+
     return router
 
 
 NOTICES = {"launched": "Программа запущена.", "stage": "Этап изменён.", "forms": "Изменения сохранены.",
-           "closed": "Программа завершена: все зачисления закрыты.", "enrolled": "Участник зачислен."}
+           "closed": "Программа завершена: все зачисления закрыты.", "enrolled": "Участник зачислен.",
+           "ended": "Зачисление завершено."}
 

@@ -144,6 +144,24 @@ class ParticipantEnrolled(EventData):
         return self.participant_id
 
 
+class EnrolmentEnded(EventData):
+    event_type = "registry.participant.enrolment_ended.v1"
+    description = (
+        "One enrolment of a person in a programme ended (the school ended it); the person stays in the registry and "
+        "in their other programmes. Closing a programme (registry.programme.closed.v1) and withdrawal "
+        "(registry.participant.withdrawn.v1) end enrolments without this event. Enrolling the person again in the "
+        "same role is announced as registry.participant.enrolled.v1."
+    )
+
+    participant_id: str
+    programme_id: str
+    school_id: str
+    role: EnrolmentRole
+
+    def subject(self) -> str:
+        return self.participant_id
+
+
 class ParticipantWithdrawn(EventData):
     event_type = "registry.participant.withdrawn.v1"
     description = (

@@ -303,6 +303,19 @@ def test_curator_launches_a_programme_enrols_a_mentor_and_a_mentee_and_moves_the
     rows = driver.find_element(*by("#enrolments")).text
     assert "Петров Пётр" in rows and "наставляемый" in rows and "наставник" in rows and "куратор" in rows
 
+    # end the mentee's enrolment (inline confirm), then enrol them again
+    mentee_row = next(r for r in driver.find_elements(*by("#enrolments tbody tr")) if "Петров Пётр" in r.text)
+    mentee_row.find_element(*by("a[id^=end-]")).click()
+    assert "Петров Пётр" in driver.find_element(*by("#end-confirm")).text
+    go(driver, "#confirm-end")
+    assert "Зачисление завершено" in driver.find_element(*by(".notice")).text
+    assert "завершено" in next(r.text for r in driver.find_elements(*by("#enrolments tbody tr")) if "Петров Пётр" in r.text)
+    fill(driver, "#f-find", "Петров П")
+    go(driver, "#find-candidates")
+    driver.find_element(*by("#candidates input[type=radio]")).click()
+    go(driver, "#enrol-person")
+    assert "Участник зачислен" in driver.find_element(*by(".notice")).text
+
     # a pupil without the guardian's consent cannot be found for enrolment
     fill(driver, "#f-find", "Лебедева")
     go(driver, "#find-candidates")

@@ -133,3 +133,32 @@ async def test_a_curators_file_writes_only_their_schools_rows_and_only_they_see_
     assert "<td data-label=\"Строка\" class=\"num\">3</td>" in page.text  # the other school's row, by its line
     assert "Свой Педагог" in (await curator.get("/people", params={"q": "Свой"})).text
     assert (await as_(client, REGION).get(job)).status_code == 404  # a job is its uploader's only
+
+
+async def test_ending_an_enrolment_announces_it_and_enrolling_again_reuses_it(registry) -> None:
+    from services.registry.schemas import EnrolmentIn, ProgrammeIn
+    from shared.errors import NotFound
+    from tests.component.helpers import emitted
+
+    registry_service, _client = registry
+    service = registry_service.service
+    school_curator = Principal(sub="c1", role="school_curator", scope="school", scope_id="s1")
+    teacher = (await service.participants("s1", school_curator))[0]
+    programme = await service.create_programme("s1", ProgrammeIn(title="Вместе", academic_year="2026/2027", curator_id=teacher.id),
+                                               school_curator)
+    mentor = await service.enrol(programme.id, EnrolmentIn(participant_id=teacher.id, role="mentor", capacity=2), school_curator)
+    curator_enrolment = next(e for e in await service.enrolments(programme.id, school_curator) if e.role == "curator")
+    other_school = Principal(sub="c2", role="school_curator", scope="school", scope_id="s2")
+    with pytest.raises(NotFound):
+        await service.end_enrolment(mentor.id, other_school)
+
+    await service.end_enrolment(mentor.id, school_curator)
+    await service.end_enrolment(curator_enrolment.id, school_curator)
+    ended = await emitted(registry_service, "registry.participant.enrolment_ended.v1")
+    assert [(e["participant_id"], e["role"]) for e in ended] == [(teacher.id, "mentor"), (teacher.id, "curator")]
+    assert (await service.programme(programme.id, school_curator)).curator_id is None
+    assert (await emitted(registry_service, "registry.programme.updated.v1"))[-1]["changed"] == ["curator_id"]
+
+    again = await service.enrol(programme.id, EnrolmentIn(participant_id=teacher.id, role="mentor", capacity=3), school_curator)
+    assert again.id == mentor.id and again.active and again.capacity == 3
+    assert (await emitted(registry_service, "registry.participant.enrolled.v1"))[-1]["capacity"] == 3
