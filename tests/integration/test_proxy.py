@@ -20,7 +20,7 @@ from nastavnik.scenario import MUNICIPALITIES, PEOPLE, SCHOOLS, Region, RegionSc
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
 from tests.browser.conftest import make_driver, require_chromium
-from tests.browser.live import eventually
+from tests.browser.live import LiveSystem, eventually
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.integration
@@ -162,6 +162,7 @@ async def test_a_person_works_across_the_services_through_one_origin(proxy: Ngin
         driver.find_element("link text", "Мониторинг").click()
         assert path_of(driver) == "/reports/dashboard"
         assert shows(driver, base + "/reports/dashboard", *(MUNICIPALITIES[s.municipality_id] for s in region.schools))
+        LiveSystem.screenshot(driver, "proxy-dashboard")
         assert shows(driver, base + "/registry/schools", SCHOOLS[0][1], SCHOOLS[1][1])
 
         # A school registered through the registry's API reaches the reports' pages (registry →
@@ -177,16 +178,19 @@ async def test_a_person_works_across_the_services_through_one_origin(proxy: Ngin
         # The API docs (Swagger UI from the service's own static files) render their operations.
         driver.get(base + "/registry/docs")
         assert eventually(lambda: driver.find_elements("css selector", ".swagger-ui .opblock"), timeout=15), "Swagger UI did not render"
+        LiveSystem.screenshot(driver, "proxy-docs")
         driver.get(base + "/asyncapi")
         assert "registry.school.registered.v1" in text(driver)
 
         # A teacher appointed the school's curator comes in by their invitation: people
         # (registry), matching (pairing), campaigns (surveys).
+        driver.get(base + "/registry/")
         sign_out(driver)
         driver.get(base + curator_invitation)
         set_password(driver, PASSWORD)
         assert path_of(driver).startswith("/registry/"), driver.current_url
         assert shows(driver, base + "/registry/people", PEOPLE[0][2], PEOPLE[1][2])
+        LiveSystem.screenshot(driver, "proxy-people")
         driver.get(base + "/pairing/matching")
         assert path_of(driver) == "/pairing/matching" and "Подбор" in text(driver), text(driver)[:500]
         driver.get(base + "/surveys/campaigns")
