@@ -107,10 +107,19 @@ async def test_consent_with_an_address_announces_the_contact_and_withdrawal_remo
     r = await client.post(f"/registry/api/v1/participants/{ids['pupil_no']}/consent", headers=ADMIN, json={
         "given_by": "legal_representative", "representative_name": "Лебедев И. П.", "contact_email": "x@y.example"})
     assert r.status_code == 422  # an address is kept only with consent to be written to
+    login = await activate(service, client, ids["teacher"])
     r = await client.post(f"/registry/api/v1/participants/{ids['teacher']}/withdrawal", headers=ADMIN, json={"reason": "consent_withdrawn"})
     assert r.status_code == 200, r.text
     contacts = await emitted(service, "registry.contact.updated.v1")
     assert [c["email"] for c in contacts] == [None, None]  # the earlier one redacted, the new one says: no more mail
+    # the account is erased with the person: no sign-in, neither name nor address left in it
+    assert (await sign_in(client, login, PASSWORD)).status_code == 401
+    async with service.runtime.db.sessions() as session:
+        from sqlmodel import select
+
+        account = (await session.exec(select(Account).where(Account.participant_id == ids["teacher"]))).one()
+    assert account.state == "disabled" and account.password_hash is None
+    assert "Иванова" not in account.display_name and "@" not in account.login
 
 
 async def test_sign_in_sets_an_httponly_session_and_next_stays_on_the_site(registry) -> None:  # noqa: ANN001
@@ -253,3 +262,19 @@ async def test_links_are_one_time_and_expire(registry) -> None:  # noqa: ANN001
     expired = await client.get(reset_path)
     assert expired.status_code == 410 and "Срок действия ссылки истёк" in expired.text
     assert "Такой ссылки нет" in (await client.get("/registry/invite/not-a-token")).text
+
+
+async def test_a_hash_made_with_older_parameters_is_redone_at_sign_in(registry) -> None:  # noqa: ANN001
+    from argon2 import PasswordHasher
+    from sqlmodel import select
+
+    service, client, ids = registry
+    login = await activate(service, client, ids["teacher"])
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    async with service.runtime.uow() as work:
+        await work.session.exec(update(Account).where(Account.login == login).values(password_hash=weak))
+    assert (await sign_in(client, login, PASSWORD)).status_code == 303
+    async with service.runtime.db.sessions() as session:
+        stored = (await session.exec(select(Account.password_hash).where(Account.login == login))).one()
+    assert stored != weak and stored.startswith("$argon2id$") and not PasswordHasher().check_needs_rehash(stored)
+    assert (await sign_in(client, login, PASSWORD)).status_code == 303
