@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -23,6 +24,8 @@ Level = Literal["region", "municipality", "school"]
 YEAR = Query(default=None, pattern=r"^\d{4}/\d{4}$", description="Учебный год, по умолчанию текущий")
 STAFF = ("region_admin", "municipal_coordinator", "school_curator")
 OVERSEERS = ("region_admin", "municipal_coordinator")
+SCHOOLS_PAGE = 100
+"""Schools per page of the list (a region has a thousand; the lagging ones come first)."""
 CHILDREN_TITLE = {"region": "Муниципалитеты", "municipality": "Школы"}
 EXPORT_TABLES = {
     "schools": "по строке на школу: все показатели, признаки ШНОР",
@@ -115,7 +118,7 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
     @router.get("/schools", response_class=HTMLResponse)
     async def schools(
         request: Request, municipality: str | None = None, academic_year: str | None = YEAR, only_lagging: bool = False,
-        principal: Principal = Depends(overseer),
+        page: int = Query(default=1, ge=1), principal: Principal = Depends(overseer),
     ) -> HTMLResponse:
         year = current_year(academic_year)
         municipalities = await attention.municipalities_of(service.db, service.region_id) if principal.scope == "region" else []
@@ -125,11 +128,17 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
             level, scope_id = "municipality", principal.scope_id
         states = await attention.school_states(service.db, service.region_id, level, scope_id, year, principal)
         lagging = sum(1 for s in states if s.lagging)
-        shown = [s for s in states if s.lagging] if only_lagging else states
+        listed = [s for s in states if s.lagging] if only_lagging else states
+        pages_total = max(1, -(-len(listed) // SCHOOLS_PAGE))
+        page = min(page, pages_total)
+        shown = listed[(page - 1) * SCHOOLS_PAGE: page * SCHOOLS_PAGE]  # the most lagging come first
+        keep = {"municipality": municipality or "", "academic_year": year, "only_lagging": "true" if only_lagging else ""}
+        query = "&".join(f"{k}={quote(v)}" for k, v in keep.items() if v)
         return pages.render(
             request, "schools.html", principal,
             title="Школы и их состояние", year=year, years=await years(year), states=shown, total=len(states), lagging=lagging,
             municipalities=municipalities, municipality=municipality or "", only_lagging=only_lagging,
+            page=page, pages_total=pages_total, listed=len(listed), first=(page - 1) * SCHOOLS_PAGE + 1, query=query,
             scope_name=await service.scope_name(level, scope_id), reasons=attention.REASONS,
             low_response=attention.LOW_RESPONSE, few_plans=attention.FEW_PLANS,
         )

@@ -97,3 +97,20 @@ async def test_scope_rules_of_the_pages(region) -> None:
     assert (await client.get("/dashboard")).status_code == 403
     todo = await client.get("/todo")
     assert todo.status_code == 200 and "<li>" not in todo.text
+
+
+async def test_the_schools_list_comes_in_pages_lagging_first(region, monkeypatch) -> None:
+    from services.reports import web
+
+    service, client = region
+    await deliver(service, school("s4", "m2"))  # no programme: the most lagging of the region
+    monkeypatch.setattr(web, "SCHOOLS_PAGE", 2)
+    _signed_in(client, ADMIN)
+    first = await client.get("/schools", params={"academic_year": YEAR})
+    assert first.text.count("data-school-id=") == 2 and first.text.index('data-school-id="s4"') > 0
+    assert "Показаны 1–2 из 4" in first.text and "page=2" in first.text
+    second = await client.get("/schools", params={"academic_year": YEAR, "page": 2})
+    assert second.text.count("data-school-id=") == 2 and 'data-school-id="s4"' not in second.text
+    assert "Показаны 3–4 из 4" in second.text
+    only_m2 = await client.get("/schools", params={"academic_year": YEAR, "municipality": "m2"})
+    assert only_m2.text.count("data-school-id=") == 2 and 'id="pager"' not in only_m2.text
