@@ -136,7 +136,7 @@ class ServiceProcesses:
     def log_tail(self, name: str) -> str:
         return (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
 
-    async def wait_ready(self, timeout: float = 60) -> None:
+    async def wait_ready(self, timeout: float = 120) -> None:  # a shared 2-core machine under load starts slowly
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient() as client:
             for name in self.processes:
