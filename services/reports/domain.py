@@ -69,6 +69,15 @@ CURATOR_RATINGS: dict[str, str] = {
 }
 CURATOR_READINESS = "readiness"
 """Share of the yes/no conditions met (programme approved by order, mentors trained): 0, 0,5 or 1."""
+INTERESTS_INSTRUMENT = "professional_interests_ddo"
+INTEREST_TYPES: dict[str, str] = {
+    # the scale codes of surveys' professional_interests_ddo (Климов's ДДО: 0–8 choices per type)
+    "nature": "человек – природа",
+    "technology": "человек – техника",
+    "human": "человек – человек",
+    "sign_system": "человек – знаковая система",
+    "artistic_image": "человек – художественный образ",
+}
 SATISFACTION_INSTRUMENTS = {"satisfaction_mentee": "mentee", "satisfaction_mentor": "mentor"}
 SATISFACTION_BANDS = {"low": ("1–4 балла", 0, 4.5), "mid": ("5–7 баллов", 4.5, 7.5), "high": ("8–10 баллов", 7.5, 11)}
 SWOT_PREFIX = "swot"
@@ -284,6 +293,7 @@ def _indicators() -> tuple[Indicator, ...]:
             )
     out += _measurement_indicators()
     out += _curator_indicators()
+    out += _interest_indicators()
     for scale, label in SWOT_SCALES.items():
         out.append(
             Indicator(
@@ -358,6 +368,22 @@ def _curator_indicators() -> list[Indicator]:
     out.append(Indicator("curator_readiness_share", "Выполнены условия: программа утверждена приказом, наставники обучены", "%",
                          "среднее по анкетам куратора доли выполненных условий × 100",
                          _scaled_mean(f"curator_sum_{CURATOR_READINESS}", f"curator_count_{CURATOR_READINESS}", 100), section))
+    return out
+
+
+def _interest_indicators() -> list[Indicator]:
+    """The pupils' professional-interest diagnostic (ДДО Климова): which type of profession each
+    answer leans to (its highest score; a tie leans to every type tied), and the mean scores."""
+    section = "Профориентация"
+    out = [Indicator("interests_answers", "Прошли диагностику профессиональных интересов (ДДО)", "шт.",
+                     "число анкет professional_interests_ddo", _count("interests_answers"), section)]
+    for kind, label in INTEREST_TYPES.items():
+        out.append(Indicator(f"interests_{kind}_share", f"Склонность к типу «{label}»", "%",
+                             f"анкеты ДДО, где у типа «{label}» наибольший балл (при равенстве — у каждого из равных) / все анкеты ДДО × 100",
+                             _share(f"interests_leaning_{kind}", "interests_answers"), section))
+        out.append(Indicator(f"interests_{kind}_mean", f"ДДО: средний балл типа «{label}»", "балл",
+                             f"среднее число выборов типа «{label}» (от 0 до 8)",
+                             _mean(f"interests_sum_{kind}", f"interests_count_{kind}"), section))
     return out
 
 
@@ -545,7 +571,8 @@ def satisfaction_band(value: float) -> str:
 def response_completed(
     instrument_code: str, scores: Mapping[str, float], programme_id: str | None = None, form: str | None = None
 ) -> dict[str, float]:
-    """Satisfaction, SWOT and curator's answers (the staged instruments go through staged_contribution())."""
+    """Satisfaction, SWOT, curator's and professional-interest answers (the staged instruments go
+    through staged_contribution())."""
     who = SATISFACTION_INSTRUMENTS.get(instrument_code)
     if who is not None and "satisfaction" in scores:
         value = scores["satisfaction"]
@@ -554,7 +581,24 @@ def response_completed(
         return swot(instrument_code, scores, programme_id, form)
     if instrument_code == CURATOR_INSTRUMENT:
         return curator(scores)
+    if instrument_code == INTERESTS_INSTRUMENT:
+        return interests(scores)
     return {}
+
+
+def interests(scores: Mapping[str, float]) -> dict[str, float]:
+    """One professional-interest diagnostic: the types it leans to and the scores."""
+    present = {kind: float(scores[kind]) for kind in INTEREST_TYPES if kind in scores}
+    if not present:
+        return {}
+    top = max(present.values())
+    deltas: dict[str, float] = {"interests_answers": 1}
+    for kind, value in present.items():
+        deltas[f"interests_sum_{kind}"] = value
+        deltas[f"interests_count_{kind}"] = 1
+        if value == top:
+            deltas[f"interests_leaning_{kind}"] = 1
+    return deltas
 
 
 def curator(scores: Mapping[str, float]) -> dict[str, float]:

@@ -1,4 +1,4 @@
-"""The growth measurement and the curator's questionnaire in reports, against values computed by
+"""The growth measurement, the curator's questionnaire and the pupils' professional interests in reports, against values computed by
 hand: the latest answer of a stage by event time counts, a redelivered event counts once, a
 withdrawn person leaves the counts, and rebuild == live."""
 
@@ -41,6 +41,8 @@ async def reports(settings):
             await deliver(service, enrol(pid, "s1", role))
         for pid in ("c1", "c2", "c3"):
             await deliver(service, person(pid, "s1", "teacher"))
+        for pid in ("p1", "p2", "p3"):
+            await deliver(service, person(pid, "s1", "pupil"))
         now = datetime.now(UTC)
         code = "growth_measurement"
         # e1: 4 → 6 on every scale but engagement 5 → 5: change (2 + 2 + 2 + 0) / 4 = 1,5
@@ -62,7 +64,15 @@ async def reports(settings):
         await deliver(service, answer("k1", "c1", "curator_questionnaire", CURATOR_A, role="curator"), envelope_id=once)
         await deliver(service, answer("k2", "c2", "curator_questionnaire", CURATOR_B, role="curator"))
         await deliver(service, answer("k3", "c3", "curator_questionnaire", CURATOR_C, role="curator"))
-        for pid in ("e3", "c3"):
+        # pupils' professional interests: p1 leans to «человек – человек», p2 to it and «человек – природа»
+        # (a tie), p3 (who withdraws) to «человек – техника»; p1's answer redelivered
+        ddo = "professional_interests_ddo"
+        sent = await deliver(service, answer("i1", "p1", ddo, {"nature": 2, "technology": 5, "human": 6, "sign_system": 4, "artistic_image": 3}))
+        await deliver(service, answer("i1", "p1", ddo, {"nature": 2, "technology": 5, "human": 6, "sign_system": 4, "artistic_image": 3}),
+                      envelope_id=sent)
+        await deliver(service, answer("i2", "p2", ddo, {"nature": 5, "technology": 2, "human": 5, "sign_system": 4, "artistic_image": 4}))
+        await deliver(service, answer("i3", "p3", ddo, {"nature": 0, "technology": 8, "human": 4, "sign_system": 4, "artistic_image": 4}))
+        for pid in ("e3", "c3", "p3"):
             await deliver(service, ParticipantWithdrawn(participant_id=pid, school_id="s1", reason="consent_withdrawn", ended_programme_ids=[]))
         yield service, client
 
@@ -82,6 +92,13 @@ EXPECTED = {
     "curator_organisation_mean": 6.0,  # (8 + 4) / 2
     "curator_resources_mean": 7.5,  # (10 + 5) / 2
     "curator_readiness_share": 75.0,  # (1 + 0,5) / 2 × 100
+    "interests_answers": 2,  # p1, p2 (p3 withdrew)
+    "interests_human_share": 100.0,
+    "interests_nature_share": 50.0,  # p2's tie
+    "interests_technology_share": 0.0,
+    "interests_human_mean": 5.5,  # (6 + 5) / 2
+    "interests_nature_mean": 3.5,  # (2 + 5) / 2
+    "interests_artistic_image_mean": 3.5,  # (3 + 4) / 2
 }
 
 
