@@ -102,9 +102,10 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
         crumbs = []
         if principal.scope == "region" and scope != "region":
             crumbs.append({"href": f"?scope=region&academic_year={year}", "name": service.region_name})
-        if scope == "school" and principal.scope in ("region", "municipality") and report.schools:
+        if scope == "school" and principal.scope in ("region", "municipality"):
             mid = await service.municipality_of(scope_id)
-            crumbs.append({"href": f"?scope=municipality&scope_id={mid}&academic_year={year}", "name": report.schools[0].parent})
+            crumbs.append({"href": f"?scope=municipality&scope_id={mid}&academic_year={year}",
+                           "name": await service.scope_name("municipality", mid)})
         by_code = {v.code: v.value for v in values}
         return pages.render(
             request, "dashboard.html", principal,
