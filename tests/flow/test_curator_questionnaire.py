@@ -44,4 +44,8 @@ async def test_the_curators_questionnaire_fills_the_organisation_indicators(syst
     assert region_values["curator_organisation_quality_mean"] == 6.25  # (7,5 + 5) / 2
     assert region_values["curator_organisation_mean"] == 6.0  # (8 + 4) / 2
     assert region_values["curator_resources_mean"] == 7.5  # (10 + 5) / 2
+    assert region_values["curator_pairs_formed_well_mean"] == 6.0  # (6 + 6) / 2
+    assert region_values["curator_mentor_engagement_mean"] == 6.0  # (7 + 5) / 2
+    assert region_values["curator_mentee_engagement_mean"] == 7.0  # (9 + 5) / 2
+    assert region_values["curator_admin_support_mean"] == 5.0  # (5 + 5) / 2
     assert region_values["curator_readiness_share"] == 75.0  # (1 + 0,5) / 2 × 100

@@ -101,15 +101,23 @@ async def test_start_and_end_diagnostics_fill_the_growth_indicators(system, sett
         "growth_improved_share": 50.0,  # t-02 only
         "deficit_start_methodological": 4.5, "deficit_end_methodological": 3.5,  # (5 + 4) / 2, (3 + 4) / 2
         "deficit_start_ict_digital": 3.5, "deficit_end_ict_digital": 3.5,  # (3 + 4) / 2, (2 + 5) / 2
-        "deficit_start_regulatory_legal": 3.5, "deficit_end_regulatory_legal": 3.0,  # (3 + 4) / 2, (2 + 4) / 2
+        # every other area: (3 + 4) / 2 at the start, (2 + 4) / 2 at the end
+        "deficit_start_regulatory_legal": 3.5, "deficit_end_regulatory_legal": 3.0,
+        "deficit_start_scientific_theoretical": 3.5, "deficit_end_scientific_theoretical": 3.0,
+        "deficit_start_subject_professional": 3.5, "deficit_end_subject_professional": 3.0,
+        "deficit_start_psychological_pedagogical": 3.5, "deficit_end_psychological_pedagogical": 3.0,
+        "deficit_start_extracurricular_upbringing": 3.5, "deficit_end_extracurricular_upbringing": 3.0,
+        "deficit_start_health_saving": 3.5, "deficit_end_health_saving": 3.0,
         # Growth measurement (1 … 10, higher is better), mentees and mentors:
         # t-02 5 → 7, engagement 5 → 5: change (2 + 2 + 2 + 0) / 4 = 1,5; t-01 8 → 8: change 0
         "measurement_measured": 2,
         "measurement_mean_change": 0.75,
         "measurement_improved_share": 50.0,
         "measurement_start_motivation": 6.5, "measurement_end_motivation": 7.5,  # (5 + 8) / 2, (7 + 8) / 2
-        "measurement_change_motivation": 1.0, "measurement_change_engagement": 0.0,
-        "measurement_start_engagement": 6.5, "measurement_end_engagement": 6.5,
+        "measurement_change_motivation": 1.0,  # (2 + 0) / 2
+        "measurement_start_competences": 6.5, "measurement_end_competences": 7.5, "measurement_change_competences": 1.0,
+        "measurement_start_soft_skills": 6.5, "measurement_end_soft_skills": 7.5, "measurement_change_soft_skills": 1.0,
+        "measurement_start_engagement": 6.5, "measurement_end_engagement": 6.5, "measurement_change_engagement": 0.0,
     }
     assert {code: school[code] for code in expected} == expected
     region_values = await values(client, "region", settings.region_id)

@@ -41,5 +41,8 @@ async def test_pupils_interest_diagnostics_fill_the_career_guidance_indicators(s
         "interests_human_mean": 4.67,  # (3 + 5 + 6) / 3
         "interests_nature_mean": 3.33,  # (6 + 2 + 2) / 3
         "interests_technology_mean": 4.0,
+        "interests_sign_system_mean": 4.0,  # (3 + 5 + 4) / 3
+        "interests_artistic_image_share": 0.0,
+        "interests_artistic_image_mean": 4.0,
     }
     assert {code: school[code] for code in expected} == expected
