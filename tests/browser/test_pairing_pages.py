@@ -387,26 +387,36 @@ def test_todo_lists_what_the_curator_has_to_do(region) -> None:  # noqa: ANN001
         assert "Первые шаги" not in other.get("/pairing/todo").text
 
 
-def test_matching_works_without_javascript(region) -> None:  # noqa: ANN001
-    """The same jobs as plain form posts: run, confirm, with the notice after the redirect."""
-    live, _programme_id, _other, _ids = region
+def _small_programme(live: LiveSystem, title: str, mentor: str, mentee: str) -> str:
+    """A programme of this school with one mentor and one mentee, known to pairing."""
     today = date.today()
     year = f"{today.year}/{today.year + 1}" if today.month >= 9 else f"{today.year - 1}/{today.year}"
     with live.api(CURATOR) as curator:
         people = {}
-        for key, name, years in (("nj-mentor", "Иванов Пётр", 30), ("nj-mentee", "Кириллова Яна", 0)):
+        for name, years in ((mentor, 30), (mentee, 0)):
             response = curator.post(f"/registry/api/v1/schools/{SCHOOL}/participants", json={
-                "category": "teacher", "full_name": name, "external_id": key, "subjects": ["биология"], "experience_years": years,
-                "consent": {"given_by": "self", "document": f"согласие {key}"}})
+                "category": "teacher", "full_name": name, "subjects": ["биология"], "experience_years": years,
+                "consent": {"given_by": "self", "document": f"согласие {name}"}})
             response.raise_for_status()
-            people[key] = response.json()["id"]
+            people[name] = response.json()["id"]
         programme = curator.post(f"/registry/api/v1/schools/{SCHOOL}/programmes", json={
-            "title": "Программа без скриптов", "academic_year": year, "forms": ["teacher_teacher"]}).json()["id"]
-        for key, role, capacity in (("nj-mentor", "mentor", 1), ("nj-mentee", "mentee", None)):
+            "title": title, "academic_year": year, "forms": ["teacher_teacher"]}).json()["id"]
+        for name, role, capacity in ((mentor, "mentor", 1), (mentee, "mentee", None)):
             curator.post(f"/registry/api/v1/programmes/{programme}/enrolments", json={
-                "participant_id": people[key], "role": role, "capacity": capacity}).raise_for_status()
-    assert eventually(lambda: 'data-label="Без пары" class="num">1<' in session_client(live, CURATOR).get("/pairing/matching").text
-                      and "Программа без скриптов" in session_client(live, CURATOR).get("/pairing/matching").text, timeout=30)
+                "participant_id": people[name], "role": role, "capacity": capacity}).raise_for_status()
+
+    def known() -> bool:
+        page = session_client(live, CURATOR).get(f"/pairing/matching/{programme}")
+        return page.status_code == 200 and mentor in page.text and mentee in page.text and title in page.text
+
+    assert eventually(known, timeout=30)
+    return programme
+
+
+def test_matching_works_without_javascript(region) -> None:  # noqa: ANN001
+    """The same jobs as plain form posts: run, confirm, with the notice after the redirect."""
+    live = region[0]
+    programme = _small_programme(live, "Программа без скриптов", "Иванов Пётр", "Кириллова Яна")
     driver = make_driver(javascript=False, size=PHONE)
     try:
         live.sign_in(driver, CURATOR)
@@ -421,3 +431,18 @@ def test_matching_works_without_javascript(region) -> None:  # noqa: ANN001
         assert fits_without_sideways_scroll(driver)
     finally:
         driver.quit()
+
+
+def test_a_decision_on_a_stale_page_shows_why_it_failed(region, driver) -> None:  # noqa: ANN001
+    """Decided in another tab meanwhile: the htmx post fails, the page says so in Russian."""
+    live = region[0]
+    programme = _small_programme(live, "Программа двух вкладок", "Лаврова Нина", "Мухин Олег")
+    live.sign_in(driver, CURATOR)
+    driver.get(live.url(f"/pairing/matching/{programme}"))
+    go(driver, driver.find_element(*by("#run-matching")))
+    proposal_id = driver.find_element(*by("#proposals tbody tr")).get_attribute("data-proposal")
+    with live.api(CURATOR) as api:
+        api.post(f"/pairing/api/v1/programmes/{programme}/proposals/{proposal_id}/confirm").raise_for_status()
+    go(driver, driver.find_element(*by("#proposals button.confirm")))
+    assert driver.find_element(*by("h1")).text == "Конфликт"
+    assert "Предложение уже рассмотрено: подтверждено" in driver.find_element(*by("main")).text
