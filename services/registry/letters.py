@@ -27,13 +27,19 @@ def letters_pdf(issued: list[IssuedLink], *, school_name: str, origin: str, regi
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
     from xml.sax.saxutils import escape
 
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", _font_path()))
+    if "DejaVuSans-Bold" not in pdfmetrics.getRegisteredFontNames():
+        from reportlab.lib.fonts import addMapping
+
+        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("DejaVuSans", _font_path()))
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", _font_path().replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")))
+        addMapping("DejaVuSans", 0, 0, "DejaVuSans")  # <b> in a paragraph: the bold face
+        addMapping("DejaVuSans", 1, 0, "DejaVuSans-Bold")
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
         style.fontName = "DejaVuSans"
     body = styles["BodyText"].clone("letter", fontSize=12, leading=17)
-    code = styles["BodyText"].clone("code", fontSize=15, leading=22)
+    code = styles["BodyText"].clone("code", fontSize=13, leading=19)
     story: list = []
     for number, link in enumerate(issued):
         if number:
@@ -49,7 +55,7 @@ def letters_pdf(issued: list[IssuedLink], *, school_name: str, origin: str, regi
                       "(не короче 10 символов).", body),
             Spacer(1, 6 * mm),
             Paragraph("Ссылка:", body),
-            Paragraph(escape(full), code),
+            Paragraph(escape(full), body),
             Spacer(1, 3 * mm),
             Paragraph("Или наберите короткий адрес:", body),
             Paragraph(f"<b>{escape(short)}</b>", code),
