@@ -68,6 +68,16 @@ def parse_number(raw: str | None) -> float | None:
     return value if value == value and abs(value) != float("inf") else None
 
 
+def _bulk_notice(query) -> str | None:  # noqa: ANN001
+    confirmed, refused = query.get("confirmed", ""), query.get("refused", "")
+    if not (confirmed.isdigit() and refused.isdigit()):
+        return None
+    text = f"Подтверждено пар: {int(confirmed)}."
+    if int(refused):
+        text += f" Не подтверждено: {int(refused)} — правила не позволяют их сейчас; нажмите «Подтвердить» у пары, чтобы увидеть причину."
+    return text
+
+
 def _page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() else 1
 
@@ -156,7 +166,29 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             request, "run.html", principal, title=f"Результат подбора — {page.programme_title}", result=page,
             programme_id=programme_id, labels=CRITERION_LABELS, criteria=domain.CRITERIA, statuses=PROPOSAL_STATUSES,
             reasons=domain.UNMATCHED_REASONS, forms=FORMS, hows=domain.HOW_FORMS, scopes=domain.SCOPES, objectives=domain.OBJECTIVES,
-            notice=NOTICES.get(query.get("done", "")), removed="участник удалён",
+            notice=_bulk_notice(query) or NOTICES.get(query.get("done", "")), removed="участник удалён",
+        )
+
+    @router.post("/matching/{programme_id}/runs/{run_id}/confirm")
+    async def confirm_page(request: Request, programme_id: str, run_id: str, principal: Principal = acting_curator) -> RedirectResponse:
+        """Confirm every proposal still awaiting a decision on one page of the result (50 at a
+        time keeps the request short); those the rules refuse now stay, each with its button."""
+        form = await request.form()
+        page = _page_number(str(form.get("page") or ""))
+        result = await views.run_page(programme_id, run_id, principal, page, 1)
+        confirmed = refused = 0
+        for proposal in result.proposals:
+            if proposal.status != "proposed":
+                continue
+            try:
+                await service.confirm(programme_id, proposal.id, principal)
+                confirmed += 1
+            except UseCaseError as exc:
+                if exc.status_code not in (409, 422):
+                    raise
+                refused += 1
+        return RedirectResponse(
+            f"/pairing/matching/{programme_id}/runs/{run_id}?page={page}&confirmed={confirmed}&refused={refused}#results", status_code=303
         )
 
     def back_to_run(programme_id: str, run_id: str, page: str | None, done: str) -> RedirectResponse:

@@ -124,3 +124,23 @@ async def test_a_page_without_a_session_asks_to_sign_in(settings) -> None:  # no
         mentee = Principal(sub="e1", role="mentee", scope="school", scope_id="s1")
         assert (await client.get("/matching", cookies=cookies(mentee))).status_code == 403
         assert isinstance(client, httpx.AsyncClient)
+
+
+async def test_a_page_of_proposals_is_confirmed_at_once(settings) -> None:  # noqa: ANN001
+    service = create_service(settings)
+    async with running(service) as client:
+        await _cohort(service, mentees=120, mentors=15)
+        run = await service.service.run_matcher("prog", RunIn(), CURATOR)
+        assert run.matched == 120
+        client.cookies.update(cookies(CURATOR))
+        page = (await client.get(f"/matching/prog/runs/{run.id}", params={"page": 2})).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        assert "Подтвердить все ждущие решения на этой странице (50)" in page
+        response = await client.post(f"/matching/prog/runs/{run.id}/confirm", data={"csrf_token": token, "page": "2"})
+        assert response.status_code == 303 and "confirmed=50&refused=0" in response.headers["location"]
+        after = (await client.get(response.headers["location"].removeprefix("/pairing"))).text
+        assert "Подтверждено пар: 50." in after and "Подтвердить все ждущие" not in after
+        first = (await client.get(f"/matching/prog/runs/{run.id}", params={"page": 1})).text
+        assert first.count("ждёт решения") >= 1 and "Подтвердить все ждущие решения на этой странице (50)" in first
+        pairs = (await client.get("/pairs", params={"programme": "prog", "state": "formed"})).text
+        assert pairs.count("data-pair=") == 50
