@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import io
 import random
 import statistics
 import sys
@@ -78,6 +80,10 @@ async def main() -> None:
             content = exports.render(report, fmt)
             times[fmt].append(time.perf_counter() - started)
             assert content
+            if fmt == "csv":  # for Excel with a Russian locale: `;`, BOM, decimal commas
+                rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+                assert len(rows) == args.schools + 1 and content.startswith("\ufeff".encode())
+                assert not any("." in cell for row in rows[1:] for cell in row[6:]), "a number with a decimal point"
     for name, values in times.items():
         print(f"{name:5} median {statistics.median(values):.2f} s  (runs: {', '.join(f'{v:.2f}' for v in values)})")
     print(f"whole XLSX export (data + file): {statistics.median(times['data']) + statistics.median(times['xlsx']):.2f} s; "
