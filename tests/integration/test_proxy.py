@@ -40,9 +40,14 @@ def require_nginx() -> None:
 
 
 @pytest.fixture
-def proxy(processes: ServiceProcesses, tmp_path: Path) -> Iterator[NginxProxy]:
+def tools() -> None:
+    """nginx and Chromium, checked before any process starts."""
     require_nginx()
     require_chromium()
+
+
+@pytest.fixture
+def proxy(tools: None, processes: ServiceProcesses, tmp_path: Path) -> Iterator[NginxProxy]:
     with NginxProxy(processes.ports, tmp_path) as running:
         yield running
 
