@@ -454,6 +454,7 @@ class SurveysService:
             missing = [pid for pid in body.respondent_ids if pid not in found]
             if missing:
                 raise Unprocessable(f"Неизвестные респонденты: {', '.join(missing)}", field="respondent_ids")
+            await _check_invitees_role(session, instrument, [found[pid] for pid in dict.fromkeys(body.respondent_ids)])
             return [(pid, found[pid].school_id, default_role) for pid in dict.fromkeys(body.respondent_ids)]
         query = select(Enrolment).where(Enrolment.role == body.role)
         if schools is not None:
@@ -692,6 +693,23 @@ async def _check_programme_role(session: AsyncSession, instrument: domain.Instru
     problem = domain.programme_role_problem(instrument, held)
     if problem:
         raise Unprocessable(problem, field="respondent_id")
+
+
+async def _check_invitees_role(session: AsyncSession, instrument: domain.Instrument, people: list[Respondent]) -> None:
+    """422 naming those of a campaign's explicit respondents who could not answer it: not enrolled
+    (or paired) in the role the instrument asks about (satisfaction questionnaires)."""
+    required = domain.programme_role_required(instrument)
+    if required is None:
+        return
+    ids = [r.participant_id for r in people]
+    held = set((await session.exec(
+        select(Enrolment.participant_id).where(col(Enrolment.participant_id).in_(ids), Enrolment.role == required))).all())
+    held |= set((await session.exec(
+        select(PairMembership.participant_id).where(col(PairMembership.participant_id).in_(ids), PairMembership.role == required))).all())
+    outside = [r.display_name or r.participant_id for r in people if r.participant_id not in held]
+    if outside:
+        raise Unprocessable(f"Анкету «{instrument.title}» заполняет {domain.ROLES[required]} программы наставничества; "
+                            f"не зачислены в программу в этой роли: {', '.join(outside)}", field="respondent_ids")
 
 
 def _membership_role(role: str | None, instrument: domain.Instrument):  # noqa: ANN202

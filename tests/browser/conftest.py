@@ -25,8 +25,9 @@ from nastavnik.processes import free_port
 from services.surveys.main import create_service
 from services.surveys.schemas import CampaignIn
 from shared.auth import Principal
+from shared.clock import academic_year_of
 from shared.contracts.envelope import new_envelope
-from shared.contracts.registry import ParticipantRegistered
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 from shared.messaging.topology import EVENTS_EXCHANGE
 from shared.settings import Settings
 from tests.conftest import SECRET
@@ -53,12 +54,14 @@ def build_app(data_dir: Path) -> FastAPI:
     async def lifespan(app: FastAPI):  # noqa: ANN202
         async with TestRabbitBroker(surveys.runtime.broker):
             await surveys.runtime.start()
-            for pid in RESPONDENTS:
-                event = ParticipantRegistered(participant_id=pid, school_id="s1", category="teacher", display_name=pid)
-                envelope = new_envelope("registry", event)
-                await surveys.runtime.broker.publish(envelope.model_dump_json().encode(), exchange=EVENTS_EXCHANGE,
-                                                     routing_key=event.event_type, content_type="application/json",
-                                                     message_id=envelope.id)
+            for pid in RESPONDENTS:  # registered, and enrolled as mentees: the questionnaire is for mentees
+                for event in (ParticipantRegistered(participant_id=pid, school_id="s1", category="teacher", display_name=pid),
+                              ParticipantEnrolled(participant_id=pid, programme_id="prog-1", school_id="s1", role="mentee",
+                                                  academic_year=academic_year_of(date.today()))):
+                    envelope = new_envelope("registry", event)
+                    await surveys.runtime.broker.publish(envelope.model_dump_json().encode(), exchange=EVENTS_EXCHANGE,
+                                                         routing_key=event.event_type, content_type="application/json",
+                                                         message_id=envelope.id)
             campaign = await surveys.service.open_campaign(
                 CampaignIn(instrument={"code": "satisfaction_mentee", "version": 2}, role="mentee",
                            respondent_ids=list(RESPONDENTS), opens_on=date.today(), closes_on=date.today() + timedelta(days=7)),

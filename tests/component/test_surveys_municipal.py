@@ -150,6 +150,8 @@ async def test_a_database_from_before_municipal_campaigns_gets_the_new_column_at
         await conn.exec_driver_sql("ALTER TABLE surveys_campaign DROP COLUMN municipality_id")
     async with running(old) as client:
         await deliver(old, ParticipantRegistered(participant_id="p1", school_id="n1", category="teacher", display_name="p1"))
+        await deliver(old, ParticipantEnrolled(participant_id="p1", programme_id="prog-n1", school_id="n1", role="mentee",
+                                               academic_year="2026/2027"))
         opened = await open_campaign(client, ADMIN, role=None, respondent_ids=["p1"])
         assert opened.status_code == 201, opened.text
         assert (await client.get("/api/v1/campaigns", headers=ADMIN)).status_code == 200

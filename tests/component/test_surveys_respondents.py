@@ -66,3 +66,15 @@ async def test_the_self_diagnosis_form_states_one_scale(surveys) -> None:
     assert page.status_code == 200
     assert page.text.count("1 — затруднений нет, 5 — серьёзные затруднения") == 24 + 1  # every statement, and the description
     assert "самый низкий" not in page.text and "самый высокий" not in page.text
+
+
+async def test_a_campaign_does_not_invite_someone_who_could_not_answer(surveys) -> None:
+    _, client = surveys
+    today = date.today()
+    body = {"instrument": {"code": "satisfaction_mentee", "version": 1}, "opens_on": today.isoformat(),
+            "closes_on": (today + timedelta(days=7)).isoformat()}
+    refused = await client.post("/api/v1/campaigns", headers=CURATOR, json={**body, "respondent_ids": ["mentee", "outsider", "mentor"]})
+    assert refused.status_code == 422
+    assert "не зачислены в программу в этой роли: outsider, mentor" in refused.text and "respondent_ids" in refused.text
+    opened = await client.post("/api/v1/campaigns", headers=CURATOR, json={**body, "respondent_ids": ["mentee", "paired"]})
+    assert opened.status_code == 201, opened.text

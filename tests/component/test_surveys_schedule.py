@@ -115,6 +115,8 @@ async def test_the_schedule_runs_by_itself_at_the_configured_interval(settings, 
     service = create_service(settings.model_copy(update={"surveys_schedule_interval": 0.05}))
     async with running(service) as client:
         await deliver(service, ParticipantRegistered(participant_id="p1", school_id="s1", category="teacher", display_name="p1"))
+        await deliver(service, ParticipantEnrolled(participant_id="p1", programme_id="prog-1", school_id="s1", role="mentee",
+                                                   academic_year="2026/2027"))
         response = await client.post("/api/v1/campaigns", headers=CURATOR, json={
             "instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_ids": ["p1"],
             "opens_on": TODAY.isoformat(), "closes_on": TODAY.isoformat()})
