@@ -236,7 +236,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         errors = {} if mentor_id else {"mentor_id": "Выберите наставника"}
         if not errors:
             try:
-                await service.replace(programme_id, proposal_id, ReplaceIn(mentor_id=mentor_id, reason=values.get("reason") or None), principal)
+                await service.replace(programme_id, proposal_id, ReplaceIn(mentor_id=mentor_id, reason=values.get("reason", "").strip()[:500] or None), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (404, 422):
                     raise

@@ -31,6 +31,7 @@ NOTICES = {
     "ended": "Пара завершена.",
 }
 PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
+MAX_GOALS = PlanIn.model_fields["goals"].metadata[0].max_length
 FIELD_LABELS = {
     "title": "Название", "area": "Область", "kind": "Вид", "starts_on": "Начало", "due_on": "Срок", "product": "Результат",
     "done_on": "Дата выполнения", "view": "Ваш отзыв", "goal_new": "Новая цель", "area_new": "Область новой цели",
@@ -153,6 +154,8 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
                 keep.append(GoalIn(area=values["area_new"], goal=new_text[:1000]))
         elif values.get("area_new"):
             errors["goal_new"] = "Опишите цель"
+        if len(keep) > MAX_GOALS:
+            errors["goal_new"] = f"В плане не больше {MAX_GOALS} целей"
         if not errors:
             try:
                 await service.set_goals(pair_id, PlanIn(goals=keep), principal)
