@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse
 
 from shared.auth import Principal
 from shared.clock import academic_year_of
+from shared.errors import NotFound
+from shared import formatting
 from shared.web import Pages
 
 from services.reports import attention, charts, domain, exports, overview
@@ -185,7 +187,7 @@ async def _curator_tasks(service: ReportsService, principal: Principal, year: st
     """The school's indicators behind their targets, each with the page where to act."""
     try:
         states = await attention.school_states(service.db, service.region_id, "school", principal.scope_id, year, principal)
-    except Exception:  # noqa: BLE001 - a school reports has not heard of yet has nothing to show
+    except NotFound:  # a school reports has not heard of yet has nothing to show
         return []
     if not states:
         return []
@@ -210,9 +212,7 @@ async def _curator_tasks(service: ReportsService, principal: Principal, year: st
 
 
 def _pct(value: float | None) -> str:
-    from shared.formatting import percent
-
-    return percent(value)
+    return formatting.percent(value)
 
 
 def _figures(title: str, by_code: dict[str, float | None], kids: list, points: list[dict]) -> dict[str, str]:
