@@ -461,14 +461,13 @@ class SurveysService:
             query = query.where(col(Enrolment.school_id).in_(schools))
         if body.programme_id is not None:
             query = query.where(Enrolment.programme_id == body.programme_id)
+        if body.category is not None:
+            query = query.where(col(Enrolment.participant_id).in_(
+                select(Respondent.participant_id).where(Respondent.category == body.category)))
         people = {e.participant_id: e.school_id for e in (await session.exec(query)).all()}
         if body.form is not None:
             paired = select(PairMembership.participant_id).where(PairMembership.form == body.form, PairMembership.role == body.role)
             people = {p: s for p, s in people.items() if p in set((await session.exec(paired)).all())}
-        if body.category is not None and people:
-            of_category = select(Respondent.participant_id).where(
-                Respondent.category == body.category, col(Respondent.participant_id).in_(list(people)))
-            people = {p: s for p, s in people.items() if p in set((await session.exec(of_category)).all())}
         return [(pid, school, default_role) for pid, school in sorted(people.items())]
 
     async def _campaign_for(self, session: AsyncSession, campaign_id: str, principal: Principal, *, lock: bool = False) -> Campaign:

@@ -21,6 +21,8 @@ from services.surveys.service import SurveysService, _visible_campaigns, link_pa
 
 GROWTH_INSTRUMENT = ("growth_measurement", 1)
 CLOSING_SOON_DAYS = 7  # the to-do list names open campaigns that close within a week
+INVITEES_SHOWN = 500  # a region-wide campaign asks thousands: the page shows the first ones of a status
+SHOW = {"all": "все", "pending": "не ответили", "answered": "ответили"}
 STATUSES = {"pending": "не ответил", "draft": "начал заполнять", "completed": "ответил"}
 
 
@@ -40,8 +42,10 @@ class CampaignPage:
     campaign: CampaignOut
     where: str
     programme: str | None
-    invitees: list[InviteeRow]
+    invitees: list[InviteeRow]  # those shown: of the chosen status, at most INVITEES_SHOWN
     pending_with_link: int  # who a reminder reaches
+    matching: int  # invitees of the chosen status, shown or not
+    show: str
 
 
 @dataclass
@@ -102,12 +106,13 @@ class SurveyViews:
             municipalities = await _municipality_names(session)
         return [CampaignRow(c, _where(c, schools, municipalities), programmes.get(c.programme_id or "")) for c in rows]
 
-    async def campaign(self, campaign_id: str, principal: Principal) -> CampaignPage:
+    async def campaign(self, campaign_id: str, principal: Principal, show: str = "all") -> CampaignPage:
         out = await self.service.campaign(campaign_id, principal)  # 404 outside the caller's scope
-        ids = [i.participant_id for i in out.invitees]
         async with self.db.sessions() as session:
-            names = dict((await session.exec(select(Respondent.participant_id, Respondent.display_name)
-                                             .where(col(Respondent.participant_id).in_(ids)))).all()) if ids else {}
+            names = dict((await session.exec(
+                select(Respondent.participant_id, Respondent.display_name)
+                .join(Invitation, col(Invitation.participant_id) == Respondent.participant_id)
+                .where(Invitation.campaign_id == campaign_id))).all())
             answered = dict((await session.exec(select(SurveyResponse.id, SurveyResponse.completed_at)
                                                 .where(SurveyResponse.campaign_id == campaign_id))).all())
             schools = await _schools(session, {i.school_id for i in out.invitees} | {out.school_id or ""})
@@ -118,10 +123,12 @@ class SurveyViews:
                        schools.get(i.school_id, i.school_id), domain.ROLES.get(i.role, i.role), i.status,
                        answered.get(i.response_id or ""), i.link_path)
             for i in out.invitees
+            if show == "all" or (i.status == "completed") == (show == "answered")
         ]
         invitees.sort(key=lambda r: (r.status == "completed", r.name.casefold()))
         pending = sum(1 for i in out.invitees if i.status != "completed" and i.link_path)
-        return CampaignPage(out, _where(out, schools, municipalities), programmes.get(out.programme_id or ""), invitees, pending)
+        return CampaignPage(out, _where(out, schools, municipalities), programmes.get(out.programme_id or ""),
+                            invitees[:INVITEES_SHOWN], pending, len(invitees), show)
 
     async def form_choices(self, principal: Principal) -> FormChoices:
         instruments = [i for i in await self.service.instruments(principal) if "curator" not in i.respondent_roles]

@@ -19,7 +19,7 @@ from services.surveys import domain
 from services.surveys.instruments.swot import FORMS
 from services.surveys.schemas import CampaignIn
 from services.surveys.service import SurveysService
-from services.surveys.views import STATUSES, SurveyViews
+from services.surveys.views import SHOW, STATUSES, SurveyViews
 
 RUNNERS = ("school_curator", "municipal_coordinator", "region_admin")
 ROLE_CHOICES = [("mentee", "наставляемые"), ("mentor", "наставники")]
@@ -143,8 +143,8 @@ def build_campaign_pages(pages: Pages, service: SurveysService, views: SurveyVie
 
     @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
     async def campaign(campaign_id: str, request: Request, opened: int | None = None, reminded: int | None = None,
-                       closed: int = 0, principal: Principal = Depends(pages.viewer(*RUNNERS))) -> HTMLResponse:
-        page = await _page(views, campaign_id, principal)
+                       closed: int = 0, show: str = "all", principal: Principal = Depends(pages.viewer(*RUNNERS))) -> HTMLResponse:
+        page = await _or_404(views.campaign(campaign_id, principal, show if show in SHOW else "all"))
         notice = None
         if opened is not None:
             notice = f"Анкетирование открыто: приглашено {opened} чел."
@@ -154,7 +154,7 @@ def build_campaign_pages(pages: Pages, service: SurveysService, views: SurveyVie
             notice = "Анкетирование закрыто: ответы больше не принимаются."
         return pages.render(request, "campaign.html", principal, title=page.campaign.title, page=page, c=page.campaign,
                             notice=notice, statuses=STATUSES, stages=domain.STAGES, roles=domain.ROLES,
-                            forms=dict(FORM_CHOICES), categories=dict(CATEGORY_CHOICES),
+                            forms=dict(FORM_CHOICES), categories=dict(CATEGORY_CHOICES), shows=SHOW,
                             links=principal.role == "school_curator")
 
     @router.post("/campaigns/{campaign_id}/reminders", response_model=None)
@@ -168,10 +168,6 @@ def build_campaign_pages(pages: Pages, service: SurveysService, views: SurveyVie
         return RedirectResponse(f"/surveys/campaigns/{campaign_id}?closed=1", status_code=303)
 
     return router
-
-
-async def _page(views: SurveyViews, campaign_id: str, principal: Principal):  # noqa: ANN202
-    return await _or_404(views.campaign(campaign_id, principal))
 
 
 async def _or_404(awaitable: Any) -> Any:

@@ -199,6 +199,9 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     assert "не ответил" in rows["Козлов Игорь Петрович"]
     assert driver.find_element(By.ID, "rate").text.replace("\u00a0", " ") == "50 %"
     assert driver.find_element(By.ID, "responded").text == "1"
+    driver.find_element(By.LINK_TEXT, "не ответили").click()  # who is still to answer
+    assert eventually(lambda: "show=pending" in driver.current_url)
+    assert [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Участник']")] == ["Козлов Игорь Петрович"]
     todo = httpx.get(live.url("/surveys/todo"), cookies=_cookies(CURATOR_A)).text
     assert "закрывается" in todo and "ответили 50" in todo
     remind = driver.find_element(By.ID, "remind")
