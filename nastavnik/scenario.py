@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import httpx
 
+from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
 from shared.auth import issue_token
 from shared.clock import academic_year_of
 
@@ -77,6 +78,7 @@ class RegionScenario:
             if surveys:
                 await self.satisfaction(school, "t-02", "satisfaction_mentee", mentee_rating)
                 await self.satisfaction(school, "t-01", "satisfaction_mentor", mentor_rating)
+                await self.monitoring(school, mentee_rating)
         return region
 
     async def _school(self, school: School, year: str) -> School:
@@ -119,6 +121,44 @@ class RegionScenario:
             "answers": answers, "submission_id": f"{school.id}-{external_id}-{instrument}",
         }, wait_for_events=True)
         return response.json()
+
+    async def monitoring(self, school: School, rating: int) -> None:
+        """The rest of the year's questionnaires, by the HTTP API: the teacher mentees' deficit
+        self-diagnosis at the start and at the end (t-02's deficits shrink, t-03's methodological
+        one does not), t-02's growth measurement at both stages, the curator's questionnaire (t-04
+        is the curator) and the pupils' professional-interest test. `rating` varies it by school."""
+        curator = self.token("curator", "school_curator", "school", school.id)
+        deficit = [code for items in deficit_self_diagnosis.STATEMENTS.values() for code, _ in items]
+        diagnostics = {("t-02", "start"): 4, ("t-02", "end"): 2, ("t-03", "start"): 3, ("t-03", "end"): 3}
+        for (external_id, stage), value in diagnostics.items():
+            answers = {code: value for code in deficit}
+            if external_id == "t-03" and stage == "end":
+                answers.update(me_lesson_design=4, me_methods=4, me_evaluation=4)
+            await self._answer(school, external_id, "deficit_self_diagnosis", answers, stage)
+        measured = [code for _, items in growth_measurement.SCALES.values() for code, _ in items]
+        for stage, value in (("start", max(rating - 4, 1)), ("end", rating)):
+            await self._answer(school, "t-02", "growth_measurement", {code: value for code in measured}, stage)
+        ratings = ("organisation", "pairs_formed_well", "mentor_engagement", "mentee_engagement", "admin_support", "resources")
+        await self._call("POST", "/surveys/api/v1/responses", curator, json={
+            "instrument": {"code": "curator_questionnaire", "version": 1}, "respondent_id": school.people["t-04"],
+            "answers": {**dict.fromkeys(ratings, rating), "plan_approved": "yes", "mentors_trained": "yes" if rating > 6 else "no",
+                        "meetings_held": rating},
+            "submission_id": f"{school.id}-t-04-curator_questionnaire"}, wait_for_events=True)
+        pairs = len(professional_interests.PAIRS)
+        for n, external_id in enumerate(("p-01", "p-02", "p-03")):
+            # each pupil prefers the first option of every pair but a different few: leanings differ
+            answers = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
+            await self._call("POST", "/surveys/api/v1/responses", curator, json={
+                "instrument": {"code": "professional_interests_ddo", "version": 1}, "respondent_id": school.people[external_id],
+                "answers": answers, "submission_id": f"{school.id}-{external_id}-professional_interests_ddo"}, wait_for_events=True)
+
+    async def _answer(self, school: School, external_id: str, code: str, answers: dict, stage: str) -> None:
+        """A mentee answers a staged questionnaire with their own token."""
+        participant_id = school.people[external_id]
+        respondent = self.token(participant_id, "mentee", "school", school.id)
+        await self._call("POST", "/surveys/api/v1/responses", respondent, json={
+            "instrument": {"code": code, "version": 1}, "respondent_id": participant_id, "answers": answers, "stage": stage,
+            "submission_id": f"{school.id}-{external_id}-{code}-{stage}"}, wait_for_events=True)
 
     async def _call(self, method: str, path: str, token: str, *, json: dict | None = None, wait_for_events: bool = False) -> httpx.Response:
         """Call the API; with wait_for_events, retry a 404 while the service learns from events."""

@@ -122,3 +122,19 @@ async def test_start_and_end_diagnostics_fill_the_growth_indicators(system, sett
     assert {code: school[code] for code in expected} == expected
     region_values = await values(client, "region", settings.region_id)
     assert region_values["growth_mentees_measured"] == 2 and region_values["measurement_measured"] == 2
+
+
+async def test_the_demo_school_year_fills_growth_organisation_and_career_guidance(system, settings) -> None:
+    """`nastavnik run --demo` loads this scenario: its dashboard's «Рост», «Организация программы»
+    and «Профориентация» sections are filled, not «—»."""
+    app, client = system
+    await RegionScenario(client, settings.jwt_secret, settings.region_id).load(schools=1)
+    await settle(app)
+    school = await values(client, "school", SCHOOL, CURATOR)
+    # t-02: 4 → 2 in every area (−2); t-03: 3 → 3, methodological 3 → 4 (+1 / 8)
+    assert (school["growth_mentees_measured"], school["growth_mean_change"], school["growth_improved_share"]) == (2, -0.94, 50.0)
+    assert (school["deficit_start_ict_digital"], school["deficit_end_methodological"]) == (3.5, 3.0)  # (4 + 3) / 2, (2 + 4) / 2
+    # t-02's growth measurement: 5 → 9 (the school's mentee rating is 9)
+    assert (school["measurement_measured"], school["measurement_mean_change"], school["measurement_end_motivation"]) == (1, 4.0, 9.0)
+    assert (school["curator_answers"], school["curator_organisation_quality_mean"], school["curator_readiness_share"]) == (1, 9.0, 100.0)
+    assert school["interests_answers"] == 3
