@@ -73,3 +73,10 @@ MENU: dict[str, tuple[Link, ...]] = {
 
 def menu_for(principal: Principal | None) -> tuple[Link, ...]:
     return MENU.get(principal.role, ()) if principal else ()
+
+
+def current_link(menu: tuple[Link, ...], path: str) -> Link | None:
+    """The menu item of the page at `path`: the longest href it starts with (/surveys/my/growth is
+    «Мой рост», not «Мои анкеты»); the home page only for itself."""
+    matches = [link for link in menu if path == link.href or (link.href != HOME and path.startswith(link.href.rstrip("/") + "/"))]
+    return max(matches, key=lambda link: len(link.href), default=None)

@@ -130,7 +130,8 @@ class Pages:
         headers: dict[str, str] | None = None, **context: Any,
     ) -> HTMLResponse:
         html = self.env.get_template(template).render(
-            request=request, principal=principal, menu=navigation.menu_for(principal),
+            request=request, principal=principal, menu=(menu := navigation.menu_for(principal)),
+            current_link=navigation.current_link(menu, request.url.path),
             csrf_token=csrf_token(self._secret, principal) if principal else "", here=request.url.path, **context,
         )
         return HTMLResponse(html, status_code=status_code, headers=headers)
