@@ -5,6 +5,8 @@ report, and after a dry run the buttons that run it for real."""
 
 from __future__ import annotations
 
+import io
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
@@ -15,6 +17,7 @@ from shared.web import Pages, not_found
 from services.registry.api import MAX_UPLOAD_BYTES
 from services.registry.import_jobs import ImportJob, ImportJobs
 from services.registry.importer import Importer
+from services.registry.templates import write_template
 from services.registry.web import see_other
 from services.registry.web_forms import checked, text
 
@@ -36,6 +39,14 @@ def build_imports_router(importer: Importer, pages: Pages) -> APIRouter:
     @router.get("/imports", response_class=HTMLResponse)
     async def imports(request: Request, principal: Principal = Depends(pages.viewer(*IMPORTERS))) -> Response:
         return upload_page(request, principal, {}, {"mode": "all_or_nothing", "dry_run": "1"})
+
+    @router.get("/imports/template.xlsx")
+    async def template(_principal: Principal = Depends(pages.viewer(*IMPORTERS))) -> Response:
+        """The spreadsheet to fill in: one sheet per kind, the headers the importer knows, example rows."""
+        buffer = io.BytesIO()
+        write_template(buffer)  # type: ignore[arg-type]  # openpyxl saves to a file object as well
+        return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename*=UTF-8''%D1%88%D0%B0%D0%B1%D0%BB%D0%BE%D0%BD.xlsx"})
 
     @router.post("/imports", response_class=HTMLResponse)
     async def upload(request: Request, principal: Principal = Depends(pages.actor(*IMPORTERS))) -> Response:

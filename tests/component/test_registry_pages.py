@@ -162,3 +162,17 @@ async def test_ending_an_enrolment_announces_it_and_enrolling_again_reuses_it(re
     again = await service.enrol(programme.id, EnrolmentIn(participant_id=teacher.id, role="mentor", capacity=3), school_curator)
     assert again.id == mentor.id and again.active and again.capacity == 3
     assert (await emitted(registry_service, "registry.participant.enrolled.v1"))[-1]["capacity"] == 3
+
+
+async def test_the_import_page_offers_the_template_to_fill_in(registry) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _service, client = registry
+    curator = as_(client, CURATOR)
+    assert 'href="/registry/imports/template.xlsx"' in (await curator.get("/imports")).text
+    response = await curator.get("/imports/template.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    workbook = load_workbook(BytesIO(response.content))
+    assert "Педагоги" in workbook.sheetnames and workbook["Педагоги"]["C1"].value == "ФИО"
