@@ -381,3 +381,27 @@ def test_the_people_list_and_the_import_report_fit_a_phone(live, tmp_path) -> No
         LiveSystem.screenshot(driver, "import-report")
     finally:
         driver.quit()
+
+
+def test_without_javascript_the_curator_searches_and_withdraws_with_a_confirm_page(live) -> None:  # noqa: ANN001
+    from selenium.webdriver.support.ui import Select
+
+    with live.api(CURATOR) as api:
+        api.post("/registry/api/v1/schools/s1/participants", json={
+            "category": "teacher", "full_name": "Уходящий Учитель", "consent": CONSENT}).raise_for_status()
+    driver = make_driver(javascript=False, size=DESKTOP)
+    try:
+        live.sign_in(driver, CURATOR)
+        driver.get(live.url("/registry/people"))
+        fill(driver, "#f-q", "уходящ")
+        go(driver, "#find")  # the plain GET form
+        assert "q=" in driver.current_url and text_of(driver, "#people-count") == "Найдено: 1"
+        go(driver, "#people tbody a")
+        Select(driver.find_element(*by("#f-reason"))).select_by_visible_text("отозвал согласие на обработку персональных данных")
+        go(driver, "#withdraw")
+        assert driver.find_element(*by("h1")).text == "Подтвердите выбытие"
+        go(driver, "#confirm-withdraw")
+        assert "Согласие отозвано" in driver.find_element(*by(".notice")).text
+        assert "отозвал согласие" in driver.find_element(*by("#person-status")).text
+    finally:
+        driver.quit()
