@@ -176,3 +176,19 @@ async def test_the_import_page_offers_the_template_to_fill_in(registry) -> None:
     assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
     workbook = load_workbook(BytesIO(response.content))
     assert "Педагоги" in workbook.sheetnames and workbook["Педагоги"]["C1"].value == "ФИО"
+
+
+async def test_closing_a_programme_asks_for_a_confirmation(registry) -> None:
+    _service, client = registry
+    curator = as_(client, CURATOR)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', (await curator.get("/programmes")).text).group(1)  # type: ignore[union-attr]
+    launched = await curator.post("/programmes/new", data={"csrf_token": token, "title": "Вместе", "academic_year": "2026/2027",
+                                                           "forms": ["teacher_teacher", "pupil_pupil"]})
+    assert launched.status_code == 303
+    page = launched.headers["location"].removeprefix("/registry").split("?")[0]
+    refused = await curator.post(f"{page}/close", data={"csrf_token": token})
+    assert refused.status_code == 422 and "Подтвердите завершение" in refused.text
+    closed = await curator.post(f"{page}/close", data={"csrf_token": token, "confirm": "1"})
+    assert closed.status_code == 303
+    shown = (await curator.get(page)).text
+    assert "завершение программы" in shown and 'id="enrol-person"' not in shown  # nothing to change any more
