@@ -32,7 +32,8 @@ async def delivered(app, settings: Settings) -> list[email.message.EmailMessage]
     await settle(app)
     await app.state.services["notifications"].sender.send_due()
     folder = Path(settings.data_dir) / "mail"
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(folder.glob("*.eml"))]
+    files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)  # in the order they were written
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
 
 
 async def register_school_and_people(client) -> dict[str, str]:  # noqa: ANN001
@@ -71,6 +72,16 @@ async def test_a_campaign_mails_each_respondent_with_an_address_their_link(syste
     assert links[people["without"]] not in text
     skipped = (await client.get("/notifications/metrics")).text
     assert 'notifications_mail_skipped_total{event_type="surveys.respondent.invited.v1",reason="no_address"} 1.0' in skipped
+
+
+    # the curator reminds those who have not answered: one more mail, with the same link
+    reminded = await client.post(f"/surveys/api/v1/campaigns/{response.json()['id']}/reminders", headers=CURATOR)
+    assert reminded.status_code == 200, reminded.text
+    first, reminder = await delivered(app, settings)
+    assert first["Subject"] == mail["Subject"]
+    assert reminder["To"] == "ivanova@school5.ru"
+    assert reminder["Subject"] == "Напоминание: Самодиагностика профессиональных дефицитов педагога"
+    assert settings.public_url.rstrip("/") + links[people["with"]] in reminder.get_body(("plain",)).get_content()
 
 
 async def test_an_invitation_to_a_person_with_an_address_is_mailed(system, settings: Settings) -> None:
