@@ -25,7 +25,6 @@ from services.notifications.service import NotificationsService
 from services.notifications.web import build_pages_router
 
 NAME = "notifications"
-CONSUMED = (AccountLinkIssued, ContactUpdated, ParticipantWithdrawn, RespondentInvited, CampaignReminderDue)
 
 
 class NotificationsRuntime(ServiceRuntime):
@@ -58,7 +57,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Notif
     runtime = NotificationsRuntime(NAME, settings, TABLES, shared_process=shared_process)
     metrics = NotificationsMetrics(runtime.metrics.registry)
     folder = None if settings.smtp_host else (settings.data_dir / "mail").resolve()
-    transport = SmtpTransport(settings) if settings.smtp_host else FolderTransport(folder)  # type: ignore[arg-type]
+    transport = FolderTransport(folder) if folder else SmtpTransport(settings)
     retention = timedelta(days=settings.mail_retention_days) if settings.mail_retention_days else None
     sender = MailSender(runtime.db, transport, settings.mail_from, metrics, runtime.log, retention=retention)
     runtime.sender = sender
