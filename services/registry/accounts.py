@@ -74,6 +74,7 @@ class PersonRow:
     participant: Participant
     account: Account | None
     roles: list[str]
+    appointed: bool = False  # appointed curator of the school (not through a programme)
 
     @property
     def eligible(self) -> bool:
@@ -180,20 +181,22 @@ class Accounts:
     async def sign_in(self, login: str, password: str) -> Principal:
         """The principal of the person's widest role; SignInFailed (one message) otherwise."""
         now = utcnow()
-        async with self.uow() as work:
-            account = (await work.session.exec(select(Account).where(Account.login == rules.normalise_login(login)))).first()
-            if account is None or account.password_hash is None:
-                self._verify(self._dummy_hash, password)  # the same work as for a real account
-                raise SignInFailed
-            attempts = rules.Attempts(account.failed_attempts, account.locked_until).current(now)
-            delay = attempts.delay()
+        async with self.db.sessions() as session:
+            account = (await session.exec(select(Account).where(Account.login == rules.normalise_login(login)))).first()
+        if account is None or account.password_hash is None:
+            await self._averify(self._dummy_hash, password)  # the same work as for a real account
+            raise SignInFailed
+        delay = rules.Attempts(account.failed_attempts, account.locked_until).current(now).delay()
         if delay:
             await asyncio.sleep(delay)  # slow down guessing; the lock below stops it
+        checked = account.password_hash
+        correct = await self._averify(checked, password)
         async with self.uow() as work:
-            account = await work.session.get(Account, account.id)
+            # the row locked (PostgreSQL): parallel guesses are counted one by one, none slips past the lock
+            account = await work.session.get(Account, account.id, with_for_update=True, populate_existing=True)
+            correct = correct and account.password_hash == checked
             attempts = rules.Attempts(account.failed_attempts, account.locked_until).current(now)
             grants = await self.grants(work.session, account)
-            correct = self._verify(account.password_hash, password)
             if attempts.locked(now) or account.state != "active" or not correct or not grants:
                 if not correct and not attempts.locked(now):
                     attempts = attempts.failure(now)
@@ -206,7 +209,7 @@ class Accounts:
                 account.failed_attempts, account.locked_until = 0, None
                 account.last_sign_in_at = now
                 if self.hasher.check_needs_rehash(account.password_hash):  # parameters changed since it was set
-                    account.password_hash = self.hasher.hash(password)
+                    account.password_hash = await self._ahash(password)
                 work.session.add(account)
                 failed = False
         if failed:
@@ -218,6 +221,13 @@ class Accounts:
             return self.hasher.verify(hashed, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    # argon2 is ~50 ms of CPU by design: in a thread (the C code releases the GIL), not in the event loop
+    async def _averify(self, hashed: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, hashed, password)
+
+    async def _ahash(self, password: str) -> str:
+        return await asyncio.to_thread(self.hasher.hash, password)
 
     # -- links: invitations and resets --------------------------------------------------------
 
@@ -308,7 +318,7 @@ class Accounts:
             self._check_new_password(account, password, repeat)
             now = utcnow()
             link.used_at = now
-            account.password_hash = self.hasher.hash(password)
+            account.password_hash = await self._ahash(password)
             account.password_changed_at = now
             account.state = "active"
             account.failed_attempts, account.locked_until = 0, None  # a reset also lifts a lock
@@ -357,10 +367,10 @@ class Accounts:
             account = await self._account_of(work.session, principal.sub)
             if account is None or account.password_hash is None:
                 raise NotFound("Учётная запись не найдена")
-            if not self._verify(account.password_hash, current):
+            if not await self._averify(account.password_hash, current):
                 raise Unprocessable("Текущий пароль указан неверно", field="current")
             self._check_new_password(account, password, repeat)
-            account.password_hash = self.hasher.hash(password)
+            account.password_hash = await self._ahash(password)
             account.password_changed_at = utcnow()
             work.session.add(account)
             self._audit(work, principal, "account.password_changed", account.id)
@@ -482,7 +492,7 @@ class Accounts:
         for person in people:
             facts = rules.PersonFacts(school_id, person.category, person.status, person.consent_date is not None,
                                       person.account_allowed, person.id in curators, frozenset(roles.get(person.id, ())))
-            rows.append(PersonRow(person, accounts.get(person.id), [g.role for g in rules.person_grants(facts)]))
+            rows.append(PersonRow(person, accounts.get(person.id), [g.role for g in rules.person_grants(facts)], person.id in appointed))
         return rows
 
     async def appoint_curator(self, participant_id: str, principal: Principal) -> None:
@@ -500,6 +510,19 @@ class Accounts:
             row.active = True
             work.session.add(row)
             self._audit(work, principal, "curator.appointed", person.id)
+
+    async def revoke_curator(self, participant_id: str, principal: Principal) -> None:
+        """End an appointment as the school's curator (a programme's curator is changed on the programme)."""
+        if principal.sub == participant_id:
+            raise Conflict("Снять с кураторства себя нельзя: это сделает другой куратор или администратор", field="participant_id")
+        async with self.uow() as work:
+            person = await self._person_in_scope(work.session, participant_id, principal)
+            rows = (await work.session.exec(select(CuratorAppointment).where(
+                CuratorAppointment.participant_id == person.id, CuratorAppointment.active == True))).all()  # noqa: E712
+            for row in rows:
+                row.active = False
+                work.session.add(row)
+            self._audit(work, principal, "curator.revoked", person.id)
 
     async def letters(self, school_id: str, principal: Principal) -> list[IssuedLink]:
         """Fresh invitation links for the people of a school who may sign in but have no password yet."""
@@ -524,7 +547,7 @@ class Accounts:
         """Demo accounts only (nastavnik run --demo): a known password without a link."""
         async with self.uow() as work:
             account = await work.session.get(Account, account_id)
-            account.password_hash = self.hasher.hash(password)
+            account.password_hash = await self._ahash(password)
             account.state = "active"
             work.session.add(account)
 

@@ -41,7 +41,7 @@ LINK_PROBLEMS = {
 DONE = {
     "invited": "Приглашение отправлено.", "unlock": "Учётная запись разблокирована.", "disable": "Учётная запись отключена.",
     "enable": "Учётная запись включена.", "staff": "Назначение добавлено. Теперь пригласите сотрудника.",
-    "curator": "Куратор назначен.", "password": "Пароль изменён.", "role": "Роль сменена.",
+    "curator": "Куратор назначен.", "revoked": "Назначение куратором снято.", "password": "Пароль изменён.", "role": "Роль сменена.",
 }
 STATE_NAMES = {"none": "нет", "invited": "приглашён", "active": "активна", "locked": "заблокирована", "disabled": "отключена"}
 
@@ -272,6 +272,13 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         await accounts.appoint_curator(participant_id, principal)
         form = await request.form()
         return back(request, "curator", str(form.get("school", "")) or None)
+
+    @router.post("/accounts/people/{participant_id}/curator/revoke")
+    async def revoke_curator(request: Request, participant_id: str,
+                             principal: Principal = Depends(pages.actor("region_admin", "school_curator"))) -> Response:
+        await accounts.revoke_curator(participant_id, principal)
+        form = await request.form()
+        return back(request, "revoked", str(form.get("school", "")) or None)
 
     @router.post("/accounts/letters")
     async def letters(request: Request, principal: Principal = Depends(pages.actor("region_admin", "school_curator"))) -> Response:

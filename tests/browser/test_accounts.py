@@ -298,6 +298,13 @@ def test_a_mentor_appointed_curator_signs_in_as_curator_and_switches_to_mentor(l
     assert "Учётные записи" not in [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".menu a")]
     driver.get(live.url("/registry/accounts"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Доступ запрещён"
+    # the curator takes the appointment back: she is a mentor only again
+    live.sign_in(driver, CURATOR)
+    driver.get(live.url("/registry/accounts"))
+    submit(driver, row_of(driver, "people", "Иванова Анна Петровна").find_element(By.CSS_SELECTOR, "button[data-action=revoke]"))
+    assert "снято" in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    row = row_of(driver, "people", "Иванова Анна Петровна")
+    assert "наставник" in row.text and "куратор школы" not in row.text
 
 
 def test_the_demo_signs_in_with_one_click(tmp_path) -> None:  # noqa: ANN001
