@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import (
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantWithdrawn,
@@ -15,10 +16,11 @@ from shared.contracts.registry import (
     SchoolRegistered,
 )
 from shared.contracts.surveys import ResponseCompleted
+from shared.enrolments import admit_enrolment, end_enrolment
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.pairing.models import Candidate, Programme, ProgrammeEnrolment, School, Withdrawn
+from services.pairing.models import Candidate, EndedEnrolment, Programme, ProgrammeEnrolment, School, Withdrawn
 from services.pairing.service import PairingService
 
 
@@ -61,6 +63,8 @@ async def on_participant_enrolled(work: Work, envelope: Envelope, event: Partici
     if await work.session.get(Withdrawn, event.participant_id):
         await redact_mentions(work.session, work.service, event.participant_id, message_id=envelope.id)
         return
+    if not await admit_enrolment(work.session, EndedEnrolment, (event.participant_id, event.programme_id, event.role), envelope.time):
+        return  # this enrolment was ended after it was announced
     await work.session.merge(
         ProgrammeEnrolment(
             participant_id=event.participant_id,
@@ -71,6 +75,12 @@ async def on_participant_enrolled(work: Work, envelope: Envelope, event: Partici
             capacity=event.capacity,
         )
     )
+
+
+async def on_enrolment_ended(work: Work, envelope: Envelope, event: EnrolmentEnded) -> None:
+    """The person leaves the programme's pool; pairs already formed stay until the curator ends them."""
+    await end_enrolment(work.session, ProgrammeEnrolment, EndedEnrolment, (event.participant_id, event.programme_id, event.role),
+                        envelope.time)
 
 
 def on_participant_withdrawn(service: PairingService) -> Callable[[Work, Envelope, ParticipantWithdrawn], Awaitable[None]]:

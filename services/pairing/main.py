@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from shared.auth import Authenticator
 from shared.contracts.pairing import MatchingCompleted, PairEnded, PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.registry import (
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -51,6 +52,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
     runtime.consumes(ProgrammeLaunched, handlers.on_programme)
     runtime.consumes(ProgrammeUpdated, handlers.on_programme)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
+    runtime.consumes(EnrolmentEnded, handlers.on_enrolment_ended)
     runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
     # every completed questionnaire of the region passes here; only the deficit diagnostic is
     # read, in batches (as many as queued up per transaction), the others are let go at once

@@ -206,9 +206,21 @@ class PlanMeasure(SQLModel, table=True):
     """The mentee's own view of the result (seed 003, step 5)."""
 
 
+class EndedEnrolment(SQLModel, table=True):
+    """An enrolment the registry ended, and when (see shared/enrolments.py)."""
+
+    __tablename__ = "pairing_enrolment_ended"
+
+    participant_id: str = Field(primary_key=True)
+    programme_id: str = Field(primary_key=True)
+    role: str = Field(primary_key=True)
+    ended_at: datetime
+
+
 TABLES = (
     Candidate,
     ProgrammeEnrolment,
+    EndedEnrolment,
     Pair,
     PairMentee,
     Programme,

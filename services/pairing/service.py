@@ -27,6 +27,7 @@ from shared.messaging.outbox import UnitOfWork, Work
 from services.pairing import domain
 from services.pairing.models import (
     Candidate,
+    EndedEnrolment,
     Exclusion,
     MatchingRun,
     MatchingSettings,
@@ -127,6 +128,7 @@ class PairingService:
         await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(Profile).where(col(Profile.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))  # type: ignore[call-overload]
+        await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(
             delete(Preference).where(or_(col(Preference.mentee_id) == person, col(Preference.mentor_id) == person))
         )  # type: ignore[call-overload]

@@ -149,6 +149,10 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
     async def list_enrolments(programme_id: str, principal: Principal = Depends(editor)) -> list[EnrolmentOut]:
         return await service.enrolments(programme_id, principal)  # type: ignore[return-value]
 
+    @router.post("/enrolments/{enrolment_id}/end", summary="Завершить зачисление (объявляется registry.participant.enrolment_ended.v1)")
+    async def end_enrolment(enrolment_id: str, request: Request, principal: Principal = Depends(editor)) -> EnrolmentOut:
+        return await service.end_enrolment(enrolment_id, principal, correlation_id(request))  # type: ignore[return-value]
+
     # -- bulk import ----------------------------------------------------------------------
 
     @router.post(

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import (
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -20,13 +21,14 @@ from shared.contracts.registry import (
     SchoolUpdated,
 )
 from shared.contracts.surveys import SUBMIT_RESPONSE, CommandError, CommandRejected, SubmitResponse
+from shared.enrolments import admit_enrolment, end_enrolment
 from shared.errors import UseCaseError
 from shared.messaging.inbound import Command
 from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.surveys.models import Enrolment, PairMembership, Programme, Respondent, School, Withdrawn
+from services.surveys.models import EndedEnrolment, Enrolment, PairMembership, Programme, Respondent, School, Withdrawn
 from services.surveys.service import InvalidAnswers, Submission, SurveysService
 
 
@@ -70,10 +72,18 @@ async def on_programme(work: Work, _envelope: Envelope, event: ProgrammeLaunched
 async def on_participant_enrolled(work: Work, envelope: Envelope, event: ParticipantEnrolled) -> None:
     if await _withdrew(work, envelope, event.participant_id):
         return
+    if not await admit_enrolment(work.session, EndedEnrolment, (event.participant_id, event.programme_id, event.role), envelope.time):
+        return  # this enrolment was ended after it was announced
     await work.session.merge(
         Enrolment(participant_id=event.participant_id, programme_id=event.programme_id, role=event.role,
                   school_id=event.school_id, academic_year=event.academic_year)
     )
+
+
+async def on_enrolment_ended(work: Work, envelope: Envelope, event: EnrolmentEnded) -> None:
+    """The person leaves this programme's audience (they stay a respondent of the school)."""
+    key = (event.participant_id, event.programme_id, event.role)
+    await end_enrolment(work.session, Enrolment, EndedEnrolment, key, envelope.time)
 
 
 async def _withdrew(work: Work, envelope: Envelope, participant_id: str) -> bool:

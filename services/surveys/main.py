@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import (
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -85,6 +86,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Surve
     runtime.consumes(ProgrammeLaunched, handlers.on_programme)
     runtime.consumes(ProgrammeUpdated, handlers.on_programme)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)
+    runtime.consumes(EnrolmentEnded, handlers.on_enrolment_ended)
     runtime.consumes(ParticipantWithdrawn, handlers.on_participant_withdrawn(service))
     runtime.consumes(PairFormed, handlers.on_pair_formed)
     runtime.consumes_commands(handlers.on_command(service), handlers.rejection)

@@ -168,7 +168,20 @@ class Withdrawn(SQLModel, table=True):
     participant_id: str = Field(primary_key=True)
 
 
+class EndedEnrolment(SQLModel, table=True):
+    """An enrolment the registry ended (registry.participant.enrolment_ended.v1), and when: an
+    `enrolled` event of the same enrolment that was sent before it, but arrives after it (another
+    queue), must not bring the person back."""
+
+    __tablename__ = "surveys_enrolment_ended"
+
+    participant_id: str = Field(primary_key=True)
+    programme_id: str = Field(primary_key=True)
+    role: str = Field(primary_key=True)
+    ended_at: datetime
+
+
 TABLES = (
     Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse, School, Reminder, Withdrawn,
-    Programme,
+    Programme, EndedEnrolment,
 )

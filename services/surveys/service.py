@@ -33,6 +33,7 @@ from services.surveys.ingest import GroupCommit, Submission, completed_event, ex
 from services.surveys.models import (
     Campaign,
     CustomInstrument,
+    EndedEnrolment,
     Enrolment,
     Invitation,
     PairMembership,
@@ -669,7 +670,7 @@ class SurveysService:
             invitation.token = None
             invitation.draft = {}
             session.add(invitation)
-        for model in (Respondent, PairMembership, Enrolment):
+        for model in (Respondent, PairMembership, Enrolment, EndedEnrolment):
             for row in (await session.exec(select(model).where(model.participant_id == participant_id))).all():
                 await session.delete(row)
 
