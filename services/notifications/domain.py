@@ -36,7 +36,25 @@ _ADDRESS = re.compile(r"^[^@\s<>,;\"]{1,64}@[^@\s<>,;\"]+\.[^@\s<>,;\"]{2,}$")
 
 
 def valid_address(email: str | None) -> bool:
-    return bool(email) and len(email) <= 254 and _ADDRESS.match(email) is not None  # type: ignore[arg-type]
+    """Plain `local@domain.tld`; the local part in ASCII (a Cyrillic one needs SMTPUTF8, which
+    most servers lack), the domain may be Cyrillic (`школа.рф`, sent as punycode)."""
+    if not email or len(email) > 254 or _ADDRESS.match(email) is None:
+        return False
+    local, _, host = email.rpartition("@")
+    return local.isascii() and ascii_domain(host) is not None
+
+
+def ascii_domain(host: str) -> str | None:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+
+
+def smtp_address(email: str) -> str:
+    """The address as the mail server is given it: an internationalised domain in punycode."""
+    local, _, host = email.rpartition("@")
+    return f"{local}@{ascii_domain(host) or host}"
 
 
 def full_link(public_url: str, path: str) -> str:

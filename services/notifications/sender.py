@@ -43,7 +43,7 @@ class DeliveryFailed(Exception):
 def message_of(mail: Mail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
-    message["To"] = mail.email
+    message["To"] = domain.smtp_address(mail.email)
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=mail.id, domain="nastavnik")

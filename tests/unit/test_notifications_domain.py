@@ -17,9 +17,14 @@ def test_plain_addresses_are_valid(address: str) -> None:
 
 
 @pytest.mark.parametrize("address", [None, "", "ivanova", "ivanova@school1", "a@b@c.ru", "ivanova@school1.ru\r\nBcc: x@y.ru",
-                                     "Иванова <ivanova@school1.ru>", "a,b@c.ru", "x" * 65 + "@school1.ru"])
+                                     "Иванова <ivanova@school1.ru>", "a,b@c.ru", "x" * 65 + "@school1.ru", "иванова@school1.ru"])
 def test_anything_else_is_not(address: str | None) -> None:
     assert not domain.valid_address(address)
+
+
+def test_a_cyrillic_domain_goes_to_the_server_in_punycode() -> None:
+    assert domain.smtp_address("Petrov@Школа.рф") == "Petrov@xn--80atdl2c.xn--p1ai"
+    assert domain.smtp_address("ivanova@school1.ru") == "ivanova@school1.ru"
 
 
 def test_the_link_joins_the_public_origin_and_the_path() -> None:
