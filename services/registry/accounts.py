@@ -418,8 +418,11 @@ class Accounts:
             raise Forbidden("Все учётные записи видит администратор региона")
         statement = select(Account).order_by(Account.display_name).limit(limit)
         if query:
-            like = f"%{query.strip().lower()}%"
-            statement = statement.where(or_(func.lower(Account.display_name).like(like), col(Account.login).like(like)))
+            # SQLite's LIKE folds only ASCII case: match the spellings people type (иван → Иванова)
+            text = query.strip()
+            spellings = {text, text.lower(), text.capitalize(), text.title(), text.upper()}
+            statement = statement.where(or_(*(col(Account.display_name).like(f"%{v}%") for v in spellings),
+                                            col(Account.login).like(f"%{text.lower()}%")))
         if state == "locked":
             statement = statement.where(col(Account.locked_until) > utcnow())
         elif state:

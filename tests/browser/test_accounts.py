@@ -239,6 +239,9 @@ def test_the_region_admin_appoints_a_coordinator_and_invites_them(live, driver) 
     live.sign_in(driver, ADMIN)
     driver.get(live.url("/registry/accounts?q=belov"))
     assert "активна" in row_of(driver, "all-accounts", "belov@mun-north.example").text
+    driver.get(live.url("/registry/accounts?q=белов"))  # Cyrillic, typed in lower case
+    assert "Белов Андрей Викторович" in row_of(driver, "all-accounts", "belov@mun-north.example").text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#all-accounts tbody tr")) == 1
 
 
 def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver, tmp_path) -> None:  # noqa: ANN001
