@@ -181,6 +181,7 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     # (with JavaScript only the row is replaced: the page keeps its place)
     assert "подтверждена" in driver.find_elements(*by("#proposals tbody tr"))[0].text
     assert "done=" not in driver.current_url  # htmx swapped the row, no page load
+    assert "подтверждена: 1" in driver.find_element(*by("#decided")).text
     # reject the second, with a reason (an inline confirm)
     row = driver.find_elements(*by("#proposals tbody tr"))[1]
     row.find_element(*by("details.reject summary")).click()
