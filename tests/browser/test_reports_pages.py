@@ -56,6 +56,20 @@ def driver():  # noqa: ANN201
     shutil.rmtree(driver.profile_dir, ignore_errors=True)
 
 
+def _heading_is(driver, text: str) -> bool:  # noqa: ANN001
+    """After a click: the next page's heading (not the old page's, read before it went)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    def check() -> bool:
+        try:
+            return driver.find_element(By.TAG_NAME, "h1").text == text
+        except StaleElementReferenceException:
+            return False
+
+    return eventually(check)
+
+
 def _cell(row, label: str) -> str:  # noqa: ANN001
     from selenium.webdriver.common.by import By
 
@@ -79,14 +93,14 @@ def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  
     assert fits_without_sideways_scroll(driver)  # 15 columns on a 1366-pixel screen
     LiveSystem.screenshot(driver, "reports-dashboard-region")
     rows["Северный район"].find_element(By.TAG_NAME, "a").click()
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Северный район"
+    assert _heading_is(driver, "Северный район")
     schools = {r.find_element(By.TAG_NAME, "a").text: r for r in driver.find_elements(By.CSS_SELECTOR, "#children tbody tr")}
     assert {"МБОУ СОШ № 1", "МБОУ Лицей № 2", "МБОУ СОШ № 9"} == set(schools)
     assert "низкие результаты" in schools["МБОУ СОШ № 9"].text
     assert _cell(schools["МБОУ Лицей № 2"], "Удовлетворённость наставляемых") == "7"
     assert fits_without_sideways_scroll(driver)
     schools["МБОУ СОШ № 1"].find_element(By.TAG_NAME, "a").click()
-    assert driver.find_element(By.TAG_NAME, "h1").text == "МБОУ СОШ № 1"
+    assert _heading_is(driver, "МБОУ СОШ № 1")
     crumbs = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "nav.crumbs a")]
     assert crumbs == [live.settings.region_name, "Северный район"]
     assert driver.find_elements(By.ID, "children") == []
@@ -94,15 +108,17 @@ def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  
     assert value == "33,3"
     LiveSystem.screenshot(driver, "reports-dashboard-school")
     driver.find_element(By.LINK_TEXT, "Северный район").click()
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Северный район"
+    assert _heading_is(driver, "Северный район")
 
 
 def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, COORDINATOR)
-    driver.get(live.url("/reports/schools"))
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Школы и их состояние"
+    driver.get(live.url("/reports/dashboard"))  # the coordinator's monitoring opens on their municipality
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Северный район"
+    driver.find_element(By.ID, "schools-link").click()
+    assert _heading_is(driver, "Школы и их состояние")
     rows = driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")
     assert [r.get_attribute("data-school-id") for r in rows][0] == NEW_SCHOOL
     first = rows[0]
@@ -126,7 +142,7 @@ def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> No
     link = driver.find_element(By.CSS_SELECTOR, "ul.tasks a")
     assert link.text == "Школ, требующих внимания: 3 из 3"
     link.click()
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Школы и их состояние"
+    assert _heading_is(driver, "Школы и их состояние")
 
 
 def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:  # noqa: ANN001
@@ -138,6 +154,7 @@ def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:
     assert len(driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")) == 4
     Select(driver.find_element(By.ID, "f-municipality")).select_by_visible_text("Приречный городской округ")
     driver.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
+    assert eventually(lambda: "municipality=mun-river" in driver.current_url)  # the new page, not the old one's rows
     rows = driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")
     assert [r.get_attribute("data-school-id") for r in rows] == ["demo-school-3"]
     assert "сложные условия" in _cell(rows[0], "Признаки")
@@ -154,6 +171,7 @@ def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None
     assert driver.find_element(By.TAG_NAME, "h1").text == "Выгрузки"
     Select(driver.find_element(By.ID, "f-municipality")).select_by_visible_text("Северный район")
     driver.find_element(By.CSS_SELECTOR, "#export-scope button[type=submit]").click()
+    assert eventually(lambda: "municipality=mun-north" in driver.current_url)
     assert driver.find_element(By.TAG_NAME, "h2").text.startswith("Северный район")
     formats = [r.get_attribute("data-format") for r in driver.find_elements(By.CSS_SELECTOR, "#files tbody tr")]
     assert formats[:2] == ["xlsx", "pdf"] and "csv" in formats
