@@ -31,6 +31,7 @@ NOTICES = {
     "ended": "Пара завершена.",
 }
 PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
+MY_PLANS_SHOWN = 10
 MAX_GOALS = PlanIn.model_fields["goals"].metadata[0].max_length
 FIELD_LABELS = {
     "title": "Название", "area": "Область", "kind": "Вид", "starts_on": "Начало", "due_on": "Срок", "product": "Результат",
@@ -117,10 +118,8 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
     @router.get("/my")
     async def my(request: Request, principal: Principal = member) -> HTMLResponse:
         rows = await views.my_pairs(principal)
-        plans = {}
-        if principal.role == "mentee":  # usually one pair: the plan is right here
-            for row in rows:
-                plans[row.pair.id] = await service.plan(row.pair.id, principal)
+        # a mentor has a few mentees, a mentee usually one pair: each plan at a glance right here
+        plans = {row.pair.id: await service.plan(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}
         return pages.render(request, "my.html", principal, title="Мой наставник и план" if principal.role == "mentee" else "Мои наставляемые",
                             rows=rows, plans=plans, areas=AREAS, states=STATES, today=date.today())
 
