@@ -271,6 +271,23 @@ def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver,
     set_password(driver, "письмо-на-бумаге-5")
     assert driver.current_url == live.url("/registry/")
 
+    # and changes the password on their account page
+    driver.find_element(By.CSS_SELECTOR, ".who summary").click()
+    driver.find_element(By.LINK_TEXT, "Моя учётная запись").click()
+    login = driver.find_element(By.ID, "login").text
+    for current in ("не-тот-пароль-0", "письмо-на-бумаге-5"):
+        driver.find_element(By.ID, "f-current").send_keys(current)
+        driver.find_element(By.ID, "f-password").send_keys("мой-собственный-3")
+        driver.find_element(By.ID, "f-repeat").send_keys("мой-собственный-3")
+        submit(driver, driver.find_element(By.ID, "change-password"))
+        if current.startswith("не-тот"):
+            assert "Текущий пароль указан неверно" in driver.find_element(By.CSS_SELECTOR, ".error-summary").text
+    assert "Пароль изменён" in driver.find_element(By.CSS_SELECTOR, ".notice").text
+    LiveSystem.screenshot(driver, "account")
+    sign_out(driver)
+    sign_in(driver, live, login, "мой-собственный-3")
+    assert driver.current_url == live.url("/registry/")
+
 
 def test_a_mentor_appointed_curator_signs_in_as_curator_and_switches_to_mentor(live, driver) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
