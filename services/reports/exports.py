@@ -253,6 +253,7 @@ def to_pdf(report: ReportData) -> bytes:
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
         style.fontName = "DejaVuSans"
+    styles["Heading2"].keepWithNext = 1  # a table's title never ends a page without its table
     small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
     head = small.clone("head", fontSize=7, leading=8.5, textColor=colors.HexColor("#1b1b1b"))
     head_num = head.clone("head_num", alignment=2)  # right, over right-aligned numbers
@@ -281,7 +282,7 @@ def to_pdf(report: ReportData) -> bytes:
     rows = [heads(["Показатель", "Значение", "Единица"], 1)]
     for i in domain.INDICATORS:
         rows.append([Paragraph(escape_markup(i.name), small), pdf_number(report.scope.values.get(i.code)), i.unit])
-    table = LongTable(rows, colWidths=[110 * mm, 25 * mm, 30 * mm], repeatRows=1)
+    table = LongTable(rows, colWidths=[110 * mm, 25 * mm, 30 * mm], repeatRows=1, hAlign="LEFT")
     indicator_style = style(1)
     indicator_style.add("ALIGN", (2, 1), (2, -1), "LEFT")
     table.setStyle(indicator_style)
@@ -303,7 +304,7 @@ def to_pdf(report: ReportData) -> bytes:
             [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(escape_markup(str(v[2])), small)] + [pdf_number(x) for x in v[3:]]
             for v in swot_rows(report)
         ]
-        swot_table = LongTable(body, colWidths=[35 * mm, 35 * mm] + [(width - 70 * mm) / 5] * 5, repeatRows=1)
+        swot_table = LongTable(body, colWidths=[33 * mm, 27 * mm, 14 * mm] + [(width - 74 * mm) / 4] * 4, repeatRows=1, hAlign="LEFT")
         swot_table.setStyle(style(2))
         story += [Spacer(1, 6 * mm), Paragraph(SWOT_SHEET, styles["Heading2"]), swot_table]
     wide = 267 * mm  # landscape A4 between the margins
@@ -319,7 +320,7 @@ def to_pdf(report: ReportData) -> bytes:
             for r in level_rows:
                 body.append([Paragraph(escape_markup(r.name), small)] + [pdf_number(r.values.get(c)) for c in codes])
             name_width = 57 * mm
-            level_table = LongTable(body, colWidths=[name_width] + [(wide - name_width) / len(codes)] * len(codes), repeatRows=1)
+            level_table = LongTable(body, colWidths=[name_width] + [(wide - name_width) / len(codes)] * len(codes), repeatRows=1, hAlign="LEFT")
             level_table.setStyle(style(1))
             if first_wide:
                 story += [NextPageTemplate("landscape")]
