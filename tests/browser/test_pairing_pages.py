@@ -126,7 +126,7 @@ def names_of(key: str) -> str:
 
 
 def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # noqa: ANN001, PLR0915
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     live, programme_id, _other, _ids = region
     live.sign_in(driver, CURATOR)
@@ -235,6 +235,10 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     Select(driver.find_element(*by("#f-state"))).select_by_visible_text("действует")
     go(driver, driver.find_element(*by("#filter button")))
     assert len(driver.find_elements(*by("#pairs tbody tr"))) == 2
+    # with JavaScript, changing the filter is enough: only the list is reloaded
+    Select(driver.find_element(*by("#f-state"))).select_by_visible_text("прекращена досрочно")
+    WebDriverWait(driver, 10).until(lambda d: "state=terminated" in d.current_url and len(d.find_elements(*by("#pairs tbody tr"))) == 1)
+    assert names_of("m4") in driver.find_element(*by("#pairs tbody tr")).text
     driver.set_window_size(*PHONE)
     assert fits_without_sideways_scroll(driver)
     run_link = live.url(f"/pairing/matching/{programme_id}")
