@@ -140,6 +140,10 @@ async def test_pdf_renders_to_a_page_with_something_drawn(region) -> None:
     assert "Мониторинг программ наставничества" in text
     everything = " ".join(page.get_textpage().get_text_range() for page in pdf)
     assert "Учитель учителю" in everything and "prog-s2" in everything  # the SWOT table: title, id below it
+    assert "37,5" in everything and "37.5" not in everything  # the response rate with a decimal comma
+    # the level tables on landscape pages, their headings whole words (wrapped, not cut)
+    wide = [page for page in pdf if page.get_size()[0] > page.get_size()[1]]
+    assert wide and "Удовлетворённость" in " ".join(p.get_textpage().get_text_range() for p in wide)
 
 
 async def test_school_pdf_for_its_curator(region) -> None:
