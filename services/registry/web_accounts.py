@@ -83,6 +83,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
     def sign_in_page(request: Request, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("next", request.query_params.get("next", ""))
         return pages.render(request, "accounts/sign_in.html", None, status_code=status_code, title="Вход",
+                            already=pages.principal_of(request),
                             demo_logins=DEMO_LOGINS if demo else (), demo_password=DEMO_PASSWORD, **context)
 
     @router.get("/sign-in")
@@ -108,7 +109,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         check_origin(request)
         form = await request.form()
         principal = await accounts.demo_account(str(form.get("login", "")))
-        return signed_in(request, principal, secret, HOME)
+        return signed_in(request, principal, secret, rules.safe_next(str(form.get("next", "")), HOME))
 
     @router.post("/sign-out")
     async def sign_out(request: Request, principal: Principal = Depends(pages.actor())) -> Response:
