@@ -137,9 +137,9 @@ def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> No
     assert "demo-school-3" not in driver.page_source
     driver.get(live.url("/reports/dashboard?scope=school&scope_id=demo-school-3"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Страница не найдена"
-    # the home page's to-do: the lagging schools, with a link here
-    driver.get(live.url("/reports/todo"))
-    link = driver.find_element(By.CSS_SELECTOR, "ul.tasks a")
+    # the home page loads reports' to-do (htmx): the lagging schools, with a link here
+    driver.get(live.url("/registry/"))
+    link = driver.find_element(By.CSS_SELECTOR, "#todo-reports ul.tasks a")
     assert link.text == "Школ, требующих внимания: 3 из 3"
     link.click()
     assert _heading_is(driver, "Школы и их состояние")
