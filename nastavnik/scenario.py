@@ -161,11 +161,13 @@ class RegionScenario:
             "submission_id": f"{school.id}-{external_id}-{code}-{stage}"}, wait_for_events=True)
 
     async def _call(self, method: str, path: str, token: str, *, json: dict | None = None, wait_for_events: bool = False) -> httpx.Response:
-        """Call the API; with wait_for_events, retry a 404 while the service learns from events."""
+        """Call the API; with wait_for_events, retry while the service learns from events: a 404
+        (an unknown person or pair), or surveys' 422 for someone whose enrolment it has not heard of yet."""
         deadline = asyncio.get_running_loop().time() + self.patience
         while True:
             response = await self.client.request(method, path, json=json, headers={"Authorization": f"Bearer {token}"})
-            if response.status_code == 404 and wait_for_events and asyncio.get_running_loop().time() < deadline:
+            learning = response.status_code == 404 or (response.status_code == 422 and "не зачислен" in response.text)
+            if learning and wait_for_events and asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.05)
                 continue
             if response.status_code >= 400:
