@@ -22,6 +22,7 @@ async def test_the_curators_questionnaire_fills_the_organisation_indicators(syst
     app, client = system
     scenario = RegionScenario(client, settings.jwt_secret, settings.region_id)
     region = await scenario.load(schools=2, surveys=False)
+    await settle(app)  # surveys has heard of every person
     first, second = region.schools
     # school 1's curator (registered as t-04) by the API: ratings mean 7,5, both conditions met
     response = await client.post("/surveys/api/v1/responses", headers=CURATOR, json={

@@ -20,6 +20,7 @@ async def test_pupils_interest_diagnostics_fill_the_career_guidance_indicators(s
     app, client = system
     scenario = RegionScenario(client, settings.jwt_secret, settings.region_id)
     region = await scenario.load(schools=1, surveys=False)
+    await settle(app)  # surveys has heard of every pupil
     people = region.schools[0].people
     # Option a of every pair: nature 6, technology 4, human 3, sign system 3, artistic image 4 → «человек – природа».
     # Option b of every pair: nature 2, technology 4, human 5, sign system 5, artistic image 4 → a tie of two.
