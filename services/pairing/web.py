@@ -12,20 +12,14 @@ from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages
 
+from shared import vocabulary
+
 from services.pairing import domain
 from services.pairing.schemas import MatchingSettingsIn, PairIn, RejectIn, ReplaceIn, RunIn
 from services.pairing.service import CURATORS, PairingService
 from services.pairing.views import PairingViews
 
-FORMS = {
-    "teacher_teacher": "учитель – учитель",
-    "teacher_pupil": "учитель – ученик",
-    "pupil_pupil": "ученик – ученик",
-    "student_pupil": "студент – ученик",
-    "employer_pupil": "работодатель – ученик",
-    "employer_student": "работодатель – студент",
-    "head_teacher": "руководитель – учитель",
-}
+FORMS = vocabulary.FORMS
 CRITERION_LABELS = {
     "deficit_coverage": "Закрытие дефицитов",
     "same_subject": "Общий предмет",

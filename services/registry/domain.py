@@ -6,6 +6,8 @@ import hashlib
 import hmac
 from datetime import date
 
+from shared import vocabulary
+
 YOUNG_SPECIALIST_MAX_AGE = 35
 YOUNG_SPECIALIST_MAX_EXPERIENCE = 3
 
@@ -18,15 +20,7 @@ CATEGORIES: dict[str, str] = {
 PARTNER_KINDS: dict[str, str] = {"university": "вуз", "college": "колледж", "employer": "работодатель"}
 ROLES: dict[str, str] = {"mentor": "наставник", "mentee": "наставляемый", "curator": "куратор"}
 
-FORMS: dict[str, str] = {
-    "teacher_teacher": "учитель – учитель",
-    "teacher_pupil": "учитель – ученик",
-    "pupil_pupil": "ученик – ученик",
-    "student_pupil": "студент – ученик",
-    "employer_pupil": "работодатель – ученик",
-    "employer_student": "работодатель – студент",
-    "head_teacher": "руководитель – учитель",
-}
+FORMS = vocabulary.FORMS
 """Forms of mentoring by who mentors whom (Р-145, DOMAIN.md); the same codes as pairing's."""
 
 STAGES: dict[str, str] = {

@@ -13,21 +13,15 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from shared import vocabulary
+
 POPULATION = "*"
 PUPILS_TARGET = 70.0
 """Federal target: at least 70 % of pupils involved in forms of mentoring (DOMAIN.md)."""
 
 Counters = Mapping[str, float]
 
-FORMS: dict[str, str] = {
-    "teacher_teacher": "учитель – учитель",
-    "teacher_pupil": "учитель – ученик",
-    "pupil_pupil": "ученик – ученик",
-    "student_pupil": "студент – ученик",
-    "employer_pupil": "работодатель – ученик",
-    "employer_student": "работодатель – студент",
-    "head_teacher": "руководитель – учитель",
-}
+FORMS = vocabulary.FORMS
 CATEGORIES: dict[str, str] = {"teacher": "педагоги", "pupil": "обучающиеся", "student": "студенты", "employer": "работодатели"}
 DEFICIT_AREAS: dict[str, str] = {
     # the same keys as shared.contracts.surveys.DEFICIT_AREAS (a unit test checks it); domain.py
