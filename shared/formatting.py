@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 DASH = "—"
+MINUS = "\u2212"  # a minus sign, not a hyphen: «−0,94»
 THOUSANDS = "\u202f"  # narrow no-break space, as in ГОСТ 8.417 and Russian typography
 LOCAL_TIME = ZoneInfo("Europe/Moscow")
 
@@ -21,7 +22,7 @@ def number(value: float | int | None, digits: int = 2) -> str:
         text = f"{int(rounded):,}"
     else:
         text = f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(",", THOUSANDS).replace(".", ",")
+    return text.replace(",", THOUSANDS).replace(".", ",").replace("-", MINUS)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
