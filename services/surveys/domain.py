@@ -38,6 +38,7 @@ METHODS = ("mean", "sum")
 STAGES: dict[str, str] = {"start": "входная диагностика", "end": "итоговая диагностика"}
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_TEXT = 5000
+MIN_GROUP = 5  # per-item aggregates of answers are shown only for at least this many responses (no breakdown of small groups)
 YES_NO = ({"code": "yes", "text": "Да", "value": 1}, {"code": "no", "text": "Нет", "value": 0})
 
 

@@ -40,6 +40,7 @@ from services.surveys.schedule import CampaignSchedule
 from services.surveys.service import SurveysService
 from services.surveys.views import SurveyViews
 from services.surveys.web import build_form_router
+from services.surveys.web_answers import build_answer_pages
 from services.surveys.web_campaigns import build_campaign_pages
 from services.surveys.web_my import build_my_pages
 
@@ -97,7 +98,8 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Surve
         title="Nastavnik · Анкеты",
         description="Инструменты мониторинга, опросы, ответы участников (веб-форма, API, команды школ) и их баллы.",
         routers=[build_router(service, Authenticator(settings.jwt_secret)), build_form_router(service),
-                 build_campaign_pages(pages, service, views), build_my_pages(pages, views)],
+                 build_campaign_pages(pages, service, views), build_my_pages(pages, views),
+                 build_answer_pages(pages, service)],
         pages=pages,
     )
     return Surveys(runtime, service, http, runtime.schedule)

@@ -181,7 +181,23 @@ class EndedEnrolment(SQLModel, table=True):
     ended_at: datetime
 
 
+class AnswerRead(SQLModel, table=True):
+    """An audit record: someone read personal answers (a response page, the list, the XLSX export).
+    Written in the transaction that read them; only the region admin sees these."""
+
+    __tablename__ = "surveys_answer_read"
+
+    id: str = Field(primary_key=True)
+    reader_id: str = Field(index=True)
+    reader_role: str
+    read_at: datetime = Field(default_factory=utcnow, index=True)
+    what: str = Field(description="response | list | export")
+    school_id: str | None = None
+    response_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    filter: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
 TABLES = (
     Respondent, PairMembership, Enrolment, CustomInstrument, Campaign, Invitation, SurveyResponse, School, Reminder, Withdrawn,
-    Programme, EndedEnrolment,
+    Programme, EndedEnrolment, AnswerRead,
 )

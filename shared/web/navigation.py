@@ -35,6 +35,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Школы", "/registry/schools"),
         Link("Загрузка данных", "/registry/imports"),
         Link("Анкетирования", "/surveys/campaigns"),
+        Link("Ответы", "/surveys/answers"),
         Link("Выгрузки", "/reports/exports"),
         Link("Учётные записи", "/registry/accounts"),
         Link("Письма", "/notifications/mail"),
@@ -44,6 +45,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Мониторинг", "/reports/dashboard"),
         Link("Школы", "/reports/schools"),
         Link("Анкетирования", "/surveys/campaigns"),
+        Link("Ответы", "/surveys/answers"),
         Link("Выгрузки", "/reports/exports"),
     ),
     "school_curator": (
@@ -53,6 +55,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Подбор пар", "/pairing/matching"),
         Link("Пары и планы", "/pairing/pairs"),
         Link("Анкетирования", "/surveys/campaigns"),
+        Link("Ответы", "/surveys/answers"),
         Link("Мониторинг", "/reports/dashboard"),
         Link("Учётные записи", "/registry/accounts"),
     ),

@@ -1,0 +1,220 @@
+"""Reading answers (issue 12, «Reading answers»): the school's completed responses for the people
+who run monitoring (school curator: their school; municipal coordinator: their municipality's
+schools; region admin: any), one response with every answer, the XLSX export, and the audit of
+these reads. Rules a school psychologist expects: mentors and mentees never read others' answers
+(the pages let only staff in), per-item means only for groups of at least domain.MIN_GROUP, and
+every read of personal answers leaves an audit record written in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.auth import Principal
+from shared.errors import Forbidden, NotFound
+
+from services.surveys import domain
+from services.surveys.models import AnswerRead, Campaign, Respondent, School, SurveyResponse
+from services.surveys.service import SurveysService
+
+READERS = ("school_curator", "municipal_coordinator", "region_admin")
+AUDIT_SHOWN = 500
+
+
+@dataclass
+class AnswerRow:
+    id: str
+    name: str
+    role: str
+    completed_at: datetime
+    stage: str | None
+    scores: dict[str, float]
+    answers: dict[str, Any]
+
+
+@dataclass
+class ItemSummary:
+    text: str
+    mean: float | None
+    count: int
+
+
+@dataclass
+class AnswersPage:
+    schools: list[tuple[str, str]]  # the schools the reader may choose (empty for a curator)
+    school_id: str | None
+    instruments: list[tuple[str, str]]  # ("code:version", title) answered in that school
+    instrument: domain.Instrument | None
+    campaigns: list[tuple[str, str]]
+    campaign_id: str | None
+    rows: list[AnswerRow] = field(default_factory=list)
+    scales: list[tuple[str, str]] = field(default_factory=list)  # (code, title)
+    summary: list[ItemSummary] | None = None  # None: fewer than MIN_GROUP responses
+    free_texts: list[tuple[str, list[str]]] = field(default_factory=list)  # (question, answers)
+
+
+@dataclass
+class ResponsePage:
+    row: AnswerRow
+    instrument: domain.Instrument
+    school: str
+    campaign: str | None
+    answers: list[tuple[str, str]]  # (question, answer as read)
+
+
+def answer_text(item: domain.Item, value: Any) -> str:
+    """An answer as a person reads it: option texts instead of codes, «—» when unanswered."""
+    if value in (None, "", [], {}):
+        return "—"
+    if item.kind == "single":
+        option = item.option(str(value))
+        return option.text if option else str(value)
+    if item.kind == "multiple" and isinstance(value, list):
+        return "; ".join((item.option(str(v)).text if item.option(str(v)) else str(v)) for v in value)  # type: ignore[union-attr]
+    if item.kind == "matrix" and isinstance(value, dict):
+        rows = {r.code: r.text for r in item.rows}
+        return "; ".join(f"{rows.get(k, k)}: {answer_text(domain.Item(code=k, text=k, kind='scale'), v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def numeric(item: domain.Item, value: Any) -> float | None:
+    """The number an item's answer stands for (a scale or number; an option with a value)."""
+    if item.kind in ("scale", "number") and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if item.kind == "single" and value is not None:
+        option = item.option(str(value))
+        return option.value if option else None
+    return None
+
+
+class AnswerReader:
+    def __init__(self, service: SurveysService) -> None:
+        self.service = service
+
+    async def _schools(self, session: AsyncSession, principal: Principal) -> list[tuple[str, str]]:
+        query = select(School).order_by(School.name)
+        if principal.scope == "municipality":
+            query = query.where(School.municipality_id == principal.scope_id)
+        return [(s.school_id, s.name or s.school_id) for s in (await session.exec(query)).all()]
+
+    async def _school_in_scope(self, session: AsyncSession, principal: Principal, school_id: str) -> bool:
+        if principal.role not in READERS:
+            return False
+        if principal.scope == "region":
+            return True
+        if principal.scope == "school":
+            return principal.scope_id == school_id
+        school = await session.get(School, school_id)
+        return school is not None and school.municipality_id == principal.scope_id
+
+    async def answers(self, principal: Principal, *, school_id: str | None, instrument: str | None, campaign_id: str | None,
+                      what: str = "list") -> AnswersPage:
+        """The completed responses of one school and one instrument (the newest answered one by
+        default), with their summary; records the read. `what`: «list» (the page) or «export»."""
+        if principal.role not in READERS:
+            raise Forbidden("Ответы читают куратор школы, муниципальный координатор и региональный центр")
+        async with self.service.uow() as work:
+            session = work.session
+            schools = [] if principal.scope == "school" else await self._schools(session, principal)
+            if principal.scope == "school":
+                school_id = principal.scope_id
+            if not school_id:
+                return AnswersPage(schools, None, [], None, [], None)
+            if not await self._school_in_scope(session, principal, school_id):
+                raise NotFound("Такой школы нет, или она вам недоступна")
+            answered = (await session.exec(
+                select(SurveyResponse.instrument_code, SurveyResponse.instrument_version, SurveyResponse.completed_at)
+                .where(SurveyResponse.school_id == school_id).order_by(col(SurveyResponse.completed_at).desc()))).all()
+            keys: list[tuple[str, int]] = list(dict.fromkeys((c, v) for c, v, _ in answered))
+            titled = [(f"{c}:{v}", (await self.service.instrument(session, c, v)).title + f" · версия {v}") for c, v in keys]
+            chosen = _parse_key(instrument) if instrument else (keys[0] if keys else None)
+            if chosen is None or chosen not in keys:
+                return AnswersPage(schools, school_id, titled, None, [], None)
+            parsed = await self.service.instrument(session, *chosen)
+            campaigns = [(c.id, c.title) for c in (await session.exec(
+                select(Campaign).where(Campaign.instrument_code == chosen[0], Campaign.instrument_version == chosen[1],
+                                       (col(Campaign.school_id) == school_id) | col(Campaign.school_id).is_(None))
+                .order_by(col(Campaign.opened_at).desc()))).all()]
+            if campaign_id not in dict(campaigns):
+                campaign_id = None
+            query = select(SurveyResponse).where(SurveyResponse.school_id == school_id, SurveyResponse.instrument_code == chosen[0],
+                                                 SurveyResponse.instrument_version == chosen[1])
+            if campaign_id:
+                query = query.where(SurveyResponse.campaign_id == campaign_id)
+            responses = list((await session.exec(query.order_by(col(SurveyResponse.completed_at).desc()))).all())
+            names = await _names(session, {r.respondent_id for r in responses})
+            rows = [_row(r, names) for r in responses]
+            work.session.add(_audit(principal, what, school_id, [r.id for r in responses],
+                                    {"school_id": school_id, "instrument": f"{chosen[0]}:{chosen[1]}", "campaign_id": campaign_id}))
+        page = AnswersPage(schools, school_id, titled, parsed, campaigns, campaign_id, rows,
+                           [(rule.code, rule.title) for rule in parsed.scale_rules])
+        if len(rows) >= domain.MIN_GROUP:
+            page.summary = []
+            for item in parsed.items:
+                values = [v for v in (numeric(item, r.answers.get(item.code)) for r in rows) if v is not None]
+                if values:
+                    page.summary.append(ItemSummary(item.text, sum(values) / len(values), len(values)))
+        for item in parsed.items:
+            if item.kind == "text":
+                texts = [str(r.answers[item.code]).strip() for r in rows if str(r.answers.get(item.code) or "").strip()]
+                if texts:
+                    page.free_texts.append((item.text, texts))
+        return page
+
+    async def response(self, principal: Principal, response_id: str) -> ResponsePage:
+        """One response with every question and answer; records the read. 404 outside the scope."""
+        if principal.role not in READERS:
+            raise Forbidden("Ответы читают куратор школы, муниципальный координатор и региональный центр")
+        async with self.service.uow() as work:
+            session = work.session
+            response = await session.get(SurveyResponse, response_id)
+            if response is None or not await self._school_in_scope(session, principal, response.school_id):
+                raise NotFound("Такого ответа нет, или он вам недоступен")
+            instrument = await self.service.instrument(session, response.instrument_code, response.instrument_version)
+            names = await _names(session, {response.respondent_id})
+            school = await session.get(School, response.school_id)
+            campaign = await session.get(Campaign, response.campaign_id) if response.campaign_id else None
+            row = _row(response, names)
+            page = ResponsePage(row, instrument, (school.name if school else None) or response.school_id,
+                                campaign.title if campaign else None,
+                                [(item.text, answer_text(item, row.answers.get(item.code))) for item in instrument.items])
+            work.session.add(_audit(principal, "response", response.school_id, [response.id], {}))
+        return page
+
+    async def audit(self, principal: Principal) -> list[AnswerRead]:
+        """The latest reads of personal answers: for the region admin only."""
+        if principal.role != "region_admin":
+            raise Forbidden("Журнал чтения ответов видит только региональный центр")
+        async with self.service.db.sessions() as session:
+            return list((await session.exec(
+                select(AnswerRead).order_by(col(AnswerRead.read_at).desc()).limit(AUDIT_SHOWN))).all())
+
+
+def _parse_key(text: str) -> tuple[str, int] | None:
+    code, _, version = text.partition(":")
+    return (code, int(version)) if code and version.isdigit() else None
+
+
+async def _names(session: AsyncSession, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return {pid: name for pid, name in (await session.exec(
+        select(Respondent.participant_id, Respondent.display_name).where(col(Respondent.participant_id).in_(ids)))).all() if name}
+
+
+def _row(response: SurveyResponse, names: dict[str, str]) -> AnswerRow:
+    name = "данные удалены по отзыву согласия" if response.anonymised else names.get(response.respondent_id, "имя неизвестно")
+    return AnswerRow(response.id, name, domain.ROLES.get(response.respondent_role, response.respondent_role),
+                     response.completed_at, response.stage, dict(response.scores or {}), dict(response.answers or {}))
+
+
+def _audit(principal: Principal, what: str, school_id: str | None, response_ids: list[str], filter_: dict) -> AnswerRead:
+    return AnswerRead(id=str(uuid.uuid4()), reader_id=principal.sub, reader_role=principal.role, what=what,
+                      school_id=school_id, response_ids=response_ids, filter=filter_)

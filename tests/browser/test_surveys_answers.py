@@ -1,0 +1,125 @@
+"""Reading answers as the people who run monitoring do: a school curator reads the school's
+responses, one response with its free text, sees the summary hidden under MIN_GROUP responses
+and shown above it, downloads the XLSX; a mentor gets 403, another school's response is a 404,
+and every read leaves a row in the audit the region admin reads."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import httpx
+from openpyxl import load_workbook
+
+from services.surveys.domain import BUILT_IN, MIN_GROUP
+from shared.auth import Principal
+from tests.browser.live import LiveSystem, eventually
+from tests.browser.test_surveys_pages import ADMIN, CURATOR_A, CURATOR_B, _cookies, driver, region  # noqa: F401 (fixtures)
+
+SATISFACTION = BUILT_IN[("satisfaction_mentee", 2)]
+GROWTH = BUILT_IN[("growth_measurement", 1)]
+
+
+def _answers(instrument, text: str, scale: int = 7) -> dict:  # noqa: ANN001
+    """Every item answered: a scale with `scale`, a choice with its first option, a free text with `text`."""
+    out: dict = {}
+    for item in instrument.items:
+        if item.kind == "scale":
+            out[item.code] = scale
+        elif item.kind == "single":
+            out[item.code] = item.options[0].code
+        elif item.kind == "text":
+            out[item.code] = text
+    return out
+
+
+def _submit(live: LiveSystem, school_id: str, name: str, role: str, instrument, answers: dict, stage: str | None = None) -> str:  # noqa: ANN001
+    person = Principal(sub=live.arranged[school_id]["people"][name], role=role, scope="school", scope_id=school_id, name=name)
+    body = {"instrument": {"code": instrument.code, "version": instrument.version}, "respondent_id": person.sub, "answers": answers}
+    if stage:
+        body["stage"] = stage
+    response = live.api(person).post("/surveys/api/v1/responses", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _audit_rows(live: LiveSystem) -> list[str]:
+    page = httpx.get(live.url("/surveys/answers/audit"), cookies=_cookies(ADMIN))
+    assert page.status_code == 200
+    return [line for line in page.text.split("<tr>")[2:] if CURATOR_A.sub in line]
+
+
+def test_a_curator_reads_the_schools_answers(region, driver) -> None:  # noqa: ANN001, F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    live = region
+    anna = _submit(live, "sch-a", "Смирнова Анна Игоревна", "mentee", SATISFACTION, _answers(SATISFACTION, "Разбор уроков с наставником"))
+    _submit(live, "sch-a", "Козлов Игорь Петрович", "mentee", SATISFACTION, _answers(SATISFACTION, "Поддержка в первый месяц", 9))
+    audited = len(_audit_rows(live))
+
+    live.sign_in(driver, CURATOR_A)
+    driver.get(live.url("/registry/"))
+    driver.find_element(By.LINK_TEXT, "Ответы").click()
+    Select(driver.find_element(By.ID, "f-instrument")).select_by_visible_text(f"{SATISFACTION.title} · версия 2")
+    driver.find_element(By.ID, "show-answers").click()
+    assert eventually(lambda: "instrument=" in driver.current_url)
+    table = driver.find_element(By.ID, "answers")
+    names = [td.text for td in table.find_elements(By.CSS_SELECTOR, "td[data-label='Участник']")]
+    assert sorted(names) == ["Козлов Игорь Петрович", "Смирнова Анна Игоревна"]
+    assert f"Меньше {MIN_GROUP} ответов — сводка не показывается" in driver.find_element(By.ID, "summary-hidden").text
+    free = driver.find_element(By.ID, "free-texts").text
+    assert "Разбор уроков с наставником" in free and "Поддержка в первый месяц" in free
+
+    # The XLSX of what is listed: one row per response, Russian headers, one column per item.
+    href = driver.find_element(By.ID, "export-xlsx").get_attribute("href")
+    download = httpx.get(href, cookies=_cookies(CURATOR_A))
+    assert download.status_code == 200, download.text
+    sheet = load_workbook(BytesIO(download.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Участник", "Роль", "Дата ответа", "Этап")
+    assert SATISFACTION.items[0].text in rows[0]
+    assert len(rows) == 3
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["Козлов Игорь Петрович"][4] == 9
+    assert "Поддержка в первый месяц" in by_name["Козлов Игорь Петрович"]
+
+    # One response, every question with its answer, the free text included.
+    table.find_element(By.LINK_TEXT, "Смирнова Анна Игоревна").click()
+    assert eventually(lambda: anna in driver.current_url)
+    answers = driver.find_element(By.ID, "response-answers").text
+    assert SATISFACTION.items[0].text in answers and "Разбор уроков с наставником" in answers
+
+    # Three reads (the list, the export, the response), each in the admin's audit.
+    assert eventually(lambda: len(_audit_rows(live)) >= audited + 3)
+    rows_text = "".join(_audit_rows(live)[:3])
+    assert "ответ" in rows_text and "выгрузка XLSX" in rows_text and "список ответов" in rows_text
+
+
+def test_the_summary_shows_from_five_responses(region) -> None:  # noqa: ANN001, F811
+    live = region
+    people = [("Смирнова Анна Игоревна", "mentee"), ("Козлов Игорь Петрович", "mentee"), ("Иванова Мария Сергеевна", "mentor")]
+    for stage, scale in (("start", 4), ("end", 8)):
+        for name, role in people:
+            _submit(live, "sch-a", name, role, GROWTH, _answers(GROWTH, "", scale), stage)
+    page = httpx.get(live.url("/surveys/answers"), params={"instrument": "growth_measurement:1"}, cookies=_cookies(CURATOR_A))
+    assert page.status_code == 200
+    assert 'id="summary"' in page.text and "summary-hidden" not in page.text
+    assert "6,00" in page.text or ">6<" in page.text  # the mean of three 4s and three 8s
+
+
+def test_mentors_and_other_schools_read_nothing(region) -> None:  # noqa: ANN001, F811
+    live = region
+    response_id = _submit(live, "sch-a", "Смирнова Анна Игоревна", "mentee", SATISFACTION, _answers(SATISFACTION, "Тайное"))
+    mentor = Principal(sub=live.arranged["sch-a"]["people"]["Иванова Мария Сергеевна"], role="mentor", scope="school",
+                       scope_id="sch-a", name="Иванова Мария Сергеевна")
+    for path in ("/surveys/answers", f"/surveys/answers/{response_id}", "/surveys/answers.xlsx?instrument=satisfaction_mentee:2"):
+        refused = httpx.get(live.url(path), cookies=_cookies(mentor))
+        assert refused.status_code == 403, path
+        assert "Тайное" not in refused.text
+    other = httpx.get(live.url(f"/surveys/answers/{response_id}"), cookies=_cookies(CURATOR_B))
+    assert other.status_code == 404 and "Тайное" not in other.text
+    assert httpx.get(live.url("/surveys/answers/audit"), cookies=_cookies(CURATOR_A)).status_code == 403
+    # A curator of another school sees only their own school's answers.
+    listed = httpx.get(live.url("/surveys/answers"), params={"school_id": "sch-a", "instrument": "satisfaction_mentee:2"},
+                       cookies=_cookies(CURATOR_B))
+    assert listed.status_code == 200 and "Смирнова" not in listed.text
