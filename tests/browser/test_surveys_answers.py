@@ -104,7 +104,31 @@ def test_the_summary_shows_from_five_responses(region) -> None:  # noqa: ANN001,
     page = httpx.get(live.url("/surveys/answers"), params={"instrument": "growth_measurement:1"}, cookies=_cookies(CURATOR_A))
     assert page.status_code == 200
     assert 'id="summary"' in page.text and "summary-hidden" not in page.text
-    assert "6,00" in page.text or ">6<" in page.text  # the mean of three 4s and three 8s
+    scales = sum(1 for item in GROWTH.items if item.kind == "scale")
+    assert page.text.count('data-label="Среднее" class="num">6</td>') == scales  # each item: the mean of three 4s and three 8s
+
+
+def test_a_coordinator_chooses_a_school_and_reads_its_answers(region, driver) -> None:  # noqa: ANN001, F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from tests.browser.test_surveys_pages import COORDINATOR
+
+    live = region
+    _submit(live, "sch-a", "Козлов Игорь Петрович", "mentee", SATISFACTION, _answers(SATISFACTION, "Для координатора"))
+    live.sign_in(driver, COORDINATOR)
+    driver.get(live.url("/surveys/answers"))
+    school = Select(driver.find_element(By.ID, "f-school_id"))
+    assert [o.text for o in school.options][1:] == ["МБОУ СОШ № 7"]  # not the other municipality's school
+    school.select_by_visible_text("МБОУ СОШ № 7")
+    driver.find_element(By.ID, "show-answers").click()
+    assert eventually(lambda: "school_id=sch-a" in driver.current_url)
+    Select(driver.find_element(By.ID, "f-instrument")).select_by_visible_text(f"{SATISFACTION.title} · версия 2")
+    driver.find_element(By.ID, "show-answers").click()
+    assert eventually(lambda: "instrument=" in driver.current_url)
+    assert "Для координатора" in driver.find_element(By.ID, "free-texts").text
+    assert httpx.get(live.url("/surveys/answers"), params={"school_id": "sch-b"},
+                     cookies=_cookies(COORDINATOR)).status_code == 404
 
 
 def test_mentors_and_other_schools_read_nothing(region) -> None:  # noqa: ANN001, F811
