@@ -24,6 +24,7 @@ from services.surveys.service import SurveysService
 
 READERS = ("school_curator", "municipal_coordinator", "region_admin")
 AUDIT_SHOWN = 500
+LIST_SCALES = 4
 
 
 @dataclass
@@ -154,7 +155,7 @@ class AnswerReader:
             work.session.add(_audit(principal, what, school_id, [r.id for r in responses],
                                     {"school_id": school_id, "instrument": f"{chosen[0]}:{chosen[1]}", "campaign_id": campaign_id}))
         page = AnswersPage(schools, school_id, titled, parsed, campaigns, campaign_id, rows,
-                           [(rule.code, rule.title) for rule in parsed.scale_rules])
+                           _list_scales(parsed))
         if len(rows) >= domain.MIN_GROUP:
             page.summary = []
             for item in parsed.items:
@@ -188,13 +189,23 @@ class AnswerReader:
             work.session.add(_audit(principal, "response", response.school_id, [response.id], {}))
         return page
 
-    async def audit(self, principal: Principal) -> list[AnswerRead]:
-        """The latest reads of personal answers: for the region admin only."""
+    async def audit(self, principal: Principal) -> tuple[list[AnswerRead], dict[str, str]]:
+        """The latest reads of personal answers, and the schools' names: for the region admin only."""
         if principal.role != "region_admin":
             raise Forbidden("Журнал чтения ответов видит только региональный центр")
         async with self.service.db.sessions() as session:
-            return list((await session.exec(
+            reads = list((await session.exec(
                 select(AnswerRead).order_by(col(AnswerRead.read_at).desc()).limit(AUDIT_SHOWN))).all())
+            ids = {r.school_id for r in reads if r.school_id}
+            schools = {s.school_id: s.name or s.school_id for s in (await session.exec(
+                select(School).where(col(School.school_id).in_(ids)))).all()} if ids else {}
+        return reads, schools
+
+
+def _list_scales(instrument: domain.Instrument) -> list[tuple[str, str]]:
+    """The scores the list shows: scales over several items (a one-item scale repeats an answer
+    the response page shows), at most LIST_SCALES so that the table fits a screen."""
+    return [(rule.code, rule.title) for rule in instrument.scale_rules if len(rule.sources) > 1][:LIST_SCALES]
 
 
 def _parse_key(text: str) -> tuple[str, int] | None:

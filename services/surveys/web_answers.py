@@ -54,8 +54,9 @@ def build_answer_pages(pages: Pages, service: SurveysService) -> APIRouter:
 
     @router.get("/answers/audit", response_class=HTMLResponse)
     async def audit(request: Request, principal: Principal = Depends(pages.viewer("region_admin"))) -> HTMLResponse:
+        reads, schools = await reader.audit(principal)
         return pages.render(request, "answers_audit.html", principal, title="Журнал чтения ответов",
-                            reads=await reader.audit(principal), whats=WHAT, roles=_role_names())
+                            reads=reads, schools=schools, whats=WHAT, roles=_role_names())
 
     @router.get("/answers/{response_id}", response_class=HTMLResponse)
     async def response(response_id: str, request: Request, principal: Principal = Depends(pages.viewer(*READERS))) -> HTMLResponse:

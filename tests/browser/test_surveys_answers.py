@@ -147,3 +147,29 @@ def test_mentors_and_other_schools_read_nothing(region) -> None:  # noqa: ANN001
     listed = httpx.get(live.url("/surveys/answers"), params={"school_id": "sch-a", "instrument": "satisfaction_mentee:2"},
                        cookies=_cookies(CURATOR_B))
     assert listed.status_code == 200 and "Смирнова" not in listed.text
+
+
+def test_the_pages_fit_a_phone(region) -> None:  # noqa: ANN001, F811
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.conftest import make_driver
+    from tests.browser.live import DESKTOP, PHONE, fits_without_sideways_scroll
+
+    live = region
+    for size in (DESKTOP, PHONE):
+        browser = make_driver(size=size)
+        try:
+            live.sign_in(browser, CURATOR_A)
+            browser.get(live.url("/surveys/answers?instrument=satisfaction_mentee:2"))
+            LiveSystem.screenshot(browser, "answers")
+            assert fits_without_sideways_scroll(browser), "answers"
+            browser.get(browser.find_element(By.CSS_SELECTOR, "#answers td a").get_attribute("href"))
+            LiveSystem.screenshot(browser, "answer")
+            assert fits_without_sideways_scroll(browser), "answer"
+            live.sign_in(browser, ADMIN)
+            browser.get(live.url("/surveys/answers/audit"))
+            assert browser.find_elements(By.CSS_SELECTOR, "#audit tbody tr")
+            LiveSystem.screenshot(browser, "answers-audit")
+            assert fits_without_sideways_scroll(browser), "answers-audit"
+        finally:
+            browser.quit()
