@@ -63,6 +63,7 @@ class AnswersPage:
 class ResponsePage:
     row: AnswerRow
     instrument: domain.Instrument
+    school_id: str
     school: str
     campaign: str | None
     answers: list[tuple[str, str]]  # (question, answer as read)
@@ -183,7 +184,7 @@ class AnswerReader:
             school = await session.get(School, response.school_id)
             campaign = await session.get(Campaign, response.campaign_id) if response.campaign_id else None
             row = _row(response, names)
-            page = ResponsePage(row, instrument, (school.name if school else None) or response.school_id,
+            page = ResponsePage(row, instrument, response.school_id, (school.name if school else None) or response.school_id,
                                 campaign.title if campaign else None,
                                 [(item.text, answer_text(item, row.answers.get(item.code))) for item in instrument.items])
             work.session.add(_audit(principal, "response", response.school_id, [response.id], {}))

@@ -127,6 +127,11 @@ def test_a_coordinator_chooses_a_school_and_reads_its_answers(region, driver) ->
     driver.find_element(By.ID, "show-answers").click()
     assert eventually(lambda: "instrument=" in driver.current_url)
     assert "Для координатора" in driver.find_element(By.ID, "free-texts").text
+    driver.find_element(By.CSS_SELECTOR, "#answers td a").click()
+    assert eventually(lambda: "/surveys/answers/" in driver.current_url)
+    driver.find_element(By.ID, "back-to-answers").click()
+    assert eventually(lambda: "school_id=sch-a" in driver.current_url)
+    assert driver.find_element(By.ID, "answers").find_elements(By.CSS_SELECTOR, "tbody tr")
     assert httpx.get(live.url("/surveys/answers"), params={"school_id": "sch-b"},
                      cookies=_cookies(COORDINATOR)).status_code == 404
 
@@ -147,6 +152,28 @@ def test_mentors_and_other_schools_read_nothing(region) -> None:  # noqa: ANN001
     listed = httpx.get(live.url("/surveys/answers"), params={"school_id": "sch-a", "instrument": "satisfaction_mentee:2"},
                        cookies=_cookies(CURATOR_B))
     assert listed.status_code == 200 and "Смирнова" not in listed.text
+
+
+def test_a_curator_reads_one_campaigns_answers_from_its_page(region, driver) -> None:  # noqa: ANN001, F811
+    from selenium.webdriver.common.by import By
+
+    from tests.browser.test_surveys_pages import _open_via_api
+
+    live = region
+    campaign_id = _open_via_api(live, CURATOR_A, programme_id=live.arranged["sch-a"]["programme_id"], title="Весенний опрос")
+    name = "Козлов Игорь Петрович"
+    person = Principal(sub=live.arranged["sch-a"]["people"][name], role="mentee", scope="school", scope_id="sch-a", name=name)
+    response = live.api(person).post("/surveys/api/v1/responses", json={
+        "instrument": {"code": "satisfaction_mentee", "version": 2}, "respondent_id": person.sub, "campaign_id": campaign_id,
+        "answers": _answers(SATISFACTION, "Ответ в кампании")})
+    assert response.status_code == 201, response.text
+    live.sign_in(driver, CURATOR_A)
+    driver.get(live.url(f"/surveys/campaigns/{campaign_id}"))
+    driver.find_element(By.ID, "read-answers").click()
+    assert eventually(lambda: "campaign_id=" in driver.current_url)
+    names = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#answers td[data-label='Участник']")]
+    assert names == [name]  # only this campaign's response, not the school's earlier ones
+    assert driver.find_element(By.ID, "free-texts").text.count("Ответ в кампании") == 2  # both free-text questions
 
 
 def test_the_pages_fit_a_phone(region) -> None:  # noqa: ANN001, F811
