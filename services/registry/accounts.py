@@ -39,6 +39,9 @@ from services.registry.models import (
     StaffAppointment,
 )
 
+
+_throttle = asyncio.sleep  # a seam: tests replace this, never asyncio.sleep itself (every task uses that)
+
 SIGN_IN_FAILED = "Неверный логин или пароль. После многих неудачных попыток вход временно блокируется."
 
 
@@ -188,7 +191,7 @@ class Accounts:
             raise SignInFailed
         delay = rules.Attempts(account.failed_attempts, account.locked_until).current(now).delay()
         if delay:
-            await asyncio.sleep(delay)  # slow down guessing; the lock below stops it
+            await _throttle(delay)  # slow down guessing; the lock below stops it
         checked = account.password_hash
         correct = await self._averify(checked, password)
         async with self.uow() as work:

@@ -149,7 +149,7 @@ async def test_a_locked_account_stays_locked_with_the_right_password_until_unloc
     async def no_wait(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr("services.registry.accounts.asyncio.sleep", no_wait)
+    monkeypatch.setattr("services.registry.accounts._throttle", no_wait)
     unknown = await sign_in(client, "nobody@school.example", "что-то-не-то")
     for _ in range(10):
         wrong = await sign_in(client, login, "неверный-пароль")
