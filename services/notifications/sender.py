@@ -140,6 +140,7 @@ class MailSender:
         self.prune_every = prune_every
         self._pruned_at = float("-inf")
         self._wake = asyncio.Event()
+        self._round = asyncio.Lock()  # one round at a time: SQLite has no row locks to keep two from sending one mail
         self._task: asyncio.Task | None = None
         self._stopping = False
 
@@ -221,14 +222,15 @@ class MailSender:
         """Deliver the pending mails that are due, one transaction each; returns how many went.
         The round stops at the first temporary failure: the server is likely away for all."""
         sent = 0
-        try:
-            while sent < self.batch_size:
-                outcome = await self._send_one()
-                if outcome is None or outcome == "retry":
-                    break
-                sent += outcome == "sent"
-        finally:
-            await self.transport.close()
+        async with self._round:
+            try:
+                while sent < self.batch_size:
+                    outcome = await self._send_one()
+                    if outcome is None or outcome == "retry":
+                        break
+                    sent += outcome == "sent"
+            finally:
+                await self.transport.close()
         return sent
 
     async def _send_one(self) -> str | None:

@@ -97,3 +97,16 @@ def eventually(check, timeout: float = 10.0, interval: float = 0.1):  # noqa: AN
         if result or time.monotonic() > deadline:
             return result
         time.sleep(interval)
+
+
+def click_to_next_page(driver, element, timeout: float = 20.0) -> None:  # noqa: ANN001
+    """Click a link or a submit button and wait until the next page has loaded. The old page is
+    marked and the wait is for a document without the mark: chromedriver's staleness check can
+    fail with "Node with given id does not belong to the document" while the page is replaced."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("document.documentElement.dataset.leaving = 'yes'")
+    element.click()
+    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return document.readyState === 'complete' && !document.documentElement.dataset.leaving"))

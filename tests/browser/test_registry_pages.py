@@ -14,7 +14,7 @@ import pytest
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
 from tests.browser.conftest import make_driver, require_chromium
-from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
+from tests.browser.live import DESKTOP, PHONE, LiveSystem, click_to_next_page, eventually, fits_without_sideways_scroll
 from tests.conftest import SECRET
 
 REGION = "test-region"
@@ -71,12 +71,7 @@ def fill(driver, css: str, value: str) -> None:  # noqa: ANN001
 
 def go(driver, css: str) -> None:  # noqa: ANN001
     """Click a link or a submit button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    page = driver.find_element(*by("html"))
-    driver.find_element(*by(css)).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(page))
+    click_to_next_page(driver, driver.find_element(*by(css)))
 
 
 def text_of(driver, css: str) -> str:  # noqa: ANN001

@@ -20,7 +20,7 @@ from nastavnik.scenario import MUNICIPALITIES, PEOPLE, SCHOOLS, Region, RegionSc
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
 from tests.browser.conftest import make_driver, require_chromium
-from tests.browser.live import LiveSystem, eventually
+from tests.browser.live import LiveSystem, click_to_next_page, eventually
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.integration
@@ -72,11 +72,7 @@ def path_of(driver) -> str:  # noqa: ANN001
 
 def submit(driver, button) -> None:  # noqa: ANN001
     """Click a form's button and wait for the next page."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    button.click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(button))
+    click_to_next_page(driver, button)
 
 
 def set_password(driver, password: str) -> None:  # noqa: ANN001
