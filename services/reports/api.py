@@ -14,6 +14,7 @@ from shared.auth import Authenticator, Principal
 from shared.clock import academic_year_of
 
 from services.reports import domain, exports
+from services.reports.analysis_cases import Analyses
 from services.reports.service import ReportsService
 
 Level = Literal["region", "municipality", "school"]
@@ -64,6 +65,7 @@ class ScopeOut(BaseModel):
 def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     router = APIRouter(tags=["reports"])
     anyone = auth.require()
+    analyses = Analyses(service)
 
     @router.get("/api/v1/indicators/definitions", summary="Определения показателей")
     async def definitions(_: Principal = Depends(anyone)) -> list[IndicatorOut]:
@@ -132,7 +134,8 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     ) -> Response:
         year = academic_year or academic_year_of(date.today())
         report = await service.report(scope, scope_id, year, principal)
-        content = await run_in_threadpool(exports.render, report, fmt, table)
+        written = await analyses.for_export(report, principal) if fmt in ("pdf", "xlsx") else None
+        content = await run_in_threadpool(exports.render, report, fmt, table, written)
         name = exports.filename(report, fmt, table if fmt == "csv" else None)
         return Response(content, media_type=exports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared.formatting import number, plain_number
 
 from services.reports import domain
 from services.reports.service import ReportData, ScopeRow
+
+if TYPE_CHECKING:
+    from services.reports.analysis_cases import Document
 
 TABLES = {
     "scope": "Итого",
@@ -113,12 +117,42 @@ def to_csv(report: ReportData, table: str = "schools") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets open Cyrillic correctly
 
 
-def to_xlsx(report: ReportData) -> bytes:
+ANALYSIS_SHEET = "Анализ"
+ANALYSIS_TITLE = "Анализ и рекомендации"
+
+
+def _analysis_sheet(workbook, report: ReportData, written: Document) -> None:  # noqa: ANN001
+    """The written analysis first: its status, then each section's title and text (a cell per paragraph)."""
+    from openpyxl.styles import Alignment, Font
+
+    sheet = workbook.create_sheet(ANALYSIS_SHEET)
+    sheet.column_dimensions["A"].width = 110
+    sheet.append([f"{ANALYSIS_TITLE} — {report.title}, {report.academic_year} учебный год"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([written.status])
+    sheet["A2"].font = Font(italic=True, color="000000" if written.approved else "9A6700")
+    for section in written.sections:
+        sheet.append([])
+        sheet.append([section.title])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        for paragraph in section.text.split("\n"):
+            sheet.append([_not_formula(paragraph)])
+            sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _not_formula(text: str) -> str:
+    """A text a spreadsheet would take for a formula («=…», «+…», «@…») stays text."""
+    return "'" + text if text[:1] in ("=", "+", "@") else text
+
+
+def to_xlsx(report: ReportData, written: Document | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     workbook = Workbook(write_only=False)
     workbook.remove(workbook.active)
+    if written is not None:
+        _analysis_sheet(workbook, report, written)
     sheets = [("scope", LEVEL_NAMES[report.level])]
     if report.municipalities:
         sheets.append(("municipalities", "Муниципалитеты"))
@@ -235,7 +269,7 @@ def _programme_cell(name: str, programme_id: str) -> str:
     return f"{escape_markup(name)}<br/><font size=6>{escape_markup(programme_id)}</font>"
 
 
-def to_pdf(report: ReportData) -> bytes:
+def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
     """A4: title, charts and the indicators in portrait; the wide level tables (15 columns) on
     landscape pages. Numbers with a decimal comma; every heading a Paragraph, so it wraps in its
     column instead of running into the next one."""
@@ -266,6 +300,14 @@ def to_pdf(report: ReportData) -> bytes:
         Paragraph(f"{report.academic_year} учебный год", styles["Heading3"]),
         Spacer(1, 4 * mm),
     ]
+    if written is not None:
+        # the written analysis opens the report; every text is escaped (names may hold «<», «&»)
+        status_style = styles["BodyText"].clone("analysis_status", textColor=colors.HexColor("#1a7f37" if written.approved else "#9a6700"))
+        story += [Paragraph(ANALYSIS_TITLE, styles["Heading2"]), Paragraph(escape_markup(written.status), status_style)]
+        for section in written.sections:
+            story.append(Paragraph(escape_markup(section.title), styles["Heading3"]))
+            story += [Paragraph(escape_markup(line), styles["BodyText"]) for line in section.text.split("\n") if line.strip()]
+        story.append(PageBreak())
 
     def style(numeric_from: int) -> TableStyle:
         return TableStyle(
@@ -347,11 +389,12 @@ def escape_markup(text: str) -> str:
     return escape(text)
 
 
-def render(report: ReportData, fmt: str, table: str = "schools") -> bytes:
+def render(report: ReportData, fmt: str, table: str = "schools", written: Document | None = None) -> bytes:
+    """`written`: the analysis the PDF and XLSX open with (none in a CSV, a single table)."""
     if fmt == "xlsx":
-        return to_xlsx(report)
+        return to_xlsx(report, written)
     if fmt == "pdf":
-        return to_pdf(report)
+        return to_pdf(report, written)
     if fmt == "csv":
         return to_csv(report, table)
     raise ValueError(f"unknown format {fmt}")

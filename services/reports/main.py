@@ -31,6 +31,7 @@ from services.reports.metrics import ReportsMetrics
 from services.reports.models import TABLES
 from services.reports.service import ReportsService
 from services.reports.web import build_pages
+from services.reports.web_analysis import build_analysis_pages
 
 NAME = "reports"
 OPTIONAL_CONSUMED = ("pairing.pair.ended.v1",)
@@ -72,7 +73,8 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Repor
         runtime,
         title="Nastavnik · Отчёты",
         description="Показатели мониторинга школ, муниципалитетов и региона.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_pages(service, pages)],
+        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_pages(service, pages),
+                 build_analysis_pages(service, pages)],
         pages=pages,
     )
     return Reports(runtime, service, http)

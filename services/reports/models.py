@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -207,9 +208,28 @@ class History(SQLModel, table=True):
     values: str = Field(description="indicator code → value, JSON")
 
 
-TABLES = (
+class WrittenAnalysis(SQLModel, table=True):
+    """The written analysis of a report (scope and academic year): version 0 is the analyst's
+    draft (at most one), versions 1, 2, … are the approved texts, each with the key figures it
+    was written against. Written by people, not derived from events: rebuild keeps it."""
+
+    __tablename__ = "reports_analysis"
+    __table_args__ = (UniqueConstraint("scope", "scope_id", "academic_year", "version", name="reports_analysis_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(index=True)
+    scope_id: str = Field(index=True)
+    academic_year: str
+    version: int = Field(description="0: the draft; 1, 2, …: approved versions")
+    sections: str = Field(description="[{title, text}], JSON")
+    figures: str = Field(description="indicator code → value the text was written against (analysis.SNAPSHOT_CODES), JSON")
+    author: str = Field(description="who saved (the draft) or approved it: name, else the account")
+    at: datetime
+
+
+DERIVED = (
     School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic,
     Measurement, PlanProgress, Campaign, CampaignResponse, Programme, History,
 )
-DERIVED = tuple(t for t in TABLES)
-"""Every reports table is derived from the consumed events (the inbox): rebuild empties and refills them."""
+"""The tables derived from the consumed events (the inbox): rebuild empties and refills them."""
+TABLES = (*DERIVED, WrittenAnalysis)

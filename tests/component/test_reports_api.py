@@ -53,7 +53,7 @@ async def test_xlsx_has_a_sheet_per_level_with_values(region) -> None:
     response = await client.get("/api/v1/exports/region/test-region.xlsx", params={"academic_year": YEAR}, headers=ADMIN)
     assert response.status_code == 200, response.text
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames[:4] == ["Регион", "Муниципалитеты", "Школы", "ШНОР отдельно"]
+    assert book.sheetnames[:5] == ["Анализ", "Регион", "Муниципалитеты", "Школы", "ШНОР отдельно"]  # the written analysis first
     header = [c.value for c in book["Школы"][2]]
     column = header.index("Наставляемых, чел.")
     rows = {r[1]: r[column] for r in book["Школы"].iter_rows(min_row=3, values_only=True)}
