@@ -238,21 +238,21 @@ def growth(v: Values) -> str:
                              f"{percent(v.get('growth_improved_share'))} из них, среднее изменение — {_points(v.get('growth_mean_change'))} "
                              f"(отрицательное — дефициты уменьшились).")
         changes = area_changes(v)
+        fell = [c for c in changes if c[2] < c[1]]
+        same = [c for c in changes if c[2] == c[1]]
+        rose = [c for c in changes if c[2] > c[1]]
         if not changes:
             sentences.append("Нет областей, измеренных в начале и в конце: рост по областям не рассчитан.")
-        elif len(changes) == 1:
-            label, start, end = changes[0]
-            sentences.append(f"Средний балл дефицита в области {_change(label, start, end)}.")
+        elif len(fell) > 1:
+            sentences.append(f"Сильнее всего дефицит снизился в области {_change(*fell[0])}, меньше всего — в области {_change(*fell[-1])}.")
+        elif fell:
+            sentences.append(f"Дефицит снизился в области {_change(*fell[0])}.")
         else:
-            best, worst = changes[0], changes[-1]
-            fell = [c for c in changes if c[2] < c[1]]
-            if fell:
-                sentences.append(f"Сильнее всего дефицит снизился в области {_change(*best)}, меньше всего — в области {_change(*worst)}.")
-            else:
-                sentences.append("Ни в одной области средний балл дефицита не снизился.")
-            rose = [c for c in changes if c[2] > c[1]]
-            if rose:
-                sentences.append("Дефицит вырос в областях: " + ", ".join(_change(*c) for c in rose) + ".")
+            sentences.append("Ни в одной области средний балл дефицита не снизился.")
+        if same:
+            sentences.append("Не изменился дефицит в областях: " + ", ".join(f"«{c[0]}» ({number(c[1])})" for c in same) + ".")
+        if rose:
+            sentences.append("Дефицит вырос в областях: " + ", ".join(_change(*c) for c in rose) + ".")
     measured = _int(v.get("measurement_measured"))
     if measured:
         sentences.append(f"Диагностику мотивации и компетенций в начале и в конце года прошли участники: {number(measured)}; "
@@ -380,7 +380,8 @@ def recommendations(inputs: Inputs) -> list[str]:
         changes = area_changes(v)
         if len(changes) > 1:
             label, start, end = changes[-1]
-            out.append(f"Рекомендуется уделить больше внимания области «{label}» в планах развития: дефицит в ней снизился меньше всего.")
+            how = "снизился меньше всего" if end < start else "не снизился" if end == start else "вырос"
+            out.append(f"Рекомендуется уделить больше внимания области «{label}» в планах развития: дефицит в ней {how}.")
     if inputs.level != "school":
         for reason, advice in (("мало планов", "проверить планы развития пар"), ("низкий отклик", "напомнить участникам об анкетировании")):
             schools = sum(1 for s in inputs.attention if reason in s.reasons)

@@ -9,7 +9,7 @@ from typing import Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.auth import Principal
 from shared.errors import Conflict, Unprocessable
@@ -60,12 +60,12 @@ def build_analysis_pages(service: ReportsService, pages: Pages) -> APIRouter:
         scope_id = scope_id or (service.region_id if scope == "region" else principal.scope_id)
         return await render(request, principal, scope, scope_id, current_year(academic_year), version=version, start=start, saved=saved)
 
-    @router.post("/analysis", response_class=HTMLResponse)
+    @router.post("/analysis", response_model=None)
     async def analysis_post(
         request: Request, scope: Level = Form(), scope_id: str = Form(), academic_year: str = Form(pattern=r"^\d{4}/\d{4}$"),
         action: Literal["draft", "approve", "discard"] = Form(), base_version: int = Form(default=0, ge=0),
         principal: Principal = Depends(actor),
-    ) -> HTMLResponse | RedirectResponse:
+    ) -> Response:
         form = await request.form()
         titles, texts = [], []
         k = 0

@@ -100,7 +100,13 @@ def test_growth_not_measured_without_the_end_diagnostic() -> None:
 def test_a_deficit_that_grew_is_named() -> None:
     counters = {**municipality_counters(), "deficit_end_sum_ict_digital": 8}  # ICT 3 → 4
     text = sections(inputs(counters))["Рост по областям профессиональных дефицитов"]
-    assert text.endswith("Дефицит вырос в областях: «ИКТ-компетенции и цифровизация» (с 3 до 4).")
+    assert text.endswith("Дефицит снизился в области «методические» (с 4 до 2). "
+                         "Дефицит вырос в областях: «ИКТ-компетенции и цифровизация» (с 3 до 4).")
+    assert analysis.recommendations(inputs(counters))[-1] == (
+        "Рекомендуется уделить больше внимания области «ИКТ-компетенции и цифровизация» в планах развития: дефицит в ней вырос.")
+    unchanged = {**municipality_counters(), "deficit_end_sum_ict_digital": 6}  # ICT 3 → 3
+    assert sections(inputs(unchanged))["Рост по областям профессиональных дефицитов"].endswith(
+        "Дефицит снизился в области «методические» (с 4 до 2). Не изменился дефицит в областях: «ИКТ-компетенции и цифровизация» (3).")
 
 
 def test_swot_highlights() -> None:
