@@ -151,14 +151,18 @@ class Analyses:
     async def for_export(self, report: ReportData, principal: Principal) -> Document | None:
         """The latest approved text, else the generated one marked «проект, не утверждён»; None
         for those who may not read the analysis (the export itself is theirs to have)."""
+        return await self.document(report.level, report.scope_id, report.academic_year, principal, report.scope.values)
+
+    async def document(self, level: str, scope_id: str, year: str, principal: Principal, values: dict | None = None) -> Document | None:
+        """What a report opens with (the exports, the dashboard): see for_export."""
         if principal.role not in READERS:
             return None
-        rows = [r for r in await self._rows(report.level, report.scope_id, report.academic_year) if r.version > DRAFT]
+        rows = [r for r in await self._rows(level, scope_id, year) if r.version > DRAFT]
         if rows:
             latest = rows[0]
             status = f"Утверждено: версия {latest.version}, {moment(latest.at)}, {latest.author}"
             return Document(status, analysis.from_json(latest.sections), True)
-        inputs = await self.inputs(report.level, report.scope_id, report.academic_year, principal, report.scope.values)
+        inputs = await self.inputs(level, scope_id, year, principal, values)
         return Document(f"{NOT_APPROVED}: текст составлен автоматически по показателям", analysis.generate(inputs), False)
 
     # -- writing --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from shared import formatting
 from shared.web import Pages
 
 from services.reports import attention, charts, domain, exports, overview
+from services.reports.analysis_cases import Analyses, may_edit
 from services.reports.service import IndicatorValue, ReportsService
 
 Level = Literal["region", "municipality", "school"]
@@ -109,13 +110,14 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
             crumbs.append({"href": f"?scope=municipality&scope_id={mid}&academic_year={year}",
                            "name": await service.scope_name("municipality", mid)})
         by_code = {v.code: v.value for v in values}
+        written = await Analyses(service).document(scope, scope_id, year, principal, report.scope.values)
         return pages.render(
             request, "dashboard.html", principal,
             title=title, year=year, years=await years(year), scope=scope, scope_id=scope_id, indicators=values,
             key_codes=domain.KEY_CODES, short=domain.KEY_SHORT_NAMES, by_code=domain.BY_CODE, values=by_code, children=kids,
             groups=report.groups if scope != "school" else [], swot=report.swot, swot_scales=domain.SWOT_SCALES,
             figures=_figures(title, by_code, kids, points), children_title=CHILDREN_TITLE.get(scope, ""), crumbs=crumbs,
-            target=domain.PUPILS_TARGET,
+            target=domain.PUPILS_TARGET, written=written, may_edit_analysis=may_edit(principal, scope, scope_id),
         )
 
     @router.get("/schools", response_class=HTMLResponse)

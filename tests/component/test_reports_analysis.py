@@ -137,7 +137,7 @@ def pdf_text(content: bytes) -> str:
 
     document = pypdfium2.PdfDocument(content)
     try:
-        return " ".join(page.get_textpage().get_text_range() for page in document).replace("\r", "").replace("\n", " ")
+        return " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in document)  # lines joined by one space
     finally:
         document.close()
 
