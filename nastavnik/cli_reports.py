@@ -47,6 +47,7 @@ def export(
     """Export the monitoring report of the region, a municipality or a school."""
     from services.reports import exports
     from shared.auth import Principal
+    from services.reports.analysis_cases import Analyses
     from shared.clock import academic_year_of
 
     if level not in ("region", "municipality", "school"):
@@ -65,7 +66,8 @@ def export(
             report = await reports.service.report(
                 level, scope_id or region_id, academic_year or academic_year_of(date.today()), centre
             )
-            return exports.render(report, fmt, table), exports.filename(report, fmt, table if fmt == "csv" else None)
+            written = await Analyses(reports.service).for_export(report, centre) if fmt in ("pdf", "xlsx") else None
+            return exports.render(report, fmt, table, written), exports.filename(report, fmt, table if fmt == "csv" else None)
         finally:
             await reports.runtime.db.dispose()
 

@@ -68,6 +68,8 @@ def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:  # 
         assert "Рекомендуется расширить охват обучающихся наставничеством" in sections["Рекомендации"]
         assert fits_without_sideways_scroll(driver)
         LiveSystem.screenshot(driver, "reports-analysis-generated")
+        driver.execute_script("document.getElementById('edit').scrollIntoView()")
+        LiveSystem.screenshot(driver, "reports-analysis-editor")
 
         coverage = driver.find_element(By.ID, "f-text_0")
         first_sentence = coverage.get_attribute("value").split(". ")[0]
@@ -112,6 +114,10 @@ def test_the_analysis_page_fits_a_phone(live) -> None:  # noqa: ANN001
         assert driver.find_element(By.TAG_NAME, "h1").text == "Анализ и рекомендации"
         assert fits_without_sideways_scroll(driver)
         LiveSystem.screenshot(driver, "reports-analysis")
+        driver.execute_script("document.getElementById('analysis-form').scrollIntoView()")
+        LiveSystem.screenshot(driver, "reports-analysis-editor")
+        driver.execute_script("document.getElementById('versions').scrollIntoView()")
+        LiveSystem.screenshot(driver, "reports-analysis-versions")
         driver.get(live.url("/reports/dashboard"))
         assert fits_without_sideways_scroll(driver)
         LiveSystem.screenshot(driver, "reports-analysis-dashboard")

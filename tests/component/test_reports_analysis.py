@@ -218,3 +218,12 @@ async def test_a_post_without_the_form_s_token_is_refused(region) -> None:
     fields.pop("csrf_token")
     response = await client.post("/analysis", data={**fields, "action": "approve"})
     assert response.status_code == 403 and await rows(service) == []
+
+
+async def test_a_rebuild_of_the_counters_keeps_the_approved_versions(region) -> None:
+    service, client = region
+    assert (await post(client, ADMIN, "approve", edit_coverage)).status_code == 303
+    await service.service.rebuild(service.runtime.uow)  # the counters are derived from events; the written text is not
+    page = await open_page(client, ADMIN)
+    assert "Утверждено: версия 1" in page.text and "Охват обсуждён на совещании" in page.text
+    assert "Показатели изменились после утверждения" not in page.text  # the same events give the same figures
