@@ -157,13 +157,26 @@ class Analyses:
         """What a report opens with (the exports, the dashboard): see for_export."""
         if principal.role not in READERS:
             return None
-        rows = [r for r in await self._rows(level, scope_id, year) if r.version > DRAFT]
-        if rows:
-            latest = rows[0]
-            status = f"Утверждено: версия {latest.version}, {moment(latest.at)}, {latest.author}"
-            return Document(status, analysis.from_json(latest.sections), True)
+        approved = await self.approved(level, scope_id, year)
+        if approved is not None:
+            return approved
         inputs = await self.inputs(level, scope_id, year, principal, values)
         return Document(f"{NOT_APPROVED}: текст составлен автоматически по показателям", analysis.generate(inputs), False)
+
+    async def approved(self, level: str, scope_id: str, year: str) -> Document | None:
+        """The latest approved text, if any: one small query (the dashboard shows it; generating
+        the text reads every school's state, which the dashboard of 1,000 schools cannot afford).
+        The caller checks that the person may see the scope."""
+        async with self.service.db.sessions() as session:
+            latest = (await session.exec(
+                select(WrittenAnalysis).where(WrittenAnalysis.scope == level, WrittenAnalysis.scope_id == scope_id,
+                                              WrittenAnalysis.academic_year == year, WrittenAnalysis.version > DRAFT)
+                .order_by(col(WrittenAnalysis.version).desc()).limit(1)
+            )).first()
+        if latest is None:
+            return None
+        status = f"Утверждено: версия {latest.version}, {moment(latest.at)}, {latest.author}"
+        return Document(status, analysis.from_json(latest.sections), True)
 
     # -- writing --------------------------------------------------------------------------
 
