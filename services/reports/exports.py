@@ -136,13 +136,10 @@ def _analysis_sheet(workbook, report: ReportData, written: Document) -> None:  #
         sheet.append([section.title])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         for paragraph in section.text.split("\n"):
-            sheet.append([_not_formula(paragraph)])
-            sheet.cell(sheet.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _not_formula(text: str) -> str:
-    """A text a spreadsheet would take for a formula («=…», «+…», «@…») stays text."""
-    return "'" + text if text[:1] in ("=", "+", "@") else text
+            sheet.append([paragraph])
+            cell = sheet.cell(sheet.max_row, 1)
+            cell.data_type = "s"  # typed text stays text: «=…» is not written as a formula
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def to_xlsx(report: ReportData, written: Document | None = None) -> bytes:

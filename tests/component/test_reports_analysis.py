@@ -227,3 +227,30 @@ async def test_a_rebuild_of_the_counters_keeps_the_approved_versions(region) -> 
     page = await open_page(client, ADMIN)
     assert "Утверждено: версия 1" in page.text and "Охват обсуждён на совещании" in page.text
     assert "Показатели изменились после утверждения" not in page.text  # the same events give the same figures
+
+
+def test_exports_open_with_the_text_escaped_and_never_as_a_formula() -> None:
+    import zipfile
+
+    import pypdfium2
+
+    from services.reports import analysis, domain, exports
+    from services.reports.analysis_cases import Document
+    from services.reports.service import ReportData, ScopeRow
+    from tests.unit.test_reports_analysis import municipality_counters
+
+    values = domain.compute(municipality_counters())
+    report = ReportData("municipality", "m1", "Район <Северный> & Co", YEAR, ScopeRow("municipality", "m1", "Район", "", values), [], [], [])
+    written = Document("Проект, не утверждён", [analysis.Section("Охват <школ>", "=HYPERLINK(\"http://x\")\nЛицей <№ 1> & Co: нет пар.")], False)
+    book = load_workbook(io.BytesIO(exports.to_xlsx(report, written)))
+    assert book.sheetnames[0] == "Анализ"
+    cells = [c for row in book["Анализ"].iter_rows(values_only=True) for c in row if c]
+    assert cells == ["Анализ и рекомендации — Район <Северный> & Co, 2026/2027 учебный год", "Проект, не утверждён", "Охват <школ>",
+                     '=HYPERLINK("http://x")', "Лицей <№ 1> & Co: нет пар."]
+    sheet = zipfile.ZipFile(io.BytesIO(exports.to_xlsx(report, written))).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # written as text, not a formula
+    document = pypdfium2.PdfDocument(exports.to_pdf(report, written))
+    first_page = " ".join(document[0].get_textpage().get_text_range().split())
+    document.close()
+    assert "Анализ и рекомендации Проект, не утверждён Охват <школ>" in first_page
+    assert "Лицей <№ 1> & Co: нет пар." in first_page

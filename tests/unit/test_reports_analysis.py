@@ -204,3 +204,14 @@ def test_text_round_trips_as_json() -> None:
     text = analysis.generate(inputs(municipality_counters()))
     assert analysis.from_json(analysis.to_json(text)) == text
     assert analysis.plain_text(text).startswith("Охват наставничеством\nПрограммы наставничества реализуют 1 из 2 школ")
+
+
+def test_the_text_generation_does_no_io() -> None:
+    """As domain.py: the generation imports no database, web or broker library, and of the
+    service only its pure domain."""
+    from tests.unit.test_architecture import ROOT, _imports
+
+    names = _imports(ROOT / "services" / "reports" / "analysis.py")
+    assert not {n.split(".")[0] for n in names} & {"sqlmodel", "sqlalchemy", "fastapi", "faststream", "httpx", "aio_pika"}
+    assert {n for n in names if n.startswith("services")} <= {"services.reports", "services.reports.domain"}
+
