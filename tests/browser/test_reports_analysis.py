@@ -58,6 +58,7 @@ def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:  # 
         driver.get(live.url("/reports/dashboard"))
         summary = driver.find_element(By.ID, "analysis-summary")
         assert "Проект, не утверждён" in summary.find_element(By.ID, "analysis-status").text
+        LiveSystem.screenshot(driver, "reports-analysis-dashboard-draft")
         click_to_next_page(driver, driver.find_element(By.ID, "analysis-link"))
         assert driver.find_element(By.TAG_NAME, "h1").text == "Анализ и рекомендации"
         assert driver.find_element(By.ID, "approval").text.startswith("Проект, не утверждён.")
