@@ -30,13 +30,14 @@ from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdat
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
+    ParticipantUpdated,
     ParticipantWithdrawn,
     ProgrammeLaunched,
     ProgrammeUpdated,
     SchoolRegistered,
 )
 from shared.contracts.reports import IndicatorsUpdated
-from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
+from shared.contracts.surveys import CampaignClosed, CampaignOpened, InstrumentSaved, ResponseCompleted
 from shared.db import Database, lock_key
 from shared.errors import NotFound
 from shared.messaging.inbox import InboxMessage
@@ -49,6 +50,7 @@ from services.reports.models import (
     CampaignResponse,
     Contribution,
     Counter,
+    CustomInstrument,
     Diagnostic,
     History,
     Measurement,
@@ -124,6 +126,8 @@ class ReportData:
     schools: list[ScopeRow]
     groups: list[ScopeRow]
     swot: list[domain.SwotRow] = field(default_factory=list)
+    breakdowns: list[domain.Breakdown] = field(default_factory=list)
+    """The outcome tables (ДДО by grade and programme, staff by subject, custom instruments)."""
 
 
 _KEPT = "reports.kept_rows"
@@ -193,7 +197,9 @@ class ReportsService:
         elif isinstance(event, ResponseCompleted):
             await self._response_completed(work, envelope, event, batch)
         elif isinstance(event, ParticipantWithdrawn):
-            await self._withdrawn(work, event, batch)
+            await self._withdrawn(work, envelope, event, batch)
+        elif isinstance(event, ParticipantUpdated):
+            await self._participant_updated(work, envelope, event, batch)
         elif isinstance(event, (PlanUpdated, PlanMeasureCompleted)):
             await self._plan(work, envelope, event, batch)
         elif isinstance(event, CampaignOpened):
@@ -202,6 +208,8 @@ class ReportsService:
             await self._campaign_closed(work, event, batch)
         elif isinstance(event, (ProgrammeLaunched, ProgrammeUpdated)):
             await self._programme(work, envelope, event)
+        elif isinstance(event, InstrumentSaved):
+            await self._instrument_saved(work, envelope, event)
 
     async def _school_registered(self, work: Work, event: SchoolRegistered, batch: Batch) -> None:
         if await work.session.get(School, event.school_id) is not None:
@@ -226,12 +234,37 @@ class ReportsService:
         school = await self._school_or_park(work, event.school_id, envelope)
         if school is None or await work.session.get(Participant, event.participant_id) is not None:
             return
-        person = Participant(id=event.participant_id, school_id=school.id, category=event.category, young_specialist=event.young_specialist)
+        person = Participant(
+            id=event.participant_id, school_id=school.id, category=event.category, young_specialist=event.young_specialist,
+            newly_arrived=event.newly_arrived, grade=event.grade, subjects=json.dumps(domain.subjects_of(event.subjects), ensure_ascii=False),
+            self_determination=event.self_determination, order_key=_order_key(envelope),
+        )
         work.session.add(person)
         await work.session.flush()
         deltas = domain.participant_registered(event.category, event.young_specialist)
+        deltas.update(domain.self_determination(person.self_determination if event.category == "pupil" else None))
         self._add(batch, school, domain.POPULATION, deltas, person=person.id)
         await self._release(work, f"participant:{person.id}", batch)
+
+    async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: Batch) -> None:
+        """A pupil's recorded self-determination: the latest state by event time counts (an update
+        before the registration waits for it). Grade, subjects and the retention flags are taken
+        as registered: reports counts them when an answer or an enrolment comes."""
+        if await self._ignored_withdrawn(work, envelope, event.participant_id):
+            return
+        person = await self._reference_or_park(work, Participant, "participant", event.participant_id, envelope)
+        if person is None:
+            return
+        await lock_key(work.session, f"person:{person.id}")
+        order_key = _order_key(envelope)
+        if person.order_key and person.order_key >= order_key:
+            return
+        pupil = person.category == "pupil"
+        old = domain.self_determination(person.self_determination if pupil else None)
+        person.self_determination, person.order_key = event.self_determination, order_key
+        work.session.add(person)
+        new = domain.self_determination(person.self_determination if pupil else None)
+        self._add(batch, await work.session.get(School, person.school_id), domain.POPULATION, domain.difference(new, old), person=person.id)
 
     async def _participant_enrolled(self, work: Work, envelope: Envelope, event: ParticipantEnrolled, batch: Batch) -> None:
         if await self._ignored_withdrawn(work, envelope, event.participant_id):
@@ -246,7 +279,11 @@ class ReportsService:
         year = event.academic_year
         if await work.session.get(RoleInYear, (person.id, year, event.role)) is None:
             work.session.add(RoleInYear(participant_id=person.id, academic_year=year, role=event.role))
-            self._add(batch, school, year, domain.role_taken(event.role, person.category, person.young_specialist), person=person.id)
+            deltas = domain.role_taken(event.role, person.category, person.young_specialist)
+            deltas.update(domain.staff_role_taken(event.role, person.category, json.loads(person.subjects or "[]")))
+            self._add(batch, school, year, deltas, person=person.id)
+            if event.role == "mentee":  # retention: not the person's contribution, it stays when they leave the school
+                self._add(batch, school, year, domain.mentee_enrolled(_retention_groups(person)))
             await self._school_people(work, school, year, +1, batch)
         if event.role == "mentor" and event.capacity is not None:
             load = await self._mentor_load(work, person.id, year, school.id)
@@ -326,8 +363,32 @@ class ReportsService:
                 await self._diagnostic(work, school, envelope, event, batch)
             return
         deltas = domain.response_completed(event.instrument.code, event.scores, event.programme_id, event.form)
+        if deltas and event.instrument.code == domain.INTERESTS_INSTRUMENT:
+            # by grade too: the pupil's registration first (parked until it comes)
+            pupil = await self._reference_or_park(work, Participant, "participant", person, envelope)
+            if pupil is None:
+                return
+            leanings = [kind for kind in domain.INTEREST_TYPES if deltas.get(f"interests_leaning_{kind}")]
+            deltas.update(domain.interests_by(pupil.grade, event.programme_id, leanings))
+        if event.item_values is not None or event.item_choices is not None:  # a custom instrument, item by item
+            deltas.update(domain.custom_answer(event.instrument.code, event.instrument.version, event.item_values or {},
+                                               event.item_choices or {}))
         if deltas:
             self._add(batch, school, event.academic_year, deltas, person=person)
+
+    async def _instrument_saved(self, work: Work, envelope: Envelope, event: InstrumentSaved) -> None:
+        """A custom instrument's owner and item texts: the latest by event time (no counter moves)."""
+        await lock_key(work.session, f"instrument:{event.code}:{event.version}")
+        order_key = _order_key(envelope)
+        row = await work.session.get(CustomInstrument, (event.code, event.version))
+        if row is not None and row.order_key >= order_key:
+            return
+        row = row or CustomInstrument(code=event.code, version=event.version, owner_scope=event.owner_scope, owner_id=event.owner_id,
+                                      title=event.title, items="{}", order_key=order_key)
+        items = {item.code: {"text": item.text, "options": dict(item.options)} for item in event.items}
+        row.owner_scope, row.owner_id, row.title, row.order_key = event.owner_scope, event.owner_id, event.title, order_key
+        row.items = json.dumps(items, ensure_ascii=False)
+        work.session.add(row)
 
     async def _diagnostic(self, work: Work, school: School, envelope: Envelope, event: ResponseCompleted, batch: Batch) -> None:
         """The latest start and end answers (by event time) of a person in a year to a staged
@@ -480,7 +541,7 @@ class ReportsService:
             await self._anonymise_inbox(work, participant_id, only_message=envelope.id)
         return True
 
-    async def _withdrawn(self, work: Work, event: ParticipantWithdrawn, batch: Batch) -> None:
+    async def _withdrawn(self, work: Work, envelope: Envelope, event: ParticipantWithdrawn, batch: Batch) -> None:
         raw = event.participant_id
         alias = domain.pseudonym(raw)
         await lock_key(work.session, f"participant:{raw}")
@@ -499,11 +560,15 @@ class ReportsService:
             await session.delete(row)
         person = await session.get(Participant, raw)
         roles = (await session.exec(select(RoleInYear).where(RoleInYear.participant_id == raw))).all()
+        left_in = academic_year_of(envelope.time.date())
         for role in roles:
             if person is not None:
                 school = await session.get(School, person.school_id)
                 if school is not None:
                     await self._school_people(work, school, role.academic_year, -1, batch)
+                    if role.role == "mentee":
+                        during = left_in <= role.academic_year
+                        self._add(batch, school, role.academic_year, domain.mentee_withdrawn(_retention_groups(person), event.reason, during))
             await session.delete(role)
         for load in (await session.exec(select(MentorLoad).where(MentorLoad.mentor_id == raw))).all():
             school = await session.get(School, load.school_id)
@@ -843,7 +908,31 @@ class ReportsService:
         municipalities = municipality_rows if level == "region" else []
         async with self.db.sessions() as session:
             swot = await self._swot_rows(session, whole_counters)
-        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot)
+            breakdowns = await self._breakdowns(session, whole_counters, level, scope_id)
+        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot, breakdowns)
+
+    async def breakdowns(self, level: str, scope_id: str, year: str, principal: Principal) -> list[domain.Breakdown]:
+        """The outcome tables of a scope."""
+        async with self.db.sessions() as session:
+            await self._check_visible(session, level, scope_id, principal)
+            return await self._breakdowns(session, await self._counters(session, level, scope_id, year), level, scope_id)
+
+    async def _breakdowns(self, session, counters: dict[str, float], level: str, scope_id: str) -> list[domain.Breakdown]:  # noqa: ANN001
+        """The outcome tables of a scope. A custom instrument is summarised in the reports of its
+        scope: the region's at every level, a school's only in that school's report."""
+        prefix = f"{domain.DDO_BREAKDOWN}programme|"
+        ids = {name[len(prefix):].split("|", 1)[0] for name in counters if name.startswith(prefix)} - {""}
+        titles = dict((await session.exec(select(Programme.id, Programme.title).where(col(Programme.id).in_(ids)))).all()) if ids else {}
+        instruments: dict[tuple[str, int], dict] = {}
+        shown: set[tuple[str, int]] = set()
+        for code, version in domain.custom_instruments_in(counters):
+            row = await session.get(CustomInstrument, (code, version))
+            if row is not None:
+                instruments[(code, version)] = {"title": row.title, "items": json.loads(row.items)}
+            if row is None or row.owner_scope == "region" or (level == "school" and row.owner_id == scope_id):
+                shown.add((code, version))
+        return (domain.interests_breakdowns(counters, titles) + domain.staff_breakdown(counters)
+                + domain.custom_breakdowns(counters, instruments, shown))
 
     async def _municipality_wide(self, session, year: str) -> dict[str, dict[str, float]]:  # noqa: ANN001
         """Per municipality, the counters of its municipality-wide campaigns (kept on the
@@ -874,6 +963,14 @@ class ReportsService:
             raise NotFound(f"Нет данных для {level} {scope_id}")
 
 
+def _order_key(envelope: Envelope) -> str:
+    return f"{envelope.time.astimezone(UTC).isoformat()}|{envelope.id}"
+
+
+def _retention_groups(person: Participant) -> list[str]:
+    return domain.retention_groups(person.category, person.young_specialist, bool(person.newly_arrived))
+
+
 def anonymised(body: str, raw: str) -> str:
     """An inbox body with a withdrawn person's id replaced by their pseudonym and what they
     said about themselves (name, subjects, experience, grade, answers) removed."""
@@ -892,9 +989,12 @@ def anonymised(body: str, raw: str) -> str:
     envelope = walk(envelope)
     data = envelope.get("data", {})
     if data.get("participant_id") == alias:
-        for name, empty in (("display_name", ""), ("subjects", []), ("experience_years", None), ("grade", None)):
+        for name, empty in (("display_name", ""), ("subjects", []), ("experience_years", None), ("grade", None), ("self_determination", None)):
             if name in data:
                 data[name] = empty
     if data.get("respondent_id") == alias:
         data["scores"] = {}
+        for name in ("item_values", "item_choices"):
+            if data.get(name) is not None:
+                data[name] = {}
     return json.dumps(envelope, ensure_ascii=False)
