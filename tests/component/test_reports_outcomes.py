@@ -159,3 +159,42 @@ def test_staff_by_subject_shows_the_top_subjects_and_the_rest_as_others() -> Non
     assert [list(r) for r in table.rows] == [["Математика", 3, 0], ["Физика", 0, 2], ["прочие (2)", 1, 1]]
     assert domain.subjects_of(["  Русский   Язык", "русский язык", "Ёлочная  игрушка|x"]) == ["елочная игрушка/x", "русский язык"]
     assert domain.subjects_of([]) == [""]
+
+
+async def test_the_dashboard_and_the_exports_show_the_outcome_tables(reports) -> None:
+    import io
+
+    import pypdfium2
+    from openpyxl import load_workbook
+
+    from shared.auth import Principal
+    from tests.component.test_reports_pages import _signed_in
+
+    _, client = reports
+    page = await _signed_in(client, Principal(sub="admin", role="region_admin", scope="region", scope_id="test-region")).get(
+        "/dashboard", params={"scope": "school", "scope_id": "s1", "academic_year": YEAR})
+    assert page.status_code == 200
+    html = page.text
+    for code, title in (("ddo-grade", "ДДО по классам"), ("ddo-programme", "ДДО по программам"),
+                        ("staff-subjects", "Педагоги в программе по предметам")):
+        assert f'id="{code}"' in html and title in html
+    grade_table = html.split('id="ddo-grade"')[1].split("</table>")[0]
+    assert "8 класс" in grade_table and ">60<" in grade_table and "«человек – человек», %" in grade_table
+    assert "Русский язык" in html.split('id="staff-subjects"')[1].split("</table>")[0]
+    assert 'data-code="retention_young_retained_share"' in html and 'data-code="self_determination_pedagogical_share"' in html
+
+    xlsx = await client.get("/api/v1/exports/school/s1.xlsx", params={"academic_year": YEAR}, headers=ADMIN)
+    book = load_workbook(io.BytesIO(xlsx.content))
+    by_title = {sheet["A1"].value.split(" — ")[0]: sheet for sheet in book.worksheets if sheet["A1"].value}
+    grades = by_title["ДДО по классам"]
+    assert [c.value for c in grades[3]] == ["8 класс", 5, 60.0, 20.0, 20.0, 20.0, 0.0]
+    assert [c.value for c in by_title["Педагоги в программе по предметам"][3]] == ["Математика", 1, 1]
+    headers = [c.value for c in book.worksheets[0][2]]
+    assert "Закрепление: молодые специалисты остались в школе, %" in headers
+
+    pdf = await client.get("/api/v1/exports/school/s1.pdf", params={"academic_year": YEAR}, headers=ADMIN)
+    document = pypdfium2.PdfDocument(pdf.content)
+    text = " ".join(p.get_textpage().get_text_range() for p in document)
+    for expected in ("ДДО по классам", "ДДО по программам", "Педагоги в программе по предметам", "Русский язык",
+                     "Доля выбравших педагогическую профессию"):
+        assert expected in text, expected
