@@ -134,3 +134,42 @@ async def test_the_interest_diagnostic_by_grade_and_by_programme(system, setting
     # the programme's campaign: 5 answers, 3 «человек – человек»; outside any programme's campaign: 2, not broken down
     assert tables["ddo-programme"] == [["Программа наставничества «Вместе»", 5, 60.0, 40.0, 0.0, 0.0, 0.0],
                                        ["не указана", 2, None, None, None, None, None]]
+
+
+async def test_a_schools_own_instrument_is_summarised_item_by_item_in_its_report(system, settings) -> None:
+    app, client = system
+    scenario = RegionScenario(client, settings.jwt_secret, settings.region_id)
+    region = await scenario.load(schools=1, surveys=False)
+    school = region.schools[0]
+    token = scenario.token("curator", "school_curator", "school", SCHOOL)
+    await scenario._call("POST", "/surveys/api/v1/instruments", token, json={
+        "code": "club_feedback", "title": "Отзыв о педагогическом клубе", "respondent_roles": ["mentee", "mentor"],
+        "sections": [{"code": "main", "title": "Клуб", "items": [
+            {"code": "useful", "text": "Насколько полезны встречи клуба?", "kind": "scale", "min": 1, "max": 5},
+            {"code": "format", "text": "Удобный формат", "kind": "single",
+             "options": [{"code": "online", "text": "онлайн"}, {"code": "offline", "text": "очно"}]},
+            {"code": "comment", "text": "Комментарий", "kind": "text", "required": False}]}]})
+    teachers = ["t-01", "t-02", "t-03", "t-04"]
+    for n in (5, 6):
+        person = await scenario._call("POST", f"/registry/api/v1/schools/{SCHOOL}/participants", token, json={
+            "category": "teacher", "full_name": f"Педагог t-0{n}", "external_id": f"t-0{n}", "consent": {"given_by": "self"}})
+        school.people[f"t-0{n}"] = person.json()["id"]
+        teachers.append(f"t-0{n}")
+    await settle(app)
+    # useful 5, 4, 4, 3, 2, 2 → mean 20 / 6 = 3,33; online 4 of 6 (66,7 %), offline 2 (33,3 %)
+    for external_id, useful, form in zip(teachers, (5, 4, 4, 3, 2, 2), ("online", "online", "offline", "online", "offline", "online")):
+        await scenario._call("POST", "/surveys/api/v1/responses", token, json={
+            "instrument": {"code": "club_feedback", "version": 1}, "respondent_id": school.people[external_id],
+            "answers": {"useful": useful, "format": form, "comment": "Встречи по средам неудобны"},
+            "submission_id": f"club-{external_id}"}, wait_for_events=True)
+    await settle(app)
+    await settle(app)
+    tables = await breakdowns(client, "school", SCHOOL)
+    assert tables["custom-club_feedback-1"] == [
+        ["Насколько полезны встречи клуба?", "среднее", 6, 3.33],
+        ["Удобный формат", "онлайн", 6, 66.7],
+        ["Удобный формат", "очно", 6, 33.3],
+    ]
+    region_tables = await client.get(f"/reports/api/v1/indicators/region/{settings.region_id}/breakdowns", params={"academic_year": YEAR},
+                                     headers=bearer("region_admin", "region", settings.region_id))
+    assert "custom-club_feedback-1" not in {t["code"] for t in region_tables.json()}  # a school's own instrument
