@@ -50,7 +50,6 @@ from services.reports.models import (
     CampaignResponse,
     Contribution,
     Counter,
-    CustomInstrument,
     Diagnostic,
     History,
     Measurement,
@@ -65,6 +64,9 @@ from services.reports.models import (
     SchoolInYear,
     Withdrawn,
 )
+from services.reports.outcomes import OutcomesMixin
+from services.reports.outcomes import order_key_of as _order_key
+from services.reports.outcomes import retention_groups_of as _retention_groups
 
 CONSUMER = "reports"
 PAIR_ENDED_TYPE = "pairing.pair.ended.v1"
@@ -141,7 +143,7 @@ def _keep(session, rows) -> None:  # noqa: ANN001
     session.info.setdefault(_KEPT, []).extend(rows)
 
 
-class ReportsService:
+class ReportsService(OutcomesMixin):
     def __init__(self, db: Database, region_id: str, metrics=None, region_name: str = "") -> None:  # noqa: ANN001
         self.db = db
         self.region_id = region_id
@@ -245,26 +247,6 @@ class ReportsService:
         deltas.update(domain.self_determination(person.self_determination if event.category == "pupil" else None))
         self._add(batch, school, domain.POPULATION, deltas, person=person.id)
         await self._release(work, f"participant:{person.id}", batch)
-
-    async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: Batch) -> None:
-        """A pupil's recorded self-determination: the latest state by event time counts (an update
-        before the registration waits for it). Grade, subjects and the retention flags are taken
-        as registered: reports counts them when an answer or an enrolment comes."""
-        if await self._ignored_withdrawn(work, envelope, event.participant_id):
-            return
-        person = await self._reference_or_park(work, Participant, "participant", event.participant_id, envelope)
-        if person is None:
-            return
-        await lock_key(work.session, f"person:{person.id}")
-        order_key = _order_key(envelope)
-        if person.order_key and person.order_key >= order_key:
-            return
-        pupil = person.category == "pupil"
-        old = domain.self_determination(person.self_determination if pupil else None)
-        person.self_determination, person.order_key = event.self_determination, order_key
-        work.session.add(person)
-        new = domain.self_determination(person.self_determination if pupil else None)
-        self._add(batch, await work.session.get(School, person.school_id), domain.POPULATION, domain.difference(new, old), person=person.id)
 
     async def _participant_enrolled(self, work: Work, envelope: Envelope, event: ParticipantEnrolled, batch: Batch) -> None:
         if await self._ignored_withdrawn(work, envelope, event.participant_id):
@@ -375,20 +357,6 @@ class ReportsService:
                                                event.item_choices or {}))
         if deltas:
             self._add(batch, school, event.academic_year, deltas, person=person)
-
-    async def _instrument_saved(self, work: Work, envelope: Envelope, event: InstrumentSaved) -> None:
-        """A custom instrument's owner and item texts: the latest by event time (no counter moves)."""
-        await lock_key(work.session, f"instrument:{event.code}:{event.version}")
-        order_key = _order_key(envelope)
-        row = await work.session.get(CustomInstrument, (event.code, event.version))
-        if row is not None and row.order_key >= order_key:
-            return
-        row = row or CustomInstrument(code=event.code, version=event.version, owner_scope=event.owner_scope, owner_id=event.owner_id,
-                                      title=event.title, items="{}", order_key=order_key)
-        items = {item.code: {"text": item.text, "options": dict(item.options)} for item in event.items}
-        row.owner_scope, row.owner_id, row.title, row.order_key = event.owner_scope, event.owner_id, event.title, order_key
-        row.items = json.dumps(items, ensure_ascii=False)
-        work.session.add(row)
 
     async def _diagnostic(self, work: Work, school: School, envelope: Envelope, event: ResponseCompleted, batch: Batch) -> None:
         """The latest start and end answers (by event time) of a person in a year to a staged
@@ -911,29 +879,6 @@ class ReportsService:
             breakdowns = await self._breakdowns(session, whole_counters, level, scope_id)
         return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot, breakdowns)
 
-    async def breakdowns(self, level: str, scope_id: str, year: str, principal: Principal) -> list[domain.Breakdown]:
-        """The outcome tables of a scope."""
-        async with self.db.sessions() as session:
-            await self._check_visible(session, level, scope_id, principal)
-            return await self._breakdowns(session, await self._counters(session, level, scope_id, year), level, scope_id)
-
-    async def _breakdowns(self, session, counters: dict[str, float], level: str, scope_id: str) -> list[domain.Breakdown]:  # noqa: ANN001
-        """The outcome tables of a scope. A custom instrument is summarised in the reports of its
-        scope: the region's at every level, a school's only in that school's report."""
-        prefix = f"{domain.DDO_BREAKDOWN}programme|"
-        ids = {name[len(prefix):].split("|", 1)[0] for name in counters if name.startswith(prefix)} - {""}
-        titles = dict((await session.exec(select(Programme.id, Programme.title).where(col(Programme.id).in_(ids)))).all()) if ids else {}
-        instruments: dict[tuple[str, int], dict] = {}
-        shown: set[tuple[str, int]] = set()
-        for code, version in domain.custom_instruments_in(counters):
-            row = await session.get(CustomInstrument, (code, version))
-            if row is not None:
-                instruments[(code, version)] = {"title": row.title, "items": json.loads(row.items)}
-            if row is None or row.owner_scope == "region" or (level == "school" and row.owner_id == scope_id):
-                shown.add((code, version))
-        return (domain.interests_breakdowns(counters, titles) + domain.staff_breakdown(counters)
-                + domain.custom_breakdowns(counters, instruments, shown))
-
     async def _municipality_wide(self, session, year: str) -> dict[str, dict[str, float]]:  # noqa: ANN001
         """Per municipality, the counters of its municipality-wide campaigns (kept on the
         municipality itself, as the region's region-wide ones are)."""
@@ -961,14 +906,6 @@ class ReportsService:
             visible = school is not None and principal.sees_school(school.id, school.municipality_id)
         if not visible:
             raise NotFound(f"Нет данных для {level} {scope_id}")
-
-
-def _order_key(envelope: Envelope) -> str:
-    return f"{envelope.time.astimezone(UTC).isoformat()}|{envelope.id}"
-
-
-def _retention_groups(person: Participant) -> list[str]:
-    return domain.retention_groups(person.category, person.young_specialist, bool(person.newly_arrived))
 
 
 def anonymised(body: str, raw: str) -> str:
