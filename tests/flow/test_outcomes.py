@@ -50,13 +50,18 @@ async def test_retention_staff_by_subject_and_self_determination(system, setting
         await scenario._call("POST", f"/registry/api/v1/participants/{people[external_id]}/withdrawal", token, json={"reason": "left_school"})
     await send(app.state.services["registry"], "registry.participant.withdraw.v1",
                {"external_id": "t-03", "reason": "consent_withdrawn"}, school=SCHOOL)
-    # self-determination: p-01 by the API, p-03 by the school's command, p-04 registered with it; p-02 undecided
+    # self-determination: p-01 by the API, p-03 by the school's command, p-04 registered with it, p-05 imported; p-02 undecided
     await scenario._call("PATCH", f"/registry/api/v1/participants/{people['p-01']}", token, json={"self_determination": "pedagogical"})
     await scenario._call("PATCH", f"/registry/api/v1/participants/{people['p-02']}", token, json={"self_determination": "undecided"})
     await send(app.state.services["registry"], UPDATE, {"external_id": "p-03", "self_determination": "pedagogical"}, school=SCHOOL)
     await scenario._call("POST", f"/registry/api/v1/schools/{SCHOOL}/participants", token, json={
         "category": "pupil", "full_name": "Обучающийся p-04", "external_id": "p-04", "grade": 9, "self_determination": "other",
         "consent": {"given_by": "legal_representative"}})
+    rows = ["Код школы;Внешний id;Категория;ФИО;Класс;Профессиональное самоопределение;Согласие",
+            f"{SCHOOL};p-05;обучающийся;Обучающийся p-05;9;Педагогическая профессия;да"]
+    imported = await client.post("/registry/api/v1/imports", headers={"Authorization": f"Bearer {token}"},
+                                 files={"file": ("pupils.csv", "\n".join(rows).encode(), "text/csv")})
+    assert imported.status_code in (200, 201, 202) and imported.json()["applied"], imported.text  # the spreadsheet import
     await settle(app)
     await settle(app)
 
@@ -71,9 +76,9 @@ async def test_retention_staff_by_subject_and_self_determination(system, setting
         "retention_arrived_left": 0,
         "retention_arrived_retained_share": 100.0,
         "retention_consent_withdrawn": 1,  # t-03
-        "self_determination_recorded": 4,  # p-01, p-02, p-03, p-04
-        "self_determination_pedagogical": 2,  # p-01, p-03
-        "self_determination_pedagogical_share": 50.0,
+        "self_determination_recorded": 5,  # p-01, p-02, p-03, p-04, p-05
+        "self_determination_pedagogical": 3,  # p-01, p-03, p-05
+        "self_determination_pedagogical_share": 60.0,
     }
     assert {code: school_values[code] for code in expected} == expected
     response = await client.get(f"/reports/api/v1/indicators/school/{SCHOOL}", params={"academic_year": LAST_YEAR}, headers=CURATOR)
