@@ -13,3 +13,15 @@ FORMS: dict[str, str] = {
     "employer_student": "работодатель – студент",
     "head_teacher": "руководитель – учитель",
 }
+
+# The smallest group whose answers are broken down (per-item summaries of answers, the ДДО by
+# grade or programme): a smaller group is shown as a count only, so no one's answers can be guessed.
+MIN_GROUP = 5
+
+# Pupils' professional self-determination, as the school records it (registry, optional).
+# The codes travel in events; reports counts the share choosing the pedagogical profession.
+SELF_DETERMINATION: dict[str, str] = {
+    "undecided": "не определился",
+    "pedagogical": "педагогическая профессия",
+    "other": "другая сфера",
+}

@@ -57,7 +57,13 @@ def is_young_specialist(
     return young_by_age or young_by_experience
 
 
-def person_problem(category: str, grade: int | None, partner_id: str | None) -> tuple[str, str] | None:
+SELF_DETERMINATION = vocabulary.SELF_DETERMINATION
+"""Pupils' professional self-determination, recorded by the school (optional)."""
+
+
+def person_problem(
+    category: str, grade: int | None, partner_id: str | None, self_determination: str | None = None
+) -> tuple[str, str] | None:
     """(field, why) a person's fields do not fit their category, or None."""
     if category == "pupil" and grade is None:
         return "grade", "Для обучающегося укажите класс (grade)"
@@ -65,6 +71,11 @@ def person_problem(category: str, grade: int | None, partner_id: str | None) -> 
         return "grade", "Класс (grade) указывается только для обучающегося"
     if partner_id is not None and category not in ("student", "employer"):
         return "partner_id", "Организация-партнёр указывается только для студента или представителя работодателя"
+    if self_determination is not None and category != "pupil":
+        return "self_determination", "Профессиональное самоопределение указывается только для обучающегося"
+    if self_determination is not None and self_determination not in SELF_DETERMINATION:
+        options = ", ".join(f"{code} ({label})" for code, label in SELF_DETERMINATION.items())
+        return "self_determination", f"Профессиональное самоопределение: одно из {options}"
     return None
 
 

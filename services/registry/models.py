@@ -64,6 +64,7 @@ class Participant(SQLModel, table=True):
     qualification: str | None = None
     newly_arrived: bool = False
     grade: int | None = None
+    self_determination: str | None = Field(default=None, description="Pupils: professional self-determination (vocabulary code).")
     partner_id: str | None = Field(default=None, foreign_key="registry_partner.id")
     young_specialist: bool = False
     status: str = "active"

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.registry import Consent
+from shared.contracts.registry import Consent, SelfDetermination
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
 Category = Literal["teacher", "pupil", "student", "employer"]
@@ -60,6 +60,9 @@ class ParticipantIn(BaseModel):
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: str | None = Field(default=None, max_length=64, description="Students, employer representatives.")
+    self_determination: SelfDetermination | None = Field(
+        default=None, description="Pupils: professional self-determination — undecided, pedagogical or other."
+    )
     consent: Consent | None = Field(
         default=None,
         description="Consent to personal-data processing (152-ФЗ). Without it the person stays in the registry "
@@ -91,6 +94,7 @@ class ParticipantPatch(BaseModel):
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: str | None = Field(default=None, max_length=64)
+    self_determination: SelfDetermination | None = None
 
 
 class WithdrawalIn(BaseModel):
@@ -176,6 +180,7 @@ class ParticipantOut(Out):
     newly_arrived: bool
     grade: int | None
     partner_id: str | None
+    self_determination: str | None = None
     young_specialist: bool
     status: str = Field(description="active, withdrawn (consent withdrawn) or left (left the school)")
     consent_by: str | None

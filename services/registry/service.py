@@ -69,13 +69,13 @@ from services.registry.schemas import (
 
 ANNOUNCED_FIELDS = (
     "category", "full_name", "subjects", "experience_years", "young_specialist", "grade", "position",
-    "newly_arrived", "partner_id",
+    "newly_arrived", "partner_id", "self_determination",
 )
 """Participant fields that events carry (full_name as display_name)."""
 
 PERSON_FIELDS = (
     "full_name", "external_id", "subjects", "position", "experience_years", "birth_year", "age_band",
-    "qualification", "newly_arrived", "grade", "partner_id",
+    "qualification", "newly_arrived", "grade", "partner_id", "self_determination",
 )
 """Participant fields a school may change."""
 
@@ -104,6 +104,7 @@ def snapshot(row: Participant) -> dict[str, Any]:
         "position": row.position,
         "newly_arrived": bool(row.newly_arrived),
         "partner_id": row.partner_id,
+        "self_determination": row.self_determination,
     }
 
 
@@ -294,7 +295,7 @@ class RegistryService:
             if existing is not None:
                 raise Conflict(f"Участник с внешним id {person.external_id} уже есть в этой школе", field="external_id")
             await self._check_tombstone(work, school_id, person.external_id, person.consent)
-        problem = domain.person_problem(person.category, person.grade, person.partner_id)
+        problem = domain.person_problem(person.category, person.grade, person.partner_id, person.self_determination)
         if problem:
             raise Unprocessable(problem[1], field=problem[0])
         await self._check_partner(work, person.partner_id)
@@ -313,6 +314,7 @@ class RegistryService:
             newly_arrived=person.newly_arrived,
             grade=person.grade,
             partner_id=person.partner_id,
+            self_determination=person.self_determination,
             young_specialist=domain.is_young_specialist(
                 person.category, person.birth_year, person.experience_years, today(), person.age_band
             ),
@@ -391,7 +393,7 @@ class RegistryService:
             if name in PERSON_FIELDS and getattr(row, name) != value:
                 setattr(row, name, value)
                 touched = True
-        problem = domain.person_problem(row.category, row.grade, row.partner_id)
+        problem = domain.person_problem(row.category, row.grade, row.partner_id, row.self_determination)
         if problem:
             raise Unprocessable(problem[1], field=problem[0])
         row.young_specialist = domain.is_young_specialist(row.category, row.birth_year, row.experience_years, today(), row.age_band)
@@ -473,7 +475,7 @@ class RegistryService:
         for message in rows:
             envelope = json.loads(message.body)
             envelope["data"].update(display_name=domain.ERASED_NAME, subjects=[], experience_years=None, grade=None,
-                                    position=None, newly_arrived=False)
+                                    position=None, newly_arrived=False, self_determination=None)
             message.body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
             work.session.add(message)
         contacts = (await work.session.exec(
@@ -495,7 +497,7 @@ class RegistryService:
         row.full_name = domain.ERASED_NAME
         row.subjects = []
         for name in ("position", "experience_years", "birth_year", "age_band", "qualification", "grade",
-                     "consent_representative", "consent_document"):
+                     "consent_representative", "consent_document", "self_determination"):
             setattr(row, name, None)
         row.newly_arrived = False
         row.account_allowed = False

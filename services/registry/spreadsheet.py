@@ -67,6 +67,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "qualification": ("квалификационная категория", "категория квалификации", "квалификация"),
         "newly_arrived": ("вновь прибывший", "вновь пришедший", "вновь пришедший педагог", "новый сотрудник"),
         "grade": ("класс",),
+        "self_determination": ("профессиональное самоопределение", "самоопределение", "профессиональный выбор",
+                               "профессиональное самоопределение обучающегося"),
         "partner_id": ("организация-партнёр", "код партнёра", "партнёр", "организация"),
         "consent": ("согласие", "согласие на обработку пд", "согласие на обработку персональных данных", "согласие пд"),
         "consent_by": ("согласие дал", "кто дал согласие", "согласие дано"),
@@ -519,6 +521,22 @@ def status(value: Any) -> str | None:
 
 
 @_cached
+def self_determination(value: Any) -> str | None:
+    """A pupil's professional self-determination: the vocabulary's words («педагогическая профессия»)
+    or its codes (pedagogical)."""
+    from shared.vocabulary import SELF_DETERMINATION
+
+    raw = re.sub(r"\s+", " ", text(value)).strip().lower().replace("ё", "е")
+    if not raw:
+        return None
+    for code, label in SELF_DETERMINATION.items():
+        if raw in (code, label.replace("ё", "е")):
+            return code
+    words = ", ".join(f"«{label}»" for label in SELF_DETERMINATION.values())
+    raise BadValue(f"профессиональное самоопределение «{text(value)}»: ожидается одно из {words}",
+                   f"self-determination '{text(value)}': expected one of {', '.join(SELF_DETERMINATION)}")
+
+
 def age_band(value: Any) -> str | None:
     if value is None or value == "":
         return None

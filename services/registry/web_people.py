@@ -28,7 +28,7 @@ PERSON_LABELS = {
     "category": "Категория", "full_name": "ФИО", "external_id": "Внешний id", "subjects": "Предметы",
     "position": "Должность", "experience_years": "Стаж, лет", "birth_year": "Год рождения", "age_band": "Возраст",
     "qualification": "Квалификационная категория", "newly_arrived": "Новоприбывший", "grade": "Класс",
-    "partner_id": "Организация-партнёр", "given_by": "Кто дал согласие", "representative_name": "Законный представитель",
+    "partner_id": "Организация-партнёр", "self_determination": "Профессиональное самоопределение", "given_by": "Кто дал согласие", "representative_name": "Законный представитель",
     "document": "Документ", "date": "Дата согласия", "contact_email": "Адрес электронной почты",
     "account_allowed": "Учётная запись", "contact_email_consent": "Согласие на письма", "form": "Форма", "status": "Статус",
 }
@@ -82,7 +82,7 @@ def person_body(form: FormData, errors: dict[str, str], *, with_category: bool) 
         "experience_years": integer(form, "experience_years", errors), "birth_year": integer(form, "birth_year", errors),
         "age_band": text(form, "age_band"), "qualification": text(form, "qualification"),
         "newly_arrived": checked(form, "newly_arrived"), "grade": integer(form, "grade", errors),
-        "partner_id": text(form, "partner_id"),
+        "partner_id": text(form, "partner_id"), "self_determination": text(form, "self_determination"),
     }
     if with_category:
         body["category"] = text(form, "category") or ""
@@ -95,7 +95,7 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
     def render(request: Request, template: str, principal: Principal, school: School | None, **context: Any) -> Response:
         return pages.render(request, template, principal, school=school, categories=domain.CATEGORIES, statuses=STATUSES,
                             labels=PERSON_LABELS, consent_by=CONSENT_BY, reasons=REASONS, age_bands=domain.AGE_BANDS,
-                            roles=domain.ROLES, extra_consent=consent_fields(),
+                            roles=domain.ROLES, extra_consent=consent_fields(), self_determination=domain.SELF_DETERMINATION,
                             at_school=school_query(principal, school) if school else "", **context)
 
     @router.get("/people", response_class=HTMLResponse)
@@ -130,7 +130,7 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
         errors: dict[str, str] = {}
         body = person_body(form, errors, with_category=True)
         body["consent"] = consent_of(form, errors)
-        problem = domain.person_problem(body["category"], body["grade"], body["partner_id"])
+        problem = domain.person_problem(body["category"], body["grade"], body["partner_id"], body["self_determination"])
         if problem and problem[0] not in errors:
             errors[problem[0]] = for_people(problem[1])
         person = None

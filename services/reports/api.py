@@ -108,6 +108,16 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         rows = await service.swot(scope, scope_id, year, principal)
         return [SwotRowOut(programme_id=r.programme_id, programme_name=r.programme_name, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
 
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/breakdowns",
+                summary="Таблицы итогов: ДДО по классам и программам, педагоги по предметам, собственные анкеты")
+    async def breakdowns(
+        scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
+    ) -> list[dict]:
+        """Each table: code, title, headers, rows (the first cells name the row, then numbers; null: not shown), note."""
+        year = academic_year or academic_year_of(date.today())
+        tables = await service.breakdowns(scope, scope_id, year, principal)
+        return [{"code": t.code, "title": t.title, "headers": list(t.headers), "rows": [list(r) for r in t.rows], "note": t.note} for t in tables]
+
     @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы")
     async def drilldown(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)

@@ -321,7 +321,9 @@ def _indicators() -> tuple[Indicator, ...]:
                     "SWOT",
                 )
             )
-    return tuple(out + _plan_indicators() + _campaign_indicators())
+    from services.reports import domain_outcomes  # imports nothing from here at import time
+
+    return tuple(out + _plan_indicators() + _campaign_indicators() + domain_outcomes.indicators())
 
 
 def _measurement_indicators() -> list[Indicator]:
@@ -744,3 +746,29 @@ def counts_for_growth(instrument_code: str, stage: str | None, respondent_role: 
     if instrument_code not in STAGED_INSTRUMENTS or stage not in STAGES:
         return False
     return instrument_code != DEFICIT_INSTRUMENT or respondent_role == "mentee"
+
+
+# -- the outcomes the programmes promise (services/reports/domain_outcomes.py) -----------------
+
+from services.reports.domain_outcomes import (  # noqa: E402  re-exported: one place for every indicator
+    CUSTOM_BREAKDOWN,
+    DDO_BREAKDOWN,
+    MIN_GROUP,
+    RETENTION_GROUPS,
+    SELF_DETERMINATION,
+    STAFF_BREAKDOWN,
+    Breakdown,
+    custom_answer,
+    custom_breakdowns,
+    custom_instruments_in,
+    interests_breakdowns,
+    interests_by,
+    mentee_enrolled,
+    mentee_withdrawn,
+    normal_subject,
+    retention_groups,
+    self_determination,
+    staff_breakdown,
+    staff_role_taken,
+    subjects_of,
+)

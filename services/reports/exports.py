@@ -78,6 +78,12 @@ def swot_rows(report: ReportData) -> list[list]:
     ]
 
 
+def breakdown_sheet_title(table: domain.Breakdown, number_: int) -> str:
+    """An XLSX sheet's name: at most 31 characters, no []:*?/\\, unique by its number."""
+    name = "".join(c for c in table.title if c not in "[]:*?/\\")
+    return f"{number_}. {name}"[:31]
+
+
 def filename(report: ReportData, fmt: str, table: str | None = None) -> str:
     base = f"monitoring_{report.level}_{report.scope_id}_{report.academic_year.replace('/', '-')}"
     return f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}"
@@ -176,6 +182,20 @@ def to_xlsx(report: ReportData, written: Document | None = None) -> bytes:
         cell.font = Font(bold=True)
     for values in swot_rows(report):
         swot.append(values)
+    for number_, table in enumerate(report.breakdowns, start=1):
+        sheet = workbook.create_sheet(breakdown_sheet_title(table, number_))
+        sheet.append([f"{table.title} — {report.title}, {report.academic_year} учебный год"])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(list(table.headers))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for values in table.rows:
+            sheet.append(list(values))
+        if table.note:
+            sheet.append([])
+            sheet.append([table.note])
+        sheet.column_dimensions["A"].width = 36
     definitions = workbook.create_sheet("Показатели")
     definitions.append(["Код", "Показатель", "Единица", "Формула"])
     for i in domain.INDICATORS:
@@ -346,6 +366,19 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
         swot_table = LongTable(body, colWidths=[33 * mm, 27 * mm, 14 * mm] + [(width - 74 * mm) / 4] * 4, repeatRows=1, hAlign="LEFT")
         swot_table.setStyle(style(2))
         story += [Spacer(1, 6 * mm), Paragraph(SWOT_SHEET, styles["Heading2"]), swot_table]
+    for table in report.breakdowns:
+        first_width = 60 * mm
+        texts = sum(1 for v in table.rows[0] if isinstance(v, str))  # the leading text columns
+        widths = [first_width] + [30 * mm] * (texts - 1)
+        rest = len(table.headers) - texts
+        widths += [(width - sum(widths)) / rest] * rest
+        body = [heads(list(table.headers), texts)]
+        body += [[Paragraph(escape_markup(v), small) if isinstance(v, str) else pdf_number(v) for v in values] for values in table.rows]
+        breakdown_table = LongTable(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        breakdown_table.setStyle(style(texts))
+        story += [Spacer(1, 6 * mm), Paragraph(escape_markup(table.title), styles["Heading2"]), breakdown_table]
+        if table.note:
+            story.append(Paragraph(escape_markup(table.note + "."), small))
     wide = 267 * mm  # landscape A4 between the margins
     # the 14 key indicators in two tables of 7 columns: every heading wraps between words
     halves = (("участники и пары", domain.KEY_CODES[:7]), ("охват, качество, планы и опросы", domain.KEY_CODES[7:]))

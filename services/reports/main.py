@@ -13,13 +13,14 @@ from shared.contracts.catalogue import BY_TYPE
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
+    ParticipantUpdated,
     ParticipantWithdrawn,
     ProgrammeLaunched,
     ProgrammeUpdated,
     SchoolRegistered,
 )
 from shared.contracts.reports import IndicatorsUpdated
-from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
+from shared.contracts.surveys import CampaignClosed, CampaignOpened, InstrumentSaved, ResponseCompleted
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -42,6 +43,7 @@ CONSUMED = tuple(
         SchoolRegistered,
         ParticipantRegistered,
         ParticipantEnrolled,
+        ParticipantUpdated,
         ParticipantWithdrawn,
         PairFormed,
         ResponseCompleted,
@@ -51,6 +53,7 @@ CONSUMED = tuple(
         CampaignClosed,
         ProgrammeLaunched,
         ProgrammeUpdated,
+        InstrumentSaved,
     )
 ) + tuple(BY_TYPE[t] for t in OPTIONAL_CONSUMED if t in BY_TYPE)
 

@@ -27,6 +27,14 @@ class Participant(SQLModel, table=True):
     school_id: str = Field(index=True)
     category: str
     young_specialist: bool = False
+    # added after the first release: nullable or with a server default (shared.db adds them to existing tables)
+    newly_arrived: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    grade: int | None = None
+    subjects: str = Field(default="[]", sa_column_kwargs={"server_default": "[]"},
+                          description="JSON list of the normalised subjects (the staff by subject).")
+    self_determination: str | None = None
+    order_key: str = Field(default="", sa_column_kwargs={"server_default": ""},
+                           description="Event time of the latest state applied (registered or updated).")
 
 
 class RoleInYear(SQLModel, table=True):
@@ -194,6 +202,21 @@ class Programme(SQLModel, table=True):
     order_key: str = Field(description="event time + launched/updated + event id: the latest wins whatever the arrival order")
 
 
+class CustomInstrument(SQLModel, table=True):
+    """A custom instrument's owner and the texts of its items (surveys.instrument.saved.v1), for
+    naming its per-item summaries: the latest saved state by event time."""
+
+    __tablename__ = "reports_instrument"
+
+    code: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    owner_scope: str
+    owner_id: str
+    title: str
+    items: str = Field(description="JSON: item code → {text, options: {code: text}}")
+    order_key: str
+
+
 class History(SQLModel, table=True):
     """Every announced value set of a scope and year, in order (the dashboard's time series)."""
 
@@ -229,7 +252,7 @@ class WrittenAnalysis(SQLModel, table=True):
 
 DERIVED = (
     School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic,
-    Measurement, PlanProgress, Campaign, CampaignResponse, Programme, History,
+    Measurement, PlanProgress, Campaign, CampaignResponse, Programme, CustomInstrument, History,
 )
 """The tables derived from the consumed events (the inbox): rebuild empties and refills them."""
 TABLES = (*DERIVED, WrittenAnalysis)

@@ -91,5 +91,6 @@ async def dashboard_data(service: ReportsService, level: str, scope_id: str, yea
                 ids = [sid for sid, low, difficult in flags if member(low, difficult)]
                 groups.append(ScopeRow("group", label, label, "", domain.compute(await _school_sums(session, ids, years))))
         swot = await service._swot_rows(session, whole)  # noqa: SLF001
+        breakdowns = await service._breakdowns(session, whole, level, scope_id)  # noqa: SLF001
     scope = ScopeRow(level, scope_id, title, "", domain.compute(whole))
-    return ReportData(level, scope_id, title, year, scope, municipalities, schools, groups, swot)
+    return ReportData(level, scope_id, title, year, scope, municipalities, schools, groups, swot, breakdowns)

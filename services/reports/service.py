@@ -30,13 +30,14 @@ from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdat
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
+    ParticipantUpdated,
     ParticipantWithdrawn,
     ProgrammeLaunched,
     ProgrammeUpdated,
     SchoolRegistered,
 )
 from shared.contracts.reports import IndicatorsUpdated
-from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
+from shared.contracts.surveys import CampaignClosed, CampaignOpened, InstrumentSaved, ResponseCompleted
 from shared.db import Database, lock_key
 from shared.errors import NotFound
 from shared.messaging.inbox import InboxMessage
@@ -63,6 +64,9 @@ from services.reports.models import (
     SchoolInYear,
     Withdrawn,
 )
+from services.reports.outcomes import OutcomesMixin
+from services.reports.outcomes import order_key_of as _order_key
+from services.reports.outcomes import retention_groups_of as _retention_groups
 
 CONSUMER = "reports"
 PAIR_ENDED_TYPE = "pairing.pair.ended.v1"
@@ -124,6 +128,8 @@ class ReportData:
     schools: list[ScopeRow]
     groups: list[ScopeRow]
     swot: list[domain.SwotRow] = field(default_factory=list)
+    breakdowns: list[domain.Breakdown] = field(default_factory=list)
+    """The outcome tables (ДДО by grade and programme, staff by subject, custom instruments)."""
 
 
 _KEPT = "reports.kept_rows"
@@ -137,7 +143,7 @@ def _keep(session, rows) -> None:  # noqa: ANN001
     session.info.setdefault(_KEPT, []).extend(rows)
 
 
-class ReportsService:
+class ReportsService(OutcomesMixin):
     def __init__(self, db: Database, region_id: str, metrics=None, region_name: str = "") -> None:  # noqa: ANN001
         self.db = db
         self.region_id = region_id
@@ -193,7 +199,9 @@ class ReportsService:
         elif isinstance(event, ResponseCompleted):
             await self._response_completed(work, envelope, event, batch)
         elif isinstance(event, ParticipantWithdrawn):
-            await self._withdrawn(work, event, batch)
+            await self._withdrawn(work, envelope, event, batch)
+        elif isinstance(event, ParticipantUpdated):
+            await self._participant_updated(work, envelope, event, batch)
         elif isinstance(event, (PlanUpdated, PlanMeasureCompleted)):
             await self._plan(work, envelope, event, batch)
         elif isinstance(event, CampaignOpened):
@@ -202,6 +210,8 @@ class ReportsService:
             await self._campaign_closed(work, event, batch)
         elif isinstance(event, (ProgrammeLaunched, ProgrammeUpdated)):
             await self._programme(work, envelope, event)
+        elif isinstance(event, InstrumentSaved):
+            await self._instrument_saved(work, envelope, event)
 
     async def _school_registered(self, work: Work, event: SchoolRegistered, batch: Batch) -> None:
         if await work.session.get(School, event.school_id) is not None:
@@ -226,10 +236,15 @@ class ReportsService:
         school = await self._school_or_park(work, event.school_id, envelope)
         if school is None or await work.session.get(Participant, event.participant_id) is not None:
             return
-        person = Participant(id=event.participant_id, school_id=school.id, category=event.category, young_specialist=event.young_specialist)
+        person = Participant(
+            id=event.participant_id, school_id=school.id, category=event.category, young_specialist=event.young_specialist,
+            newly_arrived=event.newly_arrived, grade=event.grade, subjects=json.dumps(domain.subjects_of(event.subjects), ensure_ascii=False),
+            self_determination=event.self_determination, order_key=_order_key(envelope),
+        )
         work.session.add(person)
         await work.session.flush()
         deltas = domain.participant_registered(event.category, event.young_specialist)
+        deltas.update(domain.self_determination(person.self_determination if event.category == "pupil" else None))
         self._add(batch, school, domain.POPULATION, deltas, person=person.id)
         await self._release(work, f"participant:{person.id}", batch)
 
@@ -246,7 +261,11 @@ class ReportsService:
         year = event.academic_year
         if await work.session.get(RoleInYear, (person.id, year, event.role)) is None:
             work.session.add(RoleInYear(participant_id=person.id, academic_year=year, role=event.role))
-            self._add(batch, school, year, domain.role_taken(event.role, person.category, person.young_specialist), person=person.id)
+            deltas = domain.role_taken(event.role, person.category, person.young_specialist)
+            deltas.update(domain.staff_role_taken(event.role, person.category, json.loads(person.subjects or "[]")))
+            self._add(batch, school, year, deltas, person=person.id)
+            if event.role == "mentee":  # retention: not the person's contribution, it stays when they leave the school
+                self._add(batch, school, year, domain.mentee_enrolled(_retention_groups(person)))
             await self._school_people(work, school, year, +1, batch)
         if event.role == "mentor" and event.capacity is not None:
             load = await self._mentor_load(work, person.id, year, school.id)
@@ -326,6 +345,16 @@ class ReportsService:
                 await self._diagnostic(work, school, envelope, event, batch)
             return
         deltas = domain.response_completed(event.instrument.code, event.scores, event.programme_id, event.form)
+        if deltas and event.instrument.code == domain.INTERESTS_INSTRUMENT:
+            # by grade too: the pupil's registration first (parked until it comes)
+            pupil = await self._reference_or_park(work, Participant, "participant", person, envelope)
+            if pupil is None:
+                return
+            leanings = [kind for kind in domain.INTEREST_TYPES if deltas.get(f"interests_leaning_{kind}")]
+            deltas.update(domain.interests_by(pupil.grade, event.programme_id, leanings))
+        if event.item_values is not None or event.item_choices is not None:  # a custom instrument, item by item
+            deltas.update(domain.custom_answer(event.instrument.code, event.instrument.version, event.item_values or {},
+                                               event.item_choices or {}))
         if deltas:
             self._add(batch, school, event.academic_year, deltas, person=person)
 
@@ -480,7 +509,7 @@ class ReportsService:
             await self._anonymise_inbox(work, participant_id, only_message=envelope.id)
         return True
 
-    async def _withdrawn(self, work: Work, event: ParticipantWithdrawn, batch: Batch) -> None:
+    async def _withdrawn(self, work: Work, envelope: Envelope, event: ParticipantWithdrawn, batch: Batch) -> None:
         raw = event.participant_id
         alias = domain.pseudonym(raw)
         await lock_key(work.session, f"participant:{raw}")
@@ -499,11 +528,15 @@ class ReportsService:
             await session.delete(row)
         person = await session.get(Participant, raw)
         roles = (await session.exec(select(RoleInYear).where(RoleInYear.participant_id == raw))).all()
+        left_in = academic_year_of(envelope.time.date())
         for role in roles:
             if person is not None:
                 school = await session.get(School, person.school_id)
                 if school is not None:
                     await self._school_people(work, school, role.academic_year, -1, batch)
+                    if role.role == "mentee":
+                        during = left_in <= role.academic_year
+                        self._add(batch, school, role.academic_year, domain.mentee_withdrawn(_retention_groups(person), event.reason, during))
             await session.delete(role)
         for load in (await session.exec(select(MentorLoad).where(MentorLoad.mentor_id == raw))).all():
             school = await session.get(School, load.school_id)
@@ -843,7 +876,8 @@ class ReportsService:
         municipalities = municipality_rows if level == "region" else []
         async with self.db.sessions() as session:
             swot = await self._swot_rows(session, whole_counters)
-        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot)
+            breakdowns = await self._breakdowns(session, whole_counters, level, scope_id)
+        return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot, breakdowns)
 
     async def _municipality_wide(self, session, year: str) -> dict[str, dict[str, float]]:  # noqa: ANN001
         """Per municipality, the counters of its municipality-wide campaigns (kept on the
@@ -892,9 +926,12 @@ def anonymised(body: str, raw: str) -> str:
     envelope = walk(envelope)
     data = envelope.get("data", {})
     if data.get("participant_id") == alias:
-        for name, empty in (("display_name", ""), ("subjects", []), ("experience_years", None), ("grade", None)):
+        for name, empty in (("display_name", ""), ("subjects", []), ("experience_years", None), ("grade", None), ("self_determination", None)):
             if name in data:
                 data[name] = empty
     if data.get("respondent_id") == alias:
         data["scores"] = {}
+        for name in ("item_values", "item_choices"):
+            if data.get(name) is not None:
+                data[name] = {}
     return json.dumps(envelope, ensure_ascii=False)

@@ -25,6 +25,8 @@ from functools import cached_property
 from statistics import fmean
 from typing import Any
 
+from shared import vocabulary
+
 KINDS: dict[str, str] = {
     "scale": "шкала",
     "single": "один вариант",
@@ -38,7 +40,7 @@ METHODS = ("mean", "sum")
 STAGES: dict[str, str] = {"start": "входная диагностика", "end": "итоговая диагностика"}
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_TEXT = 5000
-MIN_GROUP = 5  # per-item aggregates of answers are shown only for at least this many responses (no breakdown of small groups)
+MIN_GROUP = vocabulary.MIN_GROUP  # per-item aggregates of answers are shown only for at least this many responses (no breakdown of small groups)
 YES_NO = ({"code": "yes", "text": "Да", "value": 1}, {"code": "no", "text": "Нет", "value": 0})
 
 
@@ -493,6 +495,38 @@ def score(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, fl
         if values:
             scores[rule.code] = round(fmean(values) if rule.method == "mean" else sum(values), 2)
     return scores
+
+
+def item_figures(instrument: Instrument, answers: Mapping[str, object]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """What a custom instrument's response tells reports, item by item: the numbers (scale, number;
+    a matrix row as `item.row`) and the options chosen (single, multiple). Free text never."""
+    numbers: dict[str, float] = {}
+    chosen: dict[str, list[str]] = {}
+    for item in instrument.items:
+        value = answers.get(item.code)
+        if _empty(value):
+            continue
+        if item.kind in ("scale", "number") and _number(value):
+            numbers[item.code] = float(value)  # type: ignore[arg-type]
+        elif item.kind == "matrix" and isinstance(value, Mapping):
+            numbers.update({f"{item.code}.{row}": float(cell) for row, cell in value.items() if _number(cell)})
+        elif item.kind == "single" and isinstance(value, str):
+            chosen[item.code] = [value]
+        elif item.kind == "multiple" and isinstance(value, list):
+            chosen[item.code] = [v for v in value if isinstance(v, str)]
+    return numbers, chosen
+
+
+def item_labels(instrument: Instrument) -> list[dict[str, Any]]:
+    """The numeric and choice items of an instrument with their texts (matrix rows one by one)."""
+    out: list[dict[str, Any]] = []
+    for item in instrument.items:
+        if item.kind in ("scale", "number", "single", "multiple"):
+            out.append({"code": item.code, "text": item.text, "kind": item.kind, "options": {o.code: o.text for o in item.options}})
+        elif item.kind == "matrix":
+            out += [{"code": f"{item.code}.{row.code}", "text": f"{item.text} — {row.text}", "kind": "scale", "options": {}}
+                    for row in item.rows]
+    return out
 
 
 def answers_from_form(instrument: Instrument, fields: Iterable[tuple[str, str]]) -> tuple[dict[str, object], list[AnswerProblem]]:

@@ -25,6 +25,7 @@ from shared.contracts.surveys import (
     CampaignOpened,
     CampaignReminderDue,
     CommandRejected,
+    InstrumentSaved,
     RespondentInvited,
     ResponseCompleted,
 )
@@ -75,7 +76,8 @@ class Surveys:
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Surveys:
     runtime = SurveysRuntime(NAME, settings, TABLES, shared_process=shared_process)
-    runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected, RespondentInvited)
+    runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected, RespondentInvited,
+                      InstrumentSaved)
     service = SurveysService(runtime.db, runtime.uow, settings.region_id)
     runtime.schedule = CampaignSchedule(
         service, settings.surveys_schedule_interval, settings.surveys_reminder_days_before, runtime.log

@@ -22,6 +22,7 @@ from shared.contracts.surveys import (
     CampaignOpened,
     CampaignReminderDue,
     InstrumentRef,
+    InstrumentSaved,
     RespondentInvited,
 )
 from shared.db import Database
@@ -187,6 +188,9 @@ class SurveysService:
                 )
                 work.session.add(row)
                 created = True
+            parsed = domain.parse_instrument(definition)
+            work.emit(InstrumentSaved(code=code, version=version, title=parsed.title, owner_scope=owner_scope,  # type: ignore[arg-type]
+                                      owner_id=owner_id, items=domain.item_labels(parsed)))  # type: ignore[arg-type]
         return _instrument_out(domain.parse_instrument(definition), row), created
 
     # -- answers --------------------------------------------------------------------------------
@@ -320,9 +324,13 @@ class SurveysService:
             invitation.draft = {}
             invitation.updated_at = utcnow()
             session.add(invitation)
-        work.emit(completed_event(
+        event = completed_event(
             response.model_dump(), campaign.programme_id if campaign else None, campaign.form if campaign else None
-        ))
+        )
+        if custom is not None:  # a custom instrument: reports counts it item by item
+            numbers, chosen = domain.item_figures(instrument, s.answers)
+            event = event.model_copy(update={"item_values": numbers, "item_choices": chosen})
+        work.emit(event)
         return response, True
 
     @staticmethod

@@ -20,6 +20,8 @@ EnrolmentRole = Literal["mentor", "mentee", "curator"]
 PartnerKind = Literal["university", "college", "employer"]
 WithdrawalReason = Literal["consent_withdrawn", "left_school"]
 ProgrammeStage = Literal["preparing", "forming_bases", "training", "pairing", "running", "closed"]
+SelfDetermination = Literal["undecided", "pedagogical", "other"]
+"""Pupils' professional self-determination as the school records it (shared.vocabulary.SELF_DETERMINATION)."""
 
 
 class SchoolRegistered(EventData):
@@ -100,6 +102,9 @@ class ParticipantRegistered(EventData):
     position: str | None = Field(default=None, description="Teachers: position (должность), e.g. учитель, заместитель директора.")
     newly_arrived: bool = Field(default=False, description="Teachers newly arrived at the school (вновь пришедшие).")
     partner_id: str | None = Field(default=None, description="Students and employer representatives: their organisation.")
+    self_determination: SelfDetermination | None = Field(
+        default=None, description="Pupils: professional self-determination the school recorded (none: not recorded)."
+    )
 
     def subject(self) -> str:
         return self.participant_id
@@ -123,6 +128,7 @@ class ParticipantUpdated(EventData):
     position: str | None = None
     newly_arrived: bool = False
     partner_id: str | None = None
+    self_determination: SelfDetermination | None = None
     changed: list[str] = Field(default_factory=list, description="Fields that changed, e.g. ['grade', 'display_name'].")
 
     def subject(self) -> str:
@@ -297,6 +303,7 @@ class RegisterParticipant(RegistryCommand):
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: str | None = None
+    self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
     consent: Consent | None = None
 
 
@@ -315,6 +322,7 @@ class UpdateParticipant(RegistryCommand):
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: str | None = None
+    self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
     consent: Consent | None = None
 
 

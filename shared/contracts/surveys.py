@@ -66,9 +66,45 @@ class ResponseCompleted(EventData):
     form: str | None = Field(
         default=None, description="Form of mentoring the response is about (the campaign's form, or the SWOT variant's), if known."
     )
+    item_values: dict[str, float] | None = Field(
+        default=None,
+        description="Custom instruments only (None for the built-in ones): the number answered to each numeric item "
+        "(scale, number; a matrix row as `item.row`). Never free text.",
+    )
+    item_choices: dict[str, list[str]] | None = Field(
+        default=None,
+        description="Custom instruments only: the option codes chosen for each choice item (single, multiple). Never free text.",
+    )
 
     def subject(self) -> str:
         return self.response_id
+
+
+class InstrumentItem(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    code: str = Field(description="The item's code, as in item_values / item_choices (a matrix row: `item.row`).")
+    text: str = Field(description="The question as respondents read it.")
+    kind: str = Field(description="scale, number, single, multiple (matrix rows are given as scale items).")
+    options: dict[str, str] = Field(default_factory=dict, description="Choice items: option code → its text.")
+
+
+class InstrumentSaved(EventData):
+    event_type = "surveys.instrument.saved.v1"
+    description = (
+        "The region or a school saved a custom instrument (a new version, or an edit of one not used yet): its "
+        "owner and what reports needs to name its numeric and choice items. Free-text items are not listed."
+    )
+
+    code: str
+    version: int = Field(ge=1)
+    title: str
+    owner_scope: Literal["region", "school"] = Field(description="region: for every school; school: that school's own.")
+    owner_id: str = Field(description="The region id or the school id.")
+    items: list[InstrumentItem] = Field(default_factory=list)
+
+    def subject(self) -> str:
+        return f"{self.code}:{self.version}"
 
 
 class CampaignOpened(EventData):
