@@ -9,7 +9,7 @@ import typer
 import uvicorn
 
 from shared.auth import DEFAULT_SCOPE_LEVEL, ROLES, issue_token
-from shared.settings import SERVICES, Settings
+from shared.settings import MIN_SECRET_LENGTH, SERVICES, Settings, serve_problems
 
 cli = typer.Typer(help="Nastavnik: наставничество в школах региона.", no_args_is_help=True)
 
@@ -33,17 +33,39 @@ def run(
 @cli.command()
 def serve(
     service: Annotated[str, typer.Argument(help="registry | pairing | surveys | reports | notifications")],
-    host: str = "0.0.0.0",
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 in a container (docker-compose.yml)")] = "127.0.0.1",
     port: int = 8000,
 ) -> None:
-    """One service as its own process (RABBITMQ_URL and its own DATABASE_URL)."""
+    """One service as its own process: needs RABBITMQ_URL, its DATABASE_URL and NASTAVNIK_JWT_SECRET."""
     if service not in SERVICES:
         raise typer.BadParameter(f"one of {', '.join(SERVICES)}", param_hint="SERVICE")
+    settings = serve_settings(service)
     from nastavnik.app import build_single, settle_heap
 
-    app = build_single(service, Settings())
+    app = build_single(service, settings)
     settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def serve_settings(service: str) -> Settings:
+    """The settings of `serve`, or exit 2 with every problem named (shared.settings.serve_problems)."""
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        weak_secret = (f"NASTAVNIK_JWT_SECRET слишком короткий: нужно не меньше {MIN_SECRET_LENGTH} случайных символов / "
+                       f"NASTAVNIK_JWT_SECRET is too short: {MIN_SECRET_LENGTH}+ random characters (e.g. openssl rand -hex 32)")
+        problems = [weak_secret if e["loc"] == ("jwt_secret",) else f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+    else:
+        problems = serve_problems(settings, service)
+        if not problems:
+            return settings
+    typer.echo(f"nastavnik serve {service}: не запущен / not started:", err=True)
+    for problem in problems:
+        typer.echo(f"  - {problem}", err=True)
+    typer.echo("Для пробы на одном компьютере: nastavnik run [--demo] / to try it on one machine: nastavnik run [--demo]", err=True)
+    raise typer.Exit(2)
 
 
 @cli.command()
