@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from shared.auth import DEFAULT_SCOPE_LEVEL, ROLES, issue_token
-from shared.settings import MIN_SECRET_LENGTH, SERVICES, Settings, serve_problems
+from shared.auth import ROLES, SCOPE_OF_ROLE, issue_token, role_scope_problem
+from shared.settings import DEV_JWT_SECRET, MIN_SECRET_LENGTH, SERVICES, Settings, serve_problems
 
 cli = typer.Typer(help="Nastavnik: наставничество в школах региона.", no_args_is_help=True)
 
@@ -72,17 +72,25 @@ def serve_settings(service: str) -> Settings:
 def token(
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")],
     scope_id: Annotated[str | None, typer.Option(help="Region, municipality or school id (region: from settings)")] = None,
-    scope: Annotated[str | None, typer.Option(help="region | municipality | school (default by role)")] = None,
+    scope: Annotated[str | None, typer.Option(help="region | municipality | school: the role's own level (the default)")] = None,
     sub: Annotated[str, typer.Option(help="Who the token is for: an operator's name or a participant id")] = "operator",
     hours: Annotated[int, typer.Option(help="Validity in hours")] = 12,
 ) -> None:
     """Issue a bearer token for an operator (signed with NASTAVNIK_JWT_SECRET)."""
     if role not in ROLES:
         raise typer.BadParameter(f"one of {', '.join(ROLES)}", param_hint="--role")
-    settings = Settings()
-    level = scope or DEFAULT_SCOPE_LEVEL[role]
+    level = scope or SCOPE_OF_ROLE[role]
+    problem = role_scope_problem(role, level)
+    if problem:
+        raise typer.BadParameter(f"{problem} / role {role} acts at scope {SCOPE_OF_ROLE[role]} only", param_hint="--scope")
     if level != "region" and not scope_id:
         raise typer.BadParameter(f"a {level} token needs --scope-id", param_hint="--scope-id")
+    settings = Settings()
+    if level == "region" and scope_id not in (None, settings.region_id):
+        raise typer.BadParameter(f"a region token is for this region, {settings.region_id} (NASTAVNIK_REGION_ID)", param_hint="--scope-id")
+    if settings.jwt_secret == DEV_JWT_SECRET:
+        typer.echo("Внимание: токен подписан встроенным ключом разработки — годится только для nastavnik run / "
+                   "warning: signed with the embedded development secret, good for nastavnik run only", err=True)
     typer.echo(
         issue_token(
             settings.jwt_secret, sub=sub, role=role, scope=level, scope_id=scope_id or settings.region_id, ttl=timedelta(hours=hours)
