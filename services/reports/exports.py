@@ -8,7 +8,9 @@ import csv
 import io
 from pathlib import Path
 
+from shared import safe_export
 from shared.formatting import number, plain_number
+from shared.safe_export import file_name, markup
 
 from services.reports import domain
 from services.reports.service import ReportData, ScopeRow
@@ -76,19 +78,19 @@ def swot_rows(report: ReportData) -> list[list]:
 
 def filename(report: ReportData, fmt: str, table: str | None = None) -> str:
     base = f"monitoring_{report.level}_{report.scope_id}_{report.academic_year.replace('/', '-')}"
-    return f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}"
+    return file_name(f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}")  # a scope id may hold anything
 
 
 def csv_cell(value: object) -> str:
     """A CSV cell for Excel with a Russian locale: numbers with a decimal comma and no thousands
-    separator (read as numbers, not text), nothing for no value."""
+    separator (read as numbers, not text), nothing for no value, text never run as a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, int | float):
         return plain_number(value)
-    return str(value)
+    return str(safe_export.cell(str(value)))
 
 
 def pdf_number(value: float | int | None) -> str:
@@ -127,28 +129,28 @@ def to_xlsx(report: ReportData) -> bytes:
     sheets.append(("groups", "ШНОР отдельно"))
     for table, title in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append([f"Мониторинг программ наставничества — {report.title}, {report.academic_year} учебный год"])
+        sheet.append(safe_export.row([f"Мониторинг программ наставничества — {report.title}, {report.academic_year} учебный год"]))
         sheet["A1"].font = Font(bold=True)
         sheet.append(headers())
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table_rows(report, table):
-            sheet.append(_row(row))
+        for scope_row in table_rows(report, table):
+            sheet.append(safe_export.row(_row(scope_row)))
         sheet.freeze_panes = "D3"
         sheet.column_dimensions["C"].width = 36
     swot = workbook.create_sheet(SWOT_SHEET)
-    swot.append([f"SWOT-анализ по программам и формам — {report.title}, {report.academic_year} учебный год"])
+    swot.append(safe_export.row([f"SWOT-анализ по программам и формам — {report.title}, {report.academic_year} учебный год"]))
     swot["A1"].font = Font(bold=True)
     swot.append(swot_headers())
     for cell in swot[2]:
         cell.font = Font(bold=True)
     for values in swot_rows(report):
-        swot.append(values)
+        swot.append(safe_export.row(values))
     definitions = workbook.create_sheet("Показатели")
     definitions.append(["Код", "Показатель", "Единица", "Формула"])
     for i in domain.INDICATORS:
-        definitions.append([i.code, i.name, i.unit, i.formula])
+        definitions.append(safe_export.row([i.code, i.name, i.unit, i.formula]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -231,8 +233,8 @@ def chart_growth(row: ScopeRow) -> bytes:
 
 def _programme_cell(name: str, programme_id: str) -> str:
     if not programme_id or name == programme_id:
-        return escape_markup(name)
-    return f"{escape_markup(name)}<br/><font size=6>{escape_markup(programme_id)}</font>"
+        return markup(name)
+    return f"{markup(name)}<br/><font size=6>{markup(programme_id)}</font>"
 
 
 def to_pdf(report: ReportData) -> bytes:
@@ -259,10 +261,10 @@ def to_pdf(report: ReportData) -> bytes:
     head_num = head.clone("head_num", alignment=2)  # right, over right-aligned numbers
 
     def heads(texts: list[str], numeric_from: int) -> list:
-        return [Paragraph(escape_markup(t), head_num if k >= numeric_from else head) for k, t in enumerate(texts)]
+        return [Paragraph(markup(t), head_num if k >= numeric_from else head) for k, t in enumerate(texts)]
 
     story = [
-        Paragraph(f"Мониторинг программ наставничества: {escape_markup(report.title)}", styles["Title"]),
+        Paragraph(f"Мониторинг программ наставничества: {markup(report.title)}", styles["Title"]),
         Paragraph(f"{report.academic_year} учебный год", styles["Heading3"]),
         Spacer(1, 4 * mm),
     ]
@@ -281,7 +283,7 @@ def to_pdf(report: ReportData) -> bytes:
 
     rows = [heads(["Показатель", "Значение", "Единица"], 1)]
     for i in domain.INDICATORS:
-        rows.append([Paragraph(escape_markup(i.name), small), pdf_number(report.scope.values.get(i.code)), i.unit])
+        rows.append([Paragraph(markup(i.name), small), pdf_number(report.scope.values.get(i.code)), i.unit])
     table = LongTable(rows, colWidths=[110 * mm, 25 * mm, 30 * mm], repeatRows=1, hAlign="LEFT")
     indicator_style = style(1)
     indicator_style.add("ALIGN", (2, 1), (2, -1), "LEFT")
@@ -301,7 +303,7 @@ def to_pdf(report: ReportData) -> bytes:
         headers_pdf = swot_headers()
         body = [heads([headers_pdf[0], *headers_pdf[2:]], 2)]
         body += [
-            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(escape_markup(str(v[2])), small)] + [pdf_number(x) for x in v[3:]]
+            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(markup(str(v[2])), small)] + [pdf_number(x) for x in v[3:]]
             for v in swot_rows(report)
         ]
         swot_table = LongTable(body, colWidths=[33 * mm, 27 * mm, 14 * mm] + [(width - 74 * mm) / 4] * 4, repeatRows=1, hAlign="LEFT")
@@ -318,7 +320,7 @@ def to_pdf(report: ReportData) -> bytes:
             header = ["Наименование"] + [f"{domain.BY_CODE[c].name}, {domain.BY_CODE[c].unit}" for c in codes]
             body = [heads(header, 1)]
             for r in level_rows:
-                body.append([Paragraph(escape_markup(r.name), small)] + [pdf_number(r.values.get(c)) for c in codes])
+                body.append([Paragraph(markup(r.name), small)] + [pdf_number(r.values.get(c)) for c in codes])
             name_width = 57 * mm
             level_table = LongTable(body, colWidths=[name_width] + [(wide - name_width) / len(codes)] * len(codes), repeatRows=1, hAlign="LEFT")
             level_table.setStyle(style(1))
@@ -339,12 +341,6 @@ def to_pdf(report: ReportData) -> bytes:
     document.addPageTemplates([page("portrait", portrait_size), page("landscape", landscape_size)])
     document.build(story)
     return out.getvalue()
-
-
-def escape_markup(text: str) -> str:
-    from xml.sax.saxutils import escape  # reportlab paragraphs are markup
-
-    return escape(text)
 
 
 def render(report: ReportData, fmt: str, table: str = "schools") -> bytes:
