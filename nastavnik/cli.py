@@ -25,7 +25,7 @@ def run(
 
     settings = Settings(demo=demo) if demo else Settings()
     typer.echo(f"Nastavnik: http://{host}:{port}/  (data in {settings.data_dir.resolve()})")
-    app = build_all_in_one(settings)
+    app = build_all_in_one(settings, hosts=(host,))
     settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
