@@ -42,9 +42,22 @@ def serve(
     settings = serve_settings(service)
     from nastavnik.app import build_single, settle_heap
 
+    database = settings.database_url_for(service)
+    typer.echo(f"nastavnik serve {service}: http://{host}:{port}/ (broker {_without_password(settings.rabbitmq_url or '')}, "
+               f"database {_without_password(database)})", err=True)
+
     app = build_single(service, settings)
     settle_heap()
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def serve_settings(service: str) -> Settings:
