@@ -265,7 +265,7 @@ def to_pdf(report: ReportData) -> bytes:
 
     story = [
         Paragraph(f"Мониторинг программ наставничества: {markup(report.title)}", styles["Title"]),
-        Paragraph(f"{report.academic_year} учебный год", styles["Heading3"]),
+        Paragraph(f"{markup(report.academic_year)} учебный год", styles["Heading3"]),
         Spacer(1, 4 * mm),
     ]
 
