@@ -25,6 +25,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import statistics
 import sys
 import tempfile
@@ -107,7 +108,8 @@ async def one_run(files: dict[str, Path], broker: str, postgres: str, management
     vhost = processes.create_vhost(broker, management)
     databases = await processes.create_databases(postgres, ["registry"])
     url = databases["registry"]
-    env = {**os.environ, "RABBITMQ_URL": vhost, "DATABASE_URL": url, "NASTAVNIK_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "RABBITMQ_URL": vhost, "DATABASE_URL": url, "NASTAVNIK_LOG_LEVEL": "WARNING",
+           "NASTAVNIK_JWT_SECRET": secrets.token_hex(32)}  # serve refuses the development secret
     servers: list = []
     try:
         import subprocess

@@ -6,14 +6,17 @@ Each service's HTTP app is mounted under its own prefix (/registry, /pairing, /s
 from __future__ import annotations
 
 import gc
+from urllib.parse import urlsplit
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from faststream.rabbit import TestRabbitBroker
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from nastavnik.home import ensure_demo_accounts, home_router
 from nastavnik.scenario import RegionScenario
@@ -36,8 +39,9 @@ def settle_heap() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def build_all_in_one(settings: Settings) -> FastAPI:
-    """`nastavnik run`: the four services in one process (in-memory broker unless RABBITMQ_URL)."""
+def build_all_in_one(settings: Settings, *, hosts: tuple[str, ...] = ()) -> FastAPI:
+    """`nastavnik run`: the four services in one process (in-memory broker unless RABBITMQ_URL).
+    In demo mode it answers only requests addressed to this computer, the public URL or `hosts`."""
     services = {name: factory(settings, shared_process=True) for name, factory in FACTORIES.items()}
     log = get_logger("nastavnik")
 
@@ -58,13 +62,17 @@ def build_all_in_one(settings: Settings) -> FastAPI:
     app.state.services = services
     app.state.settings = settings
     app.include_router(home_router())  # `/` → the home page (/registry/)
+    if settings.demo:
+        app.add_middleware(DemoHostCheck, allowed=demo_hosts(settings, hosts))
     for name, service in services.items():
         app.mount(f"/{name}", service.http)
     return app
 
 
 def build_single(name: str, settings: Settings) -> FastAPI:
-    """`nastavnik serve <name>`: one service as its own process."""
+    """`nastavnik serve <name>`: one service as its own process (never in demo mode)."""
+    if settings.demo:
+        raise ValueError("demo mode is for `nastavnik run` only")
     service = FACTORIES[name](settings)
 
     @asynccontextmanager
@@ -89,11 +97,43 @@ def build_single(name: str, settings: Settings) -> FastAPI:
     return app
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def demo_hosts(settings: Settings, hosts: tuple[str, ...] = ()) -> frozenset[str]:
+    """The host names the demo answers: this computer, the host of NASTAVNIK_PUBLIC_URL, and the
+    address `nastavnik run --host` listens on (unless it is every interface)."""
+    public = urlsplit(settings.public_url).hostname
+    named = {h.strip("[]").lower() for h in hosts if h not in ("", "0.0.0.0", "::")}
+    return frozenset({*LOOPBACK_HOSTS, *named, *([public.lower()] if public else [])})
+
+
+class DemoHostCheck:
+    """The demo signs anyone in with one click, so it answers only requests whose Host header names
+    it: a page of another site that resolves its own name to this computer (DNS rebinding) gets 400."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str]) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            try:
+                name = urlsplit("//" + Headers(scope=scope).get("host", "")).hostname or ""
+            except ValueError:  # "[::1" and the like
+                name = ""
+            if name not in self.allowed:
+                response = PlainTextResponse("Неизвестный адрес сайта в заголовке Host / unknown Host header", status_code=400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) -> None:
     """Load the demo region through the public APIs, unless the data folder already has it."""
     log = get_logger("nastavnik")
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://demo") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         scenario = RegionScenario(client, settings.jwt_secret, settings.region_id)
         if await scenario.already_loaded():
             log.info("demo.already_loaded")

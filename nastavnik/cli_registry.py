@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from shared import safe_export
 from shared.settings import Settings
 
 
@@ -100,6 +101,6 @@ def write_report(result, path: Path) -> None:  # noqa: ANN001
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(["Файл", "Лист", "Строка", "Столбец", "Ячейка", "Значение", "Причина", "Reason"])
             for e in result.errors:
-                writer.writerow([e.source, e.sheet, e.line, e.column, e.cell, e.value, e.reason_ru, e.reason_en])
+                writer.writerow(safe_export.row([e.source, e.sheet, e.line, e.column, e.cell, e.value, e.reason_ru, e.reason_en]))
     else:
         path.write_text(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2), encoding="utf-8")

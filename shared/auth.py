@@ -15,7 +15,7 @@ from typing import Literal
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 Role = Literal["region_admin", "municipal_coordinator", "school_curator", "mentor", "mentee", "integration"]
 ScopeLevel = Literal["region", "municipality", "school"]
@@ -23,7 +23,7 @@ ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 ALGORITHM = "HS256"
 COOKIE_NAME = "nastavnik_session"  # the browser session (shared.web.session)
 
-DEFAULT_SCOPE_LEVEL: dict[str, ScopeLevel] = {
+SCOPE_OF_ROLE: dict[str, ScopeLevel] = {  # the one scope level each role acts at (issue 13, L1)
     "region_admin": "region",
     "municipal_coordinator": "municipality",
     "school_curator": "school",
@@ -31,6 +31,18 @@ DEFAULT_SCOPE_LEVEL: dict[str, ScopeLevel] = {
     "mentee": "school",
     "integration": "school",
 }
+DEFAULT_SCOPE_LEVEL = SCOPE_OF_ROLE
+SCOPE_NAMES = {"region": "регион", "municipality": "муниципалитет", "school": "школа"}
+
+
+def role_scope_problem(role: str, scope: str) -> str | None:
+    """Why a role may not act at a scope level (None: it may). A region administrator scoped to a
+    school would still create schools anywhere: the role decides what a route allows, the scope
+    which data, so they must agree."""
+    wanted = SCOPE_OF_ROLE.get(role)
+    if wanted is None or scope == wanted:
+        return None
+    return f"роль {role} действует только на уровне «{SCOPE_NAMES[wanted]}» ({wanted}), а не {scope}"
 
 
 class Principal(BaseModel):
@@ -42,6 +54,13 @@ class Principal(BaseModel):
     scope_id: str
     name: str | None = None  # display name, for pages
     sid: str | None = None  # browser sessions only: the session id (CSRF tokens are bound to it)
+
+    @model_validator(mode="after")
+    def _role_fits_scope(self) -> Principal:
+        problem = role_scope_problem(self.role, self.scope)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     def sees_school(self, school_id: str, municipality_id: str | None) -> bool:
         if self.scope == "region":
@@ -61,6 +80,9 @@ def issue_token(
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if scope not in ("region", "municipality", "school"):
         raise ValueError(f"unknown scope {scope!r}")
+    problem = role_scope_problem(role, scope)
+    if problem:
+        raise ValueError(problem)
     now = datetime.now(UTC)
     claims = {
         "sub": sub,
@@ -82,6 +104,9 @@ def decode_token(secret: str, token: str) -> Principal:
 
 def _decode_claims(secret: str, token: str) -> tuple[Principal, float]:
     claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="nastavnik", options={"require": ["exp", "sub"]})
+    problem = role_scope_problem(str(claims.get("role")), str(claims.get("scope")))
+    if problem:  # a token issued before roles and scopes were checked against each other
+        raise jwt.InvalidTokenError(problem)
     return Principal.model_validate(claims), float(claims["exp"])
 
 

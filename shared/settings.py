@@ -10,7 +10,10 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
-DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"
+DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"  # `nastavnik run` only; `serve` refuses it
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 8  # "aaaa…" or "0101…" is no secret, whatever its length
+BROKER_SCHEMES = ("amqp", "amqps")
 
 
 class Settings(BaseSettings):
@@ -29,7 +32,10 @@ class Settings(BaseSettings):
         description="The service's own database (serve mode); unset means a SQLite file in data_dir.",
     )
     data_dir: Path = Path("data")
-    jwt_secret: str = Field(default=DEV_JWT_SECRET, min_length=32, description="HMAC key of the bearer tokens (32+ chars).")
+    jwt_secret: str = Field(
+        default=DEV_JWT_SECRET, min_length=MIN_SECRET_LENGTH,
+        description="HMAC key of the bearer tokens (32+ chars); `serve` refuses the embedded development default.",
+    )
     jwt_ttl_hours: int = 12
     region_id: str = "demo-region"
     region_name: str = "Демонстрационный край"
@@ -80,3 +86,33 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite+aiosqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    def database_configured(self, service: str) -> bool:
+        """An operator named the service's database (`<SERVICE>_DATABASE_URL` or `DATABASE_URL`)."""
+        return bool(os.environ.get(f"{service.upper()}_DATABASE_URL") or self.database_url)
+
+
+def serve_problems(settings: Settings, service: str) -> list[str]:
+    """Why `nastavnik serve <service>` must not start with these settings, one line per problem,
+    Russian / English. Only `nastavnik run` may use the embedded defaults (in-memory broker,
+    SQLite files, the development secret, the demo)."""
+    problems = []
+    if not settings.rabbitmq_url:
+        problems.append("не задан брокер: укажите RABBITMQ_URL (amqp://…) / no broker: set RABBITMQ_URL (amqp://…)")
+    elif settings.rabbitmq_url.split("://", 1)[0].lower() not in BROKER_SCHEMES:
+        problems.append("RABBITMQ_URL должен начинаться с amqp:// или amqps:// / RABBITMQ_URL must be amqp:// or amqps://")
+    if not settings.database_configured(service):
+        problems.append(f"не задана база данных: укажите DATABASE_URL (или {service.upper()}_DATABASE_URL) / "
+                        f"no database: set DATABASE_URL (or {service.upper()}_DATABASE_URL)")
+    secret = settings.jwt_secret
+    if secret == DEV_JWT_SECRET or DEV_JWT_SECRET in secret:
+        problems.append("NASTAVNIK_JWT_SECRET не задан или равен встроенному ключу разработки, который опубликован в коде / "
+                        "NASTAVNIK_JWT_SECRET is unset or the embedded development secret, which is public")
+    elif len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < MIN_SECRET_DISTINCT:
+        problems.append(f"NASTAVNIK_JWT_SECRET слишком простой: нужно не меньше {MIN_SECRET_LENGTH} случайных символов "
+                        f"(например, openssl rand -hex 32) / NASTAVNIK_JWT_SECRET is too weak: "
+                        f"{MIN_SECRET_LENGTH}+ random characters (e.g. openssl rand -hex 32)")
+    if settings.demo:
+        problems.append("демонстрационный режим (NASTAVNIK_DEMO) возможен только в nastavnik run / "
+                        "demo mode (NASTAVNIK_DEMO) is for nastavnik run only")
+    return problems

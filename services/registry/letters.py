@@ -8,6 +8,7 @@ from io import BytesIO
 from pathlib import Path
 
 from shared import formatting
+from shared.safe_export import markup
 
 from services.registry.accounts import IssuedLink
 
@@ -25,7 +26,6 @@ def letters_pdf(issued: list[IssuedLink], *, school_name: str, origin: str, regi
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
-    from xml.sax.saxutils import escape
 
     if "DejaVuSans-Bold" not in pdfmetrics.getRegisteredFontNames():
         from reportlab.lib.fonts import addMapping
@@ -47,23 +47,23 @@ def letters_pdf(issued: list[IssuedLink], *, school_name: str, origin: str, regi
         full = f"{origin}/registry/invite/{link.token}"
         short = f"{origin}/registry/i/{link.token}"
         story += [
-            Paragraph(escape(region_name) + " · " + escape(school_name), styles["Heading4"]),
+            Paragraph(markup(region_name) + " · " + markup(school_name), styles["Heading4"]),
             Paragraph(f"Приглашение в систему «Наставник»", styles["Title"]),
-            Paragraph(f"{escape(link.account.display_name)}, здравствуйте!", styles["Heading2"]),
+            Paragraph(f"{markup(link.account.display_name)}, здравствуйте!", styles["Heading2"]),
             Paragraph("Вас пригласили в систему сопровождения программы наставничества школы. В ней вы увидите свою "
                       "пару и план, ответите на анкеты. Чтобы войти в первый раз, откройте ссылку и придумайте пароль "
                       "(не короче 10 символов).", body),
             Spacer(1, 6 * mm),
             Paragraph("Ссылка:", body),
-            Paragraph(escape(full), body),
+            Paragraph(markup(full), body),
             Spacer(1, 3 * mm),
             Paragraph("Или наберите короткий адрес:", body),
-            Paragraph(f"<b>{escape(short)}</b>", code),
+            Paragraph(f"<b>{markup(short)}</b>", code),
             Spacer(1, 6 * mm),
-            Paragraph(f"Ваш логин: <b>{escape(link.account.login)}</b>", body),
+            Paragraph(f"Ваш логин: <b>{markup(link.account.login)}</b>", body),
             Paragraph(f"Ссылка действует до {formatting.day(link.expires_at)} и только один раз.", body),
             Spacer(1, 6 * mm),
-            Paragraph("Как входить потом: откройте " + escape(f"{origin}/registry/sign-in") +
+            Paragraph("Как входить потом: откройте " + markup(f"{origin}/registry/sign-in") +
                       ", введите логин и пароль. Забыли пароль — обратитесь к куратору школы, он выдаст новое приглашение.", body),
             Paragraph("Никому не передавайте это письмо: по ссылке можно войти под вашим именем.", body),
         ]

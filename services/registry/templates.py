@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared import safe_export
+
 from services.registry.spreadsheet import TEMPLATE_HEADERS
 
 EXAMPLES: dict[str, list[list[object]]] = {
@@ -48,11 +50,11 @@ def write_template(path: Path) -> None:
     workbook.remove(workbook.active)
     for title, headers in TEMPLATE_HEADERS.items():
         sheet = workbook.create_sheet(title)
-        sheet.append(headers)
+        sheet.append(safe_export.row(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in EXAMPLES.get(title, []):
-            sheet.append(row)
+            sheet.append(safe_export.row(row))
         for index, header in enumerate(headers, start=1):
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(14, len(header) + 4)
     workbook.save(path)

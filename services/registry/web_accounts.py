@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.auth import Principal
 from shared.errors import UseCaseError
+from shared.safe_export import attachment
 from shared.web import Pages
 from shared.web.navigation import HOME, SIGN_IN
 from shared.web.pages import PageError
@@ -289,7 +290,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         issued = await accounts.letters(school_id, principal)
         pdf = letters_pdf(issued, school_name=school.name, origin=origin_of(request), region_name=pages.settings.region_name)
         return Response(pdf, media_type="application/pdf", headers={
-            "Content-Disposition": 'attachment; filename="priglasheniya.pdf"', "Cache-Control": "no-store"})
+            "Content-Disposition": attachment("priglasheniya.pdf"), "Cache-Control": "no-store"})
 
     @router.post("/accounts/{account_id}/{action}")
     async def account_action(request: Request, account_id: str, action: str,

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from shared.auth import Principal
+from shared.safe_export import attachment
 from shared.web import Pages, not_found
 
 from services.registry.api import MAX_UPLOAD_BYTES
@@ -46,7 +47,7 @@ def build_imports_router(importer: Importer, pages: Pages) -> APIRouter:
         buffer = io.BytesIO()
         write_template(buffer)  # type: ignore[arg-type]  # openpyxl saves to a file object as well
         return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": "attachment; filename*=UTF-8''%D1%88%D0%B0%D0%B1%D0%BB%D0%BE%D0%BD.xlsx"})
+                        headers={"Content-Disposition": attachment("шаблон.xlsx")})
 
     @router.post("/imports", response_class=HTMLResponse)
     async def upload(request: Request, principal: Principal = Depends(pages.actor(*IMPORTERS))) -> Response:

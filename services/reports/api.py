@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
 from shared.clock import academic_year_of
+from shared.safe_export import attachment
 
 from services.reports import domain, exports
 from services.reports.analysis_cases import Analyses
@@ -147,6 +148,6 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         written = await analyses.for_export(report, principal) if fmt in ("pdf", "xlsx") else None
         content = await run_in_threadpool(exports.render, report, fmt, table, written)
         name = exports.filename(report, fmt, table if fmt == "csv" else None)
-        return Response(content, media_type=exports.FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(content, media_type=exports.FORMATS[fmt], headers={"Content-Disposition": attachment(name)})
 
     return router

@@ -9,7 +9,9 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shared import safe_export
 from shared.formatting import number, plain_number
+from shared.safe_export import file_name, markup
 
 from services.reports import domain
 from services.reports.service import ReportData, ScopeRow
@@ -86,19 +88,19 @@ def breakdown_sheet_title(table: domain.Breakdown, number_: int) -> str:
 
 def filename(report: ReportData, fmt: str, table: str | None = None) -> str:
     base = f"monitoring_{report.level}_{report.scope_id}_{report.academic_year.replace('/', '-')}"
-    return f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}"
+    return file_name(f"{base}_{table}.{fmt}" if table else f"{base}.{fmt}")  # a scope id may hold anything
 
 
 def csv_cell(value: object) -> str:
     """A CSV cell for Excel with a Russian locale: numbers with a decimal comma and no thousands
-    separator (read as numbers, not text), nothing for no value."""
+    separator (read as numbers, not text), nothing for no value, text never run as a formula."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, int | float):
         return plain_number(value)
-    return str(value)
+    return str(safe_export.cell(str(value)))
 
 
 def pdf_number(value: float | int | None) -> str:
@@ -133,18 +135,17 @@ def _analysis_sheet(workbook, report: ReportData, written: Document) -> None:  #
 
     sheet = workbook.create_sheet(ANALYSIS_SHEET)
     sheet.column_dimensions["A"].width = 110
-    sheet.append([f"{ANALYSIS_TITLE} — {report.title}, {report.academic_year} учебный год"])
+    sheet.append(safe_export.row([f"{ANALYSIS_TITLE} — {report.title}, {report.academic_year} учебный год"]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([written.status])
     sheet["A2"].font = Font(italic=True, color="000000" if written.approved else "9A6700")
     for section in written.sections:
         sheet.append([])
-        sheet.append([section.title])
+        sheet.append(safe_export.row([section.title]))
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         for paragraph in section.text.split("\n"):
-            sheet.append([paragraph])
+            sheet.append(safe_export.row([paragraph]))  # typed text stays text: «=…» is not a formula
             cell = sheet.cell(sheet.max_row, 1)
-            cell.data_type = "s"  # typed text stays text: «=…» is not written as a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
@@ -164,42 +165,42 @@ def to_xlsx(report: ReportData, written: Document | None = None) -> bytes:
     sheets.append(("groups", "ШНОР отдельно"))
     for table, title in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append([f"Мониторинг программ наставничества — {report.title}, {report.academic_year} учебный год"])
+        sheet.append(safe_export.row([f"Мониторинг программ наставничества — {report.title}, {report.academic_year} учебный год"]))
         sheet["A1"].font = Font(bold=True)
         sheet.append(headers())
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table_rows(report, table):
-            sheet.append(_row(row))
+        for scope_row in table_rows(report, table):
+            sheet.append(safe_export.row(_row(scope_row)))
         sheet.freeze_panes = "D3"
         sheet.column_dimensions["C"].width = 36
     swot = workbook.create_sheet(SWOT_SHEET)
-    swot.append([f"SWOT-анализ по программам и формам — {report.title}, {report.academic_year} учебный год"])
+    swot.append(safe_export.row([f"SWOT-анализ по программам и формам — {report.title}, {report.academic_year} учебный год"]))
     swot["A1"].font = Font(bold=True)
     swot.append(swot_headers())
     for cell in swot[2]:
         cell.font = Font(bold=True)
     for values in swot_rows(report):
-        swot.append(values)
+        swot.append(safe_export.row(values))
     for number_, table in enumerate(report.breakdowns, start=1):
         sheet = workbook.create_sheet(breakdown_sheet_title(table, number_))
-        sheet.append([f"{table.title} — {report.title}, {report.academic_year} учебный год"])
+        sheet.append(safe_export.row([f"{table.title} — {report.title}, {report.academic_year} учебный год"]))
         sheet["A1"].font = Font(bold=True)
-        sheet.append(list(table.headers))
+        sheet.append(safe_export.row(table.headers))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for values in table.rows:
-            sheet.append(list(values))
+            sheet.append(safe_export.row(list(values)))
         if table.note:
             sheet.append([])
-            sheet.append([table.note])
+            sheet.append(safe_export.row([table.note]))
         sheet.column_dimensions["A"].width = 36
     definitions = workbook.create_sheet("Показатели")
     definitions.append(["Код", "Показатель", "Единица", "Формула"])
     for i in domain.INDICATORS:
-        definitions.append([i.code, i.name, i.unit, i.formula])
+        definitions.append(safe_export.row([i.code, i.name, i.unit, i.formula]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -282,8 +283,8 @@ def chart_growth(row: ScopeRow) -> bytes:
 
 def _programme_cell(name: str, programme_id: str) -> str:
     if not programme_id or name == programme_id:
-        return escape_markup(name)
-    return f"{escape_markup(name)}<br/><font size=6>{escape_markup(programme_id)}</font>"
+        return markup(name)
+    return f"{markup(name)}<br/><font size=6>{markup(programme_id)}</font>"
 
 
 def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
@@ -310,20 +311,20 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
     head_num = head.clone("head_num", alignment=2)  # right, over right-aligned numbers
 
     def heads(texts: list[str], numeric_from: int) -> list:
-        return [Paragraph(escape_markup(t), head_num if k >= numeric_from else head) for k, t in enumerate(texts)]
+        return [Paragraph(markup(t), head_num if k >= numeric_from else head) for k, t in enumerate(texts)]
 
     story = [
-        Paragraph(f"Мониторинг программ наставничества: {escape_markup(report.title)}", styles["Title"]),
-        Paragraph(f"{report.academic_year} учебный год", styles["Heading3"]),
+        Paragraph(f"Мониторинг программ наставничества: {markup(report.title)}", styles["Title"]),
+        Paragraph(f"{markup(report.academic_year)} учебный год", styles["Heading3"]),
         Spacer(1, 4 * mm),
     ]
     if written is not None:
         # the written analysis opens the report; every text is escaped (names may hold «<», «&»)
         status_style = styles["BodyText"].clone("analysis_status", textColor=colors.HexColor("#1a7f37" if written.approved else "#9a6700"))
-        story += [Paragraph(ANALYSIS_TITLE, styles["Heading2"]), Paragraph(escape_markup(written.status), status_style)]
+        story += [Paragraph(ANALYSIS_TITLE, styles["Heading2"]), Paragraph(markup(written.status), status_style)]
         for section in written.sections:
-            story.append(Paragraph(escape_markup(section.title), styles["Heading3"]))
-            story += [Paragraph(escape_markup(line), styles["BodyText"]) for line in section.text.split("\n") if line.strip()]
+            story.append(Paragraph(markup(section.title), styles["Heading3"]))
+            story += [Paragraph(markup(line), styles["BodyText"]) for line in section.text.split("\n") if line.strip()]
         story.append(PageBreak())
 
     def style(numeric_from: int) -> TableStyle:
@@ -340,7 +341,7 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
 
     rows = [heads(["Показатель", "Значение", "Единица"], 1)]
     for i in domain.INDICATORS:
-        rows.append([Paragraph(escape_markup(i.name), small), pdf_number(report.scope.values.get(i.code)), i.unit])
+        rows.append([Paragraph(markup(i.name), small), pdf_number(report.scope.values.get(i.code)), i.unit])
     table = LongTable(rows, colWidths=[110 * mm, 25 * mm, 30 * mm], repeatRows=1, hAlign="LEFT")
     indicator_style = style(1)
     indicator_style.add("ALIGN", (2, 1), (2, -1), "LEFT")
@@ -360,7 +361,7 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
         headers_pdf = swot_headers()
         body = [heads([headers_pdf[0], *headers_pdf[2:]], 2)]
         body += [
-            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(escape_markup(str(v[2])), small)] + [pdf_number(x) for x in v[3:]]
+            [Paragraph(_programme_cell(v[0], v[1]), small), Paragraph(markup(str(v[2])), small)] + [pdf_number(x) for x in v[3:]]
             for v in swot_rows(report)
         ]
         swot_table = LongTable(body, colWidths=[33 * mm, 27 * mm, 14 * mm] + [(width - 74 * mm) / 4] * 4, repeatRows=1, hAlign="LEFT")
@@ -373,12 +374,12 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
         rest = len(table.headers) - texts
         widths += [(width - sum(widths)) / rest] * rest
         body = [heads(list(table.headers), texts)]
-        body += [[Paragraph(escape_markup(v), small) if isinstance(v, str) else pdf_number(v) for v in values] for values in table.rows]
+        body += [[Paragraph(markup(v), small) if isinstance(v, str) else pdf_number(v) for v in values] for values in table.rows]
         breakdown_table = LongTable(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
         breakdown_table.setStyle(style(texts))
-        story += [Spacer(1, 6 * mm), Paragraph(escape_markup(table.title), styles["Heading2"]), breakdown_table]
+        story += [Spacer(1, 6 * mm), Paragraph(markup(table.title), styles["Heading2"]), breakdown_table]
         if table.note:
-            story.append(Paragraph(escape_markup(table.note + "."), small))
+            story.append(Paragraph(markup(table.note + "."), small))
     wide = 267 * mm  # landscape A4 between the margins
     # the 14 key indicators in two tables of 7 columns: every heading wraps between words
     halves = (("участники и пары", domain.KEY_CODES[:7]), ("охват, качество, планы и опросы", domain.KEY_CODES[7:]))
@@ -390,7 +391,7 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
             header = ["Наименование"] + [f"{domain.BY_CODE[c].name}, {domain.BY_CODE[c].unit}" for c in codes]
             body = [heads(header, 1)]
             for r in level_rows:
-                body.append([Paragraph(escape_markup(r.name), small)] + [pdf_number(r.values.get(c)) for c in codes])
+                body.append([Paragraph(markup(r.name), small)] + [pdf_number(r.values.get(c)) for c in codes])
             name_width = 57 * mm
             level_table = LongTable(body, colWidths=[name_width] + [(wide - name_width) / len(codes)] * len(codes), repeatRows=1, hAlign="LEFT")
             level_table.setStyle(style(1))
@@ -411,12 +412,6 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
     document.addPageTemplates([page("portrait", portrait_size), page("landscape", landscape_size)])
     document.build(story)
     return out.getvalue()
-
-
-def escape_markup(text: str) -> str:
-    from xml.sax.saxutils import escape  # reportlab paragraphs are markup
-
-    return escape(text)
 
 
 def render(report: ReportData, fmt: str, table: str = "schools", written: Document | None = None) -> bytes:

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from shared.auth import Principal
 from shared.errors import NotFound
 from shared.formatting import moment
+from shared.safe_export import attachment
+from shared.safe_export import row as safe_row
 from shared.web import Pages, not_found
 
 from services.surveys import domain
@@ -50,7 +52,7 @@ def build_answer_pages(pages: Pages, service: SurveysService) -> APIRouter:
         if page.instrument is None:
             raise not_found("Выберите школу и анкету, ответы которой выгрузить.")
         return Response(_workbook(page), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f'attachment; filename="answers-{page.instrument.code}.xlsx"'})
+                        headers={"Content-Disposition": attachment(f"answers-{page.instrument.code}.xlsx")})
 
     @router.get("/answers/audit", response_class=HTMLResponse)
     async def audit(request: Request, principal: Principal = Depends(pages.viewer("region_admin"))) -> HTMLResponse:
@@ -83,7 +85,7 @@ def _workbook(page: AnswersPage) -> bytes:
     sheet = book.active
     sheet.title = "Ответы"
     items = instrument.items
-    sheet.append(["Участник", "Роль", "Дата ответа", "Этап", *[i.text for i in items], *[title for _, title in page.scales]])
+    sheet.append(safe_row(["Участник", "Роль", "Дата ответа", "Этап", *[i.text for i in items], *[title for _, title in page.scales]]))
     for row in page.rows:
         cells: list[Any] = [row.name, row.role, moment(row.completed_at), domain.STAGES.get(row.stage or "", "")]
         for item in items:
@@ -91,7 +93,7 @@ def _workbook(page: AnswersPage) -> bytes:
             cells.append(value if item.kind in ("scale", "number") and isinstance(value, int | float) else
                          ("" if value in (None, "", [], {}) else answer_text(item, value)))
         cells.extend(row.scores.get(code) for code, _ in page.scales)
-        sheet.append(cells)
+        sheet.append(safe_row(cells))  # names and free answers are typed by people: never run as formulas
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -246,7 +246,7 @@ def test_exports_open_with_the_text_escaped_and_never_as_a_formula() -> None:
     assert book.sheetnames[0] == "Анализ"
     cells = [c for row in book["Анализ"].iter_rows(values_only=True) for c in row if c]
     assert cells == ["Анализ и рекомендации — Район <Северный> & Co, 2026/2027 учебный год", "Проект, не утверждён", "Охват <школ>",
-                     '=HYPERLINK("http://x")', "Лицей <№ 1> & Co: нет пар."]
+                     '\'=HYPERLINK("http://x")', "Лицей <№ 1> & Co: нет пар."]
     sheet = zipfile.ZipFile(io.BytesIO(exports.to_xlsx(report, written))).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # written as text, not a formula
     document = pypdfium2.PdfDocument(exports.to_pdf(report, written))

@@ -98,7 +98,7 @@ async def test_csv_of_the_swot_table(region) -> None:
                                 "prog-s2", "teacher_teacher"))
     response = await client.get("/api/v1/exports/municipality/m1.csv", params={"academic_year": YEAR, "table": "swot"}, headers=COORDINATOR)
     assert response.status_code == 200, response.text
-    assert response.headers["content-disposition"].endswith('_swot.csv"')
+    assert response.headers["content-disposition"].endswith('_swot.csv')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert tuple(rows[0]) == SWOT_HEADER
     # m1 = s1 and s2: w1 (no programme, 8 strengths, 2 threats), w2 (prog-s1); prog-s2: w3 2/4/1/3 and w6 4/1/2/0;

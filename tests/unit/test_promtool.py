@@ -57,7 +57,7 @@ async def _scrape_after_traffic(data_dir: Path) -> dict[str, str]:
                                   content_type="application/json", message_id=school.id)
         await reports.publish(b'{"specversion": "1.0"}', exchange=EVENTS_EXCHANGE, routing_key=school.type,
                               content_type="application/json", message_id="invalid-1")
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
             return {name: (await client.get(f"/{name}/metrics")).text for name in SERVICES}
 
 
