@@ -28,6 +28,7 @@ from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
+from services.surveys.ingest import caller_key
 from services.surveys.models import EndedEnrolment, Enrolment, PairMembership, Programme, Respondent, School, Withdrawn
 from services.surveys.service import InvalidAnswers, Submission, SurveysService
 
@@ -133,7 +134,7 @@ def on_command(service: SurveysService):  # noqa: ANN201
             raise Reject("Команда не соответствует схеме surveys.response.submit.v1", errors) from None
         submission = Submission(
             instrument=body.instrument, respondent_id=body.respondent_id, answers=body.answers,
-            submission_id=body.submission_id, role=body.role, stage=body.stage, campaign_id=body.campaign_id,
+            submission_id=caller_key(f"school|{command.school_id}", body.submission_id), role=body.role, stage=body.stage, campaign_id=body.campaign_id,
             channel="command",
         )
         try:
