@@ -58,6 +58,10 @@ def token(
     if role not in ROLES:
         raise typer.BadParameter(f"one of {', '.join(ROLES)}", param_hint="--role")
     settings = Settings()
+    if hours > settings.token_max_lifetime_hours:
+        raise typer.BadParameter(
+            f"at most {settings.token_max_lifetime_hours:g} hours (NASTAVNIK_TOKEN_MAX_LIFETIME_HOURS): a longer token is refused",
+            param_hint="--hours")
     level = scope or DEFAULT_SCOPE_LEVEL[role]
     if level != "region" and not scope_id:
         raise typer.BadParameter(f"a {level} token needs --scope-id", param_hint="--scope-id")
