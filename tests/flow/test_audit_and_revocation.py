@@ -151,13 +151,20 @@ async def test_reads_and_writes_of_personal_data_are_audited_and_only_the_office
 async def test_the_logs_of_a_whole_flow_hold_no_names_and_no_addresses(system, settings) -> None:
     app, client = system
     email = "smirnov.ilya@example.ru"
+    representative = "Лебедева Ольга Сергеевна"
     with structlog.testing.capture_logs() as logs:
         region = await RegionScenario(client, settings.jwt_secret, settings.region_id).load(schools=1)
         school = region.schools[0]
         curator = bearer("school_curator", "school", school.id)
         person = school.people["t-02"]
-        assert (await client.patch(f"/registry/api/v1/participants/{person}", headers=curator,
-                                   json={"contact_email": email})).status_code == 200
+        consent = {"given_by": "self", "document": "согласие № 7", "contact_email": email, "contact_email_consent": True}
+        recorded = await client.post(f"/registry/api/v1/participants/{person}/consent", headers=curator, json=consent)
+        assert recorded.status_code == 200, recorded.text
+        pupil = {"given_by": "legal_representative", "representative_name": representative, "account_allowed": True}
+        recorded = await client.post(f"/registry/api/v1/participants/{school.people['p-02']}/consent", headers=curator, json=pupil)
+        assert recorded.status_code == 200, recorded.text
+        bad = await client.patch(f"/registry/api/v1/participants/{person}", headers=curator, json={"full_name": ""})
+        assert bad.status_code == 422
         await client.get(f"/registry/api/v1/schools/{school.id}/participants?q=Смирнов", headers=curator)
         await client.get("/registry/people?q=Смирнов", cookies=cookie(
             Principal(sub="c", role="school_curator", scope="school", scope_id=school.id, sid="c")))
@@ -165,5 +172,5 @@ async def test_the_logs_of_a_whole_flow_hold_no_names_and_no_addresses(system, s
         await settle(app)
     assert any(entry.get("event") == "http.request" for entry in logs)  # the access log is on
     text = "\n".join(str(entry) for entry in logs)
-    for needle in [*(p[2] for p in PEOPLE), *(p[2].split()[0] for p in PEOPLE), email]:
+    for needle in [*(p[2] for p in PEOPLE), *(p[2].split()[0] for p in PEOPLE), email, representative, "smirnov.ilya"]:
         assert needle not in text, needle
