@@ -81,6 +81,18 @@ def audit_entry(service: str, principal: Any, action: str, entity: str, target: 
                                 detail=detail[:500])
 
 
+async def pseudonymise(session: Any, service: str, person_id: str) -> None:
+    """Withdrawal, in the consumer's transaction: the person's id becomes their pseudonym in every
+    entry of `service`'s audit log; the entries stay."""
+    t = audit_table(service)
+    alias = pseudonym(person_id)
+    await session.exec(update(t).where(t.target == person_id).values(target=alias))  # type: ignore[attr-defined]
+    await session.exec(update(t).where(t.actor == person_id).values(actor=alias))  # type: ignore[attr-defined]
+    for row in (await session.exec(select(t).where(col(t.detail).contains(person_id)))).all():  # type: ignore[attr-defined]
+        row.detail = row.detail.replace(person_id, alias)
+        session.add(row)
+
+
 @dataclass(frozen=True)
 class Rule:
     entity: str
@@ -123,14 +135,7 @@ class AuditLog:
             return list((await session.exec(query)).all())
 
     async def pseudonymise(self, session: Any, person_id: str) -> None:
-        """Withdrawal: the person's id becomes their pseudonym in every entry; the entries stay."""
-        t = self.table
-        alias = pseudonym(person_id)
-        await session.exec(update(t).where(t.target == person_id).values(target=alias))  # type: ignore[attr-defined]
-        await session.exec(update(t).where(t.actor == person_id).values(actor=alias))  # type: ignore[attr-defined]
-        for row in (await session.exec(select(t).where(col(t.detail).contains(person_id)))).all():  # type: ignore[attr-defined]
-            row.detail = row.detail.replace(person_id, alias)
-            session.add(row)
+        await pseudonymise(session, self.service, person_id)
 
     async def prune(self, now: datetime | None = None) -> int:
         """Delete the entries older than the retention; how many."""

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from shared.audit import pseudonymise
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import (
@@ -116,6 +117,7 @@ def on_participant_withdrawn(service: SurveysService):  # noqa: ANN201
         await service.erase_participant(work, event.participant_id)
         await work.session.merge(Withdrawn(participant_id=event.participant_id))
         await redact_mentions(work.session, work.service, event.participant_id)
+        await pseudonymise(work.session, work.service, event.participant_id)  # the audit keeps a pseudonym only
 
     return handler
 

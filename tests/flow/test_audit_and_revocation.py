@@ -11,7 +11,7 @@ import structlog
 from sqlmodel import select
 
 from nastavnik.scenario import PEOPLE, RegionScenario
-from shared.audit import audit_table
+from shared.audit import audit_table, pseudonym
 from shared.auth import COOKIE_NAME, Principal, issue_token
 from shared.revocation import revocation_table
 from shared.web import issue_session
@@ -82,6 +82,7 @@ async def test_a_withdrawal_revokes_the_persons_sessions(system, settings) -> No
     mentee = school.people["t-03"]
     session = cookie(Principal(sub=mentee, role="mentee", scope="school", scope_id=school.id, sid="s-w"))
     assert (await client.get("/surveys/my", cookies=session)).status_code == 200
+    assert (await client.get("/pairing/my", cookies=session)).status_code == 200
     withdrawn = await client.post(f"/registry/api/v1/participants/{mentee}/withdrawal",
                                   headers=bearer("school_curator", "school", school.id), json={"reason": "consent_withdrawn"})
     assert withdrawn.status_code == 200, withdrawn.text
@@ -89,6 +90,10 @@ async def test_a_withdrawal_revokes_the_persons_sessions(system, settings) -> No
     assert (await client.get("/surveys/my", cookies=session)).status_code == 303
     async with app.state.services["pairing"].runtime.db.sessions() as db:
         assert (await db.get(revocation_table("pairing"), mentee)).reason == "withdrawn"
+    for service in ("pairing", "surveys"):  # the audit entries stay, with the pseudonym only
+        entries = [" ".join(str(v) for v in e.model_dump().values()) for e in await audit_rows(app, service)]
+        assert any(pseudonym(mentee) in e for e in entries), service
+        assert not any(mentee in e for e in entries), service
 
 
 async def test_tokens_and_sessions_longer_than_the_maximum_are_refused(system, settings) -> None:
