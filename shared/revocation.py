@@ -17,10 +17,13 @@ The memory is one per process (`REVOKED`): in the embedded process the services 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Field, SQLModel, select
+from sqlalchemy import delete
+from sqlmodel import Field, SQLModel, col, select
+
+from shared.clock import utcnow
 
 _tables: dict[str, type[SQLModel]] = {}
 
@@ -78,14 +81,20 @@ async def store(session: Any, table: type[SQLModel], subject: str, before: datet
 class RevocationList:
     """A service's table, loaded into REVOKED at start and every `interval` seconds."""
 
-    def __init__(self, service: str, db: Any, interval: float) -> None:
+    def __init__(self, service: str, db: Any, interval: float, horizon: timedelta | None = None) -> None:
         self.table = revocation_table(service)
         self.db = db
         self.interval = interval
+        self.horizon = horizon
+        """The longest lifetime of any token: a revocation older than that has nothing left to refuse."""
         self._task: asyncio.Task | None = None
 
     async def load(self) -> None:
         async with self.db.sessions() as session:
+            if self.horizon is not None:
+                stale = col(self.table.revoked_before) < utcnow() - self.horizon  # type: ignore[attr-defined]
+                await session.exec(delete(self.table).where(stale))  # type: ignore[call-overload]
+                await session.commit()
             for row in (await session.exec(select(self.table))).all():
                 REVOKED.note(row.subject, epoch(row.revoked_before))  # type: ignore[attr-defined]
 

@@ -4,6 +4,7 @@ outbox relay, unit of work and event consumer. Each service's composition root b
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from collections.abc import Callable, Sequence
 
 from faststream import AckPolicy
@@ -64,7 +65,8 @@ class ServiceRuntime:
         )
         self.audit = AuditLog(name, self.db, settings.audit_retention_days)
         """The personal-data audit log of this service (shared/audit.py)."""
-        self.revocations = RevocationList(name, self.db, settings.revocation_refresh_seconds)
+        self.revocations = RevocationList(name, self.db, settings.revocation_refresh_seconds, timedelta(
+            hours=max(settings.token_max_lifetime_hours, settings.session_max_hours)))
         """Revoked sessions and tokens (shared/revocation.py), loaded at start and reloaded."""
         self.in_memory = settings.in_memory_broker
         self.broker = RabbitBroker(
