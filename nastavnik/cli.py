@@ -92,13 +92,17 @@ def token(
     """Issue a bearer token for an operator (signed with NASTAVNIK_JWT_SECRET)."""
     if role not in ROLES:
         raise typer.BadParameter(f"one of {', '.join(ROLES)}", param_hint="--role")
+    settings = Settings()
+    if hours > settings.token_max_lifetime_hours:
+        raise typer.BadParameter(
+            f"at most {settings.token_max_lifetime_hours:g} hours (NASTAVNIK_TOKEN_MAX_LIFETIME_HOURS): a longer token is refused",
+            param_hint="--hours")
     level = scope or SCOPE_OF_ROLE[role]
     problem = role_scope_problem(role, level)
     if problem:
         raise typer.BadParameter(f"{problem} / role {role} acts at scope {SCOPE_OF_ROLE[role]} only", param_hint="--scope")
     if level != "region" and not scope_id:
         raise typer.BadParameter(f"a {level} token needs --scope-id", param_hint="--scope-id")
-    settings = Settings()
     if level == "region" and scope_id not in (None, settings.region_id):
         raise typer.BadParameter(f"a region token is for this region, {settings.region_id} (NASTAVNIK_REGION_ID)", param_hint="--scope-id")
     if settings.jwt_secret == DEV_JWT_SECRET:

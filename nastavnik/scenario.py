@@ -4,6 +4,8 @@ and the chain the flow and integration tests walk (registered → paired → sur
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -56,6 +58,11 @@ class RegionScenario:
         self.region_id = region_id
         self.patience = patience
         self.admin = self.token("operator", "region_admin", "region", region_id)
+
+    def key(self, name: str) -> str:
+        """An idempotency key: the same for the same answer on every run (a rerun stores nothing
+        twice), but not guessable from the demo's names without the secret (issue 13, M1)."""
+        return "demo-" + hmac.new(self.secret.encode(), name.encode(), hashlib.sha256).hexdigest()[:32]
 
     def token(self, sub: str, role: str, scope: str, scope_id: str) -> str:
         return issue_token(self.secret, sub=sub, role=role, scope=scope, scope_id=scope_id, ttl=timedelta(days=30))
@@ -118,7 +125,7 @@ class RegionScenario:
         answers = {code: rating for code in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")}
         response = await self._call("POST", "/surveys/api/v1/responses", respondent, json={
             "instrument": {"code": instrument, "version": 1}, "respondent_id": participant_id,
-            "answers": answers, "submission_id": f"{school.id}-{external_id}-{instrument}",
+            "answers": answers, "submission_id": self.key(f"{school.id}-{external_id}-{instrument}"),
         }, wait_for_events=True)
         return response.json()
 
@@ -143,14 +150,14 @@ class RegionScenario:
             "instrument": {"code": "curator_questionnaire", "version": 1}, "respondent_id": school.people["t-04"],
             "answers": {**dict.fromkeys(ratings, rating), "plan_approved": "yes", "mentors_trained": "yes" if rating > 6 else "no",
                         "meetings_held": rating},
-            "submission_id": f"{school.id}-t-04-curator_questionnaire"}, wait_for_events=True)
+            "submission_id": self.key(f"{school.id}-t-04-curator_questionnaire")}, wait_for_events=True)
         pairs = len(professional_interests.PAIRS)
         for n, external_id in enumerate(("p-01", "p-02", "p-03")):
             # each pupil prefers the first option of every pair but a different few: leanings differ
             answers = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
             await self._call("POST", "/surveys/api/v1/responses", curator, json={
                 "instrument": {"code": "professional_interests_ddo", "version": 1}, "respondent_id": school.people[external_id],
-                "answers": answers, "submission_id": f"{school.id}-{external_id}-professional_interests_ddo"}, wait_for_events=True)
+                "answers": answers, "submission_id": self.key(f"{school.id}-{external_id}-professional_interests_ddo")}, wait_for_events=True)
 
     async def _answer(self, school: School, external_id: str, code: str, answers: dict, stage: str) -> None:
         """A mentee answers a staged questionnaire with their own token."""
@@ -158,7 +165,7 @@ class RegionScenario:
         respondent = self.token(participant_id, "mentee", "school", school.id)
         await self._call("POST", "/surveys/api/v1/responses", respondent, json={
             "instrument": {"code": code, "version": 1}, "respondent_id": participant_id, "answers": answers, "stage": stage,
-            "submission_id": f"{school.id}-{external_id}-{code}-{stage}"}, wait_for_events=True)
+            "submission_id": self.key(f"{school.id}-{external_id}-{code}-{stage}")}, wait_for_events=True)
 
     async def _call(self, method: str, path: str, token: str, *, json: dict | None = None, wait_for_events: bool = False) -> httpx.Response:
         """Call the API; with wait_for_events, retry while the service learns from events: a 404

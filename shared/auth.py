@@ -17,7 +17,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, model_validator
 
-Role = Literal["region_admin", "municipal_coordinator", "school_curator", "mentor", "mentee", "integration"]
+Role = Literal["region_admin", "municipal_coordinator", "school_curator", "mentor", "mentee", "integration",
+               "data_protection_officer"]
 ScopeLevel = Literal["region", "municipality", "school"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 ALGORITHM = "HS256"
@@ -30,6 +31,7 @@ SCOPE_OF_ROLE: dict[str, ScopeLevel] = {  # the one scope level each role acts a
     "mentor": "school",
     "mentee": "school",
     "integration": "school",
+    "data_protection_officer": "region",  # reads the audit of personal data (shared/audit.py)
 }
 DEFAULT_SCOPE_LEVEL = SCOPE_OF_ROLE
 SCOPE_NAMES = {"region": "регион", "municipality": "муниципалитет", "school": "школа"}
@@ -54,6 +56,8 @@ class Principal(BaseModel):
     scope_id: str
     name: str | None = None  # display name, for pages
     sid: str | None = None  # browser sessions only: the session id (CSRF tokens are bound to it)
+    iat: float | None = None  # issued at (whole seconds)
+    ts: float | None = None  # issued at, precisely: compared with a revocation (shared/revocation.py)
 
     @model_validator(mode="after")
     def _role_fits_scope(self) -> Principal:
@@ -91,6 +95,7 @@ def issue_token(
         "scope_id": scope_id,
         "iat": now,
         "exp": now + ttl,
+        "ts": now.timestamp(),
         "jti": str(uuid.uuid4()),
         "iss": "nastavnik",
         **{k: v for k, v in (extra or {}).items() if v is not None},
@@ -102,12 +107,38 @@ def decode_token(secret: str, token: str) -> Principal:
     return _decode_claims(secret, token)[0]
 
 
-def _decode_claims(secret: str, token: str) -> tuple[Principal, float]:
+def _decode_claims(secret: str, token: str, limits: Lifetimes | None = None) -> tuple[Principal, float]:
     claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer="nastavnik", options={"require": ["exp", "sub"]})
     problem = role_scope_problem(str(claims.get("role")), str(claims.get("scope")))
     if problem:  # a token issued before roles and scopes were checked against each other
         raise jwt.InvalidTokenError(problem)
-    return Principal.model_validate(claims), float(claims["exp"])
+    principal, expires = Principal.model_validate(claims), float(claims["exp"])
+    if limits is not None:
+        longest = limits.session if principal.sid else limits.token
+        issued = principal.ts or principal.iat
+        if issued is None or expires - issued > longest.total_seconds() + 1:
+            raise ValueError("срок действия токена больше допустимого" if issued is not None else "в токене нет времени выдачи")
+    return principal, expires
+
+
+class Lifetimes:
+    """The longest a bearer token and a browser session may be valid (settings
+    token_max_lifetime_hours and session_max_hours): a longer one is refused, whoever signed it."""
+
+    def __init__(self, token: timedelta, session: timedelta) -> None:
+        self.token = token
+        self.session = session
+
+    @classmethod
+    def of(cls, settings) -> Lifetimes:  # noqa: ANN001 - shared.settings.Settings (imports this module)
+        return cls(timedelta(hours=settings.token_max_lifetime_hours), timedelta(hours=settings.session_max_hours))
+
+
+def revoked(principal: Principal) -> bool:
+    """Issued before a revocation of its subject (shared/revocation.py)."""
+    from shared.revocation import REVOKED
+
+    return REVOKED.refuses(principal.sub, principal.ts or principal.iat)
 
 
 class TokenCache:
@@ -116,9 +147,10 @@ class TokenCache:
     as a small request. Only valid tokens are kept, keyed by the whole token string, so a
     cached answer is the answer verification would give (until `exp`, checked on every hit)."""
 
-    def __init__(self, secret: str, size: int = 1024) -> None:
+    def __init__(self, secret: str, size: int = 1024, limits: Lifetimes | None = None) -> None:
         self._secret = secret
         self._size = size
+        self._limits = limits
         self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     def principal(self, token: str) -> Principal:
@@ -128,7 +160,7 @@ class TokenCache:
             self._entries.move_to_end(token)
             return entry[0]
         self._entries.pop(token, None)
-        principal, expires = _decode_claims(self._secret, token)
+        principal, expires = _decode_claims(self._secret, token, self._limits)
         self._entries[token] = (principal, expires)
         if len(self._entries) > self._size:
             self._entries.popitem(last=False)
@@ -139,8 +171,13 @@ _bearer = HTTPBearer(auto_error=False, description="Токен доступа Na
 
 
 class Authenticator:
-    def __init__(self, secret: str) -> None:
-        self._tokens = TokenCache(secret)
+    def __init__(self, secret: str, limits: Lifetimes | None = None) -> None:
+        self._tokens = TokenCache(secret, limits=limits)
+
+    @classmethod
+    def of(cls, settings) -> Authenticator:  # noqa: ANN001 - shared.settings.Settings
+        """With the settings' lifetimes: what every service uses."""
+        return cls(settings.jwt_secret, Lifetimes.of(settings))
 
     def require(self, *roles: str):  # noqa: ANN201
         """Dependency: a valid token, with one of `roles` if given (any role otherwise)."""
@@ -160,6 +197,9 @@ class Authenticator:
                 raise HTTPException(
                     status.HTTP_401_UNAUTHORIZED, f"Недействительный токен: {exc}", {"WWW-Authenticate": "Bearer"}
                 ) from None
+            if revoked(principal):
+                raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Токен отозван: войдите снова", {"WWW-Authenticate": "Bearer"})
+            request.state.principal = principal  # for the audit of the request (shared/audit.py)
             if allowed and principal.role not in allowed:
                 raise HTTPException(status.HTTP_403_FORBIDDEN, f"Роль {principal.role} не может выполнить это действие")
             return principal

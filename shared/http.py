@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.audit import AuditMiddleware, AuditRules
 from shared.errors import UseCaseError
 from shared.runtime import ServiceRuntime
 from shared.web.pages import Pages, install_pages
@@ -19,7 +20,8 @@ NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_service_app(
-    runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter], pages: Pages | None = None
+    runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter], pages: Pages | None = None,
+    audit_rules: AuditRules | None = None,
 ) -> FastAPI:
     """The service's own HTTP app, without lifespan: the composition root starts the runtime
     (a mounted sub-app's lifespan would never run). `pages`: the service's web pages kit
@@ -29,6 +31,9 @@ def create_service_app(
     # are configured (~4 % of a small request's CPU); the services report through Prometheus.
     app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY, docs_url=None, redoc_url=None)
 
+    # the audit's client address, the access log and the audit of declared reads (shared/audit.py)
+    app.add_middleware(AuditMiddleware, audit=runtime.audit, rules=audit_rules or {}, log=runtime.log,
+                       trusted_proxies=frozenset(runtime.settings.trusted_proxies), access_log=runtime.settings.access_log)
     app.add_middleware(CorrelationIdMiddleware)
 
     @app.exception_handler(UseCaseError)

@@ -4,6 +4,7 @@ outbox relay, unit of work and event consumer. Each service's composition root b
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from collections.abc import Callable, Sequence
 
 from faststream import AckPolicy
@@ -13,6 +14,7 @@ from faststream.rabbit.annotations import RabbitMessage
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
 from sqlmodel import SQLModel
 
+from shared.audit import AuditLog, audit_table
 from shared.contracts.envelope import EventData
 from shared.db import Database
 from shared.logging import configure_logging, get_logger
@@ -31,6 +33,7 @@ from shared.messaging.topology import (
     queue_name,
 )
 from shared.metrics import ServiceMetrics
+from shared.revocation import RevocationList, revocation_table
 from shared.settings import Settings
 
 IN_MEMORY_URL = "amqp://guest:guest@in-memory:5672/"
@@ -58,8 +61,13 @@ class ServiceRuntime:
         self.metrics = ServiceMetrics(name)
         self.db = Database(
             settings.database_url_for(name, shared_process=shared_process),
-            [OutboxMessage, InboxMessage, *tables],
+            [OutboxMessage, InboxMessage, *tables, *{audit_table(name), revocation_table(name)} - set(tables)],
         )
+        self.audit = AuditLog(name, self.db, settings.audit_retention_days)
+        """The personal-data audit log of this service (shared/audit.py)."""
+        self.revocations = RevocationList(name, self.db, settings.revocation_refresh_seconds, timedelta(
+            hours=max(settings.token_max_lifetime_hours, settings.session_max_hours)))
+        """Revoked sessions and tokens (shared/revocation.py), loaded at start and reloaded."""
         self.in_memory = settings.in_memory_broker
         self.broker = RabbitBroker(
             settings.rabbitmq_url or IN_MEMORY_URL,
@@ -75,6 +83,15 @@ class ServiceRuntime:
         self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log, retention=settings.outbox_retention)
         self.uow = UnitOfWork(self.db, name, self.relay)
         self.consumer = EventConsumer(name, self.uow, self.metrics, self.in_memory)
+        if name != "registry":  # the registry decides revocations and stores its own in the use case
+            from shared.contracts.registry import SessionsRevoked
+
+            self.consumes(SessionsRevoked, self._on_sessions_revoked)
+
+    async def _on_sessions_revoked(self, work, _envelope, data) -> None:  # noqa: ANN001
+        from shared.revocation import store
+
+        await store(work.session, self.revocations.table, data.subject_id, data.revoked_before, data.reason)
 
     # -- wiring, done by the composition root --------------------------------------------
 
@@ -190,9 +207,13 @@ class ServiceRuntime:
         for batches in self._batching:
             batches.start()
         await self.relay.start()
+        await self.revocations.start(self.log)
+        self.audit.start(self.log)
         self.log.info("service.started", broker="memory" if self.in_memory else "rabbitmq")
 
     async def stop(self) -> None:
+        await self.audit.stop()
+        await self.revocations.stop()
         for batches in self._batching:
             await batches.stop()
         await self.relay.stop()

@@ -66,6 +66,23 @@ class Settings(BaseSettings):
         default=30, ge=0, description="Days a sent or bounced mail (its text holds a personal link) is kept; 0: forever. Pending: always.",
     )
     log_level: str = "INFO"
+    access_log: bool = Field(default=True, description="One log line per HTTP request (method, path without query, status, client).")
+    trusted_proxies: list[str] = Field(
+        default=["127.0.0.1", "::1"],
+        description="Peers whose X-Forwarded-For is believed for the client address of the audit and access log (JSON list).",
+    )
+    audit_retention_days: float = Field(
+        default=365, ge=0, description="Days an entry of the personal-data audit log is kept (the region decides); 0: forever.",
+    )
+    token_max_lifetime_hours: float = Field(
+        default=24 * 30, gt=0, description="The longest validity of a bearer token; a token signed for longer is refused.",
+    )
+    session_max_hours: float = Field(
+        default=8, gt=0, description="The longest validity of a browser session (the cookie); a longer one is refused.",
+    )
+    revocation_refresh_seconds: float = Field(
+        default=10, ge=0, description="Each process reloads its table of revoked sessions and tokens this often; 0: at start only.",
+    )
 
     @property
     def outbox_retention(self) -> timedelta | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from shared.audit import pseudonymise
 from shared.contracts.envelope import Envelope
 from shared.messaging.outbox import Work
 
@@ -24,6 +25,7 @@ def on_contact_updated(service: NotificationsService) -> Handler:
 def on_participant_withdrawn(service: NotificationsService) -> Handler:
     async def handle(work: Work, _envelope: Envelope, event: Any) -> None:
         await service.withdraw(work, event)
+        await pseudonymise(work.session, work.service, event.participant_id)  # the audit keeps a pseudonym only
 
     return handle
 

@@ -15,9 +15,11 @@ from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.web import Pages
+from shared.web.audit_page import audit_router
 
 from services.notifications import handlers
 from services.notifications.api import build_router
+from services.notifications.audit import RULES
 from services.notifications.metrics import NotificationsMetrics
 from services.notifications.models import TABLES
 from services.notifications.sender import FolderTransport, MailSender, SmtpTransport
@@ -71,12 +73,14 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Notif
     runtime.consumes(RespondentInvited, handlers.on_respondent_link(service))
     runtime.consumes(CampaignReminderDue, handlers.on_respondent_link(service))
     pages = Pages(NAME, settings, Path(__file__).parent / "templates")
+    auth = Authenticator.of(settings)
     http = create_service_app(
         runtime,
         title="Nastavnik · Уведомления",
         description="Письма людям: приглашения, ссылки на анкеты и напоминания.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret)),
+        routers=[audit_router(runtime.audit, pages, auth), build_router(service, auth),
                  build_pages_router(service, pages, folder=str(folder) if folder else None, demo=settings.demo)],
         pages=pages,
+        audit_rules=RULES,
     )
     return Notifications(runtime, service, http, sender, folder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from shared.audit import pseudonymise
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import (
     EnrolmentEnded,
@@ -87,6 +88,7 @@ def on_participant_withdrawn(service: PairingService) -> Callable[[Work, Envelop
     async def handle(work: Work, _envelope: Envelope, event: ParticipantWithdrawn) -> None:
         await service.withdraw(work, event)
         await redact_mentions(work.session, work.service, event.participant_id)
+        await pseudonymise(work.session, work.service, event.participant_id)  # the audit keeps a pseudonym only
 
     return handle
 

@@ -25,9 +25,11 @@ from shared.messaging.batching import each
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.web import Pages
+from shared.web.audit_page import audit_router
 
 from services.pairing import handlers
 from services.pairing.api import build_router
+from services.pairing.audit import RULES
 from services.pairing.models import TABLES
 from services.pairing.service import PairingService, reads_profile
 from services.pairing.web import build_pages
@@ -60,11 +62,13 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
         [ResponseCompleted], each(handlers.on_response_completed(service)), relevant=reads_profile
     )
     pages = Pages(NAME, settings, Path(__file__).parent / "templates")
+    auth = Authenticator.of(settings)
     http = create_service_app(
         runtime,
         title="Nastavnik · Подбор пар",
         description="Пары «наставник – наставляемый», их формирование и планы развития.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_pages(service, pages)],
+        routers=[audit_router(runtime.audit, pages, auth), build_router(service, auth), build_pages(service, pages)],
         pages=pages,
+        audit_rules=RULES,
     )
     return Pairing(runtime, service, http)

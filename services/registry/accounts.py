@@ -26,6 +26,7 @@ from shared.messaging.outbox import UnitOfWork, Work
 from shared.settings import Settings
 
 from services.registry import accounts_domain as rules
+from services.registry.revocations import revoke
 from services.registry.models import (
     Account,
     AccountLink,
@@ -458,7 +459,25 @@ class Accounts:
                 raise Unprocessable("Неизвестное действие", field="action")
             work.session.add(account)
             self._audit(work, principal, f"account.{action}", account.id)
+            if action == "disable":
+                await revoke(work, account.staff_id or account.participant_id or account.id, "account_disabled")
             return account
+
+    async def revoke_sessions(self, subject_id: str, principal: Principal) -> None:
+        """The region administrator ends every session and token of a person (an account's staff
+        or participant id, or the subject of a token from `nastavnik token`)."""
+        if principal.role != "region_admin":
+            raise Forbidden("Отзывать сеансы может администратор региона")
+        subject_id = subject_id.strip()
+        if not subject_id or len(subject_id) > 200:
+            raise Unprocessable("Укажите идентификатор учётной записи или субъекта токена", field="subject_id")
+        async with self.uow() as work:
+            await revoke(work, subject_id, "administrator")
+            self._audit(work, principal, "sessions.revoked", subject_id)
+
+    async def revoke_account_sessions(self, account_id: str, principal: Principal) -> None:
+        account = await self._account_in_scope(account_id, principal)
+        await self.revoke_sessions(account.staff_id or account.participant_id or account.id, principal)
 
     # -- a school's people -------------------------------------------------------------------
 
@@ -516,6 +535,7 @@ class Accounts:
             row.active = True
             work.session.add(row)
             self._audit(work, principal, "curator.appointed", person.id)
+            await revoke(work, person.id, "role_changed")
 
     async def revoke_curator(self, participant_id: str, principal: Principal) -> None:
         """End an appointment as the school's curator (a programme's curator is changed on the programme)."""
@@ -529,6 +549,7 @@ class Accounts:
                 row.active = False
                 work.session.add(row)
             self._audit(work, principal, "curator.revoked", person.id)
+            await revoke(work, person.id, "role_changed")
 
     async def letters(self, school_id: str, principal: Principal) -> list[IssuedLink]:
         """Fresh invitation links for the people of a school who may sign in but have no password yet."""
@@ -577,7 +598,8 @@ class Accounts:
 
     @staticmethod
     def _audit(work: Work, principal: Principal | None, action: str, target: str, detail: str = "") -> None:
-        work.session.add(AuditRecord(actor=_actor(principal), action=action, target=target, detail=detail))
+        work.session.add(AuditRecord(actor=_actor(principal), action=action, target=target, detail=detail,
+                                     entity=action.partition(".")[0], role=principal.role if principal else ""))
 
 
 def _actor(principal: Principal | None) -> str:

@@ -15,11 +15,13 @@ LOCK_FOR = timedelta(minutes=15)
 MAX_DELAY = 2.0  # seconds
 LINK_VALIDITY = {"invitation": timedelta(days=14), "password_reset": timedelta(hours=24)}
 
-RANK = ("region_admin", "municipal_coordinator", "school_curator", "mentor", "mentee")
+RANK = ("region_admin", "data_protection_officer", "municipal_coordinator", "school_curator", "mentor", "mentee")
 """Roles from the widest to the narrowest: a person with several signs in with the first one
 and may switch to another (see docs/registry.md)."""
 
-STAFF_ROLES = ("region_admin", "municipal_coordinator")
+STAFF_ROLES = ("region_admin", "municipal_coordinator", "data_protection_officer")
+"""Region staff the administrator appoints; the data-protection officer (ответственный за
+обработку персональных данных, 152-ФЗ ст. 22.1) reads the audit of personal data (shared/audit.py)."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ class PersonFacts:
 def staff_grants(facts: StaffFacts, region_id: str) -> list[Grant]:
     if not facts.active:
         return []
-    if facts.role == "region_admin":
-        return [Grant("region_admin", "region", region_id)]
+    if facts.role in ("region_admin", "data_protection_officer"):
+        return [Grant(facts.role, "region", region_id)]
     if facts.role == "municipal_coordinator" and facts.municipality_id:
         return [Grant("municipal_coordinator", "municipality", facts.municipality_id)]
     return []

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from shared.auth import Authenticator
 from shared.contracts.registry import (
+    SessionsRevoked,
     AccountLinkIssued,
     CommandRejected,
     ContactUpdated,
@@ -31,12 +32,15 @@ from shared.messaging.outbox import UnitOfWork
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.web import Pages
+from shared.web.audit_page import audit_router
 
 from services.registry.accounts import Accounts
 from services.registry.api import build_router
+from services.registry.audit import RULES
 from services.registry.handlers import CommandHandlers, rejection
 from services.registry.importer import Importer
 from services.registry.models import TABLES
+from services.registry.revocations import build_revocation_router
 from services.registry.relay import BulkOutboxRelay
 from services.registry.service import RegistryService
 from services.registry.web import build_pages_router
@@ -48,7 +52,7 @@ PUBLISHED = (
     SchoolRegistered, SchoolUpdated, PartnerRegistered, PartnerUpdated,
     ParticipantRegistered, ParticipantUpdated, ParticipantEnrolled, ParticipantWithdrawn,
     ProgrammeLaunched, ProgrammeUpdated, ProgrammeClosed, CommandRejected,
-    ContactUpdated, AccountLinkIssued, EnrolmentEnded,
+    ContactUpdated, AccountLinkIssued, EnrolmentEnded, SessionsRevoked,
 )
 
 
@@ -76,15 +80,17 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
     # One Pages for every page of the registry (work pages in web*.py, accounts in web_accounts.py).
     pages = Pages(NAME, settings, Path(__file__).parent / "templates")
     accounts = Accounts(runtime.db, runtime.uow, settings)
+    auth = Authenticator.of(settings)
     http = create_service_app(
         runtime,
         title="Nastavnik · Реестр",
         description="Регион, муниципалитеты, школы и сетевые партнёры; педагоги, обучающиеся, студенты и "
         "работодатели; программы наставничества, зачисления и согласия на обработку персональных данных "
         "(152-ФЗ). Массовая загрузка CSV/XLSX: POST /api/v1/imports.",
-        routers=[build_router(service, importer, Authenticator(settings.jwt_secret)),
+        routers=[audit_router(runtime.audit, pages, auth), build_router(service, importer, auth),
                  build_pages_router(service, importer, pages),
-                 build_accounts_router(accounts, pages), build_home_router(runtime.db, accounts, pages)],
+                 build_accounts_router(accounts, pages), build_revocation_router(accounts, auth), build_home_router(runtime.db, accounts, pages)],
         pages=pages,
+        audit_rules=RULES,
     )
     return Registry(runtime, service, importer, http, accounts)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from shared.audit import audit_table
 from shared.clock import utcnow
 
 
@@ -112,17 +113,9 @@ class Enrolment(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
-class AuditRecord(SQLModel, table=True):
-    """Who changed what (152-ФЗ asks for a record): one row per change, import or withdrawal."""
-
-    __tablename__ = "registry_audit"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-    actor: str
-    action: str
-    target: str
-    detail: str = ""
+AuditRecord = audit_table("registry")
+"""Who changed or read what (152-ФЗ asks for a record): one row per change, import, withdrawal
+and read of personal data — the registry's table of the one audit mechanism (shared/audit.py)."""
 
 
 class StaffAppointment(SQLModel, table=True):

@@ -43,6 +43,7 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import OutboxMessage, UnitOfWork, Work
 from shared.settings import Settings
 
+from services.registry.revocations import revoke
 from services.registry import domain
 from services.registry.models import (
     Account,
@@ -460,6 +461,7 @@ class RegistryService:
             col(AccountLink.account_id).in_(select(Account.id).where(Account.participant_id == row.id)),
             col(AccountLink.used_at).is_(None)).values(used_at=now))
         self._audit(work, actor, f"participant.{STATUS_OF_REASON[reason]}", row.id, reason)
+        await revoke(work, row.id, "withdrawn")  # their sessions and tokens end in every service
         return ended
 
     async def _redact_outbox(self, work: Work, participant_id: str) -> None:
@@ -634,9 +636,10 @@ class RegistryService:
             person = await work.session.get(Participant, enrolment.participant_id)
             if person is None or person.school_id != programme.school_id:
                 raise NotFound(f"Участник {enrolment.participant_id} не найден в школе программы")
-            return await self.enrol_in(work, programme, person, enrolment)
+            return await self.enrol_in(work, programme, person, enrolment, _actor(principal))
 
-    async def enrol_in(self, work: Work, programme: Programme, person: Participant, enrolment: EnrolmentIn) -> Enrolment:
+    async def enrol_in(self, work: Work, programme: Programme, person: Participant, enrolment: EnrolmentIn,
+                       actor: str = "system") -> Enrolment:
         if programme.stage == "closed":
             raise Conflict("Программа завершена: зачислить нельзя", field="programme_id")
         if person.status != "active":
@@ -659,6 +662,7 @@ class RegistryService:
         if existing is not None:  # enrolled again after an ended enrolment: the same row, announced again
             existing.active, existing.ended_at, existing.capacity = True, None, enrolment.capacity
             work.session.add(existing)
+            self._audit(work, actor, "enrolment.renewed", existing.id, f"{person.id}:{programme.id}:{existing.role}")
             work.emit(ParticipantEnrolled(participant_id=person.id, programme_id=programme.id, school_id=programme.school_id,
                                           role=existing.role, academic_year=programme.academic_year,  # type: ignore[arg-type]
                                           capacity=existing.capacity))
@@ -671,6 +675,7 @@ class RegistryService:
             capacity=enrolment.capacity,
         )
         work.session.add(row)
+        self._audit(work, actor, "enrolment.created", row.id, f"{person.id}:{programme.id}:{row.role}")
         work.emit(
             ParticipantEnrolled(
                 participant_id=person.id,
@@ -705,6 +710,7 @@ class RegistryService:
                 work.session.add(programme)
                 work.emit(ProgrammeUpdated(**programme_fields(programme), changed=["curator_id"]))
             self._audit(work, _actor(principal), "enrolment.ended", row.id, f"{row.participant_id}:{row.role}")
+            await revoke(work, row.participant_id, "role_changed")  # a session in that role ends with it
             return row
 
     # -- helpers --------------------------------------------------------------------------
@@ -724,7 +730,8 @@ class RegistryService:
 
     @staticmethod
     def _audit(work: Work, actor: str, action: str, target: str, detail: str = "") -> None:
-        work.session.add(AuditRecord(actor=actor, action=action, target=target, detail=detail[:500]))
+        work.session.add(AuditRecord(actor=actor, action=action, target=target, detail=detail[:500],
+                                     entity=action.partition(".")[0], role=actor.partition(":")[0] if ":" in actor else ""))
 
 
 def _actor(principal: Principal | None) -> str:

@@ -7,6 +7,8 @@ they come from another origin (Origin header): their only secrets are what the p
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,7 +21,7 @@ from shared.safe_export import attachment
 from shared.web import Pages
 from shared.web.navigation import HOME, SIGN_IN
 from shared.web.pages import PageError
-from shared.web.session import clear_session_cookie, issue_session, set_session_cookie
+from shared.web.session import SESSION_TTL, clear_session_cookie, issue_session, set_session_cookie
 
 from services.registry import accounts_domain as rules
 from services.registry.accounts import Accounts, LinkInvalid, SignInFailed, account_state
@@ -43,6 +45,7 @@ DONE = {
     "invited": "Приглашение отправлено.", "unlock": "Учётная запись разблокирована.", "disable": "Учётная запись отключена.",
     "enable": "Учётная запись включена.", "staff": "Назначение добавлено. Теперь пригласите сотрудника.",
     "curator": "Куратор назначен.", "revoked": "Назначение куратором снято.", "password": "Пароль изменён.", "role": "Роль сменена.",
+    "sessions": "Все сеансы и токены этого человека завершены: войти снова можно с паролем.",
 }
 STATE_NAMES = {"none": "нет", "invited": "приглашён", "active": "активна", "locked": "заблокирована", "disabled": "отключена"}
 
@@ -64,15 +67,16 @@ def origin_of(request: Request) -> str:
     return f"{'https' if is_https(request) else 'http'}://{host}"
 
 
-def signed_in(request: Request, principal: Principal, settings_secret: str, target: str) -> RedirectResponse:
+def signed_in(request: Request, principal: Principal, settings_secret: str, target: str, ttl: timedelta = SESSION_TTL) -> RedirectResponse:
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, issue_session(settings_secret, principal), secure=is_https(request))
+    set_session_cookie(response, issue_session(settings_secret, principal, ttl=ttl), secure=is_https(request), ttl=ttl)
     return response
 
 
 def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     secret = pages.settings.jwt_secret
+    session_ttl = min(SESSION_TTL, timedelta(hours=pages.settings.session_max_hours))
     demo = pages.settings.demo
 
     def check_origin(request: Request) -> None:
@@ -101,7 +105,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
             principal = await accounts.sign_in(login, password)
         except SignInFailed as exc:
             return sign_in_page(request, status_code=401, login=login, next=target, failure=str(exc))
-        return signed_in(request, principal, secret, target)
+        return signed_in(request, principal, secret, target, session_ttl)
 
     @router.post("/sign-in/demo")
     async def sign_in_demo(request: Request) -> Response:
@@ -110,7 +114,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         check_origin(request)
         form = await request.form()
         principal = await accounts.demo_account(str(form.get("login", "")))
-        return signed_in(request, principal, secret, rules.safe_next(str(form.get("next", "")), HOME))
+        return signed_in(request, principal, secret, rules.safe_next(str(form.get("next", "")), HOME), session_ttl)
 
     @router.post("/sign-out")
     async def sign_out(request: Request, principal: Principal = Depends(pages.actor())) -> Response:
@@ -147,7 +151,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         except UseCaseError as exc:
             account = await accounts.open_link(token, purpose)
             return link_page(request, token, purpose, account, status_code=422, errors={exc.field or "password": exc.message})
-        return signed_in(request, principal, secret, HOME)
+        return signed_in(request, principal, secret, HOME, session_ttl)
 
     @router.get("/invite/{token}")
     async def invitation(request: Request, token: str) -> Response:
@@ -212,7 +216,7 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
     async def switch_role(request: Request, principal: Principal = Depends(pages.actor())) -> Response:
         form = await request.form()
         switched = await accounts.switch(principal, str(form.get("role", "")))
-        return signed_in(request, switched, secret, HOME)
+        return signed_in(request, switched, secret, HOME, session_ttl)
 
     # ---- the accounts page ----------------------------------------------------------------
 
@@ -300,6 +304,9 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         if action == "invite":
             issued = await accounts.invite_account(account_id, principal)
             return issued_page(request, principal, issued, issued.account.school_id)
+        if action == "revoke":
+            await accounts.revoke_account_sessions(account_id, principal)
+            return back(request, "sessions", school)
         if action not in ("unlock", "disable", "enable"):
             raise PageError(404, "Такой страницы нет, или она вам недоступна.")
         await accounts.set_state(account_id, action, principal)

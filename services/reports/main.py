@@ -76,7 +76,7 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Repor
         runtime,
         title="Nastavnik · Отчёты",
         description="Показатели мониторинга школ, муниципалитетов и региона.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_pages(service, pages),
+        routers=[build_router(service, Authenticator.of(settings)), build_pages(service, pages),
                  build_analysis_pages(service, pages)],
         pages=pages,
     )

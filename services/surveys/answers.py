@@ -3,7 +3,9 @@ who run monitoring (school curator: their school; municipal coordinator: their m
 schools; region admin: any), one response with every answer, the XLSX export, and the audit of
 these reads. Rules a school psychologist expects: mentors and mentees never read others' answers
 (the pages let only staff in), per-item means only for groups of at least domain.MIN_GROUP, and
-every read of personal answers leaves an audit record written in the same transaction."""
+every read of personal answers leaves an audit record written in the same transaction: a row of
+`surveys_answer_read` (what the answers' audit page shows) and one of the service's audit log
+(shared/audit.py, what the data-protection officer reads)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.audit import READ, audit_entry
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
 
@@ -155,6 +158,8 @@ class AnswerReader:
             rows = [_row(r, names) for r in responses]
             work.session.add(_audit(principal, what, school_id, [r.id for r in responses],
                                     {"school_id": school_id, "instrument": f"{chosen[0]}:{chosen[1]}", "campaign_id": campaign_id}))
+            work.session.add(audit_entry("surveys", principal, "export" if what == "export" else READ, "responses", school_id,
+                                         f"instrument={chosen[0]}:{chosen[1]},campaign={campaign_id or ''},responses={len(responses)}"))
         page = AnswersPage(schools, school_id, titled, parsed, campaigns, campaign_id, rows,
                            _list_scales(parsed))
         if len(rows) >= domain.MIN_GROUP:
@@ -188,6 +193,8 @@ class AnswerReader:
                                 campaign.title if campaign else None,
                                 [(item.text, answer_text(item, row.answers.get(item.code))) for item in instrument.items])
             work.session.add(_audit(principal, "response", response.school_id, [response.id], {}))
+            work.session.add(audit_entry("surveys", principal, READ, "response", response.id,
+                                         f"respondent={response.respondent_id},school={response.school_id}"))
         return page
 
     async def audit(self, principal: Principal) -> tuple[list[AnswerRead], dict[str, str]]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from shared.audit import pseudonymise
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import (
@@ -28,6 +29,7 @@ from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
+from services.surveys.ingest import caller_key
 from services.surveys.models import EndedEnrolment, Enrolment, PairMembership, Programme, Respondent, School, Withdrawn
 from services.surveys.service import InvalidAnswers, Submission, SurveysService
 
@@ -115,6 +117,7 @@ def on_participant_withdrawn(service: SurveysService):  # noqa: ANN201
         await service.erase_participant(work, event.participant_id)
         await work.session.merge(Withdrawn(participant_id=event.participant_id))
         await redact_mentions(work.session, work.service, event.participant_id)
+        await pseudonymise(work.session, work.service, event.participant_id)  # the audit keeps a pseudonym only
 
     return handler
 
@@ -133,7 +136,7 @@ def on_command(service: SurveysService):  # noqa: ANN201
             raise Reject("Команда не соответствует схеме surveys.response.submit.v1", errors) from None
         submission = Submission(
             instrument=body.instrument, respondent_id=body.respondent_id, answers=body.answers,
-            submission_id=body.submission_id, role=body.role, stage=body.stage, campaign_id=body.campaign_id,
+            submission_id=caller_key(f"school|{command.school_id}", body.submission_id), role=body.role, stage=body.stage, campaign_id=body.campaign_id,
             channel="command",
         )
         try:

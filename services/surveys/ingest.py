@@ -8,8 +8,8 @@ one of their outbox rows (SQLAlchemy Core, not the ORM), then answers each reque
 commit is done. Per submit this saves a connection checkout, a BEGIN/COMMIT and the ORM's
 unit of work; with many submits in flight a batch holds tens of them.
 
-Idempotency stays as on the one-by-one path: a submission id already stored answers with the
-stored response (`created` False); two submits of one id in the same batch are split across
+Idempotency stays as on the one-by-one path: a submission id (scoped to its caller:
+`caller_key`) already stored answers with the stored response (`created` False); two submits of one id in the same batch are split across
 batches; a concurrent insert of the same id elsewhere (another replica) is absorbed by
 `ON CONFLICT (submission_id) DO NOTHING` and answered with the stored row. A batch that fails
 unexpectedly is retried one by one, so that one bad row does not fail the others.
@@ -18,6 +18,7 @@ unexpectedly is retried one by one, so that one bad row does not fail the others
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.clock import academic_year_of, utcnow
 from shared.contracts.surveys import InstrumentRef, ResponseCompleted
-from shared.errors import NotFound, Unprocessable, UseCaseError
+from shared.errors import Conflict, NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
@@ -56,6 +57,32 @@ class Submission:
     channel: str = "api"
     role_hint: str | None = None
     """The caller's own role (a mentee's token): used when it is one of the instrument's roles."""
+
+
+RESPONDENT_NOT_FOUND = "Респондент не найден или вам недоступен"
+"""The one 404 of a submit for someone the caller may not answer for: the same words whether
+the respondent is unknown, out of scope or the key was used by someone else (issue 13, M1)."""
+KEY_PREFIX = "k1~"
+
+
+def caller_key(caller: str, key: str) -> str:
+    """The stored idempotency key: the client's key scoped to who sent it (`caller`: a token's
+    role, scope and subject; a school system's school; a personal link). Another caller sending
+    the same key gets a key of its own, so a replay never finds someone else's response."""
+    digest = hashlib.sha256(caller.encode()).hexdigest()[:16]
+    return f"{KEY_PREFIX}{digest}~{key}"
+
+
+def client_key(stored: str) -> str:
+    """The client's own key back from a stored one (older rows are stored unscoped)."""
+    if stored.startswith(KEY_PREFIX):
+        return stored[len(KEY_PREFIX) + 17:]
+    return stored
+
+
+def key_reused() -> Conflict:
+    return Conflict("Этот submission_id вы уже отправляли с ответом другого респондента: используйте новый ключ",
+                    field="submission_id")
 
 
 def explicit_role(s: Submission, instrument: domain.Instrument) -> str | None:
@@ -99,10 +126,12 @@ def decide(
     one-by-one path's rules and the order of its answers. `enrolled_as`: the roles the
     respondent is enrolled in (any programme)."""
     s, instrument = p.submission, p.instrument
-    if prior is not None:
-        return (dict(prior), False) if prior["respondent_id"] == s.respondent_id else NotFound("Ответ не найден")
+    # Scope first (issue 13, M1): a caller who may not answer for this respondent learns nothing,
+    # whatever key it sends; a prior row is only ever this caller's own (keys are per caller).
     if respondent is None or not p.may_answer(respondent):
-        return NotFound(f"Респондент {s.respondent_id} не найден")
+        return NotFound(RESPONDENT_NOT_FOUND)
+    if prior is not None:
+        return (dict(prior), False) if prior["respondent_id"] == s.respondent_id else key_reused()
     role = explicit_role(s, instrument)
     if s.role is not None and role is None:
         return role_mismatch(instrument)
@@ -246,7 +275,8 @@ class GroupCommit:
                 if raced:  # stored meanwhile by someone else: answer as a retry
                     stored = await _stored(connection, [values["submission_id"] for _, values in raced])
                     for i, values in raced:
-                        outcomes[i] = decide(batch[i], None, stored.get(values["submission_id"]), (), today)
+                        outcomes[i] = decide(batch[i], respondents.get(batch[i].submission.respondent_id),
+                                             stored.get(values["submission_id"]), (), today)
                 await work.emit_many([
                     (completed_event(values), batch[i].correlation_id) for i, values in new if values["id"] in inserted
                 ])

@@ -33,9 +33,11 @@ from shared.http import create_service_app
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.web import Pages
+from shared.web.audit_page import audit_router
 
 from services.surveys import handlers
 from services.surveys.api import build_router
+from services.surveys.audit import RULES
 from services.surveys.models import TABLES
 from services.surveys.schedule import CampaignSchedule
 from services.surveys.service import SurveysService
@@ -95,13 +97,15 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Surve
     runtime.consumes_commands(handlers.on_command(service), handlers.rejection)
     pages = Pages(NAME, settings, Path(__file__).parent / "templates")
     views = SurveyViews(service)
+    auth = Authenticator.of(settings)
     http = create_service_app(
         runtime,
         title="Nastavnik · Анкеты",
         description="Инструменты мониторинга, опросы, ответы участников (веб-форма, API, команды школ) и их баллы.",
-        routers=[build_router(service, Authenticator(settings.jwt_secret)), build_form_router(service),
+        routers=[audit_router(runtime.audit, pages, auth), build_router(service, auth), build_form_router(service),
                  build_campaign_pages(pages, service, views), build_my_pages(pages, views),
                  build_answer_pages(pages, service)],
         pages=pages,
+        audit_rules=RULES,
     )
     return Surveys(runtime, service, http, runtime.schedule)

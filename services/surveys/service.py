@@ -30,7 +30,17 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable, UseCaseE
 from shared.messaging.outbox import UnitOfWork, Work
 
 from services.surveys import domain
-from services.surveys.ingest import GroupCommit, Submission, completed_event, explicit_role, role_mismatch
+from services.surveys.ingest import (
+    RESPONDENT_NOT_FOUND,
+    GroupCommit,
+    Submission,
+    caller_key,
+    client_key,
+    completed_event,
+    explicit_role,
+    key_reused,
+    role_mismatch,
+)
 from services.surveys.models import (
     Campaign,
     CustomInstrument,
@@ -201,7 +211,7 @@ class SurveysService:
             instrument=request.instrument,
             respondent_id=request.respondent_id,
             answers=dict(request.answers),
-            submission_id=request.submission_id or str(uuid.uuid4()),
+            submission_id=caller_key(_caller(principal), request.submission_id or str(uuid.uuid4())),
             role=request.role,
             stage=request.stage,
             campaign_id=request.campaign_id,
@@ -251,16 +261,16 @@ class SurveysService:
         else:
             found = (await session.exec(select(Respondent, prior).where(Respondent.participant_id == s.respondent_id))).first()
             known_membership = False
-        if found is None or found[-1] is not None:  # no such respondent, or a retried submission: find the first
+        respondent = found[0] if found is not None else None
+        membership = found[1] if known_membership and found is not None else None
+        if respondent is None or not may_answer(respondent):  # scope first (issue 13, M1)
+            raise NotFound(RESPONDENT_NOT_FOUND)
+        if found[-1] is not None:  # a retried submission (keys are per caller): answer with the first
             existing = (await session.exec(select(SurveyResponse).where(SurveyResponse.submission_id == s.submission_id))).first()
             if existing:
                 if existing.respondent_id != s.respondent_id:
-                    raise NotFound("Ответ не найден")
+                    raise key_reused()
                 return existing, False
-        respondent = found[0] if found is not None else None
-        membership = found[1] if known_membership and found is not None else None
-        if respondent is None or not may_answer(respondent):
-            raise NotFound(f"Респондент {s.respondent_id} не найден")
         if domain.programme_role_required(instrument) is not None:
             await _check_programme_role(session, instrument, respondent.participant_id)
         custom = None
@@ -727,6 +737,11 @@ def _membership_role(role: str | None, instrument: domain.Instrument):  # noqa: 
     return col(PairMembership.role).in_(instrument.respondent_roles)
 
 
+def _caller(principal: Principal) -> str:
+    """Who sends a submission, for its idempotency key (ingest.caller_key)."""
+    return f"token|{principal.role}|{principal.scope}|{principal.scope_id}|{principal.sub}"
+
+
 def _may_answer_for(principal: Principal, respondent: Respondent) -> bool:
     """Decided by the token alone (a municipal coordinator needs their schools: `_may_answer`)."""
     if principal.role in ("mentor", "mentee"):
@@ -840,7 +855,7 @@ def _out(row: SurveyResponse) -> ResponseOut:
 def _response_out(values: Mapping[str, Any]) -> ResponseOut:
     return ResponseOut(
         id=values["id"],
-        submission_id=values["submission_id"],
+        submission_id=client_key(values["submission_id"]),
         instrument=InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),
         respondent_id=values["respondent_id"],
         respondent_role=values["respondent_role"],

@@ -372,3 +372,22 @@ class ContactUpdated(EventData):
 
     def subject(self) -> str:
         return self.participant_id
+
+
+RevocationReason = Literal["withdrawn", "role_changed", "account_disabled", "administrator"]
+
+
+class SessionsRevoked(EventData):
+    event_type = "registry.account.sessions_revoked.v1"
+    description = (
+        "Every browser session and bearer token of a subject issued before `revoked_before` is no longer valid "
+        "(a withdrawal, a role change, an account disabled, or the administrator revoked them). Every service keeps "
+        "the latest moment per subject and refuses such tokens on each request (shared/revocation.py)."
+    )
+
+    subject_id: str = Field(description="The tokens' `sub`: a participant id, a staff id or an operator's name.")
+    revoked_before: datetime
+    reason: RevocationReason
+
+    def subject(self) -> str:
+        return self.subject_id

@@ -19,6 +19,7 @@ ROLE_NAMES = {
     "mentor": "наставник",
     "mentee": "наставляемый",
     "integration": "информационная система",
+    "data_protection_officer": "ответственный за обработку персональных данных",
 }
 
 
@@ -71,6 +72,14 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Мой рост", "/surveys/my/growth"),
     ),
     "integration": (),
+    # the audit of personal data, kept by each service that holds it (shared/audit.py)
+    "data_protection_officer": (
+        Link("Главная", HOME),
+        Link("Журнал: реестр", "/registry/audit"),
+        Link("Журнал: пары", "/pairing/audit"),
+        Link("Журнал: анкеты", "/surveys/audit"),
+        Link("Журнал: письма", "/notifications/audit"),
+    ),
 }
 
 

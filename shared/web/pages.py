@@ -26,7 +26,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared import formatting
-from shared.auth import COOKIE_NAME, Principal, TokenCache
+from shared.auth import COOKIE_NAME, Lifetimes, Principal, TokenCache, revoked
 from shared.errors import UseCaseError
 from shared.settings import Settings
 from shared.web import assets, navigation
@@ -69,7 +69,7 @@ class Pages:
         self.service = service
         self.settings = settings
         self._secret = settings.jwt_secret
-        self._sessions = TokenCache(settings.jwt_secret)
+        self._sessions = TokenCache(settings.jwt_secret, limits=Lifetimes.of(settings))
         loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
         self.env = Environment(
             loader=ChoiceLoader([*loaders, FileSystemLoader(str(SHARED_TEMPLATES))]),
@@ -88,9 +88,13 @@ class Pages:
         if not token:
             return None
         try:
-            return self._sessions.principal(token)
+            principal = self._sessions.principal(token)
         except (jwt.PyJWTError, ValueError):
             return None
+        if revoked(principal):
+            return None
+        request.state.principal = principal  # for the audit of the request (shared/audit.py)
+        return principal
 
     def viewer(self, *roles: str) -> Callable[[Request], Awaitable[Principal]]:
         """Dependency of a page: the signed-in person, with one of `roles` if given."""

@@ -24,7 +24,8 @@ CSRF_HEADER = "X-CSRF-Token"
 
 
 def issue_session(secret: str, principal: Principal, *, ttl: timedelta = SESSION_TTL) -> str:
-    """A session token for `principal` (a fresh sid each sign-in)."""
+    """A session token for `principal` (a fresh sid each sign-in). Every service refuses one
+    valid longer than the setting session_max_hours (shared.auth.Lifetimes)."""
     return issue_token(
         secret, sub=principal.sub, role=principal.role, scope=principal.scope, scope_id=principal.scope_id, ttl=ttl,
         extra={"sid": principal.sid or uuid.uuid4().hex, "name": principal.name},
