@@ -86,5 +86,6 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
                  build_pages_router(service, importer, pages),
                  build_accounts_router(accounts, pages), build_home_router(runtime.db, accounts, pages)],
         pages=pages,
+        upload_routes=("/api/v1/imports", "/api/v1/import-jobs", "/imports"),
     )
     return Registry(runtime, service, importer, http, accounts)
