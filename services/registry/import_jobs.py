@@ -96,18 +96,30 @@ class ImportJobs:
 
     async def start(self, name: str, upload: BinaryIO, principal: Principal, *, mode: Mode, dry_run: bool,
                     school_id: str | None) -> ImportJob:
-        """Keep the uploaded file (read from `upload` a megabyte at a time) and start the job."""
-        file_id = uuid.uuid4().hex
-        async with self.db.sessions() as session:
-            seq = 0
-            while chunk := await asyncio.to_thread(upload.read, CHUNK_BYTES):
-                session.add(ImportFileChunk(file_id=file_id, seq=seq, data=chunk))
-                seq += 1
-                if seq % 16 == 0:
-                    await session.flush()
-                    session.expunge_all()
-            await session.commit()
-        return await self._launch(name, file_id, principal, mode=mode, dry_run=dry_run, school_id=school_id)
+        """Keep the uploaded file (on this process's disk for the run, in the database for any
+        replica) and start the job; its rows are counted first, for the progress bar's total."""
+        folder = Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
+        path = folder / safe_name(name)
+        try:
+            with path.open("wb") as target:
+                await asyncio.to_thread(shutil.copyfileobj, upload, target, CHUNK_BYTES)
+            total = await asyncio.to_thread(self._rows_hint, str(path))
+            file_id = uuid.uuid4().hex
+            async with self.db.sessions() as session:
+                with path.open("rb") as source:
+                    seq = 0
+                    while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
+                        session.add(ImportFileChunk(file_id=file_id, seq=seq, data=chunk))
+                        seq += 1
+                        if seq % 16 == 0:
+                            await session.flush()
+                            session.expunge_all()
+                await session.commit()
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return await self._launch(name, file_id, principal, mode=mode, dry_run=dry_run, school_id=school_id,
+                                  local=folder, total=total)
 
     async def apply(self, job_id: str, principal: Principal, mode: Mode) -> ImportJob | None:
         """Run a dry run's file for real (its file moves to the new job); None if it cannot be."""
@@ -121,18 +133,18 @@ class ImportJobs:
         return await self._launch(row.name, file_id, principal, mode=mode, dry_run=False, school_id=row.school_id)
 
     async def _launch(self, name: str, file_id: str, principal: Principal, *, mode: Mode, dry_run: bool,
-                      school_id: str | None) -> ImportJob:
+                      school_id: str | None, local: Path | None = None, total: int = 0) -> ImportJob:
         job_id = uuid.uuid4().hex
         row = ImportJobRecord(id=job_id, owner=owner_of(principal), name=safe_name(name), mode=mode, dry_run=dry_run,
-                              school_id=school_id, file_id=file_id)
+                              school_id=school_id, file_id=file_id, total=total)
         async with self.db.sessions() as session:
             session.add(row)
             await session.commit()
-        running = _Running()
+        running = _Running(total=total)
         self._running[job_id] = running
         options = ImportOptions(mode=mode, school_id=school_id, dry_run=dry_run, principal=principal,
                                 actor=f"{principal.role}:{principal.sub}")
-        running.task = asyncio.create_task(self._run(row, options, running))
+        running.task = asyncio.create_task(self._run(row, options, running, local))
         return self._view(row, running)
 
     # -- reading and cancelling -----------------------------------------------------------
@@ -181,13 +193,15 @@ class ImportJobs:
 
     # -- running ----------------------------------------------------------------------------
 
-    async def _run(self, row: ImportJobRecord, options: ImportOptions, running: _Running) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
+    async def _run(self, row: ImportJobRecord, options: ImportOptions, running: _Running, local: Path | None) -> None:
+        """`local`: the folder already holding the file (the replica that took the upload)."""
+        folder = local or Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
         state, report, failure = "failed", None, FAILURE
         try:
             path = folder / row.name
-            await self._materialise(row.file_id or "", path)
-            running.total = await asyncio.to_thread(self._rows_hint, str(path))
+            if local is None:  # a checked file applied here: from the database
+                await self._materialise(row.file_id or "", path)
+                running.total = await asyncio.to_thread(self._rows_hint, str(path))
             await self._write(row.id, state="running", total=running.total, updated_at=utcnow())
             last = time.monotonic()
 

@@ -16,6 +16,11 @@ How it behaves (docs/registry.md has the template and the examples):
   stream, looked up and written in chunks with multi-row INSERT / UPDATE statements, and their
   events are written to the outbox the same way, in the same transaction. Schools, partners,
   programmes and enrolments (thousands) go through the same use cases as the HTTP API.
+- Limits (issue 13; spreadsheet.Limits from the NASTAVNIK_IMPORT_* settings): an XLSX is checked
+  against its unpacked size and compression ratio before it is opened, a cell over the length
+  limit rejects its row, more rows than the limit stop the import (nothing written). Reading,
+  parsing and validating run in a worker thread, a batch at a time; `ImportOptions.checkpoint`
+  is awaited after every batch (a job's progress, heartbeat and cancel: import_jobs.py).
 """
 
 from __future__ import annotations
