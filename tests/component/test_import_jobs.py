@@ -129,3 +129,34 @@ def _principal():  # noqa: ANN202
     from shared.auth import Principal
 
     return Principal(sub="curator-1", role="school_curator", scope="school", scope_id="s1")
+
+
+async def test_the_import_page_cancels_a_running_import(settings, monkeypatch) -> None:
+    import re
+
+    from shared.auth import COOKIE_NAME, Principal
+    from shared.web import issue_session
+    from tests.conftest import SECRET
+
+    gate = Gate(monkeypatch)
+    service = create_service(settings)
+    async with running(service) as client:
+        await with_school(client)
+        curator = Principal(sub="curator-1", role="school_curator", scope="school", scope_id="s1", name="Куратор")
+        client.cookies.set(COOKIE_NAME, issue_session(SECRET, curator))
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', (await client.get("/imports")).text).group(1)  # type: ignore[union-attr]
+        started = await client.post("/imports", data={"csrf_token": token, "mode": "all_or_nothing"},
+                                    files={"file": ("педагоги.csv", roster(), "text/csv")})
+        page = started.headers["location"]
+        await asyncio.wait_for(gate.reached.wait(), 60)
+        html = (await client.get(page.removeprefix("/registry"))).text
+        assert "из 5\u202f000 строк" in html and 'id="cancel-import"' in html
+
+        cancelled = await client.post(page.removeprefix("/registry") + "/cancel", data={"csrf_token": token})
+        assert cancelled.status_code == 303
+        assert "Загрузка отменяется: ничего не будет записано" in (await client.get(page.removeprefix("/registry"))).text
+        gate.open.set()
+        await jobs_of(service.importer).wait(page.rsplit("/", 1)[1])
+        html = (await client.get(page.removeprefix("/registry"))).text
+        assert "Загрузка отменена." in html and "Загрузка отменена: ничего не записано" in html
+        assert await count(service, Participant) == 0
