@@ -277,7 +277,7 @@ class ImportJobs:
         """A dry run's file is kept a day for its «Записать» button, then dropped."""
         async with self.db.sessions() as session:
             old = await session.exec(select(ImportJobRecord).where(
-                col(ImportJobRecord.file_id).is_not(None), col(ImportJobRecord.state).in_(FINISHED + ("done",)),
+                col(ImportJobRecord.file_id).is_not(None), col(ImportJobRecord.state).in_(FINISHED),
                 col(ImportJobRecord.updated_at) < utcnow() - KEEP_DRY_RUN_FILES))
             rows = list(old.all())
         for row in rows:
