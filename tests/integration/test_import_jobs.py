@@ -73,3 +73,30 @@ async def test_another_replica_follows_and_cancels_a_running_job(postgres_admin,
     finally:
         release.set()
         await infra.drop_databases(postgres_admin, databases)
+
+
+async def test_a_withdrawn_person_is_found_by_the_hash_index_on_postgres(postgres_admin, tmp_path) -> None:
+    """The tombstone lookup (one array parameter on PostgreSQL, was IN (…2,000 parameters)):
+    an old file does not bring back a person who withdrew consent."""
+    from pathlib import Path
+
+    from services.registry.importer import ImportOptions
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples" / "registry"
+    databases = await infra.create_databases(postgres_admin, ["registry"])
+    registry = create_service(Settings(rabbitmq_url=None, database_url=databases["registry"], jwt_secret=SECRET,
+                                       region_id="test-region", data_dir=tmp_path))
+    try:
+        await registry.runtime.db.create_tables()
+        run = registry.importer.run_paths
+        assert (await run([str(examples / "schools.csv"), str(examples / "roster_s1.csv")], ImportOptions())).applied
+        text = (examples / "roster_s1.csv").read_text(encoding="utf-8").replace(
+            "Смирнов Илья Олегович;учитель;математика;1;2000;;да", "Смирнов Илья Олегович;учитель;математика;1;2000;;отозвано")
+        withdrawing = tmp_path / "roster.csv"
+        withdrawing.write_text(text, encoding="utf-8")
+        assert (await run([str(withdrawing)], ImportOptions())).sheets[0].withdrawn == 1
+        again = await run([str(examples / "roster_s1.csv")], ImportOptions())
+        assert not again.applied and "отозвал согласие" in again.errors[0].reason_ru
+    finally:
+        await registry.runtime.db.dispose()
+        await infra.drop_databases(postgres_admin, databases)
