@@ -226,3 +226,18 @@ async def test_a_422_lists_at_most_twenty_errors(registry) -> None:
     body = {"category": "teacher", "full_name": "Петрова Анна", "subjects": [{"x": n} for n in range(25)]}
     response = await client.post("/api/v1/schools/s1/participants", headers=CURATOR, json=body)
     assert response.status_code == 422 and len(response.json()["detail"]) == 20
+
+
+async def test_a_form_too_large_gets_a_russian_page(registry) -> None:
+    """A browser posting a page's form over the limit gets the error page, not JSON."""
+    _, client = registry
+    from shared.auth import COOKIE_NAME, Principal
+    from shared.web import issue_session
+    from tests.conftest import SECRET
+
+    curator = Principal(sub="c1", role="school_curator", scope="school", scope_id="s1", name="Куратор")
+    client.cookies.set(COOKIE_NAME, issue_session(SECRET, curator))
+    response = await client.post("/people/new", headers={"Accept": "text/html"},
+                                 data={"full_name": "Я" * (1024 * 1024)})
+    assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
+    assert "Слишком большой запрос: не более 1 МБ (NASTAVNIK_MAX_BODY_BYTES)" in response.text
