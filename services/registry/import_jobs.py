@@ -49,6 +49,7 @@ CHUNK_BYTES = 1024 * 1024
 PERSIST_EVERY = 1.0  # seconds between progress writes (PostgreSQL)
 STALE_AFTER = timedelta(minutes=2)
 KEEP_DRY_RUN_FILES = timedelta(days=1)
+RUNNING_AT_ONCE = 2  # imports one process runs together; later ones wait, `queued`
 FINISHED = ("done", "failed", "cancelled", "interrupted")
 FAILURE = "Загрузка прервалась из-за внутренней ошибки. Ничего не записано; попробуйте ещё раз."
 INTERRUPTED = "Загрузка прервалась: сервис перезапускался. Ничего не записано; загрузите файл ещё раз."
@@ -91,6 +92,8 @@ class ImportJobs:
         self.importer = importer
         self.db = db
         self._running: dict[str, _Running] = {}
+        # SQLite lets one transaction write: one import at a time there.
+        self._slots = asyncio.Semaphore(RUNNING_AT_ONCE if db.is_postgres else 1)
 
     # -- starting -------------------------------------------------------------------------
 
@@ -104,22 +107,26 @@ class ImportJobs:
             with path.open("wb") as target:
                 await asyncio.to_thread(shutil.copyfileobj, upload, target, CHUNK_BYTES)
             total = await asyncio.to_thread(self._rows_hint, str(path))
-            file_id = uuid.uuid4().hex
-            async with self.db.sessions() as session:
-                with path.open("rb") as source:
-                    seq = 0
-                    while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
-                        session.add(ImportFileChunk(file_id=file_id, seq=seq, data=chunk))
-                        seq += 1
-                        if seq % 16 == 0:
-                            await session.flush()
-                            session.expunge_all()
-                await session.commit()
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        return await self._launch(name, file_id, principal, mode=mode, dry_run=dry_run, school_id=school_id,
+        return await self._launch(name, None, principal, mode=mode, dry_run=dry_run, school_id=school_id,
                                   local=folder, total=total)
+
+    async def _store(self, path: Path) -> str:
+        """The file into the database, a megabyte a row (any replica may apply a checked file)."""
+        file_id = uuid.uuid4().hex
+        async with self.db.sessions() as session:
+            with path.open("rb") as source:
+                seq = 0
+                while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
+                    session.add(ImportFileChunk(file_id=file_id, seq=seq, data=chunk))
+                    seq += 1
+                    if seq % 16 == 0:
+                        await session.flush()
+                        session.expunge_all()
+            await session.commit()
+        return file_id
 
     async def apply(self, job_id: str, principal: Principal, mode: Mode) -> ImportJob | None:
         """Run a dry run's file for real (its file moves to the new job); None if it cannot be."""
@@ -132,25 +139,27 @@ class ImportJobs:
             await session.commit()
         return await self._launch(row.name, file_id, principal, mode=mode, dry_run=False, school_id=row.school_id)
 
-    async def _launch(self, name: str, file_id: str, principal: Principal, *, mode: Mode, dry_run: bool,
+    async def _launch(self, name: str, file_id: str | None, principal: Principal, *, mode: Mode, dry_run: bool,
                       school_id: str | None, local: Path | None = None, total: int = 0) -> ImportJob:
+        """The job waits for a free slot in memory; its row and file are written when it starts
+        (SQLite: an import's transaction holds the only write lock, so nothing may be written then)."""
         job_id = uuid.uuid4().hex
         row = ImportJobRecord(id=job_id, owner=owner_of(principal), name=safe_name(name), mode=mode, dry_run=dry_run,
                               school_id=school_id, file_id=file_id, total=total)
-        async with self.db.sessions() as session:
-            session.add(row)
-            await session.commit()
-        running = _Running(total=total)
+        running = _Running(total=total, row=row)
         self._running[job_id] = running
         options = ImportOptions(mode=mode, school_id=school_id, dry_run=dry_run, principal=principal,
                                 actor=f"{principal.role}:{principal.sub}")
-        running.task = asyncio.create_task(self._run(row, options, running, local))
+        running.task = asyncio.create_task(self._queued(row, options, running, local))
         return self._view(row, running)
 
     # -- reading and cancelling -----------------------------------------------------------
 
     async def get(self, job_id: str, principal: Principal) -> ImportJob | None:
         """Only the person who uploaded the file sees its job."""
+        waiting = self._running.get(job_id)
+        if waiting is not None and not waiting.persisted:
+            return self._view(waiting.row, waiting) if waiting.row.owner == owner_of(principal) else None
         async with self.db.sessions() as session:
             row = await session.get(ImportJobRecord, job_id)
             if row is None or row.owner != owner_of(principal):
@@ -167,7 +176,7 @@ class ImportJobs:
             return job
         running = self._running.get(job_id)
         if running is not None:
-            running.cancel = True  # seen at the next batch of rows
+            running.cancel = True  # seen at the next batch of rows (a job still waiting: at its first)
         else:  # another replica runs it: it reads the flag at its next progress write
             async with self.db.sessions() as session:
                 await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)  # type: ignore[call-overload]
@@ -185,7 +194,7 @@ class ImportJobs:
         report = ImportReport.model_validate_json(row.report) if row.report else None
         done = running.done if running is not None and row.state not in FINISHED else row.done
         return ImportJob(id=row.id, name=row.name, mode=row.mode, dry_run=row.dry_run, school_id=row.school_id,
-                         state=row.state if running is None or row.state in FINISHED else "running",
+                         state=row.state if running is None or row.state in FINISHED else ("running" if running.started else "queued"),
                          total=running.total if running is not None and running.total else row.total, done=done,
                          cancel_requested=row.cancel_requested or (running is not None and running.cancel),
                          can_apply=row.dry_run and row.state == "done" and bool(row.file_id) and report is not None,
@@ -193,8 +202,26 @@ class ImportJobs:
 
     # -- running ----------------------------------------------------------------------------
 
+    async def _queued(self, row: ImportJobRecord, options: ImportOptions, running: _Running, local: Path | None) -> None:
+        async with self._slots:
+            try:
+                if local is not None and row.file_id is None:
+                    row.file_id = await self._store(local / row.name)
+                async with self.db.sessions() as session:
+                    session.add(ImportJobRecord(**row.model_dump()))
+                    await session.commit()
+                running.persisted = True
+            except Exception:
+                log.exception("import %s could not be recorded", row.id)
+                row.state, row.failure = "failed", FAILURE
+                if local is not None:
+                    shutil.rmtree(local, ignore_errors=True)
+                return  # stays in memory, failed, for its page
+            await self._run(row, options, running, local)
+
     async def _run(self, row: ImportJobRecord, options: ImportOptions, running: _Running, local: Path | None) -> None:
         """`local`: the folder already holding the file (the replica that took the upload)."""
+        running.started = True
         folder = local or Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
         state, report, failure = "failed", None, FAILURE
         try:
@@ -297,6 +324,9 @@ class _Running:
     done: int = 0
     total: int = 0
     cancel: bool = False
+    started: bool = False
+    persisted: bool = False
+    row: Any = None
     task: asyncio.Task | None = None
 
 

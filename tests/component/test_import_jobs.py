@@ -160,3 +160,23 @@ async def test_the_import_page_cancels_a_running_import(settings, monkeypatch) -
         html = (await client.get(page.removeprefix("/registry"))).text
         assert "Загрузка отменена." in html and "Загрузка отменена: ничего не записано" in html
         assert await count(service, Participant) == 0
+
+
+async def test_imports_beyond_those_running_at_once_wait_queued(settings, monkeypatch) -> None:
+    from services.registry import import_jobs
+
+    monkeypatch.setattr(import_jobs, "RUNNING_AT_ONCE", 1)
+    gate = Gate(monkeypatch)
+    service = create_service(settings)
+    async with running(service) as client:
+        await with_school(client)
+        first = (await client.post("/api/v1/import-jobs?dry_run=true", headers=CURATOR,
+                                   files={"file": ("педагоги.csv", roster(), "text/csv")})).json()["id"]
+        await asyncio.wait_for(gate.reached.wait(), 60)
+        second = (await client.post("/api/v1/import-jobs?dry_run=true", headers=CURATOR,
+                                    files={"file": ("педагоги.csv", roster(10), "text/csv")})).json()["id"]
+        waiting = (await client.get(f"/api/v1/import-jobs/{second}", headers=CURATOR)).json()
+        assert (waiting["state"], waiting["rows_total"], waiting["rows_done"]) == ("queued", 10, 0)
+        gate.open.set()
+        assert (await finished(client, first, CURATOR))["state"] == "done"
+        assert (await finished(client, second, CURATOR))["report"]["sheets"][0]["rows"] == 10
