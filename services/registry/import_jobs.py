@@ -4,10 +4,12 @@ background of the process that took the upload, followed by polling, cancellable
 What lives where:
 - the job (state, rows done of the total, the report when it ends) is a row of
   `registry_import_job`, so that any replica, or the process after a restart, answers about it;
-- the uploaded file is kept in `registry_import_file` (1 MB chunks) while the job may still run
-  or, after a dry run, be applied — by whichever replica the next request reaches;
+- the uploaded file is kept in `registry_import_file` (1 MB chunks) from the job's start while it
+  may still run or, after a dry run, be applied — by whichever replica the next request reaches;
 - while it runs, the file is a temporary file on the running process's disk and is read as a
-  stream (spreadsheet.py); the import itself is one transaction (importer.py).
+  stream (spreadsheet.py); the import itself is one transaction (importer.py);
+- at most RUNNING_AT_ONCE imports run in a process (one on SQLite); later ones wait `queued` in
+  its memory, and their row and file are written when they start.
 
 Progress and the heartbeat are written every `PERSIST_EVERY` seconds on PostgreSQL. SQLite lets
 one writer at a time, and the import's transaction is that writer: there the progress lives in
