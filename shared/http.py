@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.audit import AuditMiddleware, AuditRules
 from shared.errors import UseCaseError
+from shared.limits import BodyLimit
 from shared.runtime import ServiceRuntime
 from shared.web.pages import Pages, install_pages
 
@@ -22,11 +23,13 @@ NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 def create_service_app(
     runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter], pages: Pages | None = None,
     audit_rules: AuditRules | None = None,
+    upload_routes: Sequence[str] = (),
 ) -> FastAPI:
     """The service's own HTTP app, without lifespan: the composition root starts the runtime
     (a mounted sub-app's lifespan would never run). `pages`: the service's web pages kit
     (shared.web); every service gets the static files, the API docs with local assets and
-    errors as Russian pages for browsers."""
+    errors as Russian pages for browsers. Every request body is limited (shared/limits.py):
+    `NASTAVNIK_MAX_BODY_BYTES`, or `NASTAVNIK_MAX_UPLOAD_BYTES` under the `upload_routes` prefixes."""
     # FastAPI's native OpenTelemetry asks the global providers on every request whether they
     # are configured (~4 % of a small request's CPU); the services report through Prometheus.
     app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY, docs_url=None, redoc_url=None)
@@ -35,6 +38,9 @@ def create_service_app(
     app.add_middleware(AuditMiddleware, audit=runtime.audit, rules=audit_rules or {}, log=runtime.log,
                        trusted_proxies=frozenset(runtime.settings.trusted_proxies), access_log=runtime.settings.access_log)
     app.add_middleware(CorrelationIdMiddleware)
+    settings = runtime.settings
+    upload_limits: Mapping[str, int] = {prefix: settings.max_upload_bytes for prefix in upload_routes}
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes, limits=upload_limits)
 
     @app.exception_handler(UseCaseError)
     async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:

@@ -83,6 +83,24 @@ class Settings(BaseSettings):
     revocation_refresh_seconds: float = Field(
         default=10, ge=0, description="Each process reloads its table of revoked sessions and tokens this often; 0: at start only.",
     )
+    # -- limits on what enters (shared/limits.py; docs/operators.md) -----------------------
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body of any route but uploads (bytes); larger: 413.",
+    )
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="Largest uploaded file (registry imports), bytes; larger: 413 (the proxy's client_max_body_size is 50m).",
+    )
+    import_max_rows: int = Field(default=500_000, ge=1, description="Rows in one import (all sheets together); more: refused.")
+    import_max_unpacked_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1024, description="An XLSX's members unpacked, together (bytes); more: refused before parsing.",
+    )
+    import_max_shared_strings_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024, description="An XLSX's shared strings unpacked (held in memory while reading), bytes.",
+    )
+    import_max_compression_ratio: int = Field(
+        default=100, ge=2, description="Largest unpacked/packed ratio of an XLSX member (a zip bomb packs ~1000:1).",
+    )
+    import_max_cell_chars: int = Field(default=2000, ge=10, description="Longest cell of an imported file (characters).")
 
     @property
     def outbox_retention(self) -> timedelta | None:

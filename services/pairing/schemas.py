@@ -8,13 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.pairing import EndOutcome, Form, HowForm
+from shared.limits import MAPPING_MAX, Id
 
 
 class PairIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mentor_id: str = Field(min_length=1)
-    mentee_ids: list[str] = Field(min_length=1, max_length=30)
+    mentor_id: Id
+    mentee_ids: list[Id] = Field(min_length=1, max_length=30)
     form: Form = "teacher_teacher"
     how: HowForm | None = Field(default=None, description="Form by how; by default group for several mentees, else one to one.")
 
@@ -45,7 +46,7 @@ class MatchingSettingsIn(BaseModel):
     how: HowForm | None = None
     scope: Scope | None = None
     objective: Objective | None = None
-    weights: dict[str, float] | None = Field(default=None, description="Points per criterion at full match.")
+    weights: dict[str, float] | None = Field(default=None, max_length=MAPPING_MAX, description="Points per criterion at full match.")
     min_experience_gap: int | None = Field(default=None, ge=0, le=40)
     require_coverage: bool | None = None
 
@@ -125,15 +126,15 @@ class ReplaceIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mentor_id: str = Field(min_length=1)
+    mentor_id: Id
     reason: str | None = Field(default=None, max_length=500)
 
 
 class ExclusionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mentor_id: str = Field(min_length=1)
-    mentee_id: str = Field(min_length=1)
+    mentor_id: Id
+    mentee_id: Id
     reason: str | None = Field(default=None, max_length=500)
 
 
@@ -142,7 +143,7 @@ class PreferencesIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    mentor_ids: list[str] = Field(max_length=20)
+    mentor_ids: list[Id] = Field(max_length=20)
 
 
 class EndIn(BaseModel):
@@ -155,7 +156,7 @@ class EndIn(BaseModel):
 class GoalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    area: str = Field(min_length=1, description="A deficit area code.")
+    area: Id = Field(description="A deficit area code.")
     goal: str = Field(min_length=1, max_length=1000)
 
 
@@ -169,7 +170,7 @@ class MeasureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(min_length=1, max_length=300)
-    area: str | None = None
+    area: Id | None = None
     kind: str | None = Field(default=None, max_length=100, description="курс, пробный урок, проект, мероприятие …")
     starts_on: date | None = None
     due_on: date

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # limits on input (issue 13): a longer one is refused, not hashed
 SLOW_AFTER = 5  # failures in a row before each next attempt is slowed down
 LOCK_AFTER = 10  # failures in a row that lock the account
 LOCK_FOR = timedelta(minutes=15)
@@ -84,6 +85,8 @@ def password_problem(password: str, login: str) -> str | None:
     """Why a new password is not accepted (Russian, for the form), or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Пароль должен быть не длиннее {MAX_PASSWORD_LENGTH} символов"
     if password.strip().casefold() == login.strip().casefold():
         return "Пароль не должен совпадать с логином"
     if len(set(password)) < 3:

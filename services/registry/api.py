@@ -6,6 +6,10 @@ mentors and mentees only their own record."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
@@ -14,6 +18,8 @@ from shared.auth import Authenticator, Principal
 from shared.contracts.registry import Consent
 from shared.http import correlation_id
 
+from services.registry.api_imports import build_import_jobs_router
+from services.registry.import_jobs import safe_name
 from services.registry.importer import ImportReport, Importer, ImportOptions
 from services.registry.schemas import (
     EnrolmentIn,
@@ -36,7 +42,6 @@ from services.registry.schemas import (
 from services.registry.service import RegistryService
 
 EDITORS = ("region_admin", "municipal_coordinator", "school_curator", "integration")
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def build_router(service: RegistryService, importer: Importer, auth: Authenticator) -> APIRouter:
@@ -160,19 +165,29 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
         summary="Загрузить файл CSV или XLSX (школы, партнёры, участники, программы, зачисления)",
         description="Returns the import report: counts per sheet and every rejected row with its line, column and "
         "reason (Russian and English). `mode=all_or_nothing` (default) writes nothing if any row is rejected; "
-        "`mode=valid_only` writes the valid rows. A curator's file may only hold their own school's rows.",
+        "`mode=valid_only` writes the valid rows. A curator's file may only hold their own school's rows. "
+        "The request waits for the report: for a large file use `POST /import-jobs` (progress, cancel). Limits "
+        "(413 / a file error naming the setting): NASTAVNIK_MAX_UPLOAD_BYTES, NASTAVNIK_IMPORT_MAX_ROWS, "
+        "NASTAVNIK_IMPORT_MAX_UNPACKED_BYTES, NASTAVNIK_IMPORT_MAX_CELL_CHARS (docs/operators.md).",
     )
     async def upload(
         request: Request,
         file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, `;` or `,`) or XLSX")],
         principal: Principal = Depends(editor),
         mode: Annotated[Literal["all_or_nothing", "valid_only"], Query()] = "all_or_nothing",
-        school: Annotated[str | None, Query(description="Rows without a school column belong to this school")] = None,
+        school: Annotated[str | None, Query(max_length=100, description="Rows without a school column belong to this school")] = None,
         dry_run: Annotated[bool, Query(description="Check only, write nothing")] = False,
     ) -> ImportReport:
-        data = await file.read(MAX_UPLOAD_BYTES + 1)
         options = ImportOptions(mode=mode, school_id=school, dry_run=dry_run, principal=principal,
                                 actor=f"{principal.role}:{principal.sub}", correlation_id=correlation_id(request))
-        return await importer.run_bytes(file.filename or "upload", data, options, too_large=len(data) > MAX_UPLOAD_BYTES)
+        folder = Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
+        try:  # the file is read from disk as a stream, never whole in memory
+            path = folder / safe_name(file.filename or "upload")
+            with path.open("wb") as target:
+                await asyncio.to_thread(shutil.copyfileobj, file.file, target, 1024 * 1024)
+            return await importer.run_file(file.filename or "upload", str(path), options)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
+    router.include_router(build_import_jobs_router(importer, auth))
     return router

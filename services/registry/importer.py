@@ -16,20 +16,27 @@ How it behaves (docs/registry.md has the template and the examples):
   stream, looked up and written in chunks with multi-row INSERT / UPDATE statements, and their
   events are written to the outbox the same way, in the same transaction. Schools, partners,
   programmes and enrolments (thousands) go through the same use cases as the HTTP API.
+- Limits (issue 13; spreadsheet.Limits from the NASTAVNIK_IMPORT_* settings): an XLSX is checked
+  against its unpacked size and compression ratio before it is opened, a cell over the length
+  limit rejects its row, more rows than the limit stop the import (nothing written). Reading,
+  parsing and validating run in a worker thread, a batch at a time; `ImportOptions.checkpoint`
+  is awaited after every batch (a job's progress, heartbeat and cancel: import_jobs.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ARRAY, String, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import ARRAY, String, and_, any_, bindparam, func, insert, select, tuple_, update
 from sqlmodel import col
 
 from shared.auth import Principal
@@ -93,6 +100,7 @@ class ImportReport(BaseModel):
     rows_rejected: int = 0
     events: int = Field(default=0, description="Events written to the outbox")
     seconds: float = 0.0
+    cancelled: bool = Field(default=False, description="Cancelled while it ran: nothing was written")
     summary_ru: str = ""
     summary_en: str = ""
 
@@ -110,6 +118,8 @@ class ImportOptions:
     actor: str = "cli"
     correlation_id: str | None = None
     progress: Callable[[int], None] | None = None
+    # Awaited after every batch of rows (a job's progress and heartbeat); True: cancel the import.
+    checkpoint: Callable[[], Awaitable[bool]] | None = None
     chunk_size: int = 2_000
 
 
@@ -118,7 +128,11 @@ class _Rollback(Exception):
 
 
 class _Stop(Exception):
-    """An unexpected failure inside a use case: the transaction cannot go on."""
+    """An unexpected failure inside a use case, or a file over the limits: the transaction cannot go on."""
+
+
+class _Cancelled(Exception):
+    pass
 
 
 @dataclass
@@ -132,6 +146,7 @@ class _Context:
     seen_people: dict[str, int] = field(default_factory=dict)
     created_at: Any = None
     sequence: int = 0
+    rows_seen: int = 0
 
     def next_time(self):  # noqa: ANN201
         """Increasing timestamps, so the relay publishes in the order of the file."""
@@ -145,6 +160,7 @@ class Importer:
         self.db = db
         self.uow = uow
         self.settings = settings
+        self.limits = sheets.Limits.of(settings)
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -153,7 +169,7 @@ class Importer:
         found: list[sheets.Sheet] = []
         for path in paths:
             try:
-                found.extend(sheets.read_sheets(path))
+                found.extend(await asyncio.to_thread(sheets.read_sheets, path, None, self.limits))
             except (sheets.BadValue, OSError) as exc:
                 ru, en = (exc.ru, exc.en) if isinstance(exc, sheets.BadValue) else (f"Файл не читается: {exc}", f"Cannot read the file: {exc}")
                 self._file_error(report, path, ru, en)
@@ -166,10 +182,24 @@ class Importer:
                              "The file is too large for an HTTP upload: use nastavnik import")
             return self._finish(report, time.perf_counter())
         try:
-            found = sheets.read_sheets(name, data)
+            found = await asyncio.to_thread(sheets.read_sheets, name, data, self.limits)
         except sheets.BadValue as exc:
             self._file_error(report, name, exc.ru, exc.en)
             found = []
+        return await self._run(found, options, report)
+
+    async def run_file(self, name: str, path: str, options: ImportOptions) -> ImportReport:
+        """Import an uploaded file kept on disk (`name`: as the user called it): read as a stream,
+        every blocking step (unpacking, parsing, validating) in a worker thread."""
+        report = ImportReport(mode=options.mode, dry_run=options.dry_run)
+        try:
+            found = await asyncio.to_thread(sheets.read_sheets, path, None, self.limits)
+        except (sheets.BadValue, OSError) as exc:
+            ru, en = (exc.ru, exc.en) if isinstance(exc, sheets.BadValue) else ("Файл не читается", "Cannot read the file")
+            self._file_error(report, name, ru, en)
+            found = []
+        for sheet in found:
+            sheet.source = name
         return await self._run(found, options, report)
 
     @staticmethod
@@ -207,6 +237,9 @@ class Importer:
             report.applied = False
         except _Stop:
             report.applied = False
+        except _Cancelled:
+            report.applied = False
+            report.cancelled = True
         if not report.applied:
             report.events = 0
         return self._finish(report, started)
@@ -215,7 +248,10 @@ class Importer:
         report.rows_rejected = sum(s.rejected for s in report.sheets) or (1 if report.errors_total else 0)
         report.seconds = round(time.perf_counter() - started, 3)
         counts = self._counts(report)
-        if report.applied:
+        if report.cancelled:
+            report.summary_ru = f"Загрузка отменена: ничего не записано (просмотрено строк: {sum(s.rows for s in report.sheets)})"
+            report.summary_en = "Cancelled: nothing was written"
+        elif report.applied:
             report.summary_ru = f"Импорт выполнен: {counts}; отклонено строк: {report.rows_rejected}"
             report.summary_en = f"Imported: {self._counts(report, 'en')}; rejected rows: {report.rows_rejected}"
         elif report.dry_run:
@@ -269,23 +305,64 @@ class Importer:
             handler = {"schools": self._school_row, "partners": self._partner_row,
                        "programmes": self._programme_row, "enrolments": self._enrolment_row}[sheet.kind]
             await ctx.work.session.flush()
-            for line, values in sheet.rows():
-                sheet_report.rows += 1
-                before = ctx.report.errors_total
-                try:
-                    outcome = await handler(ctx, sheet, line, _Row(sheet, values))
-                except UseCaseError as exc:  # a rule the pre-checks missed: the session may hold half a change
-                    self._error(ctx, sheet, line, "", "", exc.message, f"Rejected by the registry's rules: {exc.message}")
-                    raise _Stop() from exc
-                if ctx.report.errors_total > before:
-                    sheet_report.rejected += 1
-                elif outcome:
-                    setattr(sheet_report, outcome, getattr(sheet_report, outcome) + 1)
-                self._progress(ctx, 1)
+            async for batch in self._batches(ctx, sheet, 200):
+                for line, values in batch:
+                    sheet_report.rows += 1
+                    before = ctx.report.errors_total
+                    if self._long_cells(ctx, sheet, line, values):
+                        sheet_report.rejected += 1
+                        continue
+                    try:
+                        outcome = await handler(ctx, sheet, line, _Row(sheet, values))
+                    except UseCaseError as exc:  # a rule the pre-checks missed: the session may hold half a change
+                        self._error(ctx, sheet, line, "", "", exc.message, f"Rejected by the registry's rules: {exc.message}")
+                        raise _Stop() from exc
+                    if ctx.report.errors_total > before:
+                        sheet_report.rejected += 1
+                    elif outcome:
+                        setattr(sheet_report, outcome, getattr(sheet_report, outcome) + 1)
+                self._progress(ctx, len(batch))
+                await self._checkpoint(ctx)
 
     def _progress(self, ctx: _Context, count: int) -> None:
         if ctx.options.progress:
             ctx.options.progress(count)
+
+    async def _checkpoint(self, ctx: _Context) -> None:
+        if ctx.options.checkpoint is not None and await ctx.options.checkpoint():
+            raise _Cancelled()
+
+    async def _batches(self, ctx: _Context, sheet: sheets.Sheet, size: int) -> AsyncIterator[list[tuple[int, list[Any]]]]:
+        """The sheet's rows, `size` at a time, read in a worker thread (parsing a large file must
+        not stop the event loop); the import's rows limit is enforced as they come."""
+        rows = sheet.rows()
+        while True:
+            try:
+                batch = await asyncio.to_thread(_take, rows, size)
+            except sheets.BadValue as exc:
+                self._error(ctx, sheet, 0, "", "", exc.ru, exc.en)
+                raise _Stop() from None
+            if not batch:
+                return
+            ctx.rows_seen += len(batch)
+            if ctx.rows_seen > self.limits.max_rows:
+                problem = sheets.too_many_rows(self.limits)
+                self._error(ctx, sheet, 0, "", "", problem.ru, problem.en)
+                raise _Stop()
+            yield batch
+
+    def _long_cells(self, ctx: _Context, sheet: sheets.Sheet, line: int, values: list[Any]) -> bool:
+        """Reject a row with a cell over NASTAVNIK_IMPORT_MAX_CELL_CHARS (the report shows its start)."""
+        limit = self.limits.max_cell_chars
+        found = sheets.long_cells(values, limit)
+        for index, length in found:
+            column = sheet.headers[index] if index < len(sheet.headers) and sheet.headers[index] else f"столбец {index + 1}"
+            cell = f"{sheets.get_column_letter(index + 1)}{line}" if sheets.is_xlsx(sheet.source) else ""
+            self._error(ctx, sheet, line, column, values[index],
+                        f"«{column}»: в ячейке {length} символов — больше допустимых {limit} (NASTAVNIK_IMPORT_MAX_CELL_CHARS)",
+                        f"'{column}': the cell holds {length} characters, over the limit of {limit} (NASTAVNIK_IMPORT_MAX_CELL_CHARS)",
+                        cell)
+        return bool(found)
 
     def _error(self, ctx: _Context, sheet: sheets.Sheet, line: int, column: str, value: Any, ru: str, en: str, cell: str = "") -> None:
         ctx.report.errors_total += 1
@@ -433,24 +510,25 @@ class Importer:
 
     async def _people(self, ctx: _Context, sheet: sheets.Sheet, sheet_report: SheetReport) -> None:
         await ctx.work.session.flush()
-        chunk: list[dict[str, Any]] = []
-        pending_progress = 0
-        for line, values in sheet.rows():
+        async for batch in self._batches(ctx, sheet, ctx.options.chunk_size):
+            # Validating is pure Python: a worker thread, so that the event loop keeps serving.
+            chunk = await asyncio.to_thread(self._people_records, ctx, sheet, sheet_report, batch)
+            if chunk:
+                await self._apply_people(ctx, sheet, sheet_report, chunk)
+            self._progress(ctx, len(batch))
+            await self._checkpoint(ctx)
+
+    def _people_records(self, ctx: _Context, sheet: sheets.Sheet, sheet_report: SheetReport,
+                        batch: list[tuple[int, list[Any]]]) -> list[dict[str, Any]]:
+        records = []
+        for line, values in batch:
             sheet_report.rows += 1
-            record = self._person(ctx, sheet, line, _Row(sheet, values))
+            record = None if self._long_cells(ctx, sheet, line, values) else self._person(ctx, sheet, line, _Row(sheet, values))
             if record is None:
                 sheet_report.rejected += 1
             else:
-                chunk.append(record)
-            pending_progress += 1
-            if len(chunk) >= ctx.options.chunk_size:
-                await self._apply_people(ctx, sheet, sheet_report, chunk)
-                chunk = []
-                self._progress(ctx, pending_progress)
-                pending_progress = 0
-        if chunk:
-            await self._apply_people(ctx, sheet, sheet_report, chunk)
-        self._progress(ctx, pending_progress)
+                records.append(record)
+        return records
 
     def _person(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row) -> dict[str, Any] | None:
         before = ctx.report.errors_total
@@ -557,8 +635,11 @@ class Importer:
         if ctx.any_tombstones:
             hashes = {domain.external_id_hash(self.settings.jwt_secret, s, e): (s, e) for s, e in keys if (s, e) not in existing}
             if hashes:
-                result = await conn.execute(select(PARTICIPANT.c.external_id_hash, PARTICIPANT.c.withdrawn_at)
-                                            .where(PARTICIPANT.c.external_id_hash.in_(list(hashes))))
+                if conn.dialect.name == "postgresql":  # one array parameter, the index on the hash
+                    matches = PARTICIPANT.c.external_id_hash == any_(bindparam("hashes", list(hashes), type_=ARRAY(String)))
+                else:
+                    matches = PARTICIPANT.c.external_id_hash.in_(list(hashes))
+                result = await conn.execute(select(PARTICIPANT.c.external_id_hash, PARTICIPANT.c.withdrawn_at).where(matches))
                 for hashed, withdrawn_at in result:
                     key = hashes[hashed]
                     if key not in tombstones or withdrawn_at > tombstones[key]:
@@ -840,6 +921,17 @@ async def _existing(conn: Any, keys: list[tuple[str, str]]) -> list[dict[str, An
         )
         found.extend(dict(mapping) for mapping in result.mappings())
     return found
+
+
+def _take(rows: Any, size: int) -> list[tuple[int, list[Any]]]:
+    """The next rows of a sheet's stream (run in a worker thread); a file that breaks while
+    being read is a file error, not a crash."""
+    try:
+        return list(islice(rows, size))
+    except sheets.BadValue:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl, zipfile, XML: whatever a broken file raises
+        raise sheets.BadValue(f"Файл не читается: {type(exc).__name__}", f"The file cannot be read: {exc}") from None
 
 
 _KEYS = (

@@ -92,5 +92,6 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
                  build_accounts_router(accounts, pages), build_revocation_router(accounts, auth), build_home_router(runtime.db, accounts, pages)],
         pages=pages,
         audit_rules=RULES,
+        upload_routes=("/api/v1/imports", "/api/v1/import-jobs", "/imports"),
     )
     return Registry(runtime, service, importer, http, accounts)

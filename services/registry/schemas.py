@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.registry import Consent, SelfDetermination
+from shared.limits import Id, ItemList, Subjects
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
 Category = Literal["teacher", "pupil", "student", "employer"]
@@ -51,7 +52,7 @@ class ParticipantIn(BaseModel):
     category: Category
     full_name: str = Field(min_length=1, max_length=200)
     external_id: str | None = Field(default=None, max_length=100, description="The person's id in the school's own system.")
-    subjects: list[str] = Field(default_factory=list)
+    subjects: Subjects = Field(default_factory=list)
     position: str | None = Field(default=None, max_length=200, description="Teachers: должность.")
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
@@ -85,7 +86,7 @@ class ParticipantPatch(BaseModel):
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     external_id: str | None = Field(default=None, max_length=100)
-    subjects: list[str] | None = None
+    subjects: Subjects | None = None
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
@@ -108,9 +109,9 @@ class ProgrammeIn(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     academic_year: str = Field(pattern=ACADEMIC_YEAR, examples=["2026/2027"])
-    forms: list[str] = Field(default_factory=lambda: ["teacher_teacher"])
+    forms: ItemList = Field(default_factory=lambda: ["teacher_teacher"])
     code: str | None = Field(default=None, max_length=64, description="The school's own code of the programme.")
-    curator_id: str | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
+    curator_id: Id | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
     stage: Stage = "preparing"
 
 
@@ -118,15 +119,15 @@ class ProgrammePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
-    forms: list[str] | None = None
-    curator_id: str | None = None
+    forms: ItemList | None = None
+    curator_id: Id | None = None
     stage: Stage | None = None
 
 
 class EnrolmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    participant_id: str = Field(min_length=1)
+    participant_id: Id
     role: Literal["mentor", "mentee", "curator"]
     capacity: int | None = Field(default=None, ge=1, le=30)
 

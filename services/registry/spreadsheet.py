@@ -7,10 +7,12 @@ English. See docs/registry.md for the template."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -223,6 +225,86 @@ def classify(sheet_name: str, headers: list[str]) -> tuple[str | None, str | Non
     return kind, category, fields, unknown
 
 
+# -- limits (issue 13, H2): checked before a file is parsed -------------------------------------
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one import may hold; the defaults are the settings' (NASTAVNIK_IMPORT_*)."""
+
+    max_rows: int = 500_000
+    max_unpacked_bytes: int = 256 * 1024 * 1024
+    max_shared_strings_bytes: int = 64 * 1024 * 1024
+    max_compression_ratio: int = 100
+    max_cell_chars: int = 2000
+
+    @classmethod
+    def of(cls, settings: Any) -> Limits:
+        return cls(max_rows=settings.import_max_rows, max_unpacked_bytes=settings.import_max_unpacked_bytes,
+                   max_shared_strings_bytes=settings.import_max_shared_strings_bytes,
+                   max_compression_ratio=settings.import_max_compression_ratio, max_cell_chars=settings.import_max_cell_chars)
+
+
+MAX_ZIP_MEMBERS = 10_000
+RATIO_FROM_BYTES = 1024 * 1024  # small members (styles, a sheet of ten rows) may pack better than the ratio
+
+
+def _size(size: int) -> str:
+    from shared.limits import megabytes
+
+    return megabytes(size)
+
+
+def check_xlsx(source: str, data: bytes | None, limits: Limits) -> None:
+    """Refuse a zip bomb from its directory, before openpyxl unpacks anything. The sizes are the
+    ones the archive declares; Python's zipfile never unpacks more than a member declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BadValue(f"Файл XLSX не читается: {exc}", f"The XLSX file cannot be read: {exc}") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise BadValue(f"В файле XLSX {len(members)} частей: это не таблица (допустимо не более {MAX_ZIP_MEMBERS})",
+                       f"The XLSX file has {len(members)} members: not a spreadsheet (at most {MAX_ZIP_MEMBERS})")
+    total = sum(member.file_size for member in members)
+    if total > limits.max_unpacked_bytes:
+        raise BadValue(
+            f"Файл XLSX распаковывается в {_size(total)} — больше допустимых {_size(limits.max_unpacked_bytes)} "
+            "(NASTAVNIK_IMPORT_MAX_UNPACKED_BYTES). Разделите его на части или сохраните как CSV.",
+            f"The XLSX file unpacks to {total} bytes, over the limit of {limits.max_unpacked_bytes} "
+            "(NASTAVNIK_IMPORT_MAX_UNPACKED_BYTES). Split it or save it as CSV.")
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FROM_BYTES and ratio > limits.max_compression_ratio:
+            raise BadValue(
+                f"Часть файла XLSX «{member.filename[:100]}» сжата в {ratio:.0f} раз (допустимо не более "
+                f"{limits.max_compression_ratio}, NASTAVNIK_IMPORT_MAX_COMPRESSION_RATIO): так сжимаются не таблицы, "
+                "а «zip-бомбы». Файл не принят.",
+                f"XLSX member '{member.filename[:100]}' is compressed {ratio:.0f}:1 (at most {limits.max_compression_ratio}:1, "
+                "NASTAVNIK_IMPORT_MAX_COMPRESSION_RATIO): a zip bomb, not a spreadsheet. The file is refused.")
+        if member.filename.lower().endswith("sharedstrings.xml") and member.file_size > limits.max_shared_strings_bytes:
+            raise BadValue(
+                f"Строки файла XLSX занимают {_size(member.file_size)} — больше допустимых "
+                f"{_size(limits.max_shared_strings_bytes)} (NASTAVNIK_IMPORT_MAX_SHARED_STRINGS_BYTES). "
+                "Разделите файл на части или сохраните как CSV.",
+                f"The XLSX file's shared strings take {member.file_size} bytes, over {limits.max_shared_strings_bytes} "
+                "(NASTAVNIK_IMPORT_MAX_SHARED_STRINGS_BYTES). Split it or save it as CSV.")
+
+
+def long_cells(values: list[Any], limit: int) -> list[tuple[int, int]]:
+    """(column index, length) of every cell longer than `limit` characters."""
+    return [(index, len(value)) for index, value in enumerate(values) if isinstance(value, str) and len(value) > limit]
+
+
+def too_many_rows(limits: Limits) -> BadValue:
+    from shared.formatting import number
+
+    return BadValue(
+        f"В файле больше {number(limits.max_rows, 0)} строк (NASTAVNIK_IMPORT_MAX_ROWS): ничего не записано. "
+        "Разделите файл на части.",
+        f"The file holds more than {limits.max_rows} rows (NASTAVNIK_IMPORT_MAX_ROWS); nothing was written. Split it.")
+
+
 # -- reading files ----------------------------------------------------------------------------
 
 
@@ -247,53 +329,96 @@ def _dialect(sample: str) -> str:
     return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ";"
 
 
-def _csv_text(source: str, data: bytes | None) -> str:
-    raw = data if data is not None else Path(source).read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise BadValue("Файл не похож на CSV или XLSX", "The file looks like neither CSV nor XLSX")
-    return _decode(raw)
+def _file_encoding(path: str) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes so, else Windows-1251 — read in
+    chunks, never the whole file at once."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as file:
+        head = file.read(4096)
+        if b"\x00" in head:
+            raise BadValue("Файл не похож на CSV или XLSX", "The file looks like neither CSV nor XLSX")
+        chunk = head
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = file.read(1024 * 1024)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1251"
+    return "utf-8-sig"
 
 
 def read_csv(source: str, data: bytes | None = None) -> Sheet | None:
-    """A CSV file is one sheet; its kind comes from its headers (else its file name)."""
-    text = _csv_text(source, data)
-    delimiter = _dialect(text[:4096])
+    """A CSV file is one sheet; its kind comes from its headers (else its file name). Given a
+    path, the file is streamed (the rows are read from disk as they are imported)."""
     name = Path(source).stem
+    if data is not None:
+        if b"\x00" in data[:4096]:
+            raise BadValue("Файл не похож на CSV или XLSX", "The file looks like neither CSV nor XLSX")
+        text = _decode(data)
 
-    def reader() -> csv.reader:
-        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        def opened() -> Any:
+            return io.StringIO(text, newline="")
+    else:
+        encoding = _file_encoding(source)
 
-    rows = reader()
+        def opened() -> Any:
+            return open(source, encoding=encoding, newline="")  # noqa: SIM115 - closed by the reader's generator
+
+    with opened() as head:
+        delimiter = _dialect(head.read(4096))
+
+    def reader(file: Any) -> Any:
+        return csv.reader(file, delimiter=delimiter)
+
     headers: list[str] | None = None
     header_line = 0
-    for raw in rows:
-        if any(cell.strip() for cell in raw):
-            headers = raw
-            header_line = rows.line_num
-            break
+    rows_hint = 0
+    with opened() as file:
+        rows = reader(file)
+        try:
+            for raw in rows:
+                if headers is None:
+                    if any(cell.strip() for cell in raw):
+                        headers = raw
+                        header_line = rows.line_num
+                elif any(cell.strip() for cell in raw):
+                    rows_hint += 1  # counted at C speed: the progress bar's total, and the rows limit
+        except csv.Error as exc:
+            raise _csv_problem(exc, rows.line_num) from None
     if headers is None:
         return None
     kind, category, fields, unknown = classify(name, headers)
 
     def stream() -> Iterator[tuple[int, list[Any]]]:
-        inner = reader()
-        for raw in inner:
-            if inner.line_num <= header_line:
-                continue
-            if not any(cell.strip() for cell in raw):
-                continue
-            yield inner.line_num, raw
+        with opened() as file:
+            inner = reader(file)
+            try:
+                for raw in inner:
+                    if inner.line_num <= header_line:
+                        continue
+                    if not any(cell.strip() for cell in raw):
+                        continue
+                    yield inner.line_num, raw
+            except csv.Error as exc:
+                raise _csv_problem(exc, inner.line_num) from None
 
-    sheet = Sheet(source, name, kind or "", category, header_line, headers, fields, unknown,
-                  rows_hint=max(0, text.count("\n") - header_line + 1))
+    sheet = Sheet(source, name, kind or "", category, header_line, headers, fields, unknown, rows_hint=rows_hint)
     sheet._rows = stream
     return sheet
 
 
-def read_xlsx(source: str, data: bytes | None = None) -> Iterator[Sheet]:
-    """Each non-empty worksheet is a sheet; openpyxl's read-only mode streams the rows."""
+def _csv_problem(exc: csv.Error, line: int) -> BadValue:
+    return BadValue(f"CSV не читается в строке {line}: {exc} (слишком длинное поле или незакрытая кавычка)",
+                    f"The CSV cannot be read at line {line}: {exc} (a field too long or an unclosed quote)")
+
+
+def read_xlsx(source: str, data: bytes | None = None, limits: Limits | None = None) -> Iterator[Sheet]:
+    """Each non-empty worksheet is a sheet; openpyxl's read-only mode streams the rows. The
+    archive is checked against the limits first (a zip bomb is refused unopened)."""
     from openpyxl import load_workbook
 
+    check_xlsx(source, data, limits or Limits())
     try:
         workbook = load_workbook(io.BytesIO(data) if data is not None else source, read_only=True, data_only=True)
     except Exception as exc:
@@ -323,11 +448,20 @@ def read_xlsx(source: str, data: bytes | None = None) -> Iterator[Sheet]:
         yield sheet
 
 
-def read_sheets(source: str, data: bytes | None = None) -> list[Sheet]:
-    if is_xlsx(source, data) if data is not None else is_xlsx(source):
-        return list(read_xlsx(source, data))
+def read_sheets(source: str, data: bytes | None = None, limits: Limits | None = None) -> list[Sheet]:
+    """The file's sheets (blocking work: the importer calls it in a worker thread)."""
+    if is_xlsx(source, data) if data is not None else _starts_as_zip(source):
+        return list(read_xlsx(source, data, limits))
     sheet = read_csv(source, data)
     return [sheet] if sheet else []
+
+
+def _starts_as_zip(path: str) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(2) == b"PK"
+    except OSError:
+        return is_xlsx(path)
 
 
 # -- values -----------------------------------------------------------------------------------

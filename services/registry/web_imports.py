@@ -15,8 +15,7 @@ from shared.auth import Principal
 from shared.safe_export import attachment
 from shared.web import Pages, not_found
 
-from services.registry.api import MAX_UPLOAD_BYTES
-from services.registry.import_jobs import ImportJob, ImportJobs
+from services.registry.import_jobs import ImportJob, jobs_of
 from services.registry.importer import Importer
 from services.registry.templates import write_template
 from services.registry.web import see_other
@@ -31,7 +30,7 @@ KINDS = {"schools": "школы", "partners": "партнёры", "people": "у�
 
 def build_imports_router(importer: Importer, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    jobs = ImportJobs(importer)
+    jobs = jobs_of(importer)
 
     def upload_page(request: Request, principal: Principal, errors: dict[str, str], typed: dict, status_code: int = 200) -> Response:
         return pages.render(request, "imports.html", principal, title="Загрузка данных", errors=errors, typed=typed,
@@ -63,41 +62,45 @@ def build_imports_router(importer: Importer, pages: Pages) -> APIRouter:
         if errors:
             return upload_page(request, principal, errors, typed, status_code=422)
         assert isinstance(upload, UploadFile)
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
         school = principal.scope_id if principal.scope == "school" else text(form, "school")
-        job = jobs.start(upload.filename or "upload", data, principal, mode=mode, dry_run=checked(form, "dry_run"),  # type: ignore[arg-type]
-                         school_id=school, too_large=len(data) > MAX_UPLOAD_BYTES)
+        job = await jobs.start(upload.filename or "upload", upload.file, principal, mode=mode,  # type: ignore[arg-type]
+                               dry_run=checked(form, "dry_run"), school_id=school)
         return see_other(f"/registry/imports/{job.id}")
 
-    def job_of(job_id: str, principal: Principal) -> ImportJob:
-        job = jobs.get(job_id, principal)
+    async def job_of(job_id: str, principal: Principal) -> ImportJob:
+        job = await jobs.get(job_id, principal)
         if job is None:
             raise not_found("Такой загрузки нет: она была давно или начата другим человеком.")
         return job
 
     @router.get("/imports/{job_id}", response_class=HTMLResponse)
     async def job_page(request: Request, job_id: str, principal: Principal = Depends(pages.viewer(*IMPORTERS))) -> Response:
-        job = job_of(job_id, principal)
+        job = await job_of(job_id, principal)
         return pages.render(request, "import_job.html", principal, job=job, modes=MODES, kinds=KINDS,
                             title="Проверка файла" if job.dry_run else "Загрузка файла")
 
     @router.get("/imports/{job_id}/progress", response_class=HTMLResponse)
     async def progress(request: Request, job_id: str, principal: Principal = Depends(pages.viewer(*IMPORTERS))) -> Response:
         """Polled by htmx every second; when the job is over, the page reloads to show the report."""
-        job = job_of(job_id, principal)
+        job = await job_of(job_id, principal)
         headers = {"HX-Refresh": "true"} if job.finished else None
         return pages.render(request, "import_progress.html", principal, job=job, headers=headers)
 
     @router.post("/imports/{job_id}/apply", response_class=HTMLResponse)
     async def apply(request: Request, job_id: str, principal: Principal = Depends(pages.actor(*IMPORTERS))) -> Response:
         """Run a checked file for real, in the mode chosen now."""
-        job = job_of(job_id, principal)
         form = await request.form()
         mode = text(form, "mode")
-        if not job.dry_run or job.data is None or mode not in MODES:
+        again = await jobs.apply(job_id, principal, mode) if mode in MODES else None  # type: ignore[arg-type]
+        if again is None:
             raise not_found("Этот файл уже загружен или больше не хранится: выберите его ещё раз.")
-        data, job.data = job.data, None
-        again = jobs.start(job.name, data, principal, mode=mode, dry_run=False, school_id=job.school_id)  # type: ignore[arg-type]
         return see_other(f"/registry/imports/{again.id}")
+
+    @router.post("/imports/{job_id}/cancel", response_class=HTMLResponse)
+    async def cancel(job_id: str, principal: Principal = Depends(pages.actor(*IMPORTERS))) -> Response:
+        """Stop a running import: nothing of it is written (seen at its next batch of rows)."""
+        if await jobs.cancel(job_id, principal) is None:
+            raise not_found("Такой загрузки нет: она была давно или начата другим человеком.")
+        return see_other(f"/registry/imports/{job_id}")
 
     return router

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.surveys import InstrumentRef
+from shared.limits import ANSWERS_MAX, LIST_MAX, MAPPING_MAX, Id, IdList, Item, Text
 
-Answer = int | float | str | list[str] | dict[str, int | float | str | None] | None
+# Each answer is bounded: free text up to TEXT_MAX characters, a choice list or a matrix of up to
+# LIST_MAX / MAPPING_MAX items; a response holds at most ANSWERS_MAX answers (shared/limits.py).
+Answer = int | float | Text | Annotated[list[Text], Field(max_length=LIST_MAX)] | Annotated[
+    dict[Item, int | float | Text | None], Field(max_length=MAPPING_MAX)] | None
 
 
 class ResponseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     instrument: InstrumentRef
-    respondent_id: str = Field(min_length=1)
+    respondent_id: Id
     role: Literal["mentor", "mentee", "curator"] | None = Field(
         default=None, description="For instruments several roles answer (deficits, growth); default: the respondent's role."
     )
     stage: Literal["start", "end"] | None = None
-    campaign_id: str | None = None
-    answers: dict[str, Answer]
+    campaign_id: Id | None = None
+    answers: dict[Item, Answer] = Field(max_length=ANSWERS_MAX)
     submission_id: str | None = Field(
         default=None, min_length=8, max_length=100, description="Idempotency key: resubmitting it returns the first response."
     )
@@ -69,22 +73,22 @@ class CampaignIn(BaseModel):
 
     title: str | None = Field(default=None, max_length=200)
     instrument: InstrumentRef
-    school_id: str | None = Field(
+    school_id: Id | None = Field(
         default=None, description="Region or municipal staff: one school; none for the whole region (or municipality)."
     )
-    municipality_id: str | None = Field(
+    municipality_id: Id | None = Field(
         default=None, description="Every school of one municipality (region staff; a municipal coordinator's own by default)."
     )
-    programme_id: str | None = None
+    programme_id: Id | None = None
     role: Literal["mentor", "mentee", "curator"] | None = None
-    form: str | None = None
+    form: Item | None = None
     category: Literal["teacher", "pupil", "student", "employer"] | None = Field(
         default=None, description="Only people of this category (педагоги, обучающиеся, студенты, работодатели)."
     )
     stage: Literal["start", "end"] | None = None
     opens_on: date
     closes_on: date
-    respondent_ids: list[str] | None = Field(default=None, description="Explicit respondents instead of (or narrowing) the selection.")
+    respondent_ids: IdList | None = Field(default=None, description="Explicit respondents instead of (or narrowing) the selection.")
 
 
 class InviteeOut(BaseModel):

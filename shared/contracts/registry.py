@@ -14,6 +14,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventData
+from shared.limits import Id, Subjects
 
 Category = Literal["teacher", "pupil", "student", "employer"]
 EnrolmentRole = Literal["mentor", "mentee", "curator"]
@@ -294,7 +295,7 @@ class RegisterParticipant(RegistryCommand):
 
     category: Category
     full_name: str = Field(min_length=1, max_length=200)
-    subjects: list[str] = Field(default_factory=list)
+    subjects: Subjects = Field(default_factory=list)
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
@@ -302,7 +303,7 @@ class RegisterParticipant(RegistryCommand):
     qualification: str | None = Field(default=None, max_length=100)
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = None
+    partner_id: Id | None = None
     self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
     consent: Consent | None = None
 
@@ -313,7 +314,7 @@ class UpdateParticipant(RegistryCommand):
     command_type = "registry.participant.update.v1"
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    subjects: list[str] | None = None
+    subjects: Subjects | None = None
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
@@ -321,7 +322,7 @@ class UpdateParticipant(RegistryCommand):
     qualification: str | None = Field(default=None, max_length=100)
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = None
+    partner_id: Id | None = None
     self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
     consent: Consent | None = None
 

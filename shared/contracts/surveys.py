@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventData
+from shared.limits import ANSWERS_MAX, ID_MAX
 
 RespondentRole = Literal["mentor", "mentee", "curator"]
 
@@ -217,12 +218,12 @@ class SubmitResponse(BaseModel):
     command_type: ClassVar[str] = "surveys.response.submit.v1"
 
     instrument: InstrumentRef
-    respondent_id: str = Field(min_length=1, description="The participant id the registry announced.")
+    respondent_id: str = Field(min_length=1, max_length=ID_MAX, description="The participant id the registry announced.")
     role: RespondentRole | None = Field(default=None, description="For instruments answered by several roles.")
     stage: Stage | None = None
-    campaign_id: str | None = None
-    answers: dict[str, Any]
-    submission_id: str = Field(min_length=8, max_length=100, description="Idempotency key of the school's system.")
+    campaign_id: str | None = Field(default=None, max_length=ID_MAX)
+    answers: dict[str, Any] = Field(max_length=ANSWERS_MAX, description="At most 300 answers (shared/limits.py).")
+    submission: str = Field(min_length=8, max_length=100, description="Idempotency key of the school's system.")
 
 
 SUBMIT_RESPONSE = SubmitResponse.command_type

@@ -193,11 +193,11 @@ def install_pages(app: FastAPI, pages: Pages) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if "/api/" not in request.url.path:
-            fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) for e in exc.errors())
+            fields = ", ".join(list(dict.fromkeys(".".join(str(p)[:50] for p in e["loc"][1:]) for e in exc.errors()))[:20])
             return pages.error_page(request, 422, f"Проверьте поля: {fields}.")
-        from fastapi.exception_handlers import request_validation_exception_handler
+        from shared.limits import validation_reply  # small whatever was sent (issue 13, M4)
 
-        return await request_validation_exception_handler(request, exc)
+        return validation_reply(list(exc.errors()))
 
 
 def _message(exc: StarletteHTTPException) -> str:

@@ -54,6 +54,7 @@ def test_a_pupil_only_where_the_consent_allows_an_account_and_never_as_curator()
     ("aaaaaaaaaaaa", "ivanova", "слишком простой"),
     ("весенний-ручей-7", "ivanova", None),
     ("0123456789", "ivanova", None),
+    ("абв" * 100, "ivanova", "не длиннее 256"),
 ])
 def test_password_rules(password: str, login: str, problem: str | None) -> None:
     found = rules.password_problem(password, login)
