@@ -6,6 +6,7 @@ Each service's HTTP app is mounted under its own prefix (/registry, /pairing, /s
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -98,9 +99,10 @@ async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) 
         if await scenario.already_loaded():
             log.info("demo.already_loaded")
         else:
-            region = await scenario.load()
+            started = time.perf_counter()
+            region = await scenario.load(school_year=True)  # the first school plays a whole school year
             app.state.demo_region = region
-            log.info("demo.loaded", schools=len(region.schools))
+            log.info("demo.loaded", schools=len(region.schools), seconds=round(time.perf_counter() - started, 1))
     await ensure_demo_accounts(services["registry"], settings)
-    for service in services.values():
-        await service.runtime.relay.wait_idle()
+    for service in services.values():  # a school year's events: give a busy machine time
+        await service.runtime.relay.wait_idle(timeout=300)
