@@ -4,6 +4,7 @@ and the chain the flow and integration tests walk (registered → paired → sur
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -64,10 +65,12 @@ class RegionScenario:
         response = await self._call("GET", "/registry/api/v1/schools", self.admin)
         return bool(response.json())
 
-    async def load(self, *, schools: int = len(SCHOOLS), surveys: bool = True, school_year: bool = False) -> Region:
+    async def load(self, *, schools: int = len(SCHOOLS), surveys: bool = True, school_year: bool = False,
+                   people_ready: Callable[[], Awaitable[None]] | None = None) -> Region:
         """The region's schools, people, programmes, pairs and (with `surveys`) questionnaires.
         With `school_year` (the demo) the first school plays a whole school year instead
-        (nastavnik/school_year.py) and the others a short one, so every report section has data."""
+        (nastavnik/school_year.py) and the others a short one, so every report section has data;
+        `people_ready` is awaited once the first school's people are registered (the demo's accounts)."""
         from nastavnik.school_year import SchoolYear
 
         year = academic_year_of(date.today())
@@ -79,9 +82,11 @@ class RegionScenario:
                 "municipality_name": MUNICIPALITIES[municipality_id], "low_results": low, "difficult_conditions": difficult,
             })
             if school_year and index == 0:
-                region.schools.append(await played.play(School(school_id, municipality_id), year))
+                region.schools.append(await played.play(School(school_id, municipality_id), year, people_ready))
             else:
                 region.schools.append(await self._school(School(school_id, municipality_id), year))
+                if index == 0 and people_ready is not None:
+                    await people_ready()
         for index, (school, (mentee_rating, mentor_rating)) in enumerate(zip(region.schools, RATINGS, strict=False)):
             if school_year and index == 0:
                 continue

@@ -14,6 +14,7 @@ campaign answered, so that every row of the region's report has data."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -81,13 +82,15 @@ class SchoolYear:
     def person(self, school: School, external_id: str, role: str) -> str:
         return self.scenario.token(school.people[external_id], role, "school", school.id)
 
-    async def play(self, school: School, academic_year: str) -> School:
+    async def play(self, school: School, academic_year: str, people_ready: Callable[[], Awaitable[None]] | None = None) -> School:
         curator = self.curator(school)
         await self._register(school, PEOPLE, curator)
         programme = await self.call("POST", f"/registry/api/v1/schools/{school.id}/programmes", curator, json={
             "title": "Программа наставничества «Вместе»", "academic_year": academic_year, "forms": FORMS})
         school.programme_id = programme.json()["id"]
         await self._enrol(school, ENROLMENTS, curator)
+        if people_ready is not None:  # the demo's accounts: mentors and mentees sign in once enrolled
+            await people_ready()
         # September: the entry diagnostics of the teacher mentees, from campaigns opened for stage «start»
         await self._diagnostics(school, "start", curator)
         # pairs: the matcher proposes the teachers' pairs, the curator confirms them

@@ -119,7 +119,7 @@ def signed_in(client, settings, principal: Principal) -> None:  # noqa: ANN001
 
 async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_regional_report(system, settings) -> None:
     app, client = system
-    await RegionScenario(client, settings.jwt_secret, settings.region_id).load(school_year=True)
+    await RegionScenario(client, settings.jwt_secret, settings.region_id, patience=300).load(school_year=True)
     for service in app.state.services.values():  # a whole year's events: more than test_chain.settle's 10 s on a busy machine
         await service.runtime.relay.wait_idle(timeout=300)
 
