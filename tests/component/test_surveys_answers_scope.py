@@ -178,3 +178,25 @@ async def test_the_schools_list_is_paged_in_a_stable_order_and_the_audit_names_t
     assert again == seen  # the same order every time
     beyond = await reader.answers(CURATOR, school_id=None, instrument=None, campaign_id=None, page=9)
     assert beyond.pager.page == 3
+
+
+def _session(service, principal: Principal) -> dict[str, str]:  # noqa: ANN001
+    from shared.auth import COOKIE_NAME
+    from shared.web import issue_session
+
+    return {COOKIE_NAME: issue_session(service.runtime.settings.jwt_secret, principal.model_copy(update={"sid": "s-" + principal.sub}))}
+
+
+async def test_the_pages_as_read(surveys) -> None:
+    """The region's overview offers the municipalities and links each school to its list; a
+    curator who mentors sees their mentee's row hidden, and its page is the 403 page."""
+    service, client = surveys
+    ids = await submit_all(client)
+    region = await client.get("/answers", cookies=_session(service, REGION))
+    assert region.status_code == 200
+    assert "Район south" in region.text and 'href="/surveys/answers?school_id=s1&amp;instrument=satisfaction_mentee%3A2"' in region.text
+    assert "меньше 5 ответов" in region.text  # n2
+    mentoring = await client.get("/answers", cookies=_session(service, MENTORING_CURATOR))
+    assert mentoring.status_code == 200 and HIDDEN in mentoring.text and f"/surveys/answers/{ids['n1-e0']}" not in mentoring.text
+    refused = await client.get(f"/answers/{ids['n1-e0']}", cookies=_session(service, MENTORING_CURATOR))
+    assert refused.status_code == 403 and HIDDEN in refused.text
