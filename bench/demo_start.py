@@ -55,7 +55,7 @@ def start(data_dir: Path, timeout: float) -> tuple[float, float]:
                 raise RuntimeError(f"nastavnik run --demo exited with {process.returncode}")
             if answered is None:
                 try:
-                    if httpx.get(f"http://127.0.0.1:{port}/registry/sign-in", timeout=2).status_code == 200:
+                    if httpx.get(f"http://127.0.0.1:{port}/registry/sign-in", timeout=30).status_code == 200:
                         answered = time.perf_counter() - began
                 except httpx.HTTPError:
                     pass
