@@ -5,11 +5,14 @@ Each service's HTTP app is mounted under its own prefix (/registry, /pairing, /s
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
-from urllib.parse import urlsplit
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from fastapi import FastAPI
@@ -55,6 +58,7 @@ def build_all_in_one(settings: Settings, *, hosts: tuple[str, ...] = ()) -> Fast
                 stack.push_async_callback(service.runtime.stop)
             if settings.demo:
                 await load_demo(app, settings, services)
+                stack.push_async_callback(_stop_demo, app)
             log.info("nastavnik.ready", mode="all-in-one", broker="memory" if settings.in_memory_broker else "rabbitmq")
             yield
 
@@ -129,18 +133,52 @@ class DemoHostCheck:
         await self.app(scope, receive, send)
 
 
+async def _stop_demo(app: FastAPI) -> None:
+    """At shutdown, a demo year still being played is cancelled (before the services stop)."""
+    task = app.state.demo_task
+    if not task.done():
+        task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+
+
 async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) -> None:
-    """Load the demo region through the public APIs, unless the data folder already has it."""
+    """Load the demo region through the public APIs, unless the data folder already has it.
+
+    The start stays fast: the demo people and their accounts are loaded before the server
+    answers; the rest of the school year (pairs, plans, campaigns, questionnaires) is played in
+    the background right after, and `app.state.demo_filled` is set when it is done and its events
+    have reached every service (a page opened before shows the year so far)."""
     log = get_logger("nastavnik")
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
-        scenario = RegionScenario(client, settings.jwt_secret, settings.region_id)
-        if await scenario.already_loaded():
-            log.info("demo.already_loaded")
-        else:
-            region = await scenario.load()
-            app.state.demo_region = region
-            log.info("demo.loaded", schools=len(region.schools))
-    await ensure_demo_accounts(services["registry"], settings)
-    for service in services.values():
-        await service.runtime.relay.wait_idle()
+    filled = app.state.demo_filled = asyncio.Event()
+    accounts_ready = asyncio.Event()
+
+    async def accounts() -> None:
+        await ensure_demo_accounts(services["registry"], settings)
+        accounts_ready.set()
+
+    async def fill() -> None:
+        started = time.perf_counter()
+        try:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as client:
+                # patience: on a busy machine the services may take long to learn from the events
+                scenario = RegionScenario(client, settings.jwt_secret, settings.region_id, patience=300)
+                if await scenario.already_loaded():
+                    log.info("demo.already_loaded")
+                    await accounts()
+                else:
+                    # the first school plays a whole school year; the accounts once its people exist
+                    region = await scenario.load(school_year=True, people_ready=accounts)
+                    app.state.demo_region = region
+            for service in services.values():  # a school year's events: give a busy machine time
+                await service.runtime.relay.wait_idle(timeout=300)
+            log.info("demo.loaded", seconds=round(time.perf_counter() - started, 1))
+        except Exception:
+            log.exception("demo.failed")
+            raise
+        finally:
+            accounts_ready.set()
+            filled.set()
+
+    app.state.demo_task = asyncio.create_task(fill(), name="demo")
+    await accounts_ready.wait()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -71,21 +72,38 @@ class RegionScenario:
         response = await self._call("GET", "/registry/api/v1/schools", self.admin)
         return bool(response.json())
 
-    async def load(self, *, schools: int = len(SCHOOLS), surveys: bool = True) -> Region:
+    async def load(self, *, schools: int = len(SCHOOLS), surveys: bool = True, school_year: bool = False,
+                   people_ready: Callable[[], Awaitable[None]] | None = None) -> Region:
+        """The region's schools, people, programmes, pairs and (with `surveys`) questionnaires.
+        With `school_year` (the demo) the first school plays a whole school year instead
+        (nastavnik/school_year.py) and the others a short one, so every report section has data;
+        `people_ready` is awaited once the first school's people are registered (the demo's accounts)."""
+        from nastavnik.school_year import SchoolYear
+
         year = academic_year_of(date.today())
         region = Region(self.region_id, year, [])
-        for school_id, name, municipality_id, low, difficult in SCHOOLS[:schools]:
+        played = SchoolYear(self)
+        for index, (school_id, name, municipality_id, low, difficult) in enumerate(SCHOOLS[:schools]):
             await self._call("POST", "/registry/api/v1/schools", self.admin, json={
                 "school_id": school_id, "name": name, "municipality_id": municipality_id,
                 "municipality_name": MUNICIPALITIES[municipality_id], "low_results": low, "difficult_conditions": difficult,
             })
-            region.schools.append(await self._school(School(school_id, municipality_id), year))
-        for school, (mentee_rating, mentor_rating) in zip(region.schools, RATINGS, strict=False):
+            if school_year and index == 0:
+                region.schools.append(await played.play(School(school_id, municipality_id), year, people_ready))
+            else:
+                region.schools.append(await self._school(School(school_id, municipality_id), year))
+                if index == 0 and people_ready is not None:
+                    await people_ready()
+        for index, (school, (mentee_rating, mentor_rating)) in enumerate(zip(region.schools, RATINGS, strict=False)):
+            if school_year and index == 0:
+                continue
             await self._pairs(school)
             if surveys:
                 await self.satisfaction(school, "t-02", "satisfaction_mentee", mentee_rating)
                 await self.satisfaction(school, "t-01", "satisfaction_mentor", mentor_rating)
                 await self.monitoring(school, mentee_rating)
+            if school_year:
+                await played.short_year(school, mentee_rating)
         return region
 
     async def _school(self, school: School, year: str) -> School:
@@ -169,11 +187,13 @@ class RegionScenario:
 
     async def _call(self, method: str, path: str, token: str, *, json: dict | None = None, wait_for_events: bool = False) -> httpx.Response:
         """Call the API; with wait_for_events, retry while the service learns from events: a 404
-        (an unknown person or pair), or surveys' 422 for someone whose enrolment it has not heard of yet."""
+        (an unknown person or pair), or surveys' 422 for someone whose enrolment it has not heard of yet
+        (a respondent, or a campaign's explicit respondents)."""
         deadline = asyncio.get_running_loop().time() + self.patience
         while True:
             response = await self.client.request(method, path, json=json, headers={"Authorization": f"Bearer {token}"})
-            learning = response.status_code == 404 or (response.status_code == 422 and "не зачислен" in response.text)
+            learning = response.status_code == 404 or (response.status_code == 422 and (
+                "не зачислен" in response.text or "Неизвестные респонденты" in response.text))
             if learning and wait_for_events and asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.05)
                 continue

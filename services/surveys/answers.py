@@ -2,10 +2,12 @@
 who run monitoring (school curator: their school; municipal coordinator: their municipality's
 schools; region admin: any), one response with every answer, the XLSX export, and the audit of
 these reads. Rules a school psychologist expects: mentors and mentees never read others' answers
-(the pages let only staff in), per-item means only for groups of at least domain.MIN_GROUP, and
-every read of personal answers leaves an audit record written in the same transaction: a row of
+(the pages let only staff in), a mentee's answers are never shown to their own mentor (a curator
+who mentors too), per-item means only for groups of at least domain.MIN_GROUP, and every read of
+personal answers leaves an audit record written in the same transaction: a row of
 `surveys_answer_read` (what the answers' audit page shows) and one of the service's audit log
-(shared/audit.py, what the data-protection officer reads)."""
+(shared/audit.py, what the data-protection officer reads). The list is paged
+(PAGE_SIZE, newest first, ties by id). The municipality's and region's view: answers_scope.py."""
 
 from __future__ import annotations
 
@@ -22,12 +24,15 @@ from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
 
 from services.surveys import domain
-from services.surveys.models import AnswerRead, Campaign, Respondent, School, SurveyResponse
+from services.surveys.models import AnswerRead, Campaign, PairMembership, Respondent, School, SurveyResponse
 from services.surveys.service import SurveysService
 
 READERS = ("school_curator", "municipal_coordinator", "region_admin")
 AUDIT_SHOWN = 500
 LIST_SCALES = 4
+PAGE_SIZE = 50
+"""Responses per page of a school's list (and schools per page of the scope's overview)."""
+HIDDEN = "Ответ не показывается: вы — наставник этого участника"
 
 
 @dataclass
@@ -39,6 +44,7 @@ class AnswerRow:
     stage: str | None
     scores: dict[str, float]
     answers: dict[str, Any]
+    hidden: bool = False  # a mentee's response read by their own mentor: neither answers nor scores shown
 
 
 @dataclass
@@ -60,6 +66,28 @@ class AnswersPage:
     scales: list[tuple[str, str]] = field(default_factory=list)  # (code, title)
     summary: list[ItemSummary] | None = None  # None: fewer than MIN_GROUP responses
     free_texts: list[tuple[str, list[str]]] = field(default_factory=list)  # (question, answers)
+    pager: Pager | None = None
+
+
+@dataclass
+class Pager:
+    """A page of a list: Russian «Показаны 51–100 из 230», «Предыдущие» / «Следующие»."""
+
+    page: int
+    pages_total: int
+    total: int
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, total: int, page: int, size: int) -> Pager:
+        pages_total = max(1, -(-total // size))
+        page = min(max(page, 1), pages_total)
+        first = (page - 1) * size
+        return cls(page, pages_total, total, first + 1 if total else 0, min(first + size, total))
+
+    def slice(self, items: list) -> list:
+        return items[max(self.first - 1, 0): self.last]
 
 
 @dataclass
@@ -120,9 +148,11 @@ class AnswerReader:
         return school is not None and school.municipality_id == principal.scope_id
 
     async def answers(self, principal: Principal, *, school_id: str | None, instrument: str | None, campaign_id: str | None,
-                      what: str = "list") -> AnswersPage:
+                      what: str = "list", page: int = 1) -> AnswersPage:
         """The completed responses of one school and one instrument (the newest answered one by
-        default), with their summary; records the read. `what`: «list» (the page) or «export»."""
+        default), with their summary; records the read. `what`: «list» (one page of PAGE_SIZE) or
+        «export» (all). The audit names the responses whose answers were shown: the page's rows and
+        those whose free text is listed; never a hidden one (the reader mentors its respondent)."""
         if principal.role not in READERS:
             raise Forbidden("Ответы читают куратор школы, муниципальный координатор и региональный центр")
         async with self.service.uow() as work:
@@ -153,27 +183,29 @@ class AnswerReader:
                                                  SurveyResponse.instrument_version == chosen[1])
             if campaign_id:
                 query = query.where(SurveyResponse.campaign_id == campaign_id)
-            responses = list((await session.exec(query.order_by(col(SurveyResponse.completed_at).desc()))).all())
+            responses = list((await session.exec(query.order_by(col(SurveyResponse.completed_at).desc(),
+                                                                 col(SurveyResponse.id).desc()))).all())
             names = await _names(session, {r.respondent_id for r in responses})
-            rows = [_row(r, names) for r in responses]
-            work.session.add(_audit(principal, what, school_id, [r.id for r in responses],
-                                    {"school_id": school_id, "instrument": f"{chosen[0]}:{chosen[1]}", "campaign_id": campaign_id}))
+            mentees = await mentees_of(session, principal.sub)
+            rows = [_row(r, names, mentees) for r in responses]
+            pager = Pager.of(len(rows), page if what == "list" else 1, PAGE_SIZE if what == "list" else max(len(rows), 1))
+            shown = pager.slice(rows)
+            result = AnswersPage(schools, school_id, titled, parsed, campaigns, campaign_id, shown, _list_scales(parsed), pager=pager)
+            visible = [r for r in rows if not r.hidden]
+            if len(visible) >= domain.MIN_GROUP:
+                result.summary = []
+                for item in parsed.items:
+                    values = [v for v in (numeric(item, r.answers.get(item.code)) for r in visible) if v is not None]
+                    if values:
+                        result.summary.append(ItemSummary(item.text, sum(values) / len(values), len(values)))
+            result.free_texts, with_text = free_texts(parsed, rows)
+            read = list(dict.fromkeys([r.id for r in shown if not r.hidden] + with_text))
+            work.session.add(_audit(principal, what, school_id, read,
+                                    {"school_id": school_id, "instrument": f"{chosen[0]}:{chosen[1]}", "campaign_id": campaign_id,
+                                     "page": pager.page}))
             work.session.add(audit_entry("surveys", principal, "export" if what == "export" else READ, "responses", school_id,
-                                         f"instrument={chosen[0]}:{chosen[1]},campaign={campaign_id or ''},responses={len(responses)}"))
-        page = AnswersPage(schools, school_id, titled, parsed, campaigns, campaign_id, rows,
-                           _list_scales(parsed))
-        if len(rows) >= domain.MIN_GROUP:
-            page.summary = []
-            for item in parsed.items:
-                values = [v for v in (numeric(item, r.answers.get(item.code)) for r in rows) if v is not None]
-                if values:
-                    page.summary.append(ItemSummary(item.text, sum(values) / len(values), len(values)))
-        for item in parsed.items:
-            if item.kind == "text":
-                texts = [str(r.answers[item.code]).strip() for r in rows if str(r.answers.get(item.code) or "").strip()]
-                if texts:
-                    page.free_texts.append((item.text, texts))
-        return page
+                                         f"instrument={chosen[0]}:{chosen[1]},campaign={campaign_id or ''},responses={len(read)}"))
+        return result
 
     async def response(self, principal: Principal, response_id: str) -> ResponsePage:
         """One response with every question and answer; records the read. 404 outside the scope."""
@@ -184,6 +216,8 @@ class AnswerReader:
             response = await session.get(SurveyResponse, response_id)
             if response is None or not await self._school_in_scope(session, principal, response.school_id):
                 raise NotFound("Такого ответа нет, или он вам недоступен")
+            if is_hidden(response, await mentees_of(session, principal.sub)):
+                raise Forbidden(HIDDEN)
             instrument = await self.service.instrument(session, response.instrument_code, response.instrument_version)
             names = await _names(session, {response.respondent_id})
             school = await session.get(School, response.school_id)
@@ -228,8 +262,41 @@ async def _names(session: AsyncSession, ids: set[str]) -> dict[str, str]:
         select(Respondent.participant_id, Respondent.display_name).where(col(Respondent.participant_id).in_(ids)))).all() if name}
 
 
-def _row(response: SurveyResponse, names: dict[str, str]) -> AnswerRow:
+async def mentees_of(session: AsyncSession, reader_id: str) -> set[str]:
+    """Everyone the reader has mentored (any pair, ended ones too): their answers given as mentees
+    are about the reader, and a mentor never reads them one by one."""
+    pairs = select(PairMembership.pair_id).where(PairMembership.participant_id == reader_id, PairMembership.role == "mentor")
+    return set((await session.exec(select(PairMembership.participant_id).where(
+        col(PairMembership.pair_id).in_(pairs), PairMembership.role == "mentee"))).all())
+
+
+def is_hidden(response: SurveyResponse, mentees: set[str]) -> bool:
+    return response.respondent_role == "mentee" and response.respondent_id in mentees
+
+
+def free_texts(instrument: domain.Instrument, rows: list[AnswerRow]) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """The free-text answers of the rows, per question, without names (never a hidden row's), and
+    the ids of the responses they come from (for the audit)."""
+    out, ids = [], []
+    for item in instrument.items:
+        if item.kind != "text":
+            continue
+        texts = []
+        for r in rows:
+            text = str(r.answers.get(item.code) or "").strip()
+            if text and not r.hidden:
+                texts.append(text)
+                ids.append(r.id)
+        if texts:
+            out.append((item.text, texts))
+    return out, list(dict.fromkeys(ids))
+
+
+def _row(response: SurveyResponse, names: dict[str, str], mentees: set[str] = frozenset()) -> AnswerRow:  # type: ignore[assignment]
     name = "данные удалены по отзыву согласия" if response.anonymised else names.get(response.respondent_id, "имя неизвестно")
+    if is_hidden(response, mentees):
+        return AnswerRow(response.id, name, domain.ROLES.get(response.respondent_role, response.respondent_role),
+                         response.completed_at, response.stage, {}, {}, hidden=True)
     return AnswerRow(response.id, name, domain.ROLES.get(response.respondent_role, response.respondent_role),
                      response.completed_at, response.stage, dict(response.scores or {}), dict(response.answers or {}))
 

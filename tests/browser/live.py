@@ -51,6 +51,12 @@ class LiveSystem:
             if time.monotonic() > deadline or not self._thread.is_alive():
                 raise RuntimeError("the system did not start")
             time.sleep(0.05)
+        if self.settings.demo:  # the demo's school year is played in the background after the start: wait for all of it
+            deadline = time.monotonic() + 900
+            while not self.app.state.demo_filled.is_set():
+                if time.monotonic() > deadline or not self._thread.is_alive():
+                    raise RuntimeError("the demo year was not played")
+                time.sleep(0.1)
         return self
 
     def __exit__(self, *_exc: object) -> None:

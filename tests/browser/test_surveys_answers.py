@@ -200,3 +200,60 @@ def test_the_pages_fit_a_phone(region) -> None:  # noqa: ANN001, F811
             assert fits_without_sideways_scroll(browser), "answers-audit"
         finally:
             browser.quit()
+
+
+def test_a_coordinator_reads_the_municipalitys_schools_then_one_schools_pages(region, driver, monkeypatch) -> None:  # noqa: ANN001, F811
+    """The overview of the municipality: per school the count and the means (from MIN_GROUP
+    responses), the free texts with their school; drill down to a school's list, its second page,
+    one response; every read of personal answers in the audit."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from services.surveys import answers as answers_module
+    from tests.browser.live import click_to_next_page
+    from tests.browser.test_surveys_pages import COORDINATOR
+
+    live = region
+    for n in range(MIN_GROUP):
+        name = ("Смирнова Анна Игоревна", "Козлов Игорь Петрович")[n % 2]
+        _submit(live, "sch-a", name, "mentee", SATISFACTION, _answers(SATISFACTION, f"Отзыв для района {n}", 8))
+    monkeypatch.setattr(answers_module, "PAGE_SIZE", 2)
+    live.sign_in(driver, COORDINATOR)
+    driver.get(live.url("/registry/"))
+    click_to_next_page(driver, driver.find_element(By.LINK_TEXT, "Ответы"))
+    assert "Северный район" in driver.find_element(By.TAG_NAME, "h1").text
+    Select(driver.find_element(By.ID, "f-instrument")).select_by_visible_text(f"{SATISFACTION.title} · версия 2")
+    click_to_next_page(driver, driver.find_element(By.ID, "show-answers"))
+    schools = driver.find_element(By.ID, "schools")
+    rows = schools.find_elements(By.CSS_SELECTOR, "tbody tr[data-school-id]")
+    assert [r.get_attribute("data-school-id") for r in rows] == ["sch-a"]  # not the other municipality's school
+    cells = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
+    assert int(cells[1]) >= MIN_GROUP and cells[2] != "" and "меньше" not in cells[2]
+    assert "Отзыв для района 0" in driver.find_element(By.ID, "free-texts").text
+    assert "МБОУ СОШ № 7" in driver.find_element(By.ID, "free-texts").text
+
+    # drill down: the school's list, paged; the second page, then one response
+    click_to_next_page(driver, rows[0].find_element(By.TAG_NAME, "a"))
+    assert "school_id=sch-a" in driver.current_url
+    pager = driver.find_element(By.ID, "pager")
+    assert "Показаны 1–2 из" in pager.text and "страница 1 из" in pager.text
+    first_page = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#answers td a")]
+    click_to_next_page(driver, pager.find_element(By.LINK_TEXT, "Следующие"))
+    assert "page=2" in driver.current_url and "Показаны 3–4 из" in driver.find_element(By.ID, "pager").text
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#answers tbody tr")) == 2
+    click_to_next_page(driver, driver.find_element(By.CSS_SELECTOR, "#answers td a"))
+    assert "/surveys/answers/" in driver.current_url and driver.find_element(By.ID, "response-answers").text
+    assert first_page  # the first page listed people too
+
+    # the municipality's export: the school named in the first column
+    export = httpx.get(live.url("/surveys/answers.xlsx"), params={"instrument": "satisfaction_mentee:2"},
+                       cookies=_cookies(COORDINATOR))
+    assert export.status_code == 200
+    sheet = load_workbook(BytesIO(export.content)).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:2] == ("Школа", "Участник") and {r[0] for r in table[1:]} == {"МБОУ СОШ № 7"}
+
+    audit = httpx.get(live.url("/surveys/answers/audit"), cookies=_cookies(ADMIN)).text
+    coordinator_reads = [line for line in audit.split("<tr>")[2:] if COORDINATOR.sub in line]
+    assert any("сводка по школам" in r for r in coordinator_reads) and any("выгрузка XLSX" in r for r in coordinator_reads)
+    assert any("список ответов" in r for r in coordinator_reads) and any(">ответ<" in r or "ответ" in r for r in coordinator_reads)

@@ -54,8 +54,12 @@ def test_run_demo_serves_the_region_indicators(tmp_path: Path) -> None:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as browser:
             signed = browser.post("/registry/sign-in/demo", data={"login": "admin@demo.nastavnik"})
             assert signed.status_code == 303
-            dashboard = browser.get("/reports/dashboard").text
-        assert re.search(r'<tr data-code="schools_total">.*?class="num value"[^>]*>3<', dashboard, re.S)
+            # the demo's school year goes on in the background: wait until its three schools are counted
+            waited = time.monotonic() + 600
+            while not re.search(r'<tr data-code="schools_total">.*?class="num value"[^>]*>3<',
+                                dashboard := browser.get("/reports/dashboard", timeout=60).text, re.S):
+                assert process.poll() is None and time.monotonic() < waited, "the demo's schools did not reach the dashboard"
+                time.sleep(1)
         assert (tmp_path / "data" / "reports.db").exists()
     finally:
         process.terminate()

@@ -49,6 +49,7 @@ async def _scrape_after_traffic(data_dir: Path) -> dict[str, str]:
 
     app = build_all_in_one(Settings(data_dir=data_dir, demo=True, rabbitmq_url=None, database_url=None, region_id="demo-region"))
     async with app.router.lifespan_context(app):
+        await app.state.demo_filled.wait()  # the demo's school year is played after the start
         reports = app.state.services["reports"].runtime.broker
         school = new_envelope("registry", SchoolRegistered(
             school_id="metrics-school", name="Школа", municipality_id="m1", municipality_name="Район", region_id="demo-region"))
