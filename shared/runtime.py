@@ -74,7 +74,9 @@ class ServiceRuntime:
         self._batching: list[BatchingConsumer] = []
         self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log, retention=settings.outbox_retention)
         self.uow = UnitOfWork(self.db, name, self.relay)
-        self.consumer = EventConsumer(name, self.uow, self.metrics, self.in_memory)
+        self.consumer = EventConsumer(
+            name, self.uow, self.metrics, self.in_memory, delivery_limit=settings.delivery_limit, probe=self.db.ping
+        )
 
     # -- wiring, done by the composition root --------------------------------------------
 
@@ -95,7 +97,7 @@ class ServiceRuntime:
         consumer = self.consumer
 
         async def on_message(body: bytes, message: RabbitMessage) -> None:
-            await consumer.process(event, handler, body, message.message_id)
+            await consumer.process(event, handler, body, message.message_id, message.headers)
 
         on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
         self.broker.subscriber(
@@ -157,7 +159,9 @@ class ServiceRuntime:
 
         async def on_command(body: bytes, message: RabbitMessage) -> None:
             raw = message.raw_message
-            await consumer.process_command(handler, rejection, body, raw.routing_key or "", raw.user_id, message.message_id)
+            await consumer.process_command(
+                handler, rejection, body, raw.routing_key or "", raw.user_id, message.message_id, message.headers
+            )
 
         on_command.__name__ = f"{self.name}_on_inbound_command"
         self.broker.subscriber(
