@@ -78,17 +78,18 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": runtime.name}
 
-    @router.get("/ready", summary="Readiness: broker and database reachable")
+    @router.get("/ready", summary="Readiness: database reachable, broker reachable and not blocking publishes")
     async def ready() -> JSONResponse:
-        checks = await runtime.ready()
+        checks, reasons = await runtime.readiness()
         ok = all(checks.values())
-        return JSONResponse(
-            {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        body = {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks}
+        if reasons:
+            body["reasons"] = reasons
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics() -> Response:
+        await runtime.refresh_gauges()
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     from shared.asyncapi_page import asyncapi_router  # GET /asyncapi.json and /asyncapi (issue 7)

@@ -12,8 +12,8 @@ events queue up. The guarantees are the per-message ones:
   is held — not nacked, so no delivery is spent — and applied again once the database answers;
   consumption pauses meanwhile;
 - if a batch fails otherwise, its messages are applied one by one, so only the failing one is
-  nacked (redelivered; on the last delivery the queue allows it is dead-lettered, counted and
-  logged) or, if invalid, rejected;
+  nacked (redelivered until the delivery limit dead-letters it — counted and logged by the
+  consumer on that last delivery) or, if invalid, rejected;
 - a message is acknowledged only after the transaction that applied it committed, so a crash
   in between redelivers it and the inbox skips it.
 
@@ -142,10 +142,7 @@ class BatchingConsumer:
                 return
             except Exception as exc:
                 self.log.exception("event.failed", will_retry=not self.consumer.in_memory)
-                headers = getattr(delivery.message, "headers", None)
-                if self.consumer.failed_for_good(envelope.type, envelope.id, delivery.body, headers, exc):
-                    await self._settle(delivery, "reject")
-                    return
+                self.consumer.note_failure(envelope.type, envelope.id, delivery.body, getattr(delivery.message, "headers", None), exc)
                 if self.consumer.in_memory:
                     self.consumer.dead_letter(envelope.type, envelope.id, delivery.body, "failed", repr(exc))
                 await self._settle(delivery, "nack")

@@ -6,9 +6,10 @@
 - A transient failure (the database unreachable, a cut connection, a serialization failure or
   a deadlock: shared.messaging.faults) does not spend a delivery: the message is held, and
   applied again once the database answers.
-- Any other failure is nacked and redelivered; on the last delivery the queue's limit allows,
-  the consumer dead-letters it itself (counted in `nastavnik_events_dead_lettered_total` and
-  logged as `event.dead_lettered`, reason `delivery_limit`).
+- Any other failure is nacked and redelivered until the queue's delivery limit dead-letters it;
+  the consumer recognises the last allowed delivery (`x-delivery-count`), so that dead-letter
+  is counted in `nastavnik_events_dead_lettered_total` and logged as `event.dead_lettered`
+  (reason `delivery_limit`) too.
 """
 
 from __future__ import annotations
@@ -91,13 +92,14 @@ class EventConsumer:
             return await operation()
         return await self.waiting.run(operation, what)
 
-    def failed_for_good(self, event_type: str, message_id: str | None, body: bytes, headers: dict | None, exc: Exception) -> bool:
-        """After a non-transient failure: True (and dead-lettered) if this was the last delivery
-        the queue allows, so the caller rejects instead of nacking."""
-        if self.in_memory or not last_delivery(headers, self.delivery_limit):
-            return False
-        self.dead_letter(event_type, message_id, body, "delivery_limit", f"failed on the last of {self.delivery_limit + 1} deliveries: {exc!r}"[:1000])
-        return True
+    def note_failure(self, event_type: str, message_id: str | None, body: bytes, headers: dict | None, exc: Exception) -> None:
+        """After a non-transient failure, before the nack: if this was the last delivery the
+        queue allows, the nack makes RabbitMQ dead-letter the message (x-death reason
+        `delivery_limit`) — count and log it here, where it is known."""
+        if not self.in_memory and last_delivery(headers, self.delivery_limit):
+            self.dead_letter(
+                event_type, message_id, body, "delivery_limit", f"failed on the last of {self.delivery_limit + 1} deliveries: {exc!r}"[:1000]
+            )
 
     async def process(
         self, event_cls: type[E], handler: Handler[E], body: bytes, message_id: str | None, headers: dict | None = None
@@ -121,9 +123,8 @@ class EventConsumer:
                     return
                 raise RejectMessage() from exc
             except Exception as exc:
-                self.log.exception("event.failed", will_retry=not self.in_memory)
-                if self.failed_for_good(envelope.type, envelope.id, body, headers, exc):
-                    raise RejectMessage() from exc
+                self.log.exception("event.failed", will_retry=not self.in_memory and not last_delivery(headers, self.delivery_limit))
+                self.note_failure(envelope.type, envelope.id, body, headers, exc)
                 if self.in_memory:
                     self.dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
                     return
@@ -185,9 +186,8 @@ class EventConsumer:
             try:
                 await self.retrying(apply, envelope.type)
             except Exception as exc:
-                self.log.exception("command.failed", will_retry=not self.in_memory)
-                if self.failed_for_good(envelope.type, envelope.id, body, headers, exc):
-                    raise RejectMessage() from exc
+                self.log.exception("command.failed", will_retry=not self.in_memory and not last_delivery(headers, self.delivery_limit))
+                self.note_failure(envelope.type, envelope.id, body, headers, exc)
                 if self.in_memory:
                     self.dead_letter(envelope.type, envelope.id, body, "failed", repr(exc))
                     return

@@ -9,8 +9,8 @@ A consumer that fails to apply a message has two very different cases:
   until the database answers again (`InfrastructureWait`), then applies it again. Consumption
   pauses meanwhile: a held message is never nacked, so RabbitMQ's delivery count does not move.
 - **anything else** (a bug, data the handler cannot apply): nacked and redelivered until the
-  delivery limit; on the last allowed delivery the consumer dead-letters it itself, so that the
-  dead-letter is counted and logged (`last_delivery`).
+  delivery limit; the consumer recognises the last allowed delivery, so that the dead-letter
+  RabbitMQ makes of it is counted and logged by the service (`last_delivery`).
 
 A transient error while the database answers (serialization failure, deadlock) is retried
 `attempts_while_up` times; after that it is treated as the message's own failure."""
@@ -157,6 +157,6 @@ def delivery_count(headers: dict[str, Any] | None) -> int:
 
 
 def last_delivery(headers: dict[str, Any] | None, delivery_limit: int) -> bool:
-    """True on the last delivery the queue allows: a nack now would make RabbitMQ dead-letter
-    the message on its own (silently, for the service), so the consumer rejects it itself."""
+    """True on the last delivery the queue allows: a nack now makes RabbitMQ dead-letter the
+    message (reason `delivery_limit`), which the service would otherwise never see."""
     return delivery_count(headers) >= delivery_limit
