@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.contracts import EVENTS, Envelope, EventData
+from shared.contracts.envelope import REQUIRED
 from shared.messaging.topology import (
     DEAD_LETTER_EXCHANGE_NAME,
     EVENTS_EXCHANGE_NAME,
@@ -27,6 +28,7 @@ def event_schema(event: type[EventData], ref_template: str = "#/$defs/{model}") 
     defs = {**envelope.pop("$defs", {}), **data.pop("$defs", {})}
     envelope["properties"]["data"] = data
     envelope["properties"]["type"] = {"const": event.event_type, "title": "Type", "type": "string"}
+    envelope["required"] = list(REQUIRED)  # what every consumer checks (shared.contracts.envelope)
     envelope["title"] = event.event_type
     envelope["description"] = event.description
     envelope["$schema"] = "https://json-schema.org/draft/2020-12/schema"

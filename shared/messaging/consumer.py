@@ -22,7 +22,7 @@ import structlog
 from faststream.exceptions import NackMessage, RejectMessage
 from pydantic import ValidationError
 
-from shared.contracts.envelope import Envelope, EventData
+from shared.contracts.envelope import Envelope, EventData, parse_envelope
 from shared.messaging import inbox
 from shared.messaging.faults import InfrastructureWait, last_delivery
 from shared.messaging.outbox import UnitOfWork, Work
@@ -44,7 +44,7 @@ class InvalidEvent(Exception):
 def parse_event(body: bytes, event_cls: type[E]) -> tuple[Envelope, E]:
     """Validate the envelope and its data; InvalidEvent names the failing fields."""
     try:
-        envelope = Envelope.model_validate_json(body)
+        envelope = parse_envelope(body)
     except ValidationError as exc:
         raise InvalidEvent(_describe(exc)) from None
     if envelope.type != event_cls.event_type:
@@ -153,7 +153,7 @@ class EventConsumer:
 
         school_id = school_of(routing_key)
         try:
-            envelope = Envelope.model_validate_json(body)
+            envelope = parse_envelope(body)
         except ValidationError as exc:
             self.dead_letter("command", message_id, body, "invalid", _describe(exc))
             if self.in_memory:
