@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.errors import UseCaseError
+from shared.metrics import ServiceMetrics
 from shared.runtime import ServiceRuntime
 from shared.web.pages import Pages, install_pages
 
@@ -30,6 +32,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY, docs_url=None, redoc_url=None)
 
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
 
     @app.exception_handler(UseCaseError)
     async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
@@ -41,6 +44,48 @@ def create_service_app(
         app.include_router(router)
     install_pages(app, pages or Pages(runtime.name, runtime.settings))
     return app
+
+
+class RequestMetricsMiddleware:
+    """`nastavnik_http_requests_total{method,route,status}` and
+    `nastavnik_http_request_duration_seconds{method,route}`, by route template (`/api/v1/people/{person_id}`,
+    never the path itself: no id in a label); a path no route matched is `unmatched`. Plain ASGI."""
+
+    def __init__(self, app, metrics: ServiceMetrics) -> None:  # noqa: ANN001
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # an exception before the response started
+
+        async def send_noting_status(message) -> None:  # noqa: ANN001
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = route_template(scope)
+            method = scope.get("method", "GET")
+            self.metrics.http_requests.labels(method, route, f"{status // 100}xx").inc()
+            self.metrics.http_duration.labels(method, route).observe(time.perf_counter() - started)
+
+
+def route_template(scope: dict) -> str:
+    """The template of the route that answered (Starlette notes it in the scope), else `unmatched`."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not template:
+        return "unmatched"
+    if route.__class__.__name__ == "Mount":  # static files and the like: the mount, not the file
+        return template.rstrip("/") + "/{path}"
+    return template
 
 
 class CorrelationIdMiddleware:
