@@ -18,6 +18,8 @@ from shared.messaging.topology import (
 )
 from shared.settings import Settings
 
+from nastavnik.contracts_wire import add_wire
+
 GENERATED_DIR = Path(__file__).resolve().parent.parent / "shared" / "contracts" / "generated"
 
 
@@ -93,13 +95,16 @@ def asyncapi() -> dict[str, Any]:
                 "channel": {"$ref": f"#/channels/{key}"},
                 "bindings": {"amqp": {"ack": True}},
             }
+    schemas = _component_schemas()
+    add_wire(channels, messages, operations, schemas)  # commands, the per-school feed, dead letters
     return {
         "asyncapi": "3.0.0",
         "info": {
             "title": "Nastavnik events",
             "version": "1.0.0",
             "description": "Every event of the Nastavnik services: CloudEvents 1.0 JSON envelopes on the topic "
-            f"exchange {EVENTS_EXCHANGE_NAME}, routing key = event type.",
+            f"exchange {EVENTS_EXCHANGE_NAME}, routing key = event type; the commands school systems send; each "
+            "school's own feed; the dead-letter queues. The server and vhost served by a deployment are its own.",
         },
         "defaultContentType": "application/json",
         "servers": {"rabbitmq": {"host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1"}},
@@ -107,7 +112,7 @@ def asyncapi() -> dict[str, Any]:
         "operations": operations,
         "components": {
             "messages": messages,
-            "schemas": _component_schemas(),
+            "schemas": schemas,
         },
     }
 

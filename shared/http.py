@@ -139,7 +139,7 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
 
     from shared.asyncapi_page import asyncapi_router  # GET /asyncapi.json and /asyncapi (issue 7)
 
-    router.include_router(asyncapi_router())
+    router.include_router(asyncapi_router(runtime.settings.rabbitmq_url))
     return router
 
 
