@@ -103,3 +103,40 @@ async def test_completions_sent_while_postgresql_is_down_are_all_applied_when_it
     events = [entry["event"] for entry in logs]
     assert "consumer.waiting_for_database" in events and "consumer.database_back" in events
     assert "event.dead_lettered" not in events
+
+
+@pytest.fixture
+async def pairing_behind_proxy(vhost_url, databases, tmp_path, proxy) -> AsyncIterator[InProcess]:  # noqa: ANN001
+    system = InProcess(("pairing",), vhost_url, {**databases, "pairing": proxy.url_through(databases["pairing"])}, tmp_path)
+    runtime = system.services["pairing"].runtime
+    await runtime.start()
+    yield system
+    if not proxy.up:
+        await proxy.start()
+    await runtime.stop()
+
+
+async def test_a_one_by_one_consumer_holds_its_message_too_and_dead_letters_nothing(pairing_behind_proxy, proxy, vhost_url) -> None:
+    system = pairing_behind_proxy
+    runtime = system.services["pairing"].runtime
+    await proxy.cut()
+    total = 5
+    for i in range(total):
+        envelope = new_envelope("registry", school_event(f"s{i}"))
+        await publish(vhost_url, envelope.type, envelope.model_dump_json().encode(), envelope.id)
+
+    async def held() -> bool:
+        return runtime.metrics.consumers_waiting._value.get() >= 1
+
+    await eventually(held, timeout=120, interval=0.2)
+    for _ in range(6):
+        assert (await runtime.ready())["database"] is False
+        await asyncio.sleep(0.5)
+    await proxy.start()
+
+    async def all_applied() -> bool:
+        return await system.scalar("pairing", select(func.count()).select_from(InboxMessage)) == total
+
+    await eventually(all_applied, timeout=120, interval=0.5)
+    assert await queue_depth(vhost_url, "pairing.registry.school.registered.v1.dlq") == 0
+    assert await queue_depth(vhost_url, "pairing.registry.school.registered.v1") == 0
