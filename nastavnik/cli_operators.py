@@ -19,8 +19,10 @@ import asyncio
 import base64
 import hashlib
 import json
+import logging
 import re
 import secrets
+import sys
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -79,6 +81,14 @@ class ServiceStatus:
     outbox_pending: float | None = None
     outbox_oldest_age_seconds: float | None = None
     dead_lettered_total: float | None = None
+    """Dead-letters this service counted since its process started (its own metric)."""
+    dead_letter_queued: int | None = None
+    """Messages now in this service's `.dlq` queues (the broker's figure: survives restarts)."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why a readiness check fails (e.g. the broker blocks publishing: a memory alarm)."""
+    parked: float | None = None
+    """reports only: events waiting for the school, person or pair they refer to."""
+    waiting_for_database: float | None = None
     mail_pending: float | None = None
     """notifications only: mails waiting for the mail server, and mails it refused for good (since start)."""
     mail_bounced_total: float | None = None
@@ -133,11 +143,15 @@ def service_status(name: str, url: str, client: httpx.Client) -> ServiceStatus:
         status.healthy = client.get(f"{base}/health").status_code == 200
         ready = client.get(f"{base}/ready")
         status.ready = ready.status_code == 200
-        status.checks = ready.json().get("checks", {})
+        answer = ready.json()
+        status.checks = answer.get("checks", {})
+        status.reasons = answer.get("reasons", {})
         metrics = _metric_values(client.get(f"{base}/metrics").text)
         status.outbox_pending = metrics.get("nastavnik_outbox_pending_events")
         status.outbox_oldest_age_seconds = metrics.get("nastavnik_outbox_oldest_pending_age_seconds")
         status.dead_lettered_total = metrics.get("nastavnik_events_dead_lettered", 0.0)
+        status.parked = metrics.get("reports_events_parked")
+        status.waiting_for_database = metrics.get("nastavnik_consumer_waiting_for_database")
         status.mail_pending = metrics.get("notifications_mail_pending")
         status.mail_bounced_total = metrics.get("notifications_mail_bounced")
     except (httpx.HTTPError, ValueError) as exc:
@@ -165,6 +179,9 @@ def collect_status(service_urls: dict[str, str], management_url: str | None, vho
             queues = broker_queues(management_url, vhost)
         except httpx.HTTPError as exc:
             error = f"management API {management_url.split('@')[-1]}: {type(exc).__name__}: {exc}"
+    if management_url and error is None:
+        for s in services:
+            s.dead_letter_queued = sum(q.messages for q in queues if q.dead_letter and q.name.startswith(f"{s.name}."))
     return Status(services, queues, error)
 
 
@@ -172,13 +189,20 @@ def render_status(status: Status) -> str:
     def number(value: float | None, unit: str = "") -> str:
         return "-" if value is None else f"{value:g}{unit}"
 
-    lines = [f"{'service':<10} {'health':<7} {'ready':<9} {'outbox':>7} {'oldest':>8} {'dead-lettered':>14}"]
+    lines = [f"{'service':<13} {'health':<7} {'ready':<9} {'outbox':>7} {'oldest':>8} {'dead-lettered':>14} {'in DLQ':>7}"]
     for s in status.services:
         ready = "ready" if s.ready else "NOT READY" if not s.error else "DOWN"
-        lines.append(f"{s.name:<10} {'ok' if s.healthy else 'FAIL':<7} {ready:<9} {number(s.outbox_pending):>7} "
-                     f"{number(s.outbox_oldest_age_seconds, 's'):>8} {number(s.dead_lettered_total):>14}"
+        failing = [f"{k}: {s.reasons.get(k, 'unreachable')}" for k, v in s.checks.items() if not v]
+        lines.append(f"{s.name:<13} {'ok' if s.healthy else 'FAIL':<7} {ready:<9} {number(s.outbox_pending):>7} "
+                     f"{number(s.outbox_oldest_age_seconds, 's'):>8} {number(s.dead_lettered_total):>14} {number(s.dead_letter_queued):>7}"
                      + (f"  {s.error}" if s.error else "")
-                     + ("  " + ", ".join(k for k, v in s.checks.items() if not v) + " unreachable" if s.checks and not s.ready else ""))
+                     + ("  " + "; ".join(failing) if failing and not s.ready else ""))
+    for s in status.services:
+        if s.waiting_for_database:
+            lines.append(f"{s.name}: {number(s.waiting_for_database)} consumer(s) holding messages until the database answers")
+        if s.parked:
+            lines.append(f"{s.name}: {number(s.parked)} event(s) parked, waiting for a school, person or pair not registered yet"
+                         " (applied when it is; see docs/operators.md)")
     for s in status.services:
         if s.mail_pending is not None:
             lines.append(f"{s.name}: mails pending {number(s.mail_pending)}, bounced since start {number(s.mail_bounced_total)}"
@@ -262,15 +286,20 @@ async def dead_letter_queues(amqp_url: str, management_url: str | None, known_qu
     return names
 
 
-async def list_dead_letters(amqp_url: str, queues: list[str], limit: int = 20) -> list[DeadLetter]:
+async def list_dead_letters(
+    amqp_url: str, queues: list[str], limit: int = 20, depths: dict[str, int] | None = None
+) -> list[DeadLetter]:
     """Peek: get up to `limit` messages per queue without acknowledging them, then close the
-    channel so that they return to their queue in the same order."""
+    channel so that they return to their queue in the same order. `depths`, if given, receives
+    each queue's whole depth (to say when more exist than shown)."""
     found: list[DeadLetter] = []
     connection = await aio_pika.connect(amqp_url)
     async with connection:
         for name in queues:
             channel = await connection.channel()
             queue = await channel.declare_queue(dead_letter_queue(name), passive=True)
+            if depths is not None:
+                depths[queue.name] = queue.declaration_result.message_count or 0
             for _ in range(limit):
                 message = await queue.get(no_ack=False, fail=False)
                 if message is None:
@@ -433,10 +462,20 @@ def status_command(
 ) -> None:
     """Each service's health, readiness, outbox lag and dead-letters; the broker's queue depths.
     Exits 1 when something needs attention."""
+    _logs_to_stderr()
     status = collect_status(_parse_services(services), management_url or None, vhost_of(rabbitmq_url))
     typer.echo(json.dumps(status.as_dict(), ensure_ascii=False, indent=2) if as_json else render_status(status))
     if not status.ok:
         raise typer.Exit(1)
+
+
+def _logs_to_stderr() -> None:
+    """An operator's command answers on stdout; logs (and the HTTP client's request lines) go to
+    stderr, warnings only."""
+    from shared.logging import configure_logging
+
+    configure_logging("WARNING", stream=sys.stderr)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _known_queues() -> list[str]:
@@ -453,13 +492,21 @@ def dlq_list(
     management_url: ManagementOption = DEFAULT_MANAGEMENT_URL,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Show dead-lettered messages (they stay in their queue)."""
+    """Show dead-lettered messages (they stay in their queue). With --json stdout holds only the
+    JSON list; when a queue holds more than --limit, a note on stderr says how many."""
+    _logs_to_stderr()
+    depths: dict[str, int] = {}
 
     async def run() -> list[DeadLetter]:
-        names = queue or await dead_letter_queues(rabbitmq_url, management_url or None, _known_queues())
-        return await list_dead_letters(rabbitmq_url, names, limit)
+        known = None if management_url else _known_queues()
+        names = queue or await dead_letter_queues(rabbitmq_url, management_url or None, known)
+        return await list_dead_letters(rabbitmq_url, names, limit, depths)
 
     letters = asyncio.run(run())
+    for name, total in depths.items():
+        shown = sum(1 for d in letters if d.queue == name)
+        if total > shown:
+            typer.echo(f"{name}: {shown} of {total} messages shown; --limit {total} for all", err=True)
     if as_json:
         typer.echo(json.dumps([{**vars(d), "type": d.type} for d in letters], ensure_ascii=False, indent=2))
         return

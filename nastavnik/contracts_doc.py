@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from shared.contracts import EVENTS, Envelope, EventData
+from shared.contracts.envelope import REQUIRED
 from shared.messaging.topology import (
     DEAD_LETTER_EXCHANGE_NAME,
     EVENTS_EXCHANGE_NAME,
     dead_letter_queue_name,
 )
 from shared.settings import Settings
+
+from nastavnik.contracts_wire import add_wire
 
 GENERATED_DIR = Path(__file__).resolve().parent.parent / "shared" / "contracts" / "generated"
 
@@ -27,6 +30,7 @@ def event_schema(event: type[EventData], ref_template: str = "#/$defs/{model}") 
     defs = {**envelope.pop("$defs", {}), **data.pop("$defs", {})}
     envelope["properties"]["data"] = data
     envelope["properties"]["type"] = {"const": event.event_type, "title": "Type", "type": "string"}
+    envelope["required"] = list(REQUIRED)  # what every consumer checks (shared.contracts.envelope)
     envelope["title"] = event.event_type
     envelope["description"] = event.description
     envelope["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -91,13 +95,16 @@ def asyncapi() -> dict[str, Any]:
                 "channel": {"$ref": f"#/channels/{key}"},
                 "bindings": {"amqp": {"ack": True}},
             }
+    schemas = _component_schemas()
+    add_wire(channels, messages, operations, schemas)  # commands, the per-school feed, dead letters
     return {
         "asyncapi": "3.0.0",
         "info": {
             "title": "Nastavnik events",
             "version": "1.0.0",
             "description": "Every event of the Nastavnik services: CloudEvents 1.0 JSON envelopes on the topic "
-            f"exchange {EVENTS_EXCHANGE_NAME}, routing key = event type.",
+            f"exchange {EVENTS_EXCHANGE_NAME}, routing key = event type; the commands school systems send; each "
+            "school's own feed; the dead-letter queues. The server and vhost served by a deployment are its own.",
         },
         "defaultContentType": "application/json",
         "servers": {"rabbitmq": {"host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1"}},
@@ -105,7 +112,7 @@ def asyncapi() -> dict[str, Any]:
         "operations": operations,
         "components": {
             "messages": messages,
-            "schemas": _component_schemas(),
+            "schemas": schemas,
         },
     }
 

@@ -1,15 +1,16 @@
 """The merged AsyncAPI document of every service, served by each deployment: GET /asyncapi.json
 (machine-readable) and GET /asyncapi (a page rendered on the server: no scripts, no CDN).
 
-The document is the generated one (shared/contracts/generated/asyncapi.json: every event, who
-publishes and who consumes it) plus the inbound channel through which school information
-systems send commands (shared.messaging.topology)."""
+The document is the generated, committed one (shared/contracts/generated/asyncapi.json: every
+event, who publishes and who consumes it, the commands of school systems, each school's feed,
+the dead-letter topology), with the deployment's own server and vhost."""
 
 from __future__ import annotations
 
 import copy
 import html
 import json
+import urllib.parse
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,65 +18,30 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from shared.messaging.topology import INBOUND_EXCHANGE_NAME
 
 GENERATED = Path(__file__).resolve().parent / "contracts" / "generated" / "asyncapi.json"
 INBOUND_CHANNEL = "school_inbound_commands"
 
 
-def inbound_channel() -> dict[str, Any]:
-    return {
-        "address": "school.{schoolId}.{commandType}",
-        "title": "Commands from school information systems",
-        "description": (
-            f"Routing key on the topic exchange {INBOUND_EXCHANGE_NAME}. A school's system publishes with its own broker "
-            "user `school-<school id>` (created by `nastavnik broker school-access`), which may publish only keys "
-            "starting with `school.<its id>.`. The body is a CloudEvents 1.0 JSON envelope whose `type` is the command "
-            "type (e.g. `registry.participant.register.v1`, `surveys.response.submit.v1`); set `message_id` to the "
-            "envelope id (commands are idempotent by it) and `user_id` to the user name. A command that cannot be "
-            "applied is answered with the service's `<service>.command.rejected.v1` event; see docs/school-integration.md."
-        ),
-        "parameters": {
-            "schoolId": {"description": "The school's id in Nastavnik (the registry's school_id)."},
-            "commandType": {"description": "`<service>.<entity>.<verb>.v<major>`, e.g. registry.participant.register.v1."},
-        },
-        "messages": {"command": {"$ref": "#/components/messages/school_command"}},
-        "bindings": {"amqp": {"is": "routingKey", "exchange": {"name": INBOUND_EXCHANGE_NAME, "type": "topic", "durable": True,
-                                                                 "autoDelete": False, "vhost": "/"}}},
-    }
-
-
 @lru_cache(maxsize=1)
-def merged_asyncapi() -> dict[str, Any]:
-    """The generated document with the inbound commands channel added."""
-    document = copy.deepcopy(json.loads(GENERATED.read_text(encoding="utf-8")))
-    document.setdefault("channels", {})[INBOUND_CHANNEL] = inbound_channel()
-    components = document.setdefault("components", {})
-    components.setdefault("messages", {})["school_command"] = {
-        "name": "school command",
-        "title": "A school system's command",
-        "contentType": "application/json",
-        "summary": "A CloudEvents 1.0 envelope; `data` is the command's body.",
-        "payload": {
-            "type": "object",
-            "required": ["specversion", "id", "source", "type", "data"],
-            "properties": {
-                "specversion": {"const": "1.0"},
-                "id": {"type": "string", "description": "Unique per command; equal to the AMQP message_id."},
-                "source": {"type": "string", "description": "The school system, e.g. /schools/<school id>/<system>."},
-                "type": {"type": "string", "description": "The command type, equal to the routing key's tail."},
-                "time": {"type": "string", "format": "date-time"},
-                "data": {"type": "object"},
-            },
-        },
-    }
-    for service in ("registry", "surveys"):
-        document.setdefault("operations", {})[f"{service}__receive__school_commands"] = {
-            "action": "receive",
-            "title": f"{service} receives school commands `school.*.{service}.#` from queue {service}.inbound",
-            "channel": {"$ref": f"#/channels/{INBOUND_CHANNEL}"},
-            "bindings": {"amqp": {"ack": True}},
-        }
+def _generated() -> dict[str, Any]:
+    return json.loads(GENERATED.read_text(encoding="utf-8"))
+
+
+def merged_asyncapi(rabbitmq_url: str | None = None) -> dict[str, Any]:
+    """The committed document (every event, command, the per-school feed and the dead-letter
+    topology: nastavnik/contracts_doc.py), with the server and vhost of this deployment."""
+    document = copy.deepcopy(_generated())
+    if rabbitmq_url:
+        parsed = urllib.parse.urlparse(rabbitmq_url)
+        vhost = urllib.parse.unquote(parsed.path[1:]) if len(parsed.path) > 1 else "/"
+        for server in document.get("servers", {}).values():
+            server["host"] = f"{parsed.hostname}:{parsed.port or 5672}"
+            server["protocol"] = "amqps" if parsed.scheme == "amqps" else "amqp"
+        for channel in document.get("channels", {}).values():
+            for part in ("exchange", "queue"):
+                if part in channel.get("bindings", {}).get("amqp", {}):
+                    channel["bindings"]["amqp"][part]["vhost"] = vhost
     return document
 
 
@@ -123,15 +89,15 @@ def render_page(document: dict[str, Any]) -> str:
     )
 
 
-def asyncapi_router() -> APIRouter:
+def asyncapi_router(rabbitmq_url: str | None = None) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/asyncapi.json", summary="AsyncAPI document of every Nastavnik event and command")
     async def asyncapi_json() -> JSONResponse:
-        return JSONResponse(merged_asyncapi())
+        return JSONResponse(merged_asyncapi(rabbitmq_url))
 
     @router.get("/asyncapi", summary="The AsyncAPI document as a page", response_class=HTMLResponse)
     async def asyncapi_page() -> HTMLResponse:
-        return HTMLResponse(render_page(merged_asyncapi()))
+        return HTMLResponse(render_page(merged_asyncapi(rabbitmq_url)))
 
     return router

@@ -3,6 +3,7 @@ service's own tables."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from sqlalchemy import Table, event, inspect, text
@@ -61,9 +62,10 @@ class Database:
                 if index.name not in indexes:
                     index.create(conn)
 
-    async def ping(self) -> bool:
+    async def ping(self, timeout: float = 3.0) -> bool:
+        """The database answers a query within `timeout` seconds."""
         try:
-            async with self.engine.connect() as conn:
+            async with asyncio.timeout(timeout), self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             return True
         except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 
@@ -13,6 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared.audit import AuditMiddleware, AuditRules
 from shared.errors import UseCaseError
 from shared.limits import BodyLimit
+from shared.metrics import ServiceMetrics
 from shared.runtime import ServiceRuntime
 from shared.web.pages import Pages, install_pages
 
@@ -41,6 +43,7 @@ def create_service_app(
     settings = runtime.settings
     upload_limits: Mapping[str, int] = {prefix: settings.max_upload_bytes for prefix in upload_routes}
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, limits=upload_limits)
+    app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
 
     @app.exception_handler(UseCaseError)
     async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
@@ -52,6 +55,48 @@ def create_service_app(
         app.include_router(router)
     install_pages(app, pages or Pages(runtime.name, runtime.settings))
     return app
+
+
+class RequestMetricsMiddleware:
+    """`nastavnik_http_requests_total{method,route,status}` and
+    `nastavnik_http_request_duration_seconds{method,route}`, by route template (`/api/v1/people/{person_id}`,
+    never the path itself: no id in a label); a path no route matched is `unmatched`. Plain ASGI."""
+
+    def __init__(self, app, metrics: ServiceMetrics) -> None:  # noqa: ANN001
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # an exception before the response started
+
+        async def send_noting_status(message) -> None:  # noqa: ANN001
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = route_template(scope)
+            method = scope.get("method", "GET")
+            self.metrics.http_requests.labels(method, route, f"{status // 100}xx").inc()
+            self.metrics.http_duration.labels(method, route).observe(time.perf_counter() - started)
+
+
+def route_template(scope: dict) -> str:
+    """The template of the route that answered (Starlette notes it in the scope), else `unmatched`."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not template:
+        return "unmatched"
+    if route.__class__.__name__ == "Mount":  # static files and the like: the mount, not the file
+        return template.rstrip("/") + "/{path}"
+    return template
 
 
 class CorrelationIdMiddleware:
@@ -89,22 +134,23 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": runtime.name}
 
-    @router.get("/ready", summary="Readiness: broker and database reachable")
+    @router.get("/ready", summary="Readiness: database reachable, broker reachable and not blocking publishes")
     async def ready() -> JSONResponse:
-        checks = await runtime.ready()
+        checks, reasons = await runtime.readiness()
         ok = all(checks.values())
-        return JSONResponse(
-            {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        body = {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks}
+        if reasons:
+            body["reasons"] = reasons
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
     async def metrics() -> Response:
+        await runtime.refresh_gauges()
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     from shared.asyncapi_page import asyncapi_router  # GET /asyncapi.json and /asyncapi (issue 7)
 
-    router.include_router(asyncapi_router())
+    router.include_router(asyncapi_router(runtime.settings.rabbitmq_url))
     return router
 
 

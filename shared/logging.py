@@ -13,11 +13,14 @@ import structlog
 _configured = False
 
 
-def configure_logging(level: str = "INFO") -> None:
+def configure_logging(level: str = "INFO", stream=None) -> None:  # noqa: ANN001
+    """JSON lines to `stream` (stdout for services; an operator's command whose stdout is its
+    answer, e.g. `--json`, sends them to stderr). The first call decides."""
     global _configured
     if _configured:
         return
-    logging.basicConfig(format="%(message)s", stream=sys.stdout, level=level.upper())
+    stream = stream or sys.stdout
+    logging.basicConfig(format="%(message)s", stream=stream, level=level.upper())
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -28,7 +31,7 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(ensure_ascii=False),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,  # so that structlog.testing.capture_logs sees every logger
     )
     _configured = True

@@ -57,3 +57,33 @@ class ServiceMetrics:
         self.publish_failures = Counter(
             "nastavnik_outbox_publish_failures", "Relay attempts that failed (broker away).", registry=r
         )
+        self.transient_failures = Counter(
+            "nastavnik_consumer_transient_failures",
+            "Failures to apply a message because the database (or a connection) was away: the message was kept and "
+            "applied again once the database answered; no delivery attempt spent. By what was being done.",
+            ["operation"],
+            registry=r,
+        )
+        self.consumers_waiting = Gauge(
+            "nastavnik_consumer_waiting_for_database",
+            "Consumers holding a message until the database answers again (consumption paused).",
+            registry=r,
+        )
+        self.broker_blocked = Gauge(
+            "nastavnik_broker_connection_blocked",
+            "1 while the broker blocks this service's connection (a resource alarm: memory or disk): publishing waits.",
+            registry=r,
+        )
+        self.http_requests = Counter(
+            "nastavnik_http_requests",
+            "HTTP requests answered, by method, route template and status class (2xx, 3xx, 4xx, 5xx).",
+            ["method", "route", "status"],
+            registry=r,
+        )
+        self.http_duration = Histogram(
+            "nastavnik_http_request_duration_seconds",
+            "Time to answer an HTTP request, by method and route template.",
+            ["method", "route"],
+            registry=r,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )

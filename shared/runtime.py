@@ -4,8 +4,8 @@ outbox relay, unit of work and event consumer. Each service's composition root b
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from collections.abc import Callable, Sequence
 
 from faststream import AckPolicy
 from faststream.exceptions import SubscriberNotFound
@@ -18,6 +18,7 @@ from shared.audit import AuditLog, audit_table
 from shared.contracts.envelope import EventData
 from shared.db import Database
 from shared.logging import configure_logging, get_logger
+from shared.messaging import broker_state
 from shared.messaging.batching import BatchHandler, BatchingConsumer
 from shared.messaging.consumer import EventConsumer, Handler
 from shared.messaging.inbox import InboxMessage
@@ -82,7 +83,12 @@ class ServiceRuntime:
         self._batching: list[BatchingConsumer] = []
         self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log, retention=settings.outbox_retention)
         self.uow = UnitOfWork(self.db, name, self.relay)
-        self.consumer = EventConsumer(name, self.uow, self.metrics, self.in_memory)
+        self._scrape_hooks: list[Callable[[], Awaitable[None]]] = [self._refresh_outbox_gauges]
+        broker_state.watch()
+        self.metrics.broker_blocked.set_function(lambda: 1.0 if broker_state.blocked_reason(self.broker) else 0.0)
+        self.consumer = EventConsumer(
+            name, self.uow, self.metrics, self.in_memory, delivery_limit=settings.delivery_limit, probe=self.db.ping
+        )
         if name != "registry":  # the registry decides revocations and stores its own in the use case
             from shared.contracts.registry import SessionsRevoked
 
@@ -112,7 +118,7 @@ class ServiceRuntime:
         consumer = self.consumer
 
         async def on_message(body: bytes, message: RabbitMessage) -> None:
-            await consumer.process(event, handler, body, message.message_id)
+            await consumer.process(event, handler, body, message.message_id, message.headers)
 
         on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
         self.broker.subscriber(
@@ -174,7 +180,9 @@ class ServiceRuntime:
 
         async def on_command(body: bytes, message: RabbitMessage) -> None:
             raw = message.raw_message
-            await consumer.process_command(handler, rejection, body, raw.routing_key or "", raw.user_id, message.message_id)
+            await consumer.process_command(
+                handler, rejection, body, raw.routing_key or "", raw.user_id, message.message_id, message.headers
+            )
 
         on_command.__name__ = f"{self.name}_on_inbound_command"
         self.broker.subscriber(
@@ -186,6 +194,21 @@ class ServiceRuntime:
             description=f"Commands from school information systems for {self.name}.",
         )(on_command)
         self._consumed_queues.append(queue.name)
+
+    async def _refresh_outbox_gauges(self) -> None:
+        await self.relay.refresh_gauges()  # the relay a composition root put in place (registry's bulk relay)
+
+    def on_scrape(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` before each /metrics answer: gauges read from the database (a COUNT)."""
+        self._scrape_hooks.append(hook)
+
+    async def refresh_gauges(self) -> None:
+        """The scrape hooks, each within 2 s; a failing one leaves its gauge as it was."""
+        for hook in self._scrape_hooks:
+            try:
+                await asyncio.wait_for(hook(), 2.0)
+            except Exception as exc:
+                self.log.warning("metrics.refresh_failed", hook=getattr(hook, "__qualname__", repr(hook)), error=repr(exc)[:200])
 
     @property
     def produced_types(self) -> list[str]:
@@ -202,6 +225,10 @@ class ServiceRuntime:
         await self.db.create_tables()
         if not self.in_memory:
             await self.broker.connect()
+            connection = getattr(self.broker, "_connection", None)  # aio-pika's robust connection
+            if connection is not None and hasattr(connection, "reconnect_callbacks"):
+                # the relay retries the moment the broker is back, not when its backoff ends
+                connection.reconnect_callbacks.add(lambda *_: self.relay.resume())
             await self._declare_dead_letter_queues()
             await self.broker.start()
         for batches in self._batching:
@@ -233,7 +260,15 @@ class ServiceRuntime:
             await dlq.bind(dlx, routing_key=name)
 
     async def ready(self) -> dict[str, bool]:
+        return (await self.readiness())[0]
+
+    async def readiness(self) -> tuple[dict[str, bool], dict[str, str]]:
+        """Checks (database, broker) and, for each failing one, why: unreachable, or the broker
+        blocking the connection (a memory or disk alarm: nothing can be published)."""
+        reasons: dict[str, str] = {}
         database = await self.db.ping()
+        if not database:
+            reasons["database"] = "unreachable"
         if self.in_memory:
             broker = True
         else:
@@ -241,7 +276,13 @@ class ServiceRuntime:
                 broker = await asyncio.wait_for(self.broker.ping(timeout=2.0), 3.0)
             except Exception:
                 broker = False
-        return {"database": database, "broker": broker}
+            blocked = broker_state.blocked_reason(self.broker)
+            if not broker:
+                reasons["broker"] = "unreachable"
+            elif blocked:
+                broker = False
+                reasons["broker"] = f"the broker blocks publishing: {blocked}"
+        return {"database": database, "broker": broker}, reasons
 
     # -- the relay's publish --------------------------------------------------------------
 

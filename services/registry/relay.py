@@ -116,7 +116,6 @@ class BulkOutboxRelay(OutboxRelay):
                 )).all()
                 if rows:
                     await conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_([row.id for row in rows])).values(sent_at=utcnow()))
-            self._metrics.outbox_pending.set(len(rows))
             if not rows:
                 self._metrics.outbox_oldest_age.set(0)
                 return 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlmodel import func, select
 
 from shared.auth import Authenticator
 from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
@@ -29,7 +30,7 @@ from shared.web import Pages
 from services.reports.api import build_router
 from services.reports.handlers import make_handler
 from services.reports.metrics import ReportsMetrics
-from services.reports.models import TABLES
+from services.reports.models import TABLES, ParkedEvent
 from services.reports.service import ReportsService
 from services.reports.web import build_pages
 from services.reports.web_analysis import build_analysis_pages
@@ -71,6 +72,12 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Repor
     metrics = ReportsMetrics(runtime.metrics.registry)
     service = ReportsService(runtime.db, settings.region_id, metrics, settings.region_name)
     runtime.consumes_in_batches(CONSUMED, make_handler(service))
+
+    async def count_parked() -> None:
+        async with runtime.db.sessions() as session:
+            metrics.parked.set((await session.exec(select(func.count()).select_from(ParkedEvent))).one())
+
+    runtime.on_scrape(count_parked)
     pages = Pages(NAME, settings, Path(__file__).parent / "templates")
     http = create_service_app(
         runtime,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class ReportsMetrics:
@@ -15,4 +15,10 @@ class ReportsMetrics:
             "From a completed questionnaire's event time to the announcement of the indicators it moved.",
             registry=registry,
             buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+        )
+        self.parked = Gauge(
+            "reports_events_parked",
+            "Events waiting in reports_parked_event for the school, person or pair they refer to (not registered yet); "
+            "applied as soon as it is. Read at each scrape.",
+            registry=registry,
         )

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import structlog
 from sqlalchemy import delete, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -692,11 +693,14 @@ class ReportsService(OutcomesMixin):
             await work.session.merge(
                 ParkedEvent(waiting_for=f"{kind}:{key}", message_id=envelope.id, event_type=envelope.type, body=envelope.model_dump_json())
             )
+            structlog.get_logger().info("event.parked", service=CONSUMER, event_type=envelope.type, message_id=envelope.id, waiting_for=kind)
         return row
 
     async def _release(self, work: Work, waiting_for: str, batch: Batch) -> None:
         await lock_key(work.session, waiting_for)
         parked = (await work.session.exec(select(ParkedEvent).where(ParkedEvent.waiting_for == waiting_for))).all()
+        if parked:
+            structlog.get_logger().info("event.released", service=CONSUMER, waiting_for=waiting_for.split(":", 1)[0], events=len(parked))
         for row in sorted(parked, key=lambda r: r.message_id):
             await work.session.delete(row)
             envelope = Envelope.model_validate_json(row.body)

@@ -2,6 +2,11 @@
 
 The envelope is the same for every event type; only `data` differs. Consumers ignore
 attributes they do not know, so producers may add optional ones inside a major version.
+
+A received envelope (every consumer, and the inbound gate of school commands) must carry the
+CloudEvents attributes `specversion`, `id`, `source`, `type` and `time` (an RFC 3339 date-time
+string) and `data`: `parse_envelope` refuses it otherwise, naming what is missing, and the
+consumer dead-letters it. The defaults below only help a producer build a new envelope.
 """
 
 from __future__ import annotations
@@ -10,7 +15,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+REQUIRED = ("specversion", "id", "source", "type", "time", "data")
+"""Attributes a received envelope must carry (the JSON Schemas' `required`)."""
+_RECEIVED = {"received": True}
 
 
 class EventData(BaseModel):
@@ -44,6 +53,24 @@ class Envelope(BaseModel):
         default=None, description="CloudEvents extension: the request or event chain this belongs to."
     )
     data: dict[str, Any]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _complete_when_received(cls, value: Any, info: ValidationInfo) -> Any:
+        if not (info.context or {}).get("received") or not isinstance(value, dict):
+            return value
+        missing = [name for name in REQUIRED if value.get(name) in (None, "")]
+        if missing:
+            raise ValueError(f"required CloudEvents attribute(s) missing: {', '.join(missing)}")
+        if not isinstance(value["time"], str):
+            raise ValueError("time: must be an RFC 3339 date-time string, e.g. 2026-09-01T08:00:00Z")
+        return value
+
+
+def parse_envelope(body: bytes | str) -> Envelope:
+    """A received envelope, strictly: every attribute of REQUIRED present (pydantic's
+    ValidationError otherwise)."""
+    return Envelope.model_validate_json(body, context=_RECEIVED)
 
 
 def new_envelope(source_service: str, data: EventData, correlation_id: str | None = None) -> Envelope:

@@ -8,8 +8,12 @@ events queue up. The guarantees are the per-message ones:
 
 - a body that is not a valid envelope of its type is dead-lettered at once;
 - a message whose id the inbox holds is acknowledged and changes nothing;
-- if a batch fails, its messages are applied one by one, so only the failing one is nacked
-  (redelivered until the queue's delivery limit dead-letters it) or, if invalid, rejected;
+- if the database is away (or another transient failure, shared.messaging.faults), the batch
+  is held — not nacked, so no delivery is spent — and applied again once the database answers;
+  consumption pauses meanwhile;
+- if a batch fails otherwise, its messages are applied one by one, so only the failing one is
+  nacked (redelivered until the delivery limit dead-letters it — counted and logged by the
+  consumer on that last delivery) or, if invalid, rejected;
 - a message is acknowledged only after the transaction that applied it committed, so a crash
   in between redelivers it and the inbox skips it.
 
@@ -95,7 +99,7 @@ class BatchingConsumer:
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self._apply_batch(batch)
+                await self.consumer.retrying(lambda: self._apply_batch(batch), "batch")
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -131,13 +135,14 @@ class BatchingConsumer:
         envelope = delivery.envelope
         with structlog.contextvars.bound_contextvars(event_type=envelope.type, message_id=envelope.id, correlation_id=envelope.correlationid):
             try:
-                fresh, duplicates = await self._claim_and_apply([delivery])
+                fresh, duplicates = await self.consumer.retrying(lambda: self._claim_and_apply([delivery]), envelope.type)
             except InvalidEvent as exc:
                 self.consumer.dead_letter(envelope.type, envelope.id, delivery.body, "rejected", str(exc))
                 await self._settle(delivery, "reject")
                 return
             except Exception as exc:
                 self.log.exception("event.failed", will_retry=not self.consumer.in_memory)
+                self.consumer.note_failure(envelope.type, envelope.id, delivery.body, getattr(delivery.message, "headers", None), exc)
                 if self.consumer.in_memory:
                     self.consumer.dead_letter(envelope.type, envelope.id, delivery.body, "failed", repr(exc))
                 await self._settle(delivery, "nack")

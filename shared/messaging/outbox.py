@@ -8,13 +8,14 @@ the consumers' inbox absorbs (at least once, applied once)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, delete, insert, text, update
+from sqlalchemy import Index, delete, func, insert, text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -98,7 +99,11 @@ class OutboxRelay:
         poll_interval: float = 1.0,
         retention: timedelta | None = None,
         prune_every: float = 3600.0,
+        first_backoff: float = 0.2,
+        max_backoff: float = 5.0,
     ) -> None:
+        self._first_backoff = first_backoff
+        self._max_backoff = max_backoff
         self._retention = retention
         self._prune_every = prune_every
         self._pruned_at = float("-inf")
@@ -109,12 +114,18 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._wake = asyncio.Event()
+        self._resumed = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._idle = asyncio.Event()
         self._stopping = False
 
     def notify(self) -> None:
         """Called after a commit that added events: publish now, not at the next poll."""
+        self._wake.set()
+
+    def resume(self) -> None:
+        """Called when the broker connection is back: retry now, not when the backoff ends."""
+        self._resumed.set()
         self._wake.set()
 
     async def start(self) -> None:
@@ -145,12 +156,30 @@ class OutboxRelay:
                 return
 
     async def pending_count(self) -> int:
+        """Events committed and not yet sent: a COUNT over the partial index of unsent rows."""
         async with self._db.sessions() as session:
-            rows = await session.exec(select(OutboxMessage.id).where(col(OutboxMessage.sent_at).is_(None)))
-            return len(rows.all())
+            return (await session.exec(select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None)))).one()
+
+    async def refresh_gauges(self) -> None:
+        """`nastavnik_outbox_pending_events` = the real backlog, and the age of its oldest event
+        (at each scrape, and after each relay round: never the size of a batch)."""
+        async with self._db.sessions() as session:
+            pending, oldest = (await session.exec(
+                select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))  # type: ignore[call-overload]
+            )).one()
+        self._metrics.outbox_pending.set(pending)
+        self._set_oldest(oldest)
+
+    def _set_oldest(self, oldest: datetime | None) -> None:
+        if oldest is None:
+            self._metrics.outbox_oldest_age.set(0)
+            return
+        if oldest.tzinfo is None:  # SQLite returns naive datetimes
+            oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+        self._metrics.outbox_oldest_age.set(max(0.0, (utcnow() - oldest).total_seconds()))
 
     async def _run(self) -> None:
-        backoff = 0.2
+        backoff = self._first_backoff
         while not self._stopping:
             try:
                 async with asyncio.timeout(self._poll_interval):
@@ -161,7 +190,8 @@ class OutboxRelay:
             try:
                 while await self.drain_once():
                     pass
-                backoff = 0.2
+                await self.refresh_gauges()
+                backoff = self._first_backoff
                 self._idle.set()
                 await self._prune_when_due()
             except asyncio.CancelledError:
@@ -169,8 +199,14 @@ class OutboxRelay:
             except Exception as exc:  # the broker or the database is away: keep the rows, retry
                 self._metrics.publish_failures.inc()
                 self._log.warning("outbox.publish_failed", error=repr(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                with contextlib.suppress(Exception):
+                    await self.refresh_gauges()  # the backlog grows while the broker is away
+                # until the backoff ends, or at once when the connection is back (`resume`)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(backoff):
+                        await self._resumed.wait()
+                self._resumed.clear()
+                backoff = min(backoff * 2, self._max_backoff)
                 self._wake.set()
 
     async def _prune_when_due(self) -> None:
@@ -205,7 +241,8 @@ class OutboxRelay:
             if self._db.is_postgres:
                 query = query.with_for_update(skip_locked=True)
             rows = (await session.exec(query)).all()
-            self._update_gauges(rows)
+            if rows:
+                self._set_oldest(rows[0].created_at)
             if not rows:
                 return 0
             await asyncio.gather(*(self._publish(row) for row in rows))
@@ -217,17 +254,6 @@ class OutboxRelay:
         for row in rows:
             self._metrics.events_published.labels(row.event_type).inc()
         return len(rows)
-
-    def _update_gauges(self, rows: list[OutboxMessage]) -> None:
-        self._metrics.outbox_pending.set(len(rows))
-        if rows:
-            oldest = rows[0].created_at
-            if oldest.tzinfo is None:  # SQLite returns naive datetimes
-                oldest = oldest.replace(tzinfo=utcnow().tzinfo)
-            self._metrics.outbox_oldest_age.set((utcnow() - oldest).total_seconds())
-        else:
-            self._metrics.outbox_oldest_age.set(0)
-
 
 class UnitOfWork:
     """`async with uow() as work:` — a transaction whose emitted events the relay sends on commit."""

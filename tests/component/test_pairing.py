@@ -87,7 +87,7 @@ async def test_redelivered_event_changes_nothing_twice(pairing) -> None:
 async def test_invalid_event_is_dead_lettered_with_its_reason(pairing) -> None:
     service, _ = pairing
     before = await count(service, Candidate)
-    await deliver_raw(service, "registry.participant.registered.v1", b'{"specversion":"1.0","id":"x","source":"s","type":"registry.participant.registered.v1","data":{"school_id":"s1"}}')
+    await deliver_raw(service, "registry.participant.registered.v1", b'{"specversion":"1.0","id":"x","source":"s","type":"registry.participant.registered.v1","time":"2026-09-01T08:00:00Z","data":{"school_id":"s1"}}')
     [dead] = service.runtime.consumer.memory_dead_letters
     assert "data.participant_id: Field required" in dead["reason"]
     assert await count(service, Candidate) == before

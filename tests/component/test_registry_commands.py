@@ -3,6 +3,8 @@ registry.command.rejected.v1 naming the reason, a school's credentials confined 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import select
 
@@ -10,6 +12,7 @@ from services.registry.main import create_service
 from services.registry.models import Participant
 from shared.contracts.envelope import Envelope
 from shared.messaging.inbox import InboxMessage
+from shared.messaging.outbox import OutboxMessage
 from shared.messaging.topology import INBOUND_EXCHANGE, inbound_routing_key, school_user
 from tests.component.helpers import ADMIN, emitted, running
 
@@ -133,3 +136,31 @@ async def test_an_unknown_command_and_a_malformed_envelope(registry) -> None:
     await service.runtime.broker.publish(b"not json", exchange=INBOUND_EXCHANGE,
                                          routing_key=inbound_routing_key("s1", REGISTER), message_id="junk")
     assert [d["reason"] for d in service.runtime.consumer.memory_dead_letters if d["message_id"] == "junk"]
+
+
+async def test_a_command_without_its_cloudevents_attributes_is_dead_lettered_and_changes_nothing(registry) -> None:
+    service, _ = registry
+    loose = json.dumps({"source": "/schools/s1", "type": REGISTER, "data": TEACHER}).encode()  # no specversion, id, time
+    await service.runtime.broker.publish(loose, exchange=INBOUND_EXCHANGE, routing_key=inbound_routing_key("s1", REGISTER),
+                                         message_id="loose-1", user_id=school_user("s1"))
+    [dead] = [d for d in service.runtime.consumer.memory_dead_letters if d["message_id"] == "loose-1"]
+    assert "specversion" in dead["reason"] and "id" in dead["reason"] and "time" in dead["reason"]
+    assert await persons(service) == [] and await emitted(service, "registry.participant.registered.v1") == []
+
+    untimed = json.loads(Envelope(source="/schools/s1", type=REGISTER, data=TEACHER).model_dump_json())
+    untimed["time"] = 1788220800  # a number, not an RFC 3339 date-time
+    await service.runtime.broker.publish(json.dumps(untimed).encode(), exchange=INBOUND_EXCHANGE,
+                                         routing_key=inbound_routing_key("s1", REGISTER), message_id=untimed["id"], user_id=school_user("s1"))
+    assert [d for d in service.runtime.consumer.memory_dead_letters if d["message_id"] == untimed["id"] and "time" in d["reason"]]
+    assert await persons(service) == []
+
+
+async def test_every_event_a_command_causes_carries_the_command_id_as_its_correlation_id(registry) -> None:
+    service, _ = registry
+    command_id = await send(service, REGISTER, TEACHER)
+    rejected_id = await send(service, REGISTER, {**TEACHER, "external_id": "T-2", "category": "astronaut"})
+    async with service.runtime.db.sessions() as session:
+        rows = {row.event_type: json.loads(row.body) for row in (await session.exec(select(OutboxMessage))).all()
+                if row.event_type in ("registry.participant.registered.v1", REJECTED)}
+    assert rows["registry.participant.registered.v1"]["correlationid"] == command_id
+    assert rows[REJECTED]["correlationid"] == rejected_id

@@ -91,7 +91,7 @@ async def test_mentors_mentees_pairs_and_shares(reports) -> None:
 async def test_invalid_event_is_dead_lettered_and_changes_nothing(reports) -> None:
     service, client = reports
     await deliver(service, school("s1"))
-    await deliver_raw(service, "surveys.response.completed.v1", b'{"specversion":"1.0","id":"bad","source":"x","type":"surveys.response.completed.v1","data":{"school_id":"s1","scores":{"satisfaction":"high"}}}')
+    await deliver_raw(service, "surveys.response.completed.v1", b'{"specversion":"1.0","id":"bad","source":"x","type":"surveys.response.completed.v1","time":"2026-09-01T08:00:00Z","data":{"school_id":"s1","scores":{"satisfaction":"high"}}}')
     assert service.runtime.consumer.memory_dead_letters
     assert (await indicators(client, "region", "test-region"))["mentee_satisfaction_answers"] == 0
 

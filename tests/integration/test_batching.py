@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import structlog
 from sqlmodel import func, select
 
 from services.reports.models import School as ReportsSchool
@@ -101,10 +102,14 @@ async def test_an_event_that_keeps_failing_in_a_batch_is_dead_lettered_alone(rep
         await apply_one(work, envelope, event, batch)
 
     reports.service._apply = failing
-    await reports.runtime.start()
-
-    dlq = f"reports.{COMPLETED}.dlq"
-    assert await eventually(lambda: queue_depth(vhost_url, dlq), timeout=60) == 1
+    with structlog.testing.capture_logs() as logs:
+        await reports.runtime.start()
+        dlq = f"reports.{COMPLETED}.dlq"
+        assert await eventually(lambda: queue_depth(vhost_url, dlq), timeout=60) == 1
+    # the service saw the dead-letter itself (on the last delivery the queue allows)
+    [entry] = [e for e in logs if e["event"] == "event.dead_lettered"]
+    assert entry["message_id"] == ids[poison] and entry["reason"] == "delivery_limit" and "a bug met by this event only" in entry["detail"]
+    assert reports.runtime.metrics.dead_lettered.labels(COMPLETED, "delivery_limit")._value.get() == 1
     async with system.client("reports") as client:
         values = {i["code"]: i["value"] for i in (await client.get(
             "/api/v1/indicators/region/test-region", params={"academic_year": YEAR}, headers=ADMIN)).json()}

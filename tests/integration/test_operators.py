@@ -101,6 +101,13 @@ async def test_dead_letters_are_listed_with_their_reason_and_replayed_after_the_
     for d in letters.values():
         assert (d["exchange"], d["routing_key"], d["type"]) == ("nastavnik.events", "registry.school.registered.v1", "registry.school.registered.v1")
     assert await depth(vhost_url, f"{QUEUE}.dlq") == 2, "listing takes nothing away"
+    one = await invoke("dlq", "list", QUEUE, "--rabbitmq-url", vhost_url, "--json", "--limit", "1")
+    assert len(json.loads(one.stdout)) == 1  # stdout is the JSON and nothing else
+    assert f"{QUEUE}.dlq: 1 of 2 messages shown" in one.stderr  # … and the operator learns there is more
+    # the service saw both dead-letters itself: counted and logged, the one that kept failing too
+    dead_lettered = reports.runtime.metrics.dead_lettered
+    assert dead_lettered.labels(transient.type, "delivery_limit")._value.get() == 1
+    assert dead_lettered.labels(transient.type, "invalid")._value.get() == 1
 
     monkeypatch.setattr(reports.service, "apply_many", real_apply)  # the fix
     replayed = await invoke("dlq", "replay", f"{QUEUE}.dlq", "--rabbitmq-url", vhost_url)
@@ -165,5 +172,6 @@ async def test_status_shows_health_queues_and_dead_letters(processes, vhost_url)
 
     found = await eventually(dead_lettered, timeout=30)  # the management API refreshes every few seconds
     assert {s["name"]: s["dead_lettered_total"] for s in found["services"]}["reports"] == 1
+    assert {s["name"]: s["dead_letter_queued"] for s in found["services"]}["reports"] == 1
     text = await invoke(*args)
     assert text.exit_code == 1 and f"{QUEUE}.dlq" in text.stdout and "ATTENTION" in text.stdout

@@ -98,7 +98,29 @@ def test_committed_schemas_and_asyncapi_match_the_code() -> None:
 def test_asyncapi_lists_every_event_and_who_sends_and_receives_it() -> None:
     document = json.loads((GENERATED_DIR / "asyncapi.json").read_text(encoding="utf-8"))
     assert document["asyncapi"].startswith("3.")
-    assert {c["address"] for c in document["channels"].values()} == set(BY_TYPE)
+    assert {c["address"] for c in document["channels"].values()} == set(BY_TYPE) | {
+        "school.{schoolId}.{commandType}", "school.{schoolId}.outbox", "{queue}.dlq"}  # commands, a school's feed, dead letters
     actions = {(op["action"], op["channel"]["$ref"].rsplit("/", 1)[1]) for op in document["operations"].values()}
     assert ("send", "surveys_response_completed_v1") in actions
     assert ("receive", "surveys_response_completed_v1") in actions
+
+
+def test_the_committed_schemas_require_the_cloudevents_attributes_and_check_time() -> None:
+    import jsonschema
+
+    from shared.contracts.envelope import new_envelope, parse_envelope
+    from shared.contracts.registry import SchoolRegistered
+    from shared.contracts.testkit import schema_of
+
+    event = SchoolRegistered(school_id="s1", name="Школа", municipality_id="m1", municipality_name="Район", region_id="r")
+    good = json.loads(new_envelope("registry", event).model_dump_json())
+    schema = schema_of(event.event_type)
+    assert set(schema["required"]) >= {"specversion", "id", "source", "type", "time", "data"}
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert list(validator.iter_errors(good)) == []
+    assert list(validator.iter_errors({**good, "time": "yesterday"}))  # the format checker works (rfc3339-validator)
+    for name in ("specversion", "id", "time"):
+        loose = {k: v for k, v in good.items() if k != name}
+        assert list(validator.iter_errors(loose))
+        with pytest.raises(ValueError, match=name):
+            parse_envelope(json.dumps(loose))

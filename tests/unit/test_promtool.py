@@ -96,7 +96,9 @@ def test_the_traffic_left_samples_of_the_reliability_metrics(scraped: dict[str, 
     assert "surveys.response.completed.v1" in published, "survey completions are not counted"
 
 
-ALLOWED_LABELS = {"event_type", "reason", "app_name", "broker", "handler", "destination", "status", "exception_type", "le", "quantile"}
+ALLOWED_LABELS = {"event_type", "reason", "app_name", "broker", "handler", "destination", "status", "exception_type", "le", "quantile",
+                  "method", "route",  # HTTP: the route template (/api/v1/pairs/{pair_id}/plan), never the path
+                  "operation"}  # consumers' transient failures: an event type or "batch"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 
