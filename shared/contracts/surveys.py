@@ -223,7 +223,7 @@ class SubmitResponse(BaseModel):
     stage: Stage | None = None
     campaign_id: str | None = Field(default=None, max_length=ID_MAX)
     answers: dict[str, Any] = Field(max_length=ANSWERS_MAX, description="At most 300 answers (shared/limits.py).")
-    submission: str = Field(min_length=8, max_length=100, description="Idempotency key of the school's system.")
+    submission_id: str = Field(min_length=8, max_length=100, description="Idempotency key of the school's system.")
 
 
 SUBMIT_RESPONSE = SubmitResponse.command_type
