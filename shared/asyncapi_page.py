@@ -18,6 +18,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from shared.messaging.topology import INBOUND_EXCHANGE_NAME
+from shared.scopes import scope_rule
 
 GENERATED = Path(__file__).resolve().parent / "contracts" / "generated" / "asyncapi.json"
 INBOUND_CHANNEL = "school_inbound_commands"
@@ -126,11 +127,11 @@ def render_page(document: dict[str, Any]) -> str:
 def asyncapi_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/asyncapi.json", summary="AsyncAPI document of every Nastavnik event and command")
+    @router.get("/asyncapi.json", summary="AsyncAPI document of every Nastavnik event and command", openapi_extra=scope_rule("public"))
     async def asyncapi_json() -> JSONResponse:
         return JSONResponse(merged_asyncapi())
 
-    @router.get("/asyncapi", summary="The AsyncAPI document as a page", response_class=HTMLResponse)
+    @router.get("/asyncapi", summary="The AsyncAPI document as a page", response_class=HTMLResponse, openapi_extra=scope_rule("public"))
     async def asyncapi_page() -> HTMLResponse:
         return HTMLResponse(render_page(merged_asyncapi()))
 

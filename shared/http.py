@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.api_errors import document_errors, problem
 from shared.errors import UseCaseError
 from shared.runtime import ServiceRuntime
+from shared.scopes import scope_rule
+from shared.validation import SafeInputMiddleware
 from shared.web.pages import Pages, install_pages
 
 CORRELATION_HEADER = "X-Correlation-ID"
+PUBLIC = scope_rule("public")  # the probes and the AsyncAPI document need no token
 NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 
 
@@ -29,17 +34,24 @@ def create_service_app(
     # are configured (~4 % of a small request's CPU); the services report through Prometheus.
     app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY, docs_url=None, redoc_url=None)
 
+    app.add_middleware(SafeInputMiddleware)  # NUL, lone surrogates, out-of-range numbers → 422 (shared.validation)
     app.add_middleware(CorrelationIdMiddleware)
 
     @app.exception_handler(UseCaseError)
     async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
-        detail = [{"loc": ["body", *exc.field.split(".")], "msg": exc.message}] if exc.field else exc.message
+        if exc.field:
+            detail: Any = [problem(["body", *exc.field.split(".")], exc.message)]
+        elif exc.status_code == 422:
+            detail = [problem(["body"], exc.message)]
+        else:
+            detail = exc.message
         return JSONResponse({"detail": detail}, status_code=exc.status_code)
 
     app.include_router(operations_router(runtime))
     for router in routers:
         app.include_router(router)
     install_pages(app, pages or Pages(runtime.name, runtime.settings))
+    document_errors(app)
     return app
 
 
@@ -74,11 +86,11 @@ class CorrelationIdMiddleware:
 def operations_router(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health", summary="Liveness: the process answers")
+    @router.get("/health", summary="Liveness: the process answers", openapi_extra=PUBLIC)
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": runtime.name}
 
-    @router.get("/ready", summary="Readiness: broker and database reachable")
+    @router.get("/ready", summary="Readiness: broker and database reachable", openapi_extra=PUBLIC)
     async def ready() -> JSONResponse:
         checks = await runtime.ready()
         ok = all(checks.values())
@@ -87,7 +99,7 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
             status_code=200 if ok else 503,
         )
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response, openapi_extra=PUBLIC)
     async def metrics() -> Response:
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 

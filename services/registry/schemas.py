@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.registry import Consent
+from shared.validation import Patch
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
 Category = Literal["teacher", "pupil", "student", "employer"]
@@ -26,8 +27,9 @@ class SchoolIn(BaseModel):
     difficult_conditions: bool = False
 
 
-class SchoolPatch(BaseModel):
+class SchoolPatch(Patch):
     model_config = ConfigDict(extra="forbid")
+    __nullable__ = frozenset({"municipality_name"})  # null: keep the municipality's name
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     municipality_id: str | None = Field(default=None, min_length=1, max_length=64)
@@ -75,10 +77,13 @@ class ParticipantIn(BaseModel):
         return self
 
 
-class ParticipantPatch(BaseModel):
-    """Only the fields given change."""
+class ParticipantPatch(Patch):
+    """Only the fields given change; null clears a field that may be empty, and is refused for
+    the name, subjects and «вновь прибывший»."""
 
     model_config = ConfigDict(extra="forbid")
+    __nullable__ = frozenset({"external_id", "position", "experience_years", "birth_year", "age_band", "qualification",
+                              "grade", "partner_id"})
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     external_id: str | None = Field(default=None, max_length=100)
@@ -110,8 +115,9 @@ class ProgrammeIn(BaseModel):
     stage: Stage = "preparing"
 
 
-class ProgrammePatch(BaseModel):
+class ProgrammePatch(Patch):
     model_config = ConfigDict(extra="forbid")
+    __nullable__ = frozenset({"curator_id"})  # null: no curator
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     forms: list[str] | None = None

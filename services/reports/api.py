@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
+from shared.scopes import scope_rule
 from shared.clock import academic_year_of
 
 from services.reports import domain, exports
@@ -65,11 +66,11 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     router = APIRouter(tags=["reports"])
     anyone = auth.require()
 
-    @router.get("/api/v1/indicators/definitions", summary="Определения показателей")
+    @router.get("/api/v1/indicators/definitions", summary="Определения показателей", openapi_extra=scope_rule("region"))
     async def definitions(_: Principal = Depends(anyone)) -> list[IndicatorOut]:
         return [IndicatorOut(code=i.code, name=i.name, unit=i.unit, formula=i.formula, value=None) for i in domain.INDICATORS]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}", summary="Показатели уровня за учебный год")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}", summary="Показатели уровня за учебный год", openapi_extra=scope_rule("school"))
     async def indicators(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[IndicatorOut]:
@@ -77,11 +78,11 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         values = await service.indicators(scope, scope_id, year, principal)
         return [IndicatorOut(**v.__dict__) for v in values]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/children", summary="Уровень ниже: муниципалитеты или школы")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/children", summary="Уровень ниже: муниципалитеты или школы", openapi_extra=scope_rule("school"))
     async def children(scope: Level, scope_id: str, principal: Principal = Depends(anyone)) -> list[ScopeOut]:
         return [ScopeOut(scope=level, scope_id=i, name=name) for level, i, name in await service.children(scope, scope_id, principal)]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/history", summary="История значений показателей уровня")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/history", summary="История значений показателей уровня", openapi_extra=scope_rule("school"))
     async def history(
         scope: Level,
         scope_id: str,
@@ -98,7 +99,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
             for p in points
         ]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/swot", summary="SWOT-анализ по программам и формам наставничества")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/swot", summary="SWOT-анализ по программам и формам наставничества", openapi_extra=scope_rule("school"))
     async def swot(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[SwotRowOut]:
@@ -106,7 +107,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         rows = await service.swot(scope, scope_id, year, principal)
         return [SwotRowOut(programme_id=r.programme_id, programme_name=r.programme_name, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы", openapi_extra=scope_rule("school"))
     async def drilldown(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[DrilldownRow]:
@@ -119,7 +120,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
             if r.level != "municipality" or principal.sees_municipality(r.scope_id)
         ]
 
-    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv")
+    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv", openapi_extra=scope_rule("school"))
     async def export(
         scope: Level,
         scope_id: str,
