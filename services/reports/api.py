@@ -120,7 +120,9 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
             if r.level != "municipality" or principal.sees_municipality(r.scope_id)
         ]
 
-    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv", openapi_extra=scope_rule("school"))
+    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv", openapi_extra=scope_rule("school"),
+                response_class=Response,
+                responses={200: {"description": "The file", "content": {media: {} for media in exports.FORMATS.values()}}})
     async def export(
         scope: Level,
         scope_id: str,
