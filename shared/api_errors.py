@@ -6,7 +6,8 @@ whether pydantic, shared.validation or a use case (shared.errors.Unprocessable) 
 
 `document_errors(app)` adds to each API operation the statuses it really answers, with this
 schema: 401 (no or an invalid token) and 403 (a role that may not) on every route that needs a
-token; 404 where the path names a thing (and where the route declares it); 409 on writes; 413
+token; 404 on every route that takes a path, query or body (it may name a thing the caller
+cannot see); 409 on writes; 413
 on writes with a body (the request-size limit); 422 everywhere. The fuzz test
 (tests/fuzz/test_openapi_fuzz.py) checks every answer against it."""
 
@@ -77,7 +78,8 @@ def _add_errors(schema: dict[str, Any]) -> None:
             if not path.startswith("/api/"):
                 continue
             codes = ["401", "403", "422"]
-            if "{" in path:
+            named = [p for p in operation.get("parameters", []) if p.get("in") in ("path", "query")]
+            if named or "requestBody" in operation:  # names a thing: by the path, the query or the body
                 codes.append("404")
             if method != "get":
                 codes.append("409")

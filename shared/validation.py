@@ -5,7 +5,8 @@
   database's 32-bit range, or a non-finite number (NaN, Infinity, 1e999) is refused with 422 and
   the standard validation-error body, naming where it is. Before, such values reached the
   database and answered 500 (PostgreSQL refuses NUL in text; a surrogate cannot be encoded; an
-  instrument version above int32 overflows its column).
+  instrument version above int32 overflows its column). A JSON body that is not UTF-8 is a 422
+  too (it was a 400 that no route documents).
 - `Patch`: the base of partial updates. Explicit `null` is refused for a field that may not be
   empty (only the fields in `__nullable__` may be cleared) — before, `{"subjects": null}` was
   written to the database."""
@@ -81,6 +82,14 @@ def _has_lone_surrogate(text: str) -> bool:
     return False
 
 
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _parse_constant(name: str) -> float:
     return float(name)  # NaN / Infinity: reported as not finite
 
@@ -109,6 +118,8 @@ class SafeInputMiddleware:
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
             found = list(self._body_problems(content_type, body))
+            if not found and content_type != b"application/x-www-form-urlencoded" and not _is_utf8(body):
+                found = [{"type": "json_invalid", "loc": ["body"], "msg": "Тело запроса должно быть JSON в кодировке UTF-8"}]
             receive = _replay([{"type": "http.request", "body": body, "more_body": False}], receive)
         if found:
             await _reply_422(send, found)

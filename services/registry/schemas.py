@@ -44,7 +44,7 @@ class PartnerIn(BaseModel):
     partner_id: str | None = Field(default=None, min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=300)
     kind: Literal["university", "college", "employer"]
-    municipality_id: str | None = Field(default=None, max_length=64, description="An existing municipality, if local.")
+    municipality_id: str | None = Field(default=None, min_length=1, max_length=64, description="An existing municipality, if local.")
 
 
 class ParticipantIn(BaseModel):
@@ -61,7 +61,7 @@ class ParticipantIn(BaseModel):
     qualification: str | None = Field(default=None, max_length=100, description="Квалификационная категория.")
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = Field(default=None, max_length=64, description="Students, employer representatives.")
+    partner_id: str | None = Field(default=None, min_length=1, max_length=64, description="Students, employer representatives.")
     consent: Consent | None = Field(
         default=None,
         description="Consent to personal-data processing (152-ФЗ). Without it the person stays in the registry "
@@ -95,7 +95,7 @@ class ParticipantPatch(Patch):
     qualification: str | None = Field(default=None, max_length=100)
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = Field(default=None, max_length=64)
+    partner_id: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class WithdrawalIn(BaseModel):
