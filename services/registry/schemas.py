@@ -52,7 +52,7 @@ class ParticipantIn(BaseModel):
 
     category: Category
     full_name: str = Field(min_length=1, max_length=200)
-    external_id: str | None = Field(default=None, max_length=100, description="The person's id in the school's own system.")
+    external_id: str | None = Field(default=None, min_length=1, max_length=100, description="The person's id in the school's own system.")
     subjects: list[str] = Field(default_factory=list)
     position: str | None = Field(default=None, max_length=200, description="Teachers: должность.")
     experience_years: int | None = Field(default=None, ge=0, le=70)
@@ -86,7 +86,7 @@ class ParticipantPatch(Patch):
                               "grade", "partner_id"})
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    external_id: str | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(default=None, min_length=1, max_length=100)
     subjects: list[str] | None = None
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
@@ -110,7 +110,7 @@ class ProgrammeIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     academic_year: str = Field(pattern=ACADEMIC_YEAR, examples=["2026/2027"])
     forms: list[str] = Field(default_factory=lambda: ["teacher_teacher"])
-    code: str | None = Field(default=None, max_length=64, description="The school's own code of the programme.")
+    code: str | None = Field(default=None, min_length=1, max_length=64, description="The school's own code of the programme.")
     curator_id: str | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
     stage: Stage = "preparing"
 
