@@ -9,6 +9,8 @@ Kinds:
 - `region`: the same region-wide answer for every allowed role (definitions, the partners of
   the region); nothing in it belongs to one school.
 - `listed`: a list filtered to the caller's scope; it never holds another scope's records.
+- `own`: acts in the caller's own scope, which only the token names (a school's own
+  questionnaire); no request can name another's, and the answer holds nothing of another's.
 - `school`: one school's thing, named by the path or the body. An allowed role succeeds on
   its own school's (a mentor or mentee: on their own pair or record) and is refused (403 or
   404) on another's; only a region-scoped token reaches every school.
@@ -22,7 +24,7 @@ from typing import Any, Literal
 
 from shared.auth import ROLES
 
-ScopeKind = Literal["public", "region", "listed", "school"]
+ScopeKind = Literal["public", "region", "listed", "own", "school"]
 KINDS: tuple[str, ...] = ScopeKind.__args__  # type: ignore[attr-defined]
 EXTENSION = "x-scope"
 

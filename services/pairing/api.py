@@ -45,7 +45,7 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     ) -> PairOut:
         return await service.form_pair(programme_id, body, principal, correlation_id(request))
 
-    @router.get("/programmes/{programme_id}/pairs", summary="Пары программы", openapi_extra=scope_rule("school", *CURATORS))
+    @router.get("/programmes/{programme_id}/pairs", summary="Пары программы", openapi_extra=scope_rule("listed", *CURATORS, note="the pairs of the caller's schools in the programme"))
     async def list_pairs(programme_id: str, principal: Principal = Depends(auth.require(*CURATORS))) -> list[PairOut]:
         return await service.pairs(programme_id, principal)
 
@@ -128,13 +128,13 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:
         return await service.plan(pair_id, principal)
 
-    @router.put("/pairs/{pair_id}/plan/goals", summary="Цели плана по областям дефицитов", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
+    @router.put("/pairs/{pair_id}/plan/goals", summary="Цели плана по областям дефицитов", openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own pair only; the mentee records results only"))
     async def put_goals(
         pair_id: str, body: PlanIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
     ) -> PlanOut:
         return await service.set_goals(pair_id, body, principal, correlation_id(request))
 
-    @router.post("/pairs/{pair_id}/plan/measures", status_code=status.HTTP_201_CREATED, summary="Мероприятие дорожной карты", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
+    @router.post("/pairs/{pair_id}/plan/measures", status_code=status.HTTP_201_CREATED, summary="Мероприятие дорожной карты", openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own pair only; the mentee records results only"))
     async def add_measure(
         pair_id: str, body: MeasureIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
     ) -> MeasureOut:

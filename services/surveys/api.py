@@ -32,7 +32,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
         summary="Сохранить свою анкету (новую, новую версию или правку ещё не использованной версии)",
         responses={200: {"description": "Версия ещё не использовалась и изменена"},
                    409: {"description": "Версия уже использовалась: сохраните следующую"}},
-        openapi_extra=scope_rule("school", *INSTRUMENT_AUTHORS, note="saved for the caller's school (or the region)"),
+        openapi_extra=scope_rule("own", *INSTRUMENT_AUTHORS, note="saved for the caller's school (or the region)"),
     )
     async def save_instrument(
         response: Response,
