@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from shared.scopes import scope_rule
 
 GENERATED = Path(__file__).resolve().parent / "contracts" / "generated" / "asyncapi.json"
 INBOUND_CHANNEL = "school_inbound_commands"
@@ -92,11 +93,11 @@ def render_page(document: dict[str, Any]) -> str:
 def asyncapi_router(rabbitmq_url: str | None = None) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/asyncapi.json", summary="AsyncAPI document of every Nastavnik event and command")
+    @router.get("/asyncapi.json", summary="AsyncAPI document of every Nastavnik event and command", openapi_extra=scope_rule("public"))
     async def asyncapi_json() -> JSONResponse:
         return JSONResponse(merged_asyncapi(rabbitmq_url))
 
-    @router.get("/asyncapi", summary="The AsyncAPI document as a page", response_class=HTMLResponse)
+    @router.get("/asyncapi", summary="The AsyncAPI document as a page", response_class=HTMLResponse, openapi_extra=scope_rule("public"))
     async def asyncapi_page() -> HTMLResponse:
         return HTMLResponse(render_page(merged_asyncapi(rabbitmq_url)))
 

@@ -32,9 +32,9 @@ class Database:
         self.is_postgres = self.url.startswith("postgresql")
         self.tables: list[Table] = [model.__table__ for model in tables]  # type: ignore[attr-defined]
         if self.is_postgres:
-            self.engine: AsyncEngine = create_async_engine(self.url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+            self.engine: AsyncEngine = create_async_engine(self.url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
         else:
-            self.engine = create_async_engine(self.url, connect_args={"timeout": 30})
+            self.engine = create_async_engine(self.url, connect_args={"timeout": 30}, hide_parameters=True)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 

@@ -5,20 +5,25 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.api_errors import document_errors, problem
 from shared.audit import AuditMiddleware, AuditRules
 from shared.errors import UseCaseError
 from shared.limits import BodyLimit
 from shared.metrics import ServiceMetrics
 from shared.runtime import ServiceRuntime
+from shared.scopes import scope_rule
+from shared.validation import SafeInputMiddleware
 from shared.web.pages import Pages, install_pages
 
 CORRELATION_HEADER = "X-Correlation-ID"
+PUBLIC = scope_rule("public")  # the probes and the AsyncAPI document need no token
 NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
 
 
@@ -39,6 +44,7 @@ def create_service_app(
     # the audit's client address, the access log and the audit of declared reads (shared/audit.py)
     app.add_middleware(AuditMiddleware, audit=runtime.audit, rules=audit_rules or {}, log=runtime.log,
                        trusted_proxies=frozenset(runtime.settings.trusted_proxies), access_log=runtime.settings.access_log)
+    app.add_middleware(SafeInputMiddleware)  # NUL, lone surrogates, out-of-range numbers → 422 (shared.validation)
     app.add_middleware(CorrelationIdMiddleware)
     settings = runtime.settings
     upload_limits: Mapping[str, int] = {prefix: settings.max_upload_bytes for prefix in upload_routes}
@@ -47,13 +53,19 @@ def create_service_app(
 
     @app.exception_handler(UseCaseError)
     async def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
-        detail = [{"loc": ["body", *exc.field.split(".")], "msg": exc.message}] if exc.field else exc.message
+        if exc.field:
+            detail: Any = [problem(["body", *exc.field.split(".")], exc.message)]
+        elif exc.status_code == 422:
+            detail = [problem(["body"], exc.message)]
+        else:
+            detail = exc.message
         return JSONResponse({"detail": detail}, status_code=exc.status_code)
 
     app.include_router(operations_router(runtime))
     for router in routers:
         app.include_router(router)
     install_pages(app, pages or Pages(runtime.name, runtime.settings))
+    document_errors(app)
     return app
 
 
@@ -130,11 +142,11 @@ class CorrelationIdMiddleware:
 def operations_router(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
-    @router.get("/health", summary="Liveness: the process answers")
+    @router.get("/health", summary="Liveness: the process answers", openapi_extra=PUBLIC)
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": runtime.name}
 
-    @router.get("/ready", summary="Readiness: database reachable, broker reachable and not blocking publishes")
+    @router.get("/ready", summary="Readiness: database reachable, broker reachable and not blocking publishes", openapi_extra=PUBLIC)
     async def ready() -> JSONResponse:
         checks, reasons = await runtime.readiness()
         ok = all(checks.values())
@@ -143,7 +155,7 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
             body["reasons"] = reasons
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    @router.get("/metrics", summary="Prometheus metrics", response_class=Response, openapi_extra=PUBLIC)
     async def metrics() -> Response:
         await runtime.refresh_gauges()
         return Response(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from shared.auth import Authenticator, Principal
+from shared.scopes import scope_rule
 
 from services.notifications.service import NotificationsService
 
@@ -35,7 +36,7 @@ class MailsOut(BaseModel):
 def build_router(service: NotificationsService, auth: Authenticator) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["mail"])
 
-    @router.get("/mail", response_model=MailsOut, summary="Письма: новые первыми, с состоянием доставки")
+    @router.get("/mail", response_model=MailsOut, summary="Письма: новые первыми, с состоянием доставки", openapi_extra=scope_rule("region", "region_admin"))
     async def mails(
         status: Literal["pending", "sent", "bounced"] | None = None, limit: int = 200,
         principal: Principal = Depends(auth.require("region_admin")),

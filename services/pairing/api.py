@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, status
 
 from shared.auth import Authenticator, Principal
+from shared.scopes import scope_rule
 from shared.http import correlation_id
 
 from services.pairing.schemas import (
@@ -36,42 +37,44 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     curator = Depends(auth.require(*CURATORS))
 
     @router.post(
-        "/programmes/{programme_id}/pairs", status_code=status.HTTP_201_CREATED, summary="Сформировать пару вручную"
+        "/programmes/{programme_id}/pairs", status_code=status.HTTP_201_CREATED, summary="Сформировать пару вручную",
+        openapi_extra=scope_rule("school", *CURATORS),
     )
     async def form_pair(
         programme_id: str, body: PairIn, request: Request, principal: Principal = Depends(auth.require(*CURATORS))
     ) -> PairOut:
         return await service.form_pair(programme_id, body, principal, correlation_id(request))
 
-    @router.get("/programmes/{programme_id}/pairs", summary="Пары программы")
+    @router.get("/programmes/{programme_id}/pairs", summary="Пары программы", openapi_extra=scope_rule("listed", *CURATORS, note="the pairs of the caller's schools in the programme"))
     async def list_pairs(programme_id: str, principal: Principal = Depends(auth.require(*CURATORS))) -> list[PairOut]:
         return await service.pairs(programme_id, principal)
 
-    @router.post("/programmes/{programme_id}/pairs/{pair_id}/end", summary="Завершить пару (выполнено или досрочно)")
+    @router.post("/programmes/{programme_id}/pairs/{pair_id}/end", summary="Завершить пару (выполнено или досрочно)", openapi_extra=scope_rule("school", *CURATORS))
     async def end_pair(programme_id: str, pair_id: str, body: EndIn, request: Request, principal: Principal = curator) -> PairOut:
         return await service.end_pair(programme_id, pair_id, body, principal, correlation_id(request))
 
-    @router.get("/programmes/{programme_id}/matching/settings", summary="Правила подбора пар программы")
+    @router.get("/programmes/{programme_id}/matching/settings", summary="Правила подбора пар программы", openapi_extra=scope_rule("school", *CURATORS))
     async def get_settings(programme_id: str, principal: Principal = curator) -> MatchingSettingsOut:
         return await service.settings(programme_id, principal)
 
-    @router.put("/programmes/{programme_id}/matching/settings", summary="Изменить правила и веса подбора")
+    @router.put("/programmes/{programme_id}/matching/settings", summary="Изменить правила и веса подбора", openapi_extra=scope_rule("school", *CURATORS))
     async def put_settings(
         programme_id: str, body: MatchingSettingsIn, request: Request, principal: Principal = curator
     ) -> MatchingSettingsOut:
         return await service.update_settings(programme_id, body, principal, correlation_id(request))
 
     @router.post(
-        "/programmes/{programme_id}/matching/runs", status_code=status.HTTP_201_CREATED, summary="Подобрать пары для всей программы"
+        "/programmes/{programme_id}/matching/runs", status_code=status.HTTP_201_CREATED, summary="Подобрать пары для всей программы",
+        openapi_extra=scope_rule("school", *CURATORS),
     )
     async def run_matcher(programme_id: str, request: Request, body: RunIn | None = None, principal: Principal = curator) -> RunOut:
         return await service.run_matcher(programme_id, body or RunIn(), principal, correlation_id(request))
 
-    @router.get("/programmes/{programme_id}/matching/runs/{run_id}", summary="Результат подбора с объяснением")
+    @router.get("/programmes/{programme_id}/matching/runs/{run_id}", summary="Результат подбора с объяснением", openapi_extra=scope_rule("school", *CURATORS))
     async def get_run(programme_id: str, run_id: str, principal: Principal = curator) -> RunOut:
         return await service.run(programme_id, run_id, principal)
 
-    @router.get("/programmes/{programme_id}/proposals/{proposal_id}", summary="Предложенная пара: баллы по критериям")
+    @router.get("/programmes/{programme_id}/proposals/{proposal_id}", summary="Предложенная пара: баллы по критериям", openapi_extra=scope_rule("school", *CURATORS))
     async def get_proposal(programme_id: str, proposal_id: str, principal: Principal = curator) -> ProposalOut:
         return await service.proposal(programme_id, proposal_id, principal)
 
@@ -79,11 +82,12 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         "/programmes/{programme_id}/proposals/{proposal_id}/confirm",
         status_code=status.HTTP_201_CREATED,
         summary="Подтвердить предложенную пару",
+        openapi_extra=scope_rule("school", *CURATORS),
     )
     async def confirm(programme_id: str, proposal_id: str, request: Request, principal: Principal = curator) -> PairOut:
         return await service.confirm(programme_id, proposal_id, principal, correlation_id(request))
 
-    @router.post("/programmes/{programme_id}/proposals/{proposal_id}/reject", summary="Отклонить предложенную пару")
+    @router.post("/programmes/{programme_id}/proposals/{proposal_id}/reject", summary="Отклонить предложенную пару", openapi_extra=scope_rule("school", *CURATORS))
     async def reject(
         programme_id: str, proposal_id: str, request: Request, body: RejectIn | None = None, principal: Principal = curator
     ) -> ProposalOut:
@@ -93,6 +97,7 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         "/programmes/{programme_id}/proposals/{proposal_id}/replace",
         status_code=status.HTTP_201_CREATED,
         summary="Заменить наставника в предложении вручную",
+        openapi_extra=scope_rule("school", *CURATORS),
     )
     async def replace(
         programme_id: str, proposal_id: str, body: ReplaceIn, request: Request, principal: Principal = curator
@@ -100,13 +105,15 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         return await service.replace(programme_id, proposal_id, body, principal, correlation_id(request))
 
     @router.post(
-        "/programmes/{programme_id}/exclusions", status_code=status.HTTP_204_NO_CONTENT, summary="Запретить пару для подбора"
+        "/programmes/{programme_id}/exclusions", status_code=status.HTTP_204_NO_CONTENT, summary="Запретить пару для подбора",
+        openapi_extra=scope_rule("school", *CURATORS),
     )
     async def exclude(programme_id: str, body: ExclusionIn, request: Request, principal: Principal = curator) -> None:
         await service.exclude(programme_id, body, principal, correlation_id(request))
 
     @router.put(
-        "/programmes/{programme_id}/preferences/{mentee_id}", summary="Предпочтения наставляемого (рейтинг наставников)"
+        "/programmes/{programme_id}/preferences/{mentee_id}", summary="Предпочтения наставляемого (рейтинг наставников)",
+        openapi_extra=scope_rule("school", *CURATORS, "mentee", note="a mentee: their own preferences only"),
     )
     async def put_preferences(
         programme_id: str,
@@ -117,23 +124,23 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     ) -> list[str]:
         return await service.set_preferences(programme_id, mentee_id, body, principal, correlation_id(request))
 
-    @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)")
+    @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:
         return await service.plan(pair_id, principal)
 
-    @router.put("/pairs/{pair_id}/plan/goals", summary="Цели плана по областям дефицитов")
+    @router.put("/pairs/{pair_id}/plan/goals", summary="Цели плана по областям дефицитов", openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own pair only; the mentee records results only"))
     async def put_goals(
         pair_id: str, body: PlanIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
     ) -> PlanOut:
         return await service.set_goals(pair_id, body, principal, correlation_id(request))
 
-    @router.post("/pairs/{pair_id}/plan/measures", status_code=status.HTTP_201_CREATED, summary="Мероприятие дорожной карты")
+    @router.post("/pairs/{pair_id}/plan/measures", status_code=status.HTTP_201_CREATED, summary="Мероприятие дорожной карты", openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own pair only; the mentee records results only"))
     async def add_measure(
         pair_id: str, body: MeasureIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
     ) -> MeasureOut:
         return await service.add_measure(pair_id, body, principal, correlation_id(request))
 
-    @router.patch("/pairs/{pair_id}/plan/measures/{measure_id}", summary="Результат мероприятия и отношение наставляемого")
+    @router.patch("/pairs/{pair_id}/plan/measures/{measure_id}", summary="Результат мероприятия и отношение наставляемого", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def record_result(
         pair_id: str,
         measure_id: str,

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 
 from shared.auth import Authenticator, Principal
+from shared.scopes import scope_rule
 from shared.contracts.registry import Consent
 from shared.http import correlation_id
 
@@ -50,47 +51,47 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
     editor = auth.require(*EDITORS)
     admin = auth.require("region_admin")
 
-    @router.get("/region", summary="Регион и его муниципалитеты (видимые вызывающему)")
+    @router.get("/region", summary="Регион и его муниципалитеты (видимые вызывающему)", openapi_extra=scope_rule("listed"))
     async def region(principal: Principal = Depends(anyone)) -> RegionOut:
         return await service.region(principal)
 
     # -- schools and partners -----------------------------------------------------------
 
-    @router.post("/schools", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать школу")
+    @router.post("/schools", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать школу", openapi_extra=scope_rule("region", "region_admin"))
     async def register_school(body: SchoolIn, request: Request, principal: Principal = Depends(admin)) -> SchoolOut:
         return await service.register_school(body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.get("/schools", summary="Школы, видимые вызывающему")
+    @router.get("/schools", summary="Школы, видимые вызывающему", openapi_extra=scope_rule("listed"))
     async def list_schools(principal: Principal = Depends(anyone)) -> list[SchoolOut]:
         return await service.schools(principal)  # type: ignore[return-value]
 
-    @router.get("/schools/{school_id}", summary="Школа")
+    @router.get("/schools/{school_id}", summary="Школа", openapi_extra=scope_rule("school"))
     async def get_school(school_id: str, principal: Principal = Depends(anyone)) -> SchoolOut:
         return await service.school(school_id, principal)  # type: ignore[return-value]
 
-    @router.patch("/schools/{school_id}", summary="Изменить школу (название, муниципалитет, признаки ШНОР и низких результатов)")
+    @router.patch("/schools/{school_id}", summary="Изменить школу (название, муниципалитет, признаки ШНОР и низких результатов)", openapi_extra=scope_rule("school", "region_admin"))
     async def update_school(school_id: str, body: SchoolPatch, request: Request, principal: Principal = Depends(admin)) -> SchoolOut:
         return await service.update_school(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.post("/partners", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать сетевого партнёра (вуз, колледж, работодатель)")
+    @router.post("/partners", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать сетевого партнёра (вуз, колледж, работодатель)", openapi_extra=scope_rule("school", "region_admin", "municipal_coordinator", note="the body's municipality"))
     async def register_partner(
         body: PartnerIn, request: Request, principal: Principal = Depends(auth.require("region_admin", "municipal_coordinator"))
     ) -> PartnerOut:
         return await service.register_partner(body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.get("/partners", summary="Сетевые партнёры региона")
-    async def list_partners(_: Principal = Depends(anyone)) -> list[PartnerOut]:
+    @router.get("/partners", summary="Сетевые партнёры региона", openapi_extra=scope_rule("region", *EDITORS, note="people who register students and employers need them"))
+    async def list_partners(_: Principal = Depends(editor)) -> list[PartnerOut]:
         return await service.partners()  # type: ignore[return-value]
 
     # -- participants -------------------------------------------------------------------
 
-    @router.post("/schools/{school_id}/participants", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать участника")
+    @router.post("/schools/{school_id}/participants", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать участника", openapi_extra=scope_rule("school", *EDITORS))
     async def register_participant(
         school_id: str, body: ParticipantIn, request: Request, principal: Principal = Depends(editor)
     ) -> ParticipantOut:
         return await service.register_participant(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.get("/schools/{school_id}/participants", summary="Участники школы")
+    @router.get("/schools/{school_id}/participants", summary="Участники школы", openapi_extra=scope_rule("school", *EDITORS))
     async def list_participants(
         school_id: str,
         principal: Principal = Depends(editor),
@@ -98,24 +99,26 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
     ) -> list[ParticipantOut]:
         return await service.participants(school_id, principal, include_withdrawn=include_withdrawn)  # type: ignore[return-value]
 
-    @router.get("/participants/{participant_id}", summary="Участник (наставник и наставляемый видят только себя)")
+    @router.get("/participants/{participant_id}", summary="Участник (наставник и наставляемый видят только себя)", openapi_extra=scope_rule("school", note="a mentor or mentee: their own record only"))
     async def get_participant(participant_id: str, principal: Principal = Depends(anyone)) -> ParticipantOut:
         return await service.participant(participant_id, principal)  # type: ignore[return-value]
 
-    @router.patch("/participants/{participant_id}", summary="Изменить данные участника (объявляется registry.participant.updated.v1)")
+    @router.patch("/participants/{participant_id}", summary="Изменить данные участника (объявляется registry.participant.updated.v1)", openapi_extra=scope_rule("school", *EDITORS))
     async def update_participant(
         participant_id: str, body: ParticipantPatch, request: Request, principal: Principal = Depends(editor)
     ) -> ParticipantOut:
         return await service.update_participant(participant_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.post("/participants/{participant_id}/consent", summary="Внести согласие на обработку персональных данных (152-ФЗ)")
+    @router.post("/participants/{participant_id}/consent", summary="Внести согласие на обработку персональных данных (152-ФЗ)", openapi_extra=scope_rule("school", *EDITORS))
     async def record_consent(
         participant_id: str, body: Consent, request: Request, principal: Principal = Depends(editor)
     ) -> ParticipantOut:
         return await service.record_consent(participant_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.post("/participants/{participant_id}/withdrawal",
-                 summary="Отзыв согласия или выбытие из школы: зачисления завершаются, данные удаляются")
+                 summary="Отзыв согласия или выбытие из школы: зачисления завершаются, данные удаляются",
+                 openapi_extra=scope_rule("school", *EDITORS),
+             )
     async def withdraw(
         participant_id: str, body: WithdrawalIn, request: Request, principal: Principal = Depends(editor)
     ) -> WithdrawalOut:
@@ -124,37 +127,37 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
 
     # -- programmes and enrolments ------------------------------------------------------
 
-    @router.post("/schools/{school_id}/programmes", status_code=status.HTTP_201_CREATED, summary="Запустить программу наставничества")
+    @router.post("/schools/{school_id}/programmes", status_code=status.HTTP_201_CREATED, summary="Запустить программу наставничества", openapi_extra=scope_rule("school", *EDITORS))
     async def create_programme(
         school_id: str, body: ProgrammeIn, request: Request, principal: Principal = Depends(editor)
     ) -> ProgrammeOut:
         return await service.create_programme(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.get("/schools/{school_id}/programmes", summary="Программы школы")
+    @router.get("/schools/{school_id}/programmes", summary="Программы школы", openapi_extra=scope_rule("school"))
     async def list_programmes(school_id: str, principal: Principal = Depends(anyone)) -> list[ProgrammeOut]:
         return await service.programmes(school_id, principal)  # type: ignore[return-value]
 
-    @router.get("/programmes/{programme_id}", summary="Программа")
+    @router.get("/programmes/{programme_id}", summary="Программа", openapi_extra=scope_rule("school"))
     async def get_programme(programme_id: str, principal: Principal = Depends(anyone)) -> ProgrammeOut:
         return await service.programme(programme_id, principal)  # type: ignore[return-value]
 
-    @router.patch("/programmes/{programme_id}", summary="Изменить программу: формы, куратор, этап (этап closed завершает её)")
+    @router.patch("/programmes/{programme_id}", summary="Изменить программу: формы, куратор, этап (этап closed завершает её)", openapi_extra=scope_rule("school", *EDITORS))
     async def update_programme(
         programme_id: str, body: ProgrammePatch, request: Request, principal: Principal = Depends(editor)
     ) -> ProgrammeOut:
         return await service.update_programme(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.post("/programmes/{programme_id}/enrolments", status_code=status.HTTP_201_CREATED, summary="Зачислить в программу")
+    @router.post("/programmes/{programme_id}/enrolments", status_code=status.HTTP_201_CREATED, summary="Зачислить в программу", openapi_extra=scope_rule("school", *EDITORS))
     async def enrol(
         programme_id: str, body: EnrolmentIn, request: Request, principal: Principal = Depends(editor)
     ) -> EnrolmentOut:
         return await service.enrol(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
 
-    @router.get("/programmes/{programme_id}/enrolments", summary="Зачисления программы")
+    @router.get("/programmes/{programme_id}/enrolments", summary="Зачисления программы", openapi_extra=scope_rule("school", *EDITORS))
     async def list_enrolments(programme_id: str, principal: Principal = Depends(editor)) -> list[EnrolmentOut]:
         return await service.enrolments(programme_id, principal)  # type: ignore[return-value]
 
-    @router.post("/enrolments/{enrolment_id}/end", summary="Завершить зачисление (объявляется registry.participant.enrolment_ended.v1)")
+    @router.post("/enrolments/{enrolment_id}/end", summary="Завершить зачисление (объявляется registry.participant.enrolment_ended.v1)", openapi_extra=scope_rule("school", *EDITORS))
     async def end_enrolment(enrolment_id: str, request: Request, principal: Principal = Depends(editor)) -> EnrolmentOut:
         return await service.end_enrolment(enrolment_id, principal, correlation_id(request))  # type: ignore[return-value]
 
@@ -169,6 +172,7 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
         "The request waits for the report: for a large file use `POST /import-jobs` (progress, cancel). Limits "
         "(413 / a file error naming the setting): NASTAVNIK_MAX_UPLOAD_BYTES, NASTAVNIK_IMPORT_MAX_ROWS, "
         "NASTAVNIK_IMPORT_MAX_UNPACKED_BYTES, NASTAVNIK_IMPORT_MAX_CELL_CHARS (docs/operators.md).",
+        openapi_extra=scope_rule("school", *EDITORS, note="the schools of the file's rows"),
     )
     async def upload(
         request: Request,

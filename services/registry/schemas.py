@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.contracts.registry import Consent, SelfDetermination
 from shared.limits import Id, ItemList, Subjects
+from shared.validation import Patch
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
 Category = Literal["teacher", "pupil", "student", "employer"]
@@ -27,8 +28,9 @@ class SchoolIn(BaseModel):
     difficult_conditions: bool = False
 
 
-class SchoolPatch(BaseModel):
+class SchoolPatch(Patch):
     model_config = ConfigDict(extra="forbid")
+    __nullable__ = frozenset({"municipality_name"})  # null: keep the municipality's name
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     municipality_id: str | None = Field(default=None, min_length=1, max_length=64)
@@ -43,7 +45,7 @@ class PartnerIn(BaseModel):
     partner_id: str | None = Field(default=None, min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=300)
     kind: Literal["university", "college", "employer"]
-    municipality_id: str | None = Field(default=None, max_length=64, description="An existing municipality, if local.")
+    municipality_id: str | None = Field(default=None, min_length=1, max_length=64, description="An existing municipality, if local.")
 
 
 class ParticipantIn(BaseModel):
@@ -51,7 +53,7 @@ class ParticipantIn(BaseModel):
 
     category: Category
     full_name: str = Field(min_length=1, max_length=200)
-    external_id: str | None = Field(default=None, max_length=100, description="The person's id in the school's own system.")
+    external_id: str | None = Field(default=None, min_length=1, max_length=100, description="The person's id in the school's own system.")
     subjects: Subjects = Field(default_factory=list)
     position: str | None = Field(default=None, max_length=200, description="Teachers: должность.")
     experience_years: int | None = Field(default=None, ge=0, le=70)
@@ -60,7 +62,7 @@ class ParticipantIn(BaseModel):
     qualification: str | None = Field(default=None, max_length=100, description="Квалификационная категория.")
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = Field(default=None, max_length=64, description="Students, employer representatives.")
+    partner_id: str | None = Field(default=None, min_length=1, max_length=64, description="Students, employer representatives.")
     self_determination: SelfDetermination | None = Field(
         default=None, description="Pupils: professional self-determination — undecided, pedagogical or other."
     )
@@ -79,13 +81,16 @@ class ParticipantIn(BaseModel):
         return self
 
 
-class ParticipantPatch(BaseModel):
-    """Only the fields given change."""
+class ParticipantPatch(Patch):
+    """Only the fields given change; null clears a field that may be empty, and is refused for
+    the name, subjects and «вновь прибывший»."""
 
     model_config = ConfigDict(extra="forbid")
+    __nullable__ = frozenset({"external_id", "position", "experience_years", "birth_year", "age_band", "qualification",
+                              "grade", "partner_id", "self_determination"})
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    external_id: str | None = Field(default=None, max_length=100)
+    external_id: str | None = Field(default=None, min_length=1, max_length=100)
     subjects: Subjects | None = None
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
@@ -94,7 +99,7 @@ class ParticipantPatch(BaseModel):
     qualification: str | None = Field(default=None, max_length=100)
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = Field(default=None, max_length=64)
+    partner_id: str | None = Field(default=None, min_length=1, max_length=64)
     self_determination: SelfDetermination | None = None
 
 
@@ -110,13 +115,14 @@ class ProgrammeIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     academic_year: str = Field(pattern=ACADEMIC_YEAR, examples=["2026/2027"])
     forms: ItemList = Field(default_factory=lambda: ["teacher_teacher"])
-    code: str | None = Field(default=None, max_length=64, description="The school's own code of the programme.")
+    code: str | None = Field(default=None, min_length=1, max_length=64, description="The school's own code of the programme.")
     curator_id: Id | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
     stage: Stage = "preparing"
 
 
-class ProgrammePatch(BaseModel):
+class ProgrammePatch(Patch):
     model_config = ConfigDict(extra="forbid")
+    __nullable__ = frozenset({"curator_id"})  # null: no curator
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     forms: ItemList | None = None

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
+from shared.scopes import scope_rule
 from shared.clock import academic_year_of
 from shared.safe_export import attachment
 
@@ -68,11 +69,11 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     anyone = auth.require()
     analyses = Analyses(service)
 
-    @router.get("/api/v1/indicators/definitions", summary="Определения показателей")
+    @router.get("/api/v1/indicators/definitions", summary="Определения показателей", openapi_extra=scope_rule("region"))
     async def definitions(_: Principal = Depends(anyone)) -> list[IndicatorOut]:
         return [IndicatorOut(code=i.code, name=i.name, unit=i.unit, formula=i.formula, value=None) for i in domain.INDICATORS]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}", summary="Показатели уровня за учебный год")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}", summary="Показатели уровня за учебный год", openapi_extra=scope_rule("school"))
     async def indicators(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[IndicatorOut]:
@@ -80,11 +81,11 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         values = await service.indicators(scope, scope_id, year, principal)
         return [IndicatorOut(**v.__dict__) for v in values]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/children", summary="Уровень ниже: муниципалитеты или школы")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/children", summary="Уровень ниже: муниципалитеты или школы", openapi_extra=scope_rule("school"))
     async def children(scope: Level, scope_id: str, principal: Principal = Depends(anyone)) -> list[ScopeOut]:
         return [ScopeOut(scope=level, scope_id=i, name=name) for level, i, name in await service.children(scope, scope_id, principal)]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/history", summary="История значений показателей уровня")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/history", summary="История значений показателей уровня", openapi_extra=scope_rule("school"))
     async def history(
         scope: Level,
         scope_id: str,
@@ -101,7 +102,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
             for p in points
         ]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/swot", summary="SWOT-анализ по программам и формам наставничества")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/swot", summary="SWOT-анализ по программам и формам наставничества", openapi_extra=scope_rule("school"))
     async def swot(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[SwotRowOut]:
@@ -110,7 +111,8 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         return [SwotRowOut(programme_id=r.programme_id, programme_name=r.programme_name, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
 
     @router.get("/api/v1/indicators/{scope}/{scope_id}/breakdowns",
-                summary="Таблицы итогов: ДДО по классам и программам, педагоги по предметам, собственные анкеты")
+                summary="Таблицы итогов: ДДО по классам и программам, педагоги по предметам, собственные анкеты",
+                openapi_extra=scope_rule("school"))
     async def breakdowns(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[dict]:
@@ -119,7 +121,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         tables = await service.breakdowns(scope, scope_id, year, principal)
         return [{"code": t.code, "title": t.title, "headers": list(t.headers), "rows": [list(r) for r in t.rows], "note": t.note} for t in tables]
 
-    @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы")
+    @router.get("/api/v1/indicators/{scope}/{scope_id}/drilldown", summary="Показатели уровня ниже: муниципалитеты или школы", openapi_extra=scope_rule("school"))
     async def drilldown(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[DrilldownRow]:
@@ -132,7 +134,9 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
             if r.level != "municipality" or principal.sees_municipality(r.scope_id)
         ]
 
-    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv")
+    @router.get("/api/v1/exports/{scope}/{scope_id}.{fmt}", summary="Отчёт мониторинга файлом: xlsx, pdf или csv", openapi_extra=scope_rule("school"),
+                response_class=Response,
+                responses={200: {"description": "The file", "content": {media: {} for media in exports.FORMATS.values()}}})
     async def export(
         scope: Level,
         scope_id: str,

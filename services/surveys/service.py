@@ -149,8 +149,11 @@ class SurveysService:
         out = [_instrument_out(i) for i in domain.BUILT_IN.values()]
         async with self.db.sessions() as session:
             rows = (await session.exec(select(CustomInstrument).order_by(CustomInstrument.code, CustomInstrument.version))).all()
+            municipal_schools: set[str] = set()
+            if principal is not None and principal.scope == "municipality":
+                municipal_schools = set(await _schools_of(session, principal.scope_id))
         for row in rows:
-            if principal is None or _sees_instrument(principal, row):
+            if principal is None or _sees_instrument(principal, row, municipal_schools):
                 out.append(_instrument_out(domain.parse_instrument(row.definition), row))
         return out
 
@@ -799,8 +802,14 @@ async def _record_reminders(session: AsyncSession, campaign_id: str, day: date, 
     return set((await connection.execute(statement)).scalars().all())
 
 
-def _sees_instrument(principal: Principal, row: CustomInstrument) -> bool:
-    return row.owner_scope == "region" or principal.scope in ("region", "municipality") or principal.scope_id == row.owner_id
+def _sees_instrument(principal: Principal, row: CustomInstrument, municipal_schools: set[str]) -> bool:
+    """The region's instruments: everyone; a school's own: that school, the region, and the
+    coordinator of the school's municipality (`municipal_schools`), no one else."""
+    if row.owner_scope == "region" or principal.scope == "region":
+        return True
+    if principal.scope == "municipality":
+        return row.owner_id in municipal_schools
+    return principal.scope_id == row.owner_id
 
 
 def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None = None) -> InstrumentOut:

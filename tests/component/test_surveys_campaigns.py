@@ -252,7 +252,7 @@ async def test_custom_instruments_validate_and_a_used_version_is_only_superseded
 
     broken = await client.post("/api/v1/instruments", headers=CURATOR, json={**CUSTOM, "scales": [{"code": "s", "items": ["nope"]}]})
     assert broken.status_code == 422
-    assert broken.json()["detail"] == [{"loc": ["body", "scales", 0, "items", 0], "msg": "scales[0].items[0]: нет вопроса «nope»"}]
+    assert broken.json()["detail"] == [{"loc": ["body", "scales", 0, "items", 0], "msg": "scales[0].items[0]: нет вопроса «nope»", "type": "value_error"}]
     assert (await client.post("/api/v1/instruments", headers=bearer("mentee", "school", "s1"), json=CUSTOM)).status_code == 403
 
     created = await client.post("/api/v1/instruments", headers=CURATOR, json=CUSTOM)
