@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Authenticator, Principal
 from shared.errors import NotFound
+from shared.scopes import scope_rule
 
 from services.registry.import_jobs import ImportJob, jobs_of
 from services.registry.importer import ImportReport, Importer
@@ -54,6 +55,7 @@ def build_import_jobs_router(importer: Importer, auth: Authenticator) -> APIRout
         summary="Начать загрузку файла CSV или XLSX в фоне (большие файлы): ход, итоги и отмена — по id",
         description="The same file, modes and rules as `POST /imports`; answers at once with the job. Follow it with "
         "`GET /import-jobs/{id}` (rows done of the total, then the report), cancel it with `POST /import-jobs/{id}/cancel`.",
+        openapi_extra=scope_rule("own", *EDITORS, note="a job is its starter's; the file's rows are checked against the starter's scope"),
     )
     async def start(
         file: Annotated[UploadFile, File(description="CSV (UTF-8 or Windows-1251, `;` or `,`) or XLSX")],
@@ -66,11 +68,11 @@ def build_import_jobs_router(importer: Importer, auth: Authenticator) -> APIRout
                                school_id=school)
         return job_out(job)
 
-    @router.get("/import-jobs/{job_id}", summary="Ход и итоги загрузки")
+    @router.get("/import-jobs/{job_id}", summary="Ход и итоги загрузки", openapi_extra=scope_rule("own", *EDITORS, note="a job is its starter's; the file's rows are checked against the starter's scope"))
     async def get(job_id: str, principal: Principal = Depends(editor)) -> ImportJobOut:
         return await found(await jobs.get(job_id, principal))
 
-    @router.post("/import-jobs/{job_id}/cancel", summary="Отменить загрузку: ничего из неё не записывается")
+    @router.post("/import-jobs/{job_id}/cancel", summary="Отменить загрузку: ничего из неё не записывается", openapi_extra=scope_rule("own", *EDITORS, note="a job is its starter's; the file's rows are checked against the starter's scope"))
     async def cancel(job_id: str, principal: Principal = Depends(editor)) -> ImportJobOut:
         return await found(await jobs.cancel(job_id, principal))
 

@@ -14,6 +14,7 @@ from shared.clock import utcnow
 from shared.contracts.registry import SessionsRevoked
 from shared.messaging.outbox import Work
 from shared.revocation import revocation_table, store
+from shared.scopes import scope_rule
 
 NAME = "registry"
 
@@ -33,7 +34,7 @@ def build_revocation_router(accounts, auth: Authenticator) -> APIRouter:  # noqa
     router = APIRouter(prefix="/api/v1", tags=["registry"])
 
     @router.post("/revocations", status_code=204, summary="Отозвать все сеансы и токены человека (администратор региона)",
-                 response_class=Response)
+                 response_class=Response, openapi_extra=scope_rule("region", "region_admin"))
     async def revoke_all(body: RevocationIn, principal: Principal = Depends(auth.require("region_admin"))) -> Response:
         await accounts.revoke_sessions(body.subject_id, principal)
         return Response(status_code=204)

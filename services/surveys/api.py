@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from shared.api_errors import problem
 from shared.validation import INT32_MAX
-from shared.auth import Authenticator, Principal
+from shared.auth import ROLES, Authenticator, Principal
 from shared.scopes import scope_rule
 from shared.http import correlation_id
 
@@ -17,6 +17,9 @@ from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, Instrum
 from services.surveys.service import CAMPAIGN_OPENERS, INSTRUMENT_AUTHORS, InvalidAnswers, InvalidInstrument, SurveysService
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
+
+# every role but the data-protection officer, who reads the audit, never answers or growth (404 for them)
+OPERATIONAL = tuple(role for role in ROLES if role != "data_protection_officer")
 
 
 def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
@@ -53,7 +56,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
         status_code=status.HTTP_201_CREATED,
         summary="Отправить заполненную анкету",
         responses={200: {"description": "Повторная отправка: возвращён первый ответ"}},
-        openapi_extra=scope_rule("school", note="a mentor or mentee: their own answers only"),
+        openapi_extra=scope_rule("school", *OPERATIONAL, note="a mentor or mentee: their own answers only"),
     )
     async def submit(body: ResponseIn, request: Request, principal: Principal = Depends(auth.require())) -> ResponseOut:
         try:
@@ -67,7 +70,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
             media_type="application/json",
         )
 
-    @router.get("/growth", summary="Рост между входной и итоговой диагностикой одного участника", openapi_extra=scope_rule("school", note="a mentor or mentee: their own growth only"))
+    @router.get("/growth", summary="Рост между входной и итоговой диагностикой одного участника", openapi_extra=scope_rule("school", *OPERATIONAL, note="a mentor or mentee: their own growth only"))
     async def growth(
         respondent_id: str,
         instrument: str = Query("growth_measurement"),

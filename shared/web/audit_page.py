@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from shared.audit import AuditLog
 from shared.auth import Authenticator, Principal
 from shared.web.pages import Pages
+from shared.scopes import scope_rule
 
 OFFICER = "data_protection_officer"
 TITLES = {"registry": "реестр", "pairing": "пары и планы", "surveys": "анкеты и ответы", "notifications": "письма",
@@ -46,7 +47,8 @@ def audit_router(audit: AuditLog, pages: Pages, auth: Authenticator) -> APIRoute
                             service_title=TITLES.get(audit.service, audit.service), entries=entries, person=person, actor=actor,
                             limit=500, retention=retention, actions=ACTIONS)
 
-    @router.get("/api/v1/audit", tags=["audit"], summary="Журнал обработки персональных данных (ответственный за обработку ПДн)")
+    @router.get("/api/v1/audit", tags=["audit"], summary="Журнал обработки персональных данных (ответственный за обработку ПДн)",
+                openapi_extra=scope_rule("region", OFFICER))
     async def api(person: str = Query("", max_length=100), actor: str = Query("", max_length=100),
                   limit: int = Query(500, ge=1, le=5000),
                   principal: Principal = Depends(auth.require(OFFICER))) -> list[AuditEntryOut]:
