@@ -157,6 +157,10 @@ async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) 
         await ensure_demo_accounts(services["registry"], settings)
         accounts_ready.set()
 
+    async def settled() -> None:  # the year's events heard everywhere: the analyses are approved on final figures
+        for service in services.values():
+            await service.runtime.relay.wait_idle(timeout=300)
+
     async def fill() -> None:
         started = time.perf_counter()
         try:
@@ -168,10 +172,9 @@ async def load_demo(app: FastAPI, settings: Settings, services: dict[str, Any]) 
                     await accounts()
                 else:
                     # the first school plays a whole school year; the accounts once its people exist
-                    region = await scenario.load(school_year=True, people_ready=accounts)
+                    region = await scenario.load(school_year=True, people_ready=accounts, settled=settled)
                     app.state.demo_region = region
-            for service in services.values():  # a school year's events: give a busy machine time
-                await service.runtime.relay.wait_idle(timeout=300)
+            await settled()  # a school year's events: give a busy machine time
             log.info("demo.loaded", seconds=round(time.perf_counter() - started, 1))
         except Exception:
             log.exception("demo.failed")

@@ -73,11 +73,14 @@ class RegionScenario:
         return bool(response.json())
 
     async def load(self, *, schools: int = len(SCHOOLS), surveys: bool = True, school_year: bool = False,
-                   people_ready: Callable[[], Awaitable[None]] | None = None) -> Region:
+                   people_ready: Callable[[], Awaitable[None]] | None = None,
+                   settled: Callable[[], Awaitable[None]] | None = None) -> Region:
         """The region's schools, people, programmes, pairs and (with `surveys`) questionnaires.
         With `school_year` (the demo) the first school plays a whole school year instead
         (nastavnik/school_year.py) and the others a short one, so every report section has data;
-        `people_ready` is awaited once the first school's people are registered (the demo's accounts)."""
+        `people_ready` is awaited once the first school's people are registered (the demo's accounts).
+        At the year's end the written analyses are approved on their pages, after `settled` (every
+        service has heard the year's events: the text is generated from the final figures)."""
         from nastavnik.school_year import SchoolYear
 
         year = academic_year_of(date.today())
@@ -104,6 +107,10 @@ class RegionScenario:
                 await self.monitoring(school, mentee_rating)
             if school_year:
                 await played.short_year(school, mentee_rating)
+        if school_year:
+            if settled is not None:
+                await settled()
+            await played.approve_analyses(region.schools[0], year)
         return region
 
     async def _school(self, school: School, year: str) -> School:

@@ -17,8 +17,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
+from nastavnik.web_forms import submit
 from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
+from shared.auth import Principal
 
 if TYPE_CHECKING:
     from nastavnik.scenario import RegionScenario, School
@@ -33,7 +36,10 @@ PEOPLE = [
     ("p-02", "pupil", "Лебедева Полина", [], None, None, 6, None),
     ("p-03", "pupil", "Морозов Даниил", [], None, None, 5, None),
     ("p-04", "pupil", "Ковалёва Софья", [], None, None, 9, None),
-    ("p-05", "pupil", "Орлов Максим", [], None, None, 10, None),
+    ("p-05", "pupil", "Орлов Максим", [], None, None, 9, None),
+    ("p-06", "pupil", "Белова Ксения", [], None, None, 9, None),
+    ("p-07", "pupil", "Егоров Тимофей", [], None, None, 9, None),
+    ("p-08", "pupil", "Никитина Вера", [], None, None, 9, None),
     ("s-01", "student", "Васильев Никита Андреевич", [], None, 2004, None, None),
     ("s-02", "student", "Зайцева Алина Романовна", [], None, 2006, None, None),
     ("e-01", "employer", "Фёдоров Павел Игоревич", [], 15, 1980, None, None),
@@ -45,10 +51,12 @@ ARRIVING = [  # registered and enrolled in the autumn, after the pairs were matc
 # (external id, role, capacity)
 ENROLMENTS = [("t-01", "mentor", 3), ("t-02", "mentee", None), ("t-03", "mentee", None), ("p-01", "mentor", 2),
               ("p-02", "mentee", None), ("p-03", "mentee", None), ("p-04", "mentee", None), ("p-05", "mentee", None),
-              ("s-01", "mentor", 1), ("s-02", "mentee", None), ("e-01", "mentor", 2)]
-# pairs formed by hand after the matching run: (mentor, mentees, form)
+              ("p-06", "mentee", None), ("p-07", "mentee", None), ("p-08", "mentee", None),
+              ("s-01", "mentor", 1), ("s-02", "mentee", None), ("e-01", "mentor", 5)]
+# pairs formed by hand after the matching run: (mentor, mentees, form); the employer mentors a
+# group of four ninth-graders choosing a profession
 BY_HAND = [("p-01", ["p-02"], "pupil_pupil"), ("t-01", ["p-03"], "teacher_pupil"), ("s-01", ["p-04"], "student_pupil"),
-           ("e-01", ["p-05"], "employer_pupil"), ("e-01", ["s-02"], "employer_student"), ("t-05", ["t-06"], "head_teacher")]
+           ("e-01", ["p-05", "p-06", "p-07", "p-08"], "employer_pupil"), ("e-01", ["s-02"], "employer_student"), ("t-05", ["t-06"], "head_teacher")]
 FORMS = ["teacher_teacher", "teacher_pupil", "pupil_pupil", "student_pupil", "employer_pupil", "employer_student", "head_teacher"]
 RATINGS = ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")
 # satisfaction (1–10) of who answers: the demo mentee t-02 leaves the mentees' campaign open
@@ -56,6 +64,9 @@ MENTEE_SATISFACTION = {"t-03": 9, "t-06": 8, "p-02": 10, "p-03": 7, "p-04": 6, "
 MENTOR_SATISFACTION = {"t-01": 8, "t-05": 9, "p-01": 10, "s-01": 7, "e-01": 6}
 # deficit self-diagnosis (1–5, all statements) at start and end; t-03's methodological deficit stays
 DIAGNOSTICS = {"t-02": (4, 2), "t-03": (3, 3), "t-06": (5, 3)}
+# the pupils' professional self-determination the curator records at the year's end (the older ones)
+SELF_DETERMINATION = {"p-01": "pedagogical", "p-04": "other", "p-05": "pedagogical", "p-06": "undecided", "p-07": "other",
+                      "p-08": "other"}
 GROWTH = {"t-02": (5, 8), "t-03": (6, 7), "t-06": (4, 8)}  # growth measurement (1–10) at start and end
 SWOT_FACTORS = {
     "strengths_factors": ["motivated_pairs", "regular_meetings", "form_fit"],
@@ -115,7 +126,24 @@ class SchoolYear:
         await self._diagnostics(school, "end", curator)
         await self._curator_questionnaire(school, curator)
         await self._interests(school, curator)
+        # the year's end: the pupils' self-determination; the written analysis approved (the
+        # school's by its curator, the region's by the region's analyst in `approve_region`)
+        for external_id, code in SELF_DETERMINATION.items():
+            await self.call("PATCH", f"/registry/api/v1/participants/{school.people[external_id]}", curator,
+                            json={"self_determination": code})
         return school
+
+    async def approve_analyses(self, school: School, academic_year: str) -> None:
+        """The year's end, on the analysis pages as a browser posts them: the school's curator
+        approves the school's written analysis, the region's analyst the region's (each the text
+        generated from the year's figures, unchanged)."""
+        people = ((Principal(sub="curator", role="school_curator", scope="school", scope_id=school.id, name="Куратор школы"),
+                   "school", school.id),
+                  (Principal(sub="analyst", role="region_admin", scope="region", scope_id=self.scenario.region_id,
+                             name="Аналитик региона"), "region", self.scenario.region_id))
+        for principal, level, scope_id in people:
+            page = "/reports/analysis?" + urlencode({"scope": level, "scope_id": scope_id, "academic_year": academic_year})
+            await submit(self.scenario.client, self.scenario.secret, principal, page, "analysis-form", ("action", "approve"))
 
     async def short_year(self, school: School, rating: int) -> None:
         """A plan with one measure done and a campaign of the teacher mentees (t-03 answers)."""
@@ -183,13 +211,15 @@ class SchoolYear:
 
     async def _matched_pairs(self, school: School, curator: str) -> None:
         """The matcher proposes pairs of «учитель – учитель»; the curator confirms every proposal.
-        Pairing learns the enrolments from events: run again until it has heard of both mentees."""
+        Pairing learns the enrolments from events: run again until both teacher mentees are proposed
+        (a run's counts include the pupils, so they cannot tell)."""
         base = f"/pairing/api/v1/programmes/{school.programme_id}"
         await self.call("PUT", f"{base}/matching/settings", curator, json={"form": "teacher_teacher"}, wait_for_events=True)
         deadline = asyncio.get_running_loop().time() + self.scenario.patience
         while True:
             run = (await self.call("POST", f"{base}/matching/runs", curator, json={}, wait_for_events=True)).json()
-            if (run["mentees"] >= 2 and run["mentors"] >= 1) or asyncio.get_running_loop().time() > deadline:
+            proposed = {m["mentee_id"] for proposal in run["proposals"] for m in proposal["members"]}
+            if proposed >= {school.people["t-02"], school.people["t-03"]} or asyncio.get_running_loop().time() > deadline:
                 break
             await asyncio.sleep(0.05)
         for proposal in run["proposals"]:
@@ -234,7 +264,7 @@ class SchoolYear:
         campaign = await self._campaign(curator, "Диагностика профессиональных интересов", "professional_interests_ddo", "mentee",
                                         category="pupil")
         pairs = len(professional_interests.PAIRS)
-        for n, external_id in enumerate(("p-02", "p-03", "p-04", "p-05")):
+        for n, external_id in enumerate(("p-02", "p-03", "p-04", "p-05", "p-06", "p-07", "p-08")):
             # each pupil prefers the first option of most pairs, a different few the second: leanings differ
             answers = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
             await self._respond(school, external_id, "mentee", "professional_interests_ddo", answers, campaign=campaign)

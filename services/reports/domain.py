@@ -756,6 +756,7 @@ from services.reports.domain_outcomes import (  # noqa: E402  re-exported: one p
     MIN_GROUP,
     RETENTION_GROUPS,
     SELF_DETERMINATION,
+    SMALL_GROUP,
     STAFF_BREAKDOWN,
     Breakdown,
     custom_answer,

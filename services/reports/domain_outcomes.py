@@ -19,6 +19,10 @@ Counters = Mapping[str, float]
 
 MIN_GROUP = vocabulary.MIN_GROUP
 """Below this many answers a group (a grade, a programme, an item) is not broken down."""
+SMALL_GROUP = f"меньше {MIN_GROUP} ответов"
+"""What a breakdown's cell says instead of a value (None) of a group too small to break down:
+the reader learns why there is no figure (pages and PDF; the XLSX leaves the cell empty, its
+note says why)."""
 SELF_DETERMINATION = vocabulary.SELF_DETERMINATION
 PEDAGOGICAL = "pedagogical"
 RETENTION_GROUPS: dict[str, str] = {"young": "молодые специалисты", "arrived": "вновь прибывшие педагоги"}

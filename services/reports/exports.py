@@ -374,7 +374,8 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
         rest = len(table.headers) - texts
         widths += [(width - sum(widths)) / rest] * rest
         body = [heads(list(table.headers), texts)]
-        body += [[Paragraph(markup(v), small) if isinstance(v, str) else pdf_number(v) for v in values] for values in table.rows]
+        body += [[Paragraph(markup(v), small) if isinstance(v, str) else domain.SMALL_GROUP if v is None else pdf_number(v)
+                  for v in values] for values in table.rows]
         breakdown_table = LongTable(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
         breakdown_table.setStyle(style(texts))
         story += [Spacer(1, 6 * mm), Paragraph(markup(table.title), styles["Heading2"]), breakdown_table]

@@ -116,7 +116,7 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
             title=title, year=year, years=await years(year), scope=scope, scope_id=scope_id, indicators=values,
             key_codes=domain.KEY_CODES, short=domain.KEY_SHORT_NAMES, by_code=domain.BY_CODE, values=by_code, children=kids,
             groups=report.groups if scope != "school" else [], swot=report.swot, swot_scales=domain.SWOT_SCALES,
-            breakdowns=report.breakdowns,
+            breakdowns=report.breakdowns, small_group=domain.SMALL_GROUP,
             figures=_figures(title, by_code, kids, points), children_title=CHILDREN_TITLE.get(scope, ""), crumbs=crumbs,
             target=domain.PUPILS_TARGET, written=written, may_edit_analysis=may_edit(principal, scope, scope_id),
         )

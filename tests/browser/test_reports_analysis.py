@@ -1,7 +1,8 @@
 """The written analysis in headless Chromium on the whole product (the demo region, loaded
-through the public APIs): the region's administrator opens the regional report, finds the
-analysis generated from its indicators, edits a sentence, approves it, and the PDF and XLSX
-downloaded from the page open with the approved text. The page fits a phone."""
+through the public APIs; at its year's end the region's analyst approved the generated text as
+version 1): the region's administrator opens the regional report, finds the approved analysis,
+edits a sentence, approves version 2, and the PDF and XLSX downloaded from the page open with
+the approved text. The page fits a phone."""
 
 from __future__ import annotations
 
@@ -57,15 +58,15 @@ def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:  # 
         live.sign_in(driver, ADMIN)
         driver.get(live.url("/reports/dashboard"))
         summary = driver.find_element(By.ID, "analysis-summary")
-        assert "Проект, не утверждён" in summary.find_element(By.ID, "analysis-status").text
-        LiveSystem.screenshot(driver, "reports-analysis-dashboard-draft")
+        status = summary.find_element(By.ID, "analysis-status").text
+        assert status.startswith("Утверждено: версия 1,") and status.endswith("Аналитик региона"), status
         click_to_next_page(driver, driver.find_element(By.ID, "analysis-link"))
         assert driver.find_element(By.TAG_NAME, "h1").text == "Анализ и рекомендации"
-        assert driver.find_element(By.ID, "approval").text.startswith("Проект, не утверждён.")
+        assert driver.find_element(By.ID, "approval").text.startswith("Утверждено: версия 1,")
         sections = {s.get_attribute("data-title"): s.text for s in driver.find_elements(By.CSS_SELECTOR, "#analysis-text section")}
         assert list(sections)[0] == "Охват наставничеством" and list(sections)[-1] == "Рекомендации"
-        # the demo: one pupil of three is a mentee in every demo school
-        assert "В наставничество вовлечено 33,3 % обучающихся" in sections["Охват наставничеством"]
+        # the demo: 7 of 8 pupils of the first school are mentees, 1 of 3 in each of the others → 9 / 14
+        assert "В наставничество вовлечено 64,3 % обучающихся" in sections["Охват наставничеством"]
         assert "Рекомендуется расширить охват обучающихся наставничеством" in sections["Рекомендации"]
         assert fits_without_sideways_scroll(driver)
         LiveSystem.screenshot(driver, "reports-analysis-generated")
@@ -79,25 +80,25 @@ def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:  # 
         coverage.send_keys(new_text)
         click_to_next_page(driver, driver.find_element(By.ID, "approve"))
         assert driver.find_element(By.ID, "saved").text.startswith("Анализ утверждён.")
-        assert driver.find_element(By.ID, "approval").text.startswith("Утверждено: версия 1,")
+        assert driver.find_element(By.ID, "approval").text.startswith("Утверждено: версия 2,")
         assert "Орлова Вера" in driver.find_element(By.ID, "approval").text
         shown = driver.find_element(By.CSS_SELECTOR, '#analysis-text section[data-title="Охват наставничеством"]').text
         assert EDITED in shown
-        assert [r.get_attribute("data-version") for r in driver.find_elements(By.CSS_SELECTOR, "#versions tbody tr")] == ["1"]
+        assert [r.get_attribute("data-version") for r in driver.find_elements(By.CSS_SELECTOR, "#versions tbody tr")] == ["2", "1"]
         LiveSystem.screenshot(driver, "reports-analysis-approved")
 
         driver.find_element(By.ID, "download-pdf").click()
         text = pdf_text(_wait_for_file(folder, ".pdf"))
-        assert "Анализ и рекомендации" in text and "Утверждено: версия 1" in text
+        assert "Анализ и рекомендации" in text and "Утверждено: версия 2" in text
         assert EDITED in text and "Проект, не утверждён" not in text
         driver.find_element(By.ID, "download-xlsx").click()
         book = load_workbook(io.BytesIO(_wait_for_file(folder, ".xlsx")))
         assert book.sheetnames[0] == "Анализ"
         cells = [c for row in book["Анализ"].iter_rows(values_only=True) for c in row if c]
-        assert cells[1].startswith("Утверждено: версия 1,") and any(EDITED in c for c in cells)
+        assert cells[1].startswith("Утверждено: версия 2,") and any(EDITED in c for c in cells)
 
         driver.get(live.url("/reports/dashboard"))
-        assert driver.find_element(By.ID, "analysis-status").text.startswith("Утверждено: версия 1")
+        assert driver.find_element(By.ID, "analysis-status").text.startswith("Утверждено: версия 2")
         LiveSystem.screenshot(driver, "reports-analysis-dashboard")
     finally:
         driver.quit()

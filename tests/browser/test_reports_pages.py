@@ -106,7 +106,7 @@ def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  
     assert crumbs == [live.settings.region_name, "Северный район"]
     assert driver.find_elements(By.ID, "children") == []
     value = driver.find_element(By.CSS_SELECTOR, 'tr[data-code="pupils_in_mentoring_share"] td.value').text
-    assert value == "80"  # the demo school's year: four of its five pupils are mentees
+    assert value == "87,5"  # the demo school's year: seven of its eight pupils are mentees
     LiveSystem.screenshot(driver, "reports-dashboard-school")
     driver.find_element(By.LINK_TEXT, "Северный район").click()
     assert _heading_is(driver, "Северный район")
@@ -206,7 +206,7 @@ def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None
     assert {r["Наименование"] for r in body} == {"МБОУ СОШ № 1", "МБОУ Лицей № 2", "МБОУ СОШ № 9"}
     school_1 = next(r for r in body if r["Код"] == "demo-school-1")
     assert body[[r["Код"] for r in body].index("demo-school-2")]["Доля обучающихся, вовлечённых в наставничество, %"] == "33,3"  # a decimal comma
-    assert school_1["Наставляемых, чел."] == "8"  # the demo school's year: t-02, t-03, t-06, p-02 … p-05, s-02
+    assert school_1["Наставляемых, чел."] == "11"  # the demo school's year: t-02, t-03, t-06, p-02 … p-08, s-02
     assert all("." not in cell for r in rows[1:] for cell in r[6:])
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -225,7 +225,7 @@ def test_curator_is_kept_to_their_school(live, driver) -> None:  # noqa: ANN001
         assert "МБОУ Лицей № 2" not in driver.page_source
     driver.get(live.url("/reports/schools"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Доступ запрещён"
-    # the curator's to-do: the demo school's year reached every target (80 % of pupils), the
+    # the curator's to-do: the demo school's year reached every target (87,5 % of pupils), the
     # lyceum's coverage of pupils (33,3 %) is behind the 70 % target
     driver.get(live.url("/reports/todo"))
     assert driver.find_elements(By.CSS_SELECTOR, "ul.tasks li") == []

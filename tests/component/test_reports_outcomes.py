@@ -180,6 +180,9 @@ async def test_the_dashboard_and_the_exports_show_the_outcome_tables(reports) ->
         assert f'id="{code}"' in html and title in html
     grade_table = html.split('id="ddo-grade"')[1].split("</table>")[0]
     assert "8 класс" in grade_table and ">60<" in grade_table and "«человек – человек», %" in grade_table
+    # grade 9 (p7 alone) is not broken down, and its cells say why
+    ninth = grade_table.split("9 класс")[1].split("</tr>")[0]
+    assert ninth.count(domain.SMALL_GROUP) == len(domain.INTEREST_TYPES) and "—" not in ninth
     assert "Русский язык" in html.split('id="staff-subjects"')[1].split("</table>")[0]
     assert 'data-code="retention_young_retained_share"' in html and 'data-code="self_determination_pedagogical_share"' in html
 
@@ -197,5 +200,5 @@ async def test_the_dashboard_and_the_exports_show_the_outcome_tables(reports) ->
     document = pypdfium2.PdfDocument(pdf.content)
     text = " ".join(p.get_textpage().get_text_range() for p in document)
     for expected in ("ДДО по классам", "ДДО по программам", "Педагоги в программе по предметам", "Русский язык",
-                     "Доля выбравших педагогическую профессию"):
+                     "Доля выбравших педагогическую профессию", domain.SMALL_GROUP):
         assert expected in text, expected

@@ -12,7 +12,8 @@ later (another branch's indicators, the written analysis) is checked without tou
 A section is filled when it holds at least one number and no placeholder: no cell or chart label
 «—», «нет данных», «нет анкет», «опросов нет». The XLSX's sheets and the PDF's text are checked
 the same way (every sheet has rows; the scope's row has every indicator; every row of the level
-sheets has the key indicators; no «—» anywhere in the PDF's text)."""
+sheets has the key indicators; the PDF opens with the approved analysis, without a sentence of
+missing data, and no value of its tables is «—»)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ from shared.web import issue_session
 from tests.flow.test_chain import YEAR, values
 
 PLACEHOLDERS = ("—", "нет данных", "нет анкет", "опросов нет")
+# what the generated analysis says of an indicator it has no data for (services/reports/analysis.py)
+MISSING = ("нет данных", "Данных о", "не рассчитан", "не оценена", "не измерен", "пока нет", "Анкет SWOT-анализа нет",
+           "Школ в данных мониторинга нет")
 ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id="test-region", name="Администратор")
 CURATOR = Principal(sub="curator", role="school_curator", scope="school", scope_id="demo-school-1", name="Куратор")
 
@@ -119,9 +123,13 @@ def signed_in(client, settings, principal: Principal) -> None:  # noqa: ANN001
 
 async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_regional_report(system, settings) -> None:
     app, client = system
-    await RegionScenario(client, settings.jwt_secret, settings.region_id, patience=300).load(school_year=True)
-    for service in app.state.services.values():  # a whole year's events: more than test_chain.settle's 10 s on a busy machine
-        await service.runtime.relay.wait_idle(timeout=300)
+
+    async def settled() -> None:  # a whole year's events: more than test_chain.settle's 10 s on a busy machine
+        for service in app.state.services.values():
+            await service.runtime.relay.wait_idle(timeout=300)
+
+    await RegionScenario(client, settings.jwt_secret, settings.region_id, patience=300).load(school_year=True, settled=settled)
+    await settled()
 
     # The region's dashboard and the demo school's (as its curator). A municipality's page is not
     # required to be full: its ШНОР group may have no school (mun-north), and the schools of the
@@ -141,6 +149,14 @@ async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_reg
         assert expected in region, sorted(region)
     for name, page in pages.items():
         assert unfilled(page) == {}, name
+        # a group of fewer than 5 answers is not broken down, and its cells say so («меньше 5
+        # ответов», not a placeholder); the demo school's 9th grade (p-04 … p-08) is broken down
+        ddo = page["ДДО по классам"]
+        ninth = ddo[ddo.index("9 класс"):ddo.index("9 класс") + 2 + len(domain.INTEREST_TYPES)]
+        assert ninth[1] == "5" and domain.SMALL_GROUP not in ninth, (name, ninth)
+        # the written analysis approved at the year's end, shown with its figures
+        summary = page["analysis-summary"][0]
+        assert "Утверждено: версия 1" in summary and [m for m in MISSING if m in summary] == [], (name, summary)
 
     # hand-checked figures of the demo school (nastavnik/school_year.py)
     got = await values(client, "school", "demo-school-1")
@@ -153,15 +169,18 @@ async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_reg
     assert got["growth_mentees_measured"] == 3 and got["growth_improved_share"] == 66.7
     # growth measurement (1–10): t-02 5 → 8, t-03 6 → 7, t-06 4 → 8 → mean change (3 + 1 + 4) / 3
     assert got["measurement_measured"] == 3 and got["measurement_mean_change"] == 2.67
-    # coverage: 5 pupils, 4 of them mentees (p-02 … p-05) → 80 %, against the 70 % target 80 / 70 = 114,3 %
-    assert got["pupils_in_mentoring_share"] == 80.0 and got["pupils_coverage_against_target"] == 114.3
+    # coverage: 8 pupils, 7 of them mentees (p-02 … p-08) → 87,5 %, against the 70 % target 87,5 / 70 = 125 %
+    assert got["pupils_in_mentoring_share"] == 87.5 and got["pupils_coverage_against_target"] == 125.0
     assert got["pairs_formed"] == got["pairs_active"] >= len(domain.FORMS)
     for form in domain.FORMS:
         assert got[f"pairs_active_{form}"] >= 1, form
         assert got[f"swot_responses_{form}"] == 1, form
-    assert got["interests_answers"] == 4 and got["curator_answers"] >= 1
+    assert got["interests_answers"] == 7 and got["curator_answers"] >= 1
+    # self-determination recorded at the year's end for p-01, p-04 … p-08: p-01 and p-05 chose teaching
+    assert (got["self_determination_recorded"], got["self_determination_pedagogical"]) == (6, 2)
+    assert got["self_determination_pedagogical_share"] == 33.3
 
-    # the regional report as files: XLSX (every sheet filled) and PDF (no «—»)
+    # the regional report as files: XLSX (every sheet filled) and PDF (no value «—»)
     signed_in(client, settings, ADMIN)
     xlsx = await client.get(f"/reports/api/v1/exports/region/test-region.xlsx?academic_year={YEAR}")
     assert xlsx.status_code == 200
@@ -181,6 +200,15 @@ async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_reg
     assert pdf.status_code == 200
     document = pypdfium2.PdfDocument(pdf.content)
     text = "\n".join(document[k].get_textpage().get_text_range() for k in range(len(document)))
-    for heading in ("Показатели", "SWOT по программам и формам", "Муниципалитеты", "Школы", "ШНОР отдельно"):
+    for heading in ("Анализ и рекомендации", "Утверждено: версия 1", "Показатели", "SWOT по программам и формам",
+                    "Муниципалитеты", "Школы", "ШНОР отдельно"):
         assert heading in text
-    assert "—" not in text, [line for line in text.splitlines() if "—" in line][:5]
+    # the approved analysis opens the PDF: no sentence of missing data in it; after it, the tables:
+    # no value «—» (a dash before a number, a unit or the end of a line: names and notes use «—»
+    # as punctuation, «Наставляемые — молодые специалисты»)
+    split = text.index("Показатели", text.index("Рекомендации"))
+    written, tables = text[:split], text[split:]
+    assert [m for m in MISSING if m in written] == [], written
+    units = "|".join(re.escape(u) for u in sorted({i.unit for i in domain.INDICATORS}, key=len, reverse=True))
+    no_value = re.compile(rf"—(?=[ \t]*(?:$|\d|{units}))", re.M)
+    assert [line for line in tables.splitlines() if no_value.search(line)] == []
