@@ -21,7 +21,18 @@ from shared.scopes import scope_rule
 OFFICER = "data_protection_officer"
 TITLES = {"registry": "реестр", "pairing": "пары и планы", "surveys": "анкеты и ответы", "notifications": "письма",
           "reports": "мониторинг"}
-ACTIONS = {"read": "чтение", "write": "изменение", "export": "выгрузка"}
+ACTIONS = {  # what the officer reads: every action a service records, in Russian
+    "read": "чтение", "write": "изменение", "export": "выгрузка",
+    "school.registered": "школа зарегистрирована", "school.updated": "школа изменена",
+    "partner.registered": "партнёр зарегистрирован",
+    "participant.registered": "участник зарегистрирован", "participant.updated": "данные участника изменены",
+    "participant.erased": "данные участника удалены (отзыв согласия)",
+    "programme.launched": "программа запущена", "programme.updated": "программа изменена",
+    "enrolment.created": "зачисление", "enrolment.renewed": "зачисление возобновлено", "enrolment.ended": "зачисление завершено",
+    "curator.appointed": "назначен куратор", "curator.revoked": "куратор снят", "staff.appointed": "назначен сотрудник",
+    "account.invited": "приглашение", "account.letters": "письма-приглашения", "account.locked": "вход заблокирован",
+    "account.password_changed": "пароль изменён", "sessions.revoked": "сеансы отозваны",
+}
 
 
 class AuditEntryOut(BaseModel):
@@ -37,7 +48,7 @@ class AuditEntryOut(BaseModel):
 
 def audit_router(audit: AuditLog, pages: Pages, auth: Authenticator) -> APIRouter:
     router = APIRouter()
-    retention = (f"{audit.retention.days} дн." if audit.retention else "бессрочно")
+    retention = (f"{audit.retention.days} дн" if audit.retention else "бессрочно")  # the sentence ends with its own period
 
     @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     async def page(request: Request, person: str = Query("", max_length=100), actor: str = Query("", max_length=100),

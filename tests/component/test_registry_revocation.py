@@ -81,7 +81,7 @@ async def test_the_data_protection_officer_is_appointed_and_reads_only_the_audit
     assert decode_token(service.runtime.settings.jwt_secret, officer["nastavnik_session"]).role == "data_protection_officer"
     audit = await client.get("/registry/audit", cookies=officer)
     table = audit.text.split('id="audit"')[1].split("</table>")[0]  # (the page's header greets the officer by name)
-    assert audit.status_code == 200 and "staff.appointed" in table and "Орлова" not in table and "dpo@region" not in table
+    assert audit.status_code == 200 and "staff.appointed" in table and "назначен сотрудник" in table and "Орлова" not in table and "dpo@region" not in table
     home = await client.get("/registry/", cookies=officer)
     assert home.status_code == 200 and 'href="/surveys/audit"' in home.text
     for path in ("/registry/people", "/registry/accounts", "/registry/schools"):
