@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl
 from pydantic import BaseModel, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from shared.limits import BodyTooLarge
+
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)
 # Quick looks at the raw JSON: only a body that might hold a bad value is parsed again.
@@ -111,7 +113,11 @@ class SafeInputMiddleware:
         if not found and checked_body and scope["method"] in ("POST", "PUT", "PATCH"):
             body, more = b"", True
             while more:
-                message = await receive()
+                try:
+                    message = await receive()
+                except BodyTooLarge as too_large:  # the route raises it where it reads the body: a page gets the Russian page
+                    await self.app(scope, _refusing(too_large), send)
+                    return
                 if message["type"] != "http.request":  # the client left
                     await self.app(scope, _replay([message]), send)
                     return
@@ -177,3 +183,11 @@ async def _reply_422(send, found: list[dict[str, Any]]) -> None:  # noqa: ANN001
     await send({"type": "http.response.start", "status": 422,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def _refusing(error: Exception):  # noqa: ANN202
+    """An ASGI receive that raises `error` when the app reads the body."""
+    async def receive() -> Any:
+        raise error
+
+    return receive
