@@ -132,15 +132,22 @@ class OutboxRelay:
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._metrics.service}")
 
-    async def stop(self) -> None:
-        """Stop the relay. A flag as well as the cancel: on Python 3.11 a cancel that lands
-        while an inner wait completes can be swallowed, and the loop would go on."""
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop the relay: let the round in progress finish (its publishes and the mark-sent
+        commit), then cancel only if it outlasts `grace`. A round cancelled mid-transaction can
+        leave a connection behind that still holds its write lock (with SQLite, the whole
+        database: the next start of the process finds it "locked"); with the in-memory broker
+        the round also runs the consumers' handlers inline. The flag, not only the cancel: on
+        Python 3.11 a cancel that lands while an inner wait completes can be swallowed."""
         if self._task:
             self._stopping = True
             self._wake.set()
-            self._task.cancel()
+            self._resumed.set()
             try:
-                await asyncio.wait({self._task}, timeout=10)
+                done, _ = await asyncio.wait({self._task}, timeout=grace)
+                if not done:
+                    self._task.cancel()
+                    await asyncio.wait({self._task}, timeout=10)
             finally:
                 self._task = None
 
@@ -188,7 +195,7 @@ class OutboxRelay:
                 pass
             self._wake.clear()
             try:
-                while await self.drain_once():
+                while not self._stopping and await self.drain_once():
                     pass
                 await self.refresh_gauges()
                 backoff = self._first_backoff
