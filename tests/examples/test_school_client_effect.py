@@ -1,6 +1,7 @@
 """The school developers' example, end to end: with the school's own broker credentials, the
-plain-pika client registers a person (the registry applies it) and submits that person's
-questionnaire (surveys scores and stores it) — services on the real RabbitMQ and PostgreSQL."""
+plain-pika client registers a person (the registry applies it), learns the person's id from the
+answer in its own queue, and submits that person's questionnaire with the example's answers to
+the real instrument (surveys scores and stores it) — services on the real RabbitMQ and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -28,10 +29,9 @@ from tests.component.helpers import ADMIN
 from tests.conftest import SECRET
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "school_client"))
-from client import SchoolClient  # noqa: E402
+from client import SATISFACTION_MENTEE_V1, SchoolClient  # noqa: E402
 
 pytestmark = pytest.mark.integration
-ANSWERS = {"effectiveness": 9, "comfort": 8, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
 
 
 async def eventually(check, timeout: float = 30.0):  # noqa: ANN001, ANN201
@@ -65,14 +65,14 @@ async def test_a_school_system_registers_a_person_and_submits_their_questionnair
             url = urllib.parse.urlunparse(parsed._replace(netloc=f"school-{school_id}:{password}@{parsed.hostname}:{parsed.port}"))
 
             client = SchoolClient(url, school_id)
-            await asyncio.to_thread(client.register_participant, "erp-1", "Смирнов Илья Олегович", category="teacher",
-                                    experience_years=1, consent={"given_by": "self", "document": "№ 15"})
-
-            async def registered() -> str | None:
-                people = (await registry.get(f"/api/v1/schools/{school_id}/participants", headers=ADMIN)).json()
-                return next((p["id"] for p in people if p.get("external_id") == "erp-1"), None)
-
-            participant_id = await eventually(registered)
+            command_id = await asyncio.to_thread(client.register_participant, "erp-1", "Смирнов Илья Олегович", category="teacher",
+                                                 experience_years=1, consent={"given_by": "self", "document": "№ 15"})
+            # the school learns the person's id from its own queue, as the example does
+            answer = await asyncio.to_thread(client.result_of, command_id)
+            assert answer["type"] == "registry.participant.registered.v1", answer
+            participant_id = answer["data"]["participant_id"]
+            people = (await registry.get(f"/api/v1/schools/{school_id}/participants", headers=ADMIN)).json()
+            assert {p["id"]: p.get("external_id") for p in people}[participant_id] == "erp-1"
             # the mentee satisfaction questionnaire is answered by mentees of a programme
             programme = await registry.post(f"/api/v1/schools/{school_id}/programmes", headers=ADMIN, json={
                 "title": "Программа", "academic_year": academic_year_of(date.today()), "forms": ["teacher_teacher"]})
@@ -91,7 +91,7 @@ async def test_a_school_system_registers_a_person_and_submits_their_questionnair
 
         await eventually(known_to_surveys)
         await eventually(enrolled_in_surveys)
-        await asyncio.to_thread(client.submit_questionnaire, participant_id, "satisfaction_mentee", 1, ANSWERS, "erp-survey-0001")
+        await asyncio.to_thread(client.submit_questionnaire, participant_id, "satisfaction_mentee", 1, SATISFACTION_MENTEE_V1, "erp-survey-0001")
         client.close()
 
         async def stored() -> SurveyResponse | None:
