@@ -31,7 +31,9 @@ async def running(service: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def bearer(role: str, scope: str, scope_id: str, sub: str = "tester") -> dict[str, str]:
-    token = issue_token(SECRET, sub=sub, role=role, scope=scope, scope_id=scope_id, ttl=timedelta(hours=1))
+    # Issued when a test module is imported and used for the whole run, which can last over an hour
+    # on a loaded machine: valid for a day (the default longest lifetime is 30 days).
+    token = issue_token(SECRET, sub=sub, role=role, scope=scope, scope_id=scope_id, ttl=timedelta(hours=24))
     return {"Authorization": f"Bearer {token}"}
 
 
