@@ -19,7 +19,6 @@ person; the entries stay. Read by the region's data-protection officer at `/<ser
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import ipaddress
 import time
@@ -32,6 +31,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Field, SQLModel, col, select
 
 from shared.clock import utcnow
+from shared.periodic import Periodic
 
 _origin: ContextVar[str] = ContextVar("nastavnik_request_origin", default="")
 _tables: dict[str, type[SQLModel]] = {}
@@ -111,7 +111,7 @@ class AuditLog:
         self.table = audit_table(service)
         self.db = db
         self.retention = timedelta(days=retention_days) if retention_days else None
-        self._task: asyncio.Task | None = None
+        self._pruning: Periodic | None = None
 
     def entry(self, principal: Any, action: str, entity: str, target: str, detail: str = "") -> SQLModel:
         """A row to add to the use case's session (written with its transaction)."""
@@ -148,26 +148,18 @@ class AuditLog:
         return result.rowcount or 0
 
     def start(self, log: Any, interval: float = 3600.0) -> None:
-        async def loop() -> None:
-            while True:
-                try:
-                    pruned = await self.prune()
-                    if pruned:
-                        log.info("audit.pruned", entries=pruned)
-                except Exception as exc:  # noqa: BLE001 - the next round tries again
-                    log.warning("audit.prune_failed", error=type(exc).__name__)
-                await asyncio.sleep(interval)
+        async def prune_round() -> None:
+            pruned = await self.prune()
+            if pruned:
+                log.info("audit.pruned", entries=pruned)
 
-        self._task = asyncio.create_task(loop(), name=f"{self.service}-audit-prune")
+        self._pruning = Periodic(f"{self.service}-audit-prune", prune_round, interval, log, failure_event="audit.prune_failed")
+        self._pruning.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
-            self._task = None
+        if self._pruning is not None:
+            await self._pruning.stop()
+            self._pruning = None
 
 
 # ---- the HTTP side: the client's address, the access log and the declared reads ----------------

@@ -16,7 +16,6 @@ The memory is one per process (`REVOKED`): in the embedded process the services 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from sqlalchemy import delete
 from sqlmodel import Field, SQLModel, col, select
 
 from shared.clock import utcnow
+from shared.periodic import Periodic
 
 _tables: dict[str, type[SQLModel]] = {}
 
@@ -87,7 +87,7 @@ class RevocationList:
         self.interval = interval
         self.horizon = horizon
         """The longest lifetime of any token: a revocation older than that has nothing left to refuse."""
-        self._task: asyncio.Task | None = None
+        self._reloading: Periodic | None = None
 
     async def load(self) -> None:
         async with self.db.sessions() as session:
@@ -100,24 +100,12 @@ class RevocationList:
 
     async def start(self, log: Any) -> None:
         await self.load()
-        if self.interval <= 0:
-            return
-
-        async def loop() -> None:
-            while True:
-                await asyncio.sleep(self.interval)
-                try:
-                    await self.load()
-                except Exception as exc:  # noqa: BLE001 - the next round tries again
-                    log.warning("revocations.reload_failed", error=type(exc).__name__)
-
-        self._task = asyncio.create_task(loop(), name="revocations-reload")
+        if self.interval > 0:
+            self._reloading = Periodic("revocations-reload", self.load, self.interval, log,
+                                       failure_event="revocations.reload_failed", at_once=False)
+            self._reloading.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
-            self._task = None
+        if self._reloading is not None:
+            await self._reloading.stop()
+            self._reloading = None

@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from shared.clock import utcnow
 from shared.db import Database
+from shared.periodic import Periodic
 from shared.settings import Settings
 
 from services.notifications import domain
@@ -139,49 +140,27 @@ class MailSender:
         self.retention = retention
         self.prune_every = prune_every
         self._pruned_at = float("-inf")
-        self._wake = asyncio.Event()
-        self._round = asyncio.Lock()  # one round at a time: SQLite has no row locks to keep two from sending one mail
-        self._task: asyncio.Task | None = None
-        self._stopping = False
+        self._one_round = asyncio.Lock()  # one round at a time: SQLite has no row locks to keep two from sending one mail
+        self._rounds: Periodic | None = None
 
     def notify(self) -> None:
         """A mail was committed: deliver now rather than at the next poll."""
-        self._wake.set()
+        if self._rounds is not None:
+            self._rounds.wake()
 
     def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._run(), name="notifications-sender")
+        self._rounds = Periodic("notifications-sender", self._round, self._sleep_for, self.log, failure_event="mail.round_failed")
+        self._rounds.start()
 
     async def stop(self) -> None:
-        if self._task:
-            self._stopping = True
-            self._wake.set()
-            self._task.cancel()
-            try:
-                await asyncio.wait({self._task}, timeout=10)
-            finally:
-                self._task = None
+        if self._rounds is not None:
+            await self._rounds.stop()
+            self._rounds = None
         await self.transport.close()
 
-    async def _run(self) -> None:
-        while not self._stopping:
-            try:
-                await self.send_due()
-                await self._prune_when_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database away: try again at the next poll
-                self.log.warning("mail.round_failed", error=repr(exc))
-            try:
-                async with asyncio.timeout(await self._sleep_for()):
-                    await self._wake.wait()
-            except TimeoutError:
-                pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: S110 - the database away: the poll interval then
-                pass
-            self._wake.clear()
+    async def _round(self) -> None:
+        await self.send_due()
+        await self._prune_when_due()
 
     async def _prune_when_due(self) -> None:
         now = asyncio.get_running_loop().time()
@@ -222,7 +201,7 @@ class MailSender:
         """Deliver the pending mails that are due, one transaction each; returns how many went.
         The round stops at the first temporary failure: the server is likely away for all."""
         sent = 0
-        async with self._round:
+        async with self._one_round:
             try:
                 while sent < self.batch_size:
                     outcome = await self._send_one()

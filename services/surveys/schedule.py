@@ -5,14 +5,13 @@ the use cases make a second run, or a run elsewhere at the same time, announce n
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Sequence
 from datetime import date
 
 from structlog.stdlib import BoundLogger
 
 from shared.clock import utcnow
+from shared.periodic import Periodic
 
 from services.surveys.service import ScheduleRun, SurveysService
 
@@ -28,11 +27,11 @@ class CampaignSchedule:
         self.interval = interval
         self.days_before = tuple(days_before)
         self.log = log
-        self._task: asyncio.Task | None = None
+        self._loop: Periodic | None = None
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._loop is not None and self._loop.running
 
     async def run_once(self, on: date | None = None) -> ScheduleRun:
         done = await self.service.run_schedule(on or today(), self.days_before)
@@ -43,19 +42,10 @@ class CampaignSchedule:
     def start(self) -> None:
         """Start the loop (not with interval 0): a run at once, then one every `interval` seconds."""
         if self.interval > 0 and not self.running:
-            self._task = asyncio.create_task(self._loop(), name="surveys-schedule")
+            self._loop = Periodic("surveys-schedule", self.run_once, self.interval, self.log, failure_event="surveys.schedule.failed")
+            self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()  # a run in progress rolls back; the next start does it again
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:  # the database away for a while: try again next time
-                self.log.exception("surveys.schedule.failed")
-            await asyncio.sleep(self.interval)
+        if self._loop is not None:
+            await self._loop.stop()  # a run in progress finishes; its decisions are idempotent anyway
+            self._loop = None
