@@ -40,7 +40,7 @@ from nastavnik.processes import ServiceProcesses, create_databases, create_vhost
 from nastavnik.scenario import RegionScenario  # noqa: E402
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
 
-from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average  # noqa: E402
+from bench.load import Outcome, Poster, cpu_by_pid, cpu_seconds, grown, load_average  # noqa: E402
 
 SECRET = "bench-secret-of-sufficient-length-32-bytes"
 COMPLETED = "surveys.response.completed.v1"
@@ -116,11 +116,16 @@ async def submit_load(poster: Poster, scenario: RegionScenario, region, rate: fl
     await asyncio.gather(*tasks)
 
 
-def cpu_by_process(processes: ServiceProcesses) -> dict[str, float]:
-    """CPU seconds so far of each service process, of PostgreSQL, RabbitMQ and this bench."""
-    figures = {name: cpu_seconds(process.pid) for name, process in processes.processes.items()}
-    figures.update(postgres=cpu_seconds_of("postgres"), rabbitmq=cpu_seconds_of("beam.smp"), bench=cpu_seconds())
+def cpu_by_process(processes: ServiceProcesses) -> dict[str, float | dict[str, float]]:
+    """CPU seconds so far of each service process, of PostgreSQL's and RabbitMQ's (by pid), and
+    of this bench; `spent` turns two readings into seconds per name."""
+    figures: dict[str, float | dict[str, float]] = {name: cpu_seconds(process.pid) for name, process in processes.processes.items()}
+    figures.update(postgres=cpu_by_pid("postgres"), rabbitmq=cpu_by_pid("beam.smp"), bench=cpu_seconds())
     return figures
+
+
+def spent(before: dict, after: dict) -> dict[str, float]:
+    return {name: grown(before[name], value) if isinstance(value, dict) else value - before[name] for name, value in after.items()}
 
 
 def lags(observer: Observer, submits: dict[str, float]) -> tuple[dict[str, float], int]:
@@ -173,12 +178,13 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN0
                 before = cpu_by_process(processes)
                 await submit_load(poster, scenario, region, rate, args.duration, submits, timeline, outcome)
                 await drain(observer, submits, 120)
-                cores = {name: round((cpu - before[name]) / args.duration, 2) for name, cpu in cpu_by_process(processes).items()}
+                cpu = spent(before, cpu_by_process(processes))
+                cores = {name: round(seconds / args.duration, 2) for name, seconds in cpu.items()}
                 result, lost = lags(observer, submits)
                 values = list(result.values())
                 surveys_part = [observer.completed_at[r] - t for r, t in submits.items() if r in observer.completed_at]
                 return {"scenario": "steady", "rate": rate, "completions": len(submits), "lost": lost, "submit_errors": outcome.errors,
-                        "submit_p99": outcome.percentile_ms(0.99) / 1000, "load_average": load_average(), "cores_per_load_second": cores,
+                        "submit_p99": outcome.percentile_ms(0.99) / 1000, "load_average": load_average(), "cores_per_load_second": cores, "cpu_seconds": cpu,
                         "surveys_p50": percentile(surveys_part, 0.5), "surveys_p99": percentile(surveys_part, 0.99),
                         "p50": percentile(values, 0.5), "p99": percentile(values, 0.99), "max": max(values, default=float("nan"))}
             # outage: load for warmup + outage + recovery window; reports down during the outage

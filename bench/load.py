@@ -96,6 +96,26 @@ def cpu_seconds_of(command: str) -> float:
     return total
 
 
+def cpu_by_pid(command: str) -> dict[str, float]:
+    """CPU time so far of each process named `command`, by pid: a difference of two such
+    readings (`grown`) is not thrown off by a process of that name ending in between."""
+    figures = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == command:
+                    figures[entry.name] = cpu_seconds(entry.name)
+            except OSError:
+                pass
+    return figures
+
+
+def grown(before: dict[str, float], after: dict[str, float]) -> float:
+    """CPU seconds the processes spent between two `cpu_by_pid` readings (those started in
+    between count whole; those ended in between are lost to the reading)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds all cores spent busy so far (every process on the machine, Linux /proc)."""
     try:
