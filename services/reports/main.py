@@ -9,8 +9,7 @@ from fastapi import FastAPI
 from sqlmodel import func, select
 
 from shared.auth import Authenticator
-from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
-from shared.contracts.catalogue import BY_TYPE
+from shared.contracts.pairing import PairEnded, PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
@@ -36,27 +35,23 @@ from services.reports.web import build_pages
 from services.reports.web_analysis import build_analysis_pages
 
 NAME = "reports"
-OPTIONAL_CONSUMED = ("pairing.pair.ended.v1",)
-"""Consumed as soon as the producer's contract defines them."""
-CONSUMED = tuple(
-    event
-    for event in (
-        SchoolRegistered,
-        ParticipantRegistered,
-        ParticipantEnrolled,
-        ParticipantUpdated,
-        ParticipantWithdrawn,
-        PairFormed,
-        ResponseCompleted,
-        PlanUpdated,
-        PlanMeasureCompleted,
-        CampaignOpened,
-        CampaignClosed,
-        ProgrammeLaunched,
-        ProgrammeUpdated,
-        InstrumentSaved,
-    )
-) + tuple(BY_TYPE[t] for t in OPTIONAL_CONSUMED if t in BY_TYPE)
+CONSUMED = (
+    SchoolRegistered,
+    ParticipantRegistered,
+    ParticipantEnrolled,
+    ParticipantUpdated,
+    ParticipantWithdrawn,
+    PairFormed,
+    PairEnded,
+    ResponseCompleted,
+    PlanUpdated,
+    PlanMeasureCompleted,
+    CampaignOpened,
+    CampaignClosed,
+    ProgrammeLaunched,
+    ProgrammeUpdated,
+    InstrumentSaved,
+)
 
 
 @dataclass

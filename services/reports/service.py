@@ -27,7 +27,7 @@ from shared.auth import Principal
 from shared.clock import academic_year_of, utcnow
 from shared.contracts.catalogue import BY_TYPE, event_class
 from shared.contracts.envelope import Envelope, EventData
-from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
+from shared.contracts.pairing import PairEnded, PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
@@ -70,7 +70,6 @@ from services.reports.outcomes import order_key_of as _order_key
 from services.reports.outcomes import retention_groups_of as _retention_groups
 
 CONSUMER = "reports"
-PAIR_ENDED_TYPE = "pairing.pair.ended.v1"
 Scope = tuple[str, str]  # (level, id)
 
 
@@ -195,7 +194,7 @@ class ReportsService(OutcomesMixin):
             await self._participant_enrolled(work, envelope, event, batch)
         elif isinstance(event, PairFormed):
             await self._pair_formed(work, envelope, event, batch)
-        elif envelope.type == PAIR_ENDED_TYPE:
+        elif isinstance(event, PairEnded):
             await self._pair_ended(work, envelope, event, batch)
         elif isinstance(event, ResponseCompleted):
             await self._response_completed(work, envelope, event, batch)
@@ -317,15 +316,11 @@ class ReportsService(OutcomesMixin):
         await self._change_load(work, school, pair.mentor_id, pair.academic_year, pair.mentees, batch)
         await self._release(work, f"pair:{pair.id}", batch)
 
-    async def _pair_ended(self, work: Work, envelope: Envelope, event: EventData, batch: Batch) -> None:
-        """pairing.pair.ended.v1 (consumed when its contract exists): the pair's outcome is read
-        from `outcome` (or `reason`): 'completed…' counts as completed, anything else as terminated."""
-        pair_id = str(getattr(event, "pair_id"))
-        pair = await self._reference_or_park(work, Pair, "pair", pair_id, envelope)
+    async def _pair_ended(self, work: Work, envelope: Envelope, event: PairEnded, batch: Batch) -> None:
+        pair = await self._reference_or_park(work, Pair, "pair", event.pair_id, envelope)
         if pair is None or pair.status != "active":
             return
-        outcome_text = str(getattr(event, "outcome", None) or getattr(event, "reason", None) or "")
-        outcome = "completed" if outcome_text.startswith("complet") else "terminated"
+        outcome = "completed" if event.outcome == "completed" else "terminated"
         pair.status = outcome
         work.session.add(pair)
         school = await work.session.get(School, pair.school_id)

@@ -62,12 +62,6 @@ class InstrumentOut(BaseModel):
     definition: dict[str, Any]
 
 
-class InstrumentIn(BaseModel):
-    """A custom instrument: the definition (see docs/surveys.md); school curators save it for their school."""
-
-    model_config = ConfigDict(extra="allow")
-
-
 class CampaignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
