@@ -78,6 +78,7 @@ def build_single(name: str, settings: Settings) -> FastAPI:
     if settings.demo:
         raise ValueError("demo mode is for `nastavnik run` only")
     service = FACTORIES[name](settings)
+    service.runtime.upgrade_schema = False  # the operator migrates (`nastavnik migrate`); a database behind stops the start
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

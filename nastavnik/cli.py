@@ -41,6 +41,9 @@ def serve(
         raise typer.BadParameter(f"one of {', '.join(SERVICES)}", param_hint="SERVICE")
     settings = serve_settings(service)
     from nastavnik.app import build_single, settle_heap
+    from nastavnik.cli_migrate import refuse_if_behind
+
+    refuse_if_behind(service, settings)
 
     database = settings.database_url_for(service)
     typer.echo(f"nastavnik serve {service}: http://{host}:{port}/ (broker {_without_password(settings.rabbitmq_url or '')}, "
@@ -132,6 +135,9 @@ def contracts(check: Annotated[bool, typer.Option("--check", help="Fail if the c
 
 
 __import__("nastavnik.cli_operators").cli_operators.register(cli)  # status, dlq, broker (issue 7)
+
+
+__import__("nastavnik.cli_migrate").cli_migrate.register(cli)  # migrate (issue 16)
 
 
 cli.command("import")(__import__("nastavnik.cli_registry", fromlist=["import_command"]).import_command)

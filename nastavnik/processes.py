@@ -67,7 +67,8 @@ def delete_vhost(vhost_url: str, management_url: str | None = None) -> None:
         pass
 
 
-async def create_databases(admin_url: str, names: tuple[str, ...] | list[str] = SERVICES) -> dict[str, str]:
+async def create_databases(admin_url: str, names: tuple[str, ...] | list[str] = SERVICES, *, migrate: bool = True) -> dict[str, str]:
+    """Fresh databases, by default migrated to head as an operator would (`serve` refuses an empty one)."""
     import asyncpg
 
     suffix = uuid.uuid4().hex[:8]
@@ -80,6 +81,15 @@ async def create_databases(admin_url: str, names: tuple[str, ...] | list[str] = 
             urls[name] = urllib.parse.urlunparse(urllib.parse.urlparse(admin_url)._replace(path="/" + database))
     finally:
         await connection.close()
+    if migrate:
+        from nastavnik.cli_migrate import service_database
+
+        for name, url in urls.items():
+            database = service_database(name, url)
+            try:
+                await database.upgrade()
+            finally:
+                await database.dispose()
     return urls
 
 

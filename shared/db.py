@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from sqlalchemy import Table, event, inspect, text
+from sqlalchemy import Table, event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
-from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared import migrations
 
 
 def async_url(url: str) -> str:
@@ -27,8 +28,9 @@ def async_url(url: str) -> str:
 
 
 class Database:
-    def __init__(self, url: str, tables: Sequence[type[SQLModel]]) -> None:
+    def __init__(self, url: str, tables: Sequence[type[SQLModel]], service: str | None = None) -> None:
         self.url = async_url(url)
+        self.service = service
         self.is_postgres = self.url.startswith("postgresql")
         self.tables: list[Table] = [model.__table__ for model in tables]  # type: ignore[attr-defined]
         if self.is_postgres:
@@ -39,28 +41,32 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 
     async def create_tables(self) -> None:
-        """Create missing tables; and, in existing ones, the columns and indexes added to the
-        models since (create_all alone skips existing tables). Additive changes only: an added
-        column must be nullable or have a server default; anything else needs a migration."""
+        """Make the schema current: a service's database is upgraded to its head revision
+        (shared.migrations); a database of no service (a tool's, a test's) gets create_all."""
+        if self.service:
+            await self.upgrade()
+            return
         async with self.engine.begin() as conn:
             await conn.run_sync(SQLModel.metadata.create_all, tables=self.tables)
-            await conn.run_sync(self._add_missing_columns_and_indexes)
 
-    def _add_missing_columns_and_indexes(self, conn) -> None:  # noqa: ANN001
-        inspector = inspect(conn)
-        for table in self.tables:
-            present = {column["name"] for column in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present:
-                    if not column.nullable and column.server_default is None:
-                        raise RuntimeError(f"{table.name}.{column.name} is new and NOT NULL without a default: write a migration")
-                    ddl = CreateColumn(column).compile(dialect=conn.dialect)
-                    exists = " IF NOT EXISTS" if self.is_postgres else ""  # two replicas starting at once
-                    conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN{exists} {ddl}'))
-            indexes = {index["name"] for index in inspector.get_indexes(table.name)}
-            for index in table.indexes:
-                if index.name not in indexes:
-                    index.create(conn)
+    async def upgrade(self, revision: str = "head") -> migrations.SchemaState:
+        async with self.engine.begin() as conn:
+            return await conn.run_sync(migrations.upgrade, self._service(), self.tables, revision)
+
+    async def schema_state(self) -> migrations.SchemaState:
+        async with self.engine.connect() as conn:
+            return await conn.run_sync(migrations.state, self._service(), self.tables)
+
+    async def require_head(self) -> None:
+        """Raise SchemaBehind unless the database is at the service's head revision (`serve`)."""
+        state = await self.schema_state()
+        if not state.at_head:
+            raise migrations.SchemaBehind(state.behind_message())
+
+    def _service(self) -> str:
+        if not self.service:
+            raise ValueError("migrations need the service's name: Database(url, tables, service=...)")
+        return self.service
 
     async def ping(self, timeout: float = 3.0) -> bool:
         """The database answers a query within `timeout` seconds."""

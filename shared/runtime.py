@@ -46,6 +46,12 @@ async def _raw_body(message) -> bytes:  # noqa: ANN001
     return message.body
 
 
+def service_tables(name: str, tables: Sequence[type[SQLModel]]) -> list[type[SQLModel]]:
+    """Every table of a service's database: its own, the outbox and inbox, its audit log and
+    revocation list (the metadata its migrations cover)."""
+    return [OutboxMessage, InboxMessage, *tables, *[t for t in (audit_table(name), revocation_table(name)) if t not in tables]]
+
+
 class ServiceRuntime:
     def __init__(
         self,
@@ -62,8 +68,12 @@ class ServiceRuntime:
         self.metrics = ServiceMetrics(name)
         self.db = Database(
             settings.database_url_for(name, shared_process=shared_process),
-            [OutboxMessage, InboxMessage, *tables, *{audit_table(name), revocation_table(name)} - set(tables)],
+            service_tables(name, tables),
+            service=name,
         )
+        self.upgrade_schema = True
+        """Upgrade the database to head at start (`run`, tests); `serve` sets False: then a database
+        behind head stops the start (the operator runs `nastavnik migrate`)."""
         self.audit = AuditLog(name, self.db, settings.audit_retention_days)
         """The personal-data audit log of this service (shared/audit.py)."""
         self.revocations = RevocationList(name, self.db, settings.revocation_refresh_seconds, timedelta(
@@ -221,8 +231,12 @@ class ServiceRuntime:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Create tables, connect (unless the in-memory broker is patched in), start the relay."""
-        await self.db.create_tables()
+        """Upgrade (or, under `serve`, check) the schema, connect (unless the in-memory broker is
+        patched in), start the relay."""
+        if self.upgrade_schema:
+            await self.db.upgrade()
+        else:
+            await self.db.require_head()
         if not self.in_memory:
             await self.broker.connect()
             connection = getattr(self.broker, "_connection", None)  # aio-pika's robust connection

@@ -1,7 +1,7 @@
 """The inbox's batch claim and the advisory-lock bookkeeping, on SQLite and on the real
 PostgreSQL: a batch claims each new message once, and a lock held by one transaction still
-makes another wait after the first asked for it twice; a column or an index added to a model
-reaches a database created before it; sent events leave the outbox after the retention."""
+makes another wait after the first asked for it twice; sent events leave the outbox after the
+retention. (Schema changes reach existing databases by migrations: test_migrations.py.)"""
 
 from __future__ import annotations
 
@@ -72,40 +72,6 @@ async def test_a_lock_asked_for_twice_is_still_held_until_commit(postgres: Datab
 
     await asyncio.gather(first(), second())
     assert order == ["first commits", "second has the lock"]
-
-
-async def test_an_index_added_to_a_model_reaches_a_database_created_before_it(db: Database) -> None:
-    from sqlalchemy import inspect, text
-
-    from shared.messaging.outbox import OutboxMessage
-
-    older = Database(db.url, [OutboxMessage])
-    await older.create_tables()
-    async with older.engine.begin() as conn:
-        await conn.execute(text("DROP INDEX ix_outbox_unsent"))  # as a database created before the index existed
-    await older.create_tables()  # the next start
-    async with older.engine.connect() as conn:
-        names = await conn.run_sync(lambda sync: {index["name"] for index in inspect(sync).get_indexes("outbox")})
-    await older.dispose()
-    assert "ix_outbox_unsent" in names
-
-
-async def test_a_column_added_to_a_model_reaches_a_database_created_before_it(db: Database) -> None:
-    from sqlalchemy import inspect, text
-
-    from shared.messaging.outbox import OutboxMessage
-
-    older = Database(db.url, [OutboxMessage])
-    await older.create_tables()
-    async with older.engine.begin() as conn:
-        await conn.execute(text("DROP INDEX ix_outbox_unsent"))
-        await conn.execute(text("ALTER TABLE outbox DROP COLUMN correlation_id"))  # as before the column existed
-    await older.create_tables()
-    await older.create_tables()  # and again: nothing left to add
-    async with older.engine.connect() as conn:
-        columns = await conn.run_sync(lambda sync: {column["name"] for column in inspect(sync).get_columns("outbox")})
-    await older.dispose()
-    assert "correlation_id" in columns
 
 
 async def test_the_relay_deletes_events_sent_longer_ago_than_the_retention_and_never_unsent_ones(db: Database) -> None:

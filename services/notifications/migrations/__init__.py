@@ -1,0 +1,1 @@
+"""Alembic revisions of the notifications database (shared/migrations/env.py)."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of the pairing database (shared/migrations/env.py)."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of the reports database (shared/migrations/env.py)."""

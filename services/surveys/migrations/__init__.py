@@ -1,0 +1,1 @@
+"""Alembic revisions of the surveys database (shared/migrations/env.py)."""
