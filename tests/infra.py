@@ -84,8 +84,8 @@ def start_broker() -> None:
     subprocess.run(["rabbitmqctl", "-q", "await_startup"], check=True, capture_output=True, timeout=120)
 
 
-async def create_databases(admin_url: str, names: list[str]) -> dict[str, str]:
-    return await processes.create_databases(admin_url, names)
+async def create_databases(admin_url: str, names: list[str], *, migrate: bool = True) -> dict[str, str]:
+    return await processes.create_databases(admin_url, names, migrate=migrate)
 
 
 async def drop_databases(admin_url: str, urls: dict[str, str]) -> None:

@@ -89,6 +89,7 @@ def differences(conn: Connection, service: str, tables: Sequence[Table]) -> list
     context = MigrationContext.configure(conn, opts={
         "version_table": version_table(service), "compare_type": True,
         "include_name": lambda name, type_, _parents: type_ != "table" or name in names,
+        "include_object": lambda _object, name, type_, _reflected, _other: type_ != "table" or name in names,
     })
     return compare_metadata(context, SQLModel.metadata)
 

@@ -19,11 +19,17 @@ def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
     return True
 
 
+def include_object(_object, name, type_, _reflected, _compare_to) -> bool:  # noqa: ANN001
+    """The same on the models' side: SQLModel has one metadata for every service imported."""
+    return type_ != "table" or name in names
+
+
 connection = config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=SQLModel.metadata,
     include_name=include_name,
+    include_object=include_object,
     version_table=version_table(service),
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters a table by copying it
     compare_type=True,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 01:22:17
+Create Date: 2026-12-02 01:23:58
 """
 
 from __future__ import annotations
