@@ -140,6 +140,15 @@ def test_depends_on_healthy_infrastructure(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", SERVICES)
+def test_the_migrate_step_runs_first_on_the_service_s_own_database(name: str) -> None:
+    """`serve` refuses a database behind the code: the one-shot `migrate` brings each to head first."""
+    migrate = COMPOSE["migrate"]
+    assert migrate["command"] == ["nastavnik", "migrate"]
+    assert COMPOSE[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert environment(migrate)[f"{name.upper()}_DATABASE_URL"] == environment(COMPOSE[name])["DATABASE_URL"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
 def test_probes_are_real_routes(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
     app = build_single(name, Settings(data_dir=tmp_path, rabbitmq_url=None, database_url=None))
