@@ -152,3 +152,24 @@ async def test_serve_refuses_a_database_behind_head_until_migrated(empty_urls: d
     assert migrated.returncode == 0, migrated.stderr
     assert "registry: 0002" in migrated.stdout
     assert _cli("migrate", "--check", "--service", "registry", database_url=url, tmp_path=tmp_path).returncode == 0
+
+
+async def test_a_database_made_before_migrations_is_stamped_when_it_matches_the_models_else_refused(tmp_path) -> None:  # noqa: ANN001
+    """Releases before migrations created the tables at start (create_all and additive ALTERs)."""
+    from sqlalchemy import text
+
+    for name, drift in (("current", False), ("drifted", True)):
+        database = service_database("notifications", f"sqlite:///{tmp_path / name}.db")
+        try:
+            async with database.engine.begin() as conn:
+                await conn.run_sync(lambda sync: migrations.SQLModel.metadata.create_all(sync, tables=database.tables))
+                if drift:
+                    await conn.execute(text("ALTER TABLE outbox DROP COLUMN correlation_id"))
+            assert (await database.schema_state()).unversioned
+            if drift:
+                with pytest.raises(migrations.SchemaBehind, match="predate migrations"):
+                    await database.upgrade()
+            else:
+                assert (await database.upgrade()).at_head
+        finally:
+            await database.dispose()
