@@ -54,6 +54,10 @@ def migrate(
     if unknown:
         raise typer.BadParameter(f"one of {', '.join(SERVICES)}", param_hint="--service")
     settings = Settings()
+    urls = [settings.database_url_for(name) for name in services]
+    if len(set(urls)) < len(urls):  # e.g. one DATABASE_URL for all: each service has its own database
+        raise typer.BadParameter("several services would share one database: name one with --service, or set "
+                                 "<SERVICE>_DATABASE_URL for each", param_hint="--service")
     if new_revision is not None:
         if len(services) != 1:
             raise typer.BadParameter("--revision needs exactly one --service", param_hint="--service")
