@@ -93,6 +93,19 @@ async def _revision(service: str, message: str) -> str:
             await database.dispose()
 
 
+async def schema_for_command(database: Database, settings: Settings) -> None:
+    """An operator command (import, users, reports) on a configured database needs it at head, as
+    `serve` does (exit 2 naming `nastavnik migrate`); the SQLite files of `run` it upgrades itself."""
+    if not settings.database_configured(database.service or ""):
+        await database.upgrade()
+        return
+    try:
+        await database.require_head()
+    except SchemaBehind as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+
+
 def refuse_if_behind(service: str, settings: Settings) -> None:
     """`serve` starts only on a database at head: exit 2 naming `nastavnik migrate` otherwise (an
     unreachable database is left to the start itself, which says so and retries nothing)."""

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from nastavnik.cli_migrate import schema_for_command
 from shared import safe_export
 from shared.settings import Settings
 
@@ -61,7 +62,7 @@ async def run_import(paths: list[str], *, mode: str, school: str | None, dry_run
 
     settings = settings or Settings()
     registry = create_service(settings)
-    await registry.runtime.db.create_tables()
+    await schema_for_command(registry.runtime.db, settings)
     bar = None
     try:
         if progress and sys.stderr.isatty():

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from nastavnik.cli_migrate import schema_for_command
+
 reports_cli = typer.Typer(help="Отчёты: пересчёт показателей и выгрузка отчёта мониторинга.", no_args_is_help=True)
 
 
@@ -25,7 +27,7 @@ def rebuild() -> None:
 
     async def go() -> dict:
         reports = _service()
-        await reports.runtime.db.create_tables()
+        await schema_for_command(reports.runtime.db, reports.runtime.settings)
         try:
             return await reports.service.rebuild(reports.runtime.uow)
         finally:
@@ -59,7 +61,7 @@ def export(
 
     async def go() -> tuple[bytes, str]:
         reports = _service()
-        await reports.runtime.db.create_tables()
+        await schema_for_command(reports.runtime.db, reports.runtime.settings)
         try:
             region_id = reports.service.region_id
             centre = Principal(sub="cli", role="region_admin", scope="region", scope_id=region_id)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from nastavnik.cli_migrate import schema_for_command
 from shared.settings import Settings
 
 users_cli = typer.Typer(help="Учётные записи: первый администратор региона, приглашения, разблокировка.", no_args_is_help=True)
@@ -24,7 +25,7 @@ def _run(job: Callable[[Any, Settings], Awaitable[None]]) -> None:
 
         settings = Settings()
         registry = create_service(settings)
-        await registry.runtime.db.create_tables()
+        await schema_for_command(registry.runtime.db, settings)
         try:
             await job(registry, settings)
         except UseCaseError as exc:
