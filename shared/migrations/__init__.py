@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -66,8 +67,14 @@ def alembic_config(service: str, tables: Sequence[Table], connection: Connection
     return config
 
 
-def head(service: str, tables: Sequence[Table] = ()) -> tuple[str, ...]:
-    return tuple(ScriptDirectory.from_config(alembic_config(service, tables)).get_heads())
+@cache
+def scripts(service: str) -> ScriptDirectory:
+    """The service's revisions, read once per process (every start asks for the head)."""
+    return ScriptDirectory.from_config(alembic_config(service, ()))
+
+
+def head(service: str) -> tuple[str, ...]:
+    return tuple(scripts(service).get_heads())
 
 
 def state(conn: Connection, service: str, tables: Sequence[Table]) -> SchemaState:
@@ -77,7 +84,7 @@ def state(conn: Connection, service: str, tables: Sequence[Table]) -> SchemaStat
     return SchemaState(
         service=service,
         current=current,
-        head=head(service, tables),
+        head=head(service),
         empty=not versioned and not present & {table.name for table in tables},
         unversioned=not versioned and bool(present & {table.name for table in tables}),
     )
@@ -97,23 +104,30 @@ def differences(conn: Connection, service: str, tables: Sequence[Table]) -> list
 def upgrade(conn: Connection, service: str, tables: Sequence[Table], revision: str = "head", replay: bool = False) -> SchemaState:
     """Bring the database to `revision`. An empty database gets the models' tables and is stamped
     at head (what the revisions add up to: the no-diff test keeps them equal); one made by a release
-    before migrations is stamped at head when it matches the models, else refused."""
+    before migrations is stamped at head when it matches the models, else refused. `replay` runs
+    every revision even on an empty database (the tests, autogenerate)."""
     if conn.dialect.name == "postgresql":  # replicas starting together: one migrates, the others wait
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"nastavnik.migrate.{service}"})
     config = alembic_config(service, tables, conn)
     before = state(conn, service, tables)
+    if before.at_head and revision == "head":
+        return before
     if before.empty and revision == "head" and not replay:
         SQLModel.metadata.create_all(conn, tables=list(tables))
-        command.stamp(config, "head")
+        _stamp_head(conn, service)
     elif before.unversioned:
         diff = differences(conn, service, tables)
         if diff:
             raise SchemaBehind(f"{service}: the tables predate migrations and differ from the models; start the release before "
                                f"migrations once (its start-up brings them up to date), then migrate: {diff[:5]}")
-        command.stamp(config, "head")
+        _stamp_head(conn, service)
     else:
         command.upgrade(config, revision)
     return state(conn, service, tables)
+
+
+def _stamp_head(conn: Connection, service: str) -> None:
+    MigrationContext.configure(conn, opts={"version_table": version_table(service)}).stamp(scripts(service), "head")
 
 
 def new_revision(conn: Connection, service: str, tables: Sequence[Table], message: str) -> str:
