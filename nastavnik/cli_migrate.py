@@ -107,9 +107,13 @@ async def schema_for_command(database: Database, settings: Settings) -> None:
 
 
 def refuse_if_behind(service: str, settings: Settings) -> None:
-    """`serve` starts only on a database at head: exit 2 naming `nastavnik migrate` otherwise (an
-    unreachable database is left to the start itself, which says so and retries nothing)."""
-    state = asyncio.run(_each([service], settings, True, "head"))[0]
+    """`serve` starts only on a database at head: exit 2 naming `nastavnik migrate` otherwise; exit 1
+    when the database cannot be read (unreachable, refused)."""
+    try:
+        state = asyncio.run(_each([service], settings, True, "head"))[0]
+    except Exception as error:  # noqa: BLE001 - any failure to read it: the operator needs its reason, not a trace
+        typer.echo(f"nastavnik serve {service}: база данных недоступна / the database cannot be read: {error!r}"[:500], err=True)
+        raise typer.Exit(1) from None
     if state.at_head:
         return
     typer.echo(f"nastavnik serve {service}: не запущен / not started:", err=True)

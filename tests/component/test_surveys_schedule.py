@@ -131,6 +131,12 @@ async def test_the_schedule_runs_by_itself_at_the_configured_interval(settings, 
 
 @pytest.mark.parametrize("build", ["run", "serve"])
 async def test_nastavnik_run_and_serve_start_and_stop_the_schedule(settings, build) -> None:
+    if build == "serve":  # serve starts on a migrated database only (the operator's `nastavnik migrate`)
+        from nastavnik.cli_migrate import service_database
+
+        database = service_database("surveys", settings.database_url_for("surveys"))
+        await database.upgrade()
+        await database.dispose()
     app = build_all_in_one(settings) if build == "run" else build_single("surveys", settings)
     surveys = app.state.services["surveys"]
     async with app.router.lifespan_context(app):
