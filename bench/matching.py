@@ -45,7 +45,7 @@ def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int,
             profile[strong] = 0.5 + 0.5 * rng.random(strong.sum())
         else:  # strengths (1 − the mentor's own deficit)
             profile = 0.3 + 0.7 * rng.random((n, len(AREAS)))
-        subjects = (np.uint64(1) << rng.integers(0, 12, n).astype(np.uint64)).astype(np.uint64)
+        subjects = (np.uint64(1) << rng.integers(0, 12, n).astype(np.uint64)).astype(np.uint64)[:, None]  # one word
         return Cohort(
             ids=[f"p{offset + i}" for i in range(n)],
             person=np.arange(offset, offset + n, dtype=np.int64),

@@ -226,7 +226,7 @@ class Cohort:
     category: np.ndarray  # int8
     school: np.ndarray  # int64
     municipality: np.ndarray  # int64
-    subjects: np.ndarray  # uint64 bit mask
+    subjects: np.ndarray  # uint64 (n, words): bit c of the row = subject code c, any number of subjects
     experience: np.ndarray  # float32, nan when unknown
     grade: np.ndarray  # int16, 0 when unknown
     profile: np.ndarray  # float32 (n, len(AREAS))
@@ -253,12 +253,7 @@ def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tu
             for area, level in p.profile.items():
                 if area in AREAS:
                     profile[row, AREAS.index(area)] = level
-        masks = []
-        for p in people:
-            mask = 0
-            for subject in p.subjects:
-                mask |= 1 << (code("subject", subject.strip().lower()) % 64)
-            masks.append(mask)
+        codes = [[code("subject", subject.strip().lower()) for subject in p.subjects] for p in people]
         return Cohort(
             ids=[p.participant_id for p in people],
             person=np.array([code("person", p.participant_id) for p in people], dtype=np.int64),
@@ -267,14 +262,28 @@ def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tu
             municipality=np.array(  # unknown municipality: the school stands for it
                 [code("municipality", p.municipality_id or f"school:{p.school_id}") for p in people], dtype=np.int64
             ),
-            subjects=np.array(masks, dtype=np.uint64),
+            subjects=codes,  # type: ignore[arg-type] - made a bit matrix below, once every code is known
             experience=np.array([np.nan if p.experience_years is None else p.experience_years for p in people], dtype=np.float32),
             grade=np.array([p.grade or 0 for p in people], dtype=np.int16),
             profile=profile,
             capacity=np.array([max(p.capacity - p.load, 0) for p in people], dtype=np.int64),
         )
 
-    return cohort(mentees), cohort(mentors)
+    mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
+    words = max(1, -(-len(books["subject"]) // 64))
+    for side in (mentee_cohort, mentor_cohort):
+        side.subjects = subject_bits(side.subjects, words)  # type: ignore[arg-type]
+    return mentee_cohort, mentor_cohort
+
+
+def subject_bits(codes: Sequence[Sequence[int]], words: int) -> np.ndarray:
+    """Subject codes per person → a (n, words) uint64 bit matrix: exact set semantics at any
+    number of distinct subjects (a shared subject is a shared bit, never a collision)."""
+    bits = np.zeros((len(codes), words), dtype=np.uint64)
+    for row, own in enumerate(codes):
+        for c in own:
+            bits[row, c // 64] |= np.uint64(1) << np.uint64(c % 64)
+    return bits
 
 
 @dataclass
@@ -414,7 +423,7 @@ def candidate_pairs(
         total = deficit_total[ee]
         covered = (mentees.profile[ee] * mentors.profile[mm]).sum(axis=1)
         crit[:, 0] = np.where(total > 0, covered / np.where(total > 0, total, 1), 0)
-        crit[:, 1] = (mentees.subjects[ee] & mentors.subjects[mm]) != 0
+        crit[:, 1] = (mentees.subjects[ee] & mentors.subjects[mm]).any(axis=1)
         if rules.form == "pupil_pupil":
             crit[:, 2] = np.clip((mentors.grade[mm] - mentees.grade[ee]) / _GRADE_CAP, 0, 1)
         elif rules.how != "reverse":
@@ -428,7 +437,7 @@ def candidate_pairs(
         out_c.append(crit)
 
     criteria = np.concatenate(out_c) if out_c else np.zeros((0, len(CRITERIA)), dtype=np.float32)
-    score = np.rint(criteria.astype(np.float64) @ (weights * _SCORE_SCALE)).astype(np.int64)
+    score = points(criteria, weights).sum(axis=1)
     return Candidates(
         mentee=np.concatenate(out_e) if out_e else np.zeros(0, dtype=np.int64),
         mentor=np.concatenate(out_m) if out_m else np.zeros(0, dtype=np.int64),
@@ -439,6 +448,12 @@ def candidate_pairs(
         covering=counts[2],
         with_capacity=counts[3],
     )
+
+
+def points(criteria: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Points per criterion in hundredths (int64): the one rounding rule. A pair's score is the
+    sum of its rounded parts, so the explanation always adds up to the score shown."""
+    return np.floor(criteria.astype(np.float64) * (weights * _SCORE_SCALE) + 0.5).astype(np.int64)
 
 
 def arc_weights(score: np.ndarray, n_mentees: int, objective: str) -> np.ndarray:
@@ -534,6 +549,12 @@ def unmatched_reasons(found: Candidates, matched: np.ndarray) -> np.ndarray:
     return reasons
 
 
+def _duplicates(people: Sequence[Participant], who: str) -> list[str]:
+    seen: set[str] = set()
+    twice = sorted({p.participant_id for p in people if p.participant_id in seen or seen.add(p.participant_id)})  # type: ignore[func-returns-value]
+    return [f"{who} {pid} указан дважды" for pid in twice]
+
+
 def match(
     mentees: Sequence[Participant],
     mentors: Sequence[Participant],
@@ -544,7 +565,7 @@ def match(
     """The whole cohort at once: an exact optimum under `rules.objective`, explained.
     `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank.
     Flash mentoring holds no capacity: mentors take any number of flash mentees."""
-    problems = rules.problems()
+    problems = rules.problems() + _duplicates(mentees, "Наставляемый") + _duplicates(mentors, "Наставник")
     if problems:
         raise ValueError("; ".join(problems))
     mentee_cohort, mentor_cohort = encode(mentees, mentors)
@@ -562,16 +583,15 @@ def match(
         arc_weights(found.score, len(mentees), rules.objective),
         capacity,
     )
-    weights = rules.weight_vector()
+    parts = points(found.criteria[chosen], rules.weight_vector())
     assignments = []
-    for arc in chosen.tolist():
-        points = found.criteria[arc].astype(np.float64) * weights
+    for row, arc in enumerate(chosen.tolist()):
         assignments.append(
             Assignment(
                 mentor_id=mentor_cohort.ids[found.mentor[arc]],
                 mentee_id=mentee_cohort.ids[found.mentee[arc]],
-                score=round(found.score[arc] / _SCORE_SCALE, 2),
-                breakdown={name: round(float(p), 2) for name, p in zip(CRITERIA, points, strict=True)},
+                score=int(found.score[arc]) / _SCORE_SCALE,
+                breakdown={name: int(p) / _SCORE_SCALE for name, p in zip(CRITERIA, parts[row], strict=True)},
             )
         )
     reasons = unmatched_reasons(found, found.mentee[chosen])

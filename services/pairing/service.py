@@ -367,6 +367,8 @@ class PairingService:
     ) -> None:
         async with self.uow(correlation_id) as work:
             await self._visible_enrolments(work.session, programme_id, principal)
+            await self._enrolment(work, request.mentor_id, programme_id, "mentor")  # 404 naming who is not enrolled
+            await self._enrolment(work, request.mentee_id, programme_id, "mentee")
             await work.session.merge(
                 Exclusion(programme_id=programme_id, mentor_id=request.mentor_id, mentee_id=request.mentee_id, reason=request.reason)
             )
@@ -682,10 +684,12 @@ class PairingService:
         return {mentor: n for mentor, n in (await work.session.exec(query)).all()}
 
     async def _paired_mentees(self, work: Work, programme_id: str) -> set[str]:
+        """Mentees out of the pool: in a formed pair, or through a completed one (a terminated
+        pair's mentee may be matched again, with another mentor: end_pair excludes the old one)."""
         query = (
             select(PairMentee.mentee_id)
             .join(Pair, col(Pair.id) == col(PairMentee.pair_id))
-            .where(Pair.programme_id == programme_id, Pair.status == "formed")
+            .where(Pair.programme_id == programme_id, col(Pair.status).in_(("formed", "completed")))
         )
         return set((await work.session.exec(query)).all())
 

@@ -169,6 +169,26 @@ async def test_ended_pair_frees_the_mentee_for_re_matching(region) -> None:
     assert by_mentee(await run(client))["e3"]["mentor_id"] == "coach"
 
 
+async def test_completed_pair_s_mentee_does_not_return_to_the_pool(region) -> None:
+    _, client = region
+    proposal = by_mentee(await run(client))["e3"]
+    pair = (await client.post(f"{PROG}/proposals/{proposal['id']}/confirm", headers=CURATOR)).json()
+    done = await client.post(f"{PROG}/pairs/{pair['id']}/end", headers=CURATOR, json={"outcome": "completed"})
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+    rerun = await run(client)
+    assert "e3" not in by_mentee(rerun) and all(u["mentee_id"] != "e3" for u in rerun["unmatched"])
+
+
+async def test_an_exclusion_needs_both_people_enrolled(region) -> None:
+    _, client = region
+    ghost = await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "nobody", "mentee_id": "e1"})
+    assert ghost.status_code == 404 and "Наставник nobody не зачислен" in ghost.text
+    wrong_side = await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "senior", "mentee_id": "methodist"})
+    assert wrong_side.status_code == 404 and "Наставляемый methodist не зачислен" in wrong_side.text
+    ok = await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "senior", "mentee_id": "e1"})
+    assert ok.status_code == 204
+
+
 async def test_curator_edits_weights_and_objective(region) -> None:
     _, client = region
     current = await client.get(f"{PROG}/matching/settings", headers=CURATOR)

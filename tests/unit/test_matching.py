@@ -316,3 +316,53 @@ def test_match_end_to_end_is_optimal_against_brute_force() -> None:
                 continue
             best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees) if c is not None))
         assert result.total_score == pytest.approx(best, abs=0.05)
+
+
+# -- regressions of issue 14 --------------------------------------------------------------------
+
+
+def test_subjects_beyond_64_never_collide() -> None:
+    # the 65th distinct subject name shared a bit with the 1st in a 64-bit mask
+    mentee = teacher("e", 1, subjects=("математика",))
+    history = teacher("history", 12, subjects=("история", *(f"предмет {i}" for i in range(63))))
+    maths = teacher("maths", 12, subjects=("математика",))
+    result = match([mentee], [history, maths], MatchingRules(require_coverage=False))
+    [a] = result.assignments
+    assert a.mentor_id == "maths" and a.breakdown["same_subject"] == 20.0
+    alone = match([mentee], [history], MatchingRules(require_coverage=False))
+    assert alone.assignments[0].breakdown["same_subject"] == 0.0
+
+
+def test_subject_sets_are_exact_with_hundreds_of_names() -> None:
+    rng = random.Random(3)
+    names = [f"предмет {i}" for i in range(300)]
+    mentees = [teacher(f"e{i}", 1, subjects=tuple(rng.sample(names, 3))) for i in range(20)]
+    mentors = [teacher(f"t{j}", 12, subjects=tuple(rng.sample(names, 40)), capacity=20) for j in range(5)]
+    for e in mentees:
+        for t in mentors:
+            [a] = match([e], [t], MatchingRules(require_coverage=False)).assignments
+            assert a.breakdown["same_subject"] == (20.0 if set(e.subjects) & set(t.subjects) else 0.0)
+
+
+def test_the_explanation_adds_up_to_the_score_exactly() -> None:
+    # 0.75 × 22.3 = 16.725: rounded apart from the total it showed 16.73 against a score of 16.72
+    weights = {**DEFAULT_WEIGHTS, "deficit_coverage": 22.3}
+    mentee = teacher("e", 1, profile={"ict_digital": 1.0, "methodological": 1.0})
+    mentor = teacher("t", 3, profile={"ict_digital": 1.0, "methodological": 0.5})
+    [a] = match([mentee], [mentor], MatchingRules(weights=weights, min_experience_gap=0, scope="region")).assignments
+    assert round(sum(a.breakdown.values()), 2) == a.score
+    rng = random.Random(14)
+    for _ in range(300):
+        weights = {name: round(rng.uniform(0, 50), 1) for name in CRITERIA}
+        e = teacher("e", rng.randint(0, 3), profile={"ict_digital": rng.random(), "methodological": rng.random()})
+        t = teacher("t", rng.randint(5, 30), profile={"ict_digital": rng.random(), "methodological": rng.random()})
+        ranks = {("e", "t"): rng.randint(1, 7)}  # 1/3, 1/7: a second part with digits beyond the hundredth
+        for a in match([e], [t], MatchingRules(weights=weights, require_coverage=False), preferences=ranks).assignments:
+            assert round(sum(a.breakdown.values()), 2) == a.score
+
+
+def test_duplicate_ids_are_refused() -> None:
+    with pytest.raises(ValueError, match="Наставляемый e указан дважды"):
+        match([teacher("e", 1), teacher("e", 2)], [teacher("t", 12)], MatchingRules())
+    with pytest.raises(ValueError, match="Наставник t указан дважды"):
+        match([teacher("e", 1)], [teacher("t", 12), teacher("t", 12)], MatchingRules())
