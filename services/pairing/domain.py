@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+
+from services.pairing.assignment import arc_weights, greedy_assignment, optimal_assignment
 from shared.contracts.surveys import DEFICIT_AREAS
-from shared.contracts.surveys import DEFICIT_SCALE as SURVEYS_DEFICIT_SCALE
 
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
 FORM_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -87,16 +88,18 @@ OBJECTIVES: dict[str, str] = {
 CRITERIA: dict[str, str] = {
     "deficit_coverage": "сильные стороны наставника закрывают дефициты наставляемого",
     "same_subject": "общий предмет",
-    "experience_gap": "разница в опыте (в классах для учеников)",
+    "experience_gap": "разумная разница в опыте (в классах для учеников)",
     "same_school": "одна школа",
     "preference": "предпочтение наставляемого",
+    "priority": "молодой специалист или вновь пришедший педагог",
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "deficit_coverage": 40.0,
+    "deficit_coverage": 35.0,
     "same_subject": 20.0,
     "experience_gap": 15.0,
     "same_school": 10.0,
-    "preference": 15.0,
+    "preference": 10.0,
+    "priority": 10.0,
 }
 """Points per criterion at full match; the defaults add up to 100."""
 
@@ -111,58 +114,19 @@ UNMATCHED_REASONS: dict[str, str] = {
     "excluded": "Все подходящие наставники исключены куратором",
     "no_coverage": "Никто из подходящих наставников не закрывает дефициты наставляемого",
     "no_capacity": "У подходящих наставников не осталось свободных мест",
+    "low_score": "Ни одна пара с подходящими наставниками не набирает минимального балла",
     "taken": "Места подходящих наставников заняты: общий результат лучше при другом распределении",
 }
 
-# Strengths a mentor without a diagnostic gets from the registry's subjects (seed 001's list).
-_SUBJECT_AREAS: dict[str, tuple[str, ...]] = {
-    "информатик": ("ict_digital",),
-    "психолог": ("psychological_pedagogical",),
-    "классное руководство": ("extracurricular_upbringing",),
-    "воспитат": ("extracurricular_upbringing",),
-    "физическая культура": ("health_saving",),
-    "управлен": ("regulatory_legal",),
-}
 _EXTERNAL = ("student", "employer")
 _CATEGORY_CODES = {"teacher": 0, "pupil": 1, "student": 2, "employer": 3}
-_EXPERIENCE_CAP = 10.0
-_GRADE_CAP = 3.0
+# Experience as suitability: full points for a gap inside the band, less beyond it (never
+# below the floor): the most senior mentor is not the best one by seniority alone.
+_EXPERIENCE_BAND = (5.0, 15.0)  # years
+_GRADE_BAND = (2.0, 4.0)  # grades, «ученик – ученик»
+_FADE = 0.05  # of the points lost per year (grade: ×5) beyond the band
+_FIT_FLOOR = 0.25
 _SCORE_SCALE = 100  # scores are kept as integers in hundredths of a point
-
-
-def strengths_from_subjects(subjects: Sequence[str], experience_years: int | None) -> dict[str, float]:
-    """A mentor's strengths when no diagnostic is known: subject work and methods from having
-    subjects at all (more with experience), and a few areas named by the subject itself."""
-    if not subjects:
-        return {}
-    seasoned = 1.0 if (experience_years or 0) >= 10 else 0.7
-    strengths = {"subject_professional": seasoned, "methodological": round(seasoned * 0.8, 2)}
-    for subject in subjects:
-        for stem, areas in _SUBJECT_AREAS.items():
-            if stem in subject.lower():
-                for area in areas:
-                    strengths[area] = 1.0
-    return strengths
-
-
-DEFICIT_SCALE: tuple[float, float] = tuple(float(v) for v in SURVEYS_DEFICIT_SCALE)  # type: ignore[assignment]
-"""The deficit diagnostic's range per area, from the surveys contract (1 = no deficit)."""
-
-
-def deficit_levels(scores: Mapping[str, float], scale: tuple[float, float] = DEFICIT_SCALE) -> dict[str, float]:
-    """Deficit diagnostic scores (per area code) → levels 0..1 (1 = strong deficit); codes
-    outside the known areas are ignored."""
-    low, high = scale
-    return {
-        area: round(min(max((float(value) - low) / (high - low), 0.0), 1.0), 3)
-        for area, value in scores.items()
-        if area in AREAS
-    }
-
-
-def strength_levels(deficits: Mapping[str, float]) -> dict[str, float]:
-    """A mentor's own diagnostic: a low deficit is a strength."""
-    return {area: round(1.0 - level, 3) for area, level in deficits.items()}
 
 
 @dataclass(frozen=True)
@@ -176,6 +140,11 @@ class MatchingRules:
     """учитель – учитель: the mentor has at least this many more years (reverse: fewer)."""
     require_coverage: bool = True
     """A mentee with significant deficits needs a mentor strong in at least one of them."""
+    min_score: float = 1.0
+    """No pair scoring fewer points is proposed (no 0-point pairs to fill places)."""
+    stable: bool = False
+    """Stable matching instead of the optimum: no mentor and mentee who would both rather be
+    with each other (both sides rank by the pair's score); its cost in total score is reported."""
 
     def problems(self) -> list[str]:
         found = []
@@ -194,6 +163,8 @@ class MatchingRules:
                 found.append(f"Вес критерия {name} должен быть от 0 до 1000")
         if self.min_experience_gap < 0:
             found.append("Минимальная разница в опыте не может быть отрицательной")
+        if not 0 <= self.min_score <= 1000:
+            found.append("Минимальный балл пары должен быть от 0 до 1000")
         return found
 
     def weight_vector(self) -> np.ndarray:
@@ -215,6 +186,8 @@ class Participant:
     profile: Mapping[str, float] = field(default_factory=dict)
     capacity: int = 1
     load: int = 0
+    priority: bool = False
+    """A young specialist or a newly arrived teacher (seed 001): first when places are short."""
 
 
 @dataclass
@@ -231,6 +204,7 @@ class Cohort:
     grade: np.ndarray  # int16, 0 when unknown
     profile: np.ndarray  # float32 (n, len(AREAS))
     capacity: np.ndarray  # int64: free places (mentors)
+    priority: np.ndarray | None = None  # bool: young specialist or newly arrived (None: nobody)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -267,6 +241,7 @@ def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tu
             grade=np.array([p.grade or 0 for p in people], dtype=np.int16),
             profile=profile,
             capacity=np.array([max(p.capacity - p.load, 0) for p in people], dtype=np.int64),
+            priority=np.array([p.priority for p in people], dtype=bool),
         )
 
     mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
@@ -299,6 +274,7 @@ class Candidates:
     not_excluded: np.ndarray  # … of those, not excluded by the curator
     covering: np.ndarray  # … of those, covering the deficits
     with_capacity: np.ndarray  # … of those, with a free place
+    scoring: np.ndarray  # … of those, scoring at least the minimum
 
     def __len__(self) -> int:
         return len(self.mentee)
@@ -364,8 +340,10 @@ def candidate_pairs(
     weights = rules.weight_vector()
     flash = rules.how == "flash"
     teachers = mentor_category == "teacher" and mentee_category == "teacher"
-    counts = [np.zeros(n, dtype=np.int64) for _ in range(4)]
-    out_e, out_m, out_c = [], [], []
+    counts = [np.zeros(n, dtype=np.int64) for _ in range(5)]
+    floor = round(rules.min_score * _SCORE_SCALE)
+    priority = mentees.priority if mentees.priority is not None else np.zeros(n, dtype=bool)
+    out_e, out_m, out_c, out_s = [], [], [], []
     deficit_total = mentees.profile.sum(axis=1)
     has_deficit = (mentees.profile >= SIGNIFICANT).any(axis=1)
 
@@ -425,19 +403,26 @@ def candidate_pairs(
         crit[:, 0] = np.where(total > 0, covered / np.where(total > 0, total, 1), 0)
         crit[:, 1] = (mentees.subjects[ee] & mentors.subjects[mm]).any(axis=1)
         if rules.form == "pupil_pupil":
-            crit[:, 2] = np.clip((mentors.grade[mm] - mentees.grade[ee]) / _GRADE_CAP, 0, 1)
+            crit[:, 2] = gap_fit(mentors.grade[mm] - mentees.grade[ee], _GRADE_BAND, _FADE * 5)
         elif rules.how != "reverse":
             gap = np.nan_to_num(mentors.experience[mm] - mentees.experience[ee], nan=0.0)
-            crit[:, 2] = np.clip(gap / _EXPERIENCE_CAP, 0, 1)
+            crit[:, 2] = gap_fit(gap, _EXPERIENCE_BAND, _FADE)
         crit[:, 3] = mentors.school[mm] == mentees.school[ee]
         if len(pref_keys):
             _, crit[:, 4] = _lookup(keys, pref_keys, pref_values)
+        crit[:, 5] = priority[ee]
+        # 5. the minimum acceptable score
+        score = points(crit, weights).sum(axis=1)
+        enough = score >= floor
+        ee, mm, crit, score = ee[enough], mm[enough], crit[enough], score[enough]
+        counts[4] += np.bincount(ee, minlength=n)
         out_e.append(ee)
         out_m.append(mm)
         out_c.append(crit)
+        out_s.append(score)
 
     criteria = np.concatenate(out_c) if out_c else np.zeros((0, len(CRITERIA)), dtype=np.float32)
-    score = points(criteria, weights).sum(axis=1)
+    score = np.concatenate(out_s) if out_s else np.zeros(0, dtype=np.int64)
     return Candidates(
         mentee=np.concatenate(out_e) if out_e else np.zeros(0, dtype=np.int64),
         mentor=np.concatenate(out_m) if out_m else np.zeros(0, dtype=np.int64),
@@ -447,65 +432,23 @@ def candidate_pairs(
         not_excluded=counts[1],
         covering=counts[2],
         with_capacity=counts[3],
+        scoring=counts[4],
     )
+
+
+def gap_fit(gap: np.ndarray, band: tuple[float, float], fade: float) -> np.ndarray:
+    """0..1: rising to full over (0, band low], full inside the band, then fading by `fade` per
+    unit beyond it down to a floor — a sensible gap, not unbounded seniority."""
+    low, high = band
+    rising = np.clip(gap / low, 0.0, 1.0)
+    fading = np.maximum(1.0 - fade * (gap - high), _FIT_FLOOR)
+    return np.where(gap <= high, rising, fading)
 
 
 def points(criteria: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Points per criterion in hundredths (int64): the one rounding rule. A pair's score is the
     sum of its rounded parts, so the explanation always adds up to the score shown."""
     return np.floor(criteria.astype(np.float64) * (weights * _SCORE_SCALE) + 0.5).astype(np.int64)
-
-
-def arc_weights(score: np.ndarray, n_mentees: int, objective: str) -> np.ndarray:
-    """Integer weights whose maximum-weight assignment is the lexicographic optimum:
-    max_matched → (matched count, total score); best_score → (total score, matched count)."""
-    score = score.astype(np.int64)
-    if objective == "max_matched":
-        big = n_mentees * int(score.max(initial=0)) + 1
-        return big + score
-    return score * (n_mentees + 1) + 1
-
-
-def optimal_assignment(
-    n_mentees: int, n_mentors: int, mentee: np.ndarray, mentor: np.ndarray, weight: np.ndarray, capacity: np.ndarray
-) -> np.ndarray:
-    """Indices of the chosen arcs of an exact maximum-weight assignment where each mentee gets
-    at most one mentor and mentor j at most capacity[j] mentees (OR-Tools min-cost flow)."""
-    from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy import, only when solving
-
-    k = len(mentee)
-    if k == 0:
-        return np.zeros(0, dtype=np.int64)
-    source, sink = n_mentors + n_mentees, n_mentors + n_mentees + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    cap = np.minimum(capacity.astype(np.int64), n_mentees)
-    tails = np.concatenate([np.full(n_mentors, source), mentor, n_mentors + np.arange(n_mentees), [source]])
-    heads = np.concatenate([np.arange(n_mentors), n_mentors + mentee, np.full(n_mentees, sink), [sink]])
-    caps = np.concatenate([cap, np.ones(k, dtype=np.int64), np.ones(n_mentees, dtype=np.int64), [n_mentees]])
-    costs = np.concatenate([np.zeros(n_mentors, dtype=np.int64), -weight.astype(np.int64), np.zeros(n_mentees + 1, dtype=np.int64)])
-    flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), caps, costs)
-    flow.set_node_supply(source, n_mentees)
-    flow.set_node_supply(sink, -n_mentees)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed: {status}")
-    arc_flows = flow.flows(np.arange(n_mentors, n_mentors + k, dtype=np.int32))
-    return np.flatnonzero(arc_flows > 0)
-
-
-def greedy_assignment(n_mentees: int, mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """The baseline a person would do: best-scored pairs first, first come first served."""
-    order = np.argsort(-score, kind="stable")
-    left = capacity.astype(np.int64).copy()
-    taken = np.zeros(n_mentees, dtype=bool)
-    chosen = []
-    for arc in order.tolist():
-        e, j = mentee[arc], mentor[arc]
-        if not taken[e] and left[j] > 0:
-            taken[e] = True
-            left[j] -= 1
-            chosen.append(arc)
-    return np.array(chosen, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -532,15 +475,23 @@ class MatchResult:
     assignments: list[Assignment]
     unmatched: list[Unmatched]
     candidate_pairs: int
+    optimum_score: float | None = None
+    """With the stable option: the optimum's total score, the price of stability is the gap."""
+    optimum_matched: int | None = None
 
     @property
     def total_score(self) -> float:
         return round(sum(a.score for a in self.assignments), 2)
 
+    @property
+    def stability_cost(self) -> float | None:
+        return None if self.optimum_score is None else round(self.optimum_score - self.total_score, 2)
+
 
 def unmatched_reasons(found: Candidates, matched: np.ndarray) -> np.ndarray:
     """A reason code per mentee (None for matched ones): the first rule that left no mentor."""
     reasons = np.full(len(found.in_scope), "taken", dtype=object)
+    reasons[found.scoring == 0] = "low_score"
     reasons[found.with_capacity == 0] = "no_capacity"
     reasons[found.covering == 0] = "no_coverage"
     reasons[found.not_excluded == 0] = "excluded"
@@ -583,6 +534,10 @@ def match(
         arc_weights(found.score, len(mentees), rules.objective),
         capacity,
     )
+    optimum: tuple[float, int] | None = None
+    if rules.stable:
+        optimum = int(found.score[chosen].sum()) / _SCORE_SCALE, len(chosen)
+        chosen = greedy_assignment(len(mentees), found.mentee, found.mentor, found.score, capacity)
     parts = points(found.criteria[chosen], rules.weight_vector())
     assignments = []
     for row, arc in enumerate(chosen.tolist()):
@@ -601,4 +556,6 @@ def match(
         if reason is not None
     ]
     assignments.sort(key=lambda a: (a.mentor_id, -a.score, a.mentee_id))
-    return MatchResult(rules.objective, assignments, unmatched, len(found))
+    return MatchResult(
+        rules.objective, assignments, unmatched, len(found), *(optimum if optimum else (None, None))
+    )

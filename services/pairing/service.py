@@ -24,7 +24,7 @@ from shared.db import Database, lock_key
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import UnitOfWork, Work
 
-from services.pairing import domain
+from services.pairing import domain, profiles
 from services.pairing.models import (
     Candidate,
     EndedEnrolment,
@@ -91,7 +91,7 @@ class PairingService:
         await work.session.merge(
             Profile(
                 participant_id=event.respondent_id,
-                deficits=domain.deficit_levels(event.scores),
+                deficits=profiles.deficit_levels(event.scores),
                 response_id=event.response_id,
                 updated_at=utcnow(),
             )
@@ -246,9 +246,9 @@ class PairingService:
                     mentees.append(domain.Participant(**base, profile=deficits or {}))
                 elif enrolment.role == "mentor":
                     strengths = (
-                        domain.strength_levels(deficits)
+                        profiles.strength_levels(deficits)
                         if deficits
-                        else domain.strengths_from_subjects(candidate.subjects, candidate.experience_years)
+                        else profiles.strengths_from_subjects(candidate.subjects, candidate.experience_years)
                     )
                     mentor_school[candidate.participant_id] = enrolment.school_id
                     load = 0 if rules.how == "flash" else loads.get(candidate.participant_id, 0)

@@ -15,13 +15,11 @@ from services.pairing.domain import (
     MatchingRules,
     Participant,
     arc_weights,
-    deficit_levels,
     greedy_assignment,
     match,
     optimal_assignment,
-    strength_levels,
-    strengths_from_subjects,
 )
+from services.pairing.profiles import deficit_levels, strength_levels, strengths_from_subjects
 
 ICT = {"ict_digital": 0.9}
 
@@ -88,7 +86,8 @@ def test_scope_school_municipality_region_and_network_partners() -> None:
     kid = pupil("kid", 7)
     student = Participant("stud", "student", "s2", "m1")
     student_far = Participant("stud-far", "student", "s9", "m2")
-    assert pairs(match([kid], [student, student_far], MatchingRules(form="student_pupil"))) == {("stud", "kid")}
+    partners = MatchingRules(form="student_pupil", min_score=0)  # hard rules only: the pair scores 0 points
+    assert pairs(match([kid], [student, student_far], partners)) == {("stud", "kid")}
 
 
 def test_capacity_is_respected_and_flash_holds_none() -> None:
@@ -151,14 +150,15 @@ def test_every_pair_carries_its_score_by_criterion() -> None:
     [a] = result.assignments
     assert set(a.breakdown) == set(CRITERIA)
     assert a.breakdown == {
-        "deficit_coverage": 20.0,  # half of the deficits covered × 40
+        "deficit_coverage": 17.5,  # half of the deficits covered × 35
         "same_subject": 20.0,
-        "experience_gap": 15.0,  # 10 years or more × 15
+        "experience_gap": 15.0,  # 10 years: inside the sensible band of 5..15
         "same_school": 10.0,
-        "preference": 15.0,  # ranked first
+        "preference": 10.0,  # ranked first
+        "priority": 0.0,
     }
-    assert a.score == pytest.approx(sum(a.breakdown.values())) == 80.0
-    assert result.total_score == 80.0
+    assert a.score == pytest.approx(sum(a.breakdown.values())) == 72.5
+    assert result.total_score == 72.5
 
 
 def test_weights_change_the_choice() -> None:
@@ -186,7 +186,7 @@ def test_objectives_differ_when_count_and_score_conflict() -> None:
     most = match([e1, e2], [star, weak], MatchingRules(objective="max_matched", **rules))
     assert len(most.assignments) == 2
     weights = {**DEFAULT_WEIGHTS, "same_school": 0.0, "experience_gap": 0.0, "deficit_coverage": 0.0}
-    best = match([e1, e2], [star], MatchingRules(objective="best_score", weights=weights, **rules))
+    best = match([e1, e2], [star], MatchingRules(objective="best_score", weights=weights, min_score=0, **rules))
     assert pairs(best) == {("star", "e1")} and reason(best, "e2") == "taken"
 
 
@@ -366,3 +366,53 @@ def test_duplicate_ids_are_refused() -> None:
         match([teacher("e", 1), teacher("e", 2)], [teacher("t", 12)], MatchingRules())
     with pytest.raises(ValueError, match="Наставник t указан дважды"):
         match([teacher("e", 1)], [teacher("t", 12), teacher("t", 12)], MatchingRules())
+
+
+# -- criteria of the seeds (issue 14) ----------------------------------------------------------
+
+
+def test_young_specialists_and_newcomers_come_first_when_places_are_short() -> None:
+    regular = teacher("regular", 1)
+    young = teacher("young", 1, priority=True)
+    mentor = teacher("t", 10)
+    asked = {("regular", "t"): 2}  # the regular teacher asked for this mentor (5 points)
+    result = match([regular, young], [mentor], MatchingRules(), preferences=asked)
+    [a] = result.assignments
+    assert a.mentee_id == "young" and a.breakdown["priority"] == 10.0
+    assert reason(result, "regular") == "taken"
+    plain = {**DEFAULT_WEIGHTS, "priority": 0.0}
+    assert pairs(match([regular, young], [mentor], MatchingRules(weights=plain), preferences=asked)) == {("t", "regular")}
+
+
+def test_no_pair_below_the_minimum_score_is_proposed() -> None:
+    mentee = teacher("e", 1, school="s1")
+    stranger = teacher("t", 4, school="s2")  # another school, no subject, a small gap: 9 points
+    rules = dict(scope="municipality", weights={**DEFAULT_WEIGHTS, "experience_gap": 0.0})
+    result = match([mentee], [stranger], MatchingRules(**rules))  # 0 points: not proposed
+    assert result.assignments == [] and reason(result, "e") == "low_score"
+    assert pairs(match([mentee], [stranger], MatchingRules(**rules, min_score=0))) == {("t", "e")}
+    assert match([mentee], [stranger], MatchingRules(scope="municipality", min_score=10)).assignments == []
+    assert pairs(match([mentee], [stranger], MatchingRules(scope="municipality", min_score=9))) == {("t", "e")}
+
+
+def test_experience_prefers_a_sensible_gap_over_seniority() -> None:
+    mentee = teacher("e", 2)
+    fit = {y: match([mentee], [teacher("t", y)], MatchingRules(min_experience_gap=0)).assignments[0].breakdown["experience_gap"] for y in (4, 7, 12, 17, 27, 40)}
+    assert fit == {4: 6.0, 7: 15.0, 12: 15.0, 17: 15.0, 27: 7.5, 40: 3.75}
+    assert pairs(match([mentee], [teacher("veteran", 40), teacher("close", 12)], MatchingRules())) == {("close", "e")}
+
+
+def test_stable_matching_reports_what_it_costs() -> None:
+    # a–x 70, a–y 40, b–x 60 (b of another school; b–y excluded). The optimum a–y, b–x (100)
+    # has a and x who would both rather be together; the stable matching keeps a–x (70) alone
+    w = {name: 0.0 for name in CRITERIA} | {"preference": 60.0, "same_school": 10.0}
+    a, b = teacher("a", 1), teacher("b", 1, school="s2")
+    x, y = teacher("x", 12), teacher("y", 12)
+    prefs = {("a", "x"): 1, ("a", "y"): 2, ("b", "x"): 1}
+    rules = dict(weights=w, scope="municipality")
+    best = match([a, b], [x, y], MatchingRules(**rules), [("y", "b")], prefs)
+    assert pairs(best) == {("x", "b"), ("y", "a")} and best.total_score == 100.0 and best.stability_cost is None
+    stable = match([a, b], [x, y], MatchingRules(**rules, stable=True), [("y", "b")], prefs)
+    assert pairs(stable) == {("x", "a")} and reason(stable, "b") == "taken"
+    assert stable.total_score == 70.0 and stable.optimum_score == 100.0 and stable.optimum_matched == 2
+    assert stable.stability_cost == 30.0

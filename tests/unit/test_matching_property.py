@@ -39,6 +39,7 @@ def person(rng: random.Random, pid: str, category: str) -> Participant:
         profile={area: rng.choice(LEVELS) for area in rng.sample(AREAS, rng.randint(0, 4))},
         capacity=rng.randint(0, 3),
         load=rng.choice([0, 0, 1]),
+        priority=rng.random() < 0.3,
     )
 
 
@@ -55,6 +56,8 @@ def instance(seed: int):  # noqa: ANN201
         weights=weights,
         min_experience_gap=rng.randint(0, 5),
         require_coverage=rng.random() < 0.5,
+        min_score=rng.choice([0.0, 1.0, 1.0, 25.0]),
+        stable=rng.random() < 0.25,
     )
     categories = sorted(PEOPLE_OF)
     mentees = [person(rng, f"e{i}", mentee_category if rng.random() < 0.85 else rng.choice(categories)) for i in range(rng.randint(1, 10))]
@@ -109,18 +112,26 @@ def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | N
     total = sum(e.profile.values())
     covered = sum(v * t.profile.get(a, 0.0) for a, v in e.profile.items())
     if rules.form == "pupil_pupil":
-        experience = min(max(((t.grade or 0) - (e.grade or 0)) / 3, 0), 1)
+        experience = fit((t.grade or 0) - (e.grade or 0), 2, 4, 0.25)
     elif rules.how == "reverse" or t.experience_years is None or e.experience_years is None:
         experience = 0.0
     else:
-        experience = min(max((t.experience_years - e.experience_years) / 10, 0), 1)
+        experience = fit(t.experience_years - e.experience_years, 5, 15, 0.05)
     return {
         "deficit_coverage": covered / total if total else 0.0,
         "same_subject": float(bool({s.lower() for s in e.subjects} & {s.lower() for s in t.subjects})),
         "experience_gap": experience,
         "same_school": float(e.school_id == t.school_id),
         "preference": 1 / rank if rank else 0.0,
+        "priority": float(e.priority),
     }
+
+
+def fit(gap: float, low: float, high: float, fade: float) -> float:
+    """Full points for a gap in [low, high], rising before, fading after, never below 0.25."""
+    if gap <= high:
+        return min(max(gap / low, 0.0), 1.0)
+    return max(1 - fade * (gap - high), 0.25)
 
 
 def hundredths(parts: dict[str, float], rules: MatchingRules) -> int:
@@ -160,6 +171,7 @@ def test_the_matcher_equals_the_independent_model(seed: int) -> None:
         for t in mentors
         if admissible(e, t, rules, excluded)
     }
+    scores = {pair: s for pair, s in scores.items() if s >= round(rules.min_score * 100)}  # no pair below the minimum
     result = match(mentees, mentors, rules, exclusions, preferences)
     for a in result.assignments:
         assert (a.mentor_id, a.mentee_id) in scores, f"{a} breaks a hard rule"
@@ -175,5 +187,24 @@ def test_the_matcher_equals_the_independent_model(seed: int) -> None:
             load[a.mentor_id] += 1
         assert all(load[t.participant_id] <= max(t.capacity - t.load, 0) for t in mentors)
     count, total = optimum(mentees, mentors, rules, scores)
+    if rules.stable:  # no blocking pair; the optimum it gave up is reported
+        assert_stable(result, mentors, rules, scores)
+        assert (result.optimum_matched, round(result.optimum_score * 100)) == (count, pytest.approx(total, abs=count))
+        assert result.stability_cost >= -0.01 * count
+        return
+    assert result.optimum_score is None
     assert len(result.assignments) == count
     assert abs(round(result.total_score * 100) - total) <= len(result.assignments)
+
+
+def assert_stable(result, mentors, rules, scores: dict) -> None:  # noqa: ANN001
+    partner = {a.mentee_id: scores[(a.mentor_id, a.mentee_id)] for a in result.assignments}
+    taken: dict[str, list[int]] = {}
+    for a in result.assignments:
+        taken.setdefault(a.mentor_id, []).append(scores[(a.mentor_id, a.mentee_id)])
+    places = {t.participant_id: (10**9 if rules.how == "flash" else max(t.capacity - t.load, 0)) for t in mentors}
+    for (t, e), s in scores.items():
+        mentee_would = e not in partner or s > partner[e]
+        own = taken.get(t, [])
+        mentor_would = len(own) < places[t] or s > min(own)
+        assert not (mentee_would and mentor_would), f"{t} and {e} would both rather be together"
