@@ -22,6 +22,7 @@ class Candidate(SQLModel, table=True):
     experience_years: int | None = None
     young_specialist: bool = False
     grade: int | None = None
+    newly_arrived: bool | None = None  # nullable: added to an existing table
 
 
 class ProgrammeEnrolment(SQLModel, table=True):
@@ -113,6 +114,8 @@ class MatchingSettings(SQLModel, table=True):
     weights: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     min_experience_gap: int = 3
     require_coverage: bool = True
+    min_score: float | None = None  # None: the matcher's default (nullable columns: added later)
+    stable: bool | None = None
     updated_by: str | None = None
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -152,6 +155,8 @@ class MatchingRun(SQLModel, table=True):
     mentors: int = 0
     matched: int = 0
     total_score: float = 0.0
+    optimum_score: float | None = None
+    """Stable runs: the optimum's total score (the cost of stability is the difference)."""
     unmatched: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """Per unmatched mentee: mentee_id, reason, message, candidates."""
 

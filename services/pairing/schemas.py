@@ -49,6 +49,8 @@ class MatchingSettingsIn(BaseModel):
     weights: dict[str, float] | None = Field(default=None, max_length=MAPPING_MAX, description="Points per criterion at full match.")
     min_experience_gap: int | None = Field(default=None, ge=0, le=40)
     require_coverage: bool | None = None
+    min_score: float | None = Field(default=None, ge=0, le=1000, description="No pair scoring fewer points is proposed.")
+    stable: bool | None = Field(default=None, description="Stable matching instead of the optimum; its cost is reported.")
 
 
 class MatchingSettingsOut(BaseModel):
@@ -60,6 +62,8 @@ class MatchingSettingsOut(BaseModel):
     weights: dict[str, float]
     min_experience_gap: int
     require_coverage: bool
+    min_score: float
+    stable: bool
     criteria: dict[str, str] = Field(description="What each criterion means (Russian).")
 
 
@@ -110,6 +114,8 @@ class RunOut(BaseModel):
     matched: int
     unmatched_count: int
     total_score: float
+    optimum_score: float | None = Field(default=None, description="Stable runs: the optimum's total score.")
+    stability_cost: float | None = Field(default=None, description="Stable runs: points given up for stability.")
     proposals: list[ProposalOut]
     unmatched: list[UnmatchedOut]
     explanation: str

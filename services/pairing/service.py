@@ -225,7 +225,7 @@ class PairingService:
             paired = await self._paired_mentees(work, programme_id)
             loads = await self._mentor_loads(work, programme_id)
             people = {c.participant_id: c for c in (await session.exec(select(Candidate))).all()}
-            profiles = {p.participant_id: p.deficits for p in (await session.exec(select(Profile))).all()}
+            deficits_of = {p.participant_id: p.deficits for p in (await session.exec(select(Profile))).all()}
             municipalities = await _municipalities(session)
             mentees, mentors, mentor_school = [], [], {}
             for enrolment in enrolments:
@@ -241,9 +241,10 @@ class PairingService:
                     experience_years=candidate.experience_years,
                     grade=candidate.grade,
                 )
-                deficits = profiles.get(candidate.participant_id)
+                deficits = deficits_of.get(candidate.participant_id)
                 if enrolment.role == "mentee" and candidate.participant_id not in paired:
-                    mentees.append(domain.Participant(**base, profile=deficits or {}))
+                    priority = candidate.young_specialist or bool(candidate.newly_arrived)
+                    mentees.append(domain.Participant(**base, profile=deficits or {}, priority=priority))
                 elif enrolment.role == "mentor":
                     strengths = (
                         profiles.strength_levels(deficits)
@@ -274,6 +275,7 @@ class PairingService:
                 mentors=len(mentors),
                 matched=len(result.assignments),
                 total_score=result.total_score,
+                optimum_score=result.optimum_score,
                 unmatched=[u.__dict__ for u in result.unmatched],
             )
             session.add(run)
@@ -729,6 +731,8 @@ def _rules(settings: MatchingSettings) -> domain.MatchingRules:
         weights=_weights(settings),
         min_experience_gap=settings.min_experience_gap,
         require_coverage=settings.require_coverage,
+        min_score=domain.MatchingRules.min_score if settings.min_score is None else settings.min_score,
+        stable=bool(settings.stable),
     )
 
 
@@ -741,6 +745,8 @@ def _rules_dict(settings: MatchingSettings) -> dict:
         "weights": _weights(settings),
         "min_experience_gap": settings.min_experience_gap,
         "require_coverage": settings.require_coverage,
+        "min_score": _rules(settings).min_score,
+        "stable": bool(settings.stable),
     }
 
 
@@ -789,13 +795,22 @@ def _proposal_out(proposal: Proposal, people: dict[str, Candidate]) -> ProposalO
     )
 
 
+def _solution(run: MatchingRun) -> str:
+    floor = f"пары ниже {run.rules.get('min_score', 0):g} балла не предлагаются"
+    if run.optimum_score is None:
+        return f"решение точное (поток минимальной стоимости), суммарный балл {run.total_score:g}; {floor}"
+    return (
+        f"устойчивый подбор (нет наставника и наставляемого, которые оба предпочли бы друг друга), суммарный балл "
+        f"{run.total_score:g} — на {run.optimum_score - run.total_score:g} меньше точного оптимума {run.optimum_score:g}; {floor}"
+    )
+
+
 def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Candidate]) -> RunOut:
     rules = run.rules
     weights = ", ".join(f"{domain.CRITERIA[k]} — {v:g}" for k, v in rules["weights"].items() if k in domain.CRITERIA)
     explanation = (
         f"Подобрано {run.matched} из {run.mentees} свободных наставляемых ({run.mentors} наставников). "
-        f"Цель: {domain.OBJECTIVES[rules['objective']]}; решение точное (поток минимальной стоимости), "
-        f"суммарный балл {run.total_score:g}. Форма: {rules['form']}, {domain.HOW_FORMS[rules['how']]}; "
+        f"Цель: {domain.OBJECTIVES[rules['objective']]}; {_solution(run)}. Форма: {rules['form']}, {domain.HOW_FORMS[rules['how']]}; "
         f"область подбора: {domain.SCOPES[rules['scope']]}. Баллы за полное совпадение: {weights}."
     )
     return RunOut(
@@ -808,6 +823,8 @@ def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Cand
         matched=run.matched,
         unmatched_count=len(run.unmatched),
         total_score=run.total_score,
+        optimum_score=run.optimum_score,
+        stability_cost=None if run.optimum_score is None else round(run.optimum_score - run.total_score, 2),
         proposals=[_proposal_out(p, people) for p in sorted(proposals, key=lambda p: (-p.score, p.mentor_id))],
         unmatched=[UnmatchedOut(**u, display_name=_name(people, u["mentee_id"])) for u in run.unmatched],
         explanation=explanation,

@@ -83,9 +83,9 @@ async def test_the_matcher_proposes_explained_pairs_and_announces_the_run(region
     proposals = by_mentee(result)
     assert {m: p["mentor_id"] for m, p in proposals.items()} == {"e1": "senior", "e2": "senior", "e3": "methodist"}
     member = next(m for m in proposals["e1"]["members"] if m["mentee_id"] == "e1")
-    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference"}
+    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority"}
     assert member["breakdown"]["same_subject"] == 20.0 and member["breakdown"]["same_school"] == 10.0
-    assert member["score"] == pytest.approx(sum(member["breakdown"].values()), abs=0.02)
+    assert member["score"] == round(sum(member["breakdown"].values()), 2)  # the explanation adds up exactly
     assert member["display_name"] == "Педагог e1" and proposals["e1"]["mentor_name"] == "Педагог senior"
     assert result["matched"] == 3 and result["unmatched"] == [] and "Подобрано 3 из 3" in result["explanation"]
     [completed] = await emitted(service, "pairing.matching.completed.v1")
@@ -189,15 +189,40 @@ async def test_an_exclusion_needs_both_people_enrolled(region) -> None:
     assert ok.status_code == 204
 
 
+async def test_a_newcomer_comes_first_when_places_are_short(region) -> None:
+    service, client = region  # senior's two places are wanted by e1, e2 and now the newcomer e4
+    newcomer = teacher("e4", 1).model_copy(update={"newly_arrived": True})
+    await deliver(service, newcomer)
+    await deliver(service, enrolled("e4", "mentee"))
+    await deliver(service, diagnostic("e4", "mentee", ict_digital=9, methodological=1))
+    proposals = by_mentee(await run(client))
+    assert proposals["e4"]["mentor_id"] == "senior"
+    assert proposals["e4"]["members"][0]["breakdown"]["priority"] == 10.0
+
+
+async def test_stable_matching_and_the_minimum_score_are_settings(region) -> None:
+    _, client = region
+    saved = await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"stable": True, "min_score": 30})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["stable"] is True and saved.json()["min_score"] == 30
+    result = await run(client)
+    assert result["rules"]["stable"] is True and result["optimum_score"] is not None
+    assert result["stability_cost"] == round(result["optimum_score"] - result["total_score"], 2) >= 0
+    assert "устойчивый подбор" in result["explanation"] and "ниже 30 балла" in result["explanation"]
+    assert all(p["score"] >= 30 for p in result["proposals"])
+    bad = await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"min_score": -1})
+    assert bad.status_code == 422
+
+
 async def test_curator_edits_weights_and_objective(region) -> None:
     _, client = region
     current = await client.get(f"{PROG}/matching/settings", headers=CURATOR)
-    assert current.json()["weights"]["deficit_coverage"] == 40.0 and "deficit_coverage" in current.json()["criteria"]
+    assert current.json()["weights"]["deficit_coverage"] == 35.0 and "deficit_coverage" in current.json()["criteria"]
     changed = await client.put(
         f"{PROG}/matching/settings", headers=CURATOR, json={"weights": {"same_subject": 0}, "how": "group", "objective": "best_score"}
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json()["weights"]["same_subject"] == 0 and changed.json()["weights"]["deficit_coverage"] == 40.0
+    assert changed.json()["weights"]["same_subject"] == 0 and changed.json()["weights"]["deficit_coverage"] == 35.0
     result = await run(client)
     assert result["rules"]["weights"]["same_subject"] == 0 and result["objective"] == "best_score"
     group = next(p for p in result["proposals"] if p["mentor_id"] == "senior")
@@ -215,7 +240,7 @@ async def test_preferences_feed_the_score(region) -> None:
     other = await client.put(f"{PROG}/preferences/e1", headers=bearer("mentee", "school", "s1", sub="e3"), json={"mentor_ids": ["senior"]})
     assert other.status_code == 403
     member = by_mentee(await run(client))["e3"]["members"][0]
-    assert member["breakdown"]["preference"] == 15.0
+    assert member["breakdown"]["preference"] == 10.0
 
 
 async def test_other_school_and_mentees_cannot_run_the_matcher(region) -> None:
