@@ -223,7 +223,7 @@ class PairingService:
                     old.status = "superseded"
                     session.add(old)
             paired = await self._paired_mentees(work, programme_id)
-            loads = await self._mentor_loads(work, programme_id)
+            loads = await self._mentor_loads(work)
             people = {c.participant_id: c for c in (await session.exec(select(Candidate))).all()}
             deficits_of = {p.participant_id: p.deficits for p in (await session.exec(select(Profile))).all()}
             municipalities = await _municipalities(session)
@@ -518,12 +518,13 @@ class PairingService:
         mentor = await self._person(work, mentor_id)
         mentees = [await self._person(work, mentee_id) for mentee_id in mentee_ids]
         flash = how == "flash"
+        await lock_key(work.session, f"pairing:mentor:{mentor_id}")  # places are counted across programmes
         problem = domain.pair_problem(
             form,
             mentor,
             mentees,
             mentor_capacity=len(mentee_ids) if flash else (mentor_enrolment.capacity or 1),
-            mentor_load=0 if flash else await self._mentor_load(work, mentor_id, programme_id),
+            mentor_load=0 if flash else await self._mentor_load(work, mentor_id),
             already_paired=await self._paired_mentees(work, programme_id),
         )
         if problem:
@@ -671,18 +672,22 @@ class PairingService:
     async def _mentee_ids(self, work: Work, pair_id: str) -> list[str]:
         return list((await work.session.exec(select(PairMentee.mentee_id).where(PairMentee.pair_id == pair_id))).all())
 
-    async def _mentor_load(self, work: Work, mentor_id: str, programme_id: str) -> int:
-        return (await self._mentor_loads(work, programme_id)).get(mentor_id, 0)
+    async def _mentor_load(self, work: Work, mentor_id: str) -> int:
+        return (await self._mentor_loads(work, mentor_id)).get(mentor_id, 0)
 
-    async def _mentor_loads(self, work: Work, programme_id: str) -> dict[str, int]:
-        """Places taken per mentor: mentees in formed pairs (flash pairs hold none)."""
+    async def _mentor_loads(self, work: Work, mentor_id: str | None = None) -> dict[str, int]:
+        """Places taken per mentor: mentees in formed pairs of every programme (flash pairs hold
+        none). A capacity is the mentor's whole limit: enrolled in several programmes, they are
+        not overloaded by each programme filling it anew."""
         query = (
             select(Pair.mentor_id, func.count())
             .select_from(PairMentee)
             .join(Pair, col(Pair.id) == col(PairMentee.pair_id))
-            .where(Pair.programme_id == programme_id, Pair.status == "formed", or_(col(Pair.how).is_(None), Pair.how != "flash"))
+            .where(Pair.status == "formed", or_(col(Pair.how).is_(None), Pair.how != "flash"))
             .group_by(Pair.mentor_id)
         )
+        if mentor_id is not None:
+            query = query.where(Pair.mentor_id == mentor_id)
         return {mentor: n for mentor, n in (await work.session.exec(query)).all()}
 
     async def _paired_mentees(self, work: Work, programme_id: str) -> set[str]:

@@ -214,6 +214,20 @@ async def test_stable_matching_and_the_minimum_score_are_settings(region) -> Non
     assert bad.status_code == 422
 
 
+async def test_a_mentor_in_two_programmes_is_not_overloaded(region) -> None:
+    service, client = region  # senior (2 places) already mentors two teachers in another programme
+    for pid, role in (("senior", "mentor"), ("x1", "mentee"), ("x2", "mentee")):
+        if pid != "senior":
+            await deliver(service, teacher(pid, 1))
+        await deliver(service, enrolled(pid, role, capacity=2 if role == "mentor" else None).model_copy(update={"programme_id": "prog2"}))
+    other = await client.post("/api/v1/programmes/prog2/pairs", headers=CURATOR, json={"mentor_id": "senior", "mentee_ids": ["x1", "x2"]})
+    assert other.status_code == 201, other.text
+    result = await run(client)
+    assert all(p["mentor_id"] != "senior" for p in result["proposals"])
+    by_hand = await client.post(f"{PROG}/pairs", headers=CURATOR, json={"mentor_id": "senior", "mentee_ids": ["e1"]})
+    assert by_hand.status_code == 422 and "вместимость" in by_hand.text
+
+
 async def test_curator_edits_weights_and_objective(region) -> None:
     _, client = region
     current = await client.get(f"{PROG}/matching/settings", headers=CURATOR)
