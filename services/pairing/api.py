@@ -26,8 +26,11 @@ from services.pairing.schemas import (
     ReplaceIn,
     RunIn,
     RunOut,
+    SubjectVocabularyIn,
+    SubjectVocabularyOut,
 )
 from services.pairing.service import CURATORS, PairingService
+from services.pairing.vocabulary import SubjectVocabulary
 
 PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
 
@@ -35,6 +38,17 @@ PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
 def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["pairing"])
     curator = Depends(auth.require(*CURATORS))
+    subjects = SubjectVocabulary(service.db, service.uow)
+
+    @router.get("/subjects", summary="Словарь предметов региона", openapi_extra=scope_rule("region", *CURATORS))
+    async def get_subjects(principal: Principal = curator) -> SubjectVocabularyOut:
+        return await subjects.get()
+
+    @router.put("/subjects", summary="Заменить словарь предметов региона", openapi_extra=scope_rule("region", "region_admin"))
+    async def put_subjects(
+        body: SubjectVocabularyIn, request: Request, principal: Principal = Depends(auth.require("region_admin"))
+    ) -> SubjectVocabularyOut:
+        return await subjects.replace(body, principal, correlation_id(request))
 
     @router.post(
         "/programmes/{programme_id}/pairs", status_code=status.HTTP_201_CREATED, summary="Сформировать пару вручную",

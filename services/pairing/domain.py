@@ -87,7 +87,7 @@ OBJECTIVES: dict[str, str] = {
 }
 CRITERIA: dict[str, str] = {
     "deficit_coverage": "сильные стороны наставника закрывают дефициты наставляемого",
-    "same_subject": "общий предмет",
+    "same_subject": "общий предмет (с учётом словаря предметов региона)",
     "experience_gap": "разумная разница в опыте (в классах для учеников)",
     "same_school": "одна школа",
     "preference": "предпочтение наставляемого",
@@ -210,8 +210,28 @@ class Cohort:
         return len(self.ids)
 
 
-def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tuple[Cohort, Cohort]:
-    """Both sides as arrays with shared code books (schools, municipalities, subjects, people)."""
+def subject_name(subject: str) -> str:
+    """The one spelling of a subject name the matcher compares: trimmed, lower case, single spaces."""
+    return " ".join(subject.split()).lower()
+
+
+def subject_terms(subject: str, vocabulary: Mapping[str, str]) -> set[str]:
+    """A subject and what it belongs to in the region's vocabulary (a synonym or a narrower
+    subject → its subject, followed up the chain): «алгебра» → {«алгебра», «математика»}."""
+    name = subject_name(subject)
+    terms = {name}
+    while name in vocabulary and vocabulary[name] not in terms:
+        name = vocabulary[name]
+        terms.add(name)
+    return terms
+
+
+def encode(
+    mentees: Sequence[Participant], mentors: Sequence[Participant], vocabulary: Mapping[str, str] | None = None
+) -> tuple[Cohort, Cohort]:
+    """Both sides as arrays with shared code books (schools, municipalities, subjects, people).
+    Two people share a subject when their subjects share a term of the region's vocabulary."""
+    known = {subject_name(k): subject_name(v) for k, v in (vocabulary or {}).items()}
     books: dict[str, dict[str, int]] = {"person": {}, "school": {}, "municipality": {}, "subject": {}}
 
     def code(book: str, value: str | None) -> int:
@@ -227,7 +247,7 @@ def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tu
             for area, level in p.profile.items():
                 if area in AREAS:
                     profile[row, AREAS.index(area)] = level
-        codes = [[code("subject", subject.strip().lower()) for subject in p.subjects] for p in people]
+        codes = [[code("subject", term) for subject in p.subjects for term in subject_terms(subject, known)] for p in people]
         return Cohort(
             ids=[p.participant_id for p in people],
             person=np.array([code("person", p.participant_id) for p in people], dtype=np.int64),
@@ -512,14 +532,16 @@ def match(
     rules: MatchingRules,
     exclusions: Iterable[tuple[str, str]] = (),
     preferences: Mapping[tuple[str, str], int] | None = None,
+    vocabulary: Mapping[str, str] | None = None,
 ) -> MatchResult:
     """The whole cohort at once: an exact optimum under `rules.objective`, explained.
-    `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank.
+    `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank;
+    `vocabulary` maps a subject name to the subject it belongs to (the region's list).
     Flash mentoring holds no capacity: mentors take any number of flash mentees."""
     problems = rules.problems() + _duplicates(mentees, "Наставляемый") + _duplicates(mentors, "Наставник")
     if problems:
         raise ValueError("; ".join(problems))
-    mentee_cohort, mentor_cohort = encode(mentees, mentors)
+    mentee_cohort, mentor_cohort = encode(mentees, mentors, vocabulary)
     e_index = {pid: i for i, pid in enumerate(mentee_cohort.ids)}
     m_index = {pid: j for j, pid in enumerate(mentor_cohort.ids)}
     excl = [(e_index[e], m_index[j]) for j, e in exclusions if e in e_index and j in m_index]

@@ -222,7 +222,18 @@ class EndedEnrolment(SQLModel, table=True):
     ended_at: datetime
 
 
+class SubjectTerm(SQLModel, table=True):
+    """The region's vocabulary of subjects: a name (a synonym or a narrower subject, as the
+    matcher spells it) and the subject it belongs to — «алгебра» → «математика»."""
+
+    __tablename__ = "pairing_subject_term"
+
+    name: str = Field(primary_key=True)
+    subject: str
+
+
 TABLES = (
+    SubjectTerm,
     Candidate,
     ProgrammeEnrolment,
     EndedEnrolment,

@@ -53,6 +53,25 @@ class MatchingSettingsIn(BaseModel):
     stable: bool | None = Field(default=None, description="Stable matching instead of the optimum; its cost is reported.")
 
 
+class SubjectTermIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="A synonym or a narrower subject: «алгебра».")
+    subject: str = Field(min_length=1, max_length=200, description="The subject it belongs to: «математика».")
+
+
+class SubjectVocabularyIn(BaseModel):
+    """The region's whole list of subjects with synonyms and relations; replaces the earlier one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    terms: list[SubjectTermIn] = Field(max_length=5000)
+
+
+class SubjectVocabularyOut(BaseModel):
+    terms: list[SubjectTermIn]
+
+
 class MatchingSettingsOut(BaseModel):
     programme_id: str
     form: str

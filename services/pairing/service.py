@@ -24,7 +24,7 @@ from shared.db import Database, lock_key
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import UnitOfWork, Work
 
-from services.pairing import domain, profiles
+from services.pairing import domain, profiles, vocabulary
 from services.pairing.models import (
     Candidate,
     EndedEnrolment,
@@ -264,7 +264,8 @@ class PairingService:
                 (p.mentee_id, p.mentor_id): p.rank
                 for p in (await session.exec(select(Preference).where(Preference.programme_id == programme_id))).all()
             }
-            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences)
+            words = await vocabulary.load(session)
+            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences, words)
             run = MatchingRun(
                 id=str(uuid.uuid4()),
                 programme_id=programme_id,

@@ -334,3 +334,22 @@ async def test_pairing_reads_the_deficit_diagnostic_and_lets_other_questionnaire
     assert all("satisfaction_mentee" not in row.body for row in inbox)
     assert profile is not None and profile.deficits == {"ict_digital": 0.5, "methodological": 0.25}  # (3 - 1) / (5 - 1), (2 - 1) / 4
     assert service.runtime.metrics.events_ignored.labels("surveys.response.completed.v1")._value.get() == 1
+
+
+async def test_the_region_s_subject_vocabulary_relates_subjects_in_matching(region) -> None:
+    service, client = region  # e3 teaches «математика»; the methodist now «алгебра»
+    admin = bearer("region_admin", "region", "r")
+    await deliver(service, teacher("methodist", 12, ("Алгебра",)))
+    before = by_mentee(await run(client))["e3"]
+    assert before["mentor_id"] == "methodist" and before["members"][0]["breakdown"]["same_subject"] == 0.0
+    terms = {"terms": [{"name": "Алгебра", "subject": "математика"}, {"name": "геометрия", "subject": "математика"}]}
+    assert (await client.put("/api/v1/subjects", headers=CURATOR, json=terms)).status_code == 403
+    saved = await client.put("/api/v1/subjects", headers=admin, json=terms)
+    assert saved.status_code == 200, saved.text
+    assert {"name": "алгебра", "subject": "математика"} in saved.json()["terms"]
+    assert (await client.get("/api/v1/subjects", headers=CURATOR)).json() == saved.json()
+    after = by_mentee(await run(client))["e3"]
+    assert after["members"][0]["breakdown"]["same_subject"] == 20.0
+    looped = {"terms": [{"name": "а", "subject": "б"}, {"name": "б", "subject": "а"}]}
+    refused = await client.put("/api/v1/subjects", headers=admin, json=looped)
+    assert refused.status_code == 422 and "по цепочке относится к самому себе" in refused.text

@@ -394,6 +394,8 @@ for service in ("registry", "pairing", "surveys", "notifications"):
 # pairing
 P = "/pairing/api/v1"
 simple(f"GET {P}/programmes/{{programme_id}}/pairs", f"{P}/programmes/{{s.programme}}/pairs")
+simple(f"GET {P}/subjects", f"{P}/subjects")
+simple(f"PUT {P}/subjects", f"{P}/subjects", {"terms": [{"name": "алгебра", "subject": "математика"}]})
 simple(f"GET {P}/programmes/{{programme_id}}/matching/settings", f"{P}/programmes/{{s.programme}}/matching/settings")
 simple(f"PUT {P}/programmes/{{programme_id}}/matching/settings", f"{P}/programmes/{{s.programme}}/matching/settings",
        {"require_coverage": False})

@@ -18,6 +18,7 @@ from services.pairing.domain import (
     greedy_assignment,
     match,
     optimal_assignment,
+    subject_terms,
 )
 from services.pairing.profiles import deficit_levels, strength_levels, strengths_from_subjects
 
@@ -416,3 +417,19 @@ def test_stable_matching_reports_what_it_costs() -> None:
     assert pairs(stable) == {("x", "a")} and reason(stable, "b") == "taken"
     assert stable.total_score == 70.0 and stable.optimum_score == 100.0 and stable.optimum_matched == 2
     assert stable.stability_cost == 30.0
+
+
+def test_subjects_relate_through_the_region_s_vocabulary() -> None:
+    vocabulary = {"Алгебра": "математика", "геометрия": "Математика", "матем.": "математика", "физика": "естествознание"}
+    mentee = teacher("e", 1, subjects=("алгебра",))
+    rules = MatchingRules(require_coverage=False)
+
+    def shared(*subjects: str, words: dict | None = vocabulary) -> float:
+        [a] = match([mentee], [teacher("t", 10, subjects=subjects)], rules, vocabulary=words).assignments
+        return a.breakdown["same_subject"]
+
+    assert shared("Математика") == shared("геометрия") == shared("  МАТЕМ. ") == 20.0
+    assert shared("физика") == 0.0
+    assert shared("геометрия", words=None) == 0.0  # without the vocabulary: exact names only
+    looped = {"а": "б", "б": "а"}  # a cycle ends where it started
+    assert subject_terms("а", looped) == {"а", "б"}

@@ -1,6 +1,7 @@
 """The matcher against an independent model: hard rules and scores recomputed in plain Python
 (sets, no bit masks, no numpy), the optimum by networkx's network simplex (not OR-Tools), on
-random instances of every form, with more than 64 subjects, ties and zero weights."""
+random instances of every form, with more than 64 subjects, a vocabulary of related subjects,
+ties and zero weights, the minimum score, priorities and the stable option."""
 
 from __future__ import annotations
 
@@ -69,7 +70,10 @@ def instance(seed: int):  # noqa: ANN201
     for e in mentees:
         for rank, t in enumerate(rng.sample(mentors, min(len(mentors), rng.randint(0, 3))), start=1):
             preferences[(e.participant_id, t.participant_id)] = rank
-    return mentees, mentors, rules, exclusions, preferences
+    # the region's vocabulary: some names belong to a broader subject (chains of two too)
+    vocabulary = {name: f"область {rng.randint(0, 5)}" for name in rng.sample(SUBJECTS, rng.choice([0, 10, 40]))}
+    vocabulary |= {f"область {k}": "всё" for k in range(2) if rng.random() < 0.3}
+    return mentees, mentors, rules, exclusions, preferences, vocabulary
 
 
 # -- the model ------------------------------------------------------------------------------------
@@ -108,7 +112,16 @@ def admissible(e: Participant, t: Participant, rules: MatchingRules, excluded: s
     return rules.how == "flash" or t.capacity - t.load > 0
 
 
-def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | None) -> dict[str, float]:
+def terms(subjects: tuple[str, ...], vocabulary: dict[str, str]) -> set[str]:
+    found = set()
+    for name in subjects:
+        while name not in found:
+            found.add(name)
+            name = vocabulary.get(name, name)
+    return found
+
+
+def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | None, vocabulary: dict) -> dict[str, float]:
     total = sum(e.profile.values())
     covered = sum(v * t.profile.get(a, 0.0) for a, v in e.profile.items())
     if rules.form == "pupil_pupil":
@@ -119,7 +132,7 @@ def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | N
         experience = fit(t.experience_years - e.experience_years, 5, 15, 0.05)
     return {
         "deficit_coverage": covered / total if total else 0.0,
-        "same_subject": float(bool({s.lower() for s in e.subjects} & {s.lower() for s in t.subjects})),
+        "same_subject": float(bool(terms(e.subjects, vocabulary) & terms(t.subjects, vocabulary))),
         "experience_gap": experience,
         "same_school": float(e.school_id == t.school_id),
         "preference": 1 / rank if rank else 0.0,
@@ -163,16 +176,16 @@ def optimum(mentees, mentors, rules, scores: dict) -> tuple[int, int]:  # noqa: 
 
 @pytest.mark.parametrize("seed", range(150))
 def test_the_matcher_equals_the_independent_model(seed: int) -> None:
-    mentees, mentors, rules, exclusions, preferences = instance(seed)
+    mentees, mentors, rules, exclusions, preferences, vocabulary = instance(seed)
     excluded = set(exclusions)
     scores = {
-        (t.participant_id, e.participant_id): hundredths(criteria(e, t, rules, preferences.get((e.participant_id, t.participant_id))), rules)
+        (t.participant_id, e.participant_id): hundredths(criteria(e, t, rules, preferences.get((e.participant_id, t.participant_id)), vocabulary), rules)
         for e in mentees
         for t in mentors
         if admissible(e, t, rules, excluded)
     }
     scores = {pair: s for pair, s in scores.items() if s >= round(rules.min_score * 100)}  # no pair below the minimum
-    result = match(mentees, mentors, rules, exclusions, preferences)
+    result = match(mentees, mentors, rules, exclusions, preferences, vocabulary)
     for a in result.assignments:
         assert (a.mentor_id, a.mentee_id) in scores, f"{a} breaks a hard rule"
         assert abs(round(a.score * 100) - scores[(a.mentor_id, a.mentee_id)]) <= 1, a  # one hundredth of float32
