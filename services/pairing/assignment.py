@@ -60,3 +60,36 @@ def greedy_assignment(n_mentees: int, mentee: np.ndarray, mentor: np.ndarray, sc
             left[j] -= 1
             chosen.append(arc)
     return np.array(chosen, dtype=np.int64)
+
+
+def balance(
+    mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray, chosen: np.ndarray, capacity: np.ndarray, load: np.ndarray
+) -> np.ndarray:
+    """Spread mentees across mentors where scores tie: move a mentee to another mentor of the
+    same score whose load (places taken before, plus this assignment) is lower by two or more,
+    until no such move is left. Count and total score stay exactly the optimum's; every move
+    lowers the sum of squared loads, so it ends."""
+    chosen = chosen.copy()
+    current = np.full(int(mentee.max(initial=-1)) + 1, -1, dtype=np.int64)
+    current[mentee[chosen]] = chosen
+    arc_of_mentee = current[mentee]
+    ties = np.flatnonzero((arc_of_mentee >= 0) & (score == score[np.maximum(arc_of_mentee, 0)]) & (np.arange(len(mentee)) != arc_of_mentee))
+    if len(ties) == 0:
+        return chosen
+    taken = load.astype(np.int64) + np.bincount(mentor[chosen], minlength=len(load))
+    free = capacity.astype(np.int64) - np.bincount(mentor[chosen], minlength=len(load))
+    moved = True
+    while moved:
+        moved = False
+        for arc in ties.tolist():
+            e, to = mentee[arc], mentor[arc]
+            now = current[e]
+            frm = mentor[now]
+            if free[to] > 0 and taken[to] + 1 < taken[frm]:
+                current[e] = arc
+                taken[to] += 1
+                taken[frm] -= 1
+                free[to] -= 1
+                free[frm] += 1
+                moved = True
+    return np.sort(current[current >= 0])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-from services.pairing.assignment import arc_weights, greedy_assignment, optimal_assignment
+from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
 from shared.contracts.surveys import DEFICIT_AREAS
 
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
@@ -560,6 +560,9 @@ def match(
     if rules.stable:
         optimum = int(found.score[chosen].sum()) / _SCORE_SCALE, len(chosen)
         chosen = greedy_assignment(len(mentees), found.mentee, found.mentor, found.score, capacity)
+    else:  # ties: the optimum spread across mentors (moves among equal scores keep it optimal)
+        load = np.array([0 if rules.how == "flash" else p.load for p in mentors], dtype=np.int64)
+        chosen = balance(found.mentee, found.mentor, found.score, chosen, capacity, load)
     parts = points(found.criteria[chosen], rules.weight_vector())
     assignments = []
     for row, arc in enumerate(chosen.tolist()):

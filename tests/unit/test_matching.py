@@ -433,3 +433,16 @@ def test_subjects_relate_through_the_region_s_vocabulary() -> None:
     assert shared("геометрия", words=None) == 0.0  # without the vocabulary: exact names only
     looped = {"а": "б", "б": "а"}  # a cycle ends where it started
     assert subject_terms("а", looped) == {"а", "б"}
+
+
+def test_load_is_balanced_across_mentors_when_scores_tie() -> None:
+    mentees = [teacher(f"e{i}", 1) for i in range(4)]
+    mentors = [teacher("a", 12, capacity=4), teacher("b", 12, capacity=4, load=1)]
+    result = match(mentees, mentors, MatchingRules())
+    loads = {m: sum(a.mentor_id == m for a in result.assignments) for m in ("a", "b")}
+    assert loads == {"a": 3, "b": 1} or loads == {"a": 2, "b": 2}  # b already has one mentee
+    assert abs((loads["a"]) - (loads["b"] + 1)) <= 1 and result.total_score == 4 * result.assignments[0].score
+    # a better score is never given up for balance
+    star = teacher("star", 12, subjects=("химия",), capacity=4)
+    chem = [teacher(f"c{i}", 1, subjects=("химия",)) for i in range(3)]
+    assert {a.mentor_id for a in match(chem, [star, teacher("b", 12, capacity=4)], MatchingRules()).assignments} == {"star"}
