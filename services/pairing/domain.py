@@ -10,7 +10,7 @@ import numpy as np
 
 
 from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
-from shared.contracts.surveys import DEFICIT_AREAS
+from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_TYPES
 
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
 FORM_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -92,19 +92,23 @@ CRITERIA: dict[str, str] = {
     "same_school": "одна школа",
     "preference": "предпочтение наставляемого",
     "priority": "молодой специалист или вновь пришедший педагог",
+    "interests": "профессиональные интересы ученика (ДДО Климова) и то, что показывает наставник",
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "deficit_coverage": 35.0,
-    "same_subject": 20.0,
+    "deficit_coverage": 30.0,
+    "same_subject": 15.0,
     "experience_gap": 15.0,
     "same_school": 10.0,
     "preference": 10.0,
     "priority": 10.0,
+    "interests": 10.0,
 }
 """Points per criterion at full match; the defaults add up to 100."""
 
 AREAS: tuple[str, ...] = tuple(DEFICIT_AREAS)
 """Deficit areas in a fixed order (the codes of shared.contracts.surveys.DEFICIT_AREAS)."""
+TYPES: tuple[str, ...] = tuple(INTEREST_TYPES)
+"""Климов's five types of profession in a fixed order (shared.contracts.surveys.INTEREST_TYPES)."""
 
 SIGNIFICANT = 0.5
 """A deficit (or a strength) counts when its level, on 0..1, is at least this."""
@@ -188,6 +192,8 @@ class Participant:
     load: int = 0
     priority: bool = False
     """A young specialist or a newly arrived teacher (seed 001): first when places are short."""
+    interests: Mapping[str, float] = field(default_factory=dict)
+    """0..1 per type of profession: a pupil's diagnostic; for a mentor, the types they show."""
 
 
 @dataclass
@@ -205,6 +211,7 @@ class Cohort:
     profile: np.ndarray  # float32 (n, len(AREAS))
     capacity: np.ndarray  # int64: free places (mentors)
     priority: np.ndarray | None = None  # bool: young specialist or newly arrived (None: nobody)
+    interests: np.ndarray | None = None  # float32 (n, len(TYPES)) (None: nobody's known)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -262,6 +269,7 @@ def encode(
             profile=profile,
             capacity=np.array([max(p.capacity - p.load, 0) for p in people], dtype=np.int64),
             priority=np.array([p.priority for p in people], dtype=bool),
+            interests=np.array([[p.interests.get(t, 0.0) for t in TYPES] for p in people], dtype=np.float32).reshape(n, len(TYPES)),
         )
 
     mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
@@ -363,6 +371,9 @@ def candidate_pairs(
     counts = [np.zeros(n, dtype=np.int64) for _ in range(5)]
     floor = round(rules.min_score * _SCORE_SCALE)
     priority = mentees.priority if mentees.priority is not None else np.zeros(n, dtype=bool)
+    wants = mentees.interests if mentees.interests is not None else np.zeros((n, len(TYPES)), dtype=np.float32)
+    shows = mentors.interests if mentors.interests is not None else np.zeros((m, len(TYPES)), dtype=np.float32)
+    wants_total = wants.sum(axis=1)
     out_e, out_m, out_c, out_s = [], [], [], []
     deficit_total = mentees.profile.sum(axis=1)
     has_deficit = (mentees.profile >= SIGNIFICANT).any(axis=1)
@@ -431,6 +442,8 @@ def candidate_pairs(
         if len(pref_keys):
             _, crit[:, 4] = _lookup(keys, pref_keys, pref_values)
         crit[:, 5] = priority[ee]
+        shown = (wants[ee] * shows[mm]).sum(axis=1)  # the pupil's interests the mentor shows, share of them
+        crit[:, 6] = np.where(wants_total[ee] > 0, shown / np.where(wants_total[ee] > 0, wants_total[ee], 1), 0)
         # 5. the minimum acceptable score
         score = points(crit, weights).sum(axis=1)
         enough = score >= floor

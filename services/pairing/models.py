@@ -94,6 +94,17 @@ class Profile(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class Interests(SQLModel, table=True):
+    """A pupil's professional interests (0..1 per type of Климов's ДДО) from their latest answer."""
+
+    __tablename__ = "pairing_interests"
+
+    participant_id: str = Field(primary_key=True)
+    levels: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    response_id: str
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Withdrawn(SQLModel, table=True):
     """A tombstone: the person withdrew; late registry events about them are ignored."""
 
@@ -234,6 +245,7 @@ class SubjectTerm(SQLModel, table=True):
 
 TABLES = (
     SubjectTerm,
+    Interests,
     Candidate,
     ProgrammeEnrolment,
     EndedEnrolment,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from shared.contracts.surveys import DEFICIT_AREAS
+from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_SCALE, INTEREST_TYPES
 from shared.contracts.surveys import DEFICIT_SCALE as SURVEYS_DEFICIT_SCALE
 
 # Strengths a mentor without a diagnostic gets from the registry's subjects (seed 001's list).
@@ -52,3 +52,51 @@ def deficit_levels(scores: Mapping[str, float], scale: tuple[float, float] = DEF
 def strength_levels(deficits: Mapping[str, float]) -> dict[str, float]:
     """A mentor's own diagnostic: a low deficit is a strength."""
     return {area: round(1.0 - level, 3) for area, level in deficits.items()}
+
+
+# What a mentor's work offers a pupil, by Климов's five types: teaching is a «человек – человек»
+# profession; a subject (or an employer's field named as a subject) adds its own type.
+_SUBJECT_TYPES: dict[str, str] = {
+    "матем": "sign_system",
+    "информатик": "sign_system",
+    "програм": "sign_system",
+    "экономик": "sign_system",
+    "физик": "technology",
+    "технолог": "technology",
+    "инженер": "technology",
+    "черчен": "technology",
+    "биолог": "nature",
+    "хими": "nature",
+    "географ": "nature",
+    "эколог": "nature",
+    "сельск": "nature",
+    "литератур": "artistic_image",
+    "музык": "artistic_image",
+    "изобразительн": "artistic_image",
+    "искусств": "artistic_image",
+    "дизайн": "artistic_image",
+    "истори": "human",
+    "обществознан": "human",
+    "психолог": "human",
+    "педагог": "human",
+}
+
+
+def interest_levels(scores: Mapping[str, float], scale: tuple[int, int] = INTEREST_SCALE) -> dict[str, float]:
+    """Professional-interest diagnostic scores (per type) → levels 0..1; other codes ignored."""
+    low, high = scale
+    return {
+        kind: round(min(max((float(value) - low) / (high - low), 0.0), 1.0), 3)
+        for kind, value in scores.items()
+        if kind in INTEREST_TYPES
+    }
+
+
+def offered_types(category: str, subjects: Sequence[str]) -> dict[str, float]:
+    """The types of profession a teacher, student or employer mentor shows a pupil."""
+    offered = {"human": 1.0} if category in ("teacher", "student") else {}
+    for subject in subjects:
+        for stem, kind in _SUBJECT_TYPES.items():
+            if stem in subject.lower():
+                offered[kind] = 1.0
+    return offered

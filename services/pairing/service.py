@@ -19,7 +19,7 @@ from shared.contracts.pairing import (
     PlanUpdated,
 )
 from shared.contracts.registry import ParticipantWithdrawn
-from shared.contracts.surveys import DEFICIT_INSTRUMENT, ResponseCompleted
+from shared.contracts.surveys import DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT, ResponseCompleted
 from shared.db import Database, lock_key
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import UnitOfWork, Work
@@ -29,6 +29,7 @@ from services.pairing.models import (
     Candidate,
     EndedEnrolment,
     Exclusion,
+    Interests,
     MatchingRun,
     MatchingSettings,
     Pair,
@@ -71,8 +72,9 @@ ERASED_NAME = "Данные удалены"
 
 
 def reads_profile(event: ResponseCompleted) -> bool:
-    """Pairing keeps the deficit self-diagnosis only (the mentee's profile for matching)."""
-    return event.instrument.code == DEFICIT_INSTRUMENT
+    """Pairing keeps the deficit self-diagnosis and the pupils' professional interests (profiles
+    for matching); other questionnaires are not its business."""
+    return event.instrument.code in (DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT)
 
 
 class PairingService:
@@ -83,10 +85,15 @@ class PairingService:
     # -- candidates from events ---------------------------------------------------------------
 
     async def record_profile(self, work: Work, event: ResponseCompleted) -> None:
-        """A completed deficit diagnostic sets the respondent's deficit profile (latest wins)."""
+        """A completed deficit diagnostic sets the respondent's deficit profile, a professional-
+        interest diagnostic their interests (latest wins)."""
         if not reads_profile(event):
             return
         if await work.session.get(Withdrawn, event.respondent_id):
+            return
+        if event.instrument.code == INTERESTS_INSTRUMENT:
+            levels = profiles.interest_levels(event.scores)
+            await work.session.merge(Interests(participant_id=event.respondent_id, levels=levels, response_id=event.response_id))
             return
         await work.session.merge(
             Profile(
@@ -127,6 +134,7 @@ class PairingService:
                 session.add(proposal)
         await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(Profile).where(col(Profile.participant_id) == person))  # type: ignore[call-overload]
+        await session.exec(delete(Interests).where(col(Interests.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(
@@ -226,6 +234,7 @@ class PairingService:
             loads = await self._mentor_loads(work)
             people = {c.participant_id: c for c in (await session.exec(select(Candidate))).all()}
             deficits_of = {p.participant_id: p.deficits for p in (await session.exec(select(Profile))).all()}
+            interests_of = {i.participant_id: i.levels for i in (await session.exec(select(Interests))).all()}
             municipalities = await _municipalities(session)
             mentees, mentors, mentor_school = [], [], {}
             for enrolment in enrolments:
@@ -244,7 +253,8 @@ class PairingService:
                 deficits = deficits_of.get(candidate.participant_id)
                 if enrolment.role == "mentee" and candidate.participant_id not in paired:
                     priority = candidate.young_specialist or bool(candidate.newly_arrived)
-                    mentees.append(domain.Participant(**base, profile=deficits or {}, priority=priority))
+                    interests = interests_of.get(candidate.participant_id, {})
+                    mentees.append(domain.Participant(**base, profile=deficits or {}, priority=priority, interests=interests))
                 elif enrolment.role == "mentor":
                     strengths = (
                         profiles.strength_levels(deficits)
@@ -253,8 +263,13 @@ class PairingService:
                     )
                     mentor_school[candidate.participant_id] = enrolment.school_id
                     load = 0 if rules.how == "flash" else loads.get(candidate.participant_id, 0)
+                    shows = (  # a pupil mentor shares their own interests; others show their work
+                        interests_of.get(candidate.participant_id, {})
+                        if candidate.category == "pupil"
+                        else profiles.offered_types(candidate.category, candidate.subjects)
+                    )
                     mentors.append(
-                        domain.Participant(**base, profile=strengths, capacity=enrolment.capacity or 1, load=load)
+                        domain.Participant(**base, profile=strengths, capacity=enrolment.capacity or 1, load=load, interests=shows)
                     )
             exclusions = [
                 (x.mentor_id, x.mentee_id)

@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import select
 
 from services.pairing.main import create_service
-from services.pairing.models import Candidate, Pair, Profile
+from services.pairing.models import Candidate, Interests, Pair, Profile
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
-from shared.contracts.surveys import DEFICIT_INSTRUMENT, InstrumentRef, ResponseCompleted
+from shared.contracts.surveys import DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT, InstrumentRef, ResponseCompleted
 from tests.component.helpers import bearer, deliver, emitted, running
 
 YEAR = "2026/2027"
@@ -83,8 +83,8 @@ async def test_the_matcher_proposes_explained_pairs_and_announces_the_run(region
     proposals = by_mentee(result)
     assert {m: p["mentor_id"] for m, p in proposals.items()} == {"e1": "senior", "e2": "senior", "e3": "methodist"}
     member = next(m for m in proposals["e1"]["members"] if m["mentee_id"] == "e1")
-    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority"}
-    assert member["breakdown"]["same_subject"] == 20.0 and member["breakdown"]["same_school"] == 10.0
+    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests"}
+    assert member["breakdown"]["same_subject"] == 15.0 and member["breakdown"]["same_school"] == 10.0
     assert member["score"] == round(sum(member["breakdown"].values()), 2)  # the explanation adds up exactly
     assert member["display_name"] == "Педагог e1" and proposals["e1"]["mentor_name"] == "Педагог senior"
     assert result["matched"] == 3 and result["unmatched"] == [] and "Подобрано 3 из 3" in result["explanation"]
@@ -231,12 +231,12 @@ async def test_a_mentor_in_two_programmes_is_not_overloaded(region) -> None:
 async def test_curator_edits_weights_and_objective(region) -> None:
     _, client = region
     current = await client.get(f"{PROG}/matching/settings", headers=CURATOR)
-    assert current.json()["weights"]["deficit_coverage"] == 35.0 and "deficit_coverage" in current.json()["criteria"]
+    assert current.json()["weights"]["deficit_coverage"] == 30.0 and "deficit_coverage" in current.json()["criteria"]
     changed = await client.put(
         f"{PROG}/matching/settings", headers=CURATOR, json={"weights": {"same_subject": 0}, "how": "group", "objective": "best_score"}
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json()["weights"]["same_subject"] == 0 and changed.json()["weights"]["deficit_coverage"] == 35.0
+    assert changed.json()["weights"]["same_subject"] == 0 and changed.json()["weights"]["deficit_coverage"] == 30.0
     result = await run(client)
     assert result["rules"]["weights"]["same_subject"] == 0 and result["objective"] == "best_score"
     group = next(p for p in result["proposals"] if p["mentor_id"] == "senior")
@@ -349,7 +349,26 @@ async def test_the_region_s_subject_vocabulary_relates_subjects_in_matching(regi
     assert {"name": "алгебра", "subject": "математика"} in saved.json()["terms"]
     assert (await client.get("/api/v1/subjects", headers=CURATOR)).json() == saved.json()
     after = by_mentee(await run(client))["e3"]
-    assert after["members"][0]["breakdown"]["same_subject"] == 20.0
+    assert after["members"][0]["breakdown"]["same_subject"] == 15.0
     looped = {"terms": [{"name": "а", "subject": "б"}, {"name": "б", "subject": "а"}]}
     refused = await client.put("/api/v1/subjects", headers=admin, json=looped)
     assert refused.status_code == 422 and "по цепочке относится к самому себе" in refused.text
+
+
+async def test_pupils_are_matched_on_the_interests_they_stated(region) -> None:
+    service, client = region
+    await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"form": "teacher_pupil", "min_score": 0})
+    await deliver(service, teacher("senior", 20, ("физическая культура",)))  # shows «человек – человек» only
+    kid = ParticipantRegistered(participant_id="kid", school_id="s1", category="pupil", display_name="Ученик", grade=9)
+    await deliver(service, kid)
+    await deliver(service, enrolled("kid", "mentee"))
+    await deliver(service, ResponseCompleted(
+        response_id="r-kid", instrument=InstrumentRef(code=INTERESTS_INSTRUMENT, version=1), respondent_id="kid",
+        respondent_role="mentee", school_id="s1", academic_year=YEAR, scores={"sign_system": 8, "nature": 2},
+    ))
+    [proposal] = (await run(client))["proposals"]
+    assert proposal["mentor_id"] == "methodist"  # «математика»: the «знаковая система» the pupil chose
+    assert proposal["members"][0]["breakdown"]["interests"] == 8.0  # 8 of the 10 interest points × 10
+    await deliver(service, ParticipantWithdrawn(participant_id="kid", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog"]))
+    async with service.runtime.db.sessions() as session:
+        assert await session.get(Interests, "kid") is None

@@ -20,7 +20,7 @@ from services.pairing.domain import (
     optimal_assignment,
     subject_terms,
 )
-from services.pairing.profiles import deficit_levels, strength_levels, strengths_from_subjects
+from services.pairing.profiles import deficit_levels, interest_levels, offered_types, strength_levels, strengths_from_subjects
 
 ICT = {"ict_digital": 0.9}
 
@@ -151,15 +151,16 @@ def test_every_pair_carries_its_score_by_criterion() -> None:
     [a] = result.assignments
     assert set(a.breakdown) == set(CRITERIA)
     assert a.breakdown == {
-        "deficit_coverage": 17.5,  # half of the deficits covered × 35
-        "same_subject": 20.0,
+        "deficit_coverage": 15.0,  # half of the deficits covered × 30
+        "same_subject": 15.0,
         "experience_gap": 15.0,  # 10 years: inside the sensible band of 5..15
         "same_school": 10.0,
         "preference": 10.0,  # ranked first
         "priority": 0.0,
+        "interests": 0.0,  # teachers: no pupil's interests to show
     }
-    assert a.score == pytest.approx(sum(a.breakdown.values())) == 72.5
-    assert result.total_score == 72.5
+    assert a.score == pytest.approx(sum(a.breakdown.values())) == 65.0
+    assert result.total_score == 65.0
 
 
 def test_weights_change_the_choice() -> None:
@@ -329,7 +330,7 @@ def test_subjects_beyond_64_never_collide() -> None:
     maths = teacher("maths", 12, subjects=("математика",))
     result = match([mentee], [history, maths], MatchingRules(require_coverage=False))
     [a] = result.assignments
-    assert a.mentor_id == "maths" and a.breakdown["same_subject"] == 20.0
+    assert a.mentor_id == "maths" and a.breakdown["same_subject"] == 15.0
     alone = match([mentee], [history], MatchingRules(require_coverage=False))
     assert alone.assignments[0].breakdown["same_subject"] == 0.0
 
@@ -342,7 +343,7 @@ def test_subject_sets_are_exact_with_hundreds_of_names() -> None:
     for e in mentees:
         for t in mentors:
             [a] = match([e], [t], MatchingRules(require_coverage=False)).assignments
-            assert a.breakdown["same_subject"] == (20.0 if set(e.subjects) & set(t.subjects) else 0.0)
+            assert a.breakdown["same_subject"] == (15.0 if set(e.subjects) & set(t.subjects) else 0.0)
 
 
 def test_the_explanation_adds_up_to_the_score_exactly() -> None:
@@ -428,7 +429,7 @@ def test_subjects_relate_through_the_region_s_vocabulary() -> None:
         [a] = match([mentee], [teacher("t", 10, subjects=subjects)], rules, vocabulary=words).assignments
         return a.breakdown["same_subject"]
 
-    assert shared("Математика") == shared("геометрия") == shared("  МАТЕМ. ") == 20.0
+    assert shared("Математика") == shared("геометрия") == shared("  МАТЕМ. ") == 15.0
     assert shared("физика") == 0.0
     assert shared("геометрия", words=None) == 0.0  # without the vocabulary: exact names only
     looped = {"а": "б", "б": "а"}  # a cycle ends where it started
@@ -446,3 +447,16 @@ def test_load_is_balanced_across_mentors_when_scores_tie() -> None:
     star = teacher("star", 12, subjects=("химия",), capacity=4)
     chem = [teacher(f"c{i}", 1, subjects=("химия",)) for i in range(3)]
     assert {a.mentor_id for a in match(chem, [star, teacher("b", 12, capacity=4)], MatchingRules()).assignments} == {"star"}
+
+
+def test_pupils_are_matched_on_their_professional_interests() -> None:
+    # a pupil drawn to «человек – природа» and «знаковая система» (Климов's ДДО, 0..8 per type)
+    kid = pupil("kid", 9, interests=interest_levels({"nature": 8, "sign_system": 4, "human": 0}))
+    biologist = Participant("bio", "teacher", "s1", "m1", subjects=("биология",), interests=offered_types("teacher", ["биология"]))
+    historian = Participant("hist", "teacher", "s1", "m1", subjects=("история",), interests=offered_types("teacher", ["история"]))
+    result = match([kid], [historian, biologist], MatchingRules(form="teacher_pupil"))
+    [a] = result.assignments
+    assert a.mentor_id == "bio" and a.breakdown["interests"] == 6.67  # 8 of the 12 interest points shown × 10
+    assert offered_types("employer", ["Инженер-конструктор"]) == {"technology": 1.0}
+    assert offered_types("student", []) == {"human": 1.0}
+    assert interest_levels({"nature": 8, "other": 3}) == {"nature": 1.0}

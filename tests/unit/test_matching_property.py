@@ -13,6 +13,7 @@ import pytest
 from services.pairing.domain import (
     AREAS,
     CRITERIA,
+    TYPES,
     FORM_CATEGORIES,
     HOW_FORMS,
     SCOPES,
@@ -41,6 +42,7 @@ def person(rng: random.Random, pid: str, category: str) -> Participant:
         capacity=rng.randint(0, 3),
         load=rng.choice([0, 0, 1]),
         priority=rng.random() < 0.3,
+        interests={kind: rng.choice(LEVELS) for kind in rng.sample(TYPES, rng.randint(0, 3))},
     )
 
 
@@ -123,6 +125,7 @@ def terms(subjects: tuple[str, ...], vocabulary: dict[str, str]) -> set[str]:
 
 def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | None, vocabulary: dict) -> dict[str, float]:
     total = sum(e.profile.values())
+    shown = sum(v * t.interests.get(kind, 0.0) for kind, v in e.interests.items())
     covered = sum(v * t.profile.get(a, 0.0) for a, v in e.profile.items())
     if rules.form == "pupil_pupil":
         experience = fit((t.grade or 0) - (e.grade or 0), 2, 4, 0.25)
@@ -137,6 +140,7 @@ def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | N
         "same_school": float(e.school_id == t.school_id),
         "preference": 1 / rank if rank else 0.0,
         "priority": float(e.priority),
+        "interests": shown / wanted if (wanted := sum(e.interests.values())) else 0.0,
     }
 
 
