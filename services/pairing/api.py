@@ -13,6 +13,7 @@ from services.pairing.schemas import (
     ExclusionIn,
     MatchingSettingsIn,
     MatchingSettingsOut,
+    MentorPreferencesIn,
     MeasureIn,
     MeasureOut,
     MeasureResultIn,
@@ -137,6 +138,19 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         principal: Principal = Depends(auth.require(*CURATORS, "mentee")),
     ) -> list[str]:
         return await service.set_preferences(programme_id, mentee_id, body, principal, correlation_id(request))
+
+    @router.put(
+        "/programmes/{programme_id}/mentor-preferences/{mentor_id}", summary="Предпочтения наставника (рейтинг наставляемых)",
+        openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own preferences only"),
+    )
+    async def put_mentor_preferences(
+        programme_id: str,
+        mentor_id: str,
+        body: MentorPreferencesIn,
+        request: Request,
+        principal: Principal = Depends(auth.require(*CURATORS, "mentor")),
+    ) -> list[str]:
+        return await service.set_mentor_preferences(programme_id, mentor_id, body, principal, correlation_id(request))
 
     @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:

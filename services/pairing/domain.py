@@ -10,6 +10,7 @@ import numpy as np
 
 
 from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
+from services.pairing.profiles import subject_name, subject_terms
 from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_TYPES
 
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
@@ -93,15 +94,17 @@ CRITERIA: dict[str, str] = {
     "preference": "предпочтение наставляемого",
     "priority": "молодой специалист или вновь пришедший педагог",
     "interests": "профессиональные интересы ученика (ДДО Климова) и то, что показывает наставник",
+    "mentor_preference": "предпочтение наставника",
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
     "deficit_coverage": 30.0,
     "same_subject": 15.0,
     "experience_gap": 15.0,
     "same_school": 10.0,
-    "preference": 10.0,
+    "preference": 5.0,
     "priority": 10.0,
     "interests": 10.0,
+    "mentor_preference": 5.0,
 }
 """Points per criterion at full match; the defaults add up to 100."""
 
@@ -215,22 +218,6 @@ class Cohort:
 
     def __len__(self) -> int:
         return len(self.ids)
-
-
-def subject_name(subject: str) -> str:
-    """The one spelling of a subject name the matcher compares: trimmed, lower case, single spaces."""
-    return " ".join(subject.split()).lower()
-
-
-def subject_terms(subject: str, vocabulary: Mapping[str, str]) -> set[str]:
-    """A subject and what it belongs to in the region's vocabulary (a synonym or a narrower
-    subject → its subject, followed up the chain): «алгебра» → {«алгебра», «математика»}."""
-    name = subject_name(subject)
-    terms = {name}
-    while name in vocabulary and vocabulary[name] not in terms:
-        name = vocabulary[name]
-        terms.add(name)
-    return terms
 
 
 def encode(
@@ -354,6 +341,7 @@ def candidate_pairs(
     rules: MatchingRules,
     exclusions: Iterable[tuple[int, int]] = (),
     preferences: Mapping[tuple[int, int], int] | None = None,
+    mentor_preferences: Mapping[tuple[int, int], int] | None = None,
     *,
     chunk: int = 2_000_000,
 ) -> Candidates:
@@ -365,6 +353,9 @@ def candidate_pairs(
     pref_items = sorted((int(_pair_keys(np.int64(e), np.int64(j), m)), rank) for (e, j), rank in (preferences or {}).items())
     pref_keys = np.array([k for k, _ in pref_items], dtype=np.int64)
     pref_values = np.array([1.0 / max(r, 1) for _, r in pref_items], dtype=np.float64)
+    wished = sorted((int(_pair_keys(np.int64(e), np.int64(j), m)), 1.0 / max(r, 1)) for (e, j), r in (mentor_preferences or {}).items())
+    wished_keys = np.array([k for k, _ in wished], dtype=np.int64)
+    wished_values = np.array([v for _, v in wished], dtype=np.float64)
     weights = rules.weight_vector()
     flash = rules.how == "flash"
     teachers = mentor_category == "teacher" and mentee_category == "teacher"
@@ -442,6 +433,8 @@ def candidate_pairs(
         if len(pref_keys):
             _, crit[:, 4] = _lookup(keys, pref_keys, pref_values)
         crit[:, 5] = priority[ee]
+        if len(wished_keys):
+            _, crit[:, 7] = _lookup(keys, wished_keys, wished_values)
         shown = (wants[ee] * shows[mm]).sum(axis=1)  # the pupil's interests the mentor shows, share of them
         crit[:, 6] = np.where(wants_total[ee] > 0, shown / np.where(wants_total[ee] > 0, wants_total[ee], 1), 0)
         # 5. the minimum acceptable score
@@ -546,10 +539,12 @@ def match(
     exclusions: Iterable[tuple[str, str]] = (),
     preferences: Mapping[tuple[str, str], int] | None = None,
     vocabulary: Mapping[str, str] | None = None,
+    mentor_preferences: Mapping[tuple[str, str], int] | None = None,
 ) -> MatchResult:
     """The whole cohort at once: an exact optimum under `rules.objective`, explained.
     `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank;
-    `vocabulary` maps a subject name to the subject it belongs to (the region's list).
+    `vocabulary` maps a subject name to the subject it belongs to (the region's list);
+    `mentor_preferences` map (mentee id, mentor id) → the mentor's rank of the mentee.
     Flash mentoring holds no capacity: mentors take any number of flash mentees."""
     problems = rules.problems() + _duplicates(mentees, "Наставляемый") + _duplicates(mentors, "Наставник")
     if problems:
@@ -559,7 +554,8 @@ def match(
     m_index = {pid: j for j, pid in enumerate(mentor_cohort.ids)}
     excl = [(e_index[e], m_index[j]) for j, e in exclusions if e in e_index and j in m_index]
     prefs = {(e_index[e], m_index[j]): r for (e, j), r in (preferences or {}).items() if e in e_index and j in m_index}
-    found = candidate_pairs(mentee_cohort, mentor_cohort, rules, excl, prefs)
+    wished = {(e_index[e], m_index[j]): r for (e, j), r in (mentor_preferences or {}).items() if e in e_index and j in m_index}
+    found = candidate_pairs(mentee_cohort, mentor_cohort, rules, excl, prefs, wished)
     capacity = mentor_cohort.capacity if rules.how != "flash" else np.full(len(mentors), len(mentees), dtype=np.int64)
     chosen = optimal_assignment(
         len(mentees),

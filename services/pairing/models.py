@@ -153,6 +153,17 @@ class Preference(SQLModel, table=True):
     rank: int
 
 
+class MentorPreference(SQLModel, table=True):
+    """A mentor's rank of a mentee (1 = first choice): both sides are heard in matching."""
+
+    __tablename__ = "pairing_mentor_preference"
+
+    programme_id: str = Field(primary_key=True)
+    mentor_id: str = Field(primary_key=True)
+    mentee_id: str = Field(primary_key=True)
+    rank: int
+
+
 class MatchingRun(SQLModel, table=True):
     __tablename__ = "pairing_matching_run"
 
@@ -244,6 +255,7 @@ class SubjectTerm(SQLModel, table=True):
 
 
 TABLES = (
+    MentorPreference,
     SubjectTerm,
     Interests,
     Candidate,

@@ -100,3 +100,19 @@ def offered_types(category: str, subjects: Sequence[str]) -> dict[str, float]:
             if stem in subject.lower():
                 offered[kind] = 1.0
     return offered
+
+
+def subject_name(subject: str) -> str:
+    """The one spelling of a subject name the matcher compares: trimmed, lower case, single spaces."""
+    return " ".join(subject.split()).lower()
+
+
+def subject_terms(subject: str, vocabulary: Mapping[str, str]) -> set[str]:
+    """A subject and what it belongs to in the region's vocabulary (a synonym or a narrower
+    subject → its subject, followed up the chain): «алгебра» → {«алгебра», «математика»}."""
+    name = subject_name(subject)
+    terms = {name}
+    while name in vocabulary and vocabulary[name] not in terms:
+        name = vocabulary[name]
+        terms.add(name)
+    return terms

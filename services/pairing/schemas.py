@@ -163,6 +163,14 @@ class ExclusionIn(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class MentorPreferencesIn(BaseModel):
+    """The mentor's ranking of mentees: first = most wanted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mentee_ids: list[Id] = Field(max_length=30)
+
+
 class PreferencesIn(BaseModel):
     """The mentee's ranking of mentors from the preference questionnaire: first = most wanted."""
 

@@ -32,6 +32,7 @@ from services.pairing.models import (
     Interests,
     MatchingRun,
     MatchingSettings,
+    MentorPreference,
     Pair,
     PairMentee,
     Plan,
@@ -48,6 +49,7 @@ from services.pairing.schemas import (
     ExclusionIn,
     GoalIn,
     MatchingSettingsIn,
+    MentorPreferencesIn,
     MatchingSettingsOut,
     MeasureIn,
     MeasureOut,
@@ -137,9 +139,10 @@ class PairingService:
         await session.exec(delete(Interests).where(col(Interests.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(
-            delete(Preference).where(or_(col(Preference.mentee_id) == person, col(Preference.mentor_id) == person))
-        )  # type: ignore[call-overload]
+        for table in (Preference, MentorPreference):
+            await session.exec(
+                delete(table).where(or_(col(table.mentee_id) == person, col(table.mentor_id) == person))
+            )  # type: ignore[call-overload]
         await session.exec(
             delete(Exclusion).where(or_(col(Exclusion.mentee_id) == person, col(Exclusion.mentor_id) == person))
         )  # type: ignore[call-overload]
@@ -279,8 +282,12 @@ class PairingService:
                 (p.mentee_id, p.mentor_id): p.rank
                 for p in (await session.exec(select(Preference).where(Preference.programme_id == programme_id))).all()
             }
+            wished = {
+                (p.mentee_id, p.mentor_id): p.rank
+                for p in (await session.exec(select(MentorPreference).where(MentorPreference.programme_id == programme_id))).all()
+            }
             words = await vocabulary.load(session)
-            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences, words)
+            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences, words, wished)
             run = MatchingRun(
                 id=str(uuid.uuid4()),
                 programme_id=programme_id,
@@ -414,6 +421,29 @@ class PairingService:
             for rank, mentor_id in enumerate(request.mentor_ids, start=1):
                 work.session.add(Preference(programme_id=programme_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank))
         return request.mentor_ids
+
+    async def set_mentor_preferences(
+        self, programme_id: str, mentor_id: str, request: MentorPreferencesIn, principal: Principal, correlation_id: str | None = None
+    ) -> list[str]:
+        """The mentor's ranking of mentees (first = rank 1), by the mentor or a curator; replaces the earlier one."""
+        if principal.role == "mentor" and principal.sub != mentor_id:
+            raise Forbidden("Наставник указывает только свои предпочтения")
+        if principal.role not in (*CURATORS, "mentor"):
+            raise Forbidden("Предпочтения наставника указывает наставник или куратор")
+        if len(set(request.mentee_ids)) != len(request.mentee_ids):
+            raise Unprocessable("Наставляемый указан дважды", field="mentee_ids")
+        async with self.uow(correlation_id) as work:
+            mentor = await self._enrolment(work, mentor_id, programme_id, "mentor")
+            if principal.role in CURATORS and not await _sees(work.session, principal, mentor.school_id):
+                raise NotFound(f"Наставник {mentor_id} не зачислен в программу {programme_id}")
+            for mentee_id in request.mentee_ids:
+                await self._enrolment(work, mentee_id, programme_id, "mentee")
+            await work.session.exec(
+                delete(MentorPreference).where(col(MentorPreference.programme_id) == programme_id, col(MentorPreference.mentor_id) == mentor_id)
+            )  # type: ignore[call-overload]
+            for rank, mentee_id in enumerate(request.mentee_ids, start=1):
+                work.session.add(MentorPreference(programme_id=programme_id, mentor_id=mentor_id, mentee_id=mentee_id, rank=rank))
+        return request.mentee_ids
 
     # -- development plans ----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import delete, select
 
-from services.pairing.domain import subject_name, subject_terms
+from services.pairing.profiles import subject_name, subject_terms
 from services.pairing.models import SubjectTerm
 from services.pairing.schemas import SubjectTermIn, SubjectVocabularyIn, SubjectVocabularyOut
 from shared.auth import Principal

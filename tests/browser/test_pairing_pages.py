@@ -170,7 +170,7 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     assert len(rows) == 3
     for row in rows:
         points = {c.get_attribute("data-criterion"): c.text for c in row.find_elements(*by("td.points"))}
-        assert set(points) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests"}
+        assert set(points) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference"}
         # everyone here shares a subject with their best mentor: the edited weight shows
         total = sum(float(v.replace(",", ".").replace("\u00a0", "")) for v in points.values())
         assert round(total, 2) == float(row.find_element(*by('td[data-label="Балл"]')).text.replace(",", "."))  # adds up exactly

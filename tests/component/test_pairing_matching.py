@@ -83,7 +83,7 @@ async def test_the_matcher_proposes_explained_pairs_and_announces_the_run(region
     proposals = by_mentee(result)
     assert {m: p["mentor_id"] for m, p in proposals.items()} == {"e1": "senior", "e2": "senior", "e3": "methodist"}
     member = next(m for m in proposals["e1"]["members"] if m["mentee_id"] == "e1")
-    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests"}
+    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference"}
     assert member["breakdown"]["same_subject"] == 15.0 and member["breakdown"]["same_school"] == 10.0
     assert member["score"] == round(sum(member["breakdown"].values()), 2)  # the explanation adds up exactly
     assert member["display_name"] == "Педагог e1" and proposals["e1"]["mentor_name"] == "Педагог senior"
@@ -254,7 +254,7 @@ async def test_preferences_feed_the_score(region) -> None:
     other = await client.put(f"{PROG}/preferences/e1", headers=bearer("mentee", "school", "s1", sub="e3"), json={"mentor_ids": ["senior"]})
     assert other.status_code == 403
     member = by_mentee(await run(client))["e3"]["members"][0]
-    assert member["breakdown"]["preference"] == 10.0
+    assert member["breakdown"]["preference"] == 5.0
 
 
 async def test_other_school_and_mentees_cannot_run_the_matcher(region) -> None:
@@ -372,3 +372,17 @@ async def test_pupils_are_matched_on_the_interests_they_stated(region) -> None:
     await deliver(service, ParticipantWithdrawn(participant_id="kid", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog"]))
     async with service.runtime.db.sessions() as session:
         assert await session.get(Interests, "kid") is None
+
+
+async def test_a_mentor_s_preferences_feed_the_score(region) -> None:
+    service, client = region
+    senior = bearer("mentor", "school", "s1", sub="senior")
+    other = await client.put(f"{PROG}/mentor-preferences/methodist", headers=senior, json={"mentee_ids": ["e3"]})
+    assert other.status_code == 403
+    saved = await client.put(f"{PROG}/mentor-preferences/senior", headers=senior, json={"mentee_ids": ["e2", "e1"]})
+    assert saved.status_code == 200 and saved.json() == ["e2", "e1"]
+    ghost = await client.put(f"{PROG}/mentor-preferences/senior", headers=CURATOR, json={"mentee_ids": ["nobody"]})
+    assert ghost.status_code == 404 and "Наставляемый nobody не зачислен" in ghost.text
+    proposals = by_mentee(await run(client))
+    assert proposals["e2"]["members"][0]["breakdown"]["mentor_preference"] == 5.0
+    assert proposals["e1"]["members"][0]["breakdown"]["mentor_preference"] == 2.5

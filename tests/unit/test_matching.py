@@ -18,9 +18,8 @@ from services.pairing.domain import (
     greedy_assignment,
     match,
     optimal_assignment,
-    subject_terms,
 )
-from services.pairing.profiles import deficit_levels, interest_levels, offered_types, strength_levels, strengths_from_subjects
+from services.pairing.profiles import deficit_levels, interest_levels, offered_types, strength_levels, strengths_from_subjects, subject_terms
 
 ICT = {"ict_digital": 0.9}
 
@@ -155,12 +154,13 @@ def test_every_pair_carries_its_score_by_criterion() -> None:
         "same_subject": 15.0,
         "experience_gap": 15.0,  # 10 years: inside the sensible band of 5..15
         "same_school": 10.0,
-        "preference": 10.0,  # ranked first
+        "preference": 5.0,  # ranked first
         "priority": 0.0,
         "interests": 0.0,  # teachers: no pupil's interests to show
+        "mentor_preference": 0.0,
     }
-    assert a.score == pytest.approx(sum(a.breakdown.values())) == 65.0
-    assert result.total_score == 65.0
+    assert a.score == pytest.approx(sum(a.breakdown.values())) == 60.0
+    assert result.total_score == 60.0
 
 
 def test_weights_change_the_choice() -> None:
@@ -377,7 +377,7 @@ def test_young_specialists_and_newcomers_come_first_when_places_are_short() -> N
     regular = teacher("regular", 1)
     young = teacher("young", 1, priority=True)
     mentor = teacher("t", 10)
-    asked = {("regular", "t"): 2}  # the regular teacher asked for this mentor (5 points)
+    asked = {("regular", "t"): 1}  # the regular teacher asked for this mentor (5 points)
     result = match([regular, young], [mentor], MatchingRules(), preferences=asked)
     [a] = result.assignments
     assert a.mentee_id == "young" and a.breakdown["priority"] == 10.0
@@ -460,3 +460,13 @@ def test_pupils_are_matched_on_their_professional_interests() -> None:
     assert offered_types("employer", ["Инженер-конструктор"]) == {"technology": 1.0}
     assert offered_types("student", []) == {"human": 1.0}
     assert interest_levels({"nature": 8, "other": 3}) == {"nature": 1.0}
+
+
+def test_mentors_are_heard_too() -> None:
+    e1, e2 = teacher("e1", 1), teacher("e2", 1)
+    mentor = teacher("t", 12)
+    wished = {("e2", "t"): 1}  # the mentor asked for e2
+    [a] = match([e1, e2], [mentor], MatchingRules(), mentor_preferences=wished).assignments
+    assert a.mentee_id == "e2" and a.breakdown["mentor_preference"] == 5.0
+    both = match([e1, e2], [mentor], MatchingRules(), preferences={("e1", "t"): 1}, mentor_preferences={("e2", "t"): 2})
+    assert [a.mentee_id for a in both.assignments] == ["e1"]  # the mentee's first choice (5) beats the mentor's second (2.5)

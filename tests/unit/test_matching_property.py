@@ -75,7 +75,11 @@ def instance(seed: int):  # noqa: ANN201
     # the region's vocabulary: some names belong to a broader subject (chains of two too)
     vocabulary = {name: f"область {rng.randint(0, 5)}" for name in rng.sample(SUBJECTS, rng.choice([0, 10, 40]))}
     vocabulary |= {f"область {k}": "всё" for k in range(2) if rng.random() < 0.3}
-    return mentees, mentors, rules, exclusions, preferences, vocabulary
+    wished = {}
+    for t in mentors:
+        for rank, e in enumerate(rng.sample(mentees, min(len(mentees), rng.randint(0, 3))), start=1):
+            wished[(e.participant_id, t.participant_id)] = rank
+    return mentees, mentors, rules, exclusions, preferences, vocabulary, wished
 
 
 # -- the model ------------------------------------------------------------------------------------
@@ -123,7 +127,7 @@ def terms(subjects: tuple[str, ...], vocabulary: dict[str, str]) -> set[str]:
     return found
 
 
-def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | None, vocabulary: dict) -> dict[str, float]:
+def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | None, vocabulary: dict, wish: int | None) -> dict[str, float]:
     total = sum(e.profile.values())
     shown = sum(v * t.interests.get(kind, 0.0) for kind, v in e.interests.items())
     covered = sum(v * t.profile.get(a, 0.0) for a, v in e.profile.items())
@@ -141,6 +145,7 @@ def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | N
         "preference": 1 / rank if rank else 0.0,
         "priority": float(e.priority),
         "interests": shown / wanted if (wanted := sum(e.interests.values())) else 0.0,
+        "mentor_preference": 1 / wish if wish else 0.0,
     }
 
 
@@ -180,16 +185,16 @@ def optimum(mentees, mentors, rules, scores: dict) -> tuple[int, int]:  # noqa: 
 
 @pytest.mark.parametrize("seed", range(150))
 def test_the_matcher_equals_the_independent_model(seed: int) -> None:
-    mentees, mentors, rules, exclusions, preferences, vocabulary = instance(seed)
+    mentees, mentors, rules, exclusions, preferences, vocabulary, wished = instance(seed)
     excluded = set(exclusions)
     scores = {
-        (t.participant_id, e.participant_id): hundredths(criteria(e, t, rules, preferences.get((e.participant_id, t.participant_id)), vocabulary), rules)
+        (t.participant_id, e.participant_id): hundredths(criteria(e, t, rules, preferences.get((e.participant_id, t.participant_id)), vocabulary, wished.get((e.participant_id, t.participant_id))), rules)
         for e in mentees
         for t in mentors
         if admissible(e, t, rules, excluded)
     }
     scores = {pair: s for pair, s in scores.items() if s >= round(rules.min_score * 100)}  # no pair below the minimum
-    result = match(mentees, mentors, rules, exclusions, preferences, vocabulary)
+    result = match(mentees, mentors, rules, exclusions, preferences, vocabulary, wished)
     for a in result.assignments:
         assert (a.mentor_id, a.mentee_id) in scores, f"{a} breaks a hard rule"
         assert abs(round(a.score * 100) - scores[(a.mentor_id, a.mentee_id)]) <= 1, a  # one hundredth of float32
