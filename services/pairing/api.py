@@ -13,6 +13,7 @@ from services.pairing.schemas import (
     ExclusionIn,
     MatchingSettingsIn,
     MatchingSettingsOut,
+    MentorPreferencesIn,
     MeasureIn,
     MeasureOut,
     MeasureResultIn,
@@ -26,8 +27,11 @@ from services.pairing.schemas import (
     ReplaceIn,
     RunIn,
     RunOut,
+    SubjectVocabularyIn,
+    SubjectVocabularyOut,
 )
 from services.pairing.service import CURATORS, PairingService
+from services.pairing.vocabulary import SubjectVocabulary
 
 PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
 
@@ -35,6 +39,17 @@ PAIR_PEOPLE = (*CURATORS, "mentor", "mentee")
 def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["pairing"])
     curator = Depends(auth.require(*CURATORS))
+    subjects = SubjectVocabulary(service.db, service.uow)
+
+    @router.get("/subjects", summary="Словарь предметов региона", openapi_extra=scope_rule("region", *CURATORS))
+    async def get_subjects(principal: Principal = curator) -> SubjectVocabularyOut:
+        return await subjects.get()
+
+    @router.put("/subjects", summary="Заменить словарь предметов региона", openapi_extra=scope_rule("region", "region_admin"))
+    async def put_subjects(
+        body: SubjectVocabularyIn, request: Request, principal: Principal = Depends(auth.require("region_admin"))
+    ) -> SubjectVocabularyOut:
+        return await subjects.replace(body, principal, correlation_id(request))
 
     @router.post(
         "/programmes/{programme_id}/pairs", status_code=status.HTTP_201_CREATED, summary="Сформировать пару вручную",
@@ -123,6 +138,19 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         principal: Principal = Depends(auth.require(*CURATORS, "mentee")),
     ) -> list[str]:
         return await service.set_preferences(programme_id, mentee_id, body, principal, correlation_id(request))
+
+    @router.put(
+        "/programmes/{programme_id}/mentor-preferences/{mentor_id}", summary="Предпочтения наставника (рейтинг наставляемых)",
+        openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own preferences only"),
+    )
+    async def put_mentor_preferences(
+        programme_id: str,
+        mentor_id: str,
+        body: MentorPreferencesIn,
+        request: Request,
+        principal: Principal = Depends(auth.require(*CURATORS, "mentor")),
+    ) -> list[str]:
+        return await service.set_mentor_preferences(programme_id, mentor_id, body, principal, correlation_id(request))
 
     @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:

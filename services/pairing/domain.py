@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from shared.contracts.surveys import DEFICIT_AREAS
-from shared.contracts.surveys import DEFICIT_SCALE as SURVEYS_DEFICIT_SCALE
+
+from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
+from services.pairing.profiles import subject_name, subject_terms
+from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_TYPES
 
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
 FORM_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -86,22 +88,30 @@ OBJECTIVES: dict[str, str] = {
 }
 CRITERIA: dict[str, str] = {
     "deficit_coverage": "сильные стороны наставника закрывают дефициты наставляемого",
-    "same_subject": "общий предмет",
-    "experience_gap": "разница в опыте (в классах для учеников)",
+    "same_subject": "общий предмет (с учётом словаря предметов региона)",
+    "experience_gap": "разумная разница в опыте (в классах для учеников)",
     "same_school": "одна школа",
     "preference": "предпочтение наставляемого",
+    "priority": "молодой специалист или вновь пришедший педагог",
+    "interests": "профессиональные интересы ученика (ДДО Климова) и то, что показывает наставник",
+    "mentor_preference": "предпочтение наставника",
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "deficit_coverage": 40.0,
-    "same_subject": 20.0,
+    "deficit_coverage": 30.0,
+    "same_subject": 15.0,
     "experience_gap": 15.0,
     "same_school": 10.0,
-    "preference": 15.0,
+    "preference": 5.0,
+    "priority": 10.0,
+    "interests": 10.0,
+    "mentor_preference": 5.0,
 }
 """Points per criterion at full match; the defaults add up to 100."""
 
 AREAS: tuple[str, ...] = tuple(DEFICIT_AREAS)
 """Deficit areas in a fixed order (the codes of shared.contracts.surveys.DEFICIT_AREAS)."""
+TYPES: tuple[str, ...] = tuple(INTEREST_TYPES)
+"""Климов's five types of profession in a fixed order (shared.contracts.surveys.INTEREST_TYPES)."""
 
 SIGNIFICANT = 0.5
 """A deficit (or a strength) counts when its level, on 0..1, is at least this."""
@@ -111,58 +121,19 @@ UNMATCHED_REASONS: dict[str, str] = {
     "excluded": "Все подходящие наставники исключены куратором",
     "no_coverage": "Никто из подходящих наставников не закрывает дефициты наставляемого",
     "no_capacity": "У подходящих наставников не осталось свободных мест",
+    "low_score": "Ни одна пара с подходящими наставниками не набирает минимального балла",
     "taken": "Места подходящих наставников заняты: общий результат лучше при другом распределении",
 }
 
-# Strengths a mentor without a diagnostic gets from the registry's subjects (seed 001's list).
-_SUBJECT_AREAS: dict[str, tuple[str, ...]] = {
-    "информатик": ("ict_digital",),
-    "психолог": ("psychological_pedagogical",),
-    "классное руководство": ("extracurricular_upbringing",),
-    "воспитат": ("extracurricular_upbringing",),
-    "физическая культура": ("health_saving",),
-    "управлен": ("regulatory_legal",),
-}
 _EXTERNAL = ("student", "employer")
 _CATEGORY_CODES = {"teacher": 0, "pupil": 1, "student": 2, "employer": 3}
-_EXPERIENCE_CAP = 10.0
-_GRADE_CAP = 3.0
+# Experience as suitability: full points for a gap inside the band, less beyond it (never
+# below the floor): the most senior mentor is not the best one by seniority alone.
+_EXPERIENCE_BAND = (5.0, 15.0)  # years
+_GRADE_BAND = (2.0, 4.0)  # grades, «ученик – ученик»
+_FADE = 0.05  # of the points lost per year (grade: ×5) beyond the band
+_FIT_FLOOR = 0.25
 _SCORE_SCALE = 100  # scores are kept as integers in hundredths of a point
-
-
-def strengths_from_subjects(subjects: Sequence[str], experience_years: int | None) -> dict[str, float]:
-    """A mentor's strengths when no diagnostic is known: subject work and methods from having
-    subjects at all (more with experience), and a few areas named by the subject itself."""
-    if not subjects:
-        return {}
-    seasoned = 1.0 if (experience_years or 0) >= 10 else 0.7
-    strengths = {"subject_professional": seasoned, "methodological": round(seasoned * 0.8, 2)}
-    for subject in subjects:
-        for stem, areas in _SUBJECT_AREAS.items():
-            if stem in subject.lower():
-                for area in areas:
-                    strengths[area] = 1.0
-    return strengths
-
-
-DEFICIT_SCALE: tuple[float, float] = tuple(float(v) for v in SURVEYS_DEFICIT_SCALE)  # type: ignore[assignment]
-"""The deficit diagnostic's range per area, from the surveys contract (1 = no deficit)."""
-
-
-def deficit_levels(scores: Mapping[str, float], scale: tuple[float, float] = DEFICIT_SCALE) -> dict[str, float]:
-    """Deficit diagnostic scores (per area code) → levels 0..1 (1 = strong deficit); codes
-    outside the known areas are ignored."""
-    low, high = scale
-    return {
-        area: round(min(max((float(value) - low) / (high - low), 0.0), 1.0), 3)
-        for area, value in scores.items()
-        if area in AREAS
-    }
-
-
-def strength_levels(deficits: Mapping[str, float]) -> dict[str, float]:
-    """A mentor's own diagnostic: a low deficit is a strength."""
-    return {area: round(1.0 - level, 3) for area, level in deficits.items()}
 
 
 @dataclass(frozen=True)
@@ -176,6 +147,11 @@ class MatchingRules:
     """учитель – учитель: the mentor has at least this many more years (reverse: fewer)."""
     require_coverage: bool = True
     """A mentee with significant deficits needs a mentor strong in at least one of them."""
+    min_score: float = 1.0
+    """No pair scoring fewer points is proposed (no 0-point pairs to fill places)."""
+    stable: bool = False
+    """Stable matching instead of the optimum: no mentor and mentee who would both rather be
+    with each other (both sides rank by the pair's score); its cost in total score is reported."""
 
     def problems(self) -> list[str]:
         found = []
@@ -194,6 +170,8 @@ class MatchingRules:
                 found.append(f"Вес критерия {name} должен быть от 0 до 1000")
         if self.min_experience_gap < 0:
             found.append("Минимальная разница в опыте не может быть отрицательной")
+        if not 0 <= self.min_score <= 1000:
+            found.append("Минимальный балл пары должен быть от 0 до 1000")
         return found
 
     def weight_vector(self) -> np.ndarray:
@@ -215,6 +193,10 @@ class Participant:
     profile: Mapping[str, float] = field(default_factory=dict)
     capacity: int = 1
     load: int = 0
+    priority: bool = False
+    """A young specialist or a newly arrived teacher (seed 001): first when places are short."""
+    interests: Mapping[str, float] = field(default_factory=dict)
+    """0..1 per type of profession: a pupil's diagnostic; for a mentor, the types they show."""
 
 
 @dataclass
@@ -226,18 +208,24 @@ class Cohort:
     category: np.ndarray  # int8
     school: np.ndarray  # int64
     municipality: np.ndarray  # int64
-    subjects: np.ndarray  # uint64 bit mask
+    subjects: np.ndarray  # uint64 (n, words): bit c of the row = subject code c, any number of subjects
     experience: np.ndarray  # float32, nan when unknown
     grade: np.ndarray  # int16, 0 when unknown
     profile: np.ndarray  # float32 (n, len(AREAS))
     capacity: np.ndarray  # int64: free places (mentors)
+    priority: np.ndarray | None = None  # bool: young specialist or newly arrived (None: nobody)
+    interests: np.ndarray | None = None  # float32 (n, len(TYPES)) (None: nobody's known)
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
-def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tuple[Cohort, Cohort]:
-    """Both sides as arrays with shared code books (schools, municipalities, subjects, people)."""
+def encode(
+    mentees: Sequence[Participant], mentors: Sequence[Participant], vocabulary: Mapping[str, str] | None = None
+) -> tuple[Cohort, Cohort]:
+    """Both sides as arrays with shared code books (schools, municipalities, subjects, people).
+    Two people share a subject when their subjects share a term of the region's vocabulary."""
+    known = {subject_name(k): subject_name(v) for k, v in (vocabulary or {}).items()}
     books: dict[str, dict[str, int]] = {"person": {}, "school": {}, "municipality": {}, "subject": {}}
 
     def code(book: str, value: str | None) -> int:
@@ -253,12 +241,7 @@ def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tu
             for area, level in p.profile.items():
                 if area in AREAS:
                     profile[row, AREAS.index(area)] = level
-        masks = []
-        for p in people:
-            mask = 0
-            for subject in p.subjects:
-                mask |= 1 << (code("subject", subject.strip().lower()) % 64)
-            masks.append(mask)
+        codes = [[code("subject", term) for subject in p.subjects for term in subject_terms(subject, known)] for p in people]
         return Cohort(
             ids=[p.participant_id for p in people],
             person=np.array([code("person", p.participant_id) for p in people], dtype=np.int64),
@@ -267,14 +250,30 @@ def encode(mentees: Sequence[Participant], mentors: Sequence[Participant]) -> tu
             municipality=np.array(  # unknown municipality: the school stands for it
                 [code("municipality", p.municipality_id or f"school:{p.school_id}") for p in people], dtype=np.int64
             ),
-            subjects=np.array(masks, dtype=np.uint64),
+            subjects=codes,  # type: ignore[arg-type] - made a bit matrix below, once every code is known
             experience=np.array([np.nan if p.experience_years is None else p.experience_years for p in people], dtype=np.float32),
             grade=np.array([p.grade or 0 for p in people], dtype=np.int16),
             profile=profile,
             capacity=np.array([max(p.capacity - p.load, 0) for p in people], dtype=np.int64),
+            priority=np.array([p.priority for p in people], dtype=bool),
+            interests=np.array([[p.interests.get(t, 0.0) for t in TYPES] for p in people], dtype=np.float32).reshape(n, len(TYPES)),
         )
 
-    return cohort(mentees), cohort(mentors)
+    mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
+    words = max(1, -(-len(books["subject"]) // 64))
+    for side in (mentee_cohort, mentor_cohort):
+        side.subjects = subject_bits(side.subjects, words)  # type: ignore[arg-type]
+    return mentee_cohort, mentor_cohort
+
+
+def subject_bits(codes: Sequence[Sequence[int]], words: int) -> np.ndarray:
+    """Subject codes per person → a (n, words) uint64 bit matrix: exact set semantics at any
+    number of distinct subjects (a shared subject is a shared bit, never a collision)."""
+    bits = np.zeros((len(codes), words), dtype=np.uint64)
+    for row, own in enumerate(codes):
+        for c in own:
+            bits[row, c // 64] |= np.uint64(1) << np.uint64(c % 64)
+    return bits
 
 
 @dataclass
@@ -290,6 +289,7 @@ class Candidates:
     not_excluded: np.ndarray  # … of those, not excluded by the curator
     covering: np.ndarray  # … of those, covering the deficits
     with_capacity: np.ndarray  # … of those, with a free place
+    scoring: np.ndarray  # … of those, scoring at least the minimum
 
     def __len__(self) -> int:
         return len(self.mentee)
@@ -341,6 +341,7 @@ def candidate_pairs(
     rules: MatchingRules,
     exclusions: Iterable[tuple[int, int]] = (),
     preferences: Mapping[tuple[int, int], int] | None = None,
+    mentor_preferences: Mapping[tuple[int, int], int] | None = None,
     *,
     chunk: int = 2_000_000,
 ) -> Candidates:
@@ -352,11 +353,19 @@ def candidate_pairs(
     pref_items = sorted((int(_pair_keys(np.int64(e), np.int64(j), m)), rank) for (e, j), rank in (preferences or {}).items())
     pref_keys = np.array([k for k, _ in pref_items], dtype=np.int64)
     pref_values = np.array([1.0 / max(r, 1) for _, r in pref_items], dtype=np.float64)
+    wished = sorted((int(_pair_keys(np.int64(e), np.int64(j), m)), 1.0 / max(r, 1)) for (e, j), r in (mentor_preferences or {}).items())
+    wished_keys = np.array([k for k, _ in wished], dtype=np.int64)
+    wished_values = np.array([v for _, v in wished], dtype=np.float64)
     weights = rules.weight_vector()
     flash = rules.how == "flash"
     teachers = mentor_category == "teacher" and mentee_category == "teacher"
-    counts = [np.zeros(n, dtype=np.int64) for _ in range(4)]
-    out_e, out_m, out_c = [], [], []
+    counts = [np.zeros(n, dtype=np.int64) for _ in range(5)]
+    floor = round(rules.min_score * _SCORE_SCALE)
+    priority = mentees.priority if mentees.priority is not None else np.zeros(n, dtype=bool)
+    wants = mentees.interests if mentees.interests is not None else np.zeros((n, len(TYPES)), dtype=np.float32)
+    shows = mentors.interests if mentors.interests is not None else np.zeros((m, len(TYPES)), dtype=np.float32)
+    wants_total = wants.sum(axis=1)
+    out_e, out_m, out_c, out_s = [], [], [], []
     deficit_total = mentees.profile.sum(axis=1)
     has_deficit = (mentees.profile >= SIGNIFICANT).any(axis=1)
 
@@ -414,21 +423,32 @@ def candidate_pairs(
         total = deficit_total[ee]
         covered = (mentees.profile[ee] * mentors.profile[mm]).sum(axis=1)
         crit[:, 0] = np.where(total > 0, covered / np.where(total > 0, total, 1), 0)
-        crit[:, 1] = (mentees.subjects[ee] & mentors.subjects[mm]) != 0
+        crit[:, 1] = (mentees.subjects[ee] & mentors.subjects[mm]).any(axis=1)
         if rules.form == "pupil_pupil":
-            crit[:, 2] = np.clip((mentors.grade[mm] - mentees.grade[ee]) / _GRADE_CAP, 0, 1)
+            crit[:, 2] = gap_fit(mentors.grade[mm] - mentees.grade[ee], _GRADE_BAND, _FADE * 5)
         elif rules.how != "reverse":
             gap = np.nan_to_num(mentors.experience[mm] - mentees.experience[ee], nan=0.0)
-            crit[:, 2] = np.clip(gap / _EXPERIENCE_CAP, 0, 1)
+            crit[:, 2] = gap_fit(gap, _EXPERIENCE_BAND, _FADE)
         crit[:, 3] = mentors.school[mm] == mentees.school[ee]
         if len(pref_keys):
             _, crit[:, 4] = _lookup(keys, pref_keys, pref_values)
+        crit[:, 5] = priority[ee]
+        if len(wished_keys):
+            _, crit[:, 7] = _lookup(keys, wished_keys, wished_values)
+        shown = (wants[ee] * shows[mm]).sum(axis=1)  # the pupil's interests the mentor shows, share of them
+        crit[:, 6] = np.where(wants_total[ee] > 0, shown / np.where(wants_total[ee] > 0, wants_total[ee], 1), 0)
+        # 5. the minimum acceptable score
+        score = points(crit, weights).sum(axis=1)
+        enough = score >= floor
+        ee, mm, crit, score = ee[enough], mm[enough], crit[enough], score[enough]
+        counts[4] += np.bincount(ee, minlength=n)
         out_e.append(ee)
         out_m.append(mm)
         out_c.append(crit)
+        out_s.append(score)
 
     criteria = np.concatenate(out_c) if out_c else np.zeros((0, len(CRITERIA)), dtype=np.float32)
-    score = np.rint(criteria.astype(np.float64) @ (weights * _SCORE_SCALE)).astype(np.int64)
+    score = np.concatenate(out_s) if out_s else np.zeros(0, dtype=np.int64)
     return Candidates(
         mentee=np.concatenate(out_e) if out_e else np.zeros(0, dtype=np.int64),
         mentor=np.concatenate(out_m) if out_m else np.zeros(0, dtype=np.int64),
@@ -438,59 +458,23 @@ def candidate_pairs(
         not_excluded=counts[1],
         covering=counts[2],
         with_capacity=counts[3],
+        scoring=counts[4],
     )
 
 
-def arc_weights(score: np.ndarray, n_mentees: int, objective: str) -> np.ndarray:
-    """Integer weights whose maximum-weight assignment is the lexicographic optimum:
-    max_matched → (matched count, total score); best_score → (total score, matched count)."""
-    score = score.astype(np.int64)
-    if objective == "max_matched":
-        big = n_mentees * int(score.max(initial=0)) + 1
-        return big + score
-    return score * (n_mentees + 1) + 1
+def gap_fit(gap: np.ndarray, band: tuple[float, float], fade: float) -> np.ndarray:
+    """0..1: rising to full over (0, band low], full inside the band, then fading by `fade` per
+    unit beyond it down to a floor — a sensible gap, not unbounded seniority."""
+    low, high = band
+    rising = np.clip(gap / low, 0.0, 1.0)
+    fading = np.maximum(1.0 - fade * (gap - high), _FIT_FLOOR)
+    return np.where(gap <= high, rising, fading)
 
 
-def optimal_assignment(
-    n_mentees: int, n_mentors: int, mentee: np.ndarray, mentor: np.ndarray, weight: np.ndarray, capacity: np.ndarray
-) -> np.ndarray:
-    """Indices of the chosen arcs of an exact maximum-weight assignment where each mentee gets
-    at most one mentor and mentor j at most capacity[j] mentees (OR-Tools min-cost flow)."""
-    from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy import, only when solving
-
-    k = len(mentee)
-    if k == 0:
-        return np.zeros(0, dtype=np.int64)
-    source, sink = n_mentors + n_mentees, n_mentors + n_mentees + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    cap = np.minimum(capacity.astype(np.int64), n_mentees)
-    tails = np.concatenate([np.full(n_mentors, source), mentor, n_mentors + np.arange(n_mentees), [source]])
-    heads = np.concatenate([np.arange(n_mentors), n_mentors + mentee, np.full(n_mentees, sink), [sink]])
-    caps = np.concatenate([cap, np.ones(k, dtype=np.int64), np.ones(n_mentees, dtype=np.int64), [n_mentees]])
-    costs = np.concatenate([np.zeros(n_mentors, dtype=np.int64), -weight.astype(np.int64), np.zeros(n_mentees + 1, dtype=np.int64)])
-    flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), caps, costs)
-    flow.set_node_supply(source, n_mentees)
-    flow.set_node_supply(sink, -n_mentees)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed: {status}")
-    arc_flows = flow.flows(np.arange(n_mentors, n_mentors + k, dtype=np.int32))
-    return np.flatnonzero(arc_flows > 0)
-
-
-def greedy_assignment(n_mentees: int, mentee: np.ndarray, mentor: np.ndarray, score: np.ndarray, capacity: np.ndarray) -> np.ndarray:
-    """The baseline a person would do: best-scored pairs first, first come first served."""
-    order = np.argsort(-score, kind="stable")
-    left = capacity.astype(np.int64).copy()
-    taken = np.zeros(n_mentees, dtype=bool)
-    chosen = []
-    for arc in order.tolist():
-        e, j = mentee[arc], mentor[arc]
-        if not taken[e] and left[j] > 0:
-            taken[e] = True
-            left[j] -= 1
-            chosen.append(arc)
-    return np.array(chosen, dtype=np.int64)
+def points(criteria: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Points per criterion in hundredths (int64): the one rounding rule. A pair's score is the
+    sum of its rounded parts, so the explanation always adds up to the score shown."""
+    return np.floor(criteria.astype(np.float64) * (weights * _SCORE_SCALE) + 0.5).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -517,15 +501,23 @@ class MatchResult:
     assignments: list[Assignment]
     unmatched: list[Unmatched]
     candidate_pairs: int
+    optimum_score: float | None = None
+    """With the stable option: the optimum's total score, the price of stability is the gap."""
+    optimum_matched: int | None = None
 
     @property
     def total_score(self) -> float:
         return round(sum(a.score for a in self.assignments), 2)
 
+    @property
+    def stability_cost(self) -> float | None:
+        return None if self.optimum_score is None else round(self.optimum_score - self.total_score, 2)
+
 
 def unmatched_reasons(found: Candidates, matched: np.ndarray) -> np.ndarray:
     """A reason code per mentee (None for matched ones): the first rule that left no mentor."""
     reasons = np.full(len(found.in_scope), "taken", dtype=object)
+    reasons[found.scoring == 0] = "low_score"
     reasons[found.with_capacity == 0] = "no_capacity"
     reasons[found.covering == 0] = "no_coverage"
     reasons[found.not_excluded == 0] = "excluded"
@@ -534,25 +526,36 @@ def unmatched_reasons(found: Candidates, matched: np.ndarray) -> np.ndarray:
     return reasons
 
 
+def _duplicates(people: Sequence[Participant], who: str) -> list[str]:
+    seen: set[str] = set()
+    twice = sorted({p.participant_id for p in people if p.participant_id in seen or seen.add(p.participant_id)})  # type: ignore[func-returns-value]
+    return [f"{who} {pid} указан дважды" for pid in twice]
+
+
 def match(
     mentees: Sequence[Participant],
     mentors: Sequence[Participant],
     rules: MatchingRules,
     exclusions: Iterable[tuple[str, str]] = (),
     preferences: Mapping[tuple[str, str], int] | None = None,
+    vocabulary: Mapping[str, str] | None = None,
+    mentor_preferences: Mapping[tuple[str, str], int] | None = None,
 ) -> MatchResult:
     """The whole cohort at once: an exact optimum under `rules.objective`, explained.
-    `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank.
+    `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank;
+    `vocabulary` maps a subject name to the subject it belongs to (the region's list);
+    `mentor_preferences` map (mentee id, mentor id) → the mentor's rank of the mentee.
     Flash mentoring holds no capacity: mentors take any number of flash mentees."""
-    problems = rules.problems()
+    problems = rules.problems() + _duplicates(mentees, "Наставляемый") + _duplicates(mentors, "Наставник")
     if problems:
         raise ValueError("; ".join(problems))
-    mentee_cohort, mentor_cohort = encode(mentees, mentors)
+    mentee_cohort, mentor_cohort = encode(mentees, mentors, vocabulary)
     e_index = {pid: i for i, pid in enumerate(mentee_cohort.ids)}
     m_index = {pid: j for j, pid in enumerate(mentor_cohort.ids)}
     excl = [(e_index[e], m_index[j]) for j, e in exclusions if e in e_index and j in m_index]
     prefs = {(e_index[e], m_index[j]): r for (e, j), r in (preferences or {}).items() if e in e_index and j in m_index}
-    found = candidate_pairs(mentee_cohort, mentor_cohort, rules, excl, prefs)
+    wished = {(e_index[e], m_index[j]): r for (e, j), r in (mentor_preferences or {}).items() if e in e_index and j in m_index}
+    found = candidate_pairs(mentee_cohort, mentor_cohort, rules, excl, prefs, wished)
     capacity = mentor_cohort.capacity if rules.how != "flash" else np.full(len(mentors), len(mentees), dtype=np.int64)
     chosen = optimal_assignment(
         len(mentees),
@@ -562,16 +565,22 @@ def match(
         arc_weights(found.score, len(mentees), rules.objective),
         capacity,
     )
-    weights = rules.weight_vector()
+    optimum: tuple[float, int] | None = None
+    if rules.stable:
+        optimum = int(found.score[chosen].sum()) / _SCORE_SCALE, len(chosen)
+        chosen = greedy_assignment(len(mentees), found.mentee, found.mentor, found.score, capacity)
+    else:  # ties: the optimum spread across mentors (moves among equal scores keep it optimal)
+        load = np.array([0 if rules.how == "flash" else p.load for p in mentors], dtype=np.int64)
+        chosen = balance(found.mentee, found.mentor, found.score, chosen, capacity, load)
+    parts = points(found.criteria[chosen], rules.weight_vector())
     assignments = []
-    for arc in chosen.tolist():
-        points = found.criteria[arc].astype(np.float64) * weights
+    for row, arc in enumerate(chosen.tolist()):
         assignments.append(
             Assignment(
                 mentor_id=mentor_cohort.ids[found.mentor[arc]],
                 mentee_id=mentee_cohort.ids[found.mentee[arc]],
-                score=round(found.score[arc] / _SCORE_SCALE, 2),
-                breakdown={name: round(float(p), 2) for name, p in zip(CRITERIA, points, strict=True)},
+                score=int(found.score[arc]) / _SCORE_SCALE,
+                breakdown={name: int(p) / _SCORE_SCALE for name, p in zip(CRITERIA, parts[row], strict=True)},
             )
         )
     reasons = unmatched_reasons(found, found.mentee[chosen])
@@ -581,4 +590,6 @@ def match(
         if reason is not None
     ]
     assignments.sort(key=lambda a: (a.mentor_id, -a.score, a.mentee_id))
-    return MatchResult(rules.objective, assignments, unmatched, len(found))
+    return MatchResult(
+        rules.objective, assignments, unmatched, len(found), *(optimum if optimum else (None, None))
+    )

@@ -56,6 +56,7 @@ async def on_participant_registered(work: Work, envelope: Envelope, event: Parti
             experience_years=event.experience_years,
             young_specialist=event.young_specialist,
             grade=event.grade,
+            newly_arrived=event.newly_arrived,
         )
     )
 

@@ -22,6 +22,7 @@ class Candidate(SQLModel, table=True):
     experience_years: int | None = None
     young_specialist: bool = False
     grade: int | None = None
+    newly_arrived: bool | None = None  # nullable: added to an existing table
 
 
 class ProgrammeEnrolment(SQLModel, table=True):
@@ -93,6 +94,17 @@ class Profile(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class Interests(SQLModel, table=True):
+    """A pupil's professional interests (0..1 per type of Климов's ДДО) from their latest answer."""
+
+    __tablename__ = "pairing_interests"
+
+    participant_id: str = Field(primary_key=True)
+    levels: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    response_id: str
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Withdrawn(SQLModel, table=True):
     """A tombstone: the person withdrew; late registry events about them are ignored."""
 
@@ -113,6 +125,8 @@ class MatchingSettings(SQLModel, table=True):
     weights: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     min_experience_gap: int = 3
     require_coverage: bool = True
+    min_score: float | None = None  # None: the matcher's default (nullable columns: added later)
+    stable: bool | None = None
     updated_by: str | None = None
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -139,6 +153,17 @@ class Preference(SQLModel, table=True):
     rank: int
 
 
+class MentorPreference(SQLModel, table=True):
+    """A mentor's rank of a mentee (1 = first choice): both sides are heard in matching."""
+
+    __tablename__ = "pairing_mentor_preference"
+
+    programme_id: str = Field(primary_key=True)
+    mentor_id: str = Field(primary_key=True)
+    mentee_id: str = Field(primary_key=True)
+    rank: int
+
+
 class MatchingRun(SQLModel, table=True):
     __tablename__ = "pairing_matching_run"
 
@@ -152,6 +177,8 @@ class MatchingRun(SQLModel, table=True):
     mentors: int = 0
     matched: int = 0
     total_score: float = 0.0
+    optimum_score: float | None = None
+    """Stable runs: the optimum's total score (the cost of stability is the difference)."""
     unmatched: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """Per unmatched mentee: mentee_id, reason, message, candidates."""
 
@@ -217,7 +244,20 @@ class EndedEnrolment(SQLModel, table=True):
     ended_at: datetime
 
 
+class SubjectTerm(SQLModel, table=True):
+    """The region's vocabulary of subjects: a name (a synonym or a narrower subject, as the
+    matcher spells it) and the subject it belongs to — «алгебра» → «математика»."""
+
+    __tablename__ = "pairing_subject_term"
+
+    name: str = Field(primary_key=True)
+    subject: str
+
+
 TABLES = (
+    MentorPreference,
+    SubjectTerm,
+    Interests,
     Candidate,
     ProgrammeEnrolment,
     EndedEnrolment,

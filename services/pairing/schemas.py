@@ -49,6 +49,27 @@ class MatchingSettingsIn(BaseModel):
     weights: dict[str, float] | None = Field(default=None, max_length=MAPPING_MAX, description="Points per criterion at full match.")
     min_experience_gap: int | None = Field(default=None, ge=0, le=40)
     require_coverage: bool | None = None
+    min_score: float | None = Field(default=None, ge=0, le=1000, description="No pair scoring fewer points is proposed.")
+    stable: bool | None = Field(default=None, description="Stable matching instead of the optimum; its cost is reported.")
+
+
+class SubjectTermIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, description="A synonym or a narrower subject: «алгебра».")
+    subject: str = Field(min_length=1, max_length=200, description="The subject it belongs to: «математика».")
+
+
+class SubjectVocabularyIn(BaseModel):
+    """The region's whole list of subjects with synonyms and relations; replaces the earlier one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    terms: list[SubjectTermIn] = Field(max_length=5000)
+
+
+class SubjectVocabularyOut(BaseModel):
+    terms: list[SubjectTermIn]
 
 
 class MatchingSettingsOut(BaseModel):
@@ -60,6 +81,8 @@ class MatchingSettingsOut(BaseModel):
     weights: dict[str, float]
     min_experience_gap: int
     require_coverage: bool
+    min_score: float
+    stable: bool
     criteria: dict[str, str] = Field(description="What each criterion means (Russian).")
 
 
@@ -110,6 +133,8 @@ class RunOut(BaseModel):
     matched: int
     unmatched_count: int
     total_score: float
+    optimum_score: float | None = Field(default=None, description="Stable runs: the optimum's total score.")
+    stability_cost: float | None = Field(default=None, description="Stable runs: points given up for stability.")
     proposals: list[ProposalOut]
     unmatched: list[UnmatchedOut]
     explanation: str
@@ -136,6 +161,14 @@ class ExclusionIn(BaseModel):
     mentor_id: Id
     mentee_id: Id
     reason: str | None = Field(default=None, max_length=500)
+
+
+class MentorPreferencesIn(BaseModel):
+    """The mentor's ranking of mentees: first = most wanted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mentee_ids: list[Id] = Field(max_length=30)
 
 
 class PreferencesIn(BaseModel):

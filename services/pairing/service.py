@@ -19,18 +19,20 @@ from shared.contracts.pairing import (
     PlanUpdated,
 )
 from shared.contracts.registry import ParticipantWithdrawn
-from shared.contracts.surveys import DEFICIT_INSTRUMENT, ResponseCompleted
+from shared.contracts.surveys import DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT, ResponseCompleted
 from shared.db import Database, lock_key
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import UnitOfWork, Work
 
-from services.pairing import domain
+from services.pairing import domain, profiles, vocabulary
 from services.pairing.models import (
     Candidate,
     EndedEnrolment,
     Exclusion,
+    Interests,
     MatchingRun,
     MatchingSettings,
+    MentorPreference,
     Pair,
     PairMentee,
     Plan,
@@ -47,6 +49,7 @@ from services.pairing.schemas import (
     ExclusionIn,
     GoalIn,
     MatchingSettingsIn,
+    MentorPreferencesIn,
     MatchingSettingsOut,
     MeasureIn,
     MeasureOut,
@@ -71,8 +74,9 @@ ERASED_NAME = "Данные удалены"
 
 
 def reads_profile(event: ResponseCompleted) -> bool:
-    """Pairing keeps the deficit self-diagnosis only (the mentee's profile for matching)."""
-    return event.instrument.code == DEFICIT_INSTRUMENT
+    """Pairing keeps the deficit self-diagnosis and the pupils' professional interests (profiles
+    for matching); other questionnaires are not its business."""
+    return event.instrument.code in (DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT)
 
 
 class PairingService:
@@ -83,15 +87,20 @@ class PairingService:
     # -- candidates from events ---------------------------------------------------------------
 
     async def record_profile(self, work: Work, event: ResponseCompleted) -> None:
-        """A completed deficit diagnostic sets the respondent's deficit profile (latest wins)."""
+        """A completed deficit diagnostic sets the respondent's deficit profile, a professional-
+        interest diagnostic their interests (latest wins)."""
         if not reads_profile(event):
             return
         if await work.session.get(Withdrawn, event.respondent_id):
             return
+        if event.instrument.code == INTERESTS_INSTRUMENT:
+            levels = profiles.interest_levels(event.scores)
+            await work.session.merge(Interests(participant_id=event.respondent_id, levels=levels, response_id=event.response_id))
+            return
         await work.session.merge(
             Profile(
                 participant_id=event.respondent_id,
-                deficits=domain.deficit_levels(event.scores),
+                deficits=profiles.deficit_levels(event.scores),
                 response_id=event.response_id,
                 updated_at=utcnow(),
             )
@@ -127,11 +136,13 @@ class PairingService:
                 session.add(proposal)
         await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(Profile).where(col(Profile.participant_id) == person))  # type: ignore[call-overload]
+        await session.exec(delete(Interests).where(col(Interests.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))  # type: ignore[call-overload]
         await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(
-            delete(Preference).where(or_(col(Preference.mentee_id) == person, col(Preference.mentor_id) == person))
-        )  # type: ignore[call-overload]
+        for table in (Preference, MentorPreference):
+            await session.exec(
+                delete(table).where(or_(col(table.mentee_id) == person, col(table.mentor_id) == person))
+            )  # type: ignore[call-overload]
         await session.exec(
             delete(Exclusion).where(or_(col(Exclusion.mentee_id) == person, col(Exclusion.mentor_id) == person))
         )  # type: ignore[call-overload]
@@ -223,9 +234,10 @@ class PairingService:
                     old.status = "superseded"
                     session.add(old)
             paired = await self._paired_mentees(work, programme_id)
-            loads = await self._mentor_loads(work, programme_id)
+            loads = await self._mentor_loads(work)
             people = {c.participant_id: c for c in (await session.exec(select(Candidate))).all()}
-            profiles = {p.participant_id: p.deficits for p in (await session.exec(select(Profile))).all()}
+            deficits_of = {p.participant_id: p.deficits for p in (await session.exec(select(Profile))).all()}
+            interests_of = {i.participant_id: i.levels for i in (await session.exec(select(Interests))).all()}
             municipalities = await _municipalities(session)
             mentees, mentors, mentor_school = [], [], {}
             for enrolment in enrolments:
@@ -241,19 +253,26 @@ class PairingService:
                     experience_years=candidate.experience_years,
                     grade=candidate.grade,
                 )
-                deficits = profiles.get(candidate.participant_id)
+                deficits = deficits_of.get(candidate.participant_id)
                 if enrolment.role == "mentee" and candidate.participant_id not in paired:
-                    mentees.append(domain.Participant(**base, profile=deficits or {}))
+                    priority = candidate.young_specialist or bool(candidate.newly_arrived)
+                    interests = interests_of.get(candidate.participant_id, {})
+                    mentees.append(domain.Participant(**base, profile=deficits or {}, priority=priority, interests=interests))
                 elif enrolment.role == "mentor":
                     strengths = (
-                        domain.strength_levels(deficits)
+                        profiles.strength_levels(deficits)
                         if deficits
-                        else domain.strengths_from_subjects(candidate.subjects, candidate.experience_years)
+                        else profiles.strengths_from_subjects(candidate.subjects, candidate.experience_years)
                     )
                     mentor_school[candidate.participant_id] = enrolment.school_id
                     load = 0 if rules.how == "flash" else loads.get(candidate.participant_id, 0)
+                    shows = (  # a pupil mentor shares their own interests; others show their work
+                        interests_of.get(candidate.participant_id, {})
+                        if candidate.category == "pupil"
+                        else profiles.offered_types(candidate.category, candidate.subjects)
+                    )
                     mentors.append(
-                        domain.Participant(**base, profile=strengths, capacity=enrolment.capacity or 1, load=load)
+                        domain.Participant(**base, profile=strengths, capacity=enrolment.capacity or 1, load=load, interests=shows)
                     )
             exclusions = [
                 (x.mentor_id, x.mentee_id)
@@ -263,7 +282,12 @@ class PairingService:
                 (p.mentee_id, p.mentor_id): p.rank
                 for p in (await session.exec(select(Preference).where(Preference.programme_id == programme_id))).all()
             }
-            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences)
+            wished = {
+                (p.mentee_id, p.mentor_id): p.rank
+                for p in (await session.exec(select(MentorPreference).where(MentorPreference.programme_id == programme_id))).all()
+            }
+            words = await vocabulary.load(session)
+            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences, words, wished)
             run = MatchingRun(
                 id=str(uuid.uuid4()),
                 programme_id=programme_id,
@@ -274,6 +298,7 @@ class PairingService:
                 mentors=len(mentors),
                 matched=len(result.assignments),
                 total_score=result.total_score,
+                optimum_score=result.optimum_score,
                 unmatched=[u.__dict__ for u in result.unmatched],
             )
             session.add(run)
@@ -367,6 +392,8 @@ class PairingService:
     ) -> None:
         async with self.uow(correlation_id) as work:
             await self._visible_enrolments(work.session, programme_id, principal)
+            await self._enrolment(work, request.mentor_id, programme_id, "mentor")  # 404 naming who is not enrolled
+            await self._enrolment(work, request.mentee_id, programme_id, "mentee")
             await work.session.merge(
                 Exclusion(programme_id=programme_id, mentor_id=request.mentor_id, mentee_id=request.mentee_id, reason=request.reason)
             )
@@ -394,6 +421,29 @@ class PairingService:
             for rank, mentor_id in enumerate(request.mentor_ids, start=1):
                 work.session.add(Preference(programme_id=programme_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank))
         return request.mentor_ids
+
+    async def set_mentor_preferences(
+        self, programme_id: str, mentor_id: str, request: MentorPreferencesIn, principal: Principal, correlation_id: str | None = None
+    ) -> list[str]:
+        """The mentor's ranking of mentees (first = rank 1), by the mentor or a curator; replaces the earlier one."""
+        if principal.role == "mentor" and principal.sub != mentor_id:
+            raise Forbidden("Наставник указывает только свои предпочтения")
+        if principal.role not in (*CURATORS, "mentor"):
+            raise Forbidden("Предпочтения наставника указывает наставник или куратор")
+        if len(set(request.mentee_ids)) != len(request.mentee_ids):
+            raise Unprocessable("Наставляемый указан дважды", field="mentee_ids")
+        async with self.uow(correlation_id) as work:
+            mentor = await self._enrolment(work, mentor_id, programme_id, "mentor")
+            if principal.role in CURATORS and not await _sees(work.session, principal, mentor.school_id):
+                raise NotFound(f"Наставник {mentor_id} не зачислен в программу {programme_id}")
+            for mentee_id in request.mentee_ids:
+                await self._enrolment(work, mentee_id, programme_id, "mentee")
+            await work.session.exec(
+                delete(MentorPreference).where(col(MentorPreference.programme_id) == programme_id, col(MentorPreference.mentor_id) == mentor_id)
+            )  # type: ignore[call-overload]
+            for rank, mentee_id in enumerate(request.mentee_ids, start=1):
+                work.session.add(MentorPreference(programme_id=programme_id, mentor_id=mentor_id, mentee_id=mentee_id, rank=rank))
+        return request.mentee_ids
 
     # -- development plans ----------------------------------------------------------------------
 
@@ -514,12 +564,13 @@ class PairingService:
         mentor = await self._person(work, mentor_id)
         mentees = [await self._person(work, mentee_id) for mentee_id in mentee_ids]
         flash = how == "flash"
+        await lock_key(work.session, f"pairing:mentor:{mentor_id}")  # places are counted across programmes
         problem = domain.pair_problem(
             form,
             mentor,
             mentees,
             mentor_capacity=len(mentee_ids) if flash else (mentor_enrolment.capacity or 1),
-            mentor_load=0 if flash else await self._mentor_load(work, mentor_id, programme_id),
+            mentor_load=0 if flash else await self._mentor_load(work, mentor_id),
             already_paired=await self._paired_mentees(work, programme_id),
         )
         if problem:
@@ -667,25 +718,31 @@ class PairingService:
     async def _mentee_ids(self, work: Work, pair_id: str) -> list[str]:
         return list((await work.session.exec(select(PairMentee.mentee_id).where(PairMentee.pair_id == pair_id))).all())
 
-    async def _mentor_load(self, work: Work, mentor_id: str, programme_id: str) -> int:
-        return (await self._mentor_loads(work, programme_id)).get(mentor_id, 0)
+    async def _mentor_load(self, work: Work, mentor_id: str) -> int:
+        return (await self._mentor_loads(work, mentor_id)).get(mentor_id, 0)
 
-    async def _mentor_loads(self, work: Work, programme_id: str) -> dict[str, int]:
-        """Places taken per mentor: mentees in formed pairs (flash pairs hold none)."""
+    async def _mentor_loads(self, work: Work, mentor_id: str | None = None) -> dict[str, int]:
+        """Places taken per mentor: mentees in formed pairs of every programme (flash pairs hold
+        none). A capacity is the mentor's whole limit: enrolled in several programmes, they are
+        not overloaded by each programme filling it anew."""
         query = (
             select(Pair.mentor_id, func.count())
             .select_from(PairMentee)
             .join(Pair, col(Pair.id) == col(PairMentee.pair_id))
-            .where(Pair.programme_id == programme_id, Pair.status == "formed", or_(col(Pair.how).is_(None), Pair.how != "flash"))
+            .where(Pair.status == "formed", or_(col(Pair.how).is_(None), Pair.how != "flash"))
             .group_by(Pair.mentor_id)
         )
+        if mentor_id is not None:
+            query = query.where(Pair.mentor_id == mentor_id)
         return {mentor: n for mentor, n in (await work.session.exec(query)).all()}
 
     async def _paired_mentees(self, work: Work, programme_id: str) -> set[str]:
+        """Mentees out of the pool: in a formed pair, or through a completed one (a terminated
+        pair's mentee may be matched again, with another mentor: end_pair excludes the old one)."""
         query = (
             select(PairMentee.mentee_id)
             .join(Pair, col(Pair.id) == col(PairMentee.pair_id))
-            .where(Pair.programme_id == programme_id, Pair.status == "formed")
+            .where(Pair.programme_id == programme_id, col(Pair.status).in_(("formed", "completed")))
         )
         return set((await work.session.exec(query)).all())
 
@@ -725,6 +782,8 @@ def _rules(settings: MatchingSettings) -> domain.MatchingRules:
         weights=_weights(settings),
         min_experience_gap=settings.min_experience_gap,
         require_coverage=settings.require_coverage,
+        min_score=domain.MatchingRules.min_score if settings.min_score is None else settings.min_score,
+        stable=bool(settings.stable),
     )
 
 
@@ -737,6 +796,8 @@ def _rules_dict(settings: MatchingSettings) -> dict:
         "weights": _weights(settings),
         "min_experience_gap": settings.min_experience_gap,
         "require_coverage": settings.require_coverage,
+        "min_score": _rules(settings).min_score,
+        "stable": bool(settings.stable),
     }
 
 
@@ -785,13 +846,22 @@ def _proposal_out(proposal: Proposal, people: dict[str, Candidate]) -> ProposalO
     )
 
 
+def _solution(run: MatchingRun) -> str:
+    floor = f"пары ниже {run.rules.get('min_score', 0):g} балла не предлагаются"
+    if run.optimum_score is None:
+        return f"решение точное (поток минимальной стоимости), суммарный балл {run.total_score:g}; {floor}"
+    return (
+        f"устойчивый подбор (нет наставника и наставляемого, которые оба предпочли бы друг друга), суммарный балл "
+        f"{run.total_score:g} — на {run.optimum_score - run.total_score:g} меньше точного оптимума {run.optimum_score:g}; {floor}"
+    )
+
+
 def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Candidate]) -> RunOut:
     rules = run.rules
     weights = ", ".join(f"{domain.CRITERIA[k]} — {v:g}" for k, v in rules["weights"].items() if k in domain.CRITERIA)
     explanation = (
         f"Подобрано {run.matched} из {run.mentees} свободных наставляемых ({run.mentors} наставников). "
-        f"Цель: {domain.OBJECTIVES[rules['objective']]}; решение точное (поток минимальной стоимости), "
-        f"суммарный балл {run.total_score:g}. Форма: {rules['form']}, {domain.HOW_FORMS[rules['how']]}; "
+        f"Цель: {domain.OBJECTIVES[rules['objective']]}; {_solution(run)}. Форма: {rules['form']}, {domain.HOW_FORMS[rules['how']]}; "
         f"область подбора: {domain.SCOPES[rules['scope']]}. Баллы за полное совпадение: {weights}."
     )
     return RunOut(
@@ -804,6 +874,8 @@ def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Cand
         matched=run.matched,
         unmatched_count=len(run.unmatched),
         total_score=run.total_score,
+        optimum_score=run.optimum_score,
+        stability_cost=None if run.optimum_score is None else round(run.optimum_score - run.total_score, 2),
         proposals=[_proposal_out(p, people) for p in sorted(proposals, key=lambda p: (-p.score, p.mentor_id))],
         unmatched=[UnmatchedOut(**u, display_name=_name(people, u["mentee_id"])) for u in run.unmatched],
         explanation=explanation,

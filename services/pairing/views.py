@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import col, func, select
+from sqlmodel import col, func, or_, select
 
 from shared.auth import Principal
 from shared.db import Database
@@ -170,19 +170,26 @@ class PairingViews:
             if schools is not None:
                 query = query.where(col(ProgrammeEnrolment.school_id).in_(schools))
             enrolled = (await session.exec(query)).all()
-            pairs = (
-                await session.exec(
-                    select(Pair.mentor_id, Pair.how, PairMentee.mentee_id)
-                    .join(PairMentee, col(PairMentee.pair_id) == col(Pair.id))
-                    .where(Pair.programme_id == programme_id, Pair.status == "formed")
-                )
-            ).all()
-        loads: dict[str, int] = {}
-        paired: set[str] = set()
-        for mentor_id, how, mentee_id in pairs:
-            paired.add(mentee_id)
-            if how != "flash":
-                loads[mentor_id] = loads.get(mentor_id, 0) + 1
+            paired = set(
+                (
+                    await session.exec(  # out of the pool: in a formed pair, or through a completed one
+                        select(PairMentee.mentee_id)
+                        .join(Pair, col(PairMentee.pair_id) == col(Pair.id))
+                        .where(Pair.programme_id == programme_id, col(Pair.status).in_(("formed", "completed")))
+                    )
+                ).all()
+            )
+            mentor_ids = [person.participant_id for enrolment, person in enrolled if enrolment.role == "mentor"]
+            loads = dict(
+                (
+                    await session.exec(  # places taken in every programme: a capacity is the mentor's whole limit
+                        select(Pair.mentor_id, func.count())
+                        .join(PairMentee, col(PairMentee.pair_id) == col(Pair.id))
+                        .where(Pair.status == "formed", or_(col(Pair.how).is_(None), Pair.how != "flash"), col(Pair.mentor_id).in_(mentor_ids))
+                        .group_by(Pair.mentor_id)
+                    )
+                ).all()
+            )
         mentors, mentees = [], []
         for enrolment, person in enrolled:
             option = PersonOption(person.participant_id, person.display_name, enrolment.capacity,

@@ -26,13 +26,21 @@ CRITERION_LABELS = {
     "experience_gap": "Разница в опыте",
     "same_school": "Одна школа",
     "preference": "Предпочтение наставляемого",
+    "priority": "Молодой специалист или вновь пришедший",
+    "interests": "Профессиональные интересы ученика",
+    "mentor_preference": "Предпочтение наставника",
 }
 CRITERION_HINTS = {
     "deficit_coverage": "Насколько сильные стороны наставника закрывают дефициты наставляемого по диагностике профессиональных дефицитов.",
     "same_subject": "Полный балл, если у наставника и наставляемого есть общий предмет.",
-    "experience_gap": "Полный балл, если наставник опытнее на 10 лет и больше (ученики — старше на 3 класса); в реверсивной форме — 0.",
+    "experience_gap": "Полный балл, если наставник опытнее на 5–15 лет (ученики — старше на 2–4 класса); меньше — часть балла, "
+    "больше — балл убывает (не ниже четверти): выигрывает разумная разница, а не самый большой стаж. В реверсивной форме — 0.",
     "same_school": "Полный балл, если оба из одной школы.",
     "preference": "Полный балл за первый выбор наставляемого в анкете предпочтений, половина — за второй и так далее.",
+    "priority": "Полный балл молодому специалисту и вновь пришедшему педагогу: когда мест мало, они получают наставника первыми.",
+    "interests": "Формы с учениками: доля интересов ученика по диагностике ДДО Климова, которые показывает работа наставника "
+    "(педагог и студент — «человек – человек», предметы — свои типы профессий; наставник-ученик — свои интересы).",
+    "mentor_preference": "Полный балл за первый выбор наставника в его рейтинге наставляемых, половина — за второй и так далее.",
 }
 PROPOSAL_STATUSES = {
     "proposed": "ждёт решения",
@@ -98,6 +106,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             **{f"weight_{k}": domain_number(v) for k, v in settings.weights.items()},
             "form": settings.form, "how": settings.how, "scope": settings.scope, "objective": settings.objective,
             "min_experience_gap": str(settings.min_experience_gap), "require_coverage": settings.require_coverage,
+            "min_score": domain_number(settings.min_score), "stable": settings.stable,
         }
         return pages.render(
             request, "programme.html", principal, status_code=status_code, title=await views.programme_title(programme_id),
@@ -117,6 +126,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         values["require_coverage"] = "require_coverage" in form
+        values["stable"] = "stable" in form
         errors: dict[str, str] = {}
         weights = {}
         for criterion in domain.CRITERIA:
@@ -130,6 +140,9 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         gap = values.get("min_experience_gap", "").strip()
         if not gap.isdigit() or int(gap) > 40:
             errors["min_experience_gap"] = "Целое число лет от 0 до 40"
+        min_score = parse_number(values.get("min_score"))
+        if min_score is None or not 0 <= min_score <= WEIGHT_MAX:
+            errors["min_score"] = f"Введите число от 0 до {WEIGHT_MAX}, например 10 или 12,5"
         for name, allowed in (("form", FORMS), ("how", domain.HOW_FORMS), ("scope", domain.SCOPES), ("objective", domain.OBJECTIVES)):
             if values.get(name) not in allowed:
                 errors[name] = "Выберите значение из списка"
@@ -138,6 +151,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
                 await service.update_settings(programme_id, MatchingSettingsIn(
                     form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],  # type: ignore[arg-type]
                     weights=weights, min_experience_gap=int(gap), require_coverage=bool(values["require_coverage"]),
+                    min_score=min_score, stable=bool(values["stable"]),
                 ), principal)
             except UseCaseError as exc:
                 if exc.status_code != 422:

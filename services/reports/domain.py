@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from shared import vocabulary
+from shared.contracts.surveys import INTEREST_TYPES as INTEREST_TYPES  # re-exported: the surveys contract's types
+from shared.contracts.surveys import INTERESTS_INSTRUMENT as INTERESTS_INSTRUMENT
 
 POPULATION = "*"
 PUPILS_TARGET = 70.0
@@ -63,15 +65,6 @@ CURATOR_RATINGS: dict[str, str] = {
 }
 CURATOR_READINESS = "readiness"
 """Share of the yes/no conditions met (programme approved by order, mentors trained): 0, 0,5 or 1."""
-INTERESTS_INSTRUMENT = "professional_interests_ddo"
-INTEREST_TYPES: dict[str, str] = {
-    # the scale codes of surveys' professional_interests_ddo (Климов's ДДО: 0–8 choices per type)
-    "nature": "человек – природа",
-    "technology": "человек – техника",
-    "human": "человек – человек",
-    "sign_system": "человек – знаковая система",
-    "artistic_image": "человек – художественный образ",
-}
 SATISFACTION_INSTRUMENTS = {"satisfaction_mentee": "mentee", "satisfaction_mentor": "mentor"}
 SATISFACTION_BANDS = {"low": ("1–4 балла", 0, 4.5), "mid": ("5–7 баллов", 4.5, 7.5), "high": ("8–10 баллов", 7.5, 11)}
 SWOT_PREFIX = "swot"

@@ -24,6 +24,17 @@ DEFICIT_AREAS: dict[str, str] = {
 }
 """Areas of professional deficits (seed 003): the scale codes of the deficit self-diagnosis
 (`deficit_self_diagnosis`), which pairing reads from surveys.response.completed.v1 scores."""
+INTERESTS_INSTRUMENT = "professional_interests_ddo"
+INTEREST_TYPES: dict[str, str] = {
+    # the scale codes of the pupils' professional-interest diagnostic (Климов's ДДО)
+    "nature": "человек – природа",
+    "technology": "человек – техника",
+    "human": "человек – человек",
+    "sign_system": "человек – знаковая система",
+    "artistic_image": "человек – художественный образ",
+}
+INTEREST_SCALE: tuple[int, int] = (0, 8)
+"""Range of each type's score in the professional-interest diagnostic: its choices out of 20."""
 DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
 DEFICIT_SCALE: tuple[int, int] = (1, 5)
 """Range of each area's score in the deficit self-diagnosis: 1 — no difficulty, 5 — a serious

@@ -147,14 +147,20 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     weight.send_keys("5000")
     go(driver, driver.find_element(*by("#save-settings")))
     assert "от 0 до 1000" in driver.find_element(*by("#e-weight_experience_gap")).text
+    box = driver.find_element(*by("#f-min_score"))
+    box.clear()
+    box.send_keys("-3")
+    go(driver, driver.find_element(*by("#save-settings")))
+    assert "от 0 до 1000" in driver.find_element(*by("#e-min_score")).text
     # a valid one, with a decimal comma
-    for field, value in (("weight_same_subject", "32,5"), ("weight_experience_gap", "15")):
+    for field, value in (("weight_same_subject", "32,5"), ("weight_experience_gap", "15"), ("min_score", "1,5")):
         box = driver.find_element(*by(f"#f-{field}"))
         box.clear()
         box.send_keys(value)
     go(driver, driver.find_element(*by("#save-settings")))
     assert "сохранены" in driver.find_element(*by(".notice")).text
     assert driver.find_element(*by("#f-weight_same_subject")).get_attribute("value") == "32,5"
+    assert driver.find_element(*by("#f-min_score")).get_attribute("value") == "1,5"
 
     # run the matching: every proposal explains its points; the one left out has a reason
     go(driver, driver.find_element(*by("#run-matching")))
@@ -164,10 +170,10 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     assert len(rows) == 3
     for row in rows:
         points = {c.get_attribute("data-criterion"): c.text for c in row.find_elements(*by("td.points"))}
-        assert set(points) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference"}
+        assert set(points) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference"}
         # everyone here shares a subject with their best mentor: the edited weight shows
         total = sum(float(v.replace(",", ".").replace("\u00a0", "")) for v in points.values())
-        assert total == pytest.approx(float(row.find_element(*by('td[data-label="Балл"]')).text.replace(",", ".")), abs=0.11)
+        assert round(total, 2) == float(row.find_element(*by('td[data-label="Балл"]')).text.replace(",", "."))  # adds up exactly
     assert any(r.find_element(*by('td[data-criterion="same_subject"]')).text == "32,5" for r in rows)
     unmatched = driver.find_element(*by("#unmatched-list")).text
     assert names_of("m4") in unmatched and "Нет наставника, подходящего по форме" in unmatched

@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import select
 
 from services.pairing.main import create_service
-from services.pairing.models import Candidate, Pair, Profile
+from services.pairing.models import Candidate, Interests, Pair, Profile
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
-from shared.contracts.surveys import DEFICIT_INSTRUMENT, InstrumentRef, ResponseCompleted
+from shared.contracts.surveys import DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT, InstrumentRef, ResponseCompleted
 from tests.component.helpers import bearer, deliver, emitted, running
 
 YEAR = "2026/2027"
@@ -83,9 +83,9 @@ async def test_the_matcher_proposes_explained_pairs_and_announces_the_run(region
     proposals = by_mentee(result)
     assert {m: p["mentor_id"] for m, p in proposals.items()} == {"e1": "senior", "e2": "senior", "e3": "methodist"}
     member = next(m for m in proposals["e1"]["members"] if m["mentee_id"] == "e1")
-    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference"}
-    assert member["breakdown"]["same_subject"] == 20.0 and member["breakdown"]["same_school"] == 10.0
-    assert member["score"] == pytest.approx(sum(member["breakdown"].values()), abs=0.02)
+    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference"}
+    assert member["breakdown"]["same_subject"] == 15.0 and member["breakdown"]["same_school"] == 10.0
+    assert member["score"] == round(sum(member["breakdown"].values()), 2)  # the explanation adds up exactly
     assert member["display_name"] == "Педагог e1" and proposals["e1"]["mentor_name"] == "Педагог senior"
     assert result["matched"] == 3 and result["unmatched"] == [] and "Подобрано 3 из 3" in result["explanation"]
     [completed] = await emitted(service, "pairing.matching.completed.v1")
@@ -169,15 +169,74 @@ async def test_ended_pair_frees_the_mentee_for_re_matching(region) -> None:
     assert by_mentee(await run(client))["e3"]["mentor_id"] == "coach"
 
 
+async def test_completed_pair_s_mentee_does_not_return_to_the_pool(region) -> None:
+    _, client = region
+    proposal = by_mentee(await run(client))["e3"]
+    pair = (await client.post(f"{PROG}/proposals/{proposal['id']}/confirm", headers=CURATOR)).json()
+    done = await client.post(f"{PROG}/pairs/{pair['id']}/end", headers=CURATOR, json={"outcome": "completed"})
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+    rerun = await run(client)
+    assert "e3" not in by_mentee(rerun) and all(u["mentee_id"] != "e3" for u in rerun["unmatched"])
+
+
+async def test_an_exclusion_needs_both_people_enrolled(region) -> None:
+    _, client = region
+    ghost = await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "nobody", "mentee_id": "e1"})
+    assert ghost.status_code == 404 and "Наставник nobody не зачислен" in ghost.text
+    wrong_side = await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "senior", "mentee_id": "methodist"})
+    assert wrong_side.status_code == 404 and "Наставляемый methodist не зачислен" in wrong_side.text
+    ok = await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "senior", "mentee_id": "e1"})
+    assert ok.status_code == 204
+
+
+async def test_a_newcomer_comes_first_when_places_are_short(region) -> None:
+    service, client = region  # senior's two places are wanted by e1, e2 and now the newcomer e4
+    newcomer = teacher("e4", 1).model_copy(update={"newly_arrived": True})
+    await deliver(service, newcomer)
+    await deliver(service, enrolled("e4", "mentee"))
+    await deliver(service, diagnostic("e4", "mentee", ict_digital=9, methodological=1))
+    proposals = by_mentee(await run(client))
+    assert proposals["e4"]["mentor_id"] == "senior"
+    assert proposals["e4"]["members"][0]["breakdown"]["priority"] == 10.0
+
+
+async def test_stable_matching_and_the_minimum_score_are_settings(region) -> None:
+    _, client = region
+    saved = await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"stable": True, "min_score": 30})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["stable"] is True and saved.json()["min_score"] == 30
+    result = await run(client)
+    assert result["rules"]["stable"] is True and result["optimum_score"] is not None
+    assert result["stability_cost"] == round(result["optimum_score"] - result["total_score"], 2) >= 0
+    assert "устойчивый подбор" in result["explanation"] and "ниже 30 балла" in result["explanation"]
+    assert all(p["score"] >= 30 for p in result["proposals"])
+    bad = await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"min_score": -1})
+    assert bad.status_code == 422
+
+
+async def test_a_mentor_in_two_programmes_is_not_overloaded(region) -> None:
+    service, client = region  # senior (2 places) already mentors two teachers in another programme
+    for pid, role in (("senior", "mentor"), ("x1", "mentee"), ("x2", "mentee")):
+        if pid != "senior":
+            await deliver(service, teacher(pid, 1))
+        await deliver(service, enrolled(pid, role, capacity=2 if role == "mentor" else None).model_copy(update={"programme_id": "prog2"}))
+    other = await client.post("/api/v1/programmes/prog2/pairs", headers=CURATOR, json={"mentor_id": "senior", "mentee_ids": ["x1", "x2"]})
+    assert other.status_code == 201, other.text
+    result = await run(client)
+    assert all(p["mentor_id"] != "senior" for p in result["proposals"])
+    by_hand = await client.post(f"{PROG}/pairs", headers=CURATOR, json={"mentor_id": "senior", "mentee_ids": ["e1"]})
+    assert by_hand.status_code == 422 and "вместимость" in by_hand.text
+
+
 async def test_curator_edits_weights_and_objective(region) -> None:
     _, client = region
     current = await client.get(f"{PROG}/matching/settings", headers=CURATOR)
-    assert current.json()["weights"]["deficit_coverage"] == 40.0 and "deficit_coverage" in current.json()["criteria"]
+    assert current.json()["weights"]["deficit_coverage"] == 30.0 and "deficit_coverage" in current.json()["criteria"]
     changed = await client.put(
         f"{PROG}/matching/settings", headers=CURATOR, json={"weights": {"same_subject": 0}, "how": "group", "objective": "best_score"}
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json()["weights"]["same_subject"] == 0 and changed.json()["weights"]["deficit_coverage"] == 40.0
+    assert changed.json()["weights"]["same_subject"] == 0 and changed.json()["weights"]["deficit_coverage"] == 30.0
     result = await run(client)
     assert result["rules"]["weights"]["same_subject"] == 0 and result["objective"] == "best_score"
     group = next(p for p in result["proposals"] if p["mentor_id"] == "senior")
@@ -195,7 +254,7 @@ async def test_preferences_feed_the_score(region) -> None:
     other = await client.put(f"{PROG}/preferences/e1", headers=bearer("mentee", "school", "s1", sub="e3"), json={"mentor_ids": ["senior"]})
     assert other.status_code == 403
     member = by_mentee(await run(client))["e3"]["members"][0]
-    assert member["breakdown"]["preference"] == 15.0
+    assert member["breakdown"]["preference"] == 5.0
 
 
 async def test_other_school_and_mentees_cannot_run_the_matcher(region) -> None:
@@ -275,3 +334,55 @@ async def test_pairing_reads_the_deficit_diagnostic_and_lets_other_questionnaire
     assert all("satisfaction_mentee" not in row.body for row in inbox)
     assert profile is not None and profile.deficits == {"ict_digital": 0.5, "methodological": 0.25}  # (3 - 1) / (5 - 1), (2 - 1) / 4
     assert service.runtime.metrics.events_ignored.labels("surveys.response.completed.v1")._value.get() == 1
+
+
+async def test_the_region_s_subject_vocabulary_relates_subjects_in_matching(region) -> None:
+    service, client = region  # e3 teaches «математика»; the methodist now «алгебра»
+    admin = bearer("region_admin", "region", "r")
+    await deliver(service, teacher("methodist", 12, ("Алгебра",)))
+    before = by_mentee(await run(client))["e3"]
+    assert before["mentor_id"] == "methodist" and before["members"][0]["breakdown"]["same_subject"] == 0.0
+    terms = {"terms": [{"name": "Алгебра", "subject": "математика"}, {"name": "геометрия", "subject": "математика"}]}
+    assert (await client.put("/api/v1/subjects", headers=CURATOR, json=terms)).status_code == 403
+    saved = await client.put("/api/v1/subjects", headers=admin, json=terms)
+    assert saved.status_code == 200, saved.text
+    assert {"name": "алгебра", "subject": "математика"} in saved.json()["terms"]
+    assert (await client.get("/api/v1/subjects", headers=CURATOR)).json() == saved.json()
+    after = by_mentee(await run(client))["e3"]
+    assert after["members"][0]["breakdown"]["same_subject"] == 15.0
+    looped = {"terms": [{"name": "а", "subject": "б"}, {"name": "б", "subject": "а"}]}
+    refused = await client.put("/api/v1/subjects", headers=admin, json=looped)
+    assert refused.status_code == 422 and "по цепочке относится к самому себе" in refused.text
+
+
+async def test_pupils_are_matched_on_the_interests_they_stated(region) -> None:
+    service, client = region
+    await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"form": "teacher_pupil", "min_score": 0})
+    await deliver(service, teacher("senior", 20, ("физическая культура",)))  # shows «человек – человек» only
+    kid = ParticipantRegistered(participant_id="kid", school_id="s1", category="pupil", display_name="Ученик", grade=9)
+    await deliver(service, kid)
+    await deliver(service, enrolled("kid", "mentee"))
+    await deliver(service, ResponseCompleted(
+        response_id="r-kid", instrument=InstrumentRef(code=INTERESTS_INSTRUMENT, version=1), respondent_id="kid",
+        respondent_role="mentee", school_id="s1", academic_year=YEAR, scores={"sign_system": 8, "nature": 2},
+    ))
+    [proposal] = (await run(client))["proposals"]
+    assert proposal["mentor_id"] == "methodist"  # «математика»: the «знаковая система» the pupil chose
+    assert proposal["members"][0]["breakdown"]["interests"] == 8.0  # 8 of the 10 interest points × 10
+    await deliver(service, ParticipantWithdrawn(participant_id="kid", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog"]))
+    async with service.runtime.db.sessions() as session:
+        assert await session.get(Interests, "kid") is None
+
+
+async def test_a_mentor_s_preferences_feed_the_score(region) -> None:
+    service, client = region
+    senior = bearer("mentor", "school", "s1", sub="senior")
+    other = await client.put(f"{PROG}/mentor-preferences/methodist", headers=senior, json={"mentee_ids": ["e3"]})
+    assert other.status_code == 403
+    saved = await client.put(f"{PROG}/mentor-preferences/senior", headers=senior, json={"mentee_ids": ["e2", "e1"]})
+    assert saved.status_code == 200 and saved.json() == ["e2", "e1"]
+    ghost = await client.put(f"{PROG}/mentor-preferences/senior", headers=CURATOR, json={"mentee_ids": ["nobody"]})
+    assert ghost.status_code == 404 and "Наставляемый nobody не зачислен" in ghost.text
+    proposals = by_mentee(await run(client))
+    assert proposals["e2"]["members"][0]["breakdown"]["mentor_preference"] == 5.0
+    assert proposals["e1"]["members"][0]["breakdown"]["mentor_preference"] == 2.5

@@ -394,6 +394,8 @@ for service in ("registry", "pairing", "surveys", "notifications"):
 # pairing
 P = "/pairing/api/v1"
 simple(f"GET {P}/programmes/{{programme_id}}/pairs", f"{P}/programmes/{{s.programme}}/pairs")
+simple(f"GET {P}/subjects", f"{P}/subjects")
+simple(f"PUT {P}/subjects", f"{P}/subjects", {"terms": [{"name": "алгебра", "subject": "математика"}]})
 simple(f"GET {P}/programmes/{{programme_id}}/matching/settings", f"{P}/programmes/{{s.programme}}/matching/settings")
 simple(f"PUT {P}/programmes/{{programme_id}}/matching/settings", f"{P}/programmes/{{s.programme}}/matching/settings",
        {"require_coverage": False})
@@ -404,6 +406,8 @@ simple(f"POST {P}/programmes/{{programme_id}}/exclusions", f"{P}/programmes/{{s.
        lambda s: {"mentor_id": s.mentor, "mentee_id": s.mentee, "reason": "матрица"})
 simple(f"PUT {P}/programmes/{{programme_id}}/preferences/{{mentee_id}}", f"{P}/programmes/{{s.programme}}/preferences/{{s.mentee}}",
        lambda s: {"mentor_ids": [s.mentor]})
+simple(f"PUT {P}/programmes/{{programme_id}}/mentor-preferences/{{mentor_id}}",
+       f"{P}/programmes/{{s.programme}}/mentor-preferences/{{s.mentor}}", lambda s: {"mentee_ids": [s.mentee]})
 simple(f"GET {P}/pairs/{{pair_id}}/plan", f"{P}/pairs/{{s.pair}}/plan")
 simple(f"PUT {P}/pairs/{{pair_id}}/plan/goals", f"{P}/pairs/{{s.pair}}/plan/goals", {"goals": []})
 simple(f"POST {P}/pairs/{{pair_id}}/plan/measures", f"{P}/pairs/{{s.pair}}/plan/measures",

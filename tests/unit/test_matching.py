@@ -15,13 +15,11 @@ from services.pairing.domain import (
     MatchingRules,
     Participant,
     arc_weights,
-    deficit_levels,
     greedy_assignment,
     match,
     optimal_assignment,
-    strength_levels,
-    strengths_from_subjects,
 )
+from services.pairing.profiles import deficit_levels, interest_levels, offered_types, strength_levels, strengths_from_subjects, subject_terms
 
 ICT = {"ict_digital": 0.9}
 
@@ -88,7 +86,8 @@ def test_scope_school_municipality_region_and_network_partners() -> None:
     kid = pupil("kid", 7)
     student = Participant("stud", "student", "s2", "m1")
     student_far = Participant("stud-far", "student", "s9", "m2")
-    assert pairs(match([kid], [student, student_far], MatchingRules(form="student_pupil"))) == {("stud", "kid")}
+    partners = MatchingRules(form="student_pupil", min_score=0)  # hard rules only: the pair scores 0 points
+    assert pairs(match([kid], [student, student_far], partners)) == {("stud", "kid")}
 
 
 def test_capacity_is_respected_and_flash_holds_none() -> None:
@@ -151,14 +150,17 @@ def test_every_pair_carries_its_score_by_criterion() -> None:
     [a] = result.assignments
     assert set(a.breakdown) == set(CRITERIA)
     assert a.breakdown == {
-        "deficit_coverage": 20.0,  # half of the deficits covered × 40
-        "same_subject": 20.0,
-        "experience_gap": 15.0,  # 10 years or more × 15
+        "deficit_coverage": 15.0,  # half of the deficits covered × 30
+        "same_subject": 15.0,
+        "experience_gap": 15.0,  # 10 years: inside the sensible band of 5..15
         "same_school": 10.0,
-        "preference": 15.0,  # ranked first
+        "preference": 5.0,  # ranked first
+        "priority": 0.0,
+        "interests": 0.0,  # teachers: no pupil's interests to show
+        "mentor_preference": 0.0,
     }
-    assert a.score == pytest.approx(sum(a.breakdown.values())) == 80.0
-    assert result.total_score == 80.0
+    assert a.score == pytest.approx(sum(a.breakdown.values())) == 60.0
+    assert result.total_score == 60.0
 
 
 def test_weights_change_the_choice() -> None:
@@ -186,7 +188,7 @@ def test_objectives_differ_when_count_and_score_conflict() -> None:
     most = match([e1, e2], [star, weak], MatchingRules(objective="max_matched", **rules))
     assert len(most.assignments) == 2
     weights = {**DEFAULT_WEIGHTS, "same_school": 0.0, "experience_gap": 0.0, "deficit_coverage": 0.0}
-    best = match([e1, e2], [star], MatchingRules(objective="best_score", weights=weights, **rules))
+    best = match([e1, e2], [star], MatchingRules(objective="best_score", weights=weights, min_score=0, **rules))
     assert pairs(best) == {("star", "e1")} and reason(best, "e2") == "taken"
 
 
@@ -316,3 +318,155 @@ def test_match_end_to_end_is_optimal_against_brute_force() -> None:
                 continue
             best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees) if c is not None))
         assert result.total_score == pytest.approx(best, abs=0.05)
+
+
+# -- regressions of issue 14 --------------------------------------------------------------------
+
+
+def test_subjects_beyond_64_never_collide() -> None:
+    # the 65th distinct subject name shared a bit with the 1st in a 64-bit mask
+    mentee = teacher("e", 1, subjects=("математика",))
+    history = teacher("history", 12, subjects=("история", *(f"предмет {i}" for i in range(63))))
+    maths = teacher("maths", 12, subjects=("математика",))
+    result = match([mentee], [history, maths], MatchingRules(require_coverage=False))
+    [a] = result.assignments
+    assert a.mentor_id == "maths" and a.breakdown["same_subject"] == 15.0
+    alone = match([mentee], [history], MatchingRules(require_coverage=False))
+    assert alone.assignments[0].breakdown["same_subject"] == 0.0
+
+
+def test_subject_sets_are_exact_with_hundreds_of_names() -> None:
+    rng = random.Random(3)
+    names = [f"предмет {i}" for i in range(300)]
+    mentees = [teacher(f"e{i}", 1, subjects=tuple(rng.sample(names, 3))) for i in range(20)]
+    mentors = [teacher(f"t{j}", 12, subjects=tuple(rng.sample(names, 40)), capacity=20) for j in range(5)]
+    for e in mentees:
+        for t in mentors:
+            [a] = match([e], [t], MatchingRules(require_coverage=False)).assignments
+            assert a.breakdown["same_subject"] == (15.0 if set(e.subjects) & set(t.subjects) else 0.0)
+
+
+def test_the_explanation_adds_up_to_the_score_exactly() -> None:
+    # 0.75 × 22.3 = 16.725: rounded apart from the total it showed 16.73 against a score of 16.72
+    weights = {**DEFAULT_WEIGHTS, "deficit_coverage": 22.3}
+    mentee = teacher("e", 1, profile={"ict_digital": 1.0, "methodological": 1.0})
+    mentor = teacher("t", 3, profile={"ict_digital": 1.0, "methodological": 0.5})
+    [a] = match([mentee], [mentor], MatchingRules(weights=weights, min_experience_gap=0, scope="region")).assignments
+    assert round(sum(a.breakdown.values()), 2) == a.score
+    rng = random.Random(14)
+    for _ in range(300):
+        weights = {name: round(rng.uniform(0, 50), 1) for name in CRITERIA}
+        e = teacher("e", rng.randint(0, 3), profile={"ict_digital": rng.random(), "methodological": rng.random()})
+        t = teacher("t", rng.randint(5, 30), profile={"ict_digital": rng.random(), "methodological": rng.random()})
+        ranks = {("e", "t"): rng.randint(1, 7)}  # 1/3, 1/7: a second part with digits beyond the hundredth
+        for a in match([e], [t], MatchingRules(weights=weights, require_coverage=False), preferences=ranks).assignments:
+            assert round(sum(a.breakdown.values()), 2) == a.score
+
+
+def test_duplicate_ids_are_refused() -> None:
+    with pytest.raises(ValueError, match="Наставляемый e указан дважды"):
+        match([teacher("e", 1), teacher("e", 2)], [teacher("t", 12)], MatchingRules())
+    with pytest.raises(ValueError, match="Наставник t указан дважды"):
+        match([teacher("e", 1)], [teacher("t", 12), teacher("t", 12)], MatchingRules())
+
+
+# -- criteria of the seeds (issue 14) ----------------------------------------------------------
+
+
+def test_young_specialists_and_newcomers_come_first_when_places_are_short() -> None:
+    regular = teacher("regular", 1)
+    young = teacher("young", 1, priority=True)
+    mentor = teacher("t", 10)
+    asked = {("regular", "t"): 1}  # the regular teacher asked for this mentor (5 points)
+    result = match([regular, young], [mentor], MatchingRules(), preferences=asked)
+    [a] = result.assignments
+    assert a.mentee_id == "young" and a.breakdown["priority"] == 10.0
+    assert reason(result, "regular") == "taken"
+    plain = {**DEFAULT_WEIGHTS, "priority": 0.0}
+    assert pairs(match([regular, young], [mentor], MatchingRules(weights=plain), preferences=asked)) == {("t", "regular")}
+
+
+def test_no_pair_below_the_minimum_score_is_proposed() -> None:
+    mentee = teacher("e", 1, school="s1")
+    stranger = teacher("t", 4, school="s2")  # another school, no subject, a small gap: 9 points
+    rules = dict(scope="municipality", weights={**DEFAULT_WEIGHTS, "experience_gap": 0.0})
+    result = match([mentee], [stranger], MatchingRules(**rules))  # 0 points: not proposed
+    assert result.assignments == [] and reason(result, "e") == "low_score"
+    assert pairs(match([mentee], [stranger], MatchingRules(**rules, min_score=0))) == {("t", "e")}
+    assert match([mentee], [stranger], MatchingRules(scope="municipality", min_score=10)).assignments == []
+    assert pairs(match([mentee], [stranger], MatchingRules(scope="municipality", min_score=9))) == {("t", "e")}
+
+
+def test_experience_prefers_a_sensible_gap_over_seniority() -> None:
+    mentee = teacher("e", 2)
+    fit = {y: match([mentee], [teacher("t", y)], MatchingRules(min_experience_gap=0)).assignments[0].breakdown["experience_gap"] for y in (4, 7, 12, 17, 27, 40)}
+    assert fit == {4: 6.0, 7: 15.0, 12: 15.0, 17: 15.0, 27: 7.5, 40: 3.75}
+    assert pairs(match([mentee], [teacher("veteran", 40), teacher("close", 12)], MatchingRules())) == {("close", "e")}
+
+
+def test_stable_matching_reports_what_it_costs() -> None:
+    # a–x 70, a–y 40, b–x 60 (b of another school; b–y excluded). The optimum a–y, b–x (100)
+    # has a and x who would both rather be together; the stable matching keeps a–x (70) alone
+    w = {name: 0.0 for name in CRITERIA} | {"preference": 60.0, "same_school": 10.0}
+    a, b = teacher("a", 1), teacher("b", 1, school="s2")
+    x, y = teacher("x", 12), teacher("y", 12)
+    prefs = {("a", "x"): 1, ("a", "y"): 2, ("b", "x"): 1}
+    rules = dict(weights=w, scope="municipality")
+    best = match([a, b], [x, y], MatchingRules(**rules), [("y", "b")], prefs)
+    assert pairs(best) == {("x", "b"), ("y", "a")} and best.total_score == 100.0 and best.stability_cost is None
+    stable = match([a, b], [x, y], MatchingRules(**rules, stable=True), [("y", "b")], prefs)
+    assert pairs(stable) == {("x", "a")} and reason(stable, "b") == "taken"
+    assert stable.total_score == 70.0 and stable.optimum_score == 100.0 and stable.optimum_matched == 2
+    assert stable.stability_cost == 30.0
+
+
+def test_subjects_relate_through_the_region_s_vocabulary() -> None:
+    vocabulary = {"Алгебра": "математика", "геометрия": "Математика", "матем.": "математика", "физика": "естествознание"}
+    mentee = teacher("e", 1, subjects=("алгебра",))
+    rules = MatchingRules(require_coverage=False)
+
+    def shared(*subjects: str, words: dict | None = vocabulary) -> float:
+        [a] = match([mentee], [teacher("t", 10, subjects=subjects)], rules, vocabulary=words).assignments
+        return a.breakdown["same_subject"]
+
+    assert shared("Математика") == shared("геометрия") == shared("  МАТЕМ. ") == 15.0
+    assert shared("физика") == 0.0
+    assert shared("геометрия", words=None) == 0.0  # without the vocabulary: exact names only
+    looped = {"а": "б", "б": "а"}  # a cycle ends where it started
+    assert subject_terms("а", looped) == {"а", "б"}
+
+
+def test_load_is_balanced_across_mentors_when_scores_tie() -> None:
+    mentees = [teacher(f"e{i}", 1) for i in range(4)]
+    mentors = [teacher("a", 12, capacity=4), teacher("b", 12, capacity=4, load=1)]
+    result = match(mentees, mentors, MatchingRules())
+    loads = {m: sum(a.mentor_id == m for a in result.assignments) for m in ("a", "b")}
+    assert loads == {"a": 3, "b": 1} or loads == {"a": 2, "b": 2}  # b already has one mentee
+    assert abs((loads["a"]) - (loads["b"] + 1)) <= 1 and result.total_score == 4 * result.assignments[0].score
+    # a better score is never given up for balance
+    star = teacher("star", 12, subjects=("химия",), capacity=4)
+    chem = [teacher(f"c{i}", 1, subjects=("химия",)) for i in range(3)]
+    assert {a.mentor_id for a in match(chem, [star, teacher("b", 12, capacity=4)], MatchingRules()).assignments} == {"star"}
+
+
+def test_pupils_are_matched_on_their_professional_interests() -> None:
+    # a pupil drawn to «человек – природа» and «знаковая система» (Климов's ДДО, 0..8 per type)
+    kid = pupil("kid", 9, interests=interest_levels({"nature": 8, "sign_system": 4, "human": 0}))
+    biologist = Participant("bio", "teacher", "s1", "m1", subjects=("биология",), interests=offered_types("teacher", ["биология"]))
+    historian = Participant("hist", "teacher", "s1", "m1", subjects=("история",), interests=offered_types("teacher", ["история"]))
+    result = match([kid], [historian, biologist], MatchingRules(form="teacher_pupil"))
+    [a] = result.assignments
+    assert a.mentor_id == "bio" and a.breakdown["interests"] == 6.67  # 8 of the 12 interest points shown × 10
+    assert offered_types("employer", ["Инженер-конструктор"]) == {"technology": 1.0}
+    assert offered_types("student", []) == {"human": 1.0}
+    assert interest_levels({"nature": 8, "other": 3}) == {"nature": 1.0}
+
+
+def test_mentors_are_heard_too() -> None:
+    e1, e2 = teacher("e1", 1), teacher("e2", 1)
+    mentor = teacher("t", 12)
+    wished = {("e2", "t"): 1}  # the mentor asked for e2
+    [a] = match([e1, e2], [mentor], MatchingRules(), mentor_preferences=wished).assignments
+    assert a.mentee_id == "e2" and a.breakdown["mentor_preference"] == 5.0
+    both = match([e1, e2], [mentor], MatchingRules(), preferences={("e1", "t"): 1}, mentor_preferences={("e2", "t"): 2})
+    assert [a.mentee_id for a in both.assignments] == ["e1"]  # the mentee's first choice (5) beats the mentor's second (2.5)
