@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int, seed: int):  # noqa: ANN201
+def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int, seed: int):
     import numpy as np
 
     from services.pairing.domain import AREAS, Cohort
@@ -72,10 +72,16 @@ def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int,
     return mentees, mentors, prefs
 
 
-def one_run(args: argparse.Namespace, seed: int, queue) -> None:  # noqa: ANN001
+def one_run(args: argparse.Namespace, seed: int, queue) -> None:
     import numpy as np
 
-    from services.pairing.domain import MatchingRules, arc_weights, candidate_pairs, greedy_assignment, optimal_assignment
+    from services.pairing.domain import (
+        MatchingRules,
+        arc_weights,
+        candidate_pairs,
+        greedy_assignment,
+        optimal_assignment,
+    )
 
     mentees, mentors, prefs = generate(args.mentees, args.mentors, args.per_mentee, args.max_capacity, seed)
     rules = MatchingRules(scope="municipality", objective=args.objective)

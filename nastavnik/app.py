@@ -21,13 +21,13 @@ from faststream.rabbit import TestRabbitBroker
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from nastavnik.home import ensure_demo_accounts, home_router
-from nastavnik.scenario import RegionScenario
-from nastavnik.services import FACTORIES
 from shared.http import NO_TELEMETRY, operations_router
 from shared.logging import get_logger
 from shared.settings import Settings
 
+from nastavnik.home import ensure_demo_accounts, home_router
+from nastavnik.scenario import RegionScenario
+from nastavnik.services import FACTORIES
 
 GC_THRESHOLDS = (7000, 10, 10)
 

@@ -55,7 +55,7 @@ def import_command(
 
 
 async def run_import(paths: list[str], *, mode: str, school: str | None, dry_run: bool, progress: bool,
-                     settings: Settings | None = None):  # noqa: ANN201
+                     settings: Settings | None = None):
     from services.registry.importer import ImportOptions
     from services.registry.main import create_service
 

@@ -19,8 +19,9 @@ users_cli = typer.Typer(help="Учётные записи: первый адми
 
 def _run(job: Callable[[Any, Settings], Awaitable[None]]) -> None:
     async def main() -> None:
-        from services.registry.main import create_service
         from shared.errors import UseCaseError
+
+        from services.registry.main import create_service
 
         settings = Settings()
         registry = create_service(settings)
@@ -69,9 +70,10 @@ def invite(login: Annotated[str, typer.Argument(help="Логин или адре
     """A fresh invitation link for a person (earlier unused links stop working)."""
 
     async def job(registry, settings: Settings) -> None:  # noqa: ANN001
-        from services.registry.models import Account, Participant, StaffAppointment
         from sqlalchemy import func, or_
         from sqlmodel import select
+
+        from services.registry.models import Account, Participant, StaffAppointment
 
         wanted = login.strip().lower()
         async with registry.runtime.db.sessions() as session:
@@ -99,8 +101,9 @@ def unlock(login: Annotated[str, typer.Argument(help="Логин")]) -> None:
     """Lift the lock after failed sign-ins."""
 
     async def job(registry, settings: Settings) -> None:  # noqa: ANN001
-        from services.registry.models import Account
         from sqlmodel import select
+
+        from services.registry.models import Account
 
         async with registry.runtime.db.sessions() as session:
             account = (await session.exec(select(Account).where(Account.login == login.strip().lower()))).first()

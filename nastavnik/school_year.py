@@ -19,9 +19,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from shared.auth import Principal
+
 from nastavnik.web_forms import submit
 from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
-from shared.auth import Principal
 
 if TYPE_CHECKING:
     from nastavnik.scenario import RegionScenario, School

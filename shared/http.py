@@ -47,7 +47,7 @@ def create_service_app(
     app.add_middleware(SafeInputMiddleware)  # NUL, lone surrogates, out-of-range numbers → 422 (shared.validation)
     app.add_middleware(CorrelationIdMiddleware)
     settings = runtime.settings
-    upload_limits: Mapping[str, int] = {prefix: settings.max_upload_bytes for prefix in upload_routes}
+    upload_limits: Mapping[str, int] = dict.fromkeys(upload_routes, settings.max_upload_bytes)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, limits=upload_limits)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
 

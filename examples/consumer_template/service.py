@@ -50,8 +50,9 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Templ
 
 
 def main() -> None:  # pragma: no cover - a process entry point
-    import uvicorn
     from contextlib import asynccontextmanager
+
+    import uvicorn
 
     service = create_service(Settings())
 

@@ -12,11 +12,11 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
 
 from shared.auth import Principal
+from shared.clock import utcnow
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import AccountLinkIssued, ContactUpdated, ParticipantWithdrawn
 from shared.contracts.surveys import CampaignReminderDue, RespondentInvited
 from shared.db import Database
-from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work

@@ -8,11 +8,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from shared import vocabulary
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages
-
-from shared import vocabulary
 
 from services.pairing import domain
 from services.pairing.schemas import MatchingSettingsIn, PairIn, RejectIn, ReplaceIn, RunIn

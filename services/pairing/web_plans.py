@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.auth import Principal
-from shared.errors import UseCaseError
 from shared.contracts.surveys import DEFICIT_AREAS
+from shared.errors import UseCaseError
 from shared.web import Pages
 
 from services.pairing import domain

@@ -26,7 +26,6 @@ from shared.messaging.outbox import UnitOfWork, Work
 from shared.settings import Settings
 
 from services.registry import accounts_domain as rules
-from services.registry.revocations import revoke
 from services.registry.models import (
     Account,
     AccountLink,
@@ -39,7 +38,7 @@ from services.registry.models import (
     School,
     StaffAppointment,
 )
-
+from services.registry.revocations import revoke
 
 _throttle = asyncio.sleep  # a seam: tests replace this, never asyncio.sleep itself (every task uses that)
 

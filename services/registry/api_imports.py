@@ -14,7 +14,7 @@ from shared.errors import NotFound
 from shared.scopes import scope_rule
 
 from services.registry.import_jobs import ImportJob, jobs_of
-from services.registry.importer import ImportReport, Importer
+from services.registry.importer import Importer, ImportReport
 
 EDITORS = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 

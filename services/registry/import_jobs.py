@@ -41,7 +41,7 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.db import Database
 
-from services.registry.importer import ImportOptions, ImportReport, Importer
+from services.registry.importer import Importer, ImportOptions, ImportReport
 from services.registry.models import ImportFileChunk, ImportJobRecord
 
 log = logging.getLogger(__name__)

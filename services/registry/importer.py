@@ -30,9 +30,9 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from itertools import islice
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -148,7 +148,7 @@ class _Context:
     sequence: int = 0
     rows_seen: int = 0
 
-    def next_time(self):  # noqa: ANN201
+    def next_time(self):
         """Increasing timestamps, so the relay publishes in the order of the file."""
         self.sequence += 1
         return self.created_at + timedelta(microseconds=self.sequence)

@@ -25,8 +25,8 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry import (
     Consent,
-    EnrolmentEnded,
     ContactUpdated,
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -43,7 +43,6 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import OutboxMessage, UnitOfWork, Work
 from shared.settings import Settings
 
-from services.registry.revocations import revoke
 from services.registry import domain
 from services.registry.models import (
     Account,
@@ -56,6 +55,7 @@ from services.registry.models import (
     Programme,
     School,
 )
+from services.registry.revocations import revoke
 from services.registry.schemas import (
     EnrolmentIn,
     ParticipantIn,

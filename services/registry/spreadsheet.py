@@ -363,7 +363,7 @@ def read_csv(source: str, data: bytes | None = None) -> Sheet | None:
         encoding = _file_encoding(source)
 
         def opened() -> Any:
-            return open(source, encoding=encoding, newline="")  # noqa: SIM115 - closed by the reader's generator
+            return open(source, encoding=encoding, newline="")
 
     with opened() as head:
         delimiter = _dialect(head.read(4096))

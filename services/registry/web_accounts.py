@@ -8,7 +8,6 @@ they come from another origin (Origin header): their only secrets are what the p
 from __future__ import annotations
 
 from datetime import timedelta
-
 from typing import Any
 from urllib.parse import urlparse
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
-from shared.scopes import scope_rule
 from shared.clock import academic_year_of
 from shared.safe_export import attachment
+from shared.scopes import scope_rule
 
 from services.reports import domain, exports
 from services.reports.analysis_cases import Analyses

@@ -297,8 +297,18 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import (BaseDocTemplate, Frame, Image, LongTable, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
-                                    Spacer, TableStyle)
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        Image,
+        LongTable,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+        Paragraph,
+        Spacer,
+        TableStyle,
+    )
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", _font_path()))

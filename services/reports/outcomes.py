@@ -37,7 +37,7 @@ def retention_groups_of(person: Participant) -> list[str]:
 class OutcomesMixin:
     """Needs ReportsService's db, _add, _ignored_withdrawn, _reference_or_park, _check_visible, _counters."""
 
-    async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: "Batch") -> None:
+    async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: Batch) -> None:
         """A pupil's recorded self-determination: the latest state by event time counts (an update
         before the registration waits for it). Grade, subjects and the retention flags are taken
         as registered: reports counts them when an answer or an enrolment comes."""

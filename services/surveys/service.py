@@ -53,7 +53,15 @@ from services.surveys.models import (
     School,
     SurveyResponse,
 )
-from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, InviteeOut, ResponseIn, ResponseOut
+from services.surveys.schemas import (
+    CampaignIn,
+    CampaignOut,
+    GrowthOut,
+    InstrumentOut,
+    InviteeOut,
+    ResponseIn,
+    ResponseOut,
+)
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 CAMPAIGN_OPENERS = ("region_admin", "municipal_coordinator", "school_curator")

@@ -24,8 +24,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import structlog
-
 from shared.metrics import ServiceMetrics
 
 T = TypeVar("T")

@@ -10,11 +10,12 @@ from datetime import timedelta
 import structlog
 from sqlmodel import select
 
-from nastavnik.scenario import PEOPLE, RegionScenario
 from shared.audit import audit_table, pseudonym
 from shared.auth import COOKIE_NAME, Principal, issue_token
 from shared.revocation import revocation_table
 from shared.web import issue_session
+
+from nastavnik.scenario import PEOPLE, RegionScenario
 from tests.component.helpers import bearer
 from tests.conftest import SECRET
 from tests.flow.test_withdrawal import settle
@@ -24,7 +25,7 @@ def cookie(principal: Principal, ttl: timedelta = timedelta(hours=1)) -> dict[st
     return {COOKIE_NAME: issue_session(SECRET, principal, ttl=ttl)}
 
 
-async def audit_rows(app, service: str) -> list:  # noqa: ANN001
+async def audit_rows(app, service: str) -> list:
     table = audit_table(service)
     async with app.state.services[service].runtime.db.sessions() as session:
         return list((await session.exec(select(table))).all())

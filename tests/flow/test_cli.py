@@ -11,11 +11,12 @@ from pathlib import Path
 
 import httpx
 
-from nastavnik.processes import free_port
 from shared.auth import decode_token
 
+from nastavnik.processes import free_port
 
-def nastavnik(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+
+def nastavnik(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "nastavnik", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60, **kwargs)
 
 
