@@ -201,7 +201,7 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN0
             # recovery: first moment after the restart from which every submitted completion's lag is < 1 s
             after = sorted((started, result.get(rid)) for started, rid in timeline if started >= restarted)
             recovered_at = None
-            for index, (started, lag) in enumerate(after):
+            for index, (started, _lag) in enumerate(after):
                 if all(v is not None and v < 1.0 for _, v in after[index:]):
                     recovered_at = started - restarted
                     break

@@ -108,7 +108,7 @@ def demo_hosts(settings: Settings, hosts: tuple[str, ...] = ()) -> frozenset[str
     """The host names the demo answers: this computer, the host of NASTAVNIK_PUBLIC_URL, and the
     address `nastavnik run --host` listens on (unless it is every interface)."""
     public = urlsplit(settings.public_url).hostname
-    named = {h.strip("[]").lower() for h in hosts if h not in ("", "0.0.0.0", "::")}
+    named = {h.strip("[]").lower() for h in hosts if h not in ("", "0.0.0.0", "::")}  # noqa: S104 - the wildcard addresses are recognised here, not bound
     return frozenset({*LOOPBACK_HOSTS, *named, *([public.lower()] if public else [])})
 
 

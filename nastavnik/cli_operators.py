@@ -361,7 +361,7 @@ async def replay(amqp_url: str, queue: str, limit: int | None = None) -> ReplayR
             try:
                 exchange = await target.get_exchange(letter.exchange, ensure=False)
                 await exchange.publish(out, routing_key=letter.routing_key, mandatory=True)
-            except Exception as exc:  # not confirmed or unroutable: the message stays dead-lettered
+            except Exception as exc:  # noqa: BLE001 - not confirmed or unroutable: the message stays dead-lettered
                 result.failed, result.error = letter, f"{type(exc).__name__}: {exc}"
                 break
             await message.ack()  # only after the broker confirmed the copy

@@ -10,12 +10,15 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from shared import safe_export
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from services.registry.importer import ImportReport
 
 
 def import_command(
@@ -55,7 +58,7 @@ def import_command(
 
 
 async def run_import(paths: list[str], *, mode: str, school: str | None, dry_run: bool, progress: bool,
-                     settings: Settings | None = None):
+                     settings: Settings | None = None) -> ImportReport:
     from services.registry.importer import ImportOptions
     from services.registry.main import create_service
 

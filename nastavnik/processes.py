@@ -63,7 +63,7 @@ def delete_vhost(vhost_url: str, management_url: str | None = None) -> None:
                 client.delete(f"/api/vhosts/{vhost}")
         elif shutil.which("rabbitmqctl"):
             _rabbitmqctl("delete_vhost", vhost)
-    except Exception:  # best effort: a leftover vhost harms nothing
+    except Exception:  # noqa: BLE001, S110 - best effort: a leftover vhost harms nothing
         pass
 
 

@@ -82,7 +82,7 @@ class SchoolYear:
 
     def __init__(self, scenario: RegionScenario) -> None:
         self.scenario = scenario
-        self.call = scenario._call
+        self.call = scenario._call  # noqa: SLF001 - the same package: the scenario lends its HTTP client
         self.today = date.today()
 
     def window(self, days: int = 14) -> dict:

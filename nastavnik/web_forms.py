@@ -21,7 +21,7 @@ class _Form(HTMLParser):
         self.action: str | None = None
         self.fields: dict[str, str] = {}
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs) -> None:  # noqa: ANN001
         a = dict(attrs)
         if tag == "form" and a.get("id") == self.form_id:
             self.inside, self.action = True, a.get("action")
@@ -31,13 +31,13 @@ class _Form(HTMLParser):
             self.textarea = a["name"]
             self.fields[self.textarea] = ""
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag) -> None:  # noqa: ANN001
         if tag == "form":
             self.inside = False
         elif tag == "textarea":
             self.textarea = None
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data) -> None:  # noqa: ANN001
         if self.textarea is not None:
             self.fields[self.textarea] += data
 

@@ -679,7 +679,7 @@ class PairingService:
             .where(Pair.programme_id == programme_id, Pair.status == "formed", or_(col(Pair.how).is_(None), Pair.how != "flash"))
             .group_by(Pair.mentor_id)
         )
-        return {mentor: n for mentor, n in (await work.session.exec(query)).all()}
+        return dict((await work.session.exec(query)).all())
 
     async def _paired_mentees(self, work: Work, programme_id: str) -> set[str]:
         query = (

@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any, Literal
 
@@ -148,7 +148,7 @@ class _Context:
     sequence: int = 0
     rows_seen: int = 0
 
-    def next_time(self):
+    def next_time(self) -> datetime:
         """Increasing timestamps, so the relay publishes in the order of the file."""
         self.sequence += 1
         return self.created_at + timedelta(microseconds=self.sequence)
@@ -971,7 +971,8 @@ class _Row:
             except sheets.BadValue as exc:
                 bad.append(name)
                 column = self.sheet.column(name)
-                importer._error(ctx, self.sheet, line, column, raw, f"«{column}»: {exc.ru}", f"'{column}': {exc.en}",
+                importer._error(ctx,  # noqa: SLF001 - the importer that owns this sheet reader
+                self.sheet, line, column, raw, f"«{column}»: {exc.ru}", f"'{column}': {exc.en}",
                                 self.sheet.cell(name, line))
         if bad and not keep_going:
             return None

@@ -127,6 +127,6 @@ class Listing:
                 Participant.school_id == school_id, Participant.status == "active").group_by(Participant.category))).all()
             programmes = (await session.exec(select(func.count()).select_from(Programme).where(
                 Programme.school_id == school_id, col(Programme.closed_at).is_(None)))).one()
-        counts = {category: count for category, count in people}
+        counts = dict(people)
         counts["programmes"] = programmes
         return counts

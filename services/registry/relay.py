@@ -57,7 +57,7 @@ class BulkOutboxRelay(OutboxRelay):
         if connection is not None:
             try:
                 await connection.close()
-            except Exception:  # already gone
+            except Exception:  # noqa: BLE001, S110 - already gone
                 pass
 
     async def pending_count(self) -> int:

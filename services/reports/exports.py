@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from shared import safe_export
@@ -209,7 +210,7 @@ def to_xlsx(report: ReportData, written: Document | None = None) -> bytes:
 # -- charts (matplotlib, Agg) and the PDF (reportlab) --------------------------------------
 
 
-def _pyplot():
+def _pyplot() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")

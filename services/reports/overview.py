@@ -41,7 +41,7 @@ async def _school_sums(session, ids: list[str], years: list[str]) -> dict[str, f
     query = select(Counter.name, func.sum(Counter.value)).where(
         Counter.scope == "school", col(Counter.scope_id).in_(ids), col(Counter.academic_year).in_(years)
     ).group_by(Counter.name)
-    return {name: total for name, total in (await session.exec(query)).all()}
+    return dict((await session.exec(query)).all())
 
 
 async def dashboard_data(service: ReportsService, level: str, scope_id: str, year: str, principal: Principal) -> ReportData:

@@ -99,7 +99,7 @@ class BatchingConsumer:
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self.consumer.retrying(lambda: self._apply_batch(batch), "batch")
+                await self.consumer.retrying(lambda: self._apply_batch(batch), "batch")  # noqa: B023 - awaited within this iteration
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -141,7 +141,7 @@ class InfrastructureWait:
     async def _answers(self) -> bool:
         try:
             return await self.probe()
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever the probe raises, the database does not answer
             return False
 
 

@@ -203,7 +203,7 @@ class OutboxRelay:
                 await self._prune_when_due()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the broker or the database is away: keep the rows, retry
+            except Exception as exc:  # noqa: BLE001 - the broker or the database is away: keep the rows, retry
                 self._metrics.publish_failures.inc()
                 self._log.warning("outbox.publish_failed", error=repr(exc), retry_in=backoff)
                 with contextlib.suppress(Exception):

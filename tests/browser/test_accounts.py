@@ -255,7 +255,7 @@ def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver,
     expected = [name for name, _, role in TEACHERS if role
                 and "активна" not in row_of(driver, "people", name).text]
     driver.find_element(By.ID, "letters").click()
-    pdf = eventually(lambda: [p for p in tmp_path.glob("*.pdf")], timeout=15)
+    pdf = eventually(lambda: list(tmp_path.glob("*.pdf")), timeout=15)
     assert pdf, "the PDF did not download"
     time.sleep(0.3)
     document = pypdfium2.PdfDocument(str(pdf[0]))

@@ -196,7 +196,7 @@ def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None
     assert formats[:2] == ["xlsx", "pdf"] and "csv" in formats
     LiveSystem.screenshot(driver, "reports-exports")
     driver.find_element(By.CSS_SELECTOR, 'tr[data-table="schools"] a').click()
-    downloaded = eventually(lambda: [p for p in folder.glob("*.csv")], timeout=15)
+    downloaded = eventually(lambda: list(folder.glob("*.csv")), timeout=15)
     assert downloaded, list(folder.iterdir())
     time.sleep(0.2)  # the file is renamed from .crdownload when complete
     raw = downloaded[0].read_bytes()

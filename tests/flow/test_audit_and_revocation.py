@@ -44,7 +44,7 @@ async def test_revoking_a_person_ends_their_sessions_and_tokens_in_every_service
     as_curator = cookie(person.model_copy(update={"role": "school_curator", "sid": "session-c"}))
     assert (await client.get("/reports/dashboard", cookies=as_curator)).status_code == 200
     pages = ("/pairing/my", "/surveys/my")
-    apis = ("/pairing/api/v1/programmes/%s/pairs" % school.programme_id, f"/surveys/api/v1/growth?respondent_id={mentee}",
+    apis = (f"/pairing/api/v1/programmes/{school.programme_id}/pairs", f"/surveys/api/v1/growth?respondent_id={mentee}",
             f"/reports/api/v1/indicators/school/{school.id}")
     for path in pages:
         assert (await client.get(path, cookies=session)).status_code == 200, path

@@ -189,7 +189,7 @@ async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_reg
     for sheet in book.worksheets:
         rows = [r for r in sheet.iter_rows(min_row=3 if sheet.title != "Показатели" else 2, values_only=True) if any(r)]
         assert rows, f"лист «{sheet.title}» пуст"
-    header = [c for c in next(book["Регион"].iter_rows(min_row=2, max_row=2, values_only=True))]
+    header = list(next(book["Регион"].iter_rows(min_row=2, max_row=2, values_only=True)))
     region_row = next(book["Регион"].iter_rows(min_row=3, max_row=3, values_only=True))
     indicator_columns = list(zip(header, region_row, strict=True))[header.index(f"{domain.INDICATORS[0].name}, {domain.INDICATORS[0].unit}"):]
     assert [h for h, v in indicator_columns if v is None] == []  # every indicator of the region has a value

@@ -312,7 +312,7 @@ def test_match_end_to_end_is_optimal_against_brute_force() -> None:
         for choice in itertools.product(*[[None] + [t.participant_id for t in mentors] for _ in mentees]):
             if any(sum(c == t for c in choice) > cap[t] for t in cap):
                 continue
-            if any(c is not None and (c, e.participant_id) not in scores for c, e in zip(choice, mentees)):
+            if any(c is not None and (c, e.participant_id) not in scores for c, e in zip(choice, mentees, strict=False)):
                 continue
-            best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees) if c is not None))
+            best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees, strict=False) if c is not None))
         assert result.total_score == pytest.approx(best, abs=0.05)
