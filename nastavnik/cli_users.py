@@ -71,13 +71,13 @@ def invite(login: Annotated[str, typer.Argument(help="Логин или адре
 
     async def job(registry, settings: Settings) -> None:  # noqa: ANN001
         from sqlalchemy import func, or_
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from services.registry.models import Account, Participant, StaffAppointment
 
         wanted = login.strip().lower()
         async with registry.runtime.db.sessions() as session:
-            account = (await session.exec(select(Account).where(or_(Account.login == wanted, Account.participant_id == login)))).first()
+            account = (await session.exec(select(Account).where(or_(col(Account.login) == wanted, col(Account.participant_id) == login)))).first()
             staff = (await session.exec(select(StaffAppointment).where(func.lower(StaffAppointment.email) == wanted,
                                                                       StaffAppointment.active == True))).first()  # noqa: E712
             person = await session.get(Participant, login)

@@ -180,10 +180,10 @@ class RegionScenario:
         pairs = len(professional_interests.PAIRS)
         for n, external_id in enumerate(("p-01", "p-02", "p-03")):
             # each pupil prefers the first option of every pair but a different few: leanings differ
-            answers = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
+            leanings = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
             await self._call("POST", "/surveys/api/v1/responses", curator, json={
                 "instrument": {"code": "professional_interests_ddo", "version": 1}, "respondent_id": school.people[external_id],
-                "answers": answers, "submission_id": self.key(f"{school.id}-{external_id}-professional_interests_ddo")}, wait_for_events=True)
+                "answers": leanings, "submission_id": self.key(f"{school.id}-{external_id}-professional_interests_ddo")}, wait_for_events=True)
 
     async def _answer(self, school: School, external_id: str, code: str, answers: dict, stage: str) -> None:
         """A mentee answers a staged questionnaire with their own token."""

@@ -27,9 +27,9 @@ class _Form(HTMLParser):
             self.inside, self.action = True, a.get("action")
         elif self.inside and tag == "input" and a.get("name") and a.get("type", "text") in ("hidden", "text"):
             self.fields[a["name"]] = a.get("value") or ""
-        elif self.inside and tag == "textarea" and a.get("name"):
-            self.textarea = a["name"]
-            self.fields[self.textarea] = ""
+        elif self.inside and tag == "textarea" and (name := a.get("name")):
+            self.textarea = name
+            self.fields[name] = ""
 
     def handle_endtag(self, tag) -> None:  # noqa: ANN001
         if tag == "form":

@@ -10,6 +10,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.api_errors import document_errors, problem
@@ -24,7 +25,7 @@ from shared.web.pages import Pages, install_pages
 
 CORRELATION_HEADER = "X-Correlation-ID"
 PUBLIC = scope_rule("public")  # the probes and the AsyncAPI document need no token
-NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_service_app(
@@ -150,7 +151,7 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
     async def ready() -> JSONResponse:
         checks, reasons = await runtime.readiness()
         ok = all(checks.values())
-        body = {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks}
+        body: dict[str, Any] = {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks}
         if reasons:
             body["reasons"] = reasons
         return JSONResponse(body, status_code=200 if ok else 503)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
@@ -58,7 +60,7 @@ def redact(text: str) -> str:
     return text
 
 
-def redact_personal_data(_logger: object, _method: str, event: dict) -> dict:
+def redact_personal_data(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor (issue 13): no personal data in logs. Fields named like personal data are
     masked; error texts and tracebacks lose the parameters and input values they quote."""
     for key, value in list(event.items()):

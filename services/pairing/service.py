@@ -125,16 +125,16 @@ class PairingService:
                 proposal.status = "withdrawn"
                 proposal.note = WITHDRAWN_REASON
                 session.add(proposal)
-        await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(Profile).where(col(Profile.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))  # type: ignore[call-overload]
+        await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))
+        await session.exec(delete(Profile).where(col(Profile.participant_id) == person))
+        await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))
+        await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))
         await session.exec(
             delete(Preference).where(or_(col(Preference.mentee_id) == person, col(Preference.mentor_id) == person))
-        )  # type: ignore[call-overload]
+        )
         await session.exec(
             delete(Exclusion).where(or_(col(Exclusion.mentee_id) == person, col(Exclusion.mentor_id) == person))
-        )  # type: ignore[call-overload]
+        )
 
     # -- the manual pair (kept for scenario.py and school systems) -------------------------------
 
@@ -287,9 +287,9 @@ class PairingService:
                     programme_id=programme_id,
                     school_id=run.school_id,
                     academic_year=academic_year,
-                    objective=rules.objective,  # type: ignore[arg-type]
-                    form=rules.form,  # type: ignore[arg-type]
-                    how=rules.how,  # type: ignore[arg-type]
+                    objective=rules.objective,
+                    form=rules.form,
+                    how=rules.how,
                     mentees=len(mentees),
                     mentors=len(mentors),
                     matched=run.matched,
@@ -390,7 +390,7 @@ class PairingService:
                 await self._enrolment(work, mentor_id, programme_id, "mentor")
             await work.session.exec(
                 delete(Preference).where(col(Preference.programme_id) == programme_id, col(Preference.mentee_id) == mentee_id)
-            )  # type: ignore[call-overload]
+            )
             for rank, mentor_id in enumerate(request.mentor_ids, start=1):
                 work.session.add(Preference(programme_id=programme_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank))
         return request.mentor_ids
@@ -558,9 +558,9 @@ class PairingService:
                 school_id=school_id,
                 mentor_id=mentor_id,
                 mentee_ids=mentee_ids,
-                form=form,  # type: ignore[arg-type]
+                form=form,
                 academic_year=academic_year,
-                how=how,  # type: ignore[arg-type]
+                how=how,
                 proposal_id=proposal_id,
             )
         )
@@ -578,9 +578,9 @@ class PairingService:
                 school_id=pair.school_id,
                 mentor_id=pair.mentor_id,
                 mentee_ids=mentee_ids,
-                form=pair.form,  # type: ignore[arg-type]
+                form=pair.form,
                 academic_year=pair.academic_year,
-                outcome=outcome,  # type: ignore[arg-type]
+                outcome=outcome,
                 reason=reason,
             )
         )

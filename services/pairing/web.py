@@ -135,7 +135,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         if not errors:
             try:
                 await service.update_settings(programme_id, MatchingSettingsIn(
-                    form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],  # type: ignore[arg-type]
+                    form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],
                     weights=weights, min_experience_gap=int(gap), require_coverage=bool(values["require_coverage"]),
                 ), principal)
             except UseCaseError as exc:
@@ -252,7 +252,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         if not errors:
             try:
                 await service.form_pair(programme_id, PairIn(
-                    mentor_id=values["mentor_id"], mentee_ids=[values["mentee_id"]], form=values["pair_form"],  # type: ignore[arg-type]
+                    mentor_id=values["mentor_id"], mentee_ids=[values["mentee_id"]], form=values["pair_form"],
                 ), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (404, 422):

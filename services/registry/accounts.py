@@ -149,7 +149,7 @@ class Accounts:
     @staticmethod
     def principal(account: Account, grant: rules.Grant) -> Principal:
         sub = account.staff_id or account.participant_id or account.id
-        return Principal(sub=sub, role=grant.role, scope=grant.scope, scope_id=grant.scope_id,  # type: ignore[arg-type]
+        return Principal(sub=sub, role=grant.role, scope=grant.scope, scope_id=grant.scope_id,
                          name=account.display_name, sid=uuid.uuid4().hex)
 
     async def account_of(self, principal: Principal) -> Account:
@@ -247,7 +247,7 @@ class Accounts:
         work.session.add(AccountLink(id=str(uuid.uuid4()), token_hash=rules.token_hash(token), account_id=account.id,
                                      purpose=purpose, expires_at=expires))
         if email:
-            work.emit(AccountLinkIssued(account_id=account.id, purpose=purpose, display_name=account.display_name,  # type: ignore[arg-type]
+            work.emit(AccountLinkIssued(account_id=account.id, purpose=purpose, display_name=account.display_name,
                                         email=email, link_path=link_path(token, purpose), expires_at=expires))
         return IssuedLink(account, token, expires, bool(email))
 

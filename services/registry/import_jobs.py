@@ -181,7 +181,7 @@ class ImportJobs:
             running.cancel = True  # seen at the next batch of rows (a job still waiting: at its first)
         else:  # another replica runs it: it reads the flag at its next progress write
             async with self.db.sessions() as session:
-                await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)  # type: ignore[call-overload]
+                await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)
                                    .values(cancel_requested=True))
                 await session.commit()
         job.cancel_requested = True
@@ -286,7 +286,7 @@ class ImportJobs:
     async def _progress(self, job_id: str, done: int) -> bool:
         """Write the progress and the heartbeat; True if someone asked to cancel."""
         async with self.db.sessions() as session:
-            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)  # type: ignore[call-overload]
+            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)
                                .values(done=done, updated_at=utcnow()))
             row = await session.get(ImportJobRecord, job_id)
             await session.commit()
@@ -294,12 +294,12 @@ class ImportJobs:
 
     async def _write(self, job_id: str, **values: Any) -> None:
         async with self.db.sessions() as session:
-            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id).values(**values))  # type: ignore[call-overload]
+            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id).values(**values))
             await session.commit()
 
     async def _drop_file(self, file_id: str) -> None:
         async with self.db.sessions() as session:
-            await session.exec(delete(ImportFileChunk).where(col(ImportFileChunk.file_id) == file_id))  # type: ignore[call-overload]
+            await session.exec(delete(ImportFileChunk).where(col(ImportFileChunk.file_id) == file_id))
             await session.commit()
 
     async def _drop_old_files(self) -> None:

@@ -743,7 +743,7 @@ class Importer:
 
     async def _person_by_external_id(self, ctx: _Context, school_id: str, external_id: str) -> Participant | None:
         result = await ctx.work.session.exec(
-            select(Participant).where(col(Participant.school_id) == school_id, col(Participant.external_id) == external_id)  # type: ignore[arg-type]
+            select(Participant).where(col(Participant.school_id) == school_id, col(Participant.external_id) == external_id)
         )
         return result.scalars().first()
 
@@ -782,7 +782,7 @@ class Importer:
                 self._error(ctx, sheet, line, sheet.column("curator"), values["curator"], *problem, sheet.cell("curator", line))
                 return None
         session = ctx.work.session
-        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values["code"]))  # type: ignore[arg-type]
+        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values["code"]))
         programme = result.scalars().first()
         emitted = len(ctx.work.emitted)
         if programme is None:
@@ -817,7 +817,7 @@ class Importer:
         if values is None or school_id is None:
             return None
         session = ctx.work.session
-        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values.get("programme")))  # type: ignore[arg-type]
+        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values.get("programme")))
         programme = result.scalars().first()
         if programme is None:
             self._error(ctx, sheet, line, sheet.column("programme"), values.get("programme"),
@@ -846,7 +846,7 @@ class Importer:
             self._error(ctx, sheet, line, sheet.column(column), row.get(column), *problem, sheet.cell(column, line))
             return None
         result = await session.exec(select(Enrolment).where(
-            col(Enrolment.participant_id) == person.id, col(Enrolment.programme_id) == programme.id, col(Enrolment.role) == values["role"]))  # type: ignore[arg-type]
+            col(Enrolment.participant_id) == person.id, col(Enrolment.programme_id) == programme.id, col(Enrolment.role) == values["role"]))
         enrolment = result.scalars().first()
         emitted = len(ctx.work.emitted)
         if enrolment is None:
@@ -863,7 +863,7 @@ class Importer:
         from shared.contracts.registry import ParticipantEnrolled
 
         ctx.work.emit(ParticipantEnrolled(participant_id=person.id, programme_id=programme.id, school_id=school_id,
-                                          role=enrolment.role, academic_year=programme.academic_year, capacity=enrolment.capacity))  # type: ignore[arg-type]
+                                          role=enrolment.role, academic_year=programme.academic_year, capacity=enrolment.capacity))
         ctx.report.events += 1
         return "updated"
 

@@ -539,13 +539,13 @@ class ReportsService(OutcomesMixin):
             if school is not None:
                 self._add(batch, school, load.academic_year, domain.negate(domain.mentor_state(load.capacity, load.active_mentees)))
             await session.delete(load)
-        await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))  # type: ignore[call-overload]
-        await session.exec(delete(Measurement).where(col(Measurement.person) == raw))  # type: ignore[call-overload]
+        await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))
+        await session.exec(delete(Measurement).where(col(Measurement.person) == raw))
         if person is not None:
             await session.delete(person)
         if raw != alias:
-            await session.exec(update(Pair).where(col(Pair.mentor_id) == raw).values(mentor_id=alias))  # type: ignore[call-overload]
-            await session.exec(delete(ParkedEvent).where(col(ParkedEvent.body).contains(raw)))  # type: ignore[call-overload]
+            await session.exec(update(Pair).where(col(Pair.mentor_id) == raw).values(mentor_id=alias))
+            await session.exec(delete(ParkedEvent).where(col(ParkedEvent.body).contains(raw)))
             await self._anonymise_inbox(work, raw)
 
     async def _anonymise_inbox(self, work: Work, raw: str, only_message: str | None = None) -> None:
@@ -593,7 +593,7 @@ class ReportsService(OutcomesMixin):
                     index_elements=["scope", "scope_id", "academic_year", "name"],
                     set_={"value": table.c.value + statement.excluded.value},
                 )
-                await work.session.exec(statement)  # type: ignore[call-overload]
+                await work.session.exec(statement)
         if batch.contributions:
             rows = [
                 {"person": k[0], "school_id": k[1], "academic_year": k[2], "name": k[3], "value": v}
@@ -607,7 +607,7 @@ class ReportsService(OutcomesMixin):
                     index_elements=["person", "school_id", "academic_year", "name"],
                     set_={"value": table.c.value + statement.excluded.value},
                 )
-                await work.session.exec(statement)  # type: ignore[call-overload]
+                await work.session.exec(statement)
         batch.counters.clear()
         batch.contributions.clear()
 
@@ -643,7 +643,7 @@ class ReportsService(OutcomesMixin):
             if emit:
                 work.emit(
                     IndicatorsUpdated(
-                        scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=ids[-1], also_caused_by=ids[:-1]  # type: ignore[arg-type]
+                        scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=ids[-1], also_caused_by=ids[:-1]
                     )
                 )
         return len(years)
@@ -716,9 +716,9 @@ class ReportsService(OutcomesMixin):
         async with uow(correlation_id="reports-rebuild") as work:
             session = work.session
             if self.db.is_postgres:
-                await session.exec(text("LOCK TABLE inbox IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
+                await session.exec(text("LOCK TABLE inbox IN EXCLUSIVE MODE"))
             for table in reversed(DERIVED):
-                await session.exec(delete(table))  # type: ignore[call-overload]
+                await session.exec(delete(table))
             offset = 0
             while True:
                 rows = (
@@ -750,7 +750,7 @@ class ReportsService(OutcomesMixin):
             for level, scope_id, year in final:
                 work.emit(
                     IndicatorsUpdated(
-                        scope=level, scope_id=scope_id, academic_year=year, indicators=domain.compute(values[(level, scope_id, year)]), caused_by=cause  # type: ignore[arg-type]
+                        scope=level, scope_id=scope_id, academic_year=year, indicators=domain.compute(values[(level, scope_id, year)]), caused_by=cause
                     )
                 )
         return {"events": events, "scopes": len(final), "seconds": round(time.perf_counter() - started, 2)}

@@ -397,7 +397,7 @@ def _empty(value: object) -> bool:
 
 
 def _is_int(value: object) -> bool:
-    return _number(value) and int(value) == value  # type: ignore[arg-type]
+    return _number(value) and int(value) == value
 
 
 def answer_problems(instrument: Instrument, answers: Mapping[str, object]) -> list[AnswerProblem]:
@@ -455,7 +455,7 @@ def _value_problem(item: Item, value: object) -> str | None:
         unknown = [k for k in value if k not in rows]
         if unknown:
             return f"Нет таких строк: {', '.join(map(str, unknown))}"
-        wrong = [k for k, v in value.items() if not _is_int(v) or not item.minimum <= v <= item.maximum]  # type: ignore[operator]
+        wrong = [k for k, v in value.items() if not _is_int(v) or not item.minimum <= v <= item.maximum]
         if wrong:
             return f"Оценки строк {', '.join(wrong)}: целое число от {item.minimum:g} до {item.maximum:g}"
         missing = [r.text for r in item.rows if _empty(value.get(r.code))]

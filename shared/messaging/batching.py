@@ -121,7 +121,8 @@ class BatchingConsumer:
             claimed = await inbox.claim_many(
                 work.session, self.consumer.service, [(d.envelope.id, d.envelope.type, d.body.decode()) for d in batch]
             )
-            fresh, duplicates = [], []
+            fresh: list[Delivery] = []
+            duplicates: list[Delivery] = []
             for delivery in batch:
                 (fresh if delivery.envelope.id in claimed else duplicates).append(delivery)
                 claimed.discard(delivery.envelope.id)  # a second copy in the same batch is a duplicate

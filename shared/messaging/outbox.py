@@ -66,7 +66,7 @@ class Work:
         rows = [outbox_row(self.service, data, correlation_id) for data, correlation_id in events]
         if rows:
             connection = await self.session.connection()
-            await connection.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[arg-type]
+            await connection.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]  # set by SQLModel at runtime
             self.emitted.extend(row["id"] for row in rows)
         return [row["id"] for row in rows]
 
@@ -172,7 +172,7 @@ class OutboxRelay:
         (at each scrape, and after each relay round: never the size of a batch)."""
         async with self._db.sessions() as session:
             pending, oldest = (await session.exec(
-                select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))  # type: ignore[call-overload]
+                select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))
             )).one()
         self._metrics.outbox_pending.set(pending)
         self._set_oldest(oldest)
