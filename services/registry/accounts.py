@@ -176,7 +176,7 @@ class Accounts:
             grants = await self.grants(session, account) if account and account.state == "active" else []
         for grant in grants:
             if grant.role == role:
-                return self.principal(account, grant)  # type: ignore[arg-type]
+                return self.principal(account, grant)
         raise Forbidden("Эта роль вам сейчас не назначена")
 
     # -- sign-in ------------------------------------------------------------------------------
@@ -584,7 +584,7 @@ class Accounts:
             grants = await self.grants(session, account) if account else []
         if not grants:
             raise NotFound("Демонстрационная учётная запись не найдена")
-        return self.principal(account, grants[0])  # type: ignore[arg-type]
+        return self.principal(account, grants[0])
 
     async def person_account(self, participant_id: str, login: str, principal: Principal | None) -> Account:
         """An account with a chosen login (demo)."""

@@ -210,7 +210,7 @@ class RegistryService:
             if changed or "municipality_name" in changes:
                 row.updated_at = utcnow()
                 work.session.add(row)
-                work.emit(school_event(SchoolUpdated, row, municipality, self.settings.region_id))  # type: ignore[arg-type]
+                work.emit(school_event(SchoolUpdated, row, municipality, self.settings.region_id))
                 self._audit(work, _actor(principal), "school.updated", row.id, ",".join(sorted(changes)))
             return row
 

@@ -423,12 +423,12 @@ def _value_problem(item: Item, value: object) -> str | None:
     if item.kind == "scale":
         if not _is_int(value):
             return f"Ожидается целое число от {item.minimum:g} до {item.maximum:g}"
-        if not item.minimum <= value <= item.maximum:  # type: ignore[operator]
+        if not item.minimum <= value <= item.maximum:
             return f"Значение {value} вне шкалы {item.minimum:g}–{item.maximum:g}"
     elif item.kind == "number":
         if not _number(value):
             return "Ожидается число"
-        if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):  # type: ignore[operator]
+        if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):
             low = "−∞" if item.minimum is None else f"{item.minimum:g}"
             high = "∞" if item.maximum is None else f"{item.maximum:g}"
             return f"Значение {value} вне допустимого диапазона {low}–{high}"
@@ -484,7 +484,7 @@ def _source_value(instrument: Instrument, source: str, answers: Mapping[str, obj
     if item is not None and item.kind == "single" and isinstance(value, str):
         option = item.option(value)
         return float(option.value) if option is not None and option.value is not None else None
-    return float(value) if _number(value) else None  # type: ignore[arg-type]
+    return float(value) if _number(value) else None
 
 
 def score(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, float]:
@@ -507,7 +507,7 @@ def item_figures(instrument: Instrument, answers: Mapping[str, object]) -> tuple
         if _empty(value):
             continue
         if item.kind in ("scale", "number") and _number(value):
-            numbers[item.code] = float(value)  # type: ignore[arg-type]
+            numbers[item.code] = float(value)
         elif item.kind == "matrix" and isinstance(value, Mapping):
             numbers.update({f"{item.code}.{row}": float(cell) for row, cell in value.items() if _number(cell)})
         elif item.kind == "single" and isinstance(value, str):

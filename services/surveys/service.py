@@ -443,7 +443,7 @@ class SurveysService:
             for invitation in invitations:  # a notification service mails each personal link
                 work.emit(RespondentInvited(
                     campaign_id=campaign.id, participant_id=invitation.participant_id, school_id=invitation.school_id,
-                    instrument=ref, closes_on=body.closes_on, link_path=link_path(invitation.token),  # type: ignore[arg-type]
+                    instrument=ref, closes_on=body.closes_on, link_path=link_path(invitation.token),
                 ))
         return _campaign_out(campaign, invitations)
 
@@ -788,7 +788,7 @@ def _reminder(campaign: Campaign, invitation: Invitation) -> CampaignReminderDue
     return CampaignReminderDue(
         campaign_id=campaign.id, participant_id=invitation.participant_id, school_id=invitation.school_id,
         instrument=InstrumentRef(code=campaign.instrument_code, version=campaign.instrument_version),
-        closes_on=campaign.closes_on, link_path=link_path(invitation.token),  # type: ignore[arg-type]
+        closes_on=campaign.closes_on, link_path=link_path(invitation.token),
     )
 
 
