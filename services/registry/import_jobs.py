@@ -225,7 +225,8 @@ class ImportJobs:
         """`local`: the folder already holding the file (the replica that took the upload)."""
         running.started = True
         folder = local or Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
-        state, report, failure = "failed", None, FAILURE
+        state, report = "failed", None
+        failure: str | None = FAILURE
         try:
             path = folder / row.name
             if local is None:  # a checked file applied here: from the database

@@ -200,6 +200,7 @@ def classify(sheet_name: str, headers: list[str]) -> tuple[str | None, str | Non
         return fields, unknown
 
     header_set = set(normalised)
+    kind: str | None
     if {"роль", "роль в программе"} & header_set:
         kind = "enrolments"
     elif {"учебный год"} & header_set:
