@@ -8,6 +8,7 @@ import uuid
 from datetime import date
 
 from sqlmodel import col, delete, func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.clock import utcnow
@@ -593,7 +594,7 @@ class PairingService:
         proposal.decided_by = principal.sub
         proposal.decided_at = utcnow()
 
-    async def _visible_enrolments(self, session, programme_id: str, principal: Principal) -> list[ProgrammeEnrolment]:  # noqa: ANN001
+    async def _visible_enrolments(self, session: AsyncSession, programme_id: str, principal: Principal) -> list[ProgrammeEnrolment]:
         enrolments = (
             await session.exec(
                 select(ProgrammeEnrolment)
@@ -607,7 +608,7 @@ class PairingService:
             raise NotFound(f"Программа {programme_id} не найдена")
         return visible
 
-    async def _proposal(self, session, programme_id: str, proposal_id: str, principal: Principal) -> Proposal:  # noqa: ANN001
+    async def _proposal(self, session: AsyncSession, programme_id: str, proposal_id: str, principal: Principal) -> Proposal:
         proposal = await session.get(Proposal, proposal_id)
         if proposal is None or proposal.programme_id != programme_id or not await _sees(session, principal, proposal.school_id):
             raise NotFound(f"Предложение {proposal_id} не найдено")
@@ -625,7 +626,7 @@ class PairingService:
             raise NotFound(f"Пара {pair_id} не найдена")
         return pair
 
-    async def _pair_for_member(self, session, pair_id: str, principal: Principal) -> Pair:  # noqa: ANN001
+    async def _pair_for_member(self, session: AsyncSession, pair_id: str, principal: Principal) -> Pair:
         """The pair, if the caller is a curator in scope, its mentor or one of its mentees."""
         pair = await session.get(Pair, pair_id)
         if pair is None:
@@ -699,11 +700,11 @@ _STATUS_RU = {
 }
 
 
-async def _municipalities(session) -> dict[str, str]:  # noqa: ANN001
+async def _municipalities(session: AsyncSession) -> dict[str, str]:
     return {s.school_id: s.municipality_id for s in (await session.exec(select(School))).all()}
 
 
-async def _sees(session, principal: Principal, school_id: str | None) -> bool:  # noqa: ANN001
+async def _sees(session: AsyncSession, principal: Principal, school_id: str | None) -> bool:
     if principal.scope == "region":
         return True
     if school_id is None:
@@ -810,7 +811,7 @@ def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Cand
     )
 
 
-async def _plan_out(session, pair_id: str) -> PlanOut:  # noqa: ANN001
+async def _plan_out(session: AsyncSession, pair_id: str) -> PlanOut:
     plan = await session.get(Plan, pair_id)
     measures = (
         await session.exec(select(PlanMeasure).where(PlanMeasure.pair_id == pair_id).order_by(PlanMeasure.due_on, PlanMeasure.id))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.db import Database
@@ -365,7 +366,7 @@ def _without_plan() -> tuple:
     return Pair.status == "formed", col(Pair.id).not_in(select(PlanMeasure.pair_id)), col(Pair.id).not_in(with_goals)
 
 
-async def _visible_schools(session, principal: Principal) -> list[str] | None:  # noqa: ANN001
+async def _visible_schools(session: AsyncSession, principal: Principal) -> list[str] | None:
     """The schools this person may see; None = all (the region's staff)."""
     if principal.scope == "region":
         return None
@@ -374,7 +375,7 @@ async def _visible_schools(session, principal: Principal) -> list[str] | None:  
     return list((await session.exec(select(School.school_id).where(School.municipality_id == principal.scope_id))).all())
 
 
-async def _titles(session, schools: list[str] | None) -> dict[str, tuple[str, str]]:  # noqa: ANN001
+async def _titles(session: AsyncSession, schools: list[str] | None) -> dict[str, tuple[str, str]]:
     query = select(Programme)
     if schools is not None:
         query = query.where(col(Programme.school_id).in_(schools))
@@ -385,18 +386,18 @@ def _untitled(programme_id: str) -> str:
     return f"Программа {programme_id[:8]}"
 
 
-async def _names(session, ids: set[str]) -> dict[str, str]:  # noqa: ANN001
+async def _names(session: AsyncSession, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = (await session.exec(select(Candidate.participant_id, Candidate.display_name).where(col(Candidate.participant_id).in_(ids)))).all()
     return dict(rows)
 
 
-async def _mentees_of(session, pair_ids: list[str]) -> set[str]:  # noqa: ANN001
+async def _mentees_of(session: AsyncSession, pair_ids: list[str]) -> set[str]:
     return set((await session.exec(select(PairMentee.mentee_id).where(col(PairMentee.pair_id).in_(pair_ids)))).all())
 
 
-async def _pair_rows(session, pairs: list[Pair]) -> list[PairRow]:  # noqa: ANN001
+async def _pair_rows(session: AsyncSession, pairs: list[Pair]) -> list[PairRow]:
     if not pairs:
         return []
     ids = [p.id for p in pairs]

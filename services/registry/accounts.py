@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.clock import utcnow
@@ -116,7 +117,7 @@ class Accounts:
 
     # -- who may sign in as what ------------------------------------------------------------
 
-    async def grants(self, session, account: Account) -> list[rules.Grant]:  # noqa: ANN001
+    async def grants(self, session: AsyncSession, account: Account) -> list[rules.Grant]:
         if account.staff_id:
             staff = await session.get(StaffAppointment, account.staff_id)
             if staff is None:
@@ -127,7 +128,7 @@ class Accounts:
             return []
         return rules.person_grants(await self._facts(session, person))
 
-    async def _facts(self, session, person: Participant) -> rules.PersonFacts:  # noqa: ANN001
+    async def _facts(self, session: AsyncSession, person: Participant) -> rules.PersonFacts:
         running = col(Programme.stage) != "closed"
         enrolled = (await session.exec(
             select(Enrolment.role).join(Programme, col(Programme.id) == Enrolment.programme_id)
@@ -160,7 +161,7 @@ class Accounts:
         return account
 
     @staticmethod
-    async def _account_of(session, sub: str) -> Account | None:  # noqa: ANN001
+    async def _account_of(session: AsyncSession, sub: str) -> Account | None:
         return (await session.exec(
             select(Account).where(or_(Account.participant_id == sub, Account.staff_id == sub))
         )).first()
@@ -301,7 +302,7 @@ class Accounts:
             link, account = await self._link(session, token, purpose)
             return account
 
-    async def _link(self, session, token: str, purpose: str) -> tuple[AccountLink, Account]:  # noqa: ANN001
+    async def _link(self, session: AsyncSession, token: str, purpose: str) -> tuple[AccountLink, Account]:
         hashes = {rules.token_hash(token), rules.token_hash(rules.normalise_code(token))}
         link = (await session.exec(select(AccountLink).where(col(AccountLink.token_hash).in_(hashes)))).first()
         if link is None or link.purpose != purpose:
@@ -358,7 +359,7 @@ class Accounts:
                     await self._issue(work, account, "password_reset", email)
 
     @staticmethod
-    async def _email(session, account: Account) -> str | None:  # noqa: ANN001
+    async def _email(session: AsyncSession, account: Account) -> str | None:
         if account.staff_id:
             staff = await session.get(StaffAppointment, account.staff_id)
             return staff.email if staff else None
@@ -488,7 +489,7 @@ class Accounts:
             raise NotFound("Школа не найдена")
         return school
 
-    async def _person_in_scope(self, session, participant_id: str, principal: Principal) -> Participant:  # noqa: ANN001
+    async def _person_in_scope(self, session: AsyncSession, participant_id: str, principal: Principal) -> Participant:
         person = await session.get(Participant, participant_id)
         if person is None or person.status != "active":
             raise NotFound("Участник не найден")

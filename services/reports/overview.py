@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 
@@ -34,7 +35,7 @@ def _in_scope(query, level: str, scope_id: str):  # noqa: ANN001, ANN202
     return query.where(School.id == scope_id)
 
 
-async def _school_sums(session, ids: list[str], years: list[str]) -> dict[str, float]:  # noqa: ANN001
+async def _school_sums(session: AsyncSession, ids: list[str], years: list[str]) -> dict[str, float]:
     """The counters of these schools added up by the database (the primary key's prefix finds them)."""
     if not ids:
         return {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,7 +21,8 @@ import structlog
 from sqlalchemy import delete, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.clock import academic_year_of, utcnow
@@ -139,7 +140,7 @@ map holds rows weakly, so the rows a batch reuses (its schools, people) are kept
 people known not to have withdrawn, so that each event does not ask again."""
 
 
-def _keep(session, rows) -> None:  # noqa: ANN001
+def _keep(session: AsyncSession, rows: Iterable[SQLModel]) -> None:
     session.info.setdefault(_KEPT, []).extend(rows)
 
 
@@ -422,7 +423,7 @@ class ReportsService(OutcomesMixin):
         row.school_id, row.academic_year, row.title, row.order_key = event.school_id, event.academic_year, event.title, order_key
         work.session.add(row)
 
-    async def _swot_rows(self, session, counters: dict[str, float]) -> list[domain.SwotRow]:  # noqa: ANN001
+    async def _swot_rows(self, session: AsyncSession, counters: dict[str, float]) -> list[domain.SwotRow]:
         """The SWOT breakdown of a scope, with the titles of the programmes known."""
         rows = domain.swot_breakdown(counters)
         ids = {row.programme_id for row in rows if row.programme_id}
@@ -648,7 +649,7 @@ class ReportsService(OutcomesMixin):
                 )
         return len(years)
 
-    async def _counters_of(self, session, scopes: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, float]]:  # noqa: ANN001
+    async def _counters_of(self, session: AsyncSession, scopes: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, float]]:
         """Counters of several (level, id, year) at once; population counters added to each year."""
         ids = {scope_id for _, scope_id, _ in scopes}
         years = {year for _, _, year in scopes} | {domain.POPULATION}
@@ -668,7 +669,7 @@ class ReportsService(OutcomesMixin):
             out[(level, scope_id, year)] = domain.add_up([population.get((level, scope_id), {}), by_key.get((level, scope_id, year), {})])
         return out
 
-    async def _counters(self, session, level: str, scope_id: str, year: str) -> dict[str, float]:  # noqa: ANN001
+    async def _counters(self, session: AsyncSession, level: str, scope_id: str, year: str) -> dict[str, float]:
         return (await self._counters_of(session, [(level, scope_id, year)]))[(level, scope_id, year)]
 
     # -- events that arrive before what they refer to -----------------------------------
@@ -878,7 +879,7 @@ class ReportsService(OutcomesMixin):
             breakdowns = await self._breakdowns(session, whole_counters, level, scope_id)
         return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot, breakdowns)
 
-    async def _municipality_wide(self, session, year: str) -> dict[str, dict[str, float]]:  # noqa: ANN001
+    async def _municipality_wide(self, session: AsyncSession, year: str) -> dict[str, dict[str, float]]:
         """Per municipality, the counters of its municipality-wide campaigns (kept on the
         municipality itself, as the region's region-wide ones are)."""
         rows = await session.exec(
@@ -895,7 +896,7 @@ class ReportsService(OutcomesMixin):
             await self._check_visible(session, level, scope_id, principal)
             return await self._swot_rows(session, await self._counters(session, level, scope_id, year))
 
-    async def _check_visible(self, session, level: str, scope_id: str, principal: Principal) -> None:  # noqa: ANN001
+    async def _check_visible(self, session: AsyncSession, level: str, scope_id: str, principal: Principal) -> None:
         if level == "region":
             visible = principal.scope == "region" and scope_id == self.region_id
         elif level == "municipality":
