@@ -60,15 +60,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from shared.auth import COOKIE_NAME, Principal, issue_token  # noqa: E402
-from shared.clock import academic_year_of  # noqa: E402
-from shared.web import issue_session  # noqa: E402
+from shared.auth import COOKIE_NAME, Principal, issue_token
+from shared.clock import academic_year_of
+from shared.web import issue_session
 
-from bench.load import cpu_seconds, load_average  # noqa: E402
-from bench.registry_import import FIRST, LAST, MIDDLE, SUBJECTS  # noqa: E402
-from nastavnik import processes  # noqa: E402
+from bench.load import cpu_seconds, load_average
+from bench.registry_import import FIRST, LAST, MIDDLE, SUBJECTS
+from nastavnik import processes
 
 SECRET = "bench-secret-of-sufficient-length-32-bytes"
 REGION = "bench-region"

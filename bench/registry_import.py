@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nastavnik import processes  # noqa: E402
+from nastavnik import processes
 
 SUBJECTS = ["начальные классы", "русский язык и литература", "иностранный язык", "история и обществознание",
             "физическая культура", "математика и информатика", "технология", "биология"]

@@ -36,18 +36,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import aio_pika  # noqa: E402
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
+import aio_pika
+import asyncpg
+import httpx
 
-from shared.auth import issue_token  # noqa: E402
-from shared.clock import academic_year_of  # noqa: E402
-from shared.contracts.envelope import new_envelope  # noqa: E402
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered  # noqa: E402
-from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
+from shared.auth import issue_token
+from shared.clock import academic_year_of
+from shared.contracts.envelope import new_envelope
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 
-from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average, machine_busy_seconds  # noqa: E402
-from nastavnik.processes import (  # noqa: E402
+from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average, machine_busy_seconds
+from nastavnik.processes import (
     ServiceProcesses,
     create_databases,
     create_vhost,

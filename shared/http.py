@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api_errors import document_errors, problem
 from shared.audit import AuditMiddleware, AuditRules
@@ -75,18 +76,18 @@ class RequestMetricsMiddleware:
     `nastavnik_http_request_duration_seconds{method,route}`, by route template (`/api/v1/people/{person_id}`,
     never the path itself: no id in a label); a path no route matched is `unmatched`. Plain ASGI."""
 
-    def __init__(self, app, metrics: ServiceMetrics) -> None:  # noqa: ANN001
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         status = 500  # an exception before the response started
 
-        async def send_noting_status(message) -> None:  # noqa: ANN001
+        async def send_noting_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -101,7 +102,7 @@ class RequestMetricsMiddleware:
             self.metrics.http_duration.labels(method, route).observe(time.perf_counter() - started)
 
 
-def route_template(scope: dict) -> str:
+def route_template(scope: Scope) -> str:
     """The template of the route that answered (Starlette notes it in the scope), else `unmatched`."""
     route = scope.get("route")
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
@@ -116,10 +117,10 @@ class CorrelationIdMiddleware:
     """Take the caller's X-Correlation-ID (or make one), bind it to the logs and events of the
     request and echo it. Plain ASGI: Starlette's BaseHTTPMiddleware costs a task per request."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -127,7 +128,7 @@ class CorrelationIdMiddleware:
         correlation = header.decode("latin-1") or str(uuid.uuid4())
         scope.setdefault("state", {})["correlation_id"] = correlation
 
-        async def send_with_header(message) -> None:  # noqa: ANN001
+        async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), (CORRELATION_HEADER.lower().encode(), correlation.encode("latin-1"))]
             await send(message)
