@@ -971,9 +971,9 @@ class _Row:
             except sheets.BadValue as exc:
                 bad.append(name)
                 column = self.sheet.column(name)
-                importer._error(ctx,  # noqa: SLF001 - the importer that owns this sheet reader
-                self.sheet, line, column, raw, f"«{column}»: {exc.ru}", f"'{column}': {exc.en}",
-                                self.sheet.cell(name, line))
+                importer._error(  # noqa: SLF001 - the importer that owns this sheet reader
+                    ctx, self.sheet, line, column, raw, f"«{column}»: {exc.ru}", f"'{column}': {exc.en}",
+                    self.sheet.cell(name, line))
         if bad and not keep_going:
             return None
         result["_bad"] = tuple(bad)
