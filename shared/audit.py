@@ -69,7 +69,7 @@ def audit_table(service: str) -> type[SQLModel]:
         "entity": Field(default="", sa_column_kwargs=empty),
         "origin": Field(default_factory=current_origin, sa_column_kwargs=empty),
     }
-    AuditEntry = type(f"{service.capitalize()}AuditEntry", (SQLModel,), namespace, table=True)
+    AuditEntry = type(f"{service.capitalize()}AuditEntry", (SQLModel,), namespace, table=True)  # noqa: N806 - a table class made per service
     _tables[service] = AuditEntry
     return AuditEntry
 

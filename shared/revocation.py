@@ -58,7 +58,7 @@ def revocation_table(service: str) -> type[SQLModel]:
         "revoked_before": Field(),
         "reason": Field(default=""),
     }
-    Revocation = type(f"{service.capitalize()}Revocation", (SQLModel,), namespace, table=True)
+    Revocation = type(f"{service.capitalize()}Revocation", (SQLModel,), namespace, table=True)  # noqa: N806 - a table class made per service
     _tables[service] = Revocation
     return Revocation
 

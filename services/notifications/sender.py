@@ -68,7 +68,7 @@ class SmtpTransport:
                 s = self.settings
                 client = aiosmtplib.SMTP(
                     hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout,
-                    use_tls=s.smtp_security == "tls", start_tls=True if s.smtp_security == "starttls" else False,
+                    use_tls=s.smtp_security == "tls", start_tls=s.smtp_security == "starttls",
                 )
                 await client.connect()
                 if s.smtp_username:
@@ -91,7 +91,7 @@ class SmtpTransport:
         if client is not None:
             try:
                 await client.quit()
-            except Exception:  # already gone
+            except Exception:  # noqa: BLE001 - already gone
                 client.close()
 
 
