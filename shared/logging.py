@@ -8,14 +8,14 @@ import logging
 import re
 import sys
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
 _configured = False
 
 
-def configure_logging(level: str = "INFO", stream=None) -> None:  # noqa: ANN001
+def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
     """JSON lines to `stream` (stdout for services; an operator's command whose stdout is its
     answer, e.g. `--json`, sends them to stderr). The first call decides."""
     global _configured

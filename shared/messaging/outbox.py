@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Index, delete, func, insert, text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from structlog.stdlib import BoundLogger
 
 from shared.clock import utcnow
 from shared.contracts.envelope import EventData, new_envelope, school_of
@@ -93,7 +94,7 @@ class OutboxRelay:
         db: Database,
         publish: PublishFn,
         metrics: ServiceMetrics,
-        log,  # noqa: ANN001
+        log: BoundLogger,
         *,
         batch_size: int = 200,
         poll_interval: float = 1.0,
