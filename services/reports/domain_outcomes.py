@@ -279,8 +279,8 @@ def custom_breakdowns(counters: Counters, instruments: Mapping[tuple[str, int], 
     found: dict[tuple[str, int], dict[str, dict[str, float]]] = {}
     for name, value in counters.items():
         if name.startswith(CUSTOM_BREAKDOWN):
-            code, version, item, what = name[len(CUSTOM_BREAKDOWN):].split("|", 3)
-            found.setdefault((code, int(version)), {}).setdefault(item, {})[what] = value
+            code, written_version, item, what = name[len(CUSTOM_BREAKDOWN):].split("|", 3)
+            found.setdefault((code, int(written_version)), {}).setdefault(item, {})[what] = value
     out = []
     for (code, version), items in sorted(found.items()):
         if only is not None and (code, version) not in only:
