@@ -25,9 +25,10 @@ from pathlib import Path
 
 import aio_pika
 
+from shared.auth import issue_token
+
 from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases
 from nastavnik.scenario import RegionScenario
-from shared.auth import issue_token
 
 SECRET = "bench-secret-of-sufficient-length-0123456789"
 ANSWERS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}

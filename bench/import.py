@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import logging
+import os
 import platform
 import random
 import resource
@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nastavnik import processes  # noqa: E402
+from nastavnik import processes
 
 SCHOOLS = 20
 LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров"]
@@ -67,10 +67,11 @@ async def one_run(rows: int, data: bytes, sqlite: bool) -> dict[str, float]:
     import httpx
     from faststream.rabbit import TestRabbitBroker
 
-    from services.registry.import_jobs import jobs_of
-    from services.registry.main import create_service
     from shared.auth import issue_token
     from shared.settings import Settings
+
+    from services.registry.import_jobs import jobs_of
+    from services.registry.main import create_service
 
     admin_url = os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     folder = Path(tempfile.mkdtemp(prefix="nastavnik-bench-import-"))

@@ -34,13 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aio_pika  # noqa: E402
+import aio_pika
 
-from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases  # noqa: E402
-from nastavnik.scenario import RegionScenario  # noqa: E402
-from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 
-from bench.load import Outcome, Poster, cpu_by_pid, cpu_seconds, grown, load_average  # noqa: E402
+from bench.load import Outcome, Poster, cpu_by_pid, cpu_seconds, grown, load_average
+from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases
+from nastavnik.scenario import RegionScenario
 
 SECRET = "bench-secret-of-sufficient-length-32-bytes"
 COMPLETED = "surveys.response.completed.v1"
@@ -87,7 +87,7 @@ class Observer:
         await self.connection.close()
 
 
-async def submit_load(poster: Poster, scenario: RegionScenario, region, rate: float, duration: float, submits: dict[str, float],  # noqa: ANN001
+async def submit_load(poster: Poster, scenario: RegionScenario, region, rate: float, duration: float, submits: dict[str, float],
                       timeline: list[tuple[float, str]], outcome: Outcome) -> None:
     """Open loop: the i-th completion is submitted at start + i / rate, whatever the answers' delay."""
     respondents = [(s, ext, "satisfaction_mentee" if ext != "t-01" else "satisfaction_mentor") for s in region.schools for ext in ("t-02", "t-03", "t-01")]
@@ -100,7 +100,7 @@ async def submit_load(poster: Poster, scenario: RegionScenario, region, rate: fl
         started = time.perf_counter()
         answer = await poster.post("/surveys/api/v1/responses", {
             "instrument": {"code": instrument, "version": 1}, "respondent_id": school.people[ext],
-            "answers": {c: 1 + i % 10 for c in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")},
+            "answers": dict.fromkeys(("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met"), 1 + i % 10),
             "submission_id": f"bench-{uuid.uuid4().hex}",
         }, tokens[(school.id, ext)], outcome)
         if answer is not None:
@@ -149,7 +149,7 @@ async def drain(observer: Observer, submits: dict[str, float], timeout: float) -
         await asyncio.sleep(0.5)
 
 
-async def environment(args):  # noqa: ANN001, ANN201
+async def environment(args):
     vhost = create_vhost(args.rabbitmq_url, args.management_url)
     databases = await create_databases(args.postgres_url)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-lag-"))
@@ -159,7 +159,7 @@ async def environment(args):  # noqa: ANN001, ANN201
     return vhost, databases, processes, log_dir
 
 
-async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN001
+async def run_once(args, scenario_name: str, rate: float) -> dict:
     vhost, databases, processes, log_dir = await environment(args)
     observer = Observer()
     poster: Poster | None = None
@@ -201,7 +201,7 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:  # noqa: ANN0
             # recovery: first moment after the restart from which every submitted completion's lag is < 1 s
             after = sorted((started, result.get(rid)) for started, rid in timeline if started >= restarted)
             recovered_at = None
-            for index, (started, lag) in enumerate(after):
+            for index, (started, _lag) in enumerate(after):
                 if all(v is not None and v < 1.0 for _, v in after[index:]):
                     recovered_at = started - restarted
                     break

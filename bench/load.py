@@ -6,7 +6,6 @@ system it measures, so its cost is printed with every result."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Callable
@@ -55,7 +54,7 @@ class Poster:
             async with self.session.post(base + path, json=body, headers={"Authorization": f"Bearer {token}"}) as response:
                 answer = await response.json(content_type=None)
                 status = response.status
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        except (TimeoutError, aiohttp.ClientError, ValueError):
             outcome.errors += 1
             return None
         outcome.latencies.append(time.perf_counter() - began)

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int, seed: int):  # noqa: ANN201
+def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int, seed: int):
     import numpy as np
 
     from services.pairing.domain import AREAS, Cohort
@@ -74,7 +74,7 @@ def generate(n_mentees: int, n_mentors: int, per_mentee: int, max_capacity: int,
     return mentees, mentors, prefs
 
 
-def participants(cohort, subjects: list[str]):  # noqa: ANN001, ANN201
+def participants(cohort, subjects: list[str]):
     """The generated cohort as the service hands it to match(): participant objects."""
     from services.pairing.domain import AREAS, Participant
 
@@ -96,7 +96,7 @@ def participants(cohort, subjects: list[str]):  # noqa: ANN001, ANN201
     return people
 
 
-def raw_solve(n_mentees: int, n_mentors: int, mentee, mentor, weight, capacity) -> float:  # noqa: ANN001
+def raw_solve(n_mentees: int, n_mentors: int, mentee, mentor, weight, capacity) -> float:
     """Seconds of OR-Tools alone on the matcher's graph (built beforehand, outside the timing)."""
     import numpy as np
     from ortools.graph.python import min_cost_flow
@@ -116,10 +116,17 @@ def raw_solve(n_mentees: int, n_mentors: int, mentee, mentor, weight, capacity) 
     return time.perf_counter() - t0
 
 
-def one_run(args: argparse.Namespace, seed: int, queue) -> None:  # noqa: ANN001
+def one_run(args: argparse.Namespace, seed: int, queue) -> None:
     import numpy as np
 
-    from services.pairing.domain import MatchingRules, arc_weights, candidate_pairs, greedy_assignment, match, optimal_assignment
+    from services.pairing.domain import (
+        MatchingRules,
+        arc_weights,
+        candidate_pairs,
+        greedy_assignment,
+        match,
+        optimal_assignment,
+    )
 
     mentees, mentors, prefs = generate(args.mentees, args.mentors, args.per_mentee, args.max_capacity, seed)
     rules = MatchingRules(scope="municipality", objective=args.objective)

@@ -60,14 +60,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from bench.load import cpu_seconds, load_average  # noqa: E402
-from bench.registry_import import FIRST, LAST, MIDDLE, SUBJECTS  # noqa: E402
-from nastavnik import processes  # noqa: E402
-from shared.auth import COOKIE_NAME, Principal, issue_token  # noqa: E402
-from shared.clock import academic_year_of  # noqa: E402
-from shared.web import issue_session  # noqa: E402
+from shared.auth import COOKIE_NAME, Principal, issue_token
+from shared.clock import academic_year_of
+from shared.web import issue_session
+
+from bench.load import cpu_seconds, load_average
+from bench.registry_import import FIRST, LAST, MIDDLE, SUBJECTS
+from nastavnik import processes
 
 SECRET = "bench-secret-of-sufficient-length-32-bytes"
 REGION = "bench-region"
@@ -164,7 +165,7 @@ async def queues_empty(vhost_url: str, management_url: str | None, timeout: floa
     quiet = 0
     while quiet < 3:  # three looks in a row, a second apart (a handler may publish more)
         if management_url:
-            with processes._management(management_url) as client:  # noqa: SLF001
+            with processes._management(management_url) as client:
                 rows = client.get(f"/api/queues/{vhost}").json()
             pending = sum(q.get("messages", 0) for q in rows if not q["name"].endswith(".dead"))
         else:

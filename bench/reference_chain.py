@@ -68,7 +68,7 @@ def envelope(event_type: str, data: dict) -> dict:
 
 
 class Relay:
-    def __init__(self, pool, exchange) -> None:  # noqa: ANN001
+    def __init__(self, pool, exchange) -> None:
         self.pool, self.exchange, self.wake = pool, exchange, asyncio.Event()
 
     async def run(self) -> None:
@@ -90,7 +90,7 @@ class Relay:
                     await conn.execute("UPDATE ref_outbox SET sent_at = now() WHERE id = ANY($1::uuid[])", [row["id"] for row in rows])
 
 
-async def connect(db_url: str, amqp_url: str):  # noqa: ANN201
+async def connect(db_url: str, amqp_url: str):
     import aio_pika
     import asyncpg
 
@@ -146,7 +146,7 @@ def api_main(db_url: str, amqp_url: str, port: int) -> None:
         state["relay"].wake.set()
         return JSONResponse({"id": str(response_id), "score": score}, 201)
 
-    async def lifespan(_app):  # noqa: ANN001, ANN202
+    async def lifespan(_app):
         pool, connection, _channel, exchange = await connect(db_url, amqp_url)
         state["pool"], state["relay"] = pool, Relay(pool, exchange)
         task = asyncio.create_task(state["relay"].run())
@@ -171,7 +171,7 @@ async def consumer_main(db_url: str, amqp_url: str, prefetch: int) -> None:
     await channel.set_qos(prefetch_count=prefetch)
     queue = await channel.get_queue("reference.reports.completed")
 
-    async def on_message(message) -> None:  # noqa: ANN001
+    async def on_message(message) -> None:
         async with message.process(requeue=True):
             event = json.loads(message.body)
             data = event["data"]
@@ -200,7 +200,7 @@ async def consumer_main(db_url: str, amqp_url: str, prefetch: int) -> None:
 # -- the harness ----------------------------------------------------------------------------------
 
 
-async def reference_run(args, rate: float) -> dict:  # noqa: ANN001
+async def reference_run(args, rate: float) -> dict:
     import aio_pika
     import asyncpg
     import jwt
@@ -228,7 +228,7 @@ async def reference_run(args, rate: float) -> dict:  # noqa: ANN001
     await observed.bind(exchange, UPDATED)
     await observed.bind(exchange, COMPLETED)
 
-    async def observe(message) -> None:  # noqa: ANN001
+    async def observe(message) -> None:
         body = json.loads(message.body)
         if body["type"] == COMPLETED:
             completed[body["id"]] = body["data"]["response_id"]
@@ -287,7 +287,7 @@ async def reference_run(args, rate: float) -> dict:  # noqa: ANN001
         delete_vhost(vhost, args.management_url)
 
 
-async def real_run(args, rate: float) -> dict:  # noqa: ANN001
+async def real_run(args, rate: float) -> dict:
     from bench.indicator_lag import run_once
 
     result = await run_once(args, "steady", rate)
@@ -323,7 +323,7 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-async def harness(args) -> None:  # noqa: ANN001
+async def harness(args) -> None:
     print(f"conditions: {cpu_model()}, {os.cpu_count()} CPUs, {args.rate:g} completions/s for {args.duration:g} s per chain, "
           f"{args.runs} runs, load average at start {Path('/proc/loadavg').read_text().split()[:3]}", flush=True)
     ratios = []

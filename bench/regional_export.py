@@ -22,16 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.reports import domain, exports  # noqa: E402
-from services.reports.main import create_service  # noqa: E402
-from services.reports.models import Counter, School  # noqa: E402
-from shared.auth import Principal  # noqa: E402
-from shared.settings import Settings  # noqa: E402
+from shared.auth import Principal
+from shared.settings import Settings
+
+from services.reports import domain, exports
+from services.reports.main import create_service
+from services.reports.models import Counter, School
 
 YEAR = "2026/2027"
 
 
-async def populate(reports, schools: int, municipalities: int) -> None:  # noqa: ANN001
+async def populate(reports, schools: int, municipalities: int) -> None:
     rng = random.Random(7)
     async with reports.runtime.db.sessions() as session, session.begin():
         for n in range(schools):

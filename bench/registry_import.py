@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nastavnik import processes  # noqa: E402
+from nastavnik import processes
 
 SUBJECTS = ["начальные классы", "русский язык и литература", "иностранный язык", "история и обществознание",
             "физическая культура", "математика и информатика", "технология", "биология"]
@@ -101,9 +101,10 @@ def peak_kib(pid: int) -> int:
 
 async def one_run(files: dict[str, Path], broker: str, postgres: str, management: str | None, log_dir: Path,
                   replicas: int = 1) -> dict:
+    from shared.settings import Settings
+
     from services.registry.importer import ImportOptions
     from services.registry.main import create_service
-    from shared.settings import Settings
 
     vhost = processes.create_vhost(broker, management)
     databases = await processes.create_databases(postgres, ["registry"])
@@ -120,7 +121,7 @@ async def one_run(files: dict[str, Path], broker: str, postgres: str, management
             port = processes.free_port()
             server = subprocess.Popen(
                 [sys.executable, "-m", "nastavnik", "serve", "registry", "--host", "127.0.0.1", "--port", str(port)],
-                env=env, stdout=open(log_dir / f"registry-{replica}.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)  # noqa: SIM115
+                env=env, stdout=open(log_dir / f"registry-{replica}.log", "ab"), stderr=subprocess.STDOUT, cwd=ROOT)
             servers.append(server)
             async with httpx.AsyncClient() as client:
                 for _ in range(300):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import os
 import platform
 import statistics
@@ -37,18 +36,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import aio_pika  # noqa: E402
-import asyncpg  # noqa: E402
-import httpx  # noqa: E402
+import aio_pika
+import asyncpg
+import httpx
 
-from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases, free_port  # noqa: E402
-from shared.auth import issue_token  # noqa: E402
-from shared.clock import academic_year_of  # noqa: E402
-from shared.contracts.envelope import new_envelope  # noqa: E402
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered  # noqa: E402
-from shared.messaging.topology import EVENTS_EXCHANGE_NAME  # noqa: E402
+from shared.auth import issue_token
+from shared.clock import academic_year_of
+from shared.contracts.envelope import new_envelope
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 
-from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average, machine_busy_seconds  # noqa: E402
+from bench.load import Outcome, Poster, cpu_seconds, cpu_seconds_of, load_average, machine_busy_seconds
+from nastavnik.processes import (
+    ServiceProcesses,
+    create_databases,
+    create_vhost,
+    delete_vhost,
+    drop_databases,
+    free_port,
+)
 
 SECRET = "bench-secret-of-sufficient-length-32b"
 EVENT = "surveys.response.completed.v1"
@@ -167,7 +173,7 @@ async def main() -> None:
         for n in range(1, args.replicas):
             port = free_port()
             env = {**os.environ, "RABBITMQ_URL": vhost, "DATABASE_URL": databases["surveys"], **system.env}
-            log = open(log_dir / f"surveys-{n}.log", "ab")  # noqa: SIM115
+            log = open(log_dir / f"surveys-{n}.log", "ab")
             extra.append(subprocess.Popen([sys.executable, "-m", "nastavnik", "serve", "surveys", "--host", "127.0.0.1",
                                            "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT))
             ports.append(port)

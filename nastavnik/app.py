@@ -21,13 +21,13 @@ from faststream.rabbit import TestRabbitBroker
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from nastavnik.home import ensure_demo_accounts, home_router
-from nastavnik.scenario import RegionScenario
-from nastavnik.services import FACTORIES
 from shared.http import NO_TELEMETRY, operations_router
 from shared.logging import get_logger
 from shared.settings import Settings
 
+from nastavnik.home import ensure_demo_accounts, home_router
+from nastavnik.scenario import RegionScenario
+from nastavnik.services import FACTORIES
 
 GC_THRESHOLDS = (7000, 10, 10)
 
@@ -109,7 +109,7 @@ def demo_hosts(settings: Settings, hosts: tuple[str, ...] = ()) -> frozenset[str
     """The host names the demo answers: this computer, the host of NASTAVNIK_PUBLIC_URL, and the
     address `nastavnik run --host` listens on (unless it is every interface)."""
     public = urlsplit(settings.public_url).hostname
-    named = {h.strip("[]").lower() for h in hosts if h not in ("", "0.0.0.0", "::")}
+    named = {h.strip("[]").lower() for h in hosts if h not in ("", "0.0.0.0", "::")}  # noqa: S104 - the wildcard addresses are recognised here, not bound
     return frozenset({*LOOPBACK_HOSTS, *named, *([public.lower()] if public else [])})
 
 

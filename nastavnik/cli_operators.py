@@ -55,7 +55,7 @@ SCHOOL_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def management_client(url: str) -> httpx.Client:
     """`http://user:password@host:15672` → an httpx client with basic auth."""
     parsed = urllib.parse.urlparse(url)
-    base = urllib.parse.urlunparse(parsed._replace(netloc=parsed.hostname + (f":{parsed.port}" if parsed.port else "")))
+    base = urllib.parse.urlunparse(parsed._replace(netloc=(parsed.hostname or "") + (f":{parsed.port}" if parsed.port else "")))
     return httpx.Client(base_url=base, auth=(urllib.parse.unquote(parsed.username or "guest"), urllib.parse.unquote(parsed.password or "guest")), timeout=10)
 
 
@@ -247,7 +247,7 @@ def dead_letter_queue(queue: str) -> str:
 
 def _death(message: aio_pika.abc.AbstractIncomingMessage) -> dict[str, Any]:
     """The first x-death entry: where the message was first published and why it died."""
-    deaths = (message.headers or {}).get("x-death") or []
+    deaths: Any = (message.headers or {}).get("x-death") or []
     return dict(deaths[0]) if deaths else {}
 
 
@@ -361,7 +361,7 @@ async def replay(amqp_url: str, queue: str, limit: int | None = None) -> ReplayR
             try:
                 exchange = await target.get_exchange(letter.exchange, ensure=False)
                 await exchange.publish(out, routing_key=letter.routing_key, mandatory=True)
-            except Exception as exc:  # not confirmed or unroutable: the message stays dead-lettered
+            except Exception as exc:  # noqa: BLE001 - not confirmed or unroutable: the message stays dead-lettered
                 result.failed, result.error = letter, f"{type(exc).__name__}: {exc}"
                 break
             await message.ack()  # only after the broker confirmed the copy

@@ -10,13 +10,17 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from nastavnik.cli_migrate import schema_for_command
 from shared import safe_export
 from shared.settings import Settings
+
+from nastavnik.cli_migrate import schema_for_command
+
+if TYPE_CHECKING:
+    from services.registry.importer import ImportReport
 
 
 def import_command(
@@ -56,7 +60,7 @@ def import_command(
 
 
 async def run_import(paths: list[str], *, mode: str, school: str | None, dry_run: bool, progress: bool,
-                     settings: Settings | None = None):  # noqa: ANN201
+                     settings: Settings | None = None) -> ImportReport:
     from services.registry.importer import ImportOptions
     from services.registry.main import create_service
 

@@ -15,8 +15,9 @@ reports_cli = typer.Typer(help="Отчёты: пересчёт показате�
 
 
 def _service():  # noqa: ANN202
-    from services.reports.main import create_service
     from shared.settings import Settings
+
+    from services.reports.main import create_service
 
     return create_service(Settings())
 
@@ -47,10 +48,11 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: a name in the current folder)")] = None,
 ) -> None:
     """Export the monitoring report of the region, a municipality or a school."""
-    from services.reports import exports
     from shared.auth import Principal
-    from services.reports.analysis_cases import Analyses
     from shared.clock import academic_year_of
+
+    from services.reports import exports
+    from services.reports.analysis_cases import Analyses
 
     if level not in ("region", "municipality", "school"):
         raise typer.BadParameter("region | municipality | school", param_hint="--level")

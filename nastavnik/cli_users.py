@@ -12,16 +12,18 @@ from typing import Annotated, Any
 
 import typer
 
-from nastavnik.cli_migrate import schema_for_command
 from shared.settings import Settings
+
+from nastavnik.cli_migrate import schema_for_command
 
 users_cli = typer.Typer(help="Учётные записи: первый администратор региона, приглашения, разблокировка.", no_args_is_help=True)
 
 
 def _run(job: Callable[[Any, Settings], Awaitable[None]]) -> None:
     async def main() -> None:
-        from services.registry.main import create_service
         from shared.errors import UseCaseError
+
+        from services.registry.main import create_service
 
         settings = Settings()
         registry = create_service(settings)
@@ -70,13 +72,14 @@ def invite(login: Annotated[str, typer.Argument(help="Логин или адре
     """A fresh invitation link for a person (earlier unused links stop working)."""
 
     async def job(registry, settings: Settings) -> None:  # noqa: ANN001
-        from services.registry.models import Account, Participant, StaffAppointment
         from sqlalchemy import func, or_
-        from sqlmodel import select
+        from sqlmodel import col, select
+
+        from services.registry.models import Account, Participant, StaffAppointment
 
         wanted = login.strip().lower()
         async with registry.runtime.db.sessions() as session:
-            account = (await session.exec(select(Account).where(or_(Account.login == wanted, Account.participant_id == login)))).first()
+            account = (await session.exec(select(Account).where(or_(col(Account.login) == wanted, col(Account.participant_id) == login)))).first()
             staff = (await session.exec(select(StaffAppointment).where(func.lower(StaffAppointment.email) == wanted,
                                                                       StaffAppointment.active == True))).first()  # noqa: E712
             person = await session.get(Participant, login)
@@ -100,8 +103,9 @@ def unlock(login: Annotated[str, typer.Argument(help="Логин")]) -> None:
     """Lift the lock after failed sign-ins."""
 
     async def job(registry, settings: Settings) -> None:  # noqa: ANN001
-        from services.registry.models import Account
         from sqlmodel import select
+
+        from services.registry.models import Account
 
         async with registry.runtime.db.sessions() as session:
             account = (await session.exec(select(Account).where(Account.login == login.strip().lower()))).first()

@@ -10,10 +10,11 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 from sqlmodel import select
 
-from nastavnik.scenario import SCHOOLS
 from shared.auth import Principal
 from shared.settings import Settings
 from shared.web.navigation import HOME
+
+from nastavnik.scenario import SCHOOLS
 
 DEMO_STAFF = (  # (login, full name, role, municipality)
     ("admin@demo.nastavnik", "Орлова Вера Николаевна", "region_admin", None),

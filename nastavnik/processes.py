@@ -63,7 +63,7 @@ def delete_vhost(vhost_url: str, management_url: str | None = None) -> None:
                 client.delete(f"/api/vhosts/{vhost}")
         elif shutil.which("rabbitmqctl"):
             _rabbitmqctl("delete_vhost", vhost)
-    except Exception:  # best effort: a leftover vhost harms nothing
+    except Exception:  # noqa: BLE001, S110 - best effort: a leftover vhost harms nothing
         pass
 
 
@@ -85,11 +85,11 @@ async def create_databases(admin_url: str, names: tuple[str, ...] | list[str] = 
         from nastavnik.cli_migrate import service_database
 
         for name, url in urls.items():
-            database = service_database(name, url)
+            service_db = service_database(name, url)
             try:
-                await database.upgrade()
+                await service_db.upgrade()
             finally:
-                await database.dispose()
+                await service_db.dispose()
     return urls
 
 

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 import httpx
 
-from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
 from shared.auth import issue_token
 from shared.clock import academic_year_of
+
+from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
 
 MUNICIPALITIES = {"mun-north": "Северный район", "mun-river": "Приречный городской округ"}
 SCHOOLS = [
@@ -147,7 +148,7 @@ class RegionScenario:
         participant_id = school.people[external_id]
         role = "mentee" if instrument.endswith("mentee") else "mentor"
         respondent = self.token(participant_id, role, "school", school.id)
-        answers = {code: rating for code in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")}
+        answers = dict.fromkeys(("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met"), rating)
         response = await self._call("POST", "/surveys/api/v1/responses", respondent, json={
             "instrument": {"code": instrument, "version": 1}, "respondent_id": participant_id,
             "answers": answers, "submission_id": self.key(f"{school.id}-{external_id}-{instrument}"),
@@ -163,13 +164,13 @@ class RegionScenario:
         deficit = [code for items in deficit_self_diagnosis.STATEMENTS.values() for code, _ in items]
         diagnostics = {("t-02", "start"): 4, ("t-02", "end"): 2, ("t-03", "start"): 3, ("t-03", "end"): 3}
         for (external_id, stage), value in diagnostics.items():
-            answers = {code: value for code in deficit}
+            answers = dict.fromkeys(deficit, value)
             if external_id == "t-03" and stage == "end":
                 answers.update(me_lesson_design=4, me_methods=4, me_evaluation=4)
             await self._answer(school, external_id, "deficit_self_diagnosis", answers, stage)
         measured = [code for _, items in growth_measurement.SCALES.values() for code, _ in items]
         for stage, value in (("start", max(rating - 4, 1)), ("end", rating)):
-            await self._answer(school, "t-02", "growth_measurement", {code: value for code in measured}, stage)
+            await self._answer(school, "t-02", "growth_measurement", dict.fromkeys(measured, value), stage)
         ratings = ("organisation", "pairs_formed_well", "mentor_engagement", "mentee_engagement", "admin_support", "resources")
         await self._call("POST", "/surveys/api/v1/responses", curator, json={
             "instrument": {"code": "curator_questionnaire", "version": 1}, "respondent_id": school.people["t-04"],
@@ -179,10 +180,10 @@ class RegionScenario:
         pairs = len(professional_interests.PAIRS)
         for n, external_id in enumerate(("p-01", "p-02", "p-03")):
             # each pupil prefers the first option of every pair but a different few: leanings differ
-            answers = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
+            leanings = {f"q{k:02d}": "b" if (k + n) % 3 == 0 else "a" for k in range(1, pairs + 1)}
             await self._call("POST", "/surveys/api/v1/responses", curator, json={
                 "instrument": {"code": "professional_interests_ddo", "version": 1}, "respondent_id": school.people[external_id],
-                "answers": answers, "submission_id": self.key(f"{school.id}-{external_id}-professional_interests_ddo")}, wait_for_events=True)
+                "answers": leanings, "submission_id": self.key(f"{school.id}-{external_id}-professional_interests_ddo")}, wait_for_events=True)
 
     async def _answer(self, school: School, external_id: str, code: str, answers: dict, stage: str) -> None:
         """A mentee answers a staged questionnaire with their own token."""

@@ -19,9 +19,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from shared.auth import Principal
+
 from nastavnik.web_forms import submit
 from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
-from shared.auth import Principal
 
 if TYPE_CHECKING:
     from nastavnik.scenario import RegionScenario, School
@@ -81,7 +82,7 @@ class SchoolYear:
 
     def __init__(self, scenario: RegionScenario) -> None:
         self.scenario = scenario
-        self.call = scenario._call
+        self.call = scenario._call  # noqa: SLF001 - the same package: the scenario lends its HTTP client
         self.today = date.today()
 
     def window(self, days: int = 14) -> dict:

@@ -17,27 +17,28 @@ class _Form(HTMLParser):
 
     def __init__(self, form_id: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.textarea = form_id, False, None
+        self.form_id, self.inside = form_id, False
+        self.textarea: str | None = None
         self.action: str | None = None
         self.fields: dict[str, str] = {}
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "form" and a.get("id") == self.form_id:
             self.inside, self.action = True, a.get("action")
-        elif self.inside and tag == "input" and a.get("name") and a.get("type", "text") in ("hidden", "text"):
-            self.fields[a["name"]] = a.get("value") or ""
-        elif self.inside and tag == "textarea" and a.get("name"):
-            self.textarea = a["name"]
-            self.fields[self.textarea] = ""
+        elif self.inside and tag == "input" and (name := a.get("name")) and a.get("type", "text") in ("hidden", "text"):
+            self.fields[name] = a.get("value") or ""
+        elif self.inside and tag == "textarea" and (name := a.get("name")):
+            self.textarea = name
+            self.fields[name] = ""
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self.inside = False
         elif tag == "textarea":
             self.textarea = None
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data: str) -> None:
         if self.textarea is not None:
             self.fields[self.textarea] += data
 

@@ -61,7 +61,7 @@ def document_errors(app: FastAPI) -> None:
 def _add_errors(schema: dict[str, Any]) -> None:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components[ITEM_SCHEMA] = ErrorItem.model_json_schema()
-    error = ErrorOut.model_json_schema(ref_template=f"#/components/schemas/{{model}}")
+    error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
     error.pop("$defs", None)
     components[ERROR_SCHEMA] = error
     for name in ("HTTPValidationError", "ValidationError"):

@@ -69,7 +69,7 @@ def audit_table(service: str) -> type[SQLModel]:
         "entity": Field(default="", sa_column_kwargs=empty),
         "origin": Field(default_factory=current_origin, sa_column_kwargs=empty),
     }
-    AuditEntry = type(f"{service.capitalize()}AuditEntry", (SQLModel,), namespace, table=True)
+    AuditEntry = type(f"{service.capitalize()}AuditEntry", (SQLModel,), namespace, table=True)  # noqa: N806 - a table class made per service
     _tables[service] = AuditEntry
     return AuditEntry
 
@@ -77,7 +77,7 @@ def audit_table(service: str) -> type[SQLModel]:
 def audit_entry(service: str, principal: Any, action: str, entity: str, target: str, detail: str = "") -> SQLModel:
     """A row of `service`'s audit log to add to the use case's session (written with its transaction)."""
     actor, role = ("cli", "") if principal is None else (principal.sub, principal.role)
-    return audit_table(service)(actor=actor, role=role, action=action, entity=entity, target=target,  # type: ignore[call-arg]
+    return audit_table(service)(actor=actor, role=role, action=action, entity=entity, target=target,
                                 detail=detail[:500])
 
 

@@ -17,7 +17,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone; stored in UTC
 
 
-async def admit_enrolment(session: AsyncSession, ended_model: type, key: tuple[str, str, str], sent_at: datetime) -> bool:
+async def admit_enrolment(session: AsyncSession, ended_model: type[Any], key: tuple[str, str, str], sent_at: datetime) -> bool:
     """Whether an `enrolled` event sent at `sent_at` may (re)create the enrolment `key`
     (participant, programme, role); forgets an older end when it may."""
     ended = await session.get(ended_model, key)
@@ -29,7 +29,7 @@ async def admit_enrolment(session: AsyncSession, ended_model: type, key: tuple[s
     return True
 
 
-async def end_enrolment(session: AsyncSession, enrolment_model: type, ended_model: type, key: tuple[str, str, str],
+async def end_enrolment(session: AsyncSession, enrolment_model: type[Any], ended_model: type[Any], key: tuple[str, str, str],
                         sent_at: datetime) -> Any:
     """Apply an `enrolment_ended` event sent at `sent_at`: the enrolment row goes, the end is kept.
     Returns the removed enrolment row (or None)."""

@@ -18,10 +18,7 @@ def number(value: float | int | None, digits: int = 2) -> str:
     if value is None:
         return DASH
     rounded = round(float(value), digits)
-    if rounded == int(rounded):
-        text = f"{int(rounded):,}"
-    else:
-        text = f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{int(rounded):,}" if rounded == int(rounded) else f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
     return text.replace(",", THOUSANDS).replace(".", ",").replace("-", MINUS)
 
 

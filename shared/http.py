@@ -10,7 +10,9 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api_errors import document_errors, problem
 from shared.audit import AuditMiddleware, AuditRules
@@ -24,7 +26,7 @@ from shared.web.pages import Pages, install_pages
 
 CORRELATION_HEADER = "X-Correlation-ID"
 PUBLIC = scope_rule("public")  # the probes and the AsyncAPI document need no token
-NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False}
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_service_app(
@@ -47,7 +49,7 @@ def create_service_app(
     app.add_middleware(SafeInputMiddleware)  # NUL, lone surrogates, out-of-range numbers → 422 (shared.validation)
     app.add_middleware(CorrelationIdMiddleware)
     settings = runtime.settings
-    upload_limits: Mapping[str, int] = {prefix: settings.max_upload_bytes for prefix in upload_routes}
+    upload_limits: Mapping[str, int] = dict.fromkeys(upload_routes, settings.max_upload_bytes)
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, limits=upload_limits)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
 
@@ -74,18 +76,18 @@ class RequestMetricsMiddleware:
     `nastavnik_http_request_duration_seconds{method,route}`, by route template (`/api/v1/people/{person_id}`,
     never the path itself: no id in a label); a path no route matched is `unmatched`. Plain ASGI."""
 
-    def __init__(self, app, metrics: ServiceMetrics) -> None:  # noqa: ANN001
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         status = 500  # an exception before the response started
 
-        async def send_noting_status(message) -> None:  # noqa: ANN001
+        async def send_noting_status(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -100,7 +102,7 @@ class RequestMetricsMiddleware:
             self.metrics.http_duration.labels(method, route).observe(time.perf_counter() - started)
 
 
-def route_template(scope: dict) -> str:
+def route_template(scope: Scope) -> str:
     """The template of the route that answered (Starlette notes it in the scope), else `unmatched`."""
     route = scope.get("route")
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
@@ -115,10 +117,10 @@ class CorrelationIdMiddleware:
     """Take the caller's X-Correlation-ID (or make one), bind it to the logs and events of the
     request and echo it. Plain ASGI: Starlette's BaseHTTPMiddleware costs a task per request."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -126,7 +128,7 @@ class CorrelationIdMiddleware:
         correlation = header.decode("latin-1") or str(uuid.uuid4())
         scope.setdefault("state", {})["correlation_id"] = correlation
 
-        async def send_with_header(message) -> None:  # noqa: ANN001
+        async def send_with_header(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), (CORRELATION_HEADER.lower().encode(), correlation.encode("latin-1"))]
             await send(message)
@@ -150,7 +152,7 @@ def operations_router(runtime: ServiceRuntime) -> APIRouter:
     async def ready() -> JSONResponse:
         checks, reasons = await runtime.readiness()
         ok = all(checks.values())
-        body = {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks}
+        body: dict[str, Any] = {"status": "ready" if ok else "not_ready", "service": runtime.name, "checks": checks}
         if reasons:
             body["reasons"] = reasons
         return JSONResponse(body, status_code=200 if ok else 503)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
+from typing import Any, TextIO
 
 import structlog
 
 _configured = False
 
 
-def configure_logging(level: str = "INFO", stream=None) -> None:  # noqa: ANN001
+def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
     """JSON lines to `stream` (stdout for services; an operator's command whose stdout is its
     answer, e.g. `--json`, sends them to stderr). The first call decides."""
     global _configured
@@ -58,7 +60,7 @@ def redact(text: str) -> str:
     return text
 
 
-def redact_personal_data(_logger: object, _method: str, event: dict) -> dict:
+def redact_personal_data(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor (issue 13): no personal data in logs. Fields named like personal data are
     masked; error texts and tracebacks lose the parameters and input values they quote."""
     for key, value in list(event.items()):

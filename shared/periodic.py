@@ -68,7 +68,7 @@ class Periodic:
                 await self._run_round()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the database away for a while: the next round tries again
+            except Exception as exc:  # noqa: BLE001 - the database away for a while: the next round tries again
                 self._log.warning(self._failure_event, error=repr(exc)[:300])
             if self._stopping:
                 break
@@ -81,7 +81,7 @@ class Periodic:
                 seconds = await seconds()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the pause could not be computed (database away): a short one
+            except Exception:  # noqa: BLE001 - the pause could not be computed (database away): a short one
                 seconds = 1.0
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):

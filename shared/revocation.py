@@ -58,7 +58,7 @@ def revocation_table(service: str) -> type[SQLModel]:
         "revoked_before": Field(),
         "reason": Field(default=""),
     }
-    Revocation = type(f"{service.capitalize()}Revocation", (SQLModel,), namespace, table=True)
+    Revocation = type(f"{service.capitalize()}Revocation", (SQLModel,), namespace, table=True)  # noqa: N806 - a table class made per service
     _tables[service] = Revocation
     return Revocation
 
@@ -71,9 +71,9 @@ async def store(session: Any, table: type[SQLModel], subject: str, before: datet
     """Keep the latest moment for the subject (in the caller's transaction) and note it in memory."""
     row = await session.get(table, subject)
     if row is None:
-        session.add(table(subject=subject, revoked_before=before, reason=reason))  # type: ignore[call-arg]
-    elif epoch(row.revoked_before) < epoch(before):  # type: ignore[attr-defined]
-        row.revoked_before, row.reason = before, reason  # type: ignore[attr-defined]
+        session.add(table(subject=subject, revoked_before=before, reason=reason))
+    elif epoch(row.revoked_before) < epoch(before):
+        row.revoked_before, row.reason = before, reason
         session.add(row)
     REVOKED.note(subject, epoch(before))
 
@@ -93,10 +93,10 @@ class RevocationList:
         async with self.db.sessions() as session:
             if self.horizon is not None:
                 stale = col(self.table.revoked_before) < utcnow() - self.horizon  # type: ignore[attr-defined]
-                await session.exec(delete(self.table).where(stale))  # type: ignore[call-overload]
+                await session.exec(delete(self.table).where(stale))
                 await session.commit()
             for row in (await session.exec(select(self.table))).all():
-                REVOKED.note(row.subject, epoch(row.revoked_before))  # type: ignore[attr-defined]
+                REVOKED.note(row.subject, epoch(row.revoked_before))
 
     async def start(self, log: Any) -> None:
         await self.load()

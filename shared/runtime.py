@@ -217,7 +217,7 @@ class ServiceRuntime:
         for hook in self._scrape_hooks:
             try:
                 await asyncio.wait_for(hook(), 2.0)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a failing metrics hook must not fail /metrics
                 self.log.warning("metrics.refresh_failed", hook=getattr(hook, "__qualname__", repr(hook)), error=repr(exc)[:200])
 
     @property
@@ -288,7 +288,7 @@ class ServiceRuntime:
         else:
             try:
                 broker = await asyncio.wait_for(self.broker.ping(timeout=2.0), 3.0)
-            except Exception:
+            except Exception:  # noqa: BLE001 - whatever the ping raises, the broker is not ready
                 broker = False
             blocked = broker_state.blocked_reason(self.broker)
             if not broker:

@@ -10,7 +10,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
-DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"  # `nastavnik run` only; `serve` refuses it
+DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"  # noqa: S105 - `nastavnik run` only; `serve` refuses it
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 8  # "aaaa…" or "0101…" is no secret, whatever its length
 BROKER_SCHEMES = ("amqp", "amqps")

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.limits import BodyTooLarge
 
@@ -100,10 +101,10 @@ class SafeInputMiddleware:
     """Plain ASGI (no task per request): checks the path and query of every request and the
     JSON or form body, replaying the body to the app unchanged when it is fine."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -133,7 +134,7 @@ class SafeInputMiddleware:
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _url_problems(scope: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def _url_problems(scope: Scope) -> Iterator[dict[str, Any]]:
         problem = string_problem(scope["path"])
         if problem:
             yield {"type": problem[0], "loc": ["path"], "msg": problem[1]}
@@ -163,10 +164,10 @@ class SafeInputMiddleware:
         yield from problems(document, ("body",))
 
 
-def _replay(messages: list[dict[str, Any]], then=None):  # noqa: ANN001, ANN202
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
     pending = list(messages)
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         if pending:
             return pending.pop(0)
         if then is not None:
@@ -176,7 +177,7 @@ def _replay(messages: list[dict[str, Any]], then=None):  # noqa: ANN001, ANN202
     return receive
 
 
-async def _reply_422(send, found: list[dict[str, Any]]) -> None:  # noqa: ANN001
+async def _reply_422(send: Send, found: list[dict[str, Any]]) -> None:
     for item in found:  # the loc of a bad key may itself be unprintable
         item["loc"] = [part if not isinstance(part, str) or not string_problem(part) else "?" for part in item["loc"]]
     body = json.dumps({"detail": found[:20]}, ensure_ascii=False).encode()

@@ -37,7 +37,7 @@ def rabbitmq_url() -> Iterator[str]:
         with RabbitMqContainer("rabbitmq:3.13-management") as container:
             params = container.get_connection_params()
             yield f"amqp://guest:guest@{params.host}:{params.port}/"
-    except Exception as exc:  # no Docker engine
+    except Exception as exc:  # noqa: BLE001 - no Docker engine
         _unavailable("RabbitMQ", repr(exc))
 
 
@@ -52,7 +52,7 @@ def postgres_url() -> Iterator[str]:
 
         with PostgresContainer("postgres:16", driver=None) as container:
             yield container.get_connection_url()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - no Docker engine, or the container did not start
         _unavailable("PostgreSQL", repr(exc))
 
 

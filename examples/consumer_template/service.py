@@ -50,8 +50,9 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Templ
 
 
 def main() -> None:  # pragma: no cover - a process entry point
-    import uvicorn
     from contextlib import asynccontextmanager
+
+    import uvicorn
 
     service = create_service(Settings())
 
@@ -62,7 +63,7 @@ def main() -> None:  # pragma: no cover - a process entry point
         await service.runtime.stop()
 
     service.http.router.lifespan_context = lifespan
-    uvicorn.run(service.http, host="0.0.0.0", port=8000)
+    uvicorn.run(service.http, host="0.0.0.0", port=8000)  # noqa: S104 - inside its container, behind the compose network
 
 
 if __name__ == "__main__":

@@ -56,4 +56,4 @@ class Mail(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
-TABLES = [Contact, Withdrawn, Mail]
+TABLES: list[type[SQLModel]] = [Contact, Withdrawn, Mail]

@@ -23,6 +23,7 @@ from pathlib import Path
 import aiosmtplib
 from sqlalchemy import delete, func
 from sqlmodel import col, select
+from structlog.stdlib import BoundLogger
 
 from shared.clock import utcnow
 from shared.db import Database
@@ -68,7 +69,7 @@ class SmtpTransport:
                 s = self.settings
                 client = aiosmtplib.SMTP(
                     hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout,
-                    use_tls=s.smtp_security == "tls", start_tls=True if s.smtp_security == "starttls" else False,
+                    use_tls=s.smtp_security == "tls", start_tls=s.smtp_security == "starttls",
                 )
                 await client.connect()
                 if s.smtp_username:
@@ -91,7 +92,7 @@ class SmtpTransport:
         if client is not None:
             try:
                 await client.quit()
-            except Exception:  # already gone
+            except Exception:  # noqa: BLE001 - already gone
                 client.close()
 
 
@@ -124,7 +125,7 @@ class FolderTransport:
 
 class MailSender:
     def __init__(
-        self, db: Database, transport: SmtpTransport | FolderTransport, sender: str, metrics: NotificationsMetrics, log,  # noqa: ANN001
+        self, db: Database, transport: SmtpTransport | FolderTransport, sender: str, metrics: NotificationsMetrics, log: BoundLogger,
         *, poll_interval: float = 5.0, retry_base: float = 5.0, retry_cap: float = 900.0, batch_size: int = 50,
         retention: timedelta | None = None, prune_every: float = 3600.0,
     ) -> None:

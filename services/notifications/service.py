@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_
 from sqlmodel import col, select
+from structlog.stdlib import BoundLogger
 
 from shared.auth import Principal
+from shared.clock import utcnow
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import AccountLinkIssued, ContactUpdated, ParticipantWithdrawn
 from shared.contracts.surveys import CampaignReminderDue, RespondentInvited
 from shared.db import Database
-from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
@@ -36,7 +37,7 @@ class MailList:
 
 class NotificationsService:
     def __init__(
-        self, db: Database, public_url: str, metrics: NotificationsMetrics, log,  # noqa: ANN001
+        self, db: Database, public_url: str, metrics: NotificationsMetrics, log: BoundLogger,
         *, on_queued: Callable[[], None] = lambda: None, erase_files: Callable[[list[str]], None] = lambda _ids: None,
     ) -> None:
         self.db = db

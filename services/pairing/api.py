@@ -5,18 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, status
 
 from shared.auth import Authenticator, Principal
-from shared.scopes import scope_rule
 from shared.http import correlation_id
+from shared.scopes import scope_rule
 
 from services.pairing.schemas import (
     EndIn,
     ExclusionIn,
     MatchingSettingsIn,
     MatchingSettingsOut,
-    MentorPreferencesIn,
     MeasureIn,
     MeasureOut,
     MeasureResultIn,
+    MentorPreferencesIn,
     PairIn,
     PairOut,
     PlanIn,

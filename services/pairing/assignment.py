@@ -22,7 +22,7 @@ def optimal_assignment(
 ) -> np.ndarray:
     """Indices of the chosen arcs of an exact maximum-weight assignment where each mentee gets
     at most one mentor and mentor j at most capacity[j] mentees (OR-Tools min-cost flow)."""
-    from ortools.graph.python import min_cost_flow  # noqa: PLC0415 - heavy import, only when solving
+    from ortools.graph.python import min_cost_flow
 
     k = len(mentee)
     if k == 0:

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_TYPES
 
 from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
 from services.pairing.profiles import subject_name, subject_terms
-from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_TYPES
 
 # Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
 FORM_CATEGORIES: dict[str, tuple[str, str]] = {
@@ -250,7 +250,7 @@ def encode(
             municipality=np.array(  # unknown municipality: the school stands for it
                 [code("municipality", p.municipality_id or f"school:{p.school_id}") for p in people], dtype=np.int64
             ),
-            subjects=codes,  # type: ignore[arg-type] - made a bit matrix below, once every code is known
+            subjects=codes,  # made a bit matrix below, once every code is known
             experience=np.array([np.nan if p.experience_years is None else p.experience_years for p in people], dtype=np.float32),
             grade=np.array([p.grade or 0 for p in people], dtype=np.int16),
             profile=profile,
@@ -262,7 +262,7 @@ def encode(
     mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
     words = max(1, -(-len(books["subject"]) // 64))
     for side in (mentee_cohort, mentor_cohort):
-        side.subjects = subject_bits(side.subjects, words)  # type: ignore[arg-type]
+        side.subjects = subject_bits(side.subjects, words)
     return mentee_cohort, mentor_cohort
 
 

@@ -49,12 +49,12 @@ from services.pairing.schemas import (
     ExclusionIn,
     GoalIn,
     MatchingSettingsIn,
-    MentorPreferencesIn,
     MatchingSettingsOut,
     MeasureIn,
     MeasureOut,
     MeasureResultIn,
     MemberOut,
+    MentorPreferencesIn,
     PairIn,
     PairOut,
     PlanIn,
@@ -134,18 +134,18 @@ class PairingService:
                 proposal.status = "withdrawn"
                 proposal.note = WITHDRAWN_REASON
                 session.add(proposal)
-        await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(Profile).where(col(Profile.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(Interests).where(col(Interests.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))  # type: ignore[call-overload]
-        await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))  # type: ignore[call-overload]
+        await session.exec(delete(Candidate).where(col(Candidate.participant_id) == person))
+        await session.exec(delete(Profile).where(col(Profile.participant_id) == person))
+        await session.exec(delete(Interests).where(col(Interests.participant_id) == person))
+        await session.exec(delete(ProgrammeEnrolment).where(col(ProgrammeEnrolment.participant_id) == person))
+        await session.exec(delete(EndedEnrolment).where(col(EndedEnrolment.participant_id) == person))
         for table in (Preference, MentorPreference):
             await session.exec(
                 delete(table).where(or_(col(table.mentee_id) == person, col(table.mentor_id) == person))
-            )  # type: ignore[call-overload]
+            )
         await session.exec(
             delete(Exclusion).where(or_(col(Exclusion.mentee_id) == person, col(Exclusion.mentor_id) == person))
-        )  # type: ignore[call-overload]
+        )
 
     # -- the manual pair (kept for scenario.py and school systems) -------------------------------
 
@@ -312,9 +312,9 @@ class PairingService:
                     programme_id=programme_id,
                     school_id=run.school_id,
                     academic_year=academic_year,
-                    objective=rules.objective,  # type: ignore[arg-type]
-                    form=rules.form,  # type: ignore[arg-type]
-                    how=rules.how,  # type: ignore[arg-type]
+                    objective=rules.objective,
+                    form=rules.form,
+                    how=rules.how,
                     mentees=len(mentees),
                     mentors=len(mentors),
                     matched=run.matched,
@@ -417,7 +417,7 @@ class PairingService:
                 await self._enrolment(work, mentor_id, programme_id, "mentor")
             await work.session.exec(
                 delete(Preference).where(col(Preference.programme_id) == programme_id, col(Preference.mentee_id) == mentee_id)
-            )  # type: ignore[call-overload]
+            )
             for rank, mentor_id in enumerate(request.mentor_ids, start=1):
                 work.session.add(Preference(programme_id=programme_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank))
         return request.mentor_ids
@@ -440,7 +440,7 @@ class PairingService:
                 await self._enrolment(work, mentee_id, programme_id, "mentee")
             await work.session.exec(
                 delete(MentorPreference).where(col(MentorPreference.programme_id) == programme_id, col(MentorPreference.mentor_id) == mentor_id)
-            )  # type: ignore[call-overload]
+            )
             for rank, mentee_id in enumerate(request.mentee_ids, start=1):
                 work.session.add(MentorPreference(programme_id=programme_id, mentor_id=mentor_id, mentee_id=mentee_id, rank=rank))
         return request.mentee_ids
@@ -609,9 +609,9 @@ class PairingService:
                 school_id=school_id,
                 mentor_id=mentor_id,
                 mentee_ids=mentee_ids,
-                form=form,  # type: ignore[arg-type]
+                form=form,
                 academic_year=academic_year,
-                how=how,  # type: ignore[arg-type]
+                how=how,
                 proposal_id=proposal_id,
             )
         )
@@ -629,9 +629,9 @@ class PairingService:
                 school_id=pair.school_id,
                 mentor_id=pair.mentor_id,
                 mentee_ids=mentee_ids,
-                form=pair.form,  # type: ignore[arg-type]
+                form=pair.form,
                 academic_year=pair.academic_year,
-                outcome=outcome,  # type: ignore[arg-type]
+                outcome=outcome,
                 reason=reason,
             )
         )
@@ -734,7 +734,7 @@ class PairingService:
         )
         if mentor_id is not None:
             query = query.where(Pair.mentor_id == mentor_id)
-        return {mentor: n for mentor, n in (await work.session.exec(query)).all()}
+        return dict((await work.session.exec(query)).all())
 
     async def _paired_mentees(self, work: Work, programme_id: str) -> set[str]:
         """Mentees out of the pool: in a formed pair, or through a completed one (a terminated

@@ -208,14 +208,11 @@ class PairingViews:
             run = await session.get(MatchingRun, run_id)
             if run is None or run.programme_id != programme_id or not (schools is None or run.school_id in schools):
                 raise NotFound(f"Подбор {run_id} не найден")
-            statuses = {
-                status: n
-                for status, n in (
+            statuses = dict((
                     await session.exec(
                         select(Proposal.status, func.count()).where(Proposal.run_id == run_id).group_by(Proposal.status)
                     )
-                ).all()
-            }
+                ).all())
             total = sum(statuses.values())
             pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
             page = min(max(page, 1), pages)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from sqlmodel import delete, select
 
-from services.pairing.profiles import subject_name, subject_terms
-from services.pairing.models import SubjectTerm
-from services.pairing.schemas import SubjectTermIn, SubjectVocabularyIn, SubjectVocabularyOut
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import Forbidden, Unprocessable
 from shared.messaging.outbox import UnitOfWork
+
+from services.pairing.models import SubjectTerm
+from services.pairing.profiles import subject_name, subject_terms
+from services.pairing.schemas import SubjectTermIn, SubjectVocabularyIn, SubjectVocabularyOut
 
 
 async def load(session) -> dict[str, str]:  # noqa: ANN001
@@ -22,7 +23,8 @@ async def load(session) -> dict[str, str]:  # noqa: ANN001
 
 def problems(terms: list[SubjectTermIn]) -> list[str]:
     """Why a list cannot be the vocabulary (Russian, for the region's administrator)."""
-    found, table = [], {}
+    found: list[str] = []
+    table: dict[str, str] = {}
     for term in terms:
         name, subject = subject_name(term.name), subject_name(term.subject)
         if not name or not subject:
@@ -56,7 +58,7 @@ class SubjectVocabulary:
         if found:
             raise Unprocessable("; ".join(dict.fromkeys(found)), field="terms")
         async with self.uow(correlation_id) as work:
-            await work.session.exec(delete(SubjectTerm))  # type: ignore[call-overload]
+            await work.session.exec(delete(SubjectTerm))
             for term in request.terms:
                 work.session.add(SubjectTerm(name=subject_name(term.name), subject=subject_name(term.subject)))
         return await self.get()

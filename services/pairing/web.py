@@ -8,11 +8,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from shared import vocabulary
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages
-
-from shared import vocabulary
 
 from services.pairing import domain
 from services.pairing.schemas import MatchingSettingsIn, PairIn, RejectIn, ReplaceIn, RunIn
@@ -149,7 +148,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         if not errors:
             try:
                 await service.update_settings(programme_id, MatchingSettingsIn(
-                    form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],  # type: ignore[arg-type]
+                    form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],
                     weights=weights, min_experience_gap=int(gap), require_coverage=bool(values["require_coverage"]),
                     min_score=min_score, stable=bool(values["stable"]),
                 ), principal)
@@ -267,7 +266,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         if not errors:
             try:
                 await service.form_pair(programme_id, PairIn(
-                    mentor_id=values["mentor_id"], mentee_ids=[values["mentee_id"]], form=values["pair_form"],  # type: ignore[arg-type]
+                    mentor_id=values["mentor_id"], mentee_ids=[values["mentee_id"]], form=values["pair_form"],
                 ), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (404, 422):

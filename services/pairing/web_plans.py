@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from shared.auth import Principal
-from shared.errors import UseCaseError
 from shared.contracts.surveys import DEFICIT_AREAS
+from shared.errors import UseCaseError
 from shared.web import Pages
 
 from services.pairing import domain
@@ -102,7 +102,7 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
             errors["outcome"] = "Выберите, чем завершилась пара"
         else:
             try:
-                await service.end_pair(pair.programme_id, pair_id, EndIn(outcome=outcome, reason=reason), principal)  # type: ignore[arg-type]
+                await service.end_pair(pair.programme_id, pair_id, EndIn(outcome=outcome, reason=reason), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (409, 422):
                     raise
@@ -184,7 +184,7 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
         if errors:
             return None
         return MeasureIn(title=title[:300], area=area, kind=(values.get(f"kind{suffix}") or "").strip()[:100] or None,
-                         starts_on=starts_on, due_on=due_on)  # type: ignore[arg-type]
+                         starts_on=starts_on, due_on=due_on)
 
     @router.post("/pairs/{pair_id}/plan/measures", response_model=None)
     async def add_measure(request: Request, pair_id: str, principal: Principal = actor) -> Response:

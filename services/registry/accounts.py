@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.clock import utcnow
@@ -26,7 +27,6 @@ from shared.messaging.outbox import UnitOfWork, Work
 from shared.settings import Settings
 
 from services.registry import accounts_domain as rules
-from services.registry.revocations import revoke
 from services.registry.models import (
     Account,
     AccountLink,
@@ -39,7 +39,7 @@ from services.registry.models import (
     School,
     StaffAppointment,
 )
-
+from services.registry.revocations import revoke
 
 _throttle = asyncio.sleep  # a seam: tests replace this, never asyncio.sleep itself (every task uses that)
 
@@ -117,7 +117,7 @@ class Accounts:
 
     # -- who may sign in as what ------------------------------------------------------------
 
-    async def grants(self, session, account: Account) -> list[rules.Grant]:  # noqa: ANN001
+    async def grants(self, session: AsyncSession, account: Account) -> list[rules.Grant]:
         if account.staff_id:
             staff = await session.get(StaffAppointment, account.staff_id)
             if staff is None:
@@ -128,7 +128,7 @@ class Accounts:
             return []
         return rules.person_grants(await self._facts(session, person))
 
-    async def _facts(self, session, person: Participant) -> rules.PersonFacts:  # noqa: ANN001
+    async def _facts(self, session: AsyncSession, person: Participant) -> rules.PersonFacts:
         running = col(Programme.stage) != "closed"
         enrolled = (await session.exec(
             select(Enrolment.role).join(Programme, col(Programme.id) == Enrolment.programme_id)
@@ -150,7 +150,7 @@ class Accounts:
     @staticmethod
     def principal(account: Account, grant: rules.Grant) -> Principal:
         sub = account.staff_id or account.participant_id or account.id
-        return Principal(sub=sub, role=grant.role, scope=grant.scope, scope_id=grant.scope_id,  # type: ignore[arg-type]
+        return Principal(sub=sub, role=grant.role, scope=grant.scope, scope_id=grant.scope_id,
                          name=account.display_name, sid=uuid.uuid4().hex)
 
     async def account_of(self, principal: Principal) -> Account:
@@ -161,7 +161,7 @@ class Accounts:
         return account
 
     @staticmethod
-    async def _account_of(session, sub: str) -> Account | None:  # noqa: ANN001
+    async def _account_of(session: AsyncSession, sub: str) -> Account | None:
         return (await session.exec(
             select(Account).where(or_(Account.participant_id == sub, Account.staff_id == sub))
         )).first()
@@ -177,7 +177,7 @@ class Accounts:
             grants = await self.grants(session, account) if account and account.state == "active" else []
         for grant in grants:
             if grant.role == role:
-                return self.principal(account, grant)  # type: ignore[arg-type]
+                return self.principal(account, grant)
         raise Forbidden("Эта роль вам сейчас не назначена")
 
     # -- sign-in ------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ class Accounts:
         work.session.add(AccountLink(id=str(uuid.uuid4()), token_hash=rules.token_hash(token), account_id=account.id,
                                      purpose=purpose, expires_at=expires))
         if email:
-            work.emit(AccountLinkIssued(account_id=account.id, purpose=purpose, display_name=account.display_name,  # type: ignore[arg-type]
+            work.emit(AccountLinkIssued(account_id=account.id, purpose=purpose, display_name=account.display_name,
                                         email=email, link_path=link_path(token, purpose), expires_at=expires))
         return IssuedLink(account, token, expires, bool(email))
 
@@ -302,7 +302,7 @@ class Accounts:
             link, account = await self._link(session, token, purpose)
             return account
 
-    async def _link(self, session, token: str, purpose: str) -> tuple[AccountLink, Account]:  # noqa: ANN001
+    async def _link(self, session: AsyncSession, token: str, purpose: str) -> tuple[AccountLink, Account]:
         hashes = {rules.token_hash(token), rules.token_hash(rules.normalise_code(token))}
         link = (await session.exec(select(AccountLink).where(col(AccountLink.token_hash).in_(hashes)))).first()
         if link is None or link.purpose != purpose:
@@ -359,7 +359,7 @@ class Accounts:
                     await self._issue(work, account, "password_reset", email)
 
     @staticmethod
-    async def _email(session, account: Account) -> str | None:  # noqa: ANN001
+    async def _email(session: AsyncSession, account: Account) -> str | None:
         if account.staff_id:
             staff = await session.get(StaffAppointment, account.staff_id)
             return staff.email if staff else None
@@ -489,7 +489,7 @@ class Accounts:
             raise NotFound("Школа не найдена")
         return school
 
-    async def _person_in_scope(self, session, participant_id: str, principal: Principal) -> Participant:  # noqa: ANN001
+    async def _person_in_scope(self, session: AsyncSession, participant_id: str, principal: Principal) -> Participant:
         person = await session.get(Participant, participant_id)
         if person is None or person.status != "active":
             raise NotFound("Участник не найден")
@@ -585,7 +585,7 @@ class Accounts:
             grants = await self.grants(session, account) if account else []
         if not grants:
             raise NotFound("Демонстрационная учётная запись не найдена")
-        return self.principal(account, grants[0])  # type: ignore[arg-type]
+        return self.principal(account, grants[0])
 
     async def person_account(self, participant_id: str, login: str, principal: Principal | None) -> Account:
         """An account with a chosen login (demo)."""

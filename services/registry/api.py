@@ -15,13 +15,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 
 from shared.auth import Authenticator, Principal
-from shared.scopes import scope_rule
 from shared.contracts.registry import Consent
 from shared.http import correlation_id
+from shared.scopes import scope_rule
 
 from services.registry.api_imports import build_import_jobs_router
 from services.registry.import_jobs import safe_name
-from services.registry.importer import ImportReport, Importer, ImportOptions
+from services.registry.importer import Importer, ImportOptions, ImportReport
 from services.registry.schemas import (
     EnrolmentIn,
     EnrolmentOut,

@@ -14,7 +14,7 @@ from shared.errors import NotFound
 from shared.scopes import scope_rule
 
 from services.registry.import_jobs import ImportJob, jobs_of
-from services.registry.importer import ImportReport, Importer
+from services.registry.importer import Importer, ImportReport
 
 EDITORS = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 
@@ -35,7 +35,7 @@ class ImportJobOut(BaseModel):
 
 
 def job_out(job: ImportJob) -> ImportJobOut:
-    return ImportJobOut(id=job.id, name=job.name, mode=job.mode, dry_run=job.dry_run, state=job.state,  # type: ignore[arg-type]
+    return ImportJobOut(id=job.id, name=job.name, mode=job.mode, dry_run=job.dry_run, state=job.state,
                         rows_total=job.total, rows_done=job.done, percent=job.percent, cancel_requested=job.cancel_requested,
                         report=job.report, failure=job.failure)
 
@@ -64,7 +64,7 @@ def build_import_jobs_router(importer: Importer, auth: Authenticator) -> APIRout
         school: Annotated[str | None, Query(max_length=100, description="Rows without a school column belong to this school")] = None,
         dry_run: Annotated[bool, Query(description="Check only, write nothing")] = False,
     ) -> ImportJobOut:
-        job = await jobs.start(file.filename or "upload", file.file, principal, mode=mode, dry_run=dry_run,  # type: ignore[arg-type]
+        job = await jobs.start(file.filename or "upload", file.file, principal, mode=mode, dry_run=dry_run,
                                school_id=school)
         return job_out(job)
 

@@ -56,7 +56,7 @@ class CommandHandlers:
     async def __call__(self, work: Work, command: Command) -> None:
         # The shared consumer keeps a rejected command's body in the inbox (claimed before the
         # rejection is emitted); the next command to arrive redacts them.
-        await work.session.exec(  # type: ignore[call-overload]
+        await work.session.exec(
             update(InboxMessage)
             .where(InboxMessage.consumer == "registry", InboxMessage.message_id != command.envelope.id,
                    InboxMessage.body != REDACTED_BODY)
@@ -100,7 +100,7 @@ class CommandHandlers:
                 code = "no_consent"
             raise _reject(exc.message, code, f"data.{exc.field}" if exc.field else "") from None
         # Applied: the inbox keeps the message id (dedup), not the person's data.
-        await work.session.exec(  # type: ignore[call-overload]
+        await work.session.exec(
             update(InboxMessage).where(InboxMessage.consumer == "registry", InboxMessage.message_id == command.envelope.id)
             .values(body=REDACTED_BODY)
         )

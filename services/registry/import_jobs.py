@@ -41,7 +41,7 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.db import Database
 
-from services.registry.importer import ImportOptions, ImportReport, Importer
+from services.registry.importer import Importer, ImportOptions, ImportReport
 from services.registry.models import ImportFileChunk, ImportJobRecord
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ class ImportJobs:
             running.cancel = True  # seen at the next batch of rows (a job still waiting: at its first)
         else:  # another replica runs it: it reads the flag at its next progress write
             async with self.db.sessions() as session:
-                await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)  # type: ignore[call-overload]
+                await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)
                                    .values(cancel_requested=True))
                 await session.commit()
         job.cancel_requested = True
@@ -225,7 +225,8 @@ class ImportJobs:
         """`local`: the folder already holding the file (the replica that took the upload)."""
         running.started = True
         folder = local or Path(tempfile.mkdtemp(prefix="nastavnik-import-"))
-        state, report, failure = "failed", None, FAILURE
+        state, report = "failed", None
+        failure: str | None = FAILURE
         try:
             path = folder / row.name
             if local is None:  # a checked file applied here: from the database
@@ -286,7 +287,7 @@ class ImportJobs:
     async def _progress(self, job_id: str, done: int) -> bool:
         """Write the progress and the heartbeat; True if someone asked to cancel."""
         async with self.db.sessions() as session:
-            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)  # type: ignore[call-overload]
+            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id)
                                .values(done=done, updated_at=utcnow()))
             row = await session.get(ImportJobRecord, job_id)
             await session.commit()
@@ -294,12 +295,12 @@ class ImportJobs:
 
     async def _write(self, job_id: str, **values: Any) -> None:
         async with self.db.sessions() as session:
-            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id).values(**values))  # type: ignore[call-overload]
+            await session.exec(update(ImportJobRecord).where(col(ImportJobRecord.id) == job_id).values(**values))
             await session.commit()
 
     async def _drop_file(self, file_id: str) -> None:
         async with self.db.sessions() as session:
-            await session.exec(delete(ImportFileChunk).where(col(ImportFileChunk.file_id) == file_id))  # type: ignore[call-overload]
+            await session.exec(delete(ImportFileChunk).where(col(ImportFileChunk.file_id) == file_id))
             await session.commit()
 
     async def _drop_old_files(self) -> None:

@@ -30,9 +30,9 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from itertools import islice
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -148,7 +148,7 @@ class _Context:
     sequence: int = 0
     rows_seen: int = 0
 
-    def next_time(self):  # noqa: ANN201
+    def next_time(self) -> datetime:
         """Increasing timestamps, so the relay publishes in the order of the file."""
         self.sequence += 1
         return self.created_at + timedelta(microseconds=self.sequence)
@@ -743,7 +743,7 @@ class Importer:
 
     async def _person_by_external_id(self, ctx: _Context, school_id: str, external_id: str) -> Participant | None:
         result = await ctx.work.session.exec(
-            select(Participant).where(col(Participant.school_id) == school_id, col(Participant.external_id) == external_id)  # type: ignore[arg-type]
+            select(Participant).where(col(Participant.school_id) == school_id, col(Participant.external_id) == external_id)
         )
         return result.scalars().first()
 
@@ -782,7 +782,7 @@ class Importer:
                 self._error(ctx, sheet, line, sheet.column("curator"), values["curator"], *problem, sheet.cell("curator", line))
                 return None
         session = ctx.work.session
-        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values["code"]))  # type: ignore[arg-type]
+        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values["code"]))
         programme = result.scalars().first()
         emitted = len(ctx.work.emitted)
         if programme is None:
@@ -817,7 +817,7 @@ class Importer:
         if values is None or school_id is None:
             return None
         session = ctx.work.session
-        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values.get("programme")))  # type: ignore[arg-type]
+        result = await session.exec(select(Programme).where(col(Programme.school_id) == school_id, col(Programme.code) == values.get("programme")))
         programme = result.scalars().first()
         if programme is None:
             self._error(ctx, sheet, line, sheet.column("programme"), values.get("programme"),
@@ -846,7 +846,7 @@ class Importer:
             self._error(ctx, sheet, line, sheet.column(column), row.get(column), *problem, sheet.cell(column, line))
             return None
         result = await session.exec(select(Enrolment).where(
-            col(Enrolment.participant_id) == person.id, col(Enrolment.programme_id) == programme.id, col(Enrolment.role) == values["role"]))  # type: ignore[arg-type]
+            col(Enrolment.participant_id) == person.id, col(Enrolment.programme_id) == programme.id, col(Enrolment.role) == values["role"]))
         enrolment = result.scalars().first()
         emitted = len(ctx.work.emitted)
         if enrolment is None:
@@ -863,7 +863,7 @@ class Importer:
         from shared.contracts.registry import ParticipantEnrolled
 
         ctx.work.emit(ParticipantEnrolled(participant_id=person.id, programme_id=programme.id, school_id=school_id,
-                                          role=enrolment.role, academic_year=programme.academic_year, capacity=enrolment.capacity))  # type: ignore[arg-type]
+                                          role=enrolment.role, academic_year=programme.academic_year, capacity=enrolment.capacity))
         ctx.report.events += 1
         return "updated"
 
@@ -971,8 +971,9 @@ class _Row:
             except sheets.BadValue as exc:
                 bad.append(name)
                 column = self.sheet.column(name)
-                importer._error(ctx, self.sheet, line, column, raw, f"«{column}»: {exc.ru}", f"'{column}': {exc.en}",
-                                self.sheet.cell(name, line))
+                importer._error(  # noqa: SLF001 - the importer that owns this sheet reader
+                    ctx, self.sheet, line, column, raw, f"«{column}»: {exc.ru}", f"'{column}': {exc.en}",
+                    self.sheet.cell(name, line))
         if bad and not keep_going:
             return None
         result["_bad"] = tuple(bad)

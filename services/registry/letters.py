@@ -48,7 +48,7 @@ def letters_pdf(issued: list[IssuedLink], *, school_name: str, origin: str, regi
         short = f"{origin}/registry/i/{link.token}"
         story += [
             Paragraph(markup(region_name) + " · " + markup(school_name), styles["Heading4"]),
-            Paragraph(f"Приглашение в систему «Наставник»", styles["Title"]),
+            Paragraph("Приглашение в систему «Наставник»", styles["Title"]),
             Paragraph(f"{markup(link.account.display_name)}, здравствуйте!", styles["Heading2"]),
             Paragraph("Вас пригласили в систему сопровождения программы наставничества школы. В ней вы увидите свою "
                       "пару и план, ответите на анкеты. Чтобы войти в первый раз, откройте ссылку и придумайте пароль "

@@ -5,8 +5,9 @@ person, a programme or a school. Scope is checked by the caller through Registry
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import col, select
 
 from shared.db import Database
@@ -29,7 +30,7 @@ class Page:
         return max(1, -(-self.total // self.size))
 
 
-def name_matches(column, query: str):  # noqa: ANN001, ANN201
+def name_matches(column: Any, query: str) -> ColumnElement[bool]:
     """A name contains `query`, whatever the case of its first letters. SQLite's LIKE folds only
     ASCII case, so Cyrillic is matched in the spellings people type: as typed, lower case,
     Capitalised, Title Case and UPPER case."""
@@ -44,15 +45,15 @@ class Listing:
 
     async def people(self, school_id: str, *, query: str = "", category: str = "", status: str = "active",
                      page: int = 1, size: int = PAGE_SIZE) -> Page:
-        conditions = [Participant.school_id == school_id]
+        conditions: list[ColumnElement[bool]] = [col(Participant.school_id) == school_id]
         if query.strip():
             conditions.append(name_matches(Participant.full_name, query))
         if category:
-            conditions.append(Participant.category == category)
+            conditions.append(col(Participant.category) == category)
         if status == "no_consent":
-            conditions += [Participant.status == "active", col(Participant.consent_date).is_(None)]
+            conditions += [col(Participant.status) == "active", col(Participant.consent_date).is_(None)]
         elif status:
-            conditions.append(Participant.status == status)
+            conditions.append(col(Participant.status) == status)
         async with self.db.sessions() as session:
             total = (await session.exec(select(func.count()).select_from(Participant).where(*conditions))).one()
             page = max(1, min(page, max(1, -(-total // size))))
@@ -109,9 +110,9 @@ class Listing:
         if query.strip():
             conditions.append(or_(name_matches(School.name, query), col(School.id) == query.strip()))
         if municipality_id:
-            conditions.append(School.municipality_id == municipality_id)
+            conditions.append(col(School.municipality_id) == municipality_id)
         if visible_municipality:
-            conditions.append(School.municipality_id == visible_municipality)
+            conditions.append(col(School.municipality_id) == visible_municipality)
         async with self.db.sessions() as session:
             total = (await session.exec(select(func.count()).select_from(School).where(*conditions))).one()
             page = max(1, min(page, max(1, -(-total // size))))
@@ -127,6 +128,6 @@ class Listing:
                 Participant.school_id == school_id, Participant.status == "active").group_by(Participant.category))).all()
             programmes = (await session.exec(select(func.count()).select_from(Programme).where(
                 Programme.school_id == school_id, col(Programme.closed_at).is_(None)))).one()
-        counts = {category: count for category, count in people}
+        counts = dict(people)
         counts["programmes"] = programmes
         return counts

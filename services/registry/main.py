@@ -10,7 +10,6 @@ from fastapi import FastAPI
 
 from shared.auth import Authenticator
 from shared.contracts.registry import (
-    SessionsRevoked,
     AccountLinkIssued,
     CommandRejected,
     ContactUpdated,
@@ -26,6 +25,7 @@ from shared.contracts.registry import (
     ProgrammeUpdated,
     SchoolRegistered,
     SchoolUpdated,
+    SessionsRevoked,
 )
 from shared.http import create_service_app
 from shared.messaging.outbox import UnitOfWork
@@ -40,8 +40,8 @@ from services.registry.audit import RULES
 from services.registry.handlers import CommandHandlers, rejection
 from services.registry.importer import Importer
 from services.registry.models import TABLES
-from services.registry.revocations import build_revocation_router
 from services.registry.relay import BulkOutboxRelay
+from services.registry.revocations import build_revocation_router
 from services.registry.service import RegistryService
 from services.registry.web import build_pages_router
 from services.registry.web_accounts import build_accounts_router

@@ -187,7 +187,7 @@ class AccountLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-TABLES = (Municipality, School, Partner, Participant, Programme, Enrolment, AuditRecord,
+TABLES: tuple[type[SQLModel], ...] = (Municipality, School, Partner, Participant, Programme, Enrolment, AuditRecord,
           StaffAppointment, CuratorAppointment, Account, AccountLink)
 
 

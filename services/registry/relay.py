@@ -20,6 +20,7 @@ from datetime import timedelta
 import aiormq
 from pamqp.commands import Basic
 from sqlalchemy import func, select, text, update
+from structlog.stdlib import BoundLogger
 
 from shared.clock import utcnow
 from shared.db import Database
@@ -38,7 +39,7 @@ _CLAIM = text("""
 
 
 class BulkOutboxRelay(OutboxRelay):
-    def __init__(self, db: Database, publish: PublishFn, metrics: ServiceMetrics, log, *,  # noqa: ANN001
+    def __init__(self, db: Database, publish: PublishFn, metrics: ServiceMetrics, log: BoundLogger, *,
                  broker_url: str | None, batch_size: int = 1000, publish_timeout: float = 30.0,
                  retention: timedelta | None = None) -> None:
         super().__init__(db, publish, metrics, log, batch_size=200, retention=retention)
@@ -57,7 +58,7 @@ class BulkOutboxRelay(OutboxRelay):
         if connection is not None:
             try:
                 await connection.close()
-            except Exception:  # already gone
+            except Exception:  # noqa: BLE001, S110 - already gone
                 pass
 
     async def pending_count(self) -> int:

@@ -23,7 +23,7 @@ async def revoke(work: Work, subject_id: str, reason: str) -> None:
     """Every token of `subject_id` issued before now stops working, in every service."""
     now = utcnow()
     await store(work.session, revocation_table(NAME), subject_id, now, reason)
-    work.emit(SessionsRevoked(subject_id=subject_id, revoked_before=now, reason=reason))  # type: ignore[arg-type]
+    work.emit(SessionsRevoked(subject_id=subject_id, revoked_before=now, reason=reason))
 
 
 class RevocationIn(BaseModel):

@@ -25,8 +25,8 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry import (
     Consent,
-    EnrolmentEnded,
     ContactUpdated,
+    EnrolmentEnded,
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantUpdated,
@@ -43,7 +43,6 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import OutboxMessage, UnitOfWork, Work
 from shared.settings import Settings
 
-from services.registry.revocations import revoke
 from services.registry import domain
 from services.registry.models import (
     Account,
@@ -56,6 +55,7 @@ from services.registry.models import (
     Programme,
     School,
 )
+from services.registry.revocations import revoke
 from services.registry.schemas import (
     EnrolmentIn,
     ParticipantIn,
@@ -158,7 +158,7 @@ class RegistryService:
             school = await self._school(principal.scope_id)
             visible = [m for m in rows if school is not None and m.id == school.municipality_id]
         return RegionOut(id=self.settings.region_id, name=self.settings.region_name,
-                         municipalities=[{"id": m.id, "name": m.name} for m in visible])  # type: ignore[misc]
+                         municipalities=[{"id": m.id, "name": m.name} for m in visible])
 
     async def _school(self, school_id: str) -> School | None:
         async with self.db.sessions() as session:
@@ -210,7 +210,7 @@ class RegistryService:
             if changed or "municipality_name" in changes:
                 row.updated_at = utcnow()
                 work.session.add(row)
-                work.emit(school_event(SchoolUpdated, row, municipality, self.settings.region_id))  # type: ignore[arg-type]
+                work.emit(school_event(SchoolUpdated, row, municipality, self.settings.region_id))
                 self._audit(work, _actor(principal), "school.updated", row.id, ",".join(sorted(changes)))
             return row
 
@@ -250,7 +250,7 @@ class RegistryService:
                 raise Unprocessable("Укажите муниципалитет партнёра", field="municipality_id")
             row = Partner(id=partner_id, name=partner.name, kind=partner.kind, municipality_id=partner.municipality_id)
             work.session.add(row)
-            work.emit(PartnerRegistered(partner_id=row.id, name=row.name, kind=row.kind, region_id=self.settings.region_id,  # type: ignore[arg-type]
+            work.emit(PartnerRegistered(partner_id=row.id, name=row.name, kind=row.kind, region_id=self.settings.region_id,
                                         municipality_id=row.municipality_id))
             self._audit(work, _actor(principal), "partner.registered", row.id)
             return row
@@ -450,7 +450,7 @@ class RegistryService:
         if row.contact_email:
             work.emit(ContactUpdated(participant_id=row.id, school_id=row.school_id, email=None))
         if row.announced:
-            work.emit(ParticipantWithdrawn(participant_id=row.id, school_id=row.school_id, reason=reason, ended_programme_ids=ended))  # type: ignore[arg-type]
+            work.emit(ParticipantWithdrawn(participant_id=row.id, school_id=row.school_id, reason=reason, ended_programme_ids=ended))
         self._erase(row, reason, now)
         work.session.add(row)
         await self._redact_outbox(work, row.id)
@@ -615,7 +615,7 @@ class RegistryService:
     async def _close(self, work: Work, row: Programme) -> None:
         now = utcnow()
         row.closed_at = now
-        await work.session.exec(  # type: ignore[call-overload]
+        await work.session.exec(
             update(Enrolment).where(col(Enrolment.programme_id) == row.id, col(Enrolment.active).is_(True)).values(active=False, ended_at=now)
         )
         work.emit(ProgrammeClosed(programme_id=row.id, school_id=row.school_id, academic_year=row.academic_year))
@@ -664,7 +664,7 @@ class RegistryService:
             work.session.add(existing)
             self._audit(work, actor, "enrolment.renewed", existing.id, f"{person.id}:{programme.id}:{existing.role}")
             work.emit(ParticipantEnrolled(participant_id=person.id, programme_id=programme.id, school_id=programme.school_id,
-                                          role=existing.role, academic_year=programme.academic_year,  # type: ignore[arg-type]
+                                          role=existing.role, academic_year=programme.academic_year,
                                           capacity=existing.capacity))
             return existing
         row = Enrolment(
@@ -681,7 +681,7 @@ class RegistryService:
                 participant_id=person.id,
                 programme_id=programme.id,
                 school_id=programme.school_id,
-                role=row.role,  # type: ignore[arg-type]
+                role=row.role,
                 academic_year=programme.academic_year,
                 capacity=row.capacity,
             )
@@ -704,7 +704,7 @@ class RegistryService:
             row.active, row.ended_at = False, utcnow()
             work.session.add(row)
             work.emit(EnrolmentEnded(participant_id=row.participant_id, programme_id=programme.id, school_id=programme.school_id,
-                                     role=row.role))  # type: ignore[arg-type]
+                                     role=row.role))
             if row.role == "curator" and programme.curator_id == row.participant_id:
                 programme.curator_id = None
                 work.session.add(programme)

@@ -200,6 +200,7 @@ def classify(sheet_name: str, headers: list[str]) -> tuple[str | None, str | Non
         return fields, unknown
 
     header_set = set(normalised)
+    kind: str | None
     if {"роль", "роль в программе"} & header_set:
         kind = "enrolments"
     elif {"учебный год"} & header_set:
@@ -363,7 +364,7 @@ def read_csv(source: str, data: bytes | None = None) -> Sheet | None:
         encoding = _file_encoding(source)
 
         def opened() -> Any:
-            return open(source, encoding=encoding, newline="")  # noqa: SIM115 - closed by the reader's generator
+            return open(source, encoding=encoding, newline="")
 
     with opened() as head:
         delimiter = _dialect(head.read(4096))
@@ -404,7 +405,7 @@ def read_csv(source: str, data: bytes | None = None) -> Sheet | None:
                 raise _csv_problem(exc, inner.line_num) from None
 
     sheet = Sheet(source, name, kind or "", category, header_line, headers, fields, unknown, rows_hint=rows_hint)
-    sheet._rows = stream
+    sheet._rows = stream  # noqa: SLF001 - Sheet is this module's own class
     return sheet
 
 
@@ -421,7 +422,7 @@ def read_xlsx(source: str, data: bytes | None = None, limits: Limits | None = No
     check_xlsx(source, data, limits or Limits())
     try:
         workbook = load_workbook(io.BytesIO(data) if data is not None else source, read_only=True, data_only=True)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl, zipfile, XML: whatever a broken file raises is «не читается»
         raise BadValue(f"Файл XLSX не читается: {exc}", f"The XLSX file cannot be read: {exc}") from None
     for worksheet in workbook.worksheets:
         headers: list[str] | None = None
@@ -444,7 +445,7 @@ def read_xlsx(source: str, data: bytes | None = None, limits: Limits | None = No
 
         sheet = Sheet(source, worksheet.title, kind or "", category, header_line, headers, fields, unknown,
                       rows_hint=max(0, (worksheet.max_row or header_line) - header_line))
-        sheet._rows = stream
+        sheet._rows = stream  # noqa: SLF001 - Sheet is this module's own class
         yield sheet
 
 

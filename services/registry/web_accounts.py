@@ -8,7 +8,6 @@ they come from another origin (Origin header): their only secrets are what the p
 from __future__ import annotations
 
 from datetime import timedelta
-
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,7 +26,7 @@ from services.registry import accounts_domain as rules
 from services.registry.accounts import Accounts, LinkInvalid, SignInFailed, account_state
 from services.registry.letters import letters_pdf
 
-DEMO_PASSWORD = "nastavnik-demo"
+DEMO_PASSWORD = "nastavnik-demo"  # noqa: S105 - the demo's published password, shown on its sign-in page
 DEMO_LOGINS = (  # (login, label) — created by nastavnik/app.py load_demo
     ("admin@demo.nastavnik", "администратор региона"),
     ("coordinator@demo.nastavnik", "муниципальный координатор"),

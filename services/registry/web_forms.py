@@ -86,7 +86,7 @@ def use_case_errors(exc: UseCaseError, known: set[str] | None = None) -> dict[st
 def values(form: FormData) -> dict[str, Any]:
     """What the person typed, to put back into the form after an error (lists for repeated names)."""
     kept: dict[str, Any] = {}
-    for key in form.keys():
+    for key in form:
         found = [v for v in form.getlist(key) if isinstance(v, str)]
         kept[key] = found if len(found) > 1 or key == "forms" else (found[0] if found else "")
     return kept

@@ -21,7 +21,16 @@ from services.registry.models import School
 from services.registry.schemas import ParticipantIn, ParticipantPatch
 from services.registry.service import RegistryService
 from services.registry.web import see_other
-from services.registry.web_forms import checked, for_people, integer, items, text, use_case_errors, validation_errors, values
+from services.registry.web_forms import (
+    checked,
+    for_people,
+    integer,
+    items,
+    text,
+    use_case_errors,
+    validation_errors,
+    values,
+)
 
 STAFF = ("school_curator", "region_admin", "municipal_coordinator")
 PERSON_LABELS = {

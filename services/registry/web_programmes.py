@@ -163,7 +163,7 @@ def build_programmes_router(service: RegistryService, listing: Listing, pages: P
             errors["participant_id"] = "Найдите и выберите участника"
         if not errors:
             try:
-                await service.enrol(programme_id, EnrolmentIn(participant_id=participant_id or "", role=role or "",  # type: ignore[arg-type]
+                await service.enrol(programme_id, EnrolmentIn(participant_id=participant_id or "", role=role or "",
                                                               capacity=capacity), principal)
                 return see_other(f"/registry/programmes/{programme_id}?saved=enrolled")
             except ValidationError as exc:

@@ -277,8 +277,8 @@ def swot(v: Values) -> str:
         else:
             sentences.append("Сильных сторон и возможностей отмечено столько же, сколько слабых сторон и угроз.")
     answered = [form for form in domain.FORMS if _int(v.get(f"swot_responses_{form}"))]
-    strong = [(domain.FORMS[f], v[f"swot_strengths_mean_{f}"]) for f in answered if v.get(f"swot_strengths_mean_{f}") is not None]
-    weak = [(domain.FORMS[f], v[f"swot_weaknesses_mean_{f}"]) for f in answered if v.get(f"swot_weaknesses_mean_{f}") is not None]
+    strong = [(domain.FORMS[f], mean) for f in answered if (mean := v.get(f"swot_strengths_mean_{f}")) is not None]
+    weak = [(domain.FORMS[f], mean) for f in answered if (mean := v.get(f"swot_weaknesses_mean_{f}")) is not None]
     if len(strong) > 1:
         name, value = max(strong, key=lambda row: row[1])
         sentences.append(f"Больше всего сильных сторон — в форме «{name}» ({number(value)}).")

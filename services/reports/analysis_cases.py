@@ -228,7 +228,7 @@ class Analyses:
                 if latest != base_version:
                     raise Conflict(f"Пока вы редактировали, анализ утвердили ещё раз (версия {latest}). "
                                    "Откройте страницу заново: ваш текст не сохранён.")
-                await session.exec(delete(WrittenAnalysis).where(*where, WrittenAnalysis.version == DRAFT))  # type: ignore[call-overload]
+                await session.exec(delete(WrittenAnalysis).where(*where, WrittenAnalysis.version == DRAFT))
                 number = latest + 1 if approve else DRAFT
                 figures = analysis.snapshot(inputs.values) if approve else {}
                 session.add(WrittenAnalysis(scope=level, scope_id=scope_id, academic_year=year, version=number,
@@ -242,7 +242,7 @@ class Analyses:
         await self.inputs(level, scope_id, year, principal)
         self._check_editor(principal, level, scope_id)
         async with self.service.db.sessions() as session:
-            await session.exec(delete(WrittenAnalysis).where(  # type: ignore[call-overload]
+            await session.exec(delete(WrittenAnalysis).where(
                 WrittenAnalysis.scope == level, WrittenAnalysis.scope_id == scope_id, WrittenAnalysis.academic_year == year,
                 WrittenAnalysis.version == DRAFT))
             await session.commit()

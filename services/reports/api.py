@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from shared.auth import Authenticator, Principal
-from shared.scopes import scope_rule
 from shared.clock import academic_year_of
 from shared.safe_export import attachment
+from shared.scopes import scope_rule
 
 from services.reports import domain, exports
 from services.reports.analysis_cases import Analyses
@@ -129,7 +129,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         report = await service.report(scope, scope_id, year, principal)
         rows = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
         return [
-            DrilldownRow(scope=r.level, scope_id=r.scope_id, name=r.name, low_results=r.low_results, difficult_conditions=r.difficult_conditions, indicators=r.values)  # type: ignore[arg-type]
+            DrilldownRow(scope=r.level, scope_id=r.scope_id, name=r.name, low_results=r.low_results, difficult_conditions=r.difficult_conditions, indicators=r.values)
             for r in rows
             if r.level != "municipality" or principal.sees_municipality(r.scope_id)
         ]

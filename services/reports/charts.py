@@ -30,8 +30,8 @@ def line_chart(series: dict[str, list[float | None]], *, title: str, width: int 
             f"{pad_l + (plot_w * i / max(n - 1, 1)):.1f},{pad_t + plot_h * (1 - v / top):.1f}" for i, v in enumerate(points) if v is not None
         ]
         if len(coords) == 1:
-            x, y = coords[0].split(",")
-            parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{color}"/>')
+            cx, cy = coords[0].split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="4" fill="{color}"/>')
         elif coords:
             parts.append(f'<polyline class="series" fill="none" stroke="{color}" stroke-width="2.5" points="{" ".join(coords)}"/>')
         y = pad_t + plot_h + 22 + index * 18

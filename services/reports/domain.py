@@ -743,7 +743,7 @@ def counts_for_growth(instrument_code: str, stage: str | None, respondent_role: 
 
 # -- the outcomes the programmes promise (services/reports/domain_outcomes.py) -----------------
 
-from services.reports.domain_outcomes import (  # noqa: E402  re-exported: one place for every indicator
+from services.reports.domain_outcomes import (  # noqa: E402, F401 - re-exported: one place for every indicator
     CUSTOM_BREAKDOWN,
     DDO_BREAKDOWN,
     MIN_GROUP,

@@ -56,7 +56,7 @@ def indicators() -> list:  # list[domain.Indicator]
                       f"{label}, зачисленные наставляемыми в учебном году (кто отозвал согласие на обработку данных, не учитывается)",
                       _count(f"retention_{group}_mentees"), section),
             Indicator(f"retention_{group}_left", f"{label.capitalize()}-наставляемые, уволившиеся из школы", "чел.",
-                      f"из них выбыли из школы (причина выбытия в реестре — «покинул школу») в этом учебном году или позже",
+                      "из них выбыли из школы (причина выбытия в реестре — «покинул школу») в этом учебном году или позже",
                       _count(f"retention_{group}_left"), section),
             Indicator(f"retention_{group}_left_during", f"{label.capitalize()}: уволились во время программы", "чел.",
                       "выбыли из школы в том же учебном году, в котором были наставляемыми",
@@ -279,8 +279,8 @@ def custom_breakdowns(counters: Counters, instruments: Mapping[tuple[str, int], 
     found: dict[tuple[str, int], dict[str, dict[str, float]]] = {}
     for name, value in counters.items():
         if name.startswith(CUSTOM_BREAKDOWN):
-            code, version, item, what = name[len(CUSTOM_BREAKDOWN):].split("|", 3)
-            found.setdefault((code, int(version)), {}).setdefault(item, {})[what] = value
+            code, written_version, item, what = name[len(CUSTOM_BREAKDOWN):].split("|", 3)
+            found.setdefault((code, int(written_version)), {}).setdefault(item, {})[what] = value
     out = []
     for (code, version), items in sorted(found.items()):
         if only is not None and (code, version) not in only:

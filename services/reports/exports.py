@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from shared import safe_export
@@ -209,7 +210,7 @@ def to_xlsx(report: ReportData, written: Document | None = None) -> bytes:
 # -- charts (matplotlib, Agg) and the PDF (reportlab) --------------------------------------
 
 
-def _pyplot():
+def _pyplot() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -297,8 +298,18 @@ def to_pdf(report: ReportData, written: Document | None = None) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import (BaseDocTemplate, Frame, Image, LongTable, NextPageTemplate, PageBreak, PageTemplate, Paragraph,
-                                    Spacer, TableStyle)
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        Image,
+        LongTable,
+        NextPageTemplate,
+        PageBreak,
+        PageTemplate,
+        Paragraph,
+        Spacer,
+        TableStyle,
+    )
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("DejaVuSans", _font_path()))

@@ -10,6 +10,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.contracts.envelope import Envelope
@@ -37,7 +38,7 @@ def retention_groups_of(person: Participant) -> list[str]:
 class OutcomesMixin:
     """Needs ReportsService's db, _add, _ignored_withdrawn, _reference_or_park, _check_visible, _counters."""
 
-    async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: "Batch") -> None:
+    async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: Batch) -> None:
         """A pupil's recorded self-determination: the latest state by event time counts (an update
         before the registration waits for it). Grade, subjects and the retention flags are taken
         as registered: reports counts them when an answer or an enrolment comes."""
@@ -77,7 +78,7 @@ class OutcomesMixin:
             await self._check_visible(session, level, scope_id, principal)
             return await self._breakdowns(session, await self._counters(session, level, scope_id, year), level, scope_id)
 
-    async def _breakdowns(self, session, counters: dict[str, float], level: str, scope_id: str) -> list[domain.Breakdown]:  # noqa: ANN001
+    async def _breakdowns(self, session: AsyncSession, counters: dict[str, float], level: str, scope_id: str) -> list[domain.Breakdown]:
         """The outcome tables of a scope. A custom instrument is summarised in the reports of its
         scope: the region's at every level, a school's only in that school's report."""
         prefix = f"{domain.DDO_BREAKDOWN}programme|"

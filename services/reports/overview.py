@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 
@@ -34,14 +35,14 @@ def _in_scope(query, level: str, scope_id: str):  # noqa: ANN001, ANN202
     return query.where(School.id == scope_id)
 
 
-async def _school_sums(session, ids: list[str], years: list[str]) -> dict[str, float]:  # noqa: ANN001
+async def _school_sums(session: AsyncSession, ids: list[str], years: list[str]) -> dict[str, float]:
     """The counters of these schools added up by the database (the primary key's prefix finds them)."""
     if not ids:
         return {}
     query = select(Counter.name, func.sum(Counter.value)).where(
         Counter.scope == "school", col(Counter.scope_id).in_(ids), col(Counter.academic_year).in_(years)
     ).group_by(Counter.name)
-    return {name: total for name, total in (await session.exec(query)).all()}
+    return dict((await session.exec(query)).all())
 
 
 async def dashboard_data(service: ReportsService, level: str, scope_id: str, year: str, principal: Principal) -> ReportData:

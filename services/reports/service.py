@@ -13,15 +13,16 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 
 import structlog
 from sqlalchemy import delete, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.clock import academic_year_of, utcnow
@@ -139,7 +140,7 @@ map holds rows weakly, so the rows a batch reuses (its schools, people) are kept
 people known not to have withdrawn, so that each event does not ask again."""
 
 
-def _keep(session, rows) -> None:  # noqa: ANN001
+def _keep(session: AsyncSession, rows: Iterable[SQLModel]) -> None:
     session.info.setdefault(_KEPT, []).extend(rows)
 
 
@@ -422,7 +423,7 @@ class ReportsService(OutcomesMixin):
         row.school_id, row.academic_year, row.title, row.order_key = event.school_id, event.academic_year, event.title, order_key
         work.session.add(row)
 
-    async def _swot_rows(self, session, counters: dict[str, float]) -> list[domain.SwotRow]:  # noqa: ANN001
+    async def _swot_rows(self, session: AsyncSession, counters: dict[str, float]) -> list[domain.SwotRow]:
         """The SWOT breakdown of a scope, with the titles of the programmes known."""
         rows = domain.swot_breakdown(counters)
         ids = {row.programme_id for row in rows if row.programme_id}
@@ -539,13 +540,13 @@ class ReportsService(OutcomesMixin):
             if school is not None:
                 self._add(batch, school, load.academic_year, domain.negate(domain.mentor_state(load.capacity, load.active_mentees)))
             await session.delete(load)
-        await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))  # type: ignore[call-overload]
-        await session.exec(delete(Measurement).where(col(Measurement.person) == raw))  # type: ignore[call-overload]
+        await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))
+        await session.exec(delete(Measurement).where(col(Measurement.person) == raw))
         if person is not None:
             await session.delete(person)
         if raw != alias:
-            await session.exec(update(Pair).where(col(Pair.mentor_id) == raw).values(mentor_id=alias))  # type: ignore[call-overload]
-            await session.exec(delete(ParkedEvent).where(col(ParkedEvent.body).contains(raw)))  # type: ignore[call-overload]
+            await session.exec(update(Pair).where(col(Pair.mentor_id) == raw).values(mentor_id=alias))
+            await session.exec(delete(ParkedEvent).where(col(ParkedEvent.body).contains(raw)))
             await self._anonymise_inbox(work, raw)
 
     async def _anonymise_inbox(self, work: Work, raw: str, only_message: str | None = None) -> None:
@@ -593,7 +594,7 @@ class ReportsService(OutcomesMixin):
                     index_elements=["scope", "scope_id", "academic_year", "name"],
                     set_={"value": table.c.value + statement.excluded.value},
                 )
-                await work.session.exec(statement)  # type: ignore[call-overload]
+                await work.session.exec(statement)
         if batch.contributions:
             rows = [
                 {"person": k[0], "school_id": k[1], "academic_year": k[2], "name": k[3], "value": v}
@@ -607,7 +608,7 @@ class ReportsService(OutcomesMixin):
                     index_elements=["person", "school_id", "academic_year", "name"],
                     set_={"value": table.c.value + statement.excluded.value},
                 )
-                await work.session.exec(statement)  # type: ignore[call-overload]
+                await work.session.exec(statement)
         batch.counters.clear()
         batch.contributions.clear()
 
@@ -643,12 +644,12 @@ class ReportsService(OutcomesMixin):
             if emit:
                 work.emit(
                     IndicatorsUpdated(
-                        scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=ids[-1], also_caused_by=ids[:-1]  # type: ignore[arg-type]
+                        scope=level, scope_id=scope_id, academic_year=year, indicators=values, caused_by=ids[-1], also_caused_by=ids[:-1]
                     )
                 )
         return len(years)
 
-    async def _counters_of(self, session, scopes: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, float]]:  # noqa: ANN001
+    async def _counters_of(self, session: AsyncSession, scopes: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, float]]:
         """Counters of several (level, id, year) at once; population counters added to each year."""
         ids = {scope_id for _, scope_id, _ in scopes}
         years = {year for _, _, year in scopes} | {domain.POPULATION}
@@ -668,7 +669,7 @@ class ReportsService(OutcomesMixin):
             out[(level, scope_id, year)] = domain.add_up([population.get((level, scope_id), {}), by_key.get((level, scope_id, year), {})])
         return out
 
-    async def _counters(self, session, level: str, scope_id: str, year: str) -> dict[str, float]:  # noqa: ANN001
+    async def _counters(self, session: AsyncSession, level: str, scope_id: str, year: str) -> dict[str, float]:
         return (await self._counters_of(session, [(level, scope_id, year)]))[(level, scope_id, year)]
 
     # -- events that arrive before what they refer to -----------------------------------
@@ -716,9 +717,9 @@ class ReportsService(OutcomesMixin):
         async with uow(correlation_id="reports-rebuild") as work:
             session = work.session
             if self.db.is_postgres:
-                await session.exec(text("LOCK TABLE inbox IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
+                await session.exec(text("LOCK TABLE inbox IN EXCLUSIVE MODE"))
             for table in reversed(DERIVED):
-                await session.exec(delete(table))  # type: ignore[call-overload]
+                await session.exec(delete(table))
             offset = 0
             while True:
                 rows = (
@@ -750,7 +751,7 @@ class ReportsService(OutcomesMixin):
             for level, scope_id, year in final:
                 work.emit(
                     IndicatorsUpdated(
-                        scope=level, scope_id=scope_id, academic_year=year, indicators=domain.compute(values[(level, scope_id, year)]), caused_by=cause  # type: ignore[arg-type]
+                        scope=level, scope_id=scope_id, academic_year=year, indicators=domain.compute(values[(level, scope_id, year)]), caused_by=cause
                     )
                 )
         return {"events": events, "scopes": len(final), "seconds": round(time.perf_counter() - started, 2)}
@@ -878,7 +879,7 @@ class ReportsService(OutcomesMixin):
             breakdowns = await self._breakdowns(session, whole_counters, level, scope_id)
         return ReportData(level, scope_id, title, year, scope, municipalities, school_rows, groups, swot, breakdowns)
 
-    async def _municipality_wide(self, session, year: str) -> dict[str, dict[str, float]]:  # noqa: ANN001
+    async def _municipality_wide(self, session: AsyncSession, year: str) -> dict[str, dict[str, float]]:
         """Per municipality, the counters of its municipality-wide campaigns (kept on the
         municipality itself, as the region's region-wide ones are)."""
         rows = await session.exec(
@@ -895,7 +896,7 @@ class ReportsService(OutcomesMixin):
             await self._check_visible(session, level, scope_id, principal)
             return await self._swot_rows(session, await self._counters(session, level, scope_id, year))
 
-    async def _check_visible(self, session, level: str, scope_id: str, principal: Principal) -> None:  # noqa: ANN001
+    async def _check_visible(self, session: AsyncSession, level: str, scope_id: str, principal: Principal) -> None:
         if level == "region":
             visible = principal.scope == "region" and scope_id == self.region_id
         elif level == "municipality":

@@ -13,10 +13,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from shared import formatting
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.errors import NotFound
-from shared import formatting
 from shared.web import Pages
 
 from services.reports import attention, charts, domain, exports, overview

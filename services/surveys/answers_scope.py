@@ -24,8 +24,18 @@ from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
 
 from services.surveys import domain
-from services.surveys.answers import (AnswerRow, Pager, PAGE_SIZE, _audit, _list_scales, _names, _parse_key, _row, free_texts,
-                                      mentees_of)
+from services.surveys.answers import (
+    PAGE_SIZE,
+    AnswerRow,
+    Pager,
+    _audit,
+    _list_scales,
+    _names,
+    _parse_key,
+    _row,
+    free_texts,
+    mentees_of,
+)
 from services.surveys.models import School, SurveyResponse
 from services.surveys.service import SurveysService
 

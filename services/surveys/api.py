@@ -8,13 +8,19 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from shared.api_errors import problem
-from shared.validation import INT32_MAX
 from shared.auth import ROLES, Authenticator, Principal
-from shared.scopes import scope_rule
 from shared.http import correlation_id
+from shared.scopes import scope_rule
+from shared.validation import INT32_MAX
 
 from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, ResponseIn, ResponseOut
-from services.surveys.service import CAMPAIGN_OPENERS, INSTRUMENT_AUTHORS, InvalidAnswers, InvalidInstrument, SurveysService
+from services.surveys.service import (
+    CAMPAIGN_OPENERS,
+    INSTRUMENT_AUTHORS,
+    InvalidAnswers,
+    InvalidInstrument,
+    SurveysService,
+)
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 

@@ -397,7 +397,7 @@ def _empty(value: object) -> bool:
 
 
 def _is_int(value: object) -> bool:
-    return _number(value) and int(value) == value  # type: ignore[arg-type]
+    return _number(value) and int(value) == value
 
 
 def answer_problems(instrument: Instrument, answers: Mapping[str, object]) -> list[AnswerProblem]:
@@ -423,12 +423,12 @@ def _value_problem(item: Item, value: object) -> str | None:
     if item.kind == "scale":
         if not _is_int(value):
             return f"Ожидается целое число от {item.minimum:g} до {item.maximum:g}"
-        if not item.minimum <= value <= item.maximum:  # type: ignore[operator]
+        if not item.minimum <= value <= item.maximum:
             return f"Значение {value} вне шкалы {item.minimum:g}–{item.maximum:g}"
     elif item.kind == "number":
         if not _number(value):
             return "Ожидается число"
-        if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):  # type: ignore[operator]
+        if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):
             low = "−∞" if item.minimum is None else f"{item.minimum:g}"
             high = "∞" if item.maximum is None else f"{item.maximum:g}"
             return f"Значение {value} вне допустимого диапазона {low}–{high}"
@@ -455,7 +455,7 @@ def _value_problem(item: Item, value: object) -> str | None:
         unknown = [k for k in value if k not in rows]
         if unknown:
             return f"Нет таких строк: {', '.join(map(str, unknown))}"
-        wrong = [k for k, v in value.items() if not _is_int(v) or not item.minimum <= v <= item.maximum]  # type: ignore[operator]
+        wrong = [k for k, v in value.items() if not _is_int(v) or not item.minimum <= v <= item.maximum]
         if wrong:
             return f"Оценки строк {', '.join(wrong)}: целое число от {item.minimum:g} до {item.maximum:g}"
         missing = [r.text for r in item.rows if _empty(value.get(r.code))]
@@ -484,7 +484,7 @@ def _source_value(instrument: Instrument, source: str, answers: Mapping[str, obj
     if item is not None and item.kind == "single" and isinstance(value, str):
         option = item.option(value)
         return float(option.value) if option is not None and option.value is not None else None
-    return float(value) if _number(value) else None  # type: ignore[arg-type]
+    return float(value) if _number(value) else None
 
 
 def score(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, float]:
@@ -507,7 +507,7 @@ def item_figures(instrument: Instrument, answers: Mapping[str, object]) -> tuple
         if _empty(value):
             continue
         if item.kind in ("scale", "number") and _number(value):
-            numbers[item.code] = float(value)  # type: ignore[arg-type]
+            numbers[item.code] = float(value)
         elif item.kind == "matrix" and isinstance(value, Mapping):
             numbers.update({f"{item.code}.{row}": float(cell) for row, cell in value.items() if _number(cell)})
         elif item.kind == "single" and isinstance(value, str):

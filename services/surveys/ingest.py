@@ -295,7 +295,8 @@ async def _enrolled_as(connection: AsyncConnection, people: set[str]) -> dict[st
 
 async def _stored(connection: AsyncConnection, submission_ids: list[str]) -> dict[str, Mapping[str, Any]]:
     rows = await connection.execute(select(RESPONSES).where(RESPONSES.c.submission_id.in_(submission_ids)))
-    return {row.submission_id: row._mapping for row in rows}
+    # Row._mapping is SQLAlchemy's public mapping view (underscored so as not to clash with column names).
+    return {row.submission_id: row._mapping for row in rows}  # noqa: SLF001
 
 
 async def _insert_new(connection: AsyncConnection, rows: list[dict[str, Any]]) -> set[str]:

@@ -53,7 +53,15 @@ from services.surveys.models import (
     School,
     SurveyResponse,
 )
-from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, InviteeOut, ResponseIn, ResponseOut
+from services.surveys.schemas import (
+    CampaignIn,
+    CampaignOut,
+    GrowthOut,
+    InstrumentOut,
+    InviteeOut,
+    ResponseIn,
+    ResponseOut,
+)
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 CAMPAIGN_OPENERS = ("region_admin", "municipal_coordinator", "school_curator")
@@ -202,8 +210,8 @@ class SurveysService:
                 work.session.add(row)
                 created = True
             parsed = domain.parse_instrument(definition)
-            work.emit(InstrumentSaved(code=code, version=version, title=parsed.title, owner_scope=owner_scope,  # type: ignore[arg-type]
-                                      owner_id=owner_id, items=domain.item_labels(parsed)))  # type: ignore[arg-type]
+            work.emit(InstrumentSaved(code=code, version=version, title=parsed.title, owner_scope=owner_scope,
+                                      owner_id=owner_id, items=domain.item_labels(parsed)))
         return _instrument_out(domain.parse_instrument(definition), row), created
 
     # -- answers --------------------------------------------------------------------------------
@@ -435,7 +443,7 @@ class SurveysService:
             for invitation in invitations:  # a notification service mails each personal link
                 work.emit(RespondentInvited(
                     campaign_id=campaign.id, participant_id=invitation.participant_id, school_id=invitation.school_id,
-                    instrument=ref, closes_on=body.closes_on, link_path=link_path(invitation.token),  # type: ignore[arg-type]
+                    instrument=ref, closes_on=body.closes_on, link_path=link_path(invitation.token),
                 ))
         return _campaign_out(campaign, invitations)
 
@@ -546,7 +554,7 @@ class SurveysService:
         """Close an open campaign and announce it, once: the UPDATE … WHERE status = 'open' lets
         only one of the API, the schedule and other replicas close it. (campaign, closed now)."""
         session = work.session
-        closed = await session.exec(update(Campaign).where(  # type: ignore[call-overload]
+        closed = await session.exec(update(Campaign).where(
             col(Campaign.id) == campaign.id, col(Campaign.status) == "open").values(status="closed", closed_at=utcnow()))
         await session.refresh(campaign)
         invitations = list((await session.exec(select(Invitation).where(Invitation.campaign_id == campaign.id))).all())
@@ -780,7 +788,7 @@ def _reminder(campaign: Campaign, invitation: Invitation) -> CampaignReminderDue
     return CampaignReminderDue(
         campaign_id=campaign.id, participant_id=invitation.participant_id, school_id=invitation.school_id,
         instrument=InstrumentRef(code=campaign.instrument_code, version=campaign.instrument_version),
-        closes_on=campaign.closes_on, link_path=link_path(invitation.token),  # type: ignore[arg-type]
+        closes_on=campaign.closes_on, link_path=link_path(invitation.token),
     )
 
 
@@ -821,7 +829,7 @@ def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None 
         respondent_roles=list(instrument.respondent_roles),
         staged=instrument.staged,
         description=instrument.description,
-        origin="built_in" if row is None else row.owner_scope,  # type: ignore[arg-type]
+        origin="built_in" if row is None else row.owner_scope,
         owner_id=None if row is None else row.owner_id,
         used=True if row is None else row.used,
         items=[{**asdict(item), "section": section.code} for section in instrument.sections for item in section.items],

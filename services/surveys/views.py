@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 from shared.errors import NotFound, UseCaseError
@@ -230,7 +231,7 @@ class SurveyViews:
                  f"ответили {percent(r.campaign.response_rate)}", f"/surveys/campaigns/{r.campaign.id}") for r in rows]
 
 
-async def _counts(session, campaign_ids: list[str]) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+async def _counts(session: AsyncSession, campaign_ids: list[str]) -> dict[str, tuple[int, int]]:
     """(invited, responded) per campaign, counted by the database."""
     if not campaign_ids:
         return {}
@@ -272,7 +273,7 @@ def _where(campaign: CampaignOut, schools: dict[str, str], municipalities: dict[
     return "все школы региона"
 
 
-async def _schools(session, ids: set[str]) -> dict[str, str]:  # noqa: ANN001
+async def _schools(session: AsyncSession, ids: set[str]) -> dict[str, str]:
     ids.discard("")
     if not ids:
         return {}
@@ -280,13 +281,13 @@ async def _schools(session, ids: set[str]) -> dict[str, str]:  # noqa: ANN001
     return {school_id: name or school_id for school_id, name in rows}
 
 
-async def _programmes(session, ids: set[str]) -> dict[str, str]:  # noqa: ANN001
+async def _programmes(session: AsyncSession, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = (await session.exec(select(Programme.programme_id, Programme.title).where(col(Programme.programme_id).in_(ids)))).all()
     return dict(rows)
 
 
-async def _municipality_names(session) -> dict[str, str]:  # noqa: ANN001
+async def _municipality_names(session: AsyncSession) -> dict[str, str]:
     rows = (await session.exec(select(School.municipality_id, School.municipality_name).distinct())).all()
     return {m: name or m for m, name in rows}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from io import BytesIO
 from typing import Any
-
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request

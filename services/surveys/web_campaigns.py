@@ -55,13 +55,14 @@ def campaign_input(values: dict[str, str], principal: Principal) -> tuple[Campai
     code, _, version = values.get("instrument", "").partition(":")
     if not code or not version.isdigit():
         errors["instrument"] = "выберите анкету из библиотеки"
-    days = {}
+    days: dict[str, date | None] = {}
     for name in ("opens_on", "closes_on"):
         if not values.get(name, "").strip():
             errors[name] = "введите дату"
         elif (days.setdefault(name, parse_day(values[name]))) is None:
             errors[name] = "введите дату в виде дд.мм.гггг, например 15.09.2026"
-    if "closes_on" not in errors and "opens_on" not in errors and days["closes_on"] < days["opens_on"]:
+    opens, closes = days.get("opens_on"), days.get("closes_on")
+    if opens is not None and closes is not None and closes < opens:
         errors["closes_on"] = "не может быть раньше даты начала"
     if values.get("role") not in dict(ROLE_CHOICES):
         errors["role"] = "выберите наставляемых или наставников"

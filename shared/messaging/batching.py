@@ -99,7 +99,7 @@ class BatchingConsumer:
             while len(batch) < self.max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                await self.consumer.retrying(lambda: self._apply_batch(batch), "batch")
+                await self.consumer.retrying(lambda: self._apply_batch(batch), "batch")  # noqa: B023 - awaited within this iteration
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -121,7 +121,8 @@ class BatchingConsumer:
             claimed = await inbox.claim_many(
                 work.session, self.consumer.service, [(d.envelope.id, d.envelope.type, d.body.decode()) for d in batch]
             )
-            fresh, duplicates = [], []
+            fresh: list[Delivery] = []
+            duplicates: list[Delivery] = []
             for delivery in batch:
                 (fresh if delivery.envelope.id in claimed else duplicates).append(delivery)
                 claimed.discard(delivery.envelope.id)  # a second copy in the same batch is a duplicate

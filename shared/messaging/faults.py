@@ -24,8 +24,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import structlog
-
 from shared.metrics import ServiceMetrics
 
 T = TypeVar("T")
@@ -143,7 +141,7 @@ class InfrastructureWait:
     async def _answers(self) -> bool:
         try:
             return await self.probe()
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever the probe raises, the database does not answer
             return False
 
 

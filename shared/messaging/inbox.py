@@ -77,4 +77,4 @@ async def claim_many(session: AsyncSession, consumer: str, messages: list[tuple[
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = InboxMessage.__table__  # type: ignore[attr-defined]
     statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["consumer", "message_id"]).returning(table.c.message_id)
-    return set((await session.exec(statement)).scalars().all())  # type: ignore[call-overload]
+    return set((await session.exec(statement)).scalars().all())

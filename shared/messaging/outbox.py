@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Index, delete, func, insert, text, update
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from structlog.stdlib import BoundLogger
 
 from shared.clock import utcnow
 from shared.contracts.envelope import EventData, new_envelope, school_of
@@ -66,7 +67,7 @@ class Work:
         rows = [outbox_row(self.service, data, correlation_id) for data, correlation_id in events]
         if rows:
             connection = await self.session.connection()
-            await connection.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[arg-type]
+            await connection.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]  # set by SQLModel at runtime
             self.emitted.extend(row["id"] for row in rows)
         return [row["id"] for row in rows]
 
@@ -93,7 +94,7 @@ class OutboxRelay:
         db: Database,
         publish: PublishFn,
         metrics: ServiceMetrics,
-        log,  # noqa: ANN001
+        log: BoundLogger,
         *,
         batch_size: int = 200,
         poll_interval: float = 1.0,
@@ -172,7 +173,7 @@ class OutboxRelay:
         (at each scrape, and after each relay round: never the size of a batch)."""
         async with self._db.sessions() as session:
             pending, oldest = (await session.exec(
-                select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))  # type: ignore[call-overload]
+                select(func.count(), func.min(OutboxMessage.created_at)).where(col(OutboxMessage.sent_at).is_(None))
             )).one()
         self._metrics.outbox_pending.set(pending)
         self._set_oldest(oldest)
@@ -203,7 +204,7 @@ class OutboxRelay:
                 await self._prune_when_due()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the broker or the database is away: keep the rows, retry
+            except Exception as exc:  # noqa: BLE001 - the broker or the database is away: keep the rows, retry
                 self._metrics.publish_failures.inc()
                 self._log.warning("outbox.publish_failed", error=repr(exc), retry_in=backoff)
                 with contextlib.suppress(Exception):

@@ -1,7 +1,7 @@
 """The web kit every service's pages share: one layout, navigation and style, the browser
 session and its CSRF token, Russian error pages, vendored htmx (see pages.py)."""
 
-from shared.web.pages import Pages, PageError, SignInRequired, forbidden, install_pages, not_found
+from shared.web.pages import PageError, Pages, SignInRequired, forbidden, install_pages, not_found
 from shared.web.session import CSRF_FIELD, clear_session_cookie, csrf_token, issue_session, set_session_cookie
 
 __all__ = [

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from shared.audit import AuditLog
 from shared.auth import Authenticator, Principal
-from shared.web.pages import Pages
 from shared.scopes import scope_rule
+from shared.web.pages import Pages
 
 OFFICER = "data_protection_officer"
 TITLES = {"registry": "реестр", "pairing": "пары и планы", "surveys": "анкеты и ответы", "notifications": "письма",

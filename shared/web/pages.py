@@ -11,6 +11,7 @@ so a service may also override a shared partial. Filters for people: `num`, `pct
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,8 @@ def install_pages(app: FastAPI, pages: Pages) -> None:
         if is_page_request(request):
             return pages.error_page(request, exc.status_code, exc.message)
         assert previous_use_case is not None
-        return await previous_use_case(request, exc)
+        answer = previous_use_case(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -21,15 +21,16 @@ import uvicorn
 from fastapi import FastAPI
 from faststream.rabbit import TestRabbitBroker
 
-from nastavnik.processes import free_port
-from services.surveys.main import create_service
-from services.surveys.schemas import CampaignIn
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.contracts.envelope import new_envelope
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 from shared.messaging.topology import EVENTS_EXCHANGE
 from shared.settings import Settings
+
+from nastavnik.processes import free_port
+from services.surveys.main import create_service
+from services.surveys.schemas import CampaignIn
 from tests.conftest import SECRET
 
 CHROMIUM = os.environ.get("NASTAVNIK_CHROMIUM", "/usr/bin/chromium")
@@ -51,7 +52,7 @@ def build_app(data_dir: Path) -> FastAPI:
     surveys = create_service(settings)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202
+    async def lifespan(app: FastAPI):
         async with TestRabbitBroker(surveys.runtime.broker):
             await surveys.runtime.start()
             for pid in RESPONDENTS:  # registered, and enrolled as mentees: the questionnaire is for mentees
@@ -104,7 +105,7 @@ def server() -> Iterator[tuple[str, FastAPI]]:
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def make_driver(*, javascript: bool = True, size: tuple[int, int] = (390, 844)):  # noqa: ANN201
+def make_driver(*, javascript: bool = True, size: tuple[int, int] = (390, 844)):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -125,7 +126,7 @@ def make_driver(*, javascript: bool = True, size: tuple[int, int] = (390, 844)):
 
 
 @pytest.fixture(params=[True, False], ids=["javascript", "no-javascript"])
-def browser(request: pytest.FixtureRequest, server):  # noqa: ANN001, ANN201
+def browser(request: pytest.FixtureRequest, server):
     driver = make_driver(javascript=request.param)
     driver.javascript = request.param  # type: ignore[attr-defined]
     try:

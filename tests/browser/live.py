@@ -23,11 +23,12 @@ from typing import Any
 import httpx
 import uvicorn
 
-from nastavnik.app import build_all_in_one
-from nastavnik.processes import free_port
 from shared.auth import COOKIE_NAME, Principal, issue_token
 from shared.settings import Settings
 from shared.web import issue_session
+
+from nastavnik.app import build_all_in_one
+from nastavnik.processes import free_port
 from tests.conftest import SECRET
 
 PHONE = (390, 844)
@@ -75,14 +76,14 @@ class LiveSystem:
                             ttl=timedelta(hours=2))
         return httpx.Client(base_url=self.base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
-    def sign_in(self, driver, principal: Principal) -> None:  # noqa: ANN001
+    def sign_in(self, driver, principal: Principal) -> None:
         """A signed-in browser without the sign-in page (for tests of other jobs)."""
         driver.get(self.url("/registry/static/favicon.svg"))
         driver.delete_all_cookies()
         driver.add_cookie({"name": COOKIE_NAME, "value": issue_session(SECRET, principal), "path": "/", "httpOnly": True})
 
     @staticmethod
-    def screenshot(driver, name: str) -> None:  # noqa: ANN001
+    def screenshot(driver, name: str) -> None:
         folder = os.environ.get("NASTAVNIK_SCREENSHOTS")
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
@@ -90,12 +91,12 @@ class LiveSystem:
             driver.save_screenshot(str(Path(folder) / f"{name}-{width}.png"))
 
 
-def fits_without_sideways_scroll(driver) -> bool:  # noqa: ANN001
+def fits_without_sideways_scroll(driver) -> bool:
     """Nothing on the page is wider than the window (no horizontal scrolling)."""
     return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def eventually(check, timeout: float = 10.0, interval: float = 0.1):  # noqa: ANN001, ANN201
+def eventually(check, timeout: float = 10.0, interval: float = 0.1):
     """Call `check` until it returns something truthy (events travel between services)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -105,7 +106,7 @@ def eventually(check, timeout: float = 10.0, interval: float = 0.1):  # noqa: AN
         time.sleep(interval)
 
 
-def click_to_next_page(driver, element, timeout: float = 20.0) -> None:  # noqa: ANN001
+def click_to_next_page(driver, element, timeout: float = 20.0) -> None:
     """Click a link or a submit button and wait until the next page has loaded. The old page is
     marked and the wait is for a document without the mark: chromedriver's staleness check can
     fail with "Node with given id does not belong to the document" while the page is replaced."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from shared.auth import Principal
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
 
@@ -28,7 +29,7 @@ TEACHERS = (  # (name, e-mail or None, enrolled as)
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("accounts")) as system:
         with system.api(ADMIN) as admin:
@@ -53,7 +54,7 @@ def live(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
@@ -66,7 +67,7 @@ def links_issued(live: LiveSystem, purpose: str) -> list[dict]:
     return [d for d in (json.loads(body)["data"] for (body,) in rows) if d["purpose"] == purpose]
 
 
-def row_of(driver, table_id: str, text: str):  # noqa: ANN001, ANN201
+def row_of(driver, table_id: str, text: str):
     from selenium.webdriver.common.by import By
 
     for row in driver.find_elements(By.CSS_SELECTOR, f"#{table_id} tbody tr"):
@@ -75,12 +76,12 @@ def row_of(driver, table_id: str, text: str):  # noqa: ANN001, ANN201
     raise AssertionError(f"no row with {text!r} in #{table_id}")
 
 
-def submit(driver, button) -> None:  # noqa: ANN001
+def submit(driver, button) -> None:
     """Click a submit button and wait for the next page (a form post returns before it loads)."""
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def gone(_driver) -> bool:  # noqa: ANN001
+    def gone(_driver) -> bool:
         try:
             button.is_enabled()
         except WebDriverException:  # stale, or "node does not belong to the document" mid-navigation
@@ -91,7 +92,7 @@ def submit(driver, button) -> None:  # noqa: ANN001
     WebDriverWait(driver, 10).until(gone)
 
 
-def sign_in(driver, live: LiveSystem, login: str, password: str) -> None:  # noqa: ANN001
+def sign_in(driver, live: LiveSystem, login: str, password: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(live.url("/registry/sign-in"))
@@ -100,14 +101,14 @@ def sign_in(driver, live: LiveSystem, login: str, password: str) -> None:  # noq
     submit(driver, driver.find_element(By.ID, "sign-in"))
 
 
-def sign_out(driver) -> None:  # noqa: ANN001
+def sign_out(driver) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.CSS_SELECTOR, ".who summary").click()
     submit(driver, driver.find_element(By.ID, "sign-out"))
 
 
-def set_password(driver, password: str) -> None:  # noqa: ANN001
+def set_password(driver, password: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.find_element(By.ID, "f-password").send_keys(password)
@@ -115,7 +116,7 @@ def set_password(driver, password: str) -> None:  # noqa: ANN001
     submit(driver, driver.find_element(By.ID, "set-password"))
 
 
-def test_a_teacher_invited_by_the_curator_comes_in_by_the_link_and_then_with_the_password(live, driver) -> None:  # noqa: ANN001
+def test_a_teacher_invited_by_the_curator_comes_in_by_the_link_and_then_with_the_password(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, CURATOR)
@@ -169,7 +170,7 @@ def test_a_teacher_invited_by_the_curator_comes_in_by_the_link_and_then_with_the
     assert "активна" in row_of(driver, "people", "Иванова Анна Петровна").text
 
 
-def test_a_forgotten_password_is_reset_by_a_link(live, driver) -> None:  # noqa: ANN001
+def test_a_forgotten_password_is_reset_by_a_link(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, CURATOR)
@@ -206,7 +207,7 @@ def test_a_forgotten_password_is_reset_by_a_link(live, driver) -> None:  # noqa:
     assert "отправлена ссылка" in driver.find_element(By.ID, "reset-sent").text
 
 
-def test_the_region_admin_appoints_a_coordinator_and_invites_them(live, driver) -> None:  # noqa: ANN001
+def test_the_region_admin_appoints_a_coordinator_and_invites_them(live, driver) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -244,7 +245,7 @@ def test_the_region_admin_appoints_a_coordinator_and_invites_them(live, driver) 
     assert len(driver.find_elements(By.CSS_SELECTOR, "#all-accounts tbody tr")) == 1
 
 
-def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver, tmp_path) -> None:  # noqa: ANN001
+def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver, tmp_path) -> None:
     import pypdfium2
     from selenium.webdriver.common.by import By
 
@@ -254,7 +255,7 @@ def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver,
     expected = [name for name, _, role in TEACHERS if role
                 and "активна" not in row_of(driver, "people", name).text]
     driver.find_element(By.ID, "letters").click()
-    pdf = eventually(lambda: [p for p in tmp_path.glob("*.pdf")], timeout=15)
+    pdf = eventually(lambda: list(tmp_path.glob("*.pdf")), timeout=15)
     assert pdf, "the PDF did not download"
     time.sleep(0.3)
     document = pypdfium2.PdfDocument(str(pdf[0]))
@@ -289,7 +290,7 @@ def test_the_curator_prints_invitation_letters_one_page_per_person(live, driver,
     assert driver.current_url == live.url("/registry/")
 
 
-def test_a_mentor_appointed_curator_signs_in_as_curator_and_switches_to_mentor(live, driver) -> None:  # noqa: ANN001
+def test_a_mentor_appointed_curator_signs_in_as_curator_and_switches_to_mentor(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, CURATOR)
@@ -327,7 +328,7 @@ def test_a_mentor_appointed_curator_signs_in_as_curator_and_switches_to_mentor(l
     assert "наставник" in row.text and "куратор школы" not in row.text
 
 
-def test_the_demo_signs_in_with_one_click(tmp_path) -> None:  # noqa: ANN001
+def test_the_demo_signs_in_with_one_click(tmp_path) -> None:
     from selenium.webdriver.common.by import By
 
     with LiveSystem(tmp_path, demo=True) as demo:
@@ -348,7 +349,7 @@ def test_the_demo_signs_in_with_one_click(tmp_path) -> None:  # noqa: ANN001
             driver.quit()
 
 
-def test_sign_in_and_accounts_pages_fit_a_phone(live) -> None:  # noqa: ANN001
+def test_sign_in_and_accounts_pages_fit_a_phone(live) -> None:
     driver = make_driver(size=PHONE)
     try:
         driver.get(live.url("/registry/sign-in"))

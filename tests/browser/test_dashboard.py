@@ -19,11 +19,12 @@ import uvicorn
 from fastapi import FastAPI
 from faststream.rabbit import TestRabbitBroker
 
-from nastavnik.processes import free_port
-from services.reports.main import create_service
 from shared.auth import COOKIE_NAME, Principal
 from shared.settings import Settings
 from shared.web import issue_session
+
+from nastavnik.processes import free_port
+from services.reports.main import create_service
 from tests.component.test_reports_indicators import YEAR, load_region
 from tests.conftest import SECRET
 
@@ -48,7 +49,7 @@ def dashboard_server() -> Iterator[str]:
                                       rabbitmq_url=None, database_url=None))
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202
+    async def lifespan(app: FastAPI):
         async with TestRabbitBroker(reports.runtime.broker):
             await reports.runtime.start()
             await load_region(reports)
@@ -72,7 +73,7 @@ def dashboard_server() -> Iterator[str]:
 
 
 @pytest.fixture
-def dashboard_browser(dashboard_server):  # noqa: ANN001, ANN201
+def dashboard_browser(dashboard_server):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -90,7 +91,7 @@ def dashboard_browser(dashboard_server):  # noqa: ANN001, ANN201
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _sign_in(driver, base: str, scope: str, scope_id: str, role: str) -> None:  # noqa: ANN001
+def _sign_in(driver, base: str, scope: str, scope_id: str, role: str) -> None:
     driver.get(f"{base}/reports/health")
     token = issue_session(SECRET, Principal(sub="browser", role=role, scope=scope, scope_id=scope_id))
     driver.add_cookie({"name": COOKIE_NAME, "value": token, "path": "/", "httpOnly": True})

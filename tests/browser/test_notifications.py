@@ -13,6 +13,7 @@ import pytest
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.web import csrf_token, issue_session
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
 from tests.conftest import SECRET
@@ -54,7 +55,7 @@ def arrange(live: LiveSystem) -> None:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("notifications")) as system:
         system.services["notifications"].service.public_url = system.base  # links that open this very system
@@ -63,16 +64,16 @@ def live(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
 
 
-def mail_rows(live: LiveSystem, driver):  # noqa: ANN001, ANN201
+def mail_rows(live: LiveSystem, driver):
     from selenium.webdriver.common.by import By
 
-    def rows():  # noqa: ANN202
+    def rows():
         driver.get(live.url("/notifications/mail"))
         found = driver.find_elements(By.CSS_SELECTOR, "#mails tbody tr")
         return found if len(found) == 2 and "отправлено" in found[0].text and "отправлено" in found[1].text else None
@@ -80,7 +81,7 @@ def mail_rows(live: LiveSystem, driver):  # noqa: ANN001, ANN201
     return eventually(rows, timeout=20)
 
 
-def test_the_admin_sees_the_invitation_mail_and_its_link_works(live: LiveSystem, driver) -> None:  # noqa: ANN001
+def test_the_admin_sees_the_invitation_mail_and_its_link_works(live: LiveSystem, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, ADMIN)
@@ -123,7 +124,7 @@ def test_the_mail_page_fits_a_phone(live: LiveSystem) -> None:
         driver.quit()
 
 
-def test_only_the_region_admin_sees_the_mails(live: LiveSystem, driver) -> None:  # noqa: ANN001
+def test_only_the_region_admin_sees_the_mails(live: LiveSystem, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, CURATOR)
@@ -135,7 +136,7 @@ def test_only_the_region_admin_sees_the_mails(live: LiveSystem, driver) -> None:
     assert forged.status_code == 403
 
 
-def test_the_demo_home_page_leads_a_newcomer_to_the_mails(tmp_path) -> None:  # noqa: ANN001
+def test_the_demo_home_page_leads_a_newcomer_to_the_mails(tmp_path) -> None:
     """`nastavnik run --demo`: the demo staff's invitations are in the mail folder, and the
     administrator's home page links to them."""
     from selenium.webdriver.common.by import By

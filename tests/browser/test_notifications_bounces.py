@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from shared.auth import Principal
+
+from nastavnik.processes import free_port
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, LiveSystem, eventually, fits_without_sideways_scroll
 from tests.integration.test_notifications_smtp import Mailbox, SmtpServer
-
-from nastavnik.processes import free_port
 
 SCHOOL = "school-bounce"
 ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id="demo-region", name="Орлова Вера", sid="bb-admin")
@@ -19,7 +19,7 @@ CURATOR = Principal(sub="curator", role="school_curator", scope="school", scope_
 WRONG, RIGHT = "petrova@shcool.ru", "petrova@school.ru"
 
 
-def test_the_admin_sees_a_bounced_mail_and_sends_it_again(tmp_path) -> None:  # noqa: ANN001
+def test_the_admin_sees_a_bounced_mail_and_sends_it_again(tmp_path) -> None:
     from selenium.webdriver.common.by import By
 
     require_chromium()

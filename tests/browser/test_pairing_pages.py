@@ -16,6 +16,7 @@ import pytest
 
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
 from tests.conftest import SECRET
@@ -36,12 +37,12 @@ PEOPLE = [
 ]
 
 
-def go(driver, element) -> None:  # noqa: ANN001
+def go(driver, element) -> None:
     """Click a link or a submit button and wait until the next page replaced this one."""
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def replaced(_driver) -> bool:  # noqa: ANN001
+    def replaced(_driver) -> bool:
         try:
             element.is_enabled()
         except WebDriverException:  # stale, or its node left the document
@@ -52,14 +53,14 @@ def go(driver, element) -> None:  # noqa: ANN001
     WebDriverWait(driver, 15).until(replaced)
 
 
-def by(selector: str):  # noqa: ANN201
+def by(selector: str):
     from selenium.webdriver.common.by import By
 
     return By.CSS_SELECTOR, selector
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory):  # noqa: ANN001, ANN201
+def region(tmp_path_factory):
     """The live system with school A (people, programme, enrolments) and school B (a programme)."""
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("pairing-pages")) as live:
@@ -115,7 +116,7 @@ def session_client(live: LiveSystem, principal: Principal) -> httpx.Client:
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
@@ -125,7 +126,7 @@ def names_of(key: str) -> str:
     return next(name for k, name, *_ in PEOPLE if k == key)
 
 
-def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # noqa: ANN001, PLR0915
+def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     live, programme_id, _other, _ids = region
@@ -178,7 +179,7 @@ def test_curator_matches_decides_and_sees_the_pairs(region, driver) -> None:  # 
     unmatched = driver.find_element(*by("#unmatched-list")).text
     assert names_of("m4") in unmatched and "Нет наставника, подходящего по форме" in unmatched
 
-    def mentor_of(row) -> str:  # noqa: ANN001
+    def mentor_of(row) -> str:
         return row.find_element(*by('td[data-label="Наставник"]')).text
 
     first, second, third = (mentor_of(r) for r in rows)
@@ -270,7 +271,7 @@ def _a_formed_pair(live: LiveSystem, programme_id: str, ids: dict[str, str]) -> 
     return pair["id"], keys[pair["mentor_id"]], keys[pair["mentee_ids"][0]]
 
 
-def test_mentor_writes_the_plan_and_the_mentee_answers(region, driver) -> None:  # noqa: ANN001
+def test_mentor_writes_the_plan_and_the_mentee_answers(region, driver) -> None:
     from selenium.webdriver.support.ui import Select
 
     live, programme_id, _other, ids = region
@@ -352,7 +353,7 @@ def test_mentor_writes_the_plan_and_the_mentee_answers(region, driver) -> None: 
     assert "ждёт" not in session_client(live, mentee).get("/pairing/todo").text
 
 
-def test_other_schools_and_other_pairs_are_not_found(region, driver) -> None:  # noqa: ANN001
+def test_other_schools_and_other_pairs_are_not_found(region, driver) -> None:
     live, programme_id, other_programme_id, ids = region
     pair_id, _mentor, mentee = _a_formed_pair(live, programme_id, ids)
     live.sign_in(driver, OTHER_CURATOR)
@@ -376,7 +377,7 @@ def test_other_schools_and_other_pairs_are_not_found(region, driver) -> None:  #
         assert "Страница не найдена" in response.text
 
 
-def test_a_form_without_its_csrf_token_is_refused(region) -> None:  # noqa: ANN001
+def test_a_form_without_its_csrf_token_is_refused(region) -> None:
     live, programme_id, _other, _ids = region
     with session_client(live, CURATOR) as curator:
         runs_before = curator.get(f"/pairing/matching/{programme_id}").text.count("Последний подбор")
@@ -388,7 +389,7 @@ def test_a_form_without_its_csrf_token_is_refused(region) -> None:  # noqa: ANN0
         assert curator.get(f"/pairing/matching/{programme_id}").text.count("Последний подбор") == runs_before
 
 
-def test_todo_lists_what_the_curator_has_to_do(region) -> None:  # noqa: ANN001
+def test_todo_lists_what_the_curator_has_to_do(region) -> None:
     live, programme_id, _other, _ids = region
     with session_client(live, CURATOR) as curator:
         fragment = curator.get("/pairing/todo")
@@ -424,7 +425,7 @@ def _small_programme(live: LiveSystem, title: str, mentor: str, mentee: str) -> 
     return programme
 
 
-def test_matching_works_without_javascript(region) -> None:  # noqa: ANN001
+def test_matching_works_without_javascript(region) -> None:
     """The same jobs as plain form posts: run, confirm, with the notice after the redirect."""
     live = region[0]
     programme = _small_programme(live, "Программа без скриптов", "Иванов Пётр", "Кириллова Яна")
@@ -444,7 +445,7 @@ def test_matching_works_without_javascript(region) -> None:  # noqa: ANN001
         driver.quit()
 
 
-def test_a_decision_on_a_stale_page_shows_why_it_failed(region, driver) -> None:  # noqa: ANN001
+def test_a_decision_on_a_stale_page_shows_why_it_failed(region, driver) -> None:
     """Decided in another tab meanwhile: the htmx post fails, the page says so in Russian."""
     live = region[0]
     programme = _small_programme(live, "Программа двух вкладок", "Лаврова Нина", "Мухин Олег")

@@ -13,6 +13,7 @@ import pytest
 
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, click_to_next_page, eventually, fits_without_sideways_scroll
 from tests.conftest import SECRET
@@ -24,7 +25,7 @@ CONSENT = {"given_by": "self", "date": "2026-09-01"}
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("registry-pages"), region_id=REGION) as system:
         with system.api(ADMIN) as api:
@@ -51,30 +52,30 @@ def live(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
 
 
-def by(css: str):  # noqa: ANN201
+def by(css: str):
     from selenium.webdriver.common.by import By
 
     return By.CSS_SELECTOR, css
 
 
-def fill(driver, css: str, value: str) -> None:  # noqa: ANN001
+def fill(driver, css: str, value: str) -> None:
     field = driver.find_element(*by(css))
     field.clear()
     field.send_keys(value)
 
 
-def go(driver, css: str) -> None:  # noqa: ANN001
+def go(driver, css: str) -> None:
     """Click a link or a submit button and wait until the next page has replaced this one."""
     click_to_next_page(driver, driver.find_element(*by(css)))
 
 
-def text_of(driver, css: str) -> str:  # noqa: ANN001
+def text_of(driver, css: str) -> str:
     """The element's text, or "" while htmx is swapping it (for `eventually`)."""
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
@@ -92,7 +93,7 @@ def people_of(live: LiveSystem, school_id: str) -> list[dict]:
 # -- region administrator -------------------------------------------------------------------
 
 
-def test_admin_adds_a_school_in_a_new_municipality_edits_its_flags_and_finds_it(live, driver) -> None:  # noqa: ANN001
+def test_admin_adds_a_school_in_a_new_municipality_edits_its_flags_and_finds_it(live, driver) -> None:
     from selenium.webdriver.support.ui import Select
 
     live.sign_in(driver, ADMIN)
@@ -133,7 +134,7 @@ def roster(rows: list[str]) -> str:
     return "\n".join(["Код школы;Внешний id;Категория;ФИО;Стаж;Класс;Согласие;Согласие дал;Законный представитель", *rows]) + "\n"
 
 
-def test_admin_checks_a_file_without_writing_then_writes_its_valid_rows(live, driver, tmp_path) -> None:  # noqa: ANN001
+def test_admin_checks_a_file_without_writing_then_writes_its_valid_rows(live, driver, tmp_path) -> None:
     path = tmp_path / "школа-1.csv"
     path.write_text(roster([
         "s1;T-101;педагог;Орлов Олег Олегович;5;;да;;",
@@ -166,7 +167,7 @@ def test_admin_checks_a_file_without_writing_then_writes_its_valid_rows(live, dr
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx-polling", "refresh-without-javascript"])
-def test_a_long_import_shows_its_progress_then_the_report(live, tmp_path, javascript) -> None:  # noqa: ANN001
+def test_a_long_import_shows_its_progress_then_the_report(live, tmp_path, javascript) -> None:
     rows = [f"s2;P-{n};обучающийся;Ученик Номер {n};;5;да;законный представитель;Родитель {n}" for n in range(40_000)]
     path = tmp_path / "большой.csv"
     path.write_text(roster(rows), encoding="utf-8")
@@ -190,7 +191,7 @@ def test_a_long_import_shows_its_progress_then_the_report(live, tmp_path, javasc
 # -- school curator -------------------------------------------------------------------------
 
 
-def test_curator_finds_adds_edits_records_consent_and_withdraws_people(live, driver) -> None:  # noqa: ANN001
+def test_curator_finds_adds_edits_records_consent_and_withdraws_people(live, driver) -> None:
     from selenium.webdriver.support.ui import Select
 
     live.sign_in(driver, CURATOR)
@@ -265,7 +266,7 @@ def test_curator_finds_adds_edits_records_consent_and_withdraws_people(live, dri
     assert "Сидорова" not in " ".join(p["full_name"] for p in people_of(live, "s1"))
 
 
-def test_curator_launches_a_programme_enrols_a_mentor_and_a_mentee_and_moves_the_stage(live, driver) -> None:  # noqa: ANN001
+def test_curator_launches_a_programme_enrols_a_mentor_and_a_mentee_and_moves_the_stage(live, driver) -> None:
     from selenium.webdriver.support.ui import Select
 
     live.sign_in(driver, CURATOR)
@@ -332,7 +333,7 @@ def test_curator_launches_a_programme_enrols_a_mentor_and_a_mentee_and_moves_the
 # -- scope and forgery ------------------------------------------------------------------------
 
 
-def test_another_schools_person_is_not_found_and_a_form_without_its_token_is_refused(live, driver) -> None:  # noqa: ANN001
+def test_another_schools_person_is_not_found_and_a_form_without_its_token_is_refused(live, driver) -> None:
     stranger = live.people["Чужой Учитель"]
     live.sign_in(driver, CURATOR)
     for path in (f"/registry/people/{stranger}", f"/registry/people/{stranger}/edit"):
@@ -356,7 +357,7 @@ def test_another_schools_person_is_not_found_and_a_form_without_its_token_is_ref
 # -- phones -----------------------------------------------------------------------------------
 
 
-def test_the_people_list_and_the_import_report_fit_a_phone(live, tmp_path) -> None:  # noqa: ANN001
+def test_the_people_list_and_the_import_report_fit_a_phone(live, tmp_path) -> None:
     path = tmp_path / "ошибки.csv"
     path.write_text(roster(["s1;T-201;педагог;Очень Длинная Фамилия Участника Проверки;сорок два года;;да;;",
                             "s1;P-201;обучающийся;Без Класса;;;да;законный представитель;Родитель"]), encoding="utf-8")
@@ -378,7 +379,7 @@ def test_the_people_list_and_the_import_report_fit_a_phone(live, tmp_path) -> No
         driver.quit()
 
 
-def test_without_javascript_the_curator_searches_and_withdraws_with_a_confirm_page(live) -> None:  # noqa: ANN001
+def test_without_javascript_the_curator_searches_and_withdraws_with_a_confirm_page(live) -> None:
     from selenium.webdriver.support.ui import Select
 
     with live.api(CURATOR) as api:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from shared.auth import Principal
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, click_to_next_page, eventually, fits_without_sideways_scroll
 
@@ -23,7 +24,7 @@ EDITED = "Охват обучающихся обсуждён на совещан
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("reports-analysis"), demo=True) as system:
         with system.api(ADMIN) as api:  # reports has heard of the demo's pupils and answers
@@ -31,7 +32,7 @@ def live(tmp_path_factory):  # noqa: ANN001, ANN201
         yield system
 
 
-def _ready(api) -> bool:  # noqa: ANN001
+def _ready(api) -> bool:
     values = {i["code"]: i["value"] for i in api.get(f"/reports/api/v1/indicators/region/{REGION}").json()}
     return values.get("pupils_in_mentoring_share") is not None and values.get("mentor_satisfaction_mean") is not None
 
@@ -43,10 +44,10 @@ def _wait_for_file(folder: Path, suffix: str) -> bytes:
     return done[0].read_bytes()
 
 
-def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:  # noqa: ANN001
-    from openpyxl import load_workbook
+def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:
     import io
 
+    from openpyxl import load_workbook
     from selenium.webdriver.common.by import By
 
     from tests.component.test_reports_analysis import pdf_text
@@ -106,7 +107,7 @@ def test_an_analyst_edits_approves_and_downloads_the_analysis(live) -> None:  # 
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_the_analysis_page_fits_a_phone(live) -> None:  # noqa: ANN001
+def test_the_analysis_page_fits_a_phone(live) -> None:
     from selenium.webdriver.common.by import By
 
     driver = make_driver(size=PHONE)

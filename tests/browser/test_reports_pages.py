@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from nastavnik.scenario import MUNICIPALITIES
 from shared.auth import Principal
+
+from nastavnik.scenario import MUNICIPALITIES
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
 
@@ -28,7 +29,7 @@ NEW_SCHOOL = "demo-school-9"  # registered in mun-north without a programme: the
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("reports-pages"), demo=True) as system:
         with system.api(ADMIN) as api:
@@ -42,21 +43,21 @@ def live(tmp_path_factory):  # noqa: ANN001, ANN201
         yield system
 
 
-def _knows_everything(api) -> bool:  # noqa: ANN001
+def _knows_everything(api) -> bool:
     rows = api.get("/reports/api/v1/indicators/municipality/mun-north/drilldown").json()
     by_id = {r["scope_id"]: r["indicators"] for r in rows}
     return NEW_SCHOOL in by_id and by_id.get("demo-school-2", {}).get("mentor_satisfaction_mean") is not None
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
     shutil.rmtree(driver.profile_dir, ignore_errors=True)
 
 
-def _heading_is(driver, text: str) -> bool:  # noqa: ANN001
+def _heading_is(driver, text: str) -> bool:
     """After a click: the next page's heading (not the old page's, read before it went)."""
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
@@ -70,13 +71,13 @@ def _heading_is(driver, text: str) -> bool:  # noqa: ANN001
     return eventually(check)
 
 
-def _cell(row, label: str) -> str:  # noqa: ANN001
+def _cell(row, label: str) -> str:
     from selenium.webdriver.common.by import By
 
     return row.find_element(By.CSS_SELECTOR, f'td[data-label="{label}"]').text
 
 
-def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  # noqa: ANN001
+def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, ADMIN)
@@ -112,7 +113,7 @@ def test_region_admin_drills_down_from_region_to_school(live, driver) -> None:  
     assert _heading_is(driver, "Северный район")
 
 
-def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> None:  # noqa: ANN001
+def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, COORDINATOR)
@@ -149,7 +150,7 @@ def test_coordinator_sees_a_school_without_a_programme_first(live, driver) -> No
     assert _heading_is(driver, "Школы и их состояние")
 
 
-def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:  # noqa: ANN001
+def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -178,7 +179,7 @@ def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:
         shutil.rmtree(no_javascript.profile_dir, ignore_errors=True)
 
 
-def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None:  # noqa: ANN001
+def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -195,7 +196,7 @@ def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None
     assert formats[:2] == ["xlsx", "pdf"] and "csv" in formats
     LiveSystem.screenshot(driver, "reports-exports")
     driver.find_element(By.CSS_SELECTOR, 'tr[data-table="schools"] a').click()
-    downloaded = eventually(lambda: [p for p in folder.glob("*.csv")], timeout=15)
+    downloaded = eventually(lambda: list(folder.glob("*.csv")), timeout=15)
     assert downloaded, list(folder.iterdir())
     time.sleep(0.2)  # the file is renamed from .crdownload when complete
     raw = downloaded[0].read_bytes()
@@ -211,7 +212,7 @@ def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_curator_is_kept_to_their_school(live, driver) -> None:  # noqa: ANN001
+def test_curator_is_kept_to_their_school(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live.sign_in(driver, CURATOR)
@@ -236,7 +237,7 @@ def test_curator_is_kept_to_their_school(live, driver) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("path", ["/reports/dashboard", "/reports/schools", "/reports/exports"])
-def test_pages_fit_a_phone(live, path: str) -> None:  # noqa: ANN001
+def test_pages_fit_a_phone(live, path: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver = make_driver(size=PHONE)

@@ -11,6 +11,7 @@ import pytest
 
 from shared.auth import Principal
 from shared.clock import academic_year_of
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
 
@@ -20,7 +21,7 @@ SCALE = "1 — затруднений нет, 5 — серьёзные затр�
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("self-diagnosis")) as system:
         yield system
@@ -44,7 +45,7 @@ def invite(live: LiveSystem, name: str) -> tuple[str, str]:
                             json={"participant_id": pid, "role": "mentee"}).status_code == 201
         today = date.today()
 
-        def opened():  # noqa: ANN202 - surveys learns the person from the registry's events
+        def opened():
             response = curator.post("/surveys/api/v1/campaigns", json={
                 "instrument": {"code": "deficit_self_diagnosis", "version": 1}, "stage": "start", "respondent_ids": [pid],
                 "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat()})
@@ -56,7 +57,7 @@ def invite(live: LiveSystem, name: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(("size", "javascript"), [(PHONE, True), (DESKTOP, False)], ids=["phone", "desktop-no-js"])
-def test_a_teacher_answers_the_start_self_diagnosis(live, size, javascript) -> None:  # noqa: ANN001
+def test_a_teacher_answers_the_start_self_diagnosis(live, size, javascript) -> None:
     from selenium.webdriver.common.by import By
 
     pid, link = invite(live, f"Учитель {size[0]}")

@@ -10,8 +10,9 @@ from io import BytesIO
 import httpx
 from openpyxl import load_workbook
 
-from services.surveys.domain import BUILT_IN, MIN_GROUP
 from shared.auth import Principal
+
+from services.surveys.domain import BUILT_IN, MIN_GROUP
 from tests.browser.live import LiveSystem, eventually
 from tests.browser.test_surveys_pages import ADMIN, CURATOR_A, CURATOR_B, _cookies, driver, region  # noqa: F401 (fixtures)
 
@@ -19,7 +20,7 @@ SATISFACTION = BUILT_IN[("satisfaction_mentee", 2)]
 GROWTH = BUILT_IN[("growth_measurement", 1)]
 
 
-def _answers(instrument, text: str, scale: int = 7) -> dict:  # noqa: ANN001
+def _answers(instrument, text: str, scale: int = 7) -> dict:
     """Every item answered: a scale with `scale`, a choice with its first option, a free text with `text`."""
     out: dict = {}
     for item in instrument.items:
@@ -32,7 +33,7 @@ def _answers(instrument, text: str, scale: int = 7) -> dict:  # noqa: ANN001
     return out
 
 
-def _submit(live: LiveSystem, school_id: str, name: str, role: str, instrument, answers: dict, stage: str | None = None) -> str:  # noqa: ANN001
+def _submit(live: LiveSystem, school_id: str, name: str, role: str, instrument, answers: dict, stage: str | None = None) -> str:
     person = Principal(sub=live.arranged[school_id]["people"][name], role=role, scope="school", scope_id=school_id, name=name)
     body = {"instrument": {"code": instrument.code, "version": instrument.version}, "respondent_id": person.sub, "answers": answers}
     if stage:
@@ -48,7 +49,7 @@ def _audit_rows(live: LiveSystem) -> list[str]:
     return [line for line in page.text.split("<tr>")[2:] if CURATOR_A.sub in line]
 
 
-def test_a_curator_reads_the_schools_answers(region, driver) -> None:  # noqa: ANN001, F811
+def test_a_curator_reads_the_schools_answers(region, driver) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -95,7 +96,7 @@ def test_a_curator_reads_the_schools_answers(region, driver) -> None:  # noqa: A
     assert "ответ" in rows_text and "выгрузка XLSX" in rows_text and "список ответов" in rows_text
 
 
-def test_the_summary_shows_from_five_responses(region) -> None:  # noqa: ANN001, F811
+def test_the_summary_shows_from_five_responses(region) -> None:
     live = region
     people = [("Смирнова Анна Игоревна", "mentee"), ("Козлов Игорь Петрович", "mentee"), ("Иванова Мария Сергеевна", "mentor")]
     for stage, scale in (("start", 4), ("end", 8)):
@@ -108,7 +109,7 @@ def test_the_summary_shows_from_five_responses(region) -> None:  # noqa: ANN001,
     assert page.text.count('data-label="Среднее" class="num">6</td>') == scales  # each item: the mean of three 4s and three 8s
 
 
-def test_a_coordinator_chooses_a_school_and_reads_its_answers(region, driver) -> None:  # noqa: ANN001, F811
+def test_a_coordinator_chooses_a_school_and_reads_its_answers(region, driver) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -136,7 +137,7 @@ def test_a_coordinator_chooses_a_school_and_reads_its_answers(region, driver) ->
                      cookies=_cookies(COORDINATOR)).status_code == 404
 
 
-def test_mentors_and_other_schools_read_nothing(region) -> None:  # noqa: ANN001, F811
+def test_mentors_and_other_schools_read_nothing(region) -> None:
     live = region
     response_id = _submit(live, "sch-a", "Смирнова Анна Игоревна", "mentee", SATISFACTION, _answers(SATISFACTION, "Тайное"))
     mentor = Principal(sub=live.arranged["sch-a"]["people"]["Иванова Мария Сергеевна"], role="mentor", scope="school",
@@ -154,7 +155,7 @@ def test_mentors_and_other_schools_read_nothing(region) -> None:  # noqa: ANN001
     assert listed.status_code == 200 and "Смирнова" not in listed.text
 
 
-def test_a_curator_reads_one_campaigns_answers_from_its_page(region, driver) -> None:  # noqa: ANN001, F811
+def test_a_curator_reads_one_campaigns_answers_from_its_page(region, driver) -> None:
     from selenium.webdriver.common.by import By
 
     from tests.browser.test_surveys_pages import _open_via_api
@@ -176,7 +177,7 @@ def test_a_curator_reads_one_campaigns_answers_from_its_page(region, driver) -> 
     assert driver.find_element(By.ID, "free-texts").text.count("Ответ в кампании") == 2  # both free-text questions
 
 
-def test_the_pages_fit_a_phone(region) -> None:  # noqa: ANN001, F811
+def test_the_pages_fit_a_phone(region) -> None:
     from selenium.webdriver.common.by import By
 
     from tests.browser.conftest import make_driver
@@ -202,7 +203,7 @@ def test_the_pages_fit_a_phone(region) -> None:  # noqa: ANN001, F811
             browser.quit()
 
 
-def test_a_coordinator_reads_the_municipalitys_schools_then_one_schools_pages(region, driver, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_a_coordinator_reads_the_municipalitys_schools_then_one_schools_pages(region, driver, monkeypatch) -> None:
     """The overview of the municipality: per school the count and the means (from MIN_GROUP
     responses), the free texts with their school; drill down to a school's list, its second page,
     one response; every read of personal answers in the audit."""

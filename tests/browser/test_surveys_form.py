@@ -3,21 +3,20 @@ without JavaScript."""
 
 from __future__ import annotations
 
-from selenium.webdriver.common.by import By
-
 import httpx
+from selenium.webdriver.common.by import By
 
 from tests.component.helpers import bearer
 
 RATINGS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
 
 
-def choose(driver, item: str, value: str) -> None:  # noqa: ANN001
+def choose(driver, item: str, value: str) -> None:
     # as a person does: tap the label (the whole button), not the tiny radio
     driver.find_element(By.CSS_SELECTOR, f"label[for='f-{item}-{value}']").click()
 
 
-def test_a_respondent_answers_on_a_phone(server, browser) -> None:  # noqa: ANN001
+def test_a_respondent_answers_on_a_phone(server, browser) -> None:
     base, app = server
     person = "e1" if browser.javascript else "e2"
     link = base + app.state.links[person]

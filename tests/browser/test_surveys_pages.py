@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import pytest
 
-from services.surveys.domain import BUILT_IN
 from shared.auth import COOKIE_NAME, Principal
 from shared.formatting import day
 from shared.web import issue_session
+
+from services.surveys.domain import BUILT_IN
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
 from tests.conftest import SECRET
@@ -45,7 +46,7 @@ PEOPLE = {
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory):  # noqa: ANN001, ANN201
+def region(tmp_path_factory):
     """Two schools in two municipalities, with people enrolled in a programme each, known to surveys."""
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("surveys-pages"), region_id=REGION) as live:
@@ -81,7 +82,7 @@ def region(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
@@ -107,14 +108,14 @@ def _mentee(live: LiveSystem, name: str, school_id: str = "sch-a") -> Principal:
                      scope="school", scope_id=school_id, name=name)
 
 
-def _select(driver, field: str, text: str) -> None:  # noqa: ANN001
+def _select(driver, field: str, text: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     Select(driver.find_element(By.ID, f"f-{field}")).select_by_visible_text(text)
 
 
-def _type(driver, field: str, text: str) -> None:  # noqa: ANN001
+def _type(driver, field: str, text: str) -> None:
     from selenium.webdriver.common.by import By
 
     element = driver.find_element(By.ID, f"f-{field}")
@@ -122,7 +123,7 @@ def _type(driver, field: str, text: str) -> None:  # noqa: ANN001
     element.send_keys(text)
 
 
-def _notice(driver, after: str) -> str:  # noqa: ANN001
+def _notice(driver, after: str) -> str:
     """The notice of the page a form post redirected to (its URL has `after`), not of the page before."""
     from selenium.webdriver.common.by import By
 
@@ -130,7 +131,7 @@ def _notice(driver, after: str) -> str:  # noqa: ANN001
     return driver.find_element(By.CSS_SELECTOR, ".notice").text
 
 
-def _open_via_api(live: LiveSystem, principal: Principal, **body) -> str:  # noqa: ANN003
+def _open_via_api(live: LiveSystem, principal: Principal, **body) -> str:
     response = live.api(principal).post("/surveys/api/v1/campaigns", json={
         "instrument": {"code": "satisfaction_mentee", "version": 2}, "role": "mentee",
         "opens_on": TODAY.isoformat(), "closes_on": (TODAY + timedelta(days=5)).isoformat(), **body})
@@ -138,7 +139,7 @@ def _open_via_api(live: LiveSystem, principal: Principal, **body) -> str:  # noq
     return response.json()["id"]
 
 
-def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> None:  # noqa: ANN001
+def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live = region
@@ -226,7 +227,7 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     assert "закрыто" in driver.find_element(By.ID, "campaigns").text and "1 из 2 (50" in driver.find_element(By.ID, "campaigns").text
 
 
-def test_a_coordinator_opens_a_municipal_campaign_and_the_region_sees_them_all(region, driver) -> None:  # noqa: ANN001
+def test_a_coordinator_opens_a_municipal_campaign_and_the_region_sees_them_all(region, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live = region
@@ -260,7 +261,7 @@ def test_a_coordinator_opens_a_municipal_campaign_and_the_region_sees_them_all(r
     LiveSystem.screenshot(driver, "campaigns-region")
 
 
-def test_a_mentee_reads_their_growth(region, driver) -> None:  # noqa: ANN001
+def test_a_mentee_reads_their_growth(region, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live = region
@@ -287,7 +288,7 @@ def test_a_mentee_reads_their_growth(region, driver) -> None:  # noqa: ANN001
     LiveSystem.screenshot(driver, "growth")
 
 
-def test_scope_csrf_and_a_phone(region, driver) -> None:  # noqa: ANN001
+def test_scope_csrf_and_a_phone(region, driver) -> None:
     from selenium.webdriver.common.by import By
 
     live = region
@@ -315,7 +316,7 @@ def test_scope_csrf_and_a_phone(region, driver) -> None:  # noqa: ANN001
     LiveSystem.screenshot(driver, "campaigns")
 
 
-def test_without_javascript_a_curator_opens_reminds_and_closes(region) -> None:  # noqa: ANN001
+def test_without_javascript_a_curator_opens_reminds_and_closes(region) -> None:
     """Plain form posts: the form, the reminder and the inline confirm (<details>) need no script."""
     from selenium.webdriver.common.by import By
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared.auth import Principal
+
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import DESKTOP, LiveSystem, fits_without_sideways_scroll
 
@@ -13,20 +14,20 @@ ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id="de
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):  # noqa: ANN001, ANN201
+def live(tmp_path_factory):
     require_chromium()
     with LiveSystem(tmp_path_factory.mktemp("web-kit")) as system:
         yield system
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     driver = make_driver(size=DESKTOP)
     yield driver
     driver.quit()
 
 
-def test_api_docs_render_from_local_assets(live, driver) -> None:  # noqa: ANN001
+def test_api_docs_render_from_local_assets(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     for service in ("registry", "pairing", "surveys", "reports"):
@@ -37,7 +38,7 @@ def test_api_docs_render_from_local_assets(live, driver) -> None:  # noqa: ANN00
         assert scripts and all(src.startswith(live.base) for src in scripts), scripts
 
 
-def test_errors_are_russian_pages_and_sign_in_is_asked_for(live, driver) -> None:  # noqa: ANN001
+def test_errors_are_russian_pages_and_sign_in_is_asked_for(live, driver) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(live.url("/reports/dashboard"))

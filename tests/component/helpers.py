@@ -16,6 +16,7 @@ from shared.auth import issue_token
 from shared.contracts.envelope import EventData, new_envelope
 from shared.messaging.outbox import OutboxMessage
 from shared.messaging.topology import EVENTS_EXCHANGE
+
 from tests.conftest import SECRET
 
 

@@ -13,10 +13,11 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
-from services.registry.main import create_service
-from services.registry.models import Account, AccountLink
 from shared.auth import COOKIE_NAME, Principal
 from shared.clock import utcnow
+
+from services.registry.main import create_service
+from services.registry.models import Account, AccountLink
 from tests.component.helpers import ADMIN, bearer, emitted, running
 
 PASSWORD = "верный-пароль-42"
@@ -55,7 +56,7 @@ async def arrange(client: httpx.AsyncClient) -> dict[str, str]:
     return ids
 
 
-def session_of(service, principal: Principal) -> dict[str, str]:  # noqa: ANN001
+def session_of(service, principal: Principal) -> dict[str, str]:
     from shared.web import issue_session
 
     return {COOKIE_NAME: issue_session(service.runtime.settings.jwt_secret, principal.model_copy(update={"sid": "s-" + principal.sub}))}
@@ -67,7 +68,7 @@ def csrf_of(html: str) -> str:
     return tokens[0]
 
 
-async def activate(service, client: httpx.AsyncClient, participant_id: str, principal: Principal = CURATOR_A) -> str:  # noqa: ANN001
+async def activate(service, client: httpx.AsyncClient, participant_id: str, principal: Principal = CURATOR_A) -> str:
     """Invite through the accounts page and set the password through the link; returns the login."""
     cookies = session_of(service, principal)
     page = await client.get("/registry/accounts", cookies=cookies)
@@ -90,7 +91,7 @@ async def sign_in(client: httpx.AsyncClient, login: str, password: str, next_: s
 
 
 @pytest.fixture
-async def registry(settings):  # noqa: ANN001, ANN201
+async def registry(settings):
     """The registry under its prefix, as the one origin serves it (pages link by absolute paths)."""
     service = create_service(settings)
     app = FastAPI()
@@ -100,7 +101,7 @@ async def registry(settings):  # noqa: ANN001, ANN201
             yield service, client, await arrange(client)
 
 
-async def test_consent_with_an_address_announces_the_contact_and_withdrawal_removes_it(registry) -> None:  # noqa: ANN001
+async def test_consent_with_an_address_announces_the_contact_and_withdrawal_removes_it(registry) -> None:
     service, client, ids = registry
     contacts = await emitted(service, "registry.contact.updated.v1")
     assert contacts == [{"participant_id": ids["teacher"], "school_id": "sa", "email": "ivanova@school.example"}]
@@ -122,7 +123,7 @@ async def test_consent_with_an_address_announces_the_contact_and_withdrawal_remo
     assert "Иванова" not in account.display_name and "@" not in account.login
 
 
-async def test_sign_in_sets_an_httponly_session_and_next_stays_on_the_site(registry) -> None:  # noqa: ANN001
+async def test_sign_in_sets_an_httponly_session_and_next_stays_on_the_site(registry) -> None:
     service, client, ids = registry
     login = await activate(service, client, ids["teacher"])
     assert login == "ivanova@school.example"
@@ -141,7 +142,7 @@ async def test_sign_in_sets_an_httponly_session_and_next_stays_on_the_site(regis
 
 
 @pytest.mark.timeout(900)  # ten argon2 hashes plus the growing delays: slow on a loaded 2-core machine
-async def test_a_locked_account_stays_locked_with_the_right_password_until_unlocked(registry, monkeypatch) -> None:  # noqa: ANN001
+async def test_a_locked_account_stays_locked_with_the_right_password_until_unlocked(registry, monkeypatch) -> None:
     service, client, ids = registry
     login = await activate(service, client, ids["teacher"])
     delays: list[float] = []
@@ -171,7 +172,7 @@ async def test_a_locked_account_stays_locked_with_the_right_password_until_unloc
     assert (await sign_in(client, login, PASSWORD)).status_code == 303
 
 
-async def test_a_lock_runs_out_after_fifteen_minutes(registry, monkeypatch) -> None:  # noqa: ANN001
+async def test_a_lock_runs_out_after_fifteen_minutes(registry, monkeypatch) -> None:
     service, client, ids = registry
     login = await activate(service, client, ids["teacher"])
     async with service.runtime.uow() as work:
@@ -182,7 +183,7 @@ async def test_a_lock_runs_out_after_fifteen_minutes(registry, monkeypatch) -> N
     assert (await sign_in(client, login, PASSWORD)).status_code == 303
 
 
-async def test_a_pupil_whose_consent_does_not_allow_it_cannot_be_invited_nor_sign_in(registry) -> None:  # noqa: ANN001
+async def test_a_pupil_whose_consent_does_not_allow_it_cannot_be_invited_nor_sign_in(registry) -> None:
     service, client, ids = registry
     cookies = session_of(service, CURATOR_A)
     page = await client.get("/registry/accounts", cookies=cookies)
@@ -199,7 +200,7 @@ async def test_a_pupil_whose_consent_does_not_allow_it_cannot_be_invited_nor_sig
     assert (await sign_in(client, login, PASSWORD)).status_code == 401
 
 
-async def test_forged_forms_without_the_session_token_are_refused(registry) -> None:  # noqa: ANN001
+async def test_forged_forms_without_the_session_token_are_refused(registry) -> None:
     service, client, ids = registry
     cookies = session_of(service, CURATOR_A)
     other = session_of(service, CURATOR_B)
@@ -218,7 +219,7 @@ async def test_forged_forms_without_the_session_token_are_refused(registry) -> N
             assert "Форма устарела" in r.text
 
 
-async def test_another_schools_curator_neither_sees_nor_invites_this_schools_people(registry) -> None:  # noqa: ANN001
+async def test_another_schools_curator_neither_sees_nor_invites_this_schools_people(registry) -> None:
     service, client, ids = registry
     cookies = session_of(service, CURATOR_B)
     page = await client.get("/registry/accounts", cookies=cookies)
@@ -233,7 +234,7 @@ async def test_another_schools_curator_neither_sees_nor_invites_this_schools_peo
     assert (await client.get("/registry/accounts", cookies=session_of(service, mentor))).status_code == 403
 
 
-async def test_links_are_one_time_and_expire(registry) -> None:  # noqa: ANN001
+async def test_links_are_one_time_and_expire(registry) -> None:
     service, client, ids = registry
     cookies = session_of(service, CURATOR_A)
     page = await client.get("/registry/accounts", cookies=cookies)
@@ -265,7 +266,7 @@ async def test_links_are_one_time_and_expire(registry) -> None:  # noqa: ANN001
     assert "Такой ссылки нет" in (await client.get("/registry/invite/not-a-token")).text
 
 
-async def test_a_hash_made_with_older_parameters_is_redone_at_sign_in(registry) -> None:  # noqa: ANN001
+async def test_a_hash_made_with_older_parameters_is_redone_at_sign_in(registry) -> None:
     from argon2 import PasswordHasher
     from sqlmodel import select
 

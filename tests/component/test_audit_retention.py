@@ -7,15 +7,16 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from services.pairing.main import create_service
 from shared.auth import Principal
 from shared.clock import utcnow
+
+from services.pairing.main import create_service
 from tests.component.helpers import running
 
 CURATOR = Principal(sub="curator-1", role="school_curator", scope="school", scope_id="s1")
 
 
-async def entries(service) -> list:  # noqa: ANN001
+async def entries(service) -> list:
     async with service.runtime.db.sessions() as session:
         return list((await session.exec(select(service.runtime.audit.table))).all())
 

@@ -6,8 +6,9 @@ import json
 
 from sqlmodel import select
 
-from services.registry.main import create_service
 from shared.messaging.outbox import OutboxMessage
+
+from services.registry.main import create_service
 from tests.component.helpers import ADMIN, running
 
 

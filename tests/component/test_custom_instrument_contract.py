@@ -11,12 +11,13 @@ from datetime import date
 
 import pytest
 
-from services.reports.main import create_service as create_reports
-from services.surveys.main import create_service as create_surveys
 from shared.clock import academic_year_of
 from shared.contracts.registry import ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.surveys import InstrumentSaved, ResponseCompleted
 from shared.vocabulary import MIN_GROUP
+
+from services.reports.main import create_service as create_reports
+from services.surveys.main import create_service as create_surveys
 from tests.component.helpers import ADMIN, bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")

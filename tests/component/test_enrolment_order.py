@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.contracts.envelope import new_envelope
+from shared.contracts.registry import EnrolmentEnded, ParticipantEnrolled
+
 from services.pairing.main import create_service as create_pairing
 from services.pairing.models import ProgrammeEnrolment
 from services.surveys.main import create_service as create_surveys
 from services.surveys.models import Enrolment
-from shared.contracts.envelope import new_envelope
-from shared.contracts.registry import EnrolmentEnded, ParticipantEnrolled
 from tests.component.helpers import count, deliver_raw, running
 
 YEAR = "2026/2027"

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from shared.contracts.registry import ParticipantRegistered
+
 from services.registry.main import create_service as create_registry
 from services.surveys.main import create_service as create_surveys
-from shared.contracts.registry import ParticipantRegistered
 from tests.component.helpers import ADMIN, bearer, deliver, running
 
 SCHOOL = {"school_id": "s1", "name": "МБОУ СОШ № 1", "municipality_id": "m1", "municipality_name": "Северный район"}

@@ -8,11 +8,12 @@ import asyncio
 
 import pytest
 
+from shared.clock import utcnow
+
 from services.registry.import_jobs import jobs_of
 from services.registry.importer import Importer
 from services.registry.main import create_service
 from services.registry.models import ImportJobRecord, Participant
-from shared.clock import utcnow
 from tests.component.helpers import ADMIN, bearer, count, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-1")
@@ -25,7 +26,7 @@ def roster(rows: int = ROWS) -> bytes:
     return f"Код школы;Внешний id;ФИО;Согласие\n{lines}".encode()
 
 
-async def with_school(client) -> None:  # noqa: ANN001
+async def with_school(client) -> None:
     response = await client.post("/api/v1/schools", headers=ADMIN, json={
         "school_id": "s1", "name": "Школа 1", "municipality_id": "m1", "municipality_name": "Город"})
     assert response.status_code == 201, response.text
@@ -39,7 +40,7 @@ class Gate:
         self.open = asyncio.Event()
         real = Importer._checkpoint
 
-        async def held(importer, ctx):  # noqa: ANN001, ANN202
+        async def held(importer, ctx):
             self.reached.set()
             await self.open.wait()
             await real(importer, ctx)
@@ -47,7 +48,7 @@ class Gate:
         monkeypatch.setattr(Importer, "_checkpoint", held)
 
 
-async def finished(client, job_id: str, headers: dict) -> dict:  # noqa: ANN001
+async def finished(client, job_id: str, headers: dict) -> dict:
     for _ in range(600):
         job = (await client.get(f"/api/v1/import-jobs/{job_id}", headers=headers)).json()
         if job["state"] not in ("queued", "running"):
@@ -125,7 +126,7 @@ async def test_a_job_survives_a_new_service_instance_on_the_same_database(settin
         assert stale["state"] == "interrupted" and "Ничего не записано" in stale["failure"]
 
 
-def _principal():  # noqa: ANN202
+def _principal():
     from shared.auth import Principal
 
     return Principal(sub="curator-1", role="school_curator", scope="school", scope_id="s1")
@@ -136,6 +137,7 @@ async def test_the_import_page_cancels_a_running_import(settings, monkeypatch) -
 
     from shared.auth import COOKIE_NAME, Principal
     from shared.web import issue_session
+
     from tests.conftest import SECRET
 
     gate = Gate(monkeypatch)

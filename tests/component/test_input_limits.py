@@ -117,7 +117,7 @@ async def test_parsing_runs_off_the_event_loop_health_answers_meanwhile(registry
     reading, release = threading.Event(), threading.Event()
     real = sheets.read_sheets
 
-    def slow_read_sheets(*args, **kwargs):  # noqa: ANN002, ANN003
+    def slow_read_sheets(*args, **kwargs):
         reading.set()
         assert release.wait(60)
         return real(*args, **kwargs)
@@ -233,6 +233,7 @@ async def test_a_form_too_large_gets_a_russian_page(registry) -> None:
     _, client = registry
     from shared.auth import COOKIE_NAME, Principal
     from shared.web import issue_session
+
     from tests.conftest import SECRET
 
     curator = Principal(sub="c1", role="school_curator", scope="school", scope_id="s1", name="Куратор")

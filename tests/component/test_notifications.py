@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from services.notifications.main import create_service
-from services.notifications.models import Contact, Mail
 from shared.contracts.registry import AccountLinkIssued, ContactUpdated, ParticipantWithdrawn
 from shared.contracts.surveys import CampaignReminderDue, InstrumentRef, RespondentInvited
 from shared.messaging.inbox import InboxMessage
 from shared.settings import Settings
+
+from services.notifications.main import create_service
+from services.notifications.models import Contact, Mail
 from tests.component.helpers import ADMIN, bearer, deliver, running
 from tests.conftest import SECRET
 
@@ -30,7 +31,7 @@ def make_settings(tmp_path: Path, **extra: object) -> Settings:
 
 
 @pytest.fixture
-def notifications(tmp_path: Path):  # noqa: ANN201
+def notifications(tmp_path: Path):
     return create_service(make_settings(tmp_path))
 
 
@@ -45,12 +46,12 @@ def invited(participant_id: str = "p1", code: str = "satisfaction_mentee") -> Re
                              link_path=f"/surveys/form/form-{participant_id}")
 
 
-async def mails(service) -> list[Mail]:  # noqa: ANN001
+async def mails(service) -> list[Mail]:
     async with service.runtime.db.sessions() as session:
         return list((await session.exec(select(Mail).order_by(Mail.created_at))).all())
 
 
-async def delivered(service) -> list[Mail]:  # noqa: ANN001
+async def delivered(service) -> list[Mail]:
     await service.sender.send_due()
     return await mails(service)
 
@@ -121,7 +122,7 @@ async def test_no_address_no_mail(notifications) -> None:
     assert 'notifications_mail_skipped_total{event_type="surveys.respondent.invited.v1",reason="no_address"} 2.0' in metrics
 
 
-async def _client_get(service, path: str, headers: dict[str, str] | None = None):  # noqa: ANN001, ANN202
+async def _client_get(service, path: str, headers: dict[str, str] | None = None):
     import httpx
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=service.http), base_url="http://test") as client:

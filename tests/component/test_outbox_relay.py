@@ -32,7 +32,7 @@ class Broker:
         self.published.append(row.id)
 
 
-async def relay_on(tmp_path: Path, broker: Broker, **options) -> tuple[Database, OutboxRelay, ServiceMetrics]:  # noqa: ANN003
+async def relay_on(tmp_path: Path, broker: Broker, **options) -> tuple[Database, OutboxRelay, ServiceMetrics]:
     db = Database(f"sqlite:///{tmp_path / 'outbox.db'}", [OutboxMessage])
     await db.create_tables()
     metrics = ServiceMetrics("test")

@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+
 from services.pairing.main import create_service
 from services.pairing.models import Candidate, Pair
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 from tests.component.helpers import bearer, count, deliver, deliver_raw, emitted, running
 
 YEAR = "2026/2027"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from services.pairing.main import create_service
-from services.pairing.models import Candidate, Interests, Pair, Profile
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.surveys import DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT, InstrumentRef, ResponseCompleted
+
+from services.pairing.main import create_service
+from services.pairing.models import Candidate, Interests, Pair, Profile
 from tests.component.helpers import bearer, deliver, emitted, running
 
 YEAR = "2026/2027"

@@ -10,12 +10,13 @@ from datetime import date, timedelta
 
 import httpx
 
-from services.pairing.main import create_service
-from services.pairing.models import Candidate, ProgrammeEnrolment, School
-from services.pairing.schemas import MeasureIn, PairIn, PlanIn, GoalIn, MeasureResultIn, RunIn
 from shared.auth import COOKIE_NAME, Principal
 from shared.contracts.registry import ProgrammeLaunched, SchoolRegistered
 from shared.web import issue_session
+
+from services.pairing.main import create_service
+from services.pairing.models import Candidate, ProgrammeEnrolment, School
+from services.pairing.schemas import GoalIn, MeasureIn, MeasureResultIn, PairIn, PlanIn, RunIn
 from tests.component.helpers import deliver, running
 from tests.conftest import SECRET
 
@@ -27,7 +28,7 @@ def cookies(principal: Principal) -> dict[str, str]:
     return {COOKIE_NAME: issue_session(SECRET, principal)}
 
 
-async def _cohort(service, mentees: int, mentors: int) -> None:  # noqa: ANN001
+async def _cohort(service, mentees: int, mentors: int) -> None:
     """People written straight into pairing's read model (as its event handlers would)."""
     async with service.runtime.db.sessions() as session:
         for i in range(mentors):
@@ -46,7 +47,7 @@ async def _cohort(service, mentees: int, mentors: int) -> None:  # noqa: ANN001
         await session.commit()
 
 
-async def test_a_run_of_500_mentees_is_paged_and_fast(settings) -> None:  # noqa: ANN001
+async def test_a_run_of_500_mentees_is_paged_and_fast(settings) -> None:
     service = create_service(settings)
     async with running(service) as client:
         await _cohort(service, mentees=500, mentors=56)
@@ -76,7 +77,7 @@ async def test_a_run_of_500_mentees_is_paged_and_fast(settings) -> None:  # noqa
         assert re.search(r'data-label="Ждут решения" class="num">448<', listing)
 
 
-async def test_names_missing_from_the_read_model_and_the_todo_per_role(settings) -> None:  # noqa: ANN001
+async def test_names_missing_from_the_read_model_and_the_todo_per_role(settings) -> None:
     service = create_service(settings)
     async with running(service) as client:
         await deliver(service, SchoolRegistered(school_id="s1", name="Школа 1", municipality_id="m1", municipality_name="М1", region_id="r"))
@@ -116,7 +117,7 @@ async def test_names_missing_from_the_read_model_and_the_todo_per_role(settings)
         assert (await client.get(f"/api/v1/pairs/{pair.id}/plan", headers={"Accept": "application/json"})).status_code == 401
 
 
-async def test_a_page_without_a_session_asks_to_sign_in(settings) -> None:  # noqa: ANN001
+async def test_a_page_without_a_session_asks_to_sign_in(settings) -> None:
     service = create_service(settings)
     async with running(service) as client:
         response = await client.get("/matching")
@@ -126,7 +127,7 @@ async def test_a_page_without_a_session_asks_to_sign_in(settings) -> None:  # no
         assert isinstance(client, httpx.AsyncClient)
 
 
-async def test_a_page_of_proposals_is_confirmed_at_once(settings) -> None:  # noqa: ANN001
+async def test_a_page_of_proposals_is_confirmed_at_once(settings) -> None:
     service = create_service(settings)
     async with running(service) as client:
         await _cohort(service, mentees=120, mentors=15)

@@ -8,12 +8,13 @@ import json
 import pytest
 from sqlmodel import select
 
-from services.registry.main import create_service
-from services.registry.models import Participant
 from shared.contracts.envelope import Envelope
 from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import OutboxMessage
 from shared.messaging.topology import INBOUND_EXCHANGE, inbound_routing_key, school_user
+
+from services.registry.main import create_service
+from services.registry.models import Participant
 from tests.component.helpers import ADMIN, emitted, running
 
 SCHOOL = {"school_id": "s1", "name": "МБОУ СОШ № 1", "municipality_id": "m1", "municipality_name": "Северный район"}

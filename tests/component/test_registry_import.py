@@ -10,10 +10,11 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import select
 
+from shared.auth import Principal
+
 from services.registry.importer import ImportOptions
 from services.registry.main import create_service
 from services.registry.models import Participant, School
-from shared.auth import Principal
 from tests.component.helpers import ADMIN, bearer, count, emitted, running
 
 DATA = Path(__file__).resolve().parents[2] / "docs" / "examples" / "registry"

@@ -9,9 +9,10 @@ import re
 import httpx
 import pytest
 
-from services.registry.main import create_service
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
+from services.registry.main import create_service
 from tests.component.helpers import ADMIN, running
 from tests.conftest import SECRET
 
@@ -136,8 +137,9 @@ async def test_a_curators_file_writes_only_their_schools_rows_and_only_they_see_
 
 
 async def test_ending_an_enrolment_announces_it_and_enrolling_again_reuses_it(registry) -> None:
-    from services.registry.schemas import EnrolmentIn, ProgrammeIn
     from shared.errors import NotFound
+
+    from services.registry.schemas import EnrolmentIn, ProgrammeIn
     from tests.component.helpers import emitted
 
     registry_service, _client = registry

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from services.registry.models import AuditRecord
 from shared.auth import Principal, decode_token
+
+from services.registry.models import AuditRecord
 from tests.component.helpers import ADMIN, emitted
 from tests.component.test_accounts_security import CURATOR_A, activate, csrf_of, registry, session_of, sign_in  # noqa: F401
 
@@ -16,7 +17,7 @@ REVOKED = "registry.account.sessions_revoked.v1"
 ADMIN_PRINCIPAL = Principal(sub="admin-1", role="region_admin", scope="region", scope_id="test-region", name="Админ")
 
 
-async def test_appointing_a_curator_revokes_the_persons_sessions(registry) -> None:  # noqa: ANN001, F811
+async def test_appointing_a_curator_revokes_the_persons_sessions(registry) -> None:
     service, client, ids = registry
     login = await activate(service, client, ids["teacher"])
     signed_in = await sign_in(client, login, "верный-пароль-42")
@@ -35,7 +36,7 @@ async def test_appointing_a_curator_revokes_the_persons_sessions(registry) -> No
     assert (await client.get("/registry/account", cookies={"nastavnik_session": again.cookies["nastavnik_session"]})).status_code == 200
 
 
-async def test_the_administrator_ends_every_session_and_disabling_does_too(registry) -> None:  # noqa: ANN001, F811
+async def test_the_administrator_ends_every_session_and_disabling_does_too(registry) -> None:
     service, client, ids = registry
     login = await activate(service, client, ids["teacher"])
     session = {"nastavnik_session": (await sign_in(client, login, "верный-пароль-42")).cookies["nastavnik_session"]}
@@ -62,7 +63,7 @@ async def test_the_administrator_ends_every_session_and_disabling_does_too(regis
     assert (await client.post("/registry/api/v1/revocations", headers=ADMIN, json={"subject_id": ""})).status_code == 422
 
 
-async def test_the_data_protection_officer_is_appointed_and_reads_only_the_audit(registry) -> None:  # noqa: ANN001, F811
+async def test_the_data_protection_officer_is_appointed_and_reads_only_the_audit(registry) -> None:
     service, client, _ids = registry
     admin = session_of(service, ADMIN_PRINCIPAL)
     page = await client.get("/registry/accounts", cookies=admin)

@@ -23,7 +23,7 @@ async def by_external_id(service) -> dict[str, Participant]:
         return {p.external_id: p for p in (await session.exec(select(Participant))).all()}
 
 
-async def test_the_api_and_the_web_page_record_it_and_the_events_carry_it(registry) -> None:  # noqa: F811
+async def test_the_api_and_the_web_page_record_it_and_the_events_carry_it(registry) -> None:
     service, client = registry
     created = await client.post("/api/v1/schools/s1/participants", headers=ADMIN,
                                 json={**PUPIL, "external_id": "P-1", "self_determination": "undecided"})
@@ -50,7 +50,7 @@ async def test_the_api_and_the_web_page_record_it_and_the_events_carry_it(regist
     assert (await emitted(service, UPDATED))[-1]["self_determination"] == "other"
 
 
-async def test_only_a_pupil_has_it(registry) -> None:  # noqa: F811
+async def test_only_a_pupil_has_it(registry) -> None:
     service, client = registry
     teacher = {"category": "teacher", "full_name": "Иванова Анна", "external_id": "T-9", "self_determination": "pedagogical"}
     refused = await client.post("/api/v1/schools/s1/participants", headers=ADMIN, json=teacher)
@@ -62,7 +62,7 @@ async def test_only_a_pupil_has_it(registry) -> None:  # noqa: F811
     assert "T-9" not in await by_external_id(service) and "P-2" not in await by_external_id(service)
 
 
-async def test_a_schools_command_and_the_import_record_it(registry) -> None:  # noqa: F811
+async def test_a_schools_command_and_the_import_record_it(registry) -> None:
     service, client = registry
     await send(service, REGISTER, {"external_id": "P-3", **PUPIL, "self_determination": "other"})
     await send(service, UPDATE, {"external_id": "P-3", "self_determination": "pedagogical"})

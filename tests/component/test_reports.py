@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.reports.main import create_service
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
 from shared.contracts.surveys import ResponseCompleted
+
+from services.reports.main import create_service
 from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw, emitted, running
 
 YEAR = "2026/2027"

@@ -12,10 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from services.reports.main import create_service
-from services.reports.models import WrittenAnalysis
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
+from services.reports.main import create_service
+from services.reports.models import WrittenAnalysis
 from tests.component.helpers import bearer, deliver, running
 from tests.component.test_reports_indicators import YEAR, load_region, person
 from tests.conftest import SECRET
@@ -40,7 +41,7 @@ async def region(settings):
 SESSIONS: dict[str, str] = {}
 
 
-def as_(client, principal: Principal):  # noqa: ANN001, ANN202
+def as_(client, principal: Principal):
     """The person's one browser session (a form's CSRF token is bound to its session)."""
     client.cookies.set(COOKIE_NAME, SESSIONS.setdefault(principal.sub, issue_session(SECRET, principal)))
     return client
@@ -61,11 +62,11 @@ def form_of(html: str) -> dict[str, str]:
     return fields
 
 
-async def open_page(client, principal: Principal, **params):  # noqa: ANN001, ANN003, ANN202
+async def open_page(client, principal: Principal, **params):
     return await as_(client, principal).get("/analysis", params={**REGION, **params})
 
 
-async def post(client, principal: Principal, action: str, change=None, **params):  # noqa: ANN001, ANN003, ANN202
+async def post(client, principal: Principal, action: str, change=None, **params):
     page = await open_page(client, principal, **params)
     assert page.status_code == 200, page.text
     fields = form_of(page.text)
@@ -74,7 +75,7 @@ async def post(client, principal: Principal, action: str, change=None, **params)
     return await client.post("/analysis", data={**fields, "action": action})
 
 
-async def rows(service) -> list[WrittenAnalysis]:  # noqa: ANN001
+async def rows(service) -> list[WrittenAnalysis]:
     async with service.runtime.db.sessions() as session:
         return list((await session.exec(select(WrittenAnalysis).order_by(WrittenAnalysis.version))).all())
 

@@ -9,9 +9,10 @@ import pypdfium2
 import pytest
 from openpyxl import load_workbook
 
-from services.reports.main import create_service
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
+from services.reports.main import create_service
 from tests.component.helpers import ADMIN, bearer, deliver, running
 from tests.component.test_reports_indicators import YEAR, load_region, swot
 from tests.conftest import SECRET

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from services.reports.main import create_service
-from services.reports.models import Programme
 from shared.auth import Principal
 from shared.contracts.envelope import Envelope, EventData, new_envelope
 from shared.contracts.registry import ParticipantWithdrawn
 from shared.contracts.surveys import CampaignClosed
 from shared.settings import Settings
+
+from services.reports.main import create_service
+from services.reports.models import Programme
 from tests.component.helpers import deliver, emitted, running
 from tests.component.test_reports_indicators import (
     YEAR,

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.reports.main import create_service
 from shared.contracts.registry import ParticipantWithdrawn
 from shared.contracts.surveys import ResponseCompleted
+
+from services.reports.main import create_service
 from tests.component.helpers import ADMIN, deliver, running
 from tests.component.test_reports_indicators import YEAR, deliver_at, enrol, person, school, values
 

@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from services.reports.main import create_service
-from services.reports.models import ParkedEvent, Programme
 from shared.contracts.envelope import new_envelope
 from shared.contracts.pairing import PairFormed, PlanMeasureCompleted, PlanUpdated
 from shared.contracts.registry import (
@@ -22,6 +20,9 @@ from shared.contracts.registry import (
 )
 from shared.contracts.surveys import CampaignClosed, CampaignOpened, ResponseCompleted
 from shared.messaging.inbox import InboxMessage
+
+from services.reports.main import create_service
+from services.reports.models import ParkedEvent, Programme
 from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw
 
 YEAR = "2026/2027"

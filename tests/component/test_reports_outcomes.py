@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.reports import domain
-from services.reports.main import create_service
 from shared.contracts.registry import ParticipantRegistered, ParticipantUpdated, ParticipantWithdrawn, ProgrammeLaunched
 from shared.contracts.surveys import ResponseCompleted
+
+from services.reports import domain
+from services.reports.main import create_service
 from tests.component.helpers import ADMIN, deliver, running
 from tests.component.test_reports_indicators import YEAR, deliver_at, enrol, school, values
 
@@ -168,6 +169,7 @@ async def test_the_dashboard_and_the_exports_show_the_outcome_tables(reports) ->
     from openpyxl import load_workbook
 
     from shared.auth import Principal
+
     from tests.component.test_reports_pages import _signed_in
 
     _, client = reports

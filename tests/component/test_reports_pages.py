@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from services.reports import attention, overview
-from services.reports.main import create_service
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
-from tests.component.helpers import running
+
+from services.reports import attention, overview
+from services.reports.main import create_service
+from tests.component.helpers import deliver, running
 from tests.component.test_reports_indicators import YEAR, load_region, school
-from tests.component.helpers import deliver
 from tests.conftest import SECRET
 
 ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id="test-region")
@@ -28,7 +28,7 @@ async def region(settings):
         yield service, client
 
 
-def _signed_in(client, principal: Principal):  # noqa: ANN001, ANN202
+def _signed_in(client, principal: Principal):
     client.cookies.set(COOKIE_NAME, issue_session(SECRET, principal))
     return client
 

@@ -9,14 +9,15 @@ from datetime import date
 
 import pytest
 
-from services.reports import domain as reports_domain
-from services.reports.main import create_service as create_reports
-from services.surveys.domain import BUILT_IN
-from services.surveys.main import create_service as create_surveys
 from shared.clock import academic_year_of
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
 from shared.contracts.surveys import STAGED_INSTRUMENTS, ResponseCompleted
+
+from services.reports import domain as reports_domain
+from services.reports.main import create_service as create_reports
+from services.surveys.domain import BUILT_IN
+from services.surveys.main import create_service as create_surveys
 from tests.component.helpers import ADMIN, bearer, deliver, emitted, running
 from tests.component.test_surveys_campaigns import example, send_command
 

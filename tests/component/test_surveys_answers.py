@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from services.surveys import domain
-from services.surveys.answers import AnswerReader, answer_text, numeric
-from services.surveys.models import AnswerRead
 from shared.auth import Principal
 from shared.contracts.registry import ParticipantWithdrawn
 from shared.errors import Forbidden, NotFound
+
+from services.surveys import domain
+from services.surveys.answers import AnswerReader, answer_text, numeric
+from services.surveys.models import AnswerRead
 from tests.component.helpers import deliver
 from tests.component.test_surveys_pages import CURATOR, surveys  # noqa: F401 (fixture)
 
@@ -34,19 +35,19 @@ def answers(text: str, rating: int = 8) -> dict:
     return out
 
 
-async def submit(client, respondent: str, text: str, rating: int = 8) -> str:  # noqa: ANN001
+async def submit(client, respondent: str, text: str, rating: int = 8) -> str:
     response = await client.post("/api/v1/responses", headers=CURATOR, json={
         "instrument": {"code": "satisfaction_mentee", "version": 2}, "respondent_id": respondent, "answers": answers(text, rating)})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
 
-async def audit_rows(service) -> list[AnswerRead]:  # noqa: ANN001
+async def audit_rows(service) -> list[AnswerRead]:
     async with service.runtime.db.sessions() as session:
         return list((await session.exec(select(AnswerRead))).all())
 
 
-async def test_the_summary_appears_at_min_group_and_every_read_is_audited(surveys) -> None:  # noqa: F811
+async def test_the_summary_appears_at_min_group_and_every_read_is_audited(surveys) -> None:
     service, client = surveys
     reader = AnswerReader(service.service)
     ids = [await submit(client, pid, f"текст {n}", rating=6 + n % 2 * 2) for n, pid in enumerate(["e1", "e2", "e3", "e1"])]
@@ -67,7 +68,7 @@ async def test_the_summary_appears_at_min_group_and_every_read_is_audited(survey
     assert all(r.reader_id == "curator-s1" and r.reader_role == "school_curator" for r in rows)
 
 
-async def test_refused_reads_leave_no_audit_and_show_nothing(surveys) -> None:  # noqa: F811
+async def test_refused_reads_leave_no_audit_and_show_nothing(surveys) -> None:
     service, client = surveys
     reader = AnswerReader(service.service)
     response_id = await submit(client, "e1", "личное")
@@ -84,7 +85,7 @@ async def test_refused_reads_leave_no_audit_and_show_nothing(surveys) -> None:  
         await reader.audit(READER)
 
 
-async def test_a_withdrawn_respondents_response_has_no_name_and_no_free_text(surveys) -> None:  # noqa: F811
+async def test_a_withdrawn_respondents_response_has_no_name_and_no_free_text(surveys) -> None:
     service, client = surveys
     reader = AnswerReader(service.service)
     response_id = await submit(client, "e3", "моё личное мнение")
@@ -101,7 +102,7 @@ def test_answers_read_as_people_wrote_them() -> None:
     assert answer_text(text, "") == "—" and numeric(text, "слова") is None
 
 
-async def test_a_formula_typed_as_an_answer_is_text_in_the_curators_export(surveys) -> None:  # noqa: F811
+async def test_a_formula_typed_as_an_answer_is_text_in_the_curators_export(surveys) -> None:
     """Issue 13, M2: a mentee types `=HYPERLINK(…)` as a free answer; the curator's XLSX of the
     answers shows it as text (apostrophe), never as a formula; ratings stay numbers."""
     from io import BytesIO
@@ -110,6 +111,7 @@ async def test_a_formula_typed_as_an_answer_is_text_in_the_curators_export(surve
 
     from shared.auth import COOKIE_NAME
     from shared.web import issue_session
+
     from tests.component.helpers import bearer
     from tests.conftest import SECRET
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from shared.auth import Principal
+from shared.contracts.pairing import PairFormed
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
+from shared.errors import Forbidden, NotFound
+
 from services.surveys import answers as answers_module
 from services.surveys import domain
 from services.surveys.answers import HIDDEN, AnswerReader
 from services.surveys.answers_scope import ScopeReader
 from services.surveys.main import create_service
 from services.surveys.models import AnswerRead
-from shared.auth import Principal
-from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
-from shared.errors import Forbidden, NotFound
 from tests.component.helpers import bearer, deliver, running
 
 YEAR = "2026/2027"
@@ -60,7 +61,7 @@ async def surveys(settings):
         yield service, client
 
 
-async def submit_all(client) -> dict[str, str]:  # noqa: ANN001
+async def submit_all(client) -> dict[str, str]:
     """Every mentee answers; n1's ratings 6, 7, 8, 9, 10 (mean 8), s1's all 4; free text names the school."""
     ids = {}
     for school_id in SCHOOLS:
@@ -76,7 +77,7 @@ async def submit_all(client) -> dict[str, str]:  # noqa: ANN001
     return ids
 
 
-async def audit(service) -> list[AnswerRead]:  # noqa: ANN001
+async def audit(service) -> list[AnswerRead]:
     async with service.runtime.db.sessions() as session:
         return sorted((await session.exec(select(AnswerRead))).all(), key=lambda r: r.read_at)
 
@@ -180,7 +181,7 @@ async def test_the_schools_list_is_paged_in_a_stable_order_and_the_audit_names_t
     assert beyond.pager.page == 3
 
 
-def _session(service, principal: Principal) -> dict[str, str]:  # noqa: ANN001
+def _session(service, principal: Principal) -> dict[str, str]:
     from shared.auth import COOKIE_NAME
     from shared.web import issue_session
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-
-import pytest
 from urllib.parse import urlencode
 
-from services.surveys.domain import BUILT_IN, programme_role_required
-from services.surveys.main import create_service
-from services.surveys.models import Invitation, SurveyResponse
+import pytest
+
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
 from shared.messaging.topology import INBOUND_EXCHANGE, inbound_routing_key
+
+from services.surveys.domain import BUILT_IN, programme_role_required
+from services.surveys.main import create_service
+from services.surveys.models import Invitation, SurveyResponse
 from tests.component.helpers import ADMIN, bearer, count, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
@@ -283,12 +284,12 @@ async def test_growth_is_the_difference_between_start_and_end(surveys) -> None:
     for stage, value in (("start", 4), ("end", 7)):
         response = await client.post("/api/v1/responses", headers=mentee, json={
             "instrument": {"code": "growth_measurement", "version": 1}, "respondent_id": "e1", "stage": stage,
-            "answers": {code: value for code in items}})
+            "answers": dict.fromkeys(items, value)})
         assert response.status_code == 201, response.text
     growth = (await client.get("/api/v1/growth", headers=CURATOR, params={"respondent_id": "e1"})).json()
     assert growth["growth"] == {"motivation": 3.0, "competences": 3.0, "soft_skills": 3.0, "engagement": 3.0}
     no_stage = await client.post("/api/v1/responses", headers=mentee, json={
-        "instrument": {"code": "growth_measurement", "version": 1}, "respondent_id": "e1", "answers": {c: 4 for c in items}})
+        "instrument": {"code": "growth_measurement", "version": 1}, "respondent_id": "e1", "answers": dict.fromkeys(items, 4)})
     assert no_stage.status_code == 422 and no_stage.json()["detail"][0]["loc"] == ["body", "stage"]
 
 

@@ -9,11 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from shared.contracts.pairing import PairFormed
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+
 from services.surveys import ingest
 from services.surveys.main import create_service
 from services.surveys.models import SurveyResponse
-from shared.contracts.pairing import PairFormed
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 from tests.component.helpers import ADMIN, bearer, count, deliver, emitted, running
 
 ANSWERS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
@@ -89,7 +90,7 @@ async def test_a_batch_the_database_refuses_is_retried_one_by_one(surveys, monke
     service, client = surveys
     insert = ingest._insert_new
 
-    async def refuse_batches(connection, rows):  # noqa: ANN001, ANN202
+    async def refuse_batches(connection, rows):
         if len(rows) > 1:
             raise RuntimeError("simulated failure of a multi-row insert")
         return await insert(connection, rows)
@@ -134,7 +135,7 @@ async def test_a_submission_stored_meanwhile_elsewhere_answers_as_a_retry(survey
     stored = ingest._stored
     calls = []
 
-    async def not_seen_at_first(connection, submission_ids):  # noqa: ANN001, ANN202
+    async def not_seen_at_first(connection, submission_ids):
         calls.append(submission_ids)  # as if another replica committed it just after this batch looked
         return {} if len(calls) == 1 else await stored(connection, submission_ids)
 

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.surveys.main import create_service
 from shared.contracts.envelope import new_envelope
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered, SchoolUpdated
+
+from services.surveys.main import create_service
 from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw, emitted, running
 
 NORTH = bearer("municipal_coordinator", "municipality", "north", sub="coordinator-north")
@@ -20,7 +21,7 @@ SCHOOLS = {"n1": "north", "n2": "north", "s1": "south"}
 SATISFACTION = {"code": "satisfaction_mentee", "version": 1}
 
 
-def school_event(school_id: str, municipality_id: str, kind=SchoolRegistered):  # noqa: ANN001, ANN201
+def school_event(school_id: str, municipality_id: str, kind=SchoolRegistered):
     return kind(school_id=school_id, name=f"Школа {school_id}", municipality_id=municipality_id,
                 municipality_name=municipality_id, region_id="test-region")
 
@@ -38,7 +39,7 @@ async def surveys(settings):
         yield service, client
 
 
-async def open_campaign(client, headers, **body):  # noqa: ANN001, ANN201
+async def open_campaign(client, headers, **body):
     payload = {"instrument": SATISFACTION, "role": "mentee", "opens_on": TODAY.isoformat(),
                "closes_on": (TODAY + timedelta(days=7)).isoformat(), **body}
     return await client.post("/api/v1/campaigns", headers=headers, json=payload)

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.surveys.main import create_service
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantUpdated, ProgrammeLaunched
+
+from services.surveys.main import create_service
 from tests.component.helpers import bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
@@ -71,13 +72,13 @@ async def test_the_category_narrows_the_audience_and_names_follow_the_registry(s
     assert page.programme == "Вместе"
 
 
-def service_views(service):  # noqa: ANN001, ANN201
+def service_views(service):
     from services.surveys.views import SurveyViews
 
     return SurveyViews(service.service)
 
 
-def _curator():  # noqa: ANN202
+def _curator():
     from shared.auth import Principal
 
     return Principal(sub="curator-s1", role="school_curator", scope="school", scope_id="s1")

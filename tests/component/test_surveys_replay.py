@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.surveys.main import create_service
-from services.surveys.models import SurveyResponse
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
+
+from services.surveys.main import create_service
+from services.surveys.models import SurveyResponse
 from tests.component.helpers import bearer, count, deliver, running
 
 ANSWERS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.surveys.main import create_service
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+
+from services.surveys.main import create_service
 from tests.component.helpers import bearer, deliver, emitted, running
 from tests.component.test_surveys_campaigns import RATINGS, send_command
 

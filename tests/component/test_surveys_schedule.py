@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
+
 from nastavnik.app import build_all_in_one, build_single
 from services.surveys import schedule as schedule_module
 from services.surveys.main import create_service
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 from tests.component.helpers import bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")

@@ -9,12 +9,13 @@ import json
 import pytest
 from sqlmodel import select
 
+from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
+from shared.messaging.inbox import InboxMessage
+
 from services.pairing.main import create_service as create_pairing
 from services.pairing.models import Candidate
 from services.surveys.main import create_service as create_surveys
 from services.surveys.models import Respondent
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
-from shared.messaging.inbox import InboxMessage
 from tests.component.helpers import count, deliver, running
 
 NAME = "Сидорова Анна Петровна"
@@ -32,13 +33,13 @@ def enrolled(pid: str = "p1") -> ParticipantEnrolled:
 WITHDRAWN = ParticipantWithdrawn(participant_id="p1", school_id="s1", reason="consent_withdrawn")
 
 
-async def inbox_bodies(service) -> dict[str, str]:  # noqa: ANN001
+async def inbox_bodies(service) -> dict[str, str]:
     async with service.runtime.db.sessions() as session:
         return {row.message_id: row.body for row in (await session.exec(select(InboxMessage))).all()}
 
 
 @pytest.mark.parametrize(("create", "person_table"), [(create_pairing, Candidate), (create_surveys, Respondent)])
-async def test_withdrawal_erases_the_kept_bodies_and_keeps_their_ids(settings, create, person_table) -> None:  # noqa: ANN001
+async def test_withdrawal_erases_the_kept_bodies_and_keeps_their_ids(settings, create, person_table) -> None:
     service = create(settings)
     async with running(service):
         registered_id = await deliver(service, registered())
@@ -62,7 +63,7 @@ async def test_withdrawal_erases_the_kept_bodies_and_keeps_their_ids(settings, c
 
 
 @pytest.mark.parametrize(("create", "person_table"), [(create_pairing, Candidate), (create_surveys, Respondent)])
-async def test_a_registration_arriving_after_the_withdrawal_is_neither_applied_nor_kept(settings, create, person_table) -> None:  # noqa: ANN001
+async def test_a_registration_arriving_after_the_withdrawal_is_neither_applied_nor_kept(settings, create, person_table) -> None:
     service = create(settings)
     async with running(service):
         await deliver(service, WITHDRAWN)

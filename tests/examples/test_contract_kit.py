@@ -11,7 +11,7 @@ from shared.settings import Settings
 
 
 @pytest.mark.parametrize("sample", samples(), ids=lambda s: f"{s.event_type}:{'valid' if s.valid else 'invalid'}:{s.rule}")
-def test_every_sample_is_valid_or_invalid_as_it_says(sample) -> None:  # noqa: ANN001
+def test_every_sample_is_valid_or_invalid_as_it_says(sample) -> None:
     sample.assert_matches_contract()
 
 
@@ -22,8 +22,9 @@ def test_every_event_type_has_valid_and_invalid_samples() -> None:
 
 
 async def test_a_real_consumer_passes_the_kit(tmp_path) -> None:
-    from nastavnik.services import FACTORIES
     from shared.contracts.testkit import check_consumer
+
+    from nastavnik.services import FACTORIES
 
     service = FACTORIES["reports"](Settings(data_dir=tmp_path, rabbitmq_url=None, database_url=None, region_id="test-region"))
     counts = await check_consumer(service.runtime)

@@ -12,7 +12,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from faststream.rabbit import TestRabbitBroker
 
-from nastavnik.processes import free_port
 from shared.contracts import BY_TYPE
 from shared.contracts.envelope import new_envelope
 from shared.contracts.pairing import PairFormed
@@ -20,21 +19,23 @@ from shared.contracts.testkit import check_consumer
 from shared.messaging.topology import EVENTS_EXCHANGE
 from shared.settings import Settings
 
+from nastavnik.processes import free_port
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "notifier"))
-from notifier import SmtpConfig, create_service  # noqa: E402
+from notifier import SmtpConfig, create_service
 
 
 class Inbox:
     def __init__(self) -> None:
         self.mails: list[tuple[list[str], object]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.mails.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
         return "250 OK"
 
 
 @pytest.fixture
-def smtp():  # noqa: ANN201
+def smtp():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -14,15 +14,16 @@ import pika
 import pytest
 from typer.testing import CliRunner
 
-from nastavnik.cli import cli
-from nastavnik.cli_operators import delete_school_user
 from shared.contracts.registry import RegisterParticipant
 from shared.contracts.surveys import SubmitResponse
 from shared.messaging.topology import INBOUND_EXCHANGE_NAME
+
+from nastavnik.cli import cli
+from nastavnik.cli_operators import delete_school_user
 from tests import infra
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "school_client"))
-from client import SchoolClient  # noqa: E402
+from client import SchoolClient
 
 pytestmark = pytest.mark.integration
 

@@ -18,23 +18,24 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from shared.clock import academic_year_of
+from shared.settings import Settings
+
 from nastavnik.cli import cli
 from nastavnik.cli_operators import delete_school_user
 from nastavnik.services import FACTORIES
 from services.surveys.models import Enrolment, Respondent, SurveyResponse
-from shared.clock import academic_year_of
-from shared.settings import Settings
 from tests import infra
 from tests.component.helpers import ADMIN
 from tests.conftest import SECRET
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "school_client"))
-from client import SATISFACTION_MENTEE_V1, SchoolClient  # noqa: E402
+from client import SATISFACTION_MENTEE_V1, SchoolClient
 
 pytestmark = pytest.mark.integration
 
 
-async def eventually(check, timeout: float = 30.0):  # noqa: ANN001, ANN201
+async def eventually(check, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while not (result := await check()):
         assert time.monotonic() < deadline, "the command had no effect in time"

@@ -10,11 +10,12 @@ from datetime import timedelta
 import structlog
 from sqlmodel import select
 
-from nastavnik.scenario import PEOPLE, RegionScenario
 from shared.audit import audit_table, pseudonym
 from shared.auth import COOKIE_NAME, Principal, issue_token
 from shared.revocation import revocation_table
 from shared.web import issue_session
+
+from nastavnik.scenario import PEOPLE, RegionScenario
 from tests.component.helpers import bearer
 from tests.conftest import SECRET
 from tests.flow.test_withdrawal import settle
@@ -24,7 +25,7 @@ def cookie(principal: Principal, ttl: timedelta = timedelta(hours=1)) -> dict[st
     return {COOKIE_NAME: issue_session(SECRET, principal, ttl=ttl)}
 
 
-async def audit_rows(app, service: str) -> list:  # noqa: ANN001
+async def audit_rows(app, service: str) -> list:
     table = audit_table(service)
     async with app.state.services[service].runtime.db.sessions() as session:
         return list((await session.exec(select(table))).all())
@@ -43,7 +44,7 @@ async def test_revoking_a_person_ends_their_sessions_and_tokens_in_every_service
     as_curator = cookie(person.model_copy(update={"role": "school_curator", "sid": "session-c"}))
     assert (await client.get("/reports/dashboard", cookies=as_curator)).status_code == 200
     pages = ("/pairing/my", "/surveys/my")
-    apis = ("/pairing/api/v1/programmes/%s/pairs" % school.programme_id, f"/surveys/api/v1/growth?respondent_id={mentee}",
+    apis = (f"/pairing/api/v1/programmes/{school.programme_id}/pairs", f"/surveys/api/v1/growth?respondent_id={mentee}",
             f"/reports/api/v1/indicators/school/{school.id}")
     for path in pages:
         assert (await client.get(path, cookies=session)).status_code == 200, path

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from nastavnik.scenario import RegionScenario
 from shared.clock import academic_year_of
+
+from nastavnik.scenario import RegionScenario
 from tests.component.helpers import ADMIN, bearer, emitted
 
 YEAR = academic_year_of(date.today())

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import httpx
 
-from nastavnik.processes import free_port
 from shared.auth import decode_token
 
+from nastavnik.processes import free_port
 
-def nastavnik(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+
+def nastavnik(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "nastavnik", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=60, **kwargs)
 
 
@@ -57,7 +58,7 @@ def test_run_demo_serves_the_region_indicators(tmp_path: Path) -> None:
             # the demo's school year goes on in the background: wait until its three schools are counted
             waited = time.monotonic() + 600
             while not re.search(r'<tr data-code="schools_total">.*?class="num value"[^>]*>3<',
-                                dashboard := browser.get("/reports/dashboard", timeout=60).text, re.S):
+                                browser.get("/reports/dashboard", timeout=60).text, re.S):
                 assert process.poll() is None and time.monotonic() < waited, "the demo's schools did not reach the dashboard"
                 time.sleep(1)
         assert (tmp_path / "data" / "reports.db").exists()

@@ -10,9 +10,10 @@ import re
 
 import httpx
 
+from shared.auth import COOKIE_NAME
+
 from nastavnik.app import build_all_in_one
 from services.registry.web_accounts import DEMO_LOGINS, DEMO_PASSWORD
-from shared.auth import COOKIE_NAME
 
 
 async def test_demo_signs_in_with_one_click_as_each_role_and_shows_the_indicators(settings) -> None:

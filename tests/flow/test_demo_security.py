@@ -10,8 +10,9 @@ import re
 import httpx
 import pytest
 
-from nastavnik.app import build_all_in_one, build_single
 from shared.auth import COOKIE_NAME
+
+from nastavnik.app import build_all_in_one, build_single
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
 

@@ -73,7 +73,7 @@ async def test_names_in_exports_are_text_never_formulas_markup_or_files(system, 
     assert response.status_code == 201, response.text
     await settle(app)
 
-    def export(path: str, **params: str):  # noqa: ANN202
+    def export(path: str, **params: str):
         return client.get(f"/reports/api/v1/exports/{path}", params=params, headers=ADMIN)
 
     # M2: XLSX — not one formula in the workbook; the planted texts are there as text; numbers stay numbers

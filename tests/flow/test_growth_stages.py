@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from nastavnik.scenario import RegionScenario
-from services.surveys.domain import BUILT_IN
 from shared.clock import academic_year_of
 from shared.contracts.envelope import Envelope
 from shared.messaging.topology import INBOUND_EXCHANGE, inbound_routing_key
+
+from nastavnik.scenario import RegionScenario
+from services.surveys.domain import BUILT_IN
 from tests.component.helpers import bearer
 from tests.flow.test_chain import settle, values
 

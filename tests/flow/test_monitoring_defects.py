@@ -10,7 +10,7 @@ from tests.flow.test_chain import settle, values
 
 SCHOOL = "demo-school-1"
 CURATOR = bearer("school_curator", "school", SCHOOL, sub="curator")
-RATINGS = {code: 8 for code in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")}
+RATINGS = dict.fromkeys(("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met"), 8)
 
 
 async def test_coverage_and_who_answers_the_mentee_satisfaction_questionnaire(system, settings) -> None:
@@ -29,7 +29,7 @@ async def test_coverage_and_who_answers_the_mentee_satisfaction_questionnaire(sy
         assert enrolled.status_code in (200, 201), enrolled.text
     await settle(app)
 
-    async def satisfaction(external_id: str):  # noqa: ANN202
+    async def satisfaction(external_id: str):
         pid = school.people[external_id]
         return await client.post("/surveys/api/v1/responses", headers=CURATOR, json={
             "instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_id": pid, "answers": RATINGS,

@@ -14,6 +14,7 @@ from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.settings import Settings
 from shared.web import csrf_token, issue_session
+
 from tests.component.helpers import ADMIN, bearer
 from tests.conftest import SECRET
 
@@ -22,12 +23,12 @@ CURATOR = bearer("school_curator", "school", SCHOOL)
 CURATOR_PRINCIPAL = Principal(sub="curator", role="school_curator", scope="school", scope_id=SCHOOL, sid="flow-session")
 
 
-async def settle(app) -> None:  # noqa: ANN001
+async def settle(app) -> None:
     for service in app.state.services.values():
         await service.runtime.relay.wait_idle()
 
 
-async def delivered(app, settings: Settings) -> list[email.message.EmailMessage]:  # noqa: ANN001
+async def delivered(app, settings: Settings) -> list[email.message.EmailMessage]:
     """Every mail in the folder, once the events have travelled and the sender has run."""
     await settle(app)
     await app.state.services["notifications"].sender.send_due()
@@ -36,7 +37,7 @@ async def delivered(app, settings: Settings) -> list[email.message.EmailMessage]
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
 
 
-async def register_school_and_people(client) -> dict[str, str]:  # noqa: ANN001
+async def register_school_and_people(client) -> dict[str, str]:
     response = await client.post("/registry/api/v1/schools", headers=ADMIN, json={
         "school_id": SCHOOL, "name": "Школа № 5", "municipality_id": "m1", "municipality_name": "Северный район"})
     assert response.status_code == 201, response.text

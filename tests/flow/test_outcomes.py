@@ -162,7 +162,7 @@ async def test_a_schools_own_instrument_is_summarised_item_by_item_in_its_report
         teachers.append(f"t-0{n}")
     await settle(app)
     # useful 5, 4, 4, 3, 2, 2 → mean 20 / 6 = 3,33; online 4 of 6 (66,7 %), offline 2 (33,3 %)
-    for external_id, useful, form in zip(teachers, (5, 4, 4, 3, 2, 2), ("online", "online", "offline", "online", "offline", "online")):
+    for external_id, useful, form in zip(teachers, (5, 4, 4, 3, 2, 2), ("online", "online", "offline", "online", "offline", "online"), strict=False):
         await scenario._call("POST", "/surveys/api/v1/responses", token, json={
             "instrument": {"code": "club_feedback", "version": 1}, "respondent_id": school.people[external_id],
             "answers": {"useful": useful, "format": form, "comment": "Встречи по средам неудобны"},

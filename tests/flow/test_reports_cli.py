@@ -11,8 +11,8 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from nastavnik.cli import cli
-from services.reports.models import Programme
 from nastavnik.scenario import RegionScenario
+from services.reports.models import Programme
 from tests.flow.test_chain import YEAR, settle, values
 
 

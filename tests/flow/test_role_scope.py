@@ -15,6 +15,7 @@ import jwt
 import pytest
 
 from shared.auth import COOKIE_NAME, Principal, decode_token, issue_token
+
 from tests.conftest import SECRET
 
 SCHOOL = {"school_id": "sch-far", "name": "Школа в чужом районе", "municipality_id": "mun-far", "municipality_name": "Чужой район"}

@@ -24,10 +24,11 @@ from io import BytesIO
 import pypdfium2
 from openpyxl import load_workbook
 
-from nastavnik.scenario import RegionScenario
-from services.reports import domain
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
+from nastavnik.scenario import RegionScenario
+from services.reports import domain
 from tests.flow.test_chain import YEAR, values
 
 PLACEHOLDERS = ("—", "нет данных", "нет анкет", "опросов нет")
@@ -45,7 +46,7 @@ class _Node:
     def text(self) -> str:
         return " ".join(" ".join(c.split()) if isinstance(c, str) else c.text() for c in self.children).strip()
 
-    def walk(self):  # noqa: ANN201
+    def walk(self):
         for child in self.children:
             if isinstance(child, _Node):
                 yield child
@@ -62,20 +63,20 @@ class _Tree(HTMLParser):
         super().__init__()
         self.root = self.at = _Node("root", {}, None)
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         node = _Node(tag, dict(attrs), self.at)
         self.at.children.append(node)
         if tag not in self.VOID:
             self.at = node
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         node = self.at
         while node.parent is not None and node.tag != tag:
             node = node.parent
         if node.parent is not None:
             self.at = node.parent
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         self.at.children.append(data)
 
 
@@ -116,7 +117,7 @@ def unfilled(page: dict[str, list[str]]) -> dict[str, str]:
     return out
 
 
-def signed_in(client, settings, principal: Principal) -> None:  # noqa: ANN001
+def signed_in(client, settings, principal: Principal) -> None:
     client.cookies.clear()
     client.cookies.set(COOKIE_NAME, issue_session(settings.jwt_secret, principal))
 
@@ -188,7 +189,7 @@ async def test_a_school_year_fills_every_section_of_the_dashboard_and_of_the_reg
     for sheet in book.worksheets:
         rows = [r for r in sheet.iter_rows(min_row=3 if sheet.title != "Показатели" else 2, values_only=True) if any(r)]
         assert rows, f"лист «{sheet.title}» пуст"
-    header = [c for c in next(book["Регион"].iter_rows(min_row=2, max_row=2, values_only=True))]
+    header = list(next(book["Регион"].iter_rows(min_row=2, max_row=2, values_only=True)))
     region_row = next(book["Регион"].iter_rows(min_row=3, max_row=3, values_only=True))
     indicator_columns = list(zip(header, region_row, strict=True))[header.index(f"{domain.INDICATORS[0].name}, {domain.INDICATORS[0].unit}"):]
     assert [h for h, v in indicator_columns if v is None] == []  # every indicator of the region has a value

@@ -28,11 +28,12 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from nastavnik.services import FACTORIES
 from shared.auth import ROLES, SCOPE_OF_ROLE, issue_token
 from shared.clock import academic_year_of
 from shared.messaging.outbox import OutboxMessage
 from shared.scopes import KINDS, rule_of
+
+from nastavnik.services import FACTORIES
 from tests.conftest import SECRET
 
 YEAR = academic_year_of(date.today())

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from nastavnik.processes import free_port
 from shared.settings import DEV_JWT_SECRET, SERVICES, Settings, serve_problems
+
+from nastavnik.processes import free_port
 
 GOOD_SECRET = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c"
 

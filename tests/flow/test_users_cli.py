@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from nastavnik.app import build_all_in_one
 from shared.settings import Settings
+
+from nastavnik.app import build_all_in_one
 from tests.conftest import SECRET
 
 

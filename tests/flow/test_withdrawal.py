@@ -8,8 +8,9 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import select
 
-from nastavnik.scenario import PEOPLE, RegionScenario
 from shared.messaging.inbox import InboxMessage
+
+from nastavnik.scenario import PEOPLE, RegionScenario
 from tests.component.helpers import bearer, emitted
 
 WITHDRAWN = "registry.participant.withdrawn.v1"
@@ -71,7 +72,7 @@ async def test_a_withdrawal_reaches_every_consumer_and_each_erases_the_person(sy
     respondent = bearer("mentee", "school", school.id, sub=person)
     late = await client.post("/surveys/api/v1/responses", headers=respondent, json={
         "instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_id": person,
-        "answers": {code: 5 for code in ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")},
+        "answers": dict.fromkeys(("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met"), 5),
         "submission_id": "after-withdrawal"})
     assert late.status_code in (403, 404, 409, 422), late.text
     assert (await client.get(f"/registry/api/v1/participants/{person}", headers=curator)).json()["status"] == "withdrawn"

@@ -21,12 +21,17 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from shared.auth import issue_token
+from shared.settings import Settings
 
 from nastavnik.app import build_all_in_one
 from nastavnik.services import FACTORIES
-from shared.auth import issue_token
-from shared.settings import Settings
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.fuzz
@@ -49,7 +54,7 @@ CONFIG = {
 }
 
 
-def _schema(service: str):  # noqa: ANN202
+def _schema(service: str):
     config = SchemathesisConfig.from_dict(CONFIG)
     return schemathesis.openapi.from_asgi(f"/{service}/openapi.json", APP, config=config).include(path_regex="^/api/")
 
@@ -60,42 +65,42 @@ assert set(FACTORIES) == {"registry", "pairing", "surveys", "reports", "notifica
 
 @registry.parametrize()
 @FUZZ_SETTINGS
-def test_registry(case) -> None:  # noqa: ANN001
+def test_registry(case) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
 
 
 @pairing.parametrize()
 @FUZZ_SETTINGS
-def test_pairing(case) -> None:  # noqa: ANN001
+def test_pairing(case) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
 
 
 @surveys.parametrize()
 @FUZZ_SETTINGS
-def test_surveys(case) -> None:  # noqa: ANN001
+def test_surveys(case) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
 
 
 @reports.parametrize()
 @FUZZ_SETTINGS
-def test_reports(case) -> None:  # noqa: ANN001
+def test_reports(case) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
 
 
 @notifications.parametrize()
 @FUZZ_SETTINGS
-def test_notifications(case) -> None:  # noqa: ANN001
+def test_notifications(case) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _settled_at_the_end():  # noqa: ANN202
+def _settled_at_the_end():
     """When the module ends, the relays stop (by their flag, not only a cancel): schemathesis keeps
     the app's lifespan to the end of the process, and a relay still retrying events the fuzzing
     caused when the loop closes could swallow its cancel (Python 3.11) and the process never exit."""
     yield
     from schemathesis.python import asgi
 
-    portal = asgi._get_portal()  # noqa: SLF001 — the loop the app runs on
+    portal = asgi._get_portal()
     for service in APP.state.services.values():
         portal.call(service.runtime.relay.stop)

@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 
 from nastavnik.processes import SERVICES, ServiceProcesses
-
 from tests import infra
 from tests.conftest import SECRET
 

@@ -10,10 +10,11 @@ import pytest
 import structlog
 from sqlmodel import func, select
 
-from services.reports.models import School as ReportsSchool
 from shared.contracts.envelope import new_envelope
 from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.inbox import InboxMessage
+
+from services.reports.models import School as ReportsSchool
 from tests.component.helpers import ADMIN, emitted
 from tests.integration.test_reliability import InProcess, eventually, publish, queue_depth, school_event
 
@@ -30,14 +31,14 @@ def completion(i: int) -> ResponseCompleted:
 
 
 @pytest.fixture
-def reports_factory(vhost_url, databases, tmp_path):  # noqa: ANN001, ANN201
+def reports_factory(vhost_url, databases, tmp_path):
     def create() -> InProcess:
         return InProcess(("reports",), vhost_url, databases, tmp_path)
 
     return create
 
 
-async def backlog(reports_factory, vhost_url: str, events: list[ResponseCompleted]) -> list[str]:  # noqa: ANN001
+async def backlog(reports_factory, vhost_url: str, events: list[ResponseCompleted]) -> list[str]:
     """Declare reports' queues, stop it, and publish the school and the events while it is away."""
     first = reports_factory()
     await first.services["reports"].runtime.start()
@@ -96,7 +97,7 @@ async def test_an_event_that_keeps_failing_in_a_batch_is_dead_lettered_alone(rep
     reports = system.services["reports"]
     apply_one = reports.service._apply
 
-    async def failing(work, envelope, event, batch):  # noqa: ANN001, ANN202
+    async def failing(work, envelope, event, batch):
         if envelope.id == ids[poison]:
             raise RuntimeError("a bug met by this event only")
         await apply_one(work, envelope, event, batch)

@@ -14,23 +14,24 @@ import httpx
 import pytest
 from pamqp import commands as spec
 
-from nastavnik.cli_operators import Status, render_status, service_status
 from shared.messaging import broker_state
+
+from nastavnik.cli_operators import Status, render_status, service_status
 from tests.integration.test_reliability import InProcess
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def registry(vhost_url, databases, tmp_path) -> AsyncIterator[InProcess]:  # noqa: ANN001
+async def registry(vhost_url, databases, tmp_path) -> AsyncIterator[InProcess]:
     system = InProcess(("registry",), vhost_url, databases, tmp_path)
     await system.services["registry"].runtime.start()
     yield system
     await system.services["registry"].runtime.stop()
 
 
-def amqp_connection(runtime):  # noqa: ANN001, ANN201
-    return runtime.broker._connection.transport.connection  # noqa: SLF001
+def amqp_connection(runtime):
+    return runtime.broker._connection.transport.connection
 
 
 async def test_a_blocked_connection_makes_the_service_not_ready_with_the_reason(registry) -> None:
@@ -39,12 +40,12 @@ async def test_a_blocked_connection_makes_the_service_not_ready_with_the_reason(
     async with registry.client("registry") as client:
         assert (await client.get("/ready")).status_code == 200
 
-        await connection._Connection__handle_connection_blocked(spec.Connection.Blocked(reason="low on memory"))  # noqa: SLF001
+        await connection._Connection__handle_connection_blocked(spec.Connection.Blocked(reason="low on memory"))
         try:
             blocked = await client.get("/ready")
             metrics = (await client.get("/metrics")).text
         finally:
-            await connection._Connection__handle_connection_unblocked(spec.Connection.Unblocked())  # noqa: SLF001
+            await connection._Connection__handle_connection_unblocked(spec.Connection.Unblocked())
         unblocked = await client.get("/ready")
 
     assert blocked.status_code == 503

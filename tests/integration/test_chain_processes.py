@@ -10,10 +10,11 @@ from datetime import date
 import aio_pika
 import pytest
 
-from nastavnik.scenario import RegionScenario
+from shared.clock import academic_year_of
 from shared.contracts.envelope import school_of
 from shared.messaging.topology import SCHOOLS_EXCHANGE_NAME, school_outbox_binding
-from shared.clock import academic_year_of
+
+from nastavnik.scenario import RegionScenario
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.integration

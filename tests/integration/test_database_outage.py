@@ -13,10 +13,11 @@ import pytest
 import structlog
 from sqlmodel import func, select
 
-from services.reports.models import School as ReportsSchool
 from shared.contracts.envelope import new_envelope
 from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.inbox import InboxMessage
+
+from services.reports.models import School as ReportsSchool
 from tests.component.helpers import ADMIN
 from tests.integration.tcp_proxy import TcpProxy
 from tests.integration.test_reliability import InProcess, eventually, publish, queue_depth, school_event
@@ -34,7 +35,7 @@ def completion(i: int) -> ResponseCompleted:
 
 
 @pytest.fixture
-async def proxy(databases) -> AsyncIterator[TcpProxy]:  # noqa: ANN001
+async def proxy(databases) -> AsyncIterator[TcpProxy]:
     target = urlsplit(databases["reports"])
     tcp = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
     await tcp.start()
@@ -43,7 +44,7 @@ async def proxy(databases) -> AsyncIterator[TcpProxy]:  # noqa: ANN001
 
 
 @pytest.fixture
-async def reports_behind_proxy(vhost_url, databases, tmp_path, proxy) -> AsyncIterator[InProcess]:  # noqa: ANN001
+async def reports_behind_proxy(vhost_url, databases, tmp_path, proxy) -> AsyncIterator[InProcess]:
     system = InProcess(("reports",), vhost_url, {**databases, "reports": proxy.url_through(databases["reports"])}, tmp_path)
     runtime = system.services["reports"].runtime
     await runtime.start()
@@ -106,7 +107,7 @@ async def test_completions_sent_while_postgresql_is_down_are_all_applied_when_it
 
 
 @pytest.fixture
-async def pairing_behind_proxy(vhost_url, databases, tmp_path, proxy) -> AsyncIterator[InProcess]:  # noqa: ANN001
+async def pairing_behind_proxy(vhost_url, databases, tmp_path, proxy) -> AsyncIterator[InProcess]:
     system = InProcess(("pairing",), vhost_url, {**databases, "pairing": proxy.url_through(databases["pairing"])}, tmp_path)
     runtime = system.services["pairing"].runtime
     await runtime.start()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db(request, tmp_path, databases) -> AsyncIterator[Database]:  # noqa: ANN001
+async def db(request, tmp_path, databases) -> AsyncIterator[Database]:
     url = f"sqlite:///{tmp_path / 'inbox.db'}" if request.param == "sqlite" else databases["reports"]
     database = Database(url, [InboxMessage])
     await database.create_tables()
@@ -41,7 +41,7 @@ async def test_a_batch_claims_each_new_message_once_and_keeps_arrival_order(db: 
 
 
 @pytest.fixture
-async def postgres(databases) -> AsyncIterator[Database]:  # noqa: ANN001
+async def postgres(databases) -> AsyncIterator[Database]:
     database = Database(databases["reports"], [InboxMessage])
     yield database
     await database.dispose()
@@ -93,7 +93,7 @@ async def test_the_relay_deletes_events_sent_longer_ago_than_the_retention_and_n
         for event_id, sent_at in rows.items():
             session.add(OutboxMessage(id=event_id, event_type="t", body="{}", created_at=now - timedelta(days=9), sent_at=sent_at))
 
-    async def publish(_row) -> None:  # noqa: ANN001
+    async def publish(_row) -> None:
         raise AssertionError("nothing to publish in this test")
 
     relay = OutboxRelay(outbox_db, publish, ServiceMetrics("test"), structlog.get_logger(), retention=timedelta(days=7))

@@ -11,11 +11,12 @@ import httpx
 import pytest
 from faststream.rabbit import TestRabbitBroker
 
+from shared.settings import Settings
+
 from services.registry import import_jobs
 from services.registry.importer import Importer
 from services.registry.main import create_service
 from services.registry.models import Participant
-from shared.settings import Settings
 from tests import infra
 from tests.component.helpers import ADMIN, bearer, count
 from tests.conftest import SECRET
@@ -29,7 +30,7 @@ async def test_another_replica_follows_and_cancels_a_running_job(postgres_admin,
     reached, release = asyncio.Event(), asyncio.Event()
     real = Importer._checkpoint
 
-    async def held(importer, ctx):  # noqa: ANN001, ANN202
+    async def held(importer, ctx):
         await real(importer, ctx)
         if not reached.is_set():
             reached.set()

@@ -13,13 +13,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, MetaData, insert, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, MetaData, insert
 from sqlmodel import select as model_select
 
-from nastavnik.cli_migrate import service_database
 from shared import migrations
 from shared.db import Database
 from shared.settings import SERVICES
+
+from nastavnik.cli_migrate import service_database
 from tests import infra
 from tests.conftest import SECRET
 
@@ -27,12 +28,12 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def dialect(request) -> str:  # noqa: ANN001
+def dialect(request) -> str:
     return request.param
 
 
 @pytest.fixture
-async def empty_urls(dialect: str, tmp_path, postgres_admin: str) -> AsyncIterator[dict[str, str]]:  # noqa: ANN001
+async def empty_urls(dialect: str, tmp_path, postgres_admin: str) -> AsyncIterator[dict[str, str]]:
     """An empty database per service, no tables at all."""
     if dialect == "sqlite":
         yield {name: f"sqlite:///{tmp_path / name}.db" for name in SERVICES}
@@ -60,7 +61,7 @@ async def test_every_service_s_head_revision_is_exactly_its_models(empty_urls: d
             await database.dispose()
 
 
-def _value(column):  # noqa: ANN001, ANN202
+def _value(column):
     """A value of the column's type; strings are all 's1', so foreign keys find their row."""
     kind = column.type
     if isinstance(kind, Boolean):
@@ -123,7 +124,7 @@ def _service_models(service: str) -> list:
     return service_tables(service, importlib.import_module(f"services.{service}.models").TABLES)
 
 
-def _attribute(model, column: str) -> str:  # noqa: ANN001
+def _attribute(model, column: str) -> str:
     """The model's attribute of a column (they are named alike, but for a renamed one)."""
     for name, attribute in model.__mapper__.column_attrs.items():
         if attribute.columns[0].name == column:
@@ -131,13 +132,13 @@ def _attribute(model, column: str) -> str:  # noqa: ANN001
     raise AssertionError(f"{model.__name__} has no column {column}")
 
 
-def _cli(*args: str, database_url: str, tmp_path) -> subprocess.CompletedProcess:  # noqa: ANN001
+def _cli(*args: str, database_url: str, tmp_path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url, "RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:1/",
            "NASTAVNIK_JWT_SECRET": SECRET, "NASTAVNIK_DATA_DIR": str(tmp_path)}
     return subprocess.run([sys.executable, "-m", "nastavnik", *args], env=env, capture_output=True, text=True, timeout=120)
 
 
-async def test_serve_refuses_a_database_behind_head_until_migrated(empty_urls: dict[str, str], tmp_path) -> None:  # noqa: ANN001
+async def test_serve_refuses_a_database_behind_head_until_migrated(empty_urls: dict[str, str], tmp_path) -> None:
     url = empty_urls["registry"]
     database = service_database("registry", url)
     try:
@@ -154,7 +155,7 @@ async def test_serve_refuses_a_database_behind_head_until_migrated(empty_urls: d
     assert _cli("migrate", "--check", "--service", "registry", database_url=url, tmp_path=tmp_path).returncode == 0
 
 
-async def test_a_database_made_before_migrations_is_stamped_when_it_matches_the_models_else_refused(tmp_path) -> None:  # noqa: ANN001
+async def test_a_database_made_before_migrations_is_stamped_when_it_matches_the_models_else_refused(tmp_path) -> None:
     """Releases before migrations created the tables at start (create_all and additive ALTERs)."""
     from sqlalchemy import text
 

@@ -17,12 +17,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from nastavnik.processes import free_port
-from services.notifications.main import create_service
-from services.notifications.models import Mail
 from shared.contracts.registry import AccountLinkIssued, ContactUpdated
 from shared.contracts.surveys import InstrumentRef, RespondentInvited
 from shared.settings import Settings
+
+from nastavnik.processes import free_port
+from services.notifications.main import create_service
+from services.notifications.models import Mail
 from tests.component.helpers import deliver, running
 from tests.conftest import SECRET
 
@@ -37,14 +38,14 @@ class Mailbox:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.refused: list[str] = []
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.unknown:
             self.refused.append(address)
-            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -67,14 +68,14 @@ class SmtpServer:
 
 
 @pytest.fixture
-def smtp():  # noqa: ANN201
+def smtp():
     server = SmtpServer(Mailbox({"nobody@school1.ru"}), free_port())
     server.start()
     yield server
     server.stop()
 
 
-def make_service(tmp_path: Path, port: int):  # noqa: ANN201
+def make_service(tmp_path: Path, port: int):
     settings = Settings(data_dir=tmp_path, jwt_secret=SECRET, region_id="test-region", rabbitmq_url=None, database_url=None,
                         public_url=PUBLIC, smtp_host="127.0.0.1", smtp_port=port, smtp_timeout=2)
     service = create_service(settings)
@@ -87,12 +88,12 @@ def invitation(account_id: str, address: str) -> AccountLinkIssued:
                              link_path=f"/registry/invite/tok-{account_id}", expires_at=datetime(2026, 12, 8, 9, 30, tzinfo=UTC))
 
 
-async def mails(service) -> list[Mail]:  # noqa: ANN001
+async def mails(service) -> list[Mail]:
     async with service.runtime.db.sessions() as session:
         return list((await session.exec(select(Mail).order_by(Mail.created_at))).all())
 
 
-async def until(check, timeout: float = 10.0):  # noqa: ANN001, ANN201
+async def until(check, timeout: float = 10.0):
     deadline = time.monotonic() + timeout
     while True:
         result = await check()

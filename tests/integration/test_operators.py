@@ -12,13 +12,14 @@ import pytest
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from nastavnik.cli import cli
-from nastavnik.services import FACTORIES
-from services.reports.models import School as ReportsSchool
 from shared.contracts.envelope import new_envelope
 from shared.contracts.registry import SchoolRegistered
 from shared.messaging.inbox import InboxMessage
 from shared.settings import Settings
+
+from nastavnik.cli import cli
+from nastavnik.services import FACTORIES
+from services.reports.models import School as ReportsSchool
 from tests import infra
 from tests.conftest import SECRET
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.integration
 QUEUE = "reports.registry.school.registered.v1"
 
 
-async def invoke(*args: str):  # noqa: ANN201
+async def invoke(*args: str):
     """Run `nastavnik …` as an operator would (in a thread: the commands run their own event loop)."""
     return await asyncio.to_thread(CliRunner().invoke, cli, list(args), catch_exceptions=False)
 
@@ -47,7 +48,7 @@ async def depth(vhost_url: str, queue: str) -> int:
         return (await channel.declare_queue(queue, passive=True)).declaration_result.message_count or 0
 
 
-async def eventually(check, timeout: float = 30.0):  # noqa: ANN001, ANN201
+async def eventually(check, timeout: float = 30.0):
     deadline = asyncio.get_running_loop().time() + timeout
     while not (result := await check()):
         if asyncio.get_running_loop().time() > deadline:
@@ -56,7 +57,7 @@ async def eventually(check, timeout: float = 30.0):  # noqa: ANN001, ANN201
     return result
 
 
-def school(school_id: str):  # noqa: ANN201
+def school(school_id: str):
     return new_envelope("registry", SchoolRegistered(school_id=school_id, name="Школа", municipality_id="m1",
                                                      municipality_name="Район", region_id="test-region"))
 
@@ -74,7 +75,7 @@ async def reports(vhost_url: str, postgres_admin: str) -> AsyncIterator[object]:
         await infra.drop_databases(postgres_admin, databases)
 
 
-async def count(service, model) -> int:  # noqa: ANN001
+async def count(service, model) -> int:
     async with service.runtime.db.sessions() as session:
         return (await session.exec(select(func.count()).select_from(model))).one()
 
@@ -82,7 +83,7 @@ async def count(service, model) -> int:  # noqa: ANN001
 async def test_dead_letters_are_listed_with_their_reason_and_replayed_after_the_fix_nothing_lost(reports, vhost_url, monkeypatch) -> None:
     real_apply = reports.service.apply_many
 
-    async def database_away(*args, **kwargs):  # noqa: ANN002, ANN003
+    async def database_away(*args, **kwargs):
         raise RuntimeError("database away")
 
     monkeypatch.setattr(reports.service, "apply_many", database_away)
@@ -140,7 +141,7 @@ async def test_replay_keeps_the_message_when_it_cannot_be_sent_back(reports, vho
     assert await depth(vhost_url, "orphan.dlq") == 1
 
 
-async def _eq(awaitable, expected) -> bool:  # noqa: ANN001
+async def _eq(awaitable, expected) -> bool:
     return (await awaitable) == expected
 
 
@@ -158,8 +159,7 @@ async def test_status_shows_health_queues_and_dead_letters(processes, vhost_url)
         return found if result.exit_code == 0 and queues.get(QUEUE, {}).get("consumers", 0) >= 1 else {}
 
     report = await eventually(all_consumed, timeout=30)
-    assert {s["name"]: (s["healthy"], s["ready"], s["outbox_pending"]) for s in report["services"]} == {
-        name: (True, True, 0.0) for name in processes.ports}
+    assert {s["name"]: (s["healthy"], s["ready"], s["outbox_pending"]) for s in report["services"]} == dict.fromkeys(processes.ports, (True, True, 0.0))
     assert {q["name"]: q["messages"] for q in report["queues"]}[f"{QUEUE}.dlq"] == 0
 
     await publish(vhost_url, "registry.school.registered.v1", b'{"not": "an event"}', "broken-1")

@@ -15,10 +15,11 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from nastavnik.processes import NGINX, NginxProxy, ServiceProcesses
-from nastavnik.scenario import MUNICIPALITIES, PEOPLE, SCHOOLS, Region, RegionScenario
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
+
+from nastavnik.processes import NGINX, NginxProxy, ServiceProcesses
+from nastavnik.scenario import MUNICIPALITIES, PEOPLE, SCHOOLS, Region, RegionScenario
 from tests.browser.conftest import make_driver, require_chromium
 from tests.browser.live import LiveSystem, click_to_next_page, eventually
 from tests.conftest import SECRET
@@ -53,7 +54,7 @@ def proxy(tools: None, processes: ServiceProcesses, tmp_path: Path) -> Iterator[
 
 
 @pytest.fixture
-def driver():  # noqa: ANN201
+def driver():
     browser = make_driver(javascript=True, size=(1366, 900))
     try:
         yield browser
@@ -62,20 +63,20 @@ def driver():  # noqa: ANN201
         shutil.rmtree(browser.profile_dir, ignore_errors=True)  # type: ignore[attr-defined]
 
 
-def text(driver) -> str:  # noqa: ANN001
+def text(driver) -> str:
     return driver.find_element("tag name", "body").text
 
 
-def path_of(driver) -> str:  # noqa: ANN001
+def path_of(driver) -> str:
     return urlparse(driver.current_url).path
 
 
-def submit(driver, button) -> None:  # noqa: ANN001
+def submit(driver, button) -> None:
     """Click a form's button and wait for the next page."""
     click_to_next_page(driver, button)
 
 
-def set_password(driver, password: str) -> None:  # noqa: ANN001
+def set_password(driver, password: str) -> None:
     """Choose a password on an invitation's page: the person is signed in."""
     driver.find_element("id", "f-password").send_keys(password)
     driver.find_element("id", "f-repeat").send_keys(password)
@@ -83,12 +84,12 @@ def set_password(driver, password: str) -> None:  # noqa: ANN001
     assert driver.find_elements("css selector", ".who"), f"not signed in at {driver.current_url}: {text(driver)[:800]}"
 
 
-def sign_out(driver) -> None:  # noqa: ANN001
+def sign_out(driver) -> None:
     driver.find_element("css selector", ".who summary").click()
     submit(driver, driver.find_element("id", "sign-out"))
 
 
-def sign_in(driver, base: str, login: str, password: str) -> None:  # noqa: ANN001
+def sign_in(driver, base: str, login: str, password: str) -> None:
     driver.get(base + "/registry/sign-in")
     driver.find_element("id", "f-login").send_keys(login)
     driver.find_element("id", "f-password").send_keys(password)
@@ -99,8 +100,9 @@ async def invitations(registry_database: str, data_dir: Path, curator_participan
     """The first region administrator, as the operator creates them, and a school curator
     appointed among the school's teachers: their one-time invitation paths (the registry's use
     cases on the registry's database, as `nastavnik users` does)."""
-    from services.registry.main import create_service
     from shared.settings import Settings
+
+    from services.registry.main import create_service
 
     registry = create_service(Settings(database_url=registry_database, rabbitmq_url=None, data_dir=data_dir, jwt_secret=SECRET,
                                        region_id=REGION))
@@ -114,7 +116,7 @@ async def invitations(registry_database: str, data_dir: Path, curator_participan
         await registry.runtime.db.dispose()
 
 
-def shows(driver, url: str, *phrases: str, timeout: float = 20) -> bool:  # noqa: ANN001
+def shows(driver, url: str, *phrases: str, timeout: float = 20) -> bool:
     """Open `url` again until every phrase is on the page (events travel between the processes)."""
     def check() -> bool:
         driver.get(url)
@@ -129,7 +131,7 @@ async def load_region(base: str) -> tuple[Region, RegionScenario, httpx.AsyncCli
     return await scenario.load(schools=2, surveys=False), scenario, client
 
 
-async def test_a_person_works_across_the_services_through_one_origin(proxy: NginxProxy, driver, databases: dict[str, str],  # noqa: ANN001
+async def test_a_person_works_across_the_services_through_one_origin(proxy: NginxProxy, driver, databases: dict[str, str],
                                                                     tmp_path: Path) -> None:
     base = proxy.base_url
     # Data arranged through the public APIs — through the proxy too.

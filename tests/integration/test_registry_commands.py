@@ -18,14 +18,15 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from shared.contracts.envelope import Envelope
+from shared.messaging.topology import EVENTS_EXCHANGE_NAME, INBOUND_EXCHANGE_NAME, inbound_routing_key, school_user
+from shared.settings import Settings
+
 from nastavnik.cli import cli
 from nastavnik.cli_operators import delete_school_user
 from services.registry.main import create_service
 from services.registry.models import Participant
 from services.registry.schemas import SchoolIn
-from shared.contracts.envelope import Envelope
-from shared.messaging.topology import EVENTS_EXCHANGE_NAME, INBOUND_EXCHANGE_NAME, inbound_routing_key, school_user
-from shared.settings import Settings
 from tests import infra
 from tests.conftest import SECRET
 
@@ -73,7 +74,7 @@ async def school_urls(vhost_url: str, management_url: str) -> AsyncIterator[dict
             delete_school_user(management_url, school_id)
 
 
-async def wait_for(events: list[dict], predicate, timeout: float = 20) -> dict:  # noqa: ANN001
+async def wait_for(events: list[dict], predicate, timeout: float = 20) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for event in events:

@@ -12,10 +12,11 @@ from pathlib import Path
 import aio_pika
 import pytest
 
-from services.registry.importer import ImportOptions
-from services.registry.main import create_service
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from shared.settings import Settings
+
+from services.registry.importer import ImportOptions
+from services.registry.main import create_service
 from tests import infra
 from tests.conftest import SECRET
 

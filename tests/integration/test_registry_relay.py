@@ -16,10 +16,11 @@ import aio_pika
 import httpx
 import pytest
 
-from services.registry.main import create_service
-from services.registry.schemas import SchoolIn
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 from shared.settings import Settings
+
+from services.registry.main import create_service
+from services.registry.schemas import SchoolIn
 from tests import infra
 from tests.conftest import SECRET
 
@@ -48,7 +49,7 @@ async def depth(vhost_url: str, queue: str) -> int:
         return (await channel.declare_queue(queue, passive=True)).declaration_result.message_count or 0
 
 
-async def eventually(check, timeout: float = 30) -> None:  # noqa: ANN001
+async def eventually(check, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:
@@ -72,7 +73,7 @@ async def test_events_survive_a_dropped_connection_and_two_replicas_send_each_on
             await replica.runtime.start()
         first, second = replicas
 
-        async def register(service, prefix: str, count: int) -> None:  # noqa: ANN001
+        async def register(service, prefix: str, count: int) -> None:
             for i in range(count):
                 await service.service.register_school(SchoolIn(school_id=f"{prefix}-{i}", name=f"Школа {i}",
                                                                municipality_id="m1", municipality_name="Район"))
@@ -96,16 +97,17 @@ async def test_events_survive_a_dropped_connection_and_two_replicas_send_each_on
         await infra.drop_databases(postgres_admin, databases)
 
 
-async def _drained(service) -> bool:  # noqa: ANN001
+async def _drained(service) -> bool:
     return await service.runtime.relay.pending_count() == 0
 
 
 async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_back(rabbitmq_base, postgres_admin, tmp_path: Path) -> None:
     """The broker "away": a vhost that does not exist yet refuses the relay's connections; once it
     exists, the waiting events go out. (Stopping the whole node is test_reliability's, under CI.)"""
+    from shared.messaging.outbox import UnitOfWork
+
     from nastavnik import processes
     from services.registry.relay import BulkOutboxRelay
-    from shared.messaging.outbox import UnitOfWork
 
     missing = f"nst-away-{os.urandom(4).hex()}"
     parsed = urllib.parse.urlparse(rabbitmq_base)
@@ -114,7 +116,7 @@ async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_bac
     service = create_service(Settings(rabbitmq_url=None, database_url=databases["registry"], jwt_secret=SECRET,
                                       region_id="test-region", data_dir=tmp_path))
     runtime = service.runtime
-    relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log, broker_url=away_url)  # noqa: SLF001
+    relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log, broker_url=away_url)
     service.service.uow = UnitOfWork(runtime.db, "registry", relay)
     await runtime.db.create_tables()
     await relay.start()
@@ -128,12 +130,12 @@ async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_bac
         management = os.environ.get(infra.MANAGEMENT_ENV)
         user = parsed.username or "guest"
         if management:
-            with processes._management(management) as client:  # noqa: SLF001
+            with processes._management(management) as client:
                 client.put(f"/api/vhosts/{missing}").raise_for_status()
                 client.put(f"/api/permissions/{missing}/{user}", json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
         elif shutil.which("rabbitmqctl"):
-            processes._rabbitmqctl("add_vhost", missing)  # noqa: SLF001
-            processes._rabbitmqctl("set_permissions", "-p", missing, user, ".*", ".*", ".*")  # noqa: SLF001
+            processes._rabbitmqctl("add_vhost", missing)
+            processes._rabbitmqctl("set_permissions", "-p", missing, user, ".*", ".*", ".*")
         else:
             infra._unavailable("creating a vhost", "neither the management API nor rabbitmqctl")
 

@@ -4,8 +4,8 @@ redelivery, a broker restart while events flow, and the outbox while the broker 
 from __future__ import annotations
 
 import asyncio
-import os
 import json
+import os
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,14 +16,15 @@ import pytest
 import structlog
 from sqlmodel import col, func, select
 
-from nastavnik.services import FACTORIES
-from services.reports.models import School as ReportsSchool
 from shared.contracts.envelope import new_envelope
 from shared.contracts.registry import SchoolRegistered
 from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import OutboxMessage
 from shared.settings import Settings
+
+from nastavnik.services import FACTORIES
+from services.reports.models import School as ReportsSchool
 from tests import infra
 from tests.component.helpers import ADMIN
 from tests.conftest import SECRET
@@ -52,7 +53,7 @@ class InProcess:
     def client(self, name: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.services[name].http), base_url="http://test")
 
-    async def scalar(self, name: str, query) -> int:  # noqa: ANN001
+    async def scalar(self, name: str, query) -> int:
         async with self.services[name].runtime.db.sessions() as session:
             return (await session.exec(query)).one()
 
@@ -67,7 +68,7 @@ async def registry_and_reports(vhost_url, databases, tmp_path) -> AsyncIterator[
         await service.runtime.stop()
 
 
-async def eventually(check, timeout: float = 60.0, interval: float = 0.1):  # noqa: ANN001, ANN201
+async def eventually(check, timeout: float = 60.0, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while True:
         result = await check()

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
-from services.reports.analysis_cases import Analyses
-from services.reports.models import TABLES
-from services.reports.service import ReportsService
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import Conflict
+
+from services.reports.analysis_cases import Analyses
+from services.reports.models import TABLES
+from services.reports.service import ReportsService
 
 YEAR = "2026/2027"
 ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id="r", name="Орлова Вера")

@@ -14,6 +14,7 @@ import pytest
 
 from shared.auth import COOKIE_NAME, Principal, issue_token
 from shared.web import issue_session
+
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.integration

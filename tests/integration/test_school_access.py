@@ -16,10 +16,17 @@ import pytest
 from aiormq.exceptions import ChannelAccessRefused, ChannelClosed, ChannelPreconditionFailed
 from typer.testing import CliRunner
 
+from shared.messaging.topology import (
+    EVENTS_EXCHANGE_NAME,
+    INBOUND_EXCHANGE_NAME,
+    SCHOOLS_EXCHANGE_NAME,
+    inbound_routing_key,
+    school_outbox_queue,
+    school_user,
+)
+
 from nastavnik.cli import cli
 from nastavnik.cli_operators import delete_school_user
-from shared.messaging.topology import SCHOOLS_EXCHANGE_NAME, school_outbox_queue
-from shared.messaging.topology import EVENTS_EXCHANGE_NAME, INBOUND_EXCHANGE_NAME, inbound_routing_key, school_user
 from tests import infra
 
 pytestmark = pytest.mark.integration
@@ -90,7 +97,7 @@ async def test_a_school_publishes_its_own_commands_and_reads_its_own_events_only
 
         school = await aio_pika.connect(schools[mine])
         async with school:
-            async def publish(exchange_name: str, key: str, **props) -> None:  # noqa: ANN003
+            async def publish(exchange_name: str, key: str, **props) -> None:
                 ch = await school.channel(publisher_confirms=True)
                 exchange = await ch.get_exchange(exchange_name, ensure=False)
                 await exchange.publish(aio_pika.Message(b'{"ok": true}', content_type="application/json", **props), key)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.settings import Settings
+
 from tests.component.test_surveys_ingestion import (  # noqa: F401 - collected here as well
     surveys,
     test_a_batch_the_database_refuses_is_retried_one_by_one,
@@ -31,6 +32,6 @@ def settings(tmp_path: Path, databases: dict[str, str]) -> Settings:
                     database_url=databases["surveys"])
 
 
-async def test_these_run_on_postgresql(surveys) -> None:  # noqa: F811
+async def test_these_run_on_postgresql(surveys) -> None:
     service, _ = surveys
     assert service.runtime.db.is_postgres

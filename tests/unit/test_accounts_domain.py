@@ -13,7 +13,7 @@ from services.registry.accounts_domain import Attempts, Grant, PersonFacts, Staf
 NOW = datetime(2026, 12, 1, 12, 0)
 
 
-def person(**changes) -> PersonFacts:  # noqa: ANN003
+def person(**changes) -> PersonFacts:
     base = {"school_id": "s1", "category": "teacher", "status": "active", "consent_recorded": True, "account_allowed": False}
     return PersonFacts(**{**base, **changes})
 

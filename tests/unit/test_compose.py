@@ -14,10 +14,11 @@ from pydantic import AliasChoices
 from starlette.applications import Starlette
 from starlette.routing import Match
 
-from nastavnik import cli as nastavnik_cli
-from nastavnik.app import build_single
 from shared.metrics import ServiceMetrics
 from shared.settings import SERVICES, Settings
+
+from nastavnik import cli as nastavnik_cli
+from nastavnik.app import build_single
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))["services"]

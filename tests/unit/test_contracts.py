@@ -7,11 +7,12 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from nastavnik.contracts_doc import GENERATED_DIR, generated_files
 from shared.contracts import BY_TYPE, EVENTS, Envelope, event_class, new_envelope, producer_of
 from shared.contracts.registry import SchoolRegistered
 from shared.contracts.surveys import ResponseCompleted
 from shared.messaging.consumer import InvalidEvent, parse_event
+
+from nastavnik.contracts_doc import GENERATED_DIR, generated_files
 
 SCHOOL = SchoolRegistered(school_id="s1", name="Школа № 1", municipality_id="m1", municipality_name="Район", region_id="r")
 

@@ -10,7 +10,12 @@ from fastapi import FastAPI
 
 from shared.asyncapi_page import GENERATED, asyncapi_router
 from shared.contracts import EVENTS
-from shared.messaging.topology import DEAD_LETTER_EXCHANGE_NAME, INBOUND_EXCHANGE_NAME, SCHOOL_HEADER, SCHOOLS_EXCHANGE_NAME
+from shared.messaging.topology import (
+    DEAD_LETTER_EXCHANGE_NAME,
+    INBOUND_EXCHANGE_NAME,
+    SCHOOL_HEADER,
+    SCHOOLS_EXCHANGE_NAME,
+)
 
 
 def generated_event_types() -> set[str]:

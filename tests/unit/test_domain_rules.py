@@ -6,11 +6,12 @@ from datetime import date
 
 import pytest
 
+from shared.clock import academic_year_of
+
 from services.pairing.domain import Person, pair_problem
 from services.registry.domain import enrolment_problem, is_young_specialist
 from services.reports import domain as indicators
 from services.surveys.domain import BUILT_IN, answer_problems, score
-from shared.clock import academic_year_of
 
 TODAY = date(2026, 11, 24)
 

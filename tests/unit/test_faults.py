@@ -103,8 +103,8 @@ async def test_a_transient_error_while_the_database_answers_is_retried_a_few_tim
 
 
 class _Log:
-    def warning(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def warning(self, *args, **kwargs) -> None:
         pass
 
-    def info(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def info(self, *args, **kwargs) -> None:
         pass

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from services.reports import domain
 from shared.contracts import surveys
+
+from services.reports import domain
 
 
 def test_every_indicator_is_defined_once_with_a_russian_name() -> None:

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from services.surveys import domain
-from services.surveys.domain import BUILT_IN, answer_problems, definition_problems, form_problems, parse_instrument, score
 from shared.contracts.surveys import DEFICIT_AREAS, DEFICIT_INSTRUMENT
+
+from services.surveys import domain
+from services.surveys.domain import (
+    BUILT_IN,
+    answer_problems,
+    definition_problems,
+    form_problems,
+    parse_instrument,
+    score,
+)
 
 
 def test_every_built_in_instrument_is_valid_russian_and_has_stable_codes() -> None:

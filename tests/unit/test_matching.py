@@ -19,7 +19,14 @@ from services.pairing.domain import (
     match,
     optimal_assignment,
 )
-from services.pairing.profiles import deficit_levels, interest_levels, offered_types, strength_levels, strengths_from_subjects, subject_terms
+from services.pairing.profiles import (
+    deficit_levels,
+    interest_levels,
+    offered_types,
+    strength_levels,
+    strengths_from_subjects,
+    subject_terms,
+)
 
 ICT = {"ict_digital": 0.9}
 
@@ -314,9 +321,9 @@ def test_match_end_to_end_is_optimal_against_brute_force() -> None:
         for choice in itertools.product(*[[None] + [t.participant_id for t in mentors] for _ in mentees]):
             if any(sum(c == t for c in choice) > cap[t] for t in cap):
                 continue
-            if any(c is not None and (c, e.participant_id) not in scores for c, e in zip(choice, mentees)):
+            if any(c is not None and (c, e.participant_id) not in scores for c, e in zip(choice, mentees, strict=False)):
                 continue
-            best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees) if c is not None))
+            best = max(best, sum(scores[(c, e.participant_id)] for c, e in zip(choice, mentees, strict=False) if c is not None))
         assert result.total_score == pytest.approx(best, abs=0.05)
 
 
@@ -407,7 +414,7 @@ def test_experience_prefers_a_sensible_gap_over_seniority() -> None:
 def test_stable_matching_reports_what_it_costs() -> None:
     # a–x 70, a–y 40, b–x 60 (b of another school; b–y excluded). The optimum a–y, b–x (100)
     # has a and x who would both rather be together; the stable matching keeps a–x (70) alone
-    w = {name: 0.0 for name in CRITERIA} | {"preference": 60.0, "same_school": 10.0}
+    w = dict.fromkeys(CRITERIA, 0.0) | {"preference": 60.0, "same_school": 10.0}
     a, b = teacher("a", 1), teacher("b", 1, school="s2")
     x, y = teacher("x", 12), teacher("y", 12)
     prefs = {("a", "x"): 1, ("a", "y"): 2, ("b", "x"): 1}

@@ -13,10 +13,10 @@ import pytest
 from services.pairing.domain import (
     AREAS,
     CRITERIA,
-    TYPES,
     FORM_CATEGORIES,
     HOW_FORMS,
     SCOPES,
+    TYPES,
     MatchingRules,
     Participant,
     match,
@@ -46,7 +46,7 @@ def person(rng: random.Random, pid: str, category: str) -> Participant:
     )
 
 
-def instance(seed: int):  # noqa: ANN201
+def instance(seed: int):
     rng = random.Random(seed)
     form = rng.choice(sorted(FORM_CATEGORIES))
     mentor_category, mentee_category = FORM_CATEGORIES[form]
@@ -160,7 +160,7 @@ def hundredths(parts: dict[str, float], rules: MatchingRules) -> int:
     return sum(int(v * rules.weights[name] * 100 + 0.5) for name, v in parts.items())
 
 
-def optimum(mentees, mentors, rules, scores: dict) -> tuple[int, int]:  # noqa: ANN001
+def optimum(mentees, mentors, rules, scores: dict) -> tuple[int, int]:
     """(matched, total hundredths) of the best assignment: networkx network simplex on
     source → mentor (capacity) → mentee → sink; max_matched = the maximum flow of least cost."""
     graph = nx.DiGraph()
@@ -219,7 +219,7 @@ def test_the_matcher_equals_the_independent_model(seed: int) -> None:
     assert abs(round(result.total_score * 100) - total) <= len(result.assignments)
 
 
-def assert_stable(result, mentors, rules, scores: dict) -> None:  # noqa: ANN001
+def assert_stable(result, mentors, rules, scores: dict) -> None:
     partner = {a.mentee_id: scores[(a.mentor_id, a.mentee_id)] for a in result.assignments}
     taken: dict[str, list[int]] = {}
     for a in result.assignments:

@@ -69,7 +69,7 @@ def scraped() -> dict[str, str]:
         return asyncio.run(_scrape_after_traffic(Path(data_dir)))
 
 
-def samples(text: str):  # noqa: ANN201
+def samples(text: str):
     for family in text_string_to_metric_families(text):
         yield from family.samples
 

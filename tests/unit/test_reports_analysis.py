@@ -32,7 +32,7 @@ def municipality_counters() -> dict[str, float]:
     }
 
 
-def inputs(counters: dict[str, float], level: str = "municipality", **extra) -> Inputs:  # noqa: ANN003
+def inputs(counters: dict[str, float], level: str = "municipality", **extra) -> Inputs:
     return Inputs(level=level, title="Северный район", academic_year=YEAR, values=domain.compute(counters), **extra)
 
 

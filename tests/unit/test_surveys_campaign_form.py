@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.surveys.web_campaigns import campaign_input, parse_day
 from shared.auth import Principal
+
+from services.surveys.web_campaigns import campaign_input, parse_day
 
 CURATOR = Principal(sub="c", role="school_curator", scope="school", scope_id="s1")
 REGION = Principal(sub="a", role="region_admin", scope="region", scope_id="r")

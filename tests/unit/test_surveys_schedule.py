@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.surveys.domain import CampaignDates, InvitationState, campaigns_to_close, reminder_day, reminder_recipients
+from services.surveys.domain import (
+    CampaignDates,
+    InvitationState,
+    campaigns_to_close,
+    reminder_day,
+    reminder_recipients,
+)
 
 OPENS = date(2026, 11, 2)
 CLOSES = date(2026, 11, 20)
