@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from nastavnik.processes import ServiceProcesses, create_databases, drop_databases
+from nastavnik.processes import ServiceProcesses, create_databases
 from tests.chaos import infra
 from tests.conftest import SECRET
 
@@ -44,20 +45,20 @@ def servers() -> Iterator[Servers]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-@pytest.fixture
-async def system(servers: Servers, tmp_path: Path) -> AsyncIterator[ServiceProcesses]:
-    vhost = f"chaos-{tmp_path.name}"[:60]
+@pytest.fixture(scope="session")
+def system(servers: Servers, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcesses]:
+    """The services as separate processes on the private servers, shared by the scenarios (five
+    processes take most of a minute to start on a loaded 2-core machine): each scenario counts
+    its own completions on top of what the region held before it."""
+    log_dir = tmp_path_factory.mktemp("chaos-services")
+    vhost = "chaos"
     servers.rabbit.ctl("add_vhost", vhost)
     servers.rabbit.ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    databases = await create_databases(servers.postgres.admin_url)
-    processes = ServiceProcesses(servers.rabbit.url + vhost, databases, tmp_path, SECRET)
+    databases = asyncio.run(create_databases(servers.postgres.admin_url))
+    processes = ServiceProcesses(servers.rabbit.url + vhost, databases, log_dir, SECRET)
     processes.start_all()
     try:
-        await processes.wait_ready()
+        asyncio.run(processes.wait_ready())
         yield processes
     finally:
-        processes.stop_all()
-        if servers.postgres.process is not None:
-            await drop_databases(servers.postgres.admin_url, databases)
-        if servers.rabbit.process is not None:
-            servers.rabbit.ctl("delete_vhost", vhost)
+        processes.stop_all()  # the cluster and the node go with their folder

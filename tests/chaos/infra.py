@@ -17,7 +17,17 @@ from nastavnik.processes import free_port
 
 RABBITMQ_SERVER = os.environ.get("NASTAVNIK_CHAOS_RABBITMQ_SERVER", "/usr/lib/rabbitmq/bin/rabbitmq-server")
 RABBITMQCTL = os.environ.get("NASTAVNIK_CHAOS_RABBITMQCTL", "/usr/lib/rabbitmq/bin/rabbitmqctl")
-POSTGRES_BIN = Path(os.environ.get("NASTAVNIK_CHAOS_POSTGRES_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _postgres_bin() -> Path:
+    """NASTAVNIK_CHAOS_POSTGRES_BIN, else the newest Debian PostgreSQL (what .ci/run installs)."""
+    if os.environ.get("NASTAVNIK_CHAOS_POSTGRES_BIN"):
+        return Path(os.environ["NASTAVNIK_CHAOS_POSTGRES_BIN"])
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    return versions[-1] if versions else Path("/usr/lib/postgresql/15/bin")
+
+
+POSTGRES_BIN = _postgres_bin()
 
 
 def _account(name: str) -> tuple[int, int, str] | None:

@@ -166,14 +166,19 @@ def verdict(observer: Observer, responses: list[str], counter: float | None, ext
 
 
 async def settle(observer: Observer, client: httpx.AsyncClient, scenario: RegionScenario, year: str, responses: list[str],
-                 timeout: float, extra_events: tuple[str, ...] = ()) -> Verdict:
+                 timeout: float, extra_events: tuple[str, ...] = (), base: float = 0.0) -> Verdict:
     """Wait (no operator action: nothing but time) until the ledger is reflected, then a little
-    longer so that a late duplicate would still be seen."""
+    longer so that a late duplicate would still be seen. `base`: the counter before the load."""
+
+    async def counted() -> float | None:
+        counter = await region_counter(client, scenario, year)
+        return None if counter is None else counter - base
+
     deadline = time.monotonic() + timeout
     while True:
-        result = verdict(observer, responses, await region_counter(client, scenario, year), extra_events)
+        result = verdict(observer, responses, await counted(), extra_events)
         if result.exact or time.monotonic() > deadline:
             break
         await asyncio.sleep(1)
     await asyncio.sleep(3)
-    return verdict(observer, responses, await region_counter(client, scenario, year), extra_events)
+    return verdict(observer, responses, await counted(), extra_events)
