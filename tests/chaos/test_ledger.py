@@ -215,6 +215,9 @@ async def test_broker_memory_alarm(servers, system) -> None:  # noqa: ANN001
                     await asyncio.sleep(0.2)
             chaos.status = await asyncio.to_thread(status_exit_code, chaos.processes)
             await asyncio.sleep(max(0.0, ends - time.monotonic()))
+            for name in ("surveys", "reports"):  # what each had waiting when the alarm was lifted
+                pending = await metric(chaos.processes, name, "nastavnik_outbox_pending_events")
+                chaos.notes.append(f"{name}: outbox {pending:g}, 503 {'yes' if name in seen else 'no'}")
         finally:
             await asyncio.to_thread(chaos.servers.rabbit.memory_alarm, False)
 
