@@ -140,6 +140,12 @@ class Chaos:
                f"unannounced {len(result.not_completed)}  settled {settled:.1f} s after the load ({time.monotonic() - began:.0f} s in all)  "
                f"not ready: {readiness.not_ready or '-'} {sorted(readiness.reasons) or ''} {' '.join(self.notes)}")
         print(row)
+        if os.environ.get("NASTAVNIK_CHAOS_TABLE"):  # bench/chaos_ledger.py collects the lines
+            with open(os.environ["NASTAVNIK_CHAOS_TABLE"], "a", encoding="utf-8") as table:
+                table.write(json.dumps({"scenario": name, "accepted": len(responses), "by_hand": len(self.extra_events),
+                                        "retried": load.retried, "counter": result.counter, "lost": len(result.lost),
+                                        "twice": len(result.twice), "settled_s": round(settled, 1),
+                                        "not_ready": sorted(readiness.reasons) or [f"{n}: no answer" for n in sorted(readiness.not_ready)]}, ensure_ascii=False) + "\n")
         assert not load.answered_twice, f"a submission key answered with two responses: {load.answered_twice[:3]}"
         assert not load.refused, load.refused[:5]
         assert len(responses) == int(RATE * DURATION)
