@@ -28,7 +28,7 @@ from nastavnik.scenario import RegionScenario
 from shared.contracts.envelope import new_envelope
 from shared.contracts.surveys import ResponseCompleted
 from tests.chaos.conftest import Servers
-from tests.chaos.ledger import Load, Observer, region_counter, settle
+from tests.chaos.ledger import Load, Observer, Verdict, region_counter, settle
 from tests.conftest import SECRET
 
 RATE = float(os.environ.get("NASTAVNIK_CHAOS_RATE", "20"))
@@ -135,23 +135,30 @@ class Chaos:
                 await observer.stop()
         await self.processes.wait_ready(60)
         code, text = status_exit_code(self.processes)
-        row = (f"{name:<22} accepted {len(responses):>4} (+{len(self.extra_events)} by hand)  retried {load.retried:>4}  "
-               f"counter {result.counter}  lost {len(result.lost)}  twice {len(result.twice)}  "
-               f"unannounced {len(result.not_completed)}  settled {settled:.1f} s after the load ({time.monotonic() - began:.0f} s in all)  "
-               f"not ready: {readiness.not_ready or '-'} {sorted(readiness.reasons) or ''} {' '.join(self.notes)}")
-        print(row)
-        if os.environ.get("NASTAVNIK_CHAOS_TABLE"):  # bench/chaos_ledger.py collects the lines
-            with open(os.environ["NASTAVNIK_CHAOS_TABLE"], "a", encoding="utf-8") as table:
-                table.write(json.dumps({"scenario": name, "accepted": len(responses), "by_hand": len(self.extra_events),
-                                        "retried": load.retried, "counter": result.counter, "lost": len(result.lost),
-                                        "twice": len(result.twice), "settled_s": round(settled, 1),
-                                        "not_ready": sorted(readiness.reasons) or [f"{n}: no answer" for n in sorted(readiness.not_ready)]}, ensure_ascii=False) + "\n")
+        self.readiness = readiness
+        row = self._report(name, load, responses, result, settled, time.monotonic() - began)
         assert not load.answered_twice, f"a submission key answered with two responses: {load.answered_twice[:3]}"
         assert not load.refused, load.refused[:5]
         assert len(responses) == int(RATE * DURATION)
         assert result.exact, row + f"\nlost {result.lost[:5]} twice {result.twice[:5]} unannounced {result.not_completed[:5]}"
         assert code == 0, text  # recovered: every service ready again, no operator needed
-        self.readiness = readiness
+
+    def _report(self, name: str, load: Load, responses: list[str], result: Verdict, settled: float, took: float) -> str:
+        """The scenario's line (printed; with NASTAVNIK_CHAOS_TABLE also a JSON line for bench/chaos_ledger.py)."""
+        readiness = self.readiness
+        row = (f"{name:<22} accepted {len(responses):>4} (+{len(self.extra_events)} by hand)  retried {load.retried:>4}  "
+               f"counter {result.counter}  lost {len(result.lost)}  twice {len(result.twice)}  "
+               f"unannounced {len(result.not_completed)}  settled {settled:.1f} s after the load ({took:.0f} s in all)  "
+               f"not ready: {readiness.not_ready or '-'} {sorted(readiness.reasons) or ''} {' '.join(self.notes)}")
+        print(row)
+        if os.environ.get("NASTAVNIK_CHAOS_TABLE"):
+            with open(os.environ["NASTAVNIK_CHAOS_TABLE"], "a", encoding="utf-8") as table:
+                table.write(json.dumps({
+                    "scenario": name, "accepted": len(responses), "by_hand": len(self.extra_events), "retried": load.retried,
+                    "counter": result.counter, "lost": len(result.lost), "twice": len(result.twice), "settled_s": round(settled, 1),
+                    "not_ready": sorted(readiness.reasons) or [f"{n}: no answer" for n in sorted(readiness.not_ready)],
+                }, ensure_ascii=False) + "\n")
+        return row
 
     async def _fault_at(self, fault: Fault | None) -> None:
         if fault is not None:
