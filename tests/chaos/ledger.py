@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import random
 import time
 import uuid
 from collections import Counter
@@ -73,7 +75,7 @@ class Load:
     surveys_url: str
     rate: float
     duration: float
-    give_up: float = 90.0
+    give_up: float = float(os.environ.get("NASTAVNIK_CHAOS_GIVE_UP", "120"))
     accepted: dict[str, str] = field(default_factory=dict)  # submission key → response id
     answered_twice: list[str] = field(default_factory=list)  # a key answered with two response ids
     retried: int = 0
@@ -100,7 +102,7 @@ class Load:
         key = f"chaos-{uuid.uuid4().hex}"
         body = {"instrument": {"code": "satisfaction_mentor" if mentor else "satisfaction_mentee", "version": 1},
                 "respondent_id": person, "answers": dict.fromkeys(CRITERIA, 1 + i % 10), "submission_id": key}
-        deadline = time.monotonic() + self.give_up
+        deadline, pause = time.monotonic() + self.give_up, 0.5
         while True:
             try:
                 response = await client.post("/surveys/api/v1/responses", json=body, headers={"Authorization": f"Bearer {token}"})
@@ -116,7 +118,8 @@ class Load:
                 self.refused.append(f"{key}: not accepted within {self.give_up:g} s")
                 return
             self.retried += 1
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(pause * random.uniform(0.5, 1.0))  # backoff with jitter: no retry storm on the restarted service
+            pause = min(pause * 2, 8.0)
 
     def _accept(self, key: str, response_id: str) -> None:
         known = self.accepted.setdefault(key, response_id)
