@@ -31,6 +31,10 @@ class Database:
     def __init__(self, url: str, tables: Sequence[type[SQLModel]], service: str | None = None) -> None:
         self.url = async_url(url)
         self.service = service
+        self.migrated = bool(service) and migrations.versions_dir(service or "").is_dir()
+        """The service has revisions (services/<service>/migrations/). A service built on the kit
+        elsewhere — an integrator's consumer, docs/examples — has none: its tables are created as
+        the models say (create_all adds missing tables, never changes existing ones)."""
         self.is_postgres = self.url.startswith("postgresql")
         self.tables: list[Table] = [model.__table__ for model in tables]  # type: ignore[attr-defined]
         if self.is_postgres:
@@ -43,7 +47,7 @@ class Database:
     async def create_tables(self) -> None:
         """Make the schema current: a service's database is upgraded to its head revision
         (shared.migrations); a database of no service (a tool's, a test's) gets create_all."""
-        if self.service:
+        if self.migrated:
             await self.upgrade()
             return
         async with self.engine.begin() as conn:
@@ -58,7 +62,11 @@ class Database:
             return await conn.run_sync(migrations.state, self._service(), self.tables)
 
     async def require_head(self) -> None:
-        """Raise SchemaBehind unless the database is at the service's head revision (`serve`)."""
+        """Raise SchemaBehind unless the database is at the service's head revision (`serve`).
+        A service without revisions has its missing tables created instead."""
+        if not self.migrated:
+            await self.create_tables()
+            return
         state = await self.schema_state()
         if not state.at_head:
             raise migrations.SchemaBehind(state.behind_message())

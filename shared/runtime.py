@@ -234,7 +234,7 @@ class ServiceRuntime:
         """Upgrade (or, under `serve`, check) the schema, connect (unless the in-memory broker is
         patched in), start the relay."""
         if self.upgrade_schema:
-            await self.db.upgrade()
+            await self.db.create_tables()
         else:
             await self.db.require_head()
         if not self.in_memory:
