@@ -571,7 +571,7 @@ class PairingService:
             mentees,
             mentor_capacity=len(mentee_ids) if flash else (mentor_enrolment.capacity or 1),
             mentor_load=0 if flash else await self._mentor_load(work, mentor_id),
-            already_paired=await self._paired_mentees(work, programme_id),
+            already_paired=await self._paired_mentees(work, programme_id, statuses=("formed",)),
         )
         if problem:
             raise Unprocessable(problem, field="mentee_ids")
@@ -736,13 +736,15 @@ class PairingService:
             query = query.where(Pair.mentor_id == mentor_id)
         return dict((await work.session.exec(query)).all())
 
-    async def _paired_mentees(self, work: Work, programme_id: str) -> set[str]:
-        """Mentees out of the pool: in a formed pair, or through a completed one (a terminated
-        pair's mentee may be matched again, with another mentor: end_pair excludes the old one)."""
+    async def _paired_mentees(self, work: Work, programme_id: str, statuses: tuple[str, ...] = ("formed", "completed")) -> set[str]:
+        """Mentees out of the matcher's pool: in a formed pair, or through a completed one (a
+        terminated pair's mentee may be matched again, with another mentor: end_pair excludes the
+        old one). A curator forming a pair by hand is refused only a mentee in a formed pair: a new
+        pair after a completed one is their deliberate decision, never the matcher's proposal."""
         query = (
             select(PairMentee.mentee_id)
             .join(Pair, col(Pair.id) == col(PairMentee.pair_id))
-            .where(Pair.programme_id == programme_id, col(Pair.status).in_(("formed", "completed")))
+            .where(Pair.programme_id == programme_id, col(Pair.status).in_(statuses))
         )
         return set((await work.session.exec(query)).all())
 

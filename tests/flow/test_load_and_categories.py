@@ -1,8 +1,9 @@
 """Two indicators the demo scenario does not reach, through the public entry points only: a mentor
-over their capacity (enrolled with one place in each of two programmes, so pairing lets them take
-one mentee in each: reports, which counts the mentor's active mentees of the year against the
-largest capacity given, sees two for one place) and an employer enrolled as a mentee (the registry
-allows it; no form of mentoring pairs them, but the coverage counts them)."""
+over their capacity (enrolled with one place in each of two programmes; pairing counts places
+across programmes, so the second pair is a flash session, which holds no place in pairing: reports,
+which counts the mentor's active mentees of the year against the largest capacity given, sees two
+for one place) and an employer enrolled as a mentee (the registry allows it; no form of mentoring
+pairs them, but the coverage counts them)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ async def test_a_mentor_over_capacity_and_an_employer_mentee(system, settings) -
     await scenario._call("POST", f"/registry/api/v1/programmes/{first}/enrolments", token,
                          json={"participant_id": people["x-e2"], "role": "mentee"})
     await settle(app)
-    for programme, mentee in ((first, "x-t8"), (second, "x-t9")):
+    for programme, mentee, how in ((first, "x-t8", None), (second, "x-t9", "flash")):
         await scenario._call("POST", f"/pairing/api/v1/programmes/{programme}/pairs", token, json={
-            "mentor_id": people["t-04"], "mentee_ids": [people[mentee]], "form": "teacher_teacher"}, wait_for_events=True)
+            "mentor_id": people["t-04"], "mentee_ids": [people[mentee]], "form": "teacher_teacher", "how": how}, wait_for_events=True)
     await settle(app)
     await settle(app)
 
