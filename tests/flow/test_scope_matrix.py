@@ -548,6 +548,8 @@ async def test_scope_matrix(system, settings) -> None:
                 calls += 1
                 succeeded = response.status_code < 300 and call.did_something(response)
                 where = f"{key} as {role} on the {'own' if target is own else 'other'} school: {response.status_code}"
+                if response.status_code == 503 and call.path.endswith("/ready"):
+                    continue  # "not ready" is the probe's documented answer (a check timed out on a loaded machine), not a scope decision
                 if response.status_code >= 500:
                     failures.append(f"{where} (server error) {response.text[:200]}")
                     continue
