@@ -1,9 +1,19 @@
-"""The domain's words that every service shows to people: one place for each list (DOMAIN.md).
-Pure data; domain modules may import it."""
+"""The domain's closed lists — the words every service shows to people and the codes that
+travel in events: one home for each (DOMAIN.md). Pure data, standard library only, so domain
+modules and contracts alike import it; a new form, category or area is added here only.
+
+The contracts' Literal types (`Form`, `Category`) are written here next to their lists, and
+checked against them when this module is imported."""
 
 from __future__ import annotations
 
-# Forms of mentoring by who mentors whom (Р-145, DOMAIN.md). The codes travel in events.
+from typing import Literal, get_args
+
+# -- forms of mentoring ---------------------------------------------------------------------
+
+Form = Literal["teacher_teacher", "teacher_pupil", "pupil_pupil", "student_pupil", "employer_pupil", "employer_student", "head_teacher"]
+"""Form by who mentors whom (учитель – учитель, …, руководитель – учитель): the contracts' type."""
+
 FORMS: dict[str, str] = {
     "teacher_teacher": "учитель – учитель",
     "teacher_pupil": "учитель – ученик",
@@ -13,15 +23,94 @@ FORMS: dict[str, str] = {
     "employer_student": "работодатель – студент",
     "head_teacher": "руководитель – учитель",
 }
+"""Forms of mentoring by who mentors whom (Р-145, DOMAIN.md), with their Russian names."""
 
-# The smallest group whose answers are broken down (per-item summaries of answers, the ДДО by
-# grade or programme): a smaller group is shown as a count only, so no one's answers can be guessed.
-MIN_GROUP = 5
+FORM_CATEGORIES: dict[str, tuple[str, str]] = {
+    "teacher_teacher": ("teacher", "teacher"),
+    "teacher_pupil": ("teacher", "pupil"),
+    "pupil_pupil": ("pupil", "pupil"),
+    "student_pupil": ("student", "pupil"),
+    "employer_pupil": ("employer", "pupil"),
+    "employer_student": ("employer", "student"),
+    "head_teacher": ("teacher", "teacher"),
+}
+"""Per form, the categories of the mentor and of the mentee (Р-145 and DOMAIN.md)."""
 
-# Pupils' professional self-determination, as the school records it (registry, optional).
-# The codes travel in events; reports counts the share choosing the pedagogical profession.
+FORM_PARTIES: dict[str, tuple[str, str]] = {
+    "teacher_teacher": ("опытный педагог", "молодой или вновь пришедший педагог"),
+    "teacher_pupil": ("педагог", "обучающийся"),
+    "pupil_pupil": ("старший обучающийся", "младший обучающийся"),
+    "student_pupil": ("студент вуза или колледжа", "обучающийся"),
+    "employer_pupil": ("представитель предприятия", "обучающийся"),
+    "employer_student": ("представитель предприятия", "студент"),
+    "head_teacher": ("руководитель (администрация школы)", "педагог"),
+}
+"""Per form, who the mentor and the mentee are, in words (the SWOT questionnaire's variants)."""
+
+# -- participants ---------------------------------------------------------------------------
+
+Category = Literal["teacher", "pupil", "student", "employer"]
+"""A participant's category: the contracts' type."""
+
+CATEGORIES: dict[str, str] = {
+    "teacher": "педагог",
+    "pupil": "обучающийся",
+    "student": "студент",
+    "employer": "представитель работодателя",
+}
+"""Participant categories, one person (the registry's lists and forms)."""
+
+CATEGORY_GROUPS: dict[str, str] = {"teacher": "педагоги", "pupil": "обучающиеся", "student": "студенты", "employer": "работодатели"}
+"""The same categories, as groups of people (the reports' breakdowns)."""
+
 SELF_DETERMINATION: dict[str, str] = {
     "undecided": "не определился",
     "pedagogical": "педагогическая профессия",
     "other": "другая сфера",
 }
+"""Pupils' professional self-determination, as the school records it (registry, optional).
+The codes travel in events; reports counts the share choosing the pedagogical profession."""
+
+# -- the monitoring's instruments and their scales -------------------------------------------
+
+DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
+INTERESTS_INSTRUMENT = "professional_interests_ddo"
+GROWTH_INSTRUMENT = "growth_measurement"
+CURATOR_INSTRUMENT = "curator_questionnaire"
+
+DEFICIT_AREAS: dict[str, str] = {
+    "scientific_theoretical": "научно-теоретические",
+    "regulatory_legal": "нормативные правовые",
+    "subject_professional": "предметно-профессиональные",
+    "psychological_pedagogical": "психолого-педагогические",
+    "methodological": "методические",
+    "ict_digital": "ИКТ-компетенции и цифровизация",
+    "extracurricular_upbringing": "внеурочная и воспитательная деятельность",
+    "health_saving": "здоровьесбережение обучающихся",
+}
+"""Areas of professional deficits (seed 003): the scale codes of the deficit self-diagnosis
+(`deficit_self_diagnosis`), which pairing reads from surveys.response.completed.v1 scores."""
+DEFICIT_SCALE: tuple[int, int] = (1, 5)
+"""Range of each area's score in the deficit self-diagnosis: 1 — no difficulty, 5 — a serious
+deficit (the mean of the area's items, each rated on this range)."""
+
+INTEREST_TYPES: dict[str, str] = {
+    "nature": "человек – природа",
+    "technology": "человек – техника",
+    "human": "человек – человек",
+    "sign_system": "человек – знаковая система",
+    "artistic_image": "человек – художественный образ",
+}
+"""The scale codes of the pupils' professional-interest diagnostic (Климов's ДДО): the five
+types of profession."""
+INTEREST_SCALE: tuple[int, int] = (0, 8)
+"""Range of each type's score in the professional-interest diagnostic: its choices out of 20."""
+
+# -- reporting --------------------------------------------------------------------------------
+
+MIN_GROUP = 5
+"""The smallest group whose answers are broken down (per-item summaries of answers, the ДДО by
+grade or programme): a smaller group is shown as a count only, so no one's answers can be guessed."""
+
+assert get_args(Form) == tuple(FORMS) == tuple(FORM_CATEGORIES) == tuple(FORM_PARTIES), "the forms' lists disagree"
+assert get_args(Category) == tuple(CATEGORIES) == tuple(CATEGORY_GROUPS), "the categories' lists disagree"

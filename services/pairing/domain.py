@@ -8,21 +8,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from shared.contracts.surveys import DEFICIT_AREAS, INTEREST_TYPES
+from shared import vocabulary
+from shared.vocabulary import DEFICIT_AREAS, INTEREST_TYPES
 
 from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
 from services.pairing.profiles import subject_name, subject_terms
 
-# Which categories may mentor whom, per form (Р-145 and DOMAIN.md).
-FORM_CATEGORIES: dict[str, tuple[str, str]] = {
-    "teacher_teacher": ("teacher", "teacher"),
-    "teacher_pupil": ("teacher", "pupil"),
-    "pupil_pupil": ("pupil", "pupil"),
-    "student_pupil": ("student", "pupil"),
-    "employer_pupil": ("employer", "pupil"),
-    "employer_student": ("employer", "student"),
-    "head_teacher": ("teacher", "teacher"),
-}
+FORM_CATEGORIES = vocabulary.FORM_CATEGORIES
+"""Which categories may mentor whom, per form (Р-145 and DOMAIN.md)."""
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,7 @@ from shared import vocabulary
 YOUNG_SPECIALIST_MAX_AGE = 35
 YOUNG_SPECIALIST_MAX_EXPERIENCE = 3
 
-CATEGORIES: dict[str, str] = {
-    "teacher": "педагог",
-    "pupil": "обучающийся",
-    "student": "студент",
-    "employer": "представитель работодателя",
-}
+CATEGORIES = vocabulary.CATEGORIES
 PARTNER_KINDS: dict[str, str] = {"university": "вуз", "college": "колледж", "employer": "работодатель"}
 ROLES: dict[str, str] = {"mentor": "наставник", "mentee": "наставляемый", "curator": "куратор"}
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from shared import vocabulary
-from shared.contracts.surveys import INTEREST_TYPES as INTEREST_TYPES  # re-exported: the surveys contract's types
-from shared.contracts.surveys import INTERESTS_INSTRUMENT as INTERESTS_INSTRUMENT
+from shared.vocabulary import INTEREST_TYPES as INTEREST_TYPES
+from shared.vocabulary import INTERESTS_INSTRUMENT as INTERESTS_INSTRUMENT
 
 POPULATION = "*"
 PUPILS_TARGET = 70.0
@@ -24,21 +24,10 @@ PUPILS_TARGET = 70.0
 Counters = Mapping[str, float]
 
 FORMS = vocabulary.FORMS
-CATEGORIES: dict[str, str] = {"teacher": "педагоги", "pupil": "обучающиеся", "student": "студенты", "employer": "работодатели"}
-DEFICIT_AREAS: dict[str, str] = {
-    # the same keys as shared.contracts.surveys.DEFICIT_AREAS (a unit test checks it); domain.py
-    # imports nothing outside the standard library
-    "scientific_theoretical": "научно-теоретические",
-    "regulatory_legal": "нормативные правовые",
-    "subject_professional": "предметно-профессиональные",
-    "psychological_pedagogical": "психолого-педагогические",
-    "methodological": "методические",
-    "ict_digital": "ИКТ-компетенции и цифровизация",
-    "extracurricular_upbringing": "внеурочная и воспитательная деятельность",
-    "health_saving": "здоровьесбережение обучающихся",
-}
-DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
-GROWTH_INSTRUMENT = "growth_measurement"
+CATEGORIES = vocabulary.CATEGORY_GROUPS
+DEFICIT_AREAS = vocabulary.DEFICIT_AREAS
+DEFICIT_INSTRUMENT = vocabulary.DEFICIT_INSTRUMENT
+GROWTH_INSTRUMENT = vocabulary.GROWTH_INSTRUMENT
 GROWTH_SCALES: dict[str, str] = {
     # the scale codes of surveys' growth_measurement (1 — совсем не согласен … 10 — полностью согласен)
     "motivation": "мотивация",
@@ -52,7 +41,7 @@ start and end answers feed the «Рост» section."""
 STAGES = ("start", "end")
 GROWTH_MEASURED = {DEFICIT_INSTRUMENT: "growth_mentees_measured", GROWTH_INSTRUMENT: "measurement_measured"}
 """Per staged instrument, the indicator counting the people measured at both stages."""
-CURATOR_INSTRUMENT = "curator_questionnaire"
+CURATOR_INSTRUMENT = vocabulary.CURATOR_INSTRUMENT
 CURATOR_RATINGS: dict[str, str] = {
     # the rating scales of surveys' curator_questionnaire (1 — самый низкий балл … 10 — самый высокий)
     "organisation_quality": "качество организации программы (среднее оценок)",

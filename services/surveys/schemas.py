@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.surveys import InstrumentRef
 from shared.limits import ANSWERS_MAX, LIST_MAX, MAPPING_MAX, Id, IdList, Item, Text
+from shared.vocabulary import Category
 
 # Each answer is bounded: free text up to TEXT_MAX characters, a choice list or a matrix of up to
 # LIST_MAX / MAPPING_MAX items; a response holds at most ANSWERS_MAX answers (shared/limits.py).
@@ -76,7 +77,7 @@ class CampaignIn(BaseModel):
     programme_id: Id | None = None
     role: Literal["mentor", "mentee", "curator"] | None = None
     form: Item | None = None
-    category: Literal["teacher", "pupil", "student", "employer"] | None = Field(
+    category: Category | None = Field(
         default=None, description="Only people of this category (педагоги, обучающиеся, студенты, работодатели)."
     )
     stage: Literal["start", "end"] | None = None

@@ -7,18 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.contracts.envelope import EventData
-
-Form = Literal[
-    "teacher_teacher",
-    "teacher_pupil",
-    "pupil_pupil",
-    "student_pupil",
-    "employer_pupil",
-    "employer_student",
-    "head_teacher",
-]
-"""Form by who mentors whom (учитель – учитель, …, руководитель – учитель)."""
-
+from shared.vocabulary import Form as Form  # by who mentors whom: the vocabulary's list
 
 HowForm = Literal["one_to_one", "group", "reverse", "situational", "flash", "virtual"]
 """Form by how (традиционная, групповая, реверсивная, ситуационная, флеш, виртуальная)."""

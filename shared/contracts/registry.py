@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventData
 from shared.limits import Id, Subjects
+from shared.vocabulary import Category as Category
 
-Category = Literal["teacher", "pupil", "student", "employer"]
 EnrolmentRole = Literal["mentor", "mentee", "curator"]
 PartnerKind = Literal["university", "college", "employer"]
 WithdrawalReason = Literal["consent_withdrawn", "left_school"]

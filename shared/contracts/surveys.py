@@ -9,38 +9,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventData
 from shared.limits import ANSWERS_MAX, ID_MAX
+from shared.vocabulary import DEFICIT_AREAS as DEFICIT_AREAS  # the scales' codes travel in scores
+from shared.vocabulary import DEFICIT_INSTRUMENT as DEFICIT_INSTRUMENT
+from shared.vocabulary import DEFICIT_SCALE as DEFICIT_SCALE
+from shared.vocabulary import GROWTH_INSTRUMENT as GROWTH_INSTRUMENT
+from shared.vocabulary import INTEREST_SCALE as INTEREST_SCALE
+from shared.vocabulary import INTEREST_TYPES as INTEREST_TYPES
+from shared.vocabulary import INTERESTS_INSTRUMENT as INTERESTS_INSTRUMENT
 
 RespondentRole = Literal["mentor", "mentee", "curator"]
 
-DEFICIT_AREAS: dict[str, str] = {
-    "scientific_theoretical": "научно-теоретические",
-    "regulatory_legal": "нормативные правовые",
-    "subject_professional": "предметно-профессиональные",
-    "psychological_pedagogical": "психолого-педагогические",
-    "methodological": "методические",
-    "ict_digital": "ИКТ-компетенции и цифровизация",
-    "extracurricular_upbringing": "внеурочная и воспитательная деятельность",
-    "health_saving": "здоровьесбережение обучающихся",
-}
-"""Areas of professional deficits (seed 003): the scale codes of the deficit self-diagnosis
-(`deficit_self_diagnosis`), which pairing reads from surveys.response.completed.v1 scores."""
-INTERESTS_INSTRUMENT = "professional_interests_ddo"
-INTEREST_TYPES: dict[str, str] = {
-    # the scale codes of the pupils' professional-interest diagnostic (Климов's ДДО)
-    "nature": "человек – природа",
-    "technology": "человек – техника",
-    "human": "человек – человек",
-    "sign_system": "человек – знаковая система",
-    "artistic_image": "человек – художественный образ",
-}
-INTEREST_SCALE: tuple[int, int] = (0, 8)
-"""Range of each type's score in the professional-interest diagnostic: its choices out of 20."""
-DEFICIT_INSTRUMENT = "deficit_self_diagnosis"
-DEFICIT_SCALE: tuple[int, int] = (1, 5)
-"""Range of each area's score in the deficit self-diagnosis: 1 — no difficulty, 5 — a serious
-deficit (the mean of the area's items, each rated on this range)."""
 Stage = Literal["start", "end"]
-GROWTH_INSTRUMENT = "growth_measurement"
 STAGED_INSTRUMENTS: frozenset[str] = frozenset({DEFICIT_INSTRUMENT, GROWTH_INSTRUMENT})
 """The built-in instruments that measure growth (the second stage of the monitoring): every
 response to them names its stage, "start" (входная диагностика) or "end" (итоговая), given by

@@ -4,13 +4,7 @@ of five types of profession; a type's score is the number of its choices (0–8)
 
 from __future__ import annotations
 
-TYPES = {
-    "nature": "человек – природа",
-    "technology": "человек – техника",
-    "human": "человек – человек",
-    "sign_system": "человек – знаковая система",
-    "artistic_image": "человек – художественный образ",
-}
+from shared.vocabulary import INTEREST_TYPES as TYPES
 
 # (option a, type of a, option b, type of b), in the order of the classic questionnaire
 PAIRS: list[tuple[str, str, str, str]] = [

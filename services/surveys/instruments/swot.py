@@ -5,16 +5,11 @@ may add others; each quadrant's scale is the number of marked factors."""
 
 from __future__ import annotations
 
-FORMS: dict[str, tuple[str, str, str]] = {
-    # form: (title, mentor, mentee)
-    "teacher_teacher": ("учитель – учитель", "опытный педагог", "молодой или вновь пришедший педагог"),
-    "teacher_pupil": ("учитель – ученик", "педагог", "обучающийся"),
-    "pupil_pupil": ("ученик – ученик", "старший обучающийся", "младший обучающийся"),
-    "student_pupil": ("студент – ученик", "студент вуза или колледжа", "обучающийся"),
-    "employer_pupil": ("работодатель – ученик", "представитель предприятия", "обучающийся"),
-    "employer_student": ("работодатель – студент", "представитель предприятия", "студент"),
-    "head_teacher": ("руководитель – учитель", "руководитель (администрация школы)", "педагог"),
-}
+from shared.vocabulary import FORM_PARTIES
+from shared.vocabulary import FORMS as FORM_NAMES
+
+FORMS: dict[str, tuple[str, str, str]] = {form: (FORM_NAMES[form], *FORM_PARTIES[form]) for form in FORM_NAMES}
+"""form: (title, mentor, mentee) — the vocabulary's forms, in its order."""
 
 COMMON = {
     "strengths": [
