@@ -1,9 +1,13 @@
 """What every service is made of at run time: settings, logger, metrics, database, broker,
-outbox relay, unit of work and event consumer. Each service's composition root builds one."""
+outbox relay, unit of work and event consumer. Each service's composition root builds one, the
+same way (docs/developing.md): `ServiceRuntime(name, settings, tables, relay=…)`, then
+`publishes`, `consumes` / `consumes_in_batches` / `consumes_commands`, and `on_start` /
+`on_stop` for its own background work; nothing is replaced after construction."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
@@ -23,21 +27,33 @@ from shared.messaging.batching import BatchHandler, BatchingConsumer
 from shared.messaging.consumer import EventConsumer, Handler
 from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork, routing_headers
-from shared.messaging.topology import (
-    DEAD_LETTER_EXCHANGE,
-    EVENTS_EXCHANGE,
-    INBOUND_EXCHANGE,
-    SCHOOLS_EXCHANGE,
-    consumer_queue,
-    dead_letter_queue,
-    inbound_queue,
-    queue_name,
-)
+from shared.messaging.topology import EVENTS_EXCHANGE, INBOUND_EXCHANGE, consumer_queue, inbound_queue, queue_name
+from shared.messaging.transport import transport_for
 from shared.metrics import ServiceMetrics
 from shared.revocation import RevocationList, revocation_table
 from shared.settings import Settings
 
 IN_MEMORY_URL = "amqp://guest:guest@in-memory:5672/"
+
+Hook = Callable[[], Awaitable[None] | None]
+"""A start or stop hook: a function, or a coroutine function, of no arguments."""
+RelayFactory = Callable[["ServiceRuntime"], OutboxRelay]
+"""Builds a service's outbox relay from its runtime (its database, `publish_row`, metrics, log,
+settings); called once, before the unit of work and the consumer are built on it."""
+
+
+def standard_relay(runtime: ServiceRuntime) -> OutboxRelay:
+    """The relay of every service: publishes each event through its FastStream publisher."""
+    return OutboxRelay(runtime.db, runtime.publish_row, runtime.metrics, runtime.log, retention=runtime.settings.outbox_retention)
+
+
+def bulk_relay(runtime: ServiceRuntime) -> OutboxRelay:
+    """The relay for bulk volumes (an import writes hundreds of thousands of events at once): on
+    RabbitMQ it publishes straight on its own channel, one AMQP transaction per 1,000 events
+    (shared.messaging.outbox); on the in-memory broker it is the standard relay."""
+    settings = runtime.settings
+    return OutboxRelay(runtime.db, runtime.publish_row, runtime.metrics, runtime.log, retention=settings.outbox_retention,
+                       broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout))
 
 
 async def _raw_body(message) -> bytes:  # noqa: ANN001
@@ -60,6 +76,7 @@ class ServiceRuntime:
         tables: Sequence[type[SQLModel]],
         *,
         shared_process: bool = False,
+        relay: RelayFactory = standard_relay,
     ) -> None:
         configure_logging(settings.log_level)
         self.name = name
@@ -79,7 +96,8 @@ class ServiceRuntime:
         self.revocations = RevocationList(name, self.db, settings.revocation_refresh_seconds, timedelta(
             hours=max(settings.token_max_lifetime_hours, settings.session_max_hours)))
         """Revoked sessions and tokens (shared/revocation.py), loaded at start and reloaded."""
-        self.in_memory = settings.in_memory_broker
+        self.transport = transport_for(settings.in_memory_broker)
+        """RabbitMQ or the in-memory broker: how messages are settled, and the broker reached."""
         self.broker = RabbitBroker(
             settings.rabbitmq_url or IN_MEMORY_URL,
             default_channel=Channel(prefetch_count=settings.prefetch, publisher_confirms=True),
@@ -91,13 +109,15 @@ class ServiceRuntime:
         self._publishers: dict[str, object] = {}
         self._consumed_queues: list[str] = []
         self._batching: list[BatchingConsumer] = []
-        self.relay = OutboxRelay(self.db, self._publish, self.metrics, self.log, retention=settings.outbox_retention)
+        self._start_hooks: list[Hook] = []
+        self._stop_hooks: list[Hook] = []
+        self.relay = relay(self)
         self.uow = UnitOfWork(self.db, name, self.relay)
         self._scrape_hooks: list[Callable[[], Awaitable[None]]] = [self._refresh_outbox_gauges]
         broker_state.watch()
         self.metrics.broker_blocked.set_function(lambda: 1.0 if broker_state.blocked_reason(self.broker) else 0.0)
         self.consumer = EventConsumer(
-            name, self.uow, self.metrics, self.in_memory, delivery_limit=settings.delivery_limit, probe=self.db.ping
+            name, self.uow, self.metrics, self.transport, delivery_limit=settings.delivery_limit, probe=self.db.ping
         )
         if name != "registry":  # the registry decides revocations and stores its own in the use case
             from shared.contracts.registry import SessionsRevoked
@@ -128,7 +148,7 @@ class ServiceRuntime:
         consumer = self.consumer
 
         async def on_message(body: bytes, message: RabbitMessage) -> None:
-            await consumer.process(event, handler, body, message.message_id, message.headers)
+            await consumer.process(event, handler, body, message)
 
         on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
         self.broker.subscriber(
@@ -156,7 +176,7 @@ class ServiceRuntime:
         for event in events:
             queue = consumer_queue(self.name, event.event_type, self.settings.delivery_limit)
 
-            on_message = self._batch_receiver(batches, event)
+            on_message = _receiver(self.name, event, batches)
             self.broker.subscriber(
                 queue,
                 EVENTS_EXCHANGE,
@@ -169,15 +189,6 @@ class ServiceRuntime:
             )(on_message)
             self._consumed_queues.append(queue.name)
 
-    def _batch_receiver(self, batches: BatchingConsumer, event: type[EventData]):  # noqa: ANN202
-        in_memory = self.in_memory
-
-        async def on_message(body: bytes, message: RabbitMessage) -> None:
-            await batches.receive(event, body, None if in_memory else message)
-
-        on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
-        return on_message
-
     def publisher(self, event_type: str):  # noqa: ANN201
         """The FastStream publisher of a produced event type (tests read its `.mock`)."""
         return self._publishers[event_type]
@@ -189,10 +200,7 @@ class ServiceRuntime:
         consumer = self.consumer
 
         async def on_command(body: bytes, message: RabbitMessage) -> None:
-            raw = message.raw_message
-            await consumer.process_command(
-                handler, rejection, body, raw.routing_key or "", raw.user_id, message.message_id, message.headers
-            )
+            await consumer.process_command(handler, rejection, body, message)
 
         on_command.__name__ = f"{self.name}_on_inbound_command"
         self.broker.subscriber(
@@ -206,7 +214,16 @@ class ServiceRuntime:
         self._consumed_queues.append(queue.name)
 
     async def _refresh_outbox_gauges(self) -> None:
-        await self.relay.refresh_gauges()  # the relay a composition root put in place (registry's bulk relay)
+        await self.relay.refresh_gauges()
+
+    def on_start(self, hook: Hook) -> None:
+        """Run `hook` once the runtime has started (the relay publishes what it emits): a
+        service's own background work, e.g. surveys' campaign schedule. In the order added."""
+        self._start_hooks.append(hook)
+
+    def on_stop(self, hook: Hook) -> None:
+        """Run `hook` before the runtime stops, in the reverse order of `on_stop` calls."""
+        self._stop_hooks.append(hook)
 
     def on_scrape(self, hook: Callable[[], Awaitable[None]]) -> None:
         """Run `hook` before each /metrics answer: gauges read from the database (a COUNT)."""
@@ -231,47 +248,34 @@ class ServiceRuntime:
     # -- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Upgrade (or, under `serve`, check) the schema, connect (unless the in-memory broker is
-        patched in), start the relay."""
+        """Upgrade (or, under `serve`, check) the schema, open the transport (connect to RabbitMQ;
+        nothing for the in-memory broker, patched in by the caller), start the relay, then the
+        start hooks."""
         if self.upgrade_schema:
             await self.db.create_tables()
         else:
             await self.db.require_head()
-        if not self.in_memory:
-            await self.broker.connect()
-            connection = getattr(self.broker, "_connection", None)  # aio-pika's robust connection
-            if connection is not None and hasattr(connection, "reconnect_callbacks"):
-                # the relay retries the moment the broker is back, not when its backoff ends
-                connection.reconnect_callbacks.add(lambda *_: self.relay.resume())
-            await self._declare_dead_letter_queues()
-            await self.broker.start()
+        await self.transport.open(self.broker, self._consumed_queues, self.relay.resume)
         for batches in self._batching:
             batches.start()
         await self.relay.start()
         await self.revocations.start(self.log)
         self.audit.start(self.log)
-        self.log.info("service.started", broker="memory" if self.in_memory else "rabbitmq")
+        for hook in self._start_hooks:
+            await _call(hook)
+        self.log.info("service.started", broker=self.transport.name)
 
     async def stop(self) -> None:
+        for hook in reversed(self._stop_hooks):
+            await _call(hook)
         await self.audit.stop()
         await self.revocations.stop()
         for batches in self._batching:
             await batches.stop()
         await self.relay.stop()
-        if not self.in_memory:
-            await self.broker.stop()
+        await self.transport.close(self.broker)
         await self.db.dispose()
         self.log.info("service.stopped")
-
-    async def _declare_dead_letter_queues(self) -> None:
-        await self.broker.declare_exchange(EVENTS_EXCHANGE)
-        await self.broker.declare_exchange(INBOUND_EXCHANGE)
-        schools = await self.broker.declare_exchange(SCHOOLS_EXCHANGE)
-        await schools.bind(EVENTS_EXCHANGE.name, routing_key="#")
-        dlx = await self.broker.declare_exchange(DEAD_LETTER_EXCHANGE)
-        for name in self._consumed_queues:
-            dlq = await self.broker.declare_queue(dead_letter_queue(name))
-            await dlq.bind(dlx, routing_key=name)
 
     async def ready(self) -> dict[str, bool]:
         return (await self.readiness())[0]
@@ -283,24 +287,15 @@ class ServiceRuntime:
         database = await self.db.ping()
         if not database:
             reasons["database"] = "unreachable"
-        if self.in_memory:
-            broker = True
-        else:
-            try:
-                broker = await asyncio.wait_for(self.broker.ping(timeout=2.0), 3.0)
-            except Exception:  # noqa: BLE001 - whatever the ping raises, the broker is not ready
-                broker = False
-            blocked = broker_state.blocked_reason(self.broker)
-            if not broker:
-                reasons["broker"] = "unreachable"
-            elif blocked:
-                broker = False
-                reasons["broker"] = f"the broker blocks publishing: {blocked}"
+        broker, why = await self.transport.ready(self.broker)
+        if why:
+            reasons["broker"] = why
         return {"database": database, "broker": broker}, reasons
 
     # -- the relay's publish --------------------------------------------------------------
 
-    async def _publish(self, row: OutboxMessage) -> None:
+    async def publish_row(self, row: OutboxMessage) -> None:
+        """Publish one outbox row through its event type's publisher (the standard relay's way)."""
         publisher = self._publishers.get(row.event_type)
         if publisher is None:
             raise RuntimeError(f"{self.name} has no publisher for {row.event_type}")
@@ -316,3 +311,19 @@ class ServiceRuntime:
         except SubscriberNotFound:
             # In-memory broker only: nobody in this process listens to this event type.
             pass
+
+    _publish = publish_row  # the name the relay tests built a relay with
+
+
+def _receiver(service: str, event: type[EventData], batches: BatchingConsumer):  # noqa: ANN202
+    async def on_message(body: bytes, message: RabbitMessage) -> None:
+        await batches.receive(event, body, message)
+
+    on_message.__name__ = f"{service}_on_{event.event_type.replace('.', '_')}"
+    return on_message
+
+
+async def _call(hook: Hook) -> None:
+    result = hook()
+    if inspect.isawaitable(result):
+        await result

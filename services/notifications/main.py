@@ -29,25 +29,9 @@ from services.notifications.web import build_pages_router
 NAME = "notifications"
 
 
-class NotificationsRuntime(ServiceRuntime):
-    """The shared runtime plus the mail sender, started after it and stopped before it."""
-
-    sender: MailSender | None = None
-
-    async def start(self) -> None:
-        await super().start()
-        if self.sender is not None:
-            self.sender.start()
-
-    async def stop(self) -> None:
-        if self.sender is not None:
-            await self.sender.stop()
-        await super().stop()
-
-
 @dataclass
 class Notifications:
-    runtime: NotificationsRuntime
+    runtime: ServiceRuntime
     service: NotificationsService
     http: FastAPI
     sender: MailSender
@@ -56,13 +40,14 @@ class Notifications:
 
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Notifications:
-    runtime = NotificationsRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
     metrics = NotificationsMetrics(runtime.metrics.registry)
     folder = None if settings.smtp_host else (settings.data_dir / "mail").resolve()
     transport = FolderTransport(folder) if folder else SmtpTransport(settings)
     retention = timedelta(days=settings.mail_retention_days) if settings.mail_retention_days else None
     sender = MailSender(runtime.db, transport, settings.mail_from, metrics, runtime.log, retention=retention)
-    runtime.sender = sender
+    runtime.on_start(sender.start)  # the mail sender runs while the runtime does
+    runtime.on_stop(sender.stop)
     service = NotificationsService(
         runtime.db, settings.public_url, metrics, runtime.log, on_queued=sender.notify,
         erase_files=transport.erase if isinstance(transport, FolderTransport) else lambda _ids: None,

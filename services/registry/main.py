@@ -28,8 +28,7 @@ from shared.contracts.registry import (
     SessionsRevoked,
 )
 from shared.http import create_service_app
-from shared.messaging.outbox import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.runtime import ServiceRuntime, bulk_relay
 from shared.settings import Settings
 from shared.web import Pages
 from shared.web.audit_page import audit_router
@@ -40,7 +39,6 @@ from services.registry.audit import RULES
 from services.registry.handlers import CommandHandlers, rejection
 from services.registry.importer import Importer
 from services.registry.models import TABLES
-from services.registry.relay import BulkOutboxRelay
 from services.registry.revocations import build_revocation_router
 from services.registry.service import RegistryService
 from services.registry.web import build_pages_router
@@ -66,14 +64,9 @@ class Registry:
 
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Registry:
-    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    # Imports write hundreds of thousands of events at once: the relay's bulk mode keeps up.
+    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process, relay=bulk_relay)
     runtime.publishes(*PUBLISHED)
-    # Imports write hundreds of thousands of events at once: a relay that keeps up (see relay.py).
-    runtime.relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log,  # noqa: SLF001
-                                    broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout),
-                                    retention=settings.outbox_retention)
-    runtime.uow = UnitOfWork(runtime.db, NAME, runtime.relay)
-    runtime.consumer.uow = runtime.uow
     service = RegistryService(runtime.db, runtime.uow, settings)
     importer = Importer(service, runtime.db, runtime.uow, settings)
     runtime.consumes_commands(CommandHandlers(service), rejection)

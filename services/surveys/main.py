@@ -50,40 +50,24 @@ from services.surveys.web_my import build_my_pages
 NAME = "surveys"
 
 
-class SurveysRuntime(ServiceRuntime):
-    """The shared runtime plus the campaign schedule, started after it (the relay publishes what
-    the schedule emits) and stopped before it. `nastavnik run` and `serve` both start a service
-    through `runtime.start()`, so both run the schedule."""
-
-    schedule: CampaignSchedule | None = None
-
-    async def start(self) -> None:
-        await super().start()
-        if self.schedule is not None:
-            self.schedule.start()
-
-    async def stop(self) -> None:
-        if self.schedule is not None:
-            await self.schedule.stop()
-        await super().stop()
-
-
 @dataclass
 class Surveys:
-    runtime: SurveysRuntime
+    runtime: ServiceRuntime
     service: SurveysService
     http: FastAPI
     schedule: CampaignSchedule
 
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Surveys:
-    runtime = SurveysRuntime(NAME, settings, TABLES, shared_process=shared_process)
+    runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
     runtime.publishes(ResponseCompleted, CampaignOpened, CampaignClosed, CampaignReminderDue, CommandRejected, RespondentInvited,
                       InstrumentSaved)
     service = SurveysService(runtime.db, runtime.uow, settings.region_id)
-    runtime.schedule = CampaignSchedule(
-        service, settings.surveys_schedule_interval, settings.surveys_reminder_days_before, runtime.log
-    )
+    schedule = CampaignSchedule(service, settings.surveys_schedule_interval, settings.surveys_reminder_days_before, runtime.log)
+    # started after the runtime (the relay publishes what it emits), stopped before it; `nastavnik
+    # run` and `serve` both start a service through `runtime.start()`, so both run the schedule
+    runtime.on_start(schedule.start)
+    runtime.on_stop(schedule.stop)
     runtime.consumes(SchoolRegistered, handlers.on_school)
     runtime.consumes(SchoolUpdated, handlers.on_school)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
@@ -108,4 +92,4 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Surve
         pages=pages,
         audit_rules=RULES,
     )
-    return Surveys(runtime, service, http, runtime.schedule)
+    return Surveys(runtime, service, http, schedule)

@@ -17,34 +17,25 @@ events queue up. The guarantees are the per-message ones:
 - a message is acknowledged only after the transaction that applied it committed, so a crash
   in between redelivers it and the inbox skips it.
 
-On the in-memory broker every message is applied at once as a batch of one (tests and the
-one-process run see the effect before the publish returns)."""
+Every outcome is EventConsumer's (shared.messaging.consumer): a batch shares its claim, its
+transaction and its acks; a message alone — one that failed in a batch, or any on the
+in-memory broker, whose transport applies each at once (tests and the one-process run see the
+effect before the publish returns) — is the consumer's batch of one."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import structlog
 
-from shared.contracts.envelope import Envelope, EventData
-from shared.messaging import inbox
-from shared.messaging.consumer import EventConsumer, InvalidEvent, parse_event
-from shared.messaging.outbox import Work
-
-
-@dataclass(frozen=True)
-class Delivery:
-    envelope: Envelope
-    event: EventData
-    body: bytes
-    message: Any = None  # the broker's message (RabbitMessage); None on the in-memory broker
-
-
-BatchHandler = Callable[[Work, Sequence[Delivery]], Awaitable[None]]
+from shared.contracts.envelope import EventData
+from shared.messaging.consumer import BatchHandler as BatchHandler
+from shared.messaging.consumer import Delivery as Delivery
+from shared.messaging.consumer import EventConsumer
+from shared.messaging.consumer import each as each
 
 
 class BatchingConsumer:
@@ -61,26 +52,21 @@ class BatchingConsumer:
 
     async def receive(self, event_cls: type[EventData], body: bytes, message: Any) -> None:
         """A subscriber's message: dead-letter it if invalid, else queue it for the next batch."""
-        try:
-            envelope, event = parse_event(body, event_cls)
-        except InvalidEvent as exc:
-            self.consumer.dead_letter(event_cls.event_type, getattr(message, "message_id", None), body, "invalid", str(exc))
-            if message is not None:
-                await message.reject(requeue=False)
+        delivery = await self.consumer.receive(event_cls, body, message)
+        if delivery is None:
             return
-        delivery = Delivery(envelope, event, body, message)
-        if self.relevant is not None and not self.relevant(event):
+        if self.relevant is not None and not self.relevant(delivery.event):
             # nothing to apply, so nothing to remember: acknowledged without a transaction
-            self.consumer.metrics.events_ignored.labels(envelope.type).inc()
-            await self._settle(delivery, "ack")
+            self.consumer.metrics.events_ignored.labels(delivery.envelope.type).inc()
+            await self.consumer.settle(message, "ack")
             return
-        if self.consumer.in_memory:
-            await self._apply_alone(delivery)
+        if self.consumer.transport.immediate:
+            await self.consumer.apply_alone(delivery, self.handler)
         else:
             self._queue.put_nowait(delivery)
 
     def start(self) -> None:
-        if self._task is None and not self.consumer.in_memory:
+        if self._task is None and not self.consumer.transport.immediate:
             self._task = asyncio.create_task(self._run(), name=f"{self.consumer.service}-batches")
 
     async def stop(self) -> None:
@@ -105,85 +91,12 @@ class BatchingConsumer:
             except Exception:
                 self.log.warning("batch.failed_applying_one_by_one", size=len(batch), exc_info=True)
                 for delivery in batch:
-                    await self._apply_alone(delivery)
+                    await self.consumer.apply_alone(delivery, self.handler)
 
     async def _apply_batch(self, batch: list[Delivery]) -> None:
         started = time.perf_counter()
-        fresh, duplicates = await self._claim_and_apply(batch)
+        fresh, duplicates = await self.consumer.claim_and_apply(batch, self.handler)
         self.consumer.metrics.batch_size.observe(len(batch))
         for delivery in batch:
-            await self._settle(delivery, "ack")
-        self._count(fresh, duplicates, started)
-
-    async def _claim_and_apply(self, batch: Sequence[Delivery]) -> tuple[list[Delivery], list[Delivery]]:
-        correlation = batch[-1].envelope.correlationid if len(batch) == 1 else None
-        async with self.consumer.uow(correlation_id=correlation) as work:
-            claimed = await inbox.claim_many(
-                work.session, self.consumer.service, [(d.envelope.id, d.envelope.type, d.body.decode()) for d in batch]
-            )
-            fresh: list[Delivery] = []
-            duplicates: list[Delivery] = []
-            for delivery in batch:
-                (fresh if delivery.envelope.id in claimed else duplicates).append(delivery)
-                claimed.discard(delivery.envelope.id)  # a second copy in the same batch is a duplicate
-            if fresh:
-                await self.handler(work, fresh)
-        return fresh, duplicates
-
-    async def _apply_alone(self, delivery: Delivery) -> None:
-        """One message in its own transaction: the per-message outcome of EventConsumer."""
-        started = time.perf_counter()
-        envelope = delivery.envelope
-        with structlog.contextvars.bound_contextvars(event_type=envelope.type, message_id=envelope.id, correlation_id=envelope.correlationid):
-            try:
-                fresh, duplicates = await self.consumer.retrying(lambda: self._claim_and_apply([delivery]), envelope.type)
-            except InvalidEvent as exc:
-                self.consumer.dead_letter(envelope.type, envelope.id, delivery.body, "rejected", str(exc))
-                await self._settle(delivery, "reject")
-                return
-            except Exception as exc:
-                self.log.exception("event.failed", will_retry=not self.consumer.in_memory)
-                self.consumer.note_failure(envelope.type, envelope.id, delivery.body, getattr(delivery.message, "headers", None), exc)
-                if self.consumer.in_memory:
-                    self.consumer.dead_letter(envelope.type, envelope.id, delivery.body, "failed", repr(exc))
-                await self._settle(delivery, "nack")
-                return
-        await self._settle(delivery, "ack")
-        self._count(fresh, duplicates, started)
-
-    async def _settle(self, delivery: Delivery, outcome: str) -> None:
-        message = delivery.message
-        if message is None:
-            return
-        try:
-            if outcome == "ack":
-                await message.ack()
-            elif outcome == "reject":
-                await message.reject(requeue=False)
-            else:
-                await message.nack(requeue=True)
-        except Exception:
-            # The channel is gone: the broker redelivers the message, and the inbox skips it
-            # if it was applied.
-            self.log.warning("event.settle_failed", outcome=outcome, message_id=delivery.envelope.id, exc_info=True)
-
-    def _count(self, fresh: Sequence[Delivery], duplicates: Sequence[Delivery], started: float) -> None:
-        metrics = self.consumer.metrics
-        elapsed = time.perf_counter() - started
-        for delivery in fresh:
-            metrics.events_consumed.labels(delivery.envelope.type).inc()
-            metrics.handler_duration.labels(delivery.envelope.type).observe(elapsed)
-        for delivery in duplicates:
-            metrics.inbox_duplicates.labels(delivery.envelope.type).inc()
-
-
-def each(handler: Callable[[Work, Envelope, Any], Awaitable[None]]) -> BatchHandler:
-    """A per-event handler applied to every event of a batch in turn, in one transaction: for a
-    high-volume event whose handler has nothing to share between events (pairing reads the
-    deficit profile from every completed questionnaire)."""
-
-    async def apply(work: Work, deliveries: Sequence[Delivery]) -> None:
-        for delivery in deliveries:
-            await handler(work, delivery.envelope, delivery.event)
-
-    return apply
+            await self.consumer.settle(delivery.message, "ack")
+        self.consumer.count(fresh, duplicates, started)
