@@ -8,7 +8,6 @@ the dead-letter topology), with the deployment's own server and vhost."""
 from __future__ import annotations
 
 import copy
-import html
 import json
 import urllib.parse
 from functools import lru_cache
@@ -17,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, JSONResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from shared.scopes import scope_rule
 
@@ -46,47 +46,37 @@ def merged_asyncapi(rabbitmq_url: str | None = None) -> dict[str, Any]:
     return document
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(str(Path(__file__).resolve().parent / "web" / "templates")),
+    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True,
+)
 
 
 def render_page(document: dict[str, Any]) -> str:
-    operations = document.get("operations", {})
-    by_channel: dict[str, list[dict[str, Any]]] = {}
-    for operation in operations.values():
+    """The document as a page (shared/web/templates/asyncapi.html): the school systems' commands
+    first, then every channel with who publishes and consumes it and its messages' schemas."""
+    by_channel: dict[str, list[tuple[str, str]]] = {}
+    for operation in document.get("operations", {}).values():
         key = operation["channel"]["$ref"].rsplit("/", 1)[-1]
-        by_channel.setdefault(key, []).append(operation)
+        by_channel.setdefault(key, []).append((operation["action"], operation["title"]))
     schemas = document.get("components", {}).get("schemas", {})
     messages = document.get("components", {}).get("messages", {})
-    sections = []
+    channels = []
     for key, channel in sorted(document.get("channels", {}).items(), key=lambda kv: (kv[0] != INBOUND_CHANNEL, kv[0])):
-        exchange = channel.get("bindings", {}).get("amqp", {}).get("exchange", {}).get("name", "")
-        ops = "".join(
-            f"<li><b>{'публикует' if o['action'] == 'send' else 'получает'}</b>: {_e(o['title'])}</li>" for o in by_channel.get(key, [])
-        )
         payloads = []
         for ref in channel.get("messages", {}).values():
-            message = messages.get(ref["$ref"].rsplit("/", 1)[-1], {})
-            payload = message.get("payload", {})
+            payload = messages.get(ref["$ref"].rsplit("/", 1)[-1], {}).get("payload", {})
             if "$ref" in payload:
                 payload = schemas.get(payload["$ref"].rsplit("/", 1)[-1], payload)
-            payloads.append(f"<details><summary>Схема сообщения</summary><pre>{_e(json.dumps(payload, ensure_ascii=False, indent=2))}</pre></details>")
-        sections.append(
-            f'<section id="{_e(key)}"><h2><code>{_e(channel["address"])}</code></h2>'
-            f"<p class=meta>exchange <code>{_e(exchange)}</code></p><p>{_e(channel.get('description', ''))}</p>"
-            f"<ul>{ops or '<li>нет подписчиков внутри Наставника</li>'}</ul>{''.join(payloads)}</section>"
-        )
-    toc = "".join(f'<li><a href="#{_e(k)}"><code>{_e(c["address"])}</code></a></li>' for k, c in sorted(document.get("channels", {}).items()))
-    info = document.get("info", {})
-    return (
-        "<!doctype html><html lang=ru><head><meta charset=utf-8><title>Наставник · события и команды (AsyncAPI)</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
-        "section{border-top:1px solid #ccc;padding:.5rem 0}pre{background:#f6f6f6;padding:.75rem;overflow:auto;font-size:.85rem}"
-        ".meta{color:#555}</style></head><body>"
-        f"<h1>Наставник · события и команды</h1><p>{_e(info.get('description', ''))}</p>"
-        f"<p>AsyncAPI {_e(document.get('asyncapi', ''))}, версия {_e(info.get('version', ''))}. "
-        'Документ целиком: <a href="asyncapi.json">asyncapi.json</a>. Руководство для школ: docs/school-integration.md.</p>'
-        f"<h2>Каналы</h2><ul>{toc}</ul>{''.join(sections)}</body></html>"
+            payloads.append(json.dumps(payload, ensure_ascii=False, indent=2))
+        channels.append({
+            "key": key, "address": channel["address"], "description": channel.get("description", ""),
+            "exchange": channel.get("bindings", {}).get("amqp", {}).get("exchange", {}).get("name", ""),
+            "operations": by_channel.get(key, []), "payloads": payloads,
+        })
+    toc = [(key, channel["address"]) for key, channel in sorted(document.get("channels", {}).items())]
+    return _TEMPLATES.get_template("asyncapi.html").render(
+        info=document.get("info", {}), asyncapi=document.get("asyncapi", ""), toc=toc, channels=channels
     )
 
 
