@@ -47,6 +47,43 @@ FORM_PARTIES: dict[str, tuple[str, str]] = {
 }
 """Per form, who the mentor and the mentee are, in words (the SWOT questionnaire's variants)."""
 
+HowForm = Literal["one_to_one", "group", "reverse", "situational", "flash", "virtual"]
+"""Form by how (традиционная, групповая, реверсивная, ситуационная, флеш, виртуальная): the contracts' type."""
+
+HOW_FORMS: dict[str, str] = {
+    "one_to_one": "традиционная (один на один)",
+    "group": "групповая (один наставник, группа)",
+    "reverse": "реверсивная (младший наставляет старшего)",
+    "situational": "ситуационная (помощь в одной ситуации)",
+    "flash": "флеш-наставничество (короткие встречи, без учёта вместимости)",
+    "virtual": "виртуальная (дистанционная, без привязки к школе)",
+}
+"""Forms by how (seed 001). A pairing has one form by who (FORM_CATEGORIES) and one by how."""
+
+# -- programmes ----------------------------------------------------------------------------
+
+ProgrammeStage = Literal["preparing", "forming_bases", "training", "pairing", "running", "closed"]
+"""A programme's stage: the contracts' type."""
+
+STAGES: dict[str, str] = {
+    "preparing": "подготовка к запуску",
+    "forming_bases": "формирование баз наставляемых и наставников",
+    "training": "отбор и обучение наставников",
+    "pairing": "формирование пар и групп",
+    "running": "работа пар и групп",
+    "closed": "завершение программы",
+}
+"""Stages of a programme (DOMAIN.md), in order. `closed` ends every enrolment."""
+
+Role = Literal["mentor", "mentee", "curator"]
+"""A person's role in a programme (an enrolment), and a respondent's: the contracts' type."""
+
+ROLES: dict[str, str] = {"mentor": "наставник", "mentee": "наставляемый", "curator": "куратор"}
+
+PartnerKind = Literal["university", "college", "employer"]
+PARTNER_KINDS: dict[str, str] = {"university": "вуз", "college": "колледж", "employer": "работодатель"}
+"""Kinds of a school's network partners."""
+
 # -- participants ---------------------------------------------------------------------------
 
 Category = Literal["teacher", "pupil", "student", "employer"]
@@ -63,6 +100,11 @@ CATEGORIES: dict[str, str] = {
 CATEGORY_GROUPS: dict[str, str] = {"teacher": "педагоги", "pupil": "обучающиеся", "student": "студенты", "employer": "работодатели"}
 """The same categories, as groups of people (the reports' breakdowns)."""
 
+AgeBand = Literal["under_35", "35_plus"]
+AGE_BANDS: dict[str, str] = {"under_35": "до 35 лет", "35_plus": "35 лет и старше"}
+"""A teacher's age band, where the school gives no birth year (young specialists are under 35)."""
+
+SelfDetermination = Literal["undecided", "pedagogical", "other"]
 SELF_DETERMINATION: dict[str, str] = {
     "undecided": "не определился",
     "pedagogical": "педагогическая профессия",
@@ -114,3 +156,6 @@ grade or programme): a smaller group is shown as a count only, so no one's answe
 
 assert get_args(Form) == tuple(FORMS) == tuple(FORM_CATEGORIES) == tuple(FORM_PARTIES), "the forms' lists disagree"
 assert get_args(Category) == tuple(CATEGORIES) == tuple(CATEGORY_GROUPS), "the categories' lists disagree"
+for _type, _names in ((HowForm, HOW_FORMS), (ProgrammeStage, STAGES), (Role, ROLES), (PartnerKind, PARTNER_KINDS),
+                      (AgeBand, AGE_BANDS), (SelfDetermination, SELF_DETERMINATION)):
+    assert get_args(_type) == tuple(_names), f"{_type} disagrees with its names"

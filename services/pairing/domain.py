@@ -60,14 +60,7 @@ def pair_problem(
 # bypass source → sink for mentees left unmatched.
 # =====================================================================================
 
-HOW_FORMS: dict[str, str] = {
-    "one_to_one": "традиционная (один на один)",
-    "group": "групповая (один наставник, группа)",
-    "reverse": "реверсивная (младший наставляет старшего)",
-    "situational": "ситуационная (помощь в одной ситуации)",
-    "flash": "флеш-наставничество (короткие встречи, без учёта вместимости)",
-    "virtual": "виртуальная (дистанционная, без привязки к школе)",
-}
+HOW_FORMS = vocabulary.HOW_FORMS
 """Forms by how (seed 001). A pairing has one form by who (FORM_CATEGORIES) and one by how."""
 
 SCOPES: dict[str, str] = {

@@ -12,23 +12,16 @@ YOUNG_SPECIALIST_MAX_AGE = 35
 YOUNG_SPECIALIST_MAX_EXPERIENCE = 3
 
 CATEGORIES = vocabulary.CATEGORIES
-PARTNER_KINDS: dict[str, str] = {"university": "вуз", "college": "колледж", "employer": "работодатель"}
-ROLES: dict[str, str] = {"mentor": "наставник", "mentee": "наставляемый", "curator": "куратор"}
+PARTNER_KINDS = vocabulary.PARTNER_KINDS
+ROLES = vocabulary.ROLES
 
 FORMS = vocabulary.FORMS
 """Forms of mentoring by who mentors whom (Р-145, DOMAIN.md); the same codes as pairing's."""
 
-STAGES: dict[str, str] = {
-    "preparing": "подготовка к запуску",
-    "forming_bases": "формирование баз наставляемых и наставников",
-    "training": "отбор и обучение наставников",
-    "pairing": "формирование пар и групп",
-    "running": "работа пар и групп",
-    "closed": "завершение программы",
-}
+STAGES = vocabulary.STAGES
 """Stages of a programme (DOMAIN.md), in order. `closed` ends every enrolment."""
 
-AGE_BANDS: dict[str, str] = {"under_35": "до 35 лет", "35_plus": "35 лет и старше"}
+AGE_BANDS = vocabulary.AGE_BANDS
 
 ERASED_NAME = "Участник (данные удалены)"
 

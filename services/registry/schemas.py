@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.contracts.registry import Consent, SelfDetermination
 from shared.limits import Id, ItemList, Subjects
 from shared.validation import Patch
+from shared.vocabulary import AgeBand as AgeBand
 from shared.vocabulary import Category as Category
+from shared.vocabulary import ProgrammeStage as Stage
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
-AgeBand = Literal["under_35", "35_plus"]
-Stage = Literal["preparing", "forming_bases", "training", "pairing", "running", "closed"]
 
 
 class SchoolIn(BaseModel):

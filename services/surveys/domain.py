@@ -35,7 +35,7 @@ KINDS: dict[str, str] = {
     "number": "число",
     "text": "свободный ответ",
 }
-ROLES: dict[str, str] = {"mentee": "наставляемый", "mentor": "наставник", "curator": "куратор"}
+ROLES: dict[str, str] = {role: vocabulary.ROLES[role] for role in ("mentee", "mentor", "curator")}  # mentees first
 METHODS = ("mean", "sum")
 STAGES: dict[str, str] = {"start": "входная диагностика", "end": "итоговая диагностика"}
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -8,9 +8,7 @@ from pydantic import Field
 
 from shared.contracts.envelope import EventData
 from shared.vocabulary import Form as Form  # by who mentors whom: the vocabulary's list
-
-HowForm = Literal["one_to_one", "group", "reverse", "situational", "flash", "virtual"]
-"""Form by how (традиционная, групповая, реверсивная, ситуационная, флеш, виртуальная)."""
+from shared.vocabulary import HowForm as HowForm
 
 EndOutcome = Literal["completed", "terminated"]
 

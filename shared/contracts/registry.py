@@ -15,14 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.envelope import EventData
 from shared.limits import Id, Subjects
+from shared.vocabulary import AgeBand as AgeBand
 from shared.vocabulary import Category as Category
+from shared.vocabulary import PartnerKind as PartnerKind
+from shared.vocabulary import ProgrammeStage as ProgrammeStage
+from shared.vocabulary import Role as EnrolmentRole
+from shared.vocabulary import SelfDetermination as SelfDetermination
 
-EnrolmentRole = Literal["mentor", "mentee", "curator"]
-PartnerKind = Literal["university", "college", "employer"]
 WithdrawalReason = Literal["consent_withdrawn", "left_school"]
-ProgrammeStage = Literal["preparing", "forming_bases", "training", "pairing", "running", "closed"]
-SelfDetermination = Literal["undecided", "pedagogical", "other"]
-"""Pupils' professional self-determination as the school records it (shared.vocabulary.SELF_DETERMINATION)."""
 
 
 class SchoolRegistered(EventData):
@@ -299,7 +299,7 @@ class RegisterParticipant(RegistryCommand):
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
-    age_band: Literal["under_35", "35_plus"] | None = None
+    age_band: AgeBand | None = None
     qualification: str | None = Field(default=None, max_length=100)
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
@@ -318,7 +318,7 @@ class UpdateParticipant(RegistryCommand):
     position: str | None = Field(default=None, max_length=200)
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
-    age_band: Literal["under_35", "35_plus"] | None = None
+    age_band: AgeBand | None = None
     qualification: str | None = Field(default=None, max_length=100)
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)

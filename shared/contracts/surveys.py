@@ -16,8 +16,7 @@ from shared.vocabulary import GROWTH_INSTRUMENT as GROWTH_INSTRUMENT
 from shared.vocabulary import INTEREST_SCALE as INTEREST_SCALE
 from shared.vocabulary import INTEREST_TYPES as INTEREST_TYPES
 from shared.vocabulary import INTERESTS_INSTRUMENT as INTERESTS_INSTRUMENT
-
-RespondentRole = Literal["mentor", "mentee", "curator"]
+from shared.vocabulary import Role as RespondentRole
 
 Stage = Literal["start", "end"]
 STAGED_INSTRUMENTS: frozenset[str] = frozenset({DEFICIT_INSTRUMENT, GROWTH_INSTRUMENT})
