@@ -10,10 +10,11 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.exceptions import SubscriberNotFound
-from faststream.rabbit import Channel, RabbitBroker
+from faststream.rabbit import Channel, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
 from sqlmodel import SQLModel
@@ -151,14 +152,14 @@ class ServiceRuntime:
             await consumer.process(event, handler, body, message)
 
         on_message.__name__ = f"{self.name}_on_{event.event_type.replace('.', '_')}"
-        self.broker.subscriber(
-            queue,
-            EVENTS_EXCHANGE,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            decoder=_raw_body,
-            title=queue_name(self.name, event.event_type),
-            description=event.description,
-        )(on_message)
+        self._subscribe(queue, EVENTS_EXCHANGE, on_message, queue_name(self.name, event.event_type), event.description)
+
+    def _subscribe(self, queue: RabbitQueue, exchange: RabbitExchange, receiver: Callable, title: str, description: str,
+                   **options: Any) -> None:
+        """Subscribe `receiver` to `queue`: raw bytes in (the consumer validates them itself); the
+        consumer settles each message, and the framework nacks one whose receiver raised."""
+        options.setdefault("ack_policy", AckPolicy.NACK_ON_ERROR)
+        self.broker.subscriber(queue, exchange, decoder=_raw_body, title=title, description=description, **options)(receiver)
         self._consumed_queues.append(queue.name)
 
     def consumes_in_batches(
@@ -176,18 +177,13 @@ class ServiceRuntime:
         for event in events:
             queue = consumer_queue(self.name, event.event_type, self.settings.delivery_limit)
 
-            on_message = _receiver(self.name, event, batches)
-            self.broker.subscriber(
-                queue,
-                EVENTS_EXCHANGE,
+            self._subscribe(
+                queue, EVENTS_EXCHANGE, _receiver(self.name, event, batches), queue_name(self.name, event.event_type),
+                event.description,
                 # room for the batch being applied and the next one arriving meanwhile
                 channel=Channel(prefetch_count=max(self.settings.prefetch, 2 * max_batch)),
                 ack_policy=AckPolicy.MANUAL,  # acknowledged by the batch, after its commit
-                decoder=_raw_body,
-                title=queue_name(self.name, event.event_type),
-                description=event.description,
-            )(on_message)
-            self._consumed_queues.append(queue.name)
+            )
 
     def publisher(self, event_type: str):  # noqa: ANN201
         """The FastStream publisher of a produced event type (tests read its `.mock`)."""
@@ -203,15 +199,7 @@ class ServiceRuntime:
             await consumer.process_command(handler, rejection, body, message)
 
         on_command.__name__ = f"{self.name}_on_inbound_command"
-        self.broker.subscriber(
-            queue,
-            INBOUND_EXCHANGE,
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            decoder=_raw_body,
-            title=queue.name,
-            description=f"Commands from school information systems for {self.name}.",
-        )(on_command)
-        self._consumed_queues.append(queue.name)
+        self._subscribe(queue, INBOUND_EXCHANGE, on_command, queue.name, f"Commands from school information systems for {self.name}.")
 
     async def _refresh_outbox_gauges(self) -> None:
         await self.relay.refresh_gauges()
