@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from shared import vocabulary
 from shared.auth import Principal
 
 from nastavnik.web_forms import submit
@@ -58,7 +59,7 @@ ENROLMENTS = [("t-01", "mentor", 3), ("t-02", "mentee", None), ("t-03", "mentee"
 # group of four ninth-graders choosing a profession
 BY_HAND = [("p-01", ["p-02"], "pupil_pupil"), ("t-01", ["p-03"], "teacher_pupil"), ("s-01", ["p-04"], "student_pupil"),
            ("e-01", ["p-05", "p-06", "p-07", "p-08"], "employer_pupil"), ("e-01", ["s-02"], "employer_student"), ("t-05", ["t-06"], "head_teacher")]
-FORMS = ["teacher_teacher", "teacher_pupil", "pupil_pupil", "student_pupil", "employer_pupil", "employer_student", "head_teacher"]
+FORMS = list(vocabulary.FORMS)
 RATINGS = ("effectiveness", "comfort", "meetings_useful", "joint_work", "expectations_met")
 # satisfaction (1–10) of who answers: the demo mentee t-02 leaves the mentees' campaign open
 MENTEE_SATISFACTION = {"t-03": 9, "t-06": 8, "p-02": 10, "p-03": 7, "p-04": 6, "p-05": 9, "s-02": 5}

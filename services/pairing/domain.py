@@ -112,7 +112,7 @@ UNMATCHED_REASONS: dict[str, str] = {
 }
 
 _EXTERNAL = ("student", "employer")
-_CATEGORY_CODES = {"teacher": 0, "pupil": 1, "student": 2, "employer": 3}
+_CATEGORY_CODES = {category: i for i, category in enumerate(vocabulary.CATEGORIES)}
 # Experience as suitability: full points for a gap inside the band, less beyond it (never
 # below the floor): the most senior mentor is not the best one by seniority alone.
 _EXPERIENCE_BAND = (5.0, 15.0)  # years

@@ -12,6 +12,7 @@ from shared.limits import Id, ItemList, Subjects
 from shared.validation import Patch
 from shared.vocabulary import AgeBand as AgeBand
 from shared.vocabulary import Category as Category
+from shared.vocabulary import PartnerKind, Role
 from shared.vocabulary import ProgrammeStage as Stage
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
@@ -44,7 +45,7 @@ class PartnerIn(BaseModel):
 
     partner_id: str | None = Field(default=None, min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=300)
-    kind: Literal["university", "college", "employer"]
+    kind: PartnerKind
     municipality_id: str | None = Field(default=None, min_length=1, max_length=64, description="An existing municipality, if local.")
 
 
@@ -134,7 +135,7 @@ class EnrolmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     participant_id: Id
-    role: Literal["mentor", "mentee", "curator"]
+    role: Role
     capacity: int | None = Field(default=None, ge=1, le=30)
 
 

@@ -35,7 +35,7 @@ KINDS: dict[str, str] = {
     "number": "число",
     "text": "свободный ответ",
 }
-ROLES: dict[str, str] = {role: vocabulary.ROLES[role] for role in ("mentee", "mentor", "curator")}  # mentees first
+ROLES: dict[str, str] = dict(sorted(vocabulary.ROLES.items(), key=lambda item: item[0] != "mentee"))  # mentees first
 METHODS = ("mean", "sum")
 STAGES: dict[str, str] = {"start": "входная диагностика", "end": "итоговая диагностика"}
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

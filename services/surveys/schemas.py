@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.surveys import InstrumentRef
 from shared.limits import ANSWERS_MAX, LIST_MAX, MAPPING_MAX, Id, IdList, Item, Text
-from shared.vocabulary import Category
+from shared.vocabulary import Category, Role
 
 # Each answer is bounded: free text up to TEXT_MAX characters, a choice list or a matrix of up to
 # LIST_MAX / MAPPING_MAX items; a response holds at most ANSWERS_MAX answers (shared/limits.py).
@@ -22,7 +22,7 @@ class ResponseIn(BaseModel):
 
     instrument: InstrumentRef
     respondent_id: Id
-    role: Literal["mentor", "mentee", "curator"] | None = Field(
+    role: Role | None = Field(
         default=None, description="For instruments several roles answer (deficits, growth); default: the respondent's role."
     )
     stage: Literal["start", "end"] | None = None
@@ -75,7 +75,7 @@ class CampaignIn(BaseModel):
         default=None, description="Every school of one municipality (region staff; a municipal coordinator's own by default)."
     )
     programme_id: Id | None = None
-    role: Literal["mentor", "mentee", "curator"] | None = None
+    role: Role | None = None
     form: Item | None = None
     category: Category | None = Field(
         default=None, description="Only people of this category (педагоги, обучающиеся, студенты, работодатели)."
