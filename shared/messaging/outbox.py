@@ -128,6 +128,15 @@ class OutboxRelay:
         self._bulk = TransactionalPublisher(broker_url, publish_timeout) if broker_url else None
         self._bulk_batch = bulk_batch
 
+    @property
+    def bulk(self) -> bool:
+        """Publishes in bulk on its own AMQP channel (a `broker_url` was given)."""
+        return self._bulk is not None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
     def notify(self) -> None:
         """Called after a commit that added events: publish now, not at the next poll."""
         self._wake.set()
