@@ -89,6 +89,8 @@ def encode(
         table = books[book]
         return table.setdefault(value, len(table))
 
+    pending: list[tuple[Cohort, list[list[int]], list[list[int]]]] = []  # made bit matrices once every code is known
+
     def cohort(people: Sequence[Participant]) -> Cohort:
         n = len(people)
         profile = np.zeros((n, len(AREAS)), dtype=np.float32)
@@ -99,7 +101,7 @@ def encode(
         codes = [[code("subject", term) for subject in p.subjects for term in subject_terms(subject, known)] for p in people]
         directions = [[code("subject", term) for d in p.class_direction for term in subject_terms(d, known)] for p in people]
         kinds = [grade_kind(p.category, p.subjects) for p in people]
-        return Cohort(
+        side = Cohort(
             ids=[p.participant_id for p in people],
             person=np.array([code("person", p.participant_id) for p in people], dtype=np.int64),
             category=np.array([_CATEGORY_CODES.get(p.category, -1) for p in people], dtype=np.int8),
@@ -107,25 +109,27 @@ def encode(
             municipality=np.array(  # unknown municipality: the school stands for it
                 [code("municipality", p.municipality_id or f"school:{p.school_id}") for p in people], dtype=np.int64
             ),
-            subjects=codes,  # made a bit matrix below, once every code is known
+            subjects=np.zeros((n, 1), dtype=np.uint64),
             experience=np.array([np.nan if p.experience_years is None else p.experience_years for p in people], dtype=np.float32),
             grade=np.array([p.grade or 0 for p in people], dtype=np.int16),
             profile=profile,
             capacity=np.array([max(p.capacity - p.load, 0) for p in people], dtype=np.int64),
             priority=np.array([p.priority for p in people], dtype=bool),
             interests=np.array([[p.interests.get(t, 0.0) for t in TYPES] for p in people], dtype=np.float32).reshape(n, len(TYPES)),
-            direction=directions,  # type: ignore[arg-type]  # bits below
+            direction=np.zeros((n, 1), dtype=np.uint64),
             kind=np.array([0 if k is None else 1 + GRADE_KINDS.index(k) for k in kinds], dtype=np.int8),
             choice=np.array([1 + CHOICES.index(p.choice) if p.choice in CHOICES else 0 for p in people], dtype=np.int8),
             field=np.array([1 + FIELDS.index(p.field_of_work) if p.field_of_work in FIELDS else 0 for p in people], dtype=np.int8),
             grade_limits=np.array([p.grade_limits or (0, 0) for p in people], dtype=np.int16).reshape(n, 2),
         )
+        pending.append((side, codes, directions))
+        return side
 
     mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
     words = max(1, -(-len(books["subject"]) // 64))
-    for side in (mentee_cohort, mentor_cohort):
-        side.subjects = subject_bits(side.subjects, words)
-        side.direction = subject_bits(side.direction, words)  # type: ignore[arg-type]
+    for side, codes, directions in pending:
+        side.subjects = subject_bits(codes, words)
+        side.direction = subject_bits(directions, words)
     return mentee_cohort, mentor_cohort
 
 

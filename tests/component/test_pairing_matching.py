@@ -84,7 +84,8 @@ async def test_the_matcher_proposes_explained_pairs_and_announces_the_run(region
     proposals = by_mentee(result)
     assert {m: p["mentor_id"] for m, p in proposals.items()} == {"e1": "senior", "e2": "senior", "e3": "methodist"}
     member = next(m for m in proposals["e1"]["members"] if m["mentee_id"] == "e1")
-    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference"}
+    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference",
+                                         "grade_fit", "class_direction", "chosen_field"}
     assert member["breakdown"]["same_subject"] == 15.0 and member["breakdown"]["same_school"] == 10.0
     assert member["score"] == round(sum(member["breakdown"].values()), 2)  # the explanation adds up exactly
     assert member["display_name"] == "Педагог e1" and proposals["e1"]["mentor_name"] == "Педагог senior"

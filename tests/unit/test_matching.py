@@ -19,7 +19,6 @@ from services.pairing.domain import (
     match,
     optimal_assignment,
 )
-from services.pairing.pupils import field_of_work
 from services.pairing.profiles import (
     deficit_levels,
     interest_levels,
@@ -28,6 +27,7 @@ from services.pairing.profiles import (
     strengths_from_subjects,
     subject_terms,
 )
+from services.pairing.pupils import field_of_work
 
 ICT = {"ict_digital": 0.9}
 
