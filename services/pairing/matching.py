@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from typing import Any
 
 from sqlmodel import select
 
@@ -24,11 +25,14 @@ from services.pairing.models import (
     MatchingRun,
     MatchingSettings,
     MentorPreference,
+    Partner,
     Preference,
     Profile,
     Proposal,
 )
 from services.pairing.pairs import _STATUS_RU, PairingBase, _municipalities, _out, _sees
+from services.pairing.preferences import limits_of
+from services.pairing.pupils import field_of_work
 from services.pairing.schemas import (
     MatchingSettingsIn,
     MatchingSettingsOut,
@@ -92,24 +96,25 @@ class MatchingUseCases(PairingBase):
             interests_of = {i.participant_id: i.levels for i in (await session.exec(select(Interests))).all()}
             municipalities = await _municipalities(session)
             mentees, mentors, mentor_school = [], [], {}
+            organisations = {p.partner_id: p.name for p in (await session.exec(select(Partner))).all()}
+            limits = {x.mentor_id: x for x in await limits_of(session, programme_id)}
             for enrolment in enrolments:
                 candidate = people.get(enrolment.participant_id)
                 if candidate is None:
                     continue  # registration not arrived yet
-                base = dict(
-                    participant_id=candidate.participant_id,
-                    category=candidate.category,
-                    school_id=candidate.school_id,
-                    municipality_id=municipalities.get(candidate.school_id),
-                    subjects=tuple(candidate.subjects),
-                    experience_years=candidate.experience_years,
-                    grade=candidate.grade,
-                )
                 deficits = deficits_of.get(candidate.participant_id)
                 if enrolment.role == "mentee" and candidate.participant_id not in paired:
-                    priority = candidate.young_specialist or bool(candidate.newly_arrived)
-                    interests = interests_of.get(candidate.participant_id, {})
-                    mentees.append(domain.Participant(**base, profile=deficits or {}, priority=priority, interests=interests))
+                    mentees.append(
+                        _participant(
+                            candidate,
+                            municipalities,
+                            profile=deficits or {},
+                            priority=candidate.young_specialist or bool(candidate.newly_arrived),
+                            interests=interests_of.get(candidate.participant_id, {}),
+                            class_direction=(candidate.class_direction,) if candidate.class_direction else (),
+                            choice=candidate.self_determination,
+                        )
+                    )
                 elif enrolment.role == "mentor":
                     strengths = (
                         profiles.strength_levels(deficits)
@@ -117,15 +122,25 @@ class MatchingUseCases(PairingBase):
                         else profiles.strengths_from_subjects(candidate.subjects, candidate.experience_years)
                     )
                     mentor_school[candidate.participant_id] = enrolment.school_id
-                    load = 0 if rules.how == "flash" else loads.get(candidate.participant_id, 0)
                     shows = (  # a pupil mentor shares their own interests; others show their work
                         interests_of.get(candidate.participant_id, {})
                         if candidate.category == "pupil"
                         else profiles.offered_types(candidate.category, candidate.subjects)
                     )
+                    limit = limits.get(candidate.participant_id)
                     mentors.append(
-                        domain.Participant(**base, profile=strengths, capacity=enrolment.capacity or 1, load=load, interests=shows)
+                        _participant(
+                            candidate,
+                            municipalities,
+                            profile=strengths,
+                            capacity=enrolment.capacity or 1,
+                            load=0 if rules.how == "flash" else loads.get(candidate.participant_id, 0),
+                            interests=shows,
+                            field_of_work=field_of_work(candidate.category, candidate.subjects, organisations.get(candidate.partner_id or "")),
+                            grade_limits=(limit.grade_from or 0, limit.grade_to or 0) if limit and (limit.grade_from or limit.grade_to) else None,
+                        )
                     )
+            refusals = [(x.mentor_id, mentee_id) for x in limits.values() for mentee_id in x.refused]
             exclusions = [
                 (x.mentor_id, x.mentee_id)
                 for x in (await session.exec(select(Exclusion).where(Exclusion.programme_id == programme_id))).all()
@@ -139,7 +154,7 @@ class MatchingUseCases(PairingBase):
                 for p in (await session.exec(select(MentorPreference).where(MentorPreference.programme_id == programme_id))).all()
             }
             words = await vocabulary.load(session)
-            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences, words, wished)
+            result = await asyncio.to_thread(domain.match, mentees, mentors, rules, exclusions, preferences, words, wished, refusals)
             run = MatchingRun(
                 id=str(uuid.uuid4()),
                 programme_id=programme_id,
@@ -370,4 +385,18 @@ def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Cand
         proposals=[_proposal_out(p, people) for p in sorted(proposals, key=lambda p: (-p.score, p.mentor_id))],
         unmatched=[UnmatchedOut(**u, display_name=_name(people, u["mentee_id"])) for u in run.unmatched],
         explanation=explanation,
+    )
+
+
+def _participant(candidate: Candidate, municipalities: dict[str, str], **side: Any) -> domain.Participant:
+    """A candidate as the matcher sees them; `side` holds what their role adds (profile, places …)."""
+    return domain.Participant(
+        participant_id=candidate.participant_id,
+        category=candidate.category,
+        school_id=candidate.school_id,
+        municipality_id=municipalities.get(candidate.school_id),
+        subjects=tuple(candidate.subjects),
+        experience_years=candidate.experience_years,
+        grade=candidate.grade,
+        **side,
     )

@@ -21,6 +21,7 @@ from services.pairing.models import (
     EndedEnrolment,
     Exclusion,
     Interests,
+    MentorLimit,
     MentorPreference,
     Pair,
     PairMentee,
@@ -104,6 +105,11 @@ class PairingService(MatchingUseCases, PreferenceUseCases, PlanUseCases):
         await session.exec(
             delete(Exclusion).where(or_(col(Exclusion.mentee_id) == person, col(Exclusion.mentor_id) == person))
         )
+        await session.exec(delete(MentorLimit).where(col(MentorLimit.mentor_id) == person))
+        for limit in (await session.exec(select(MentorLimit))).all():  # a refusal names the person: erase it
+            if person in limit.refused:
+                limit.refused = [m for m in limit.refused if m != person]
+                session.add(limit)
 
     async def form_pair(
         self, programme_id: str, request: PairIn, principal: Principal, correlation_id: str | None = None
