@@ -995,7 +995,7 @@ def _new_participant(school_id: str, external_id: str, fields: dict[str, Any], n
         "experience_years": fields.get("experience_years"), "birth_year": fields.get("birth_year"),
         "age_band": fields.get("age_band"), "qualification": fields.get("qualification"),
         "newly_arrived": bool(fields.get("newly_arrived")), "grade": fields.get("grade"), "partner_id": fields.get("partner_id"),
-        "self_determination": fields.get("self_determination"), "young_specialist": False, "status": "active", "consent_by": None, "consent_representative": None,
+        "self_determination": fields.get("self_determination"), "class_direction": fields.get("class_direction"), "young_specialist": False, "status": "active", "consent_by": None, "consent_representative": None,
         "consent_document": None, "consent_date": None, "announced": False, "withdrawn_at": None,
         "withdrawal_reason": None, "external_id_hash": None, "registered_at": now, "updated_at": None,
     }

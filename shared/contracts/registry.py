@@ -311,6 +311,7 @@ class RegisterParticipant(RegistryCommand):
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: Id | None = None
     self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
+    class_direction: str | None = Field(default=None, min_length=1, max_length=200, description="Pupils: the subject or direction of their class.")
     consent: Consent | None = None
 
 
@@ -330,6 +331,7 @@ class UpdateParticipant(RegistryCommand):
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: Id | None = None
     self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
+    class_direction: str | None = Field(default=None, min_length=1, max_length=200, description="Pupils: the subject or direction of their class.")
     consent: Consent | None = None
 
 

@@ -84,3 +84,20 @@ async def test_a_schools_command_and_the_import_record_it(registry) -> None:
     report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(bad).encode(), "text/csv")})
     assert not report.json()["applied"]
     assert "космонавт" in report.text and "P-6" not in await by_external_id(service)
+
+
+async def test_a_pupil_s_class_direction_is_recorded_and_announced(registry) -> None:
+    service, client = registry
+    created = await client.post("/api/v1/schools/s1/participants", headers=ADMIN,
+                                json={**PUPIL, "external_id": "P-7", "class_direction": "Педагогический класс"})
+    assert created.status_code == 201, created.text
+    assert (await emitted(service, REGISTERED))[-1]["class_direction"] == "Педагогический класс"
+    patched = await client.patch(f"/api/v1/participants/{created.json()['id']}", headers=ADMIN, json={"class_direction": "химия"})
+    assert patched.status_code == 200 and patched.json()["class_direction"] == "химия"
+    updated = (await emitted(service, UPDATED))[-1]
+    assert updated["class_direction"] == "химия" and updated["changed"] == ["class_direction"]
+    teacher = {"category": "teacher", "full_name": "Иванова Анна", "external_id": "T-7", "class_direction": "химия"}
+    refused = await client.post("/api/v1/schools/s1/participants", headers=ADMIN, json=teacher)
+    assert refused.status_code == 422 and "class_direction" in refused.text
+    await send(service, UPDATE, {"external_id": "P-7", "class_direction": "биология"})
+    assert (await by_external_id(service))["P-7"].class_direction == "биология"
