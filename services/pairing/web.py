@@ -298,8 +298,8 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             return await programme_page(request, principal, programme_id, status_code=422, pair_form=values, pair_errors=errors)
         return RedirectResponse(f"/pairing/matching/{programme_id}?done=paired#manual", status_code=303)
 
+    router.include_router(build_rule_pages(service, pages))  # before the plans: /my/limits is not a pair id
     router.include_router(build_plan_pages(service, pages, views))
-    router.include_router(build_rule_pages(service, pages))
     return router
 
 

@@ -1,18 +1,20 @@
 """Pages for the rules people state around the matcher: the region's subject vocabulary (the
 region's administrator edits it, curators read it) and a mentor's own limits in a programme
-(mentees they refuse, the grades they take), set by the curator on the mentor's behalf."""
+(mentees they refuse, the grades they take): set by the curator on the mentor's behalf on the
+programme's page, and by the mentor on their own page (grades and a note; a mentor is not shown
+the programme's list of mentees, so refusing a named mentee goes through the curator or the API)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import select
+from sqlmodel import col, select
 
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages
 
-from services.pairing.models import Candidate
+from services.pairing.models import Candidate, Programme, ProgrammeEnrolment
 from services.pairing.preferences import limits_of
 from services.pairing.schemas import MentorLimitsIn, SubjectTermIn, SubjectVocabularyIn
 from services.pairing.service import CURATORS, PairingService
@@ -96,7 +98,52 @@ def build_rule_pages(service: PairingService, pages: Pages) -> APIRouter:
         await service.set_mentor_limits(programme_id, mentor_id, body, principal)  # errors: the Russian error page
         return RedirectResponse(f"/pairing/matching/{programme_id}?done=limits#limits", status_code=303)
 
+    mentor_only = Depends(pages.viewer("mentor"))
+
+    @router.get("/my/limits")
+    async def my_limits(request: Request, principal: Principal = mentor_only) -> HTMLResponse:
+        """The mentor's own limits in each programme they mentor in: the grades of pupils they
+        take and a note; the mentees they refused are listed (the curator records those)."""
+        rows = []
+        for programme_id, title in await mentor_programmes(service, principal.sub):
+            limits = await service.mentor_limits(programme_id, principal.sub, principal)
+            names = await _names(service, limits.refused_ids)
+            rows.append({"programme_id": programme_id, "title": title, "limits": limits,
+                         "refused": [names.get(m, "участник удалён") for m in limits.refused_ids],
+                         "grades": _grades(limits.grade_from, limits.grade_to)})
+        return pages.render(request, "my_limits.html", principal, title="Мои ограничения для подбора", rows=rows, grades=GRADES,
+                            notice="Ограничения сохранены: подбор их не нарушит." if request.query_params.get("done") == "saved" else None)
+
+    @router.post("/my/limits/{programme_id}")
+    async def save_my_limits(request: Request, programme_id: str, principal: Principal = Depends(pages.actor("mentor"))) -> RedirectResponse:
+        form = await request.form()
+        current = await service.mentor_limits(programme_id, principal.sub, principal)  # 404 unless enrolled as a mentor
+        body = MentorLimitsIn(
+            refused_ids=current.refused_ids, grade_from=grade(str(form.get("grade_from") or "")),
+            grade_to=grade(str(form.get("grade_to") or "")), reason=str(form.get("reason") or "").strip()[:500] or None,
+        )
+        await service.set_mentor_limits(programme_id, principal.sub, body, principal)
+        return RedirectResponse(f"/pairing/my/limits?done=saved#p-{programme_id}", status_code=303)
+
     return router
+
+
+async def mentor_programmes(service: PairingService, mentor_id: str) -> list[tuple[str, str]]:
+    """(programme id, title) of the programmes the person mentors in."""
+    async with service.db.sessions() as session:
+        enrolments = (await session.exec(
+            select(ProgrammeEnrolment).where(ProgrammeEnrolment.participant_id == mentor_id, ProgrammeEnrolment.role == "mentor")
+        )).all()
+        titles = {p.programme_id: p.title for p in (await session.exec(select(Programme))).all()}
+    return sorted(((e.programme_id, titles.get(e.programme_id, "Программа")) for e in enrolments), key=lambda x: x[1])
+
+
+async def _names(service: PairingService, ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    async with service.db.sessions() as session:
+        rows = (await session.exec(select(Candidate).where(col(Candidate.participant_id).in_(ids)))).all()
+    return {c.participant_id: c.display_name for c in rows}
 
 
 async def limits_table(service: PairingService, programme_id: str, visible: set[str]) -> list[dict]:

@@ -120,3 +120,34 @@ def test_the_curator_records_a_mentor_s_limits_and_the_run_keeps_them(region, dr
     for proposal in driver.find_elements(*by("#proposals tbody tr")):
         mentor = proposal.find_element(*by('td[data-label="Наставник"]')).text
         assert not (names_of("t1") in mentor and names_of("m1") in proposal.text), "a refused pair was proposed"
+
+
+def test_a_mentor_states_their_own_grades(region, driver) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    live, programme_id, _other, ids = region
+    with live.api(CURATOR) as curator:  # a refusal the curator recorded earlier stays when the mentor edits
+        curator.put(f"/pairing/api/v1/programmes/{programme_id}/mentor-limits/{ids['t2']}",
+                    json={"refused_ids": [ids["m3"]]}).raise_for_status()
+    mentor = Principal(sub=ids["t2"], role="mentor", scope="school", scope_id=SCHOOL, name=names_of("t2"))
+    live.sign_in(driver, mentor)
+    driver.get(live.url("/pairing/my"))
+    go(driver, driver.find_element(*by("#my-limits-link")))
+    section = driver.find_element(*by(f"#p-{programme_id}"))
+    assert "Программа «Первые шаги»" in section.text and names_of("m3") in section.find_element(*by(".my-refused")).text
+    Select(section.find_element(*by("select[name=grade_from]"))).select_by_visible_text("5 класс")
+    Select(section.find_element(*by("select[name=grade_to]"))).select_by_visible_text("9 класс")
+    go(driver, section.find_element(*by("button")))
+    assert "сохранены" in driver.find_element(*by(".notice")).text
+    assert driver.find_element(*by(".my-grades")).text == "с 5 по 9 класс"
+    with live.api(CURATOR) as curator:
+        limits = curator.get(f"/pairing/api/v1/programmes/{programme_id}/mentor-limits/{ids['t2']}").json()
+    assert limits["refused_ids"] == [ids["m3"]] and (limits["grade_from"], limits["grade_to"]) == (5, 9)
+    driver.set_window_size(*PHONE)
+    assert fits_without_sideways_scroll(driver)
+    live.screenshot(driver, "pairing-my-limits")
+    # another mentor's limits cannot be posted by this one: the programme is not theirs to speak for
+    curator_view = Principal(sub="someone", role="mentor", scope="school", scope_id=SCHOOL)
+    live.sign_in(driver, curator_view)
+    driver.get(live.url("/pairing/my/limits"))
+    assert "ни в одной программе" in driver.find_element(*by("main")).text
