@@ -443,3 +443,8 @@ async def test_pupils_are_matched_on_grade_class_direction_and_their_choice(regi
     [again] = (await run(client))["proposals"]
     assert again["mentor_id"] == "st-tech"  # a pupil of grade 10 is outside st-ped's grades
     assert again["members"][0]["breakdown"]["chosen_field"] == 0.0
+    settings = (await client.get(f"{PROG}/matching/settings", headers=CURATOR)).json()
+    assert {"grade_fit", "class_direction", "chosen_field"} <= set(settings["criteria"]) <= set(settings["weights"])
+    await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"weights": {"grade_fit": 4, "class_direction": 0}})
+    [weighed] = (await run(client))["proposals"]
+    assert weighed["members"][0]["breakdown"]["grade_fit"] == 4.0 and weighed["members"][0]["breakdown"]["class_direction"] == 0.0
