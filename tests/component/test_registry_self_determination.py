@@ -101,3 +101,18 @@ async def test_a_pupil_s_class_direction_is_recorded_and_announced(registry) -> 
     assert refused.status_code == 422 and "class_direction" in refused.text
     await send(service, UPDATE, {"external_id": "P-7", "class_direction": "биология"})
     assert (await by_external_id(service))["P-7"].class_direction == "биология"
+
+
+async def test_the_person_s_page_records_the_class_direction(registry) -> None:
+    service, client = registry
+    created = await client.post("/api/v1/schools/s1/participants", headers=ADMIN, json={**PUPIL, "external_id": "P-8"})
+    pid = created.json()["id"]
+    page = as_(client, CURATOR)
+    form = await page.get(f"/people/{pid}/edit")
+    assert "Направление класса" in form.text
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form.text).group(1)  # type: ignore[union-attr]
+    saved = await page.post(f"/people/{pid}/edit", data={"csrf_token": token, "full_name": "Соколов Артём", "grade": "10",
+                                                        "class_direction": "Педагогический класс"})
+    assert saved.status_code == 303, saved.text
+    assert re.search(r'id="class-direction">Педагогический класс<', (await page.get(f"/people/{pid}")).text)
+    assert (await emitted(service, UPDATED))[-1]["class_direction"] == "Педагогический класс"
