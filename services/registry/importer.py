@@ -552,7 +552,7 @@ class Importer:
             "experience_years": lambda v: sheets.integer(v, 0, 70), "birth_year": lambda v: sheets.integer(v, 1930, 2030),
             "birth_date": sheets.a_date, "age_band": sheets.age_band, "qualification": _optional_text,
             "newly_arrived": sheets.boolean, "grade": sheets.grade, "partner_id": _optional_text,
-            "self_determination": sheets.self_determination, "consent": sheets.consent_state, "consent_by": sheets.consent_by, "representative": _optional_text,
+            "self_determination": sheets.self_determination, "class_direction": _optional_text, "consent": sheets.consent_state, "consent_by": sheets.consent_by, "representative": _optional_text,
             "consent_document": _optional_text, "consent_date": sheets.a_date, "status": sheets.status,
             "full_name": sheets.text, "last_name": sheets.text, "first_name": sheets.text, "middle_name": sheets.text,
         }
@@ -570,7 +570,7 @@ class Importer:
                         "The person's name is empty", sheet.cell(column, line))
         fields: dict[str, Any] = {"category": category, "full_name": full_name}
         for name in ("subjects", "position", "experience_years", "age_band", "qualification", "newly_arrived", "grade", "partner_id",
-                     "self_determination"):
+                     "self_determination", "class_direction"):
             if name in sheet.fields:
                 fields[name] = values.get(name)
         if "subjects" in fields and fields["subjects"] is None:
@@ -596,6 +596,10 @@ class Importer:
                 self._error(ctx, sheet, line, sheet.column("self_determination"), row.get("self_determination"),
                             "Профессиональное самоопределение указывается только для обучающегося",
                             "Only pupils have a professional self-determination", sheet.cell("self_determination", line))
+            if fields.get("class_direction") and category != "pupil":
+                self._error(ctx, sheet, line, sheet.column("class_direction"), row.get("class_direction"),
+                            "Направление класса указывается только для обучающегося",
+                            "Only pupils have a class direction", sheet.cell("class_direction", line))
             partner_id = fields.get("partner_id")
             if partner_id and category not in ("student", "employer"):
                 self._error(ctx, sheet, line, sheet.column("partner_id"), partner_id,

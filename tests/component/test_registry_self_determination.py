@@ -116,3 +116,18 @@ async def test_the_person_s_page_records_the_class_direction(registry) -> None:
     assert saved.status_code == 303, saved.text
     assert re.search(r'id="class-direction">Педагогический класс<', (await page.get(f"/people/{pid}")).text)
     assert (await emitted(service, UPDATED))[-1]["class_direction"] == "Педагогический класс"
+
+
+async def test_the_import_records_the_class_direction(registry) -> None:
+    service, client = registry
+    rows = ["Код школы;Внешний id;Категория;ФИО;Класс;Направление класса;Согласие",
+            "s1;P-9;обучающийся;Лебедева Полина;10;Педагогический класс;да",
+            "s1;P-10;обучающийся;Морозов Даниил;8;;да"]
+    report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(rows).encode(), "text/csv")})
+    assert report.status_code in (200, 201, 202) and report.json()["applied"], report.text
+    people = await by_external_id(service)
+    assert people["P-9"].class_direction == "Педагогический класс" and people["P-10"].class_direction is None
+    assert any(e.get("class_direction") == "Педагогический класс" for e in await emitted(service, REGISTERED))
+    bad = ["Код школы;Внешний id;Категория;ФИО;Направление класса;Согласие", "s1;T-10;педагог;Петров Пётр;химия;да"]
+    report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(bad).encode(), "text/csv")})
+    assert not report.json()["applied"] and "только для обучающегося" in report.text
