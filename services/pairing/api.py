@@ -16,6 +16,8 @@ from services.pairing.schemas import (
     MeasureIn,
     MeasureOut,
     MeasureResultIn,
+    MentorLimitsIn,
+    MentorLimitsOut,
     MentorPreferencesIn,
     PairIn,
     PairOut,
@@ -151,6 +153,28 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         principal: Principal = Depends(auth.require(*CURATORS, "mentor")),
     ) -> list[str]:
         return await service.set_mentor_preferences(programme_id, mentor_id, body, principal, correlation_id(request))
+
+    @router.get(
+        "/programmes/{programme_id}/mentor-limits/{mentor_id}", summary="Ограничения наставника (отказы, классы)",
+        openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own limits only"),
+    )
+    async def get_mentor_limits(
+        programme_id: str, mentor_id: str, principal: Principal = Depends(auth.require(*CURATORS, "mentor"))
+    ) -> MentorLimitsOut:
+        return await service.mentor_limits(programme_id, mentor_id, principal)
+
+    @router.put(
+        "/programmes/{programme_id}/mentor-limits/{mentor_id}", summary="Ограничения наставника (отказы, классы)",
+        openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own limits only"),
+    )
+    async def put_mentor_limits(
+        programme_id: str,
+        mentor_id: str,
+        body: MentorLimitsIn,
+        request: Request,
+        principal: Principal = Depends(auth.require(*CURATORS, "mentor")),
+    ) -> MentorLimitsOut:
+        return await service.set_mentor_limits(programme_id, mentor_id, body, principal, correlation_id(request))
 
     @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:

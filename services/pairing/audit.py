@@ -1,5 +1,5 @@
 """What the HTTP layer records in pairing's audit log after a successful request (shared/audit.py):
-reads and changes of pairs, matching results and development plans (they name people)."""
+reads and changes of pairs, matching results, mentors' limits and development plans (they name people)."""
 
 from shared.audit import READ, WRITE, AuditRules, Rule
 
@@ -15,6 +15,8 @@ RULES: AuditRules = {
     f"POST {_API}/programmes/{{programme_id}}/proposals/{{proposal_id}}/reject": Rule("proposal", WRITE, "proposal_id"),
     f"POST {_API}/programmes/{{programme_id}}/proposals/{{proposal_id}}/replace": Rule("proposal", WRITE, "proposal_id"),
     f"PUT {_API}/programmes/{{programme_id}}/preferences/{{mentee_id}}": Rule("preferences", WRITE, "mentee_id"),
+    f"GET {_API}/programmes/{{programme_id}}/mentor-limits/{{mentor_id}}": Rule("mentor_limits", READ, "mentor_id", ("programme_id",)),
+    f"PUT {_API}/programmes/{{programme_id}}/mentor-limits/{{mentor_id}}": Rule("mentor_limits", WRITE, "mentor_id", ("programme_id",)),
     f"GET {_API}/pairs/{{pair_id}}/plan": Rule("plan", READ, "pair_id"),
     f"PUT {_API}/pairs/{{pair_id}}/plan/goals": Rule("plan", WRITE, "pair_id"),
     f"POST {_API}/pairs/{{pair_id}}/plan/measures": Rule("plan", WRITE, "pair_id"),
@@ -36,4 +38,7 @@ RULES: AuditRules = {
     "POST /matching/{programme_id}/proposals/{proposal_id}/reject": Rule("proposal", WRITE, "proposal_id"),
     "POST /matching/{programme_id}/proposals/{proposal_id}/replace": Rule("proposal", WRITE, "proposal_id"),
     "POST /matching/{programme_id}/pairs": Rule("pairs", WRITE, "programme_id"),
+    "POST /matching/{programme_id}/limits": Rule("mentor_limits", WRITE, "programme_id"),
+    "GET /my/limits": Rule("mentor_limits", READ),
+    "POST /my/limits/{programme_id}": Rule("mentor_limits", WRITE, "programme_id"),
 }

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from shared import vocabulary
-from shared.vocabulary import DEFICIT_AREAS, INTEREST_TYPES
 
 from services.pairing.assignment import arc_weights, balance, greedy_assignment, optimal_assignment
-from services.pairing.profiles import subject_name, subject_terms
+from services.pairing.cohort import _CATEGORY_CODES, AREAS, TYPES, Cohort, Participant, encode, subject_bits
+from services.pairing.pupils import CHOICE_TABLE as _CHOICE_TABLE
+from services.pairing.pupils import GRADE_TABLE as _GRADE_TABLE
+
+__all__ = ["AREAS", "TYPES", "Cohort", "Participant", "encode", "subject_bits"]  # re-exported: the matcher's input
 
 FORM_CATEGORIES = vocabulary.FORM_CATEGORIES
 """Which categories may mentor whom, per form (Р-145 and DOMAIN.md)."""
@@ -81,6 +84,9 @@ CRITERIA: dict[str, str] = {
     "priority": "молодой специалист или вновь пришедший педагог",
     "interests": "профессиональные интересы ученика (ДДО Климова) и то, что показывает наставник",
     "mentor_preference": "предпочтение наставника",
+    "grade_fit": "класс ученика подходит наставнику (ступень школы)",
+    "class_direction": "направление класса ученика и предметы наставника (с учётом словаря предметов)",
+    "chosen_field": "профессиональный выбор ученика и область наставника (педагогика, вуз, колледж, работодатель)",
 }
 DEFAULT_WEIGHTS: dict[str, float] = {
     "deficit_coverage": 30.0,
@@ -91,13 +97,13 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "priority": 10.0,
     "interests": 10.0,
     "mentor_preference": 5.0,
+    "grade_fit": 10.0,
+    "class_direction": 10.0,
+    "chosen_field": 10.0,
 }
-"""Points per criterion at full match; the defaults add up to 100."""
+"""Points per criterion at full match. The first eight add up to 100; the last three score only
+pupils mentored by a teacher, a student or an employer (their deficits and experience do not exist)."""
 
-AREAS: tuple[str, ...] = tuple(DEFICIT_AREAS)
-"""Deficit areas in a fixed order (the codes of shared.contracts.surveys.DEFICIT_AREAS)."""
-TYPES: tuple[str, ...] = tuple(INTEREST_TYPES)
-"""Климов's five types of profession in a fixed order (shared.contracts.surveys.INTEREST_TYPES)."""
 
 SIGNIFICANT = 0.5
 """A deficit (or a strength) counts when its level, on 0..1, is at least this."""
@@ -108,11 +114,11 @@ UNMATCHED_REASONS: dict[str, str] = {
     "no_coverage": "Никто из подходящих наставников не закрывает дефициты наставляемого",
     "no_capacity": "У подходящих наставников не осталось свободных мест",
     "low_score": "Ни одна пара с подходящими наставниками не набирает минимального балла",
+    "refused": "Все подходящие наставники отказались от этого наставляемого (или ограничили классы)",
     "taken": "Места подходящих наставников заняты: общий результат лучше при другом распределении",
 }
 
 _EXTERNAL = ("student", "employer")
-_CATEGORY_CODES = {category: i for i, category in enumerate(vocabulary.CATEGORIES)}
 # Experience as suitability: full points for a gap inside the band, less beyond it (never
 # below the floor): the most senior mentor is not the best one by seniority alone.
 _EXPERIENCE_BAND = (5.0, 15.0)  # years
@@ -120,6 +126,7 @@ _GRADE_BAND = (2.0, 4.0)  # grades, «ученик – ученик»
 _FADE = 0.05  # of the points lost per year (grade: ×5) beyond the band
 _FIT_FLOOR = 0.25
 _SCORE_SCALE = 100  # scores are kept as integers in hundredths of a point
+
 
 
 @dataclass(frozen=True)
@@ -164,104 +171,6 @@ class MatchingRules:
         return np.array([float(self.weights.get(name, DEFAULT_WEIGHTS[name])) for name in CRITERIA], dtype=np.float64)
 
 
-@dataclass(frozen=True)
-class Participant:
-    """One candidate as the matcher sees them. For a mentee `profile` is deficit levels, for a
-    mentor strength levels (0..1 per area). `load` is the mentor's places already taken."""
-
-    participant_id: str
-    category: str
-    school_id: str
-    municipality_id: str | None = None
-    subjects: tuple[str, ...] = ()
-    experience_years: int | None = None
-    grade: int | None = None
-    profile: Mapping[str, float] = field(default_factory=dict)
-    capacity: int = 1
-    load: int = 0
-    priority: bool = False
-    """A young specialist or a newly arrived teacher (seed 001): first when places are short."""
-    interests: Mapping[str, float] = field(default_factory=dict)
-    """0..1 per type of profession: a pupil's diagnostic; for a mentor, the types they show."""
-
-
-@dataclass
-class Cohort:
-    """Participants as arrays (one row per person) for vectorised rules and scores."""
-
-    ids: list[str]
-    person: np.ndarray  # int64 code of participant_id, shared between mentees and mentors
-    category: np.ndarray  # int8
-    school: np.ndarray  # int64
-    municipality: np.ndarray  # int64
-    subjects: np.ndarray  # uint64 (n, words): bit c of the row = subject code c, any number of subjects
-    experience: np.ndarray  # float32, nan when unknown
-    grade: np.ndarray  # int16, 0 when unknown
-    profile: np.ndarray  # float32 (n, len(AREAS))
-    capacity: np.ndarray  # int64: free places (mentors)
-    priority: np.ndarray | None = None  # bool: young specialist or newly arrived (None: nobody)
-    interests: np.ndarray | None = None  # float32 (n, len(TYPES)) (None: nobody's known)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-
-def encode(
-    mentees: Sequence[Participant], mentors: Sequence[Participant], vocabulary: Mapping[str, str] | None = None
-) -> tuple[Cohort, Cohort]:
-    """Both sides as arrays with shared code books (schools, municipalities, subjects, people).
-    Two people share a subject when their subjects share a term of the region's vocabulary."""
-    known = {subject_name(k): subject_name(v) for k, v in (vocabulary or {}).items()}
-    books: dict[str, dict[str, int]] = {"person": {}, "school": {}, "municipality": {}, "subject": {}}
-
-    def code(book: str, value: str | None) -> int:
-        if value is None:
-            return -1
-        table = books[book]
-        return table.setdefault(value, len(table))
-
-    def cohort(people: Sequence[Participant]) -> Cohort:
-        n = len(people)
-        profile = np.zeros((n, len(AREAS)), dtype=np.float32)
-        for row, p in enumerate(people):
-            for area, level in p.profile.items():
-                if area in AREAS:
-                    profile[row, AREAS.index(area)] = level
-        codes = [[code("subject", term) for subject in p.subjects for term in subject_terms(subject, known)] for p in people]
-        return Cohort(
-            ids=[p.participant_id for p in people],
-            person=np.array([code("person", p.participant_id) for p in people], dtype=np.int64),
-            category=np.array([_CATEGORY_CODES.get(p.category, -1) for p in people], dtype=np.int8),
-            school=np.array([code("school", p.school_id) for p in people], dtype=np.int64),
-            municipality=np.array(  # unknown municipality: the school stands for it
-                [code("municipality", p.municipality_id or f"school:{p.school_id}") for p in people], dtype=np.int64
-            ),
-            subjects=codes,  # made a bit matrix below, once every code is known
-            experience=np.array([np.nan if p.experience_years is None else p.experience_years for p in people], dtype=np.float32),
-            grade=np.array([p.grade or 0 for p in people], dtype=np.int16),
-            profile=profile,
-            capacity=np.array([max(p.capacity - p.load, 0) for p in people], dtype=np.int64),
-            priority=np.array([p.priority for p in people], dtype=bool),
-            interests=np.array([[p.interests.get(t, 0.0) for t in TYPES] for p in people], dtype=np.float32).reshape(n, len(TYPES)),
-        )
-
-    mentee_cohort, mentor_cohort = cohort(mentees), cohort(mentors)
-    words = max(1, -(-len(books["subject"]) // 64))
-    for side in (mentee_cohort, mentor_cohort):
-        side.subjects = subject_bits(side.subjects, words)
-    return mentee_cohort, mentor_cohort
-
-
-def subject_bits(codes: Sequence[Sequence[int]], words: int) -> np.ndarray:
-    """Subject codes per person → a (n, words) uint64 bit matrix: exact set semantics at any
-    number of distinct subjects (a shared subject is a shared bit, never a collision)."""
-    bits = np.zeros((len(codes), words), dtype=np.uint64)
-    for row, own in enumerate(codes):
-        for c in own:
-            bits[row, c // 64] |= np.uint64(1) << np.uint64(c % 64)
-    return bits
-
-
 @dataclass
 class Candidates:
     """Candidate pairs that pass every hard rule, with their score per criterion, and for each
@@ -273,6 +182,7 @@ class Candidates:
     score: np.ndarray  # int64, hundredths of a point
     in_scope: np.ndarray  # int64 per mentee: mentors passing form and scope rules
     not_excluded: np.ndarray  # … of those, not excluded by the curator
+    not_refused: np.ndarray  # … of those, not refused by the mentor (their own limits)
     covering: np.ndarray  # … of those, covering the deficits
     with_capacity: np.ndarray  # … of those, with a free place
     scoring: np.ndarray  # … of those, scoring at least the minimum
@@ -328,14 +238,17 @@ def candidate_pairs(
     exclusions: Iterable[tuple[int, int]] = (),
     preferences: Mapping[tuple[int, int], int] | None = None,
     mentor_preferences: Mapping[tuple[int, int], int] | None = None,
+    refusals: Iterable[tuple[int, int]] = (),
     *,
     chunk: int = 2_000_000,
 ) -> Candidates:
-    """Every (mentee, mentor) pair passing the hard rules of `rules`, scored. `exclusions` and
-    `preferences` are keyed by (mentee index, mentor index); a preference is a rank (1 = first)."""
+    """Every (mentee, mentor) pair passing the hard rules of `rules`, scored. `exclusions`,
+    `refusals` (the mentor's own «not this mentee») and `preferences` are keyed by (mentee index,
+    mentor index); a preference is a rank (1 = first)."""
     n, m = len(mentees), len(mentors)
     mentor_category, mentee_category = FORM_CATEGORIES[rules.form]
     excl = np.unique(np.array([_pair_keys(np.int64(e), np.int64(j), m) for e, j in exclusions], dtype=np.int64))
+    refused_keys = np.unique(np.array([_pair_keys(np.int64(e), np.int64(j), m) for e, j in refusals], dtype=np.int64))
     pref_items = sorted((int(_pair_keys(np.int64(e), np.int64(j), m)), rank) for (e, j), rank in (preferences or {}).items())
     pref_keys = np.array([k for k, _ in pref_items], dtype=np.int64)
     pref_values = np.array([1.0 / max(r, 1) for _, r in pref_items], dtype=np.float64)
@@ -345,12 +258,19 @@ def candidate_pairs(
     weights = rules.weight_vector()
     flash = rules.how == "flash"
     teachers = mentor_category == "teacher" and mentee_category == "teacher"
-    counts = [np.zeros(n, dtype=np.int64) for _ in range(5)]
+    counts = [np.zeros(n, dtype=np.int64) for _ in range(6)]
     floor = round(rules.min_score * _SCORE_SCALE)
     priority = mentees.priority if mentees.priority is not None else np.zeros(n, dtype=bool)
     wants = mentees.interests if mentees.interests is not None else np.zeros((n, len(TYPES)), dtype=np.float32)
     shows = mentors.interests if mentors.interests is not None else np.zeros((m, len(TYPES)), dtype=np.float32)
     wants_total = wants.sum(axis=1)
+    direction = mentees.direction if mentees.direction is not None else np.zeros((n, 1), dtype=np.uint64)
+    kind = mentors.kind if mentors.kind is not None else np.zeros(m, dtype=np.int8)
+    choice = mentees.choice if mentees.choice is not None else np.zeros(n, dtype=np.int8)
+    fields = mentors.field if mentors.field is not None else np.zeros(m, dtype=np.int8)
+    limits = mentors.grade_limits if mentors.grade_limits is not None else np.zeros((m, 2), dtype=np.int16)
+    pupil_code = _CATEGORY_CODES["pupil"]
+    with_pupils = mentee_category == "pupil" and mentor_category != "pupil"
     out_e, out_m, out_c, out_s = [], [], [], []
     deficit_total = mentees.profile.sum(axis=1)
     has_deficit = (mentees.profile >= SIGNIFICANT).any(axis=1)
@@ -387,7 +307,15 @@ def candidate_pairs(
             excluded, _ = _lookup(keys, excl)
             ee, mm, keys = ee[~excluded], mm[~excluded], keys[~excluded]
         counts[1] += np.bincount(ee, minlength=n)
-        # 3. the mentor covers the mentee's deficits
+        # 3. the mentor's own limits: «not this mentee», pupils of some grades only
+        refused = np.zeros(len(ee), dtype=bool)
+        if len(refused_keys):
+            refused, _ = _lookup(keys, refused_keys)
+        low, high, grade = limits[mm, 0], limits[mm, 1], mentees.grade[ee]
+        refused |= (mentees.category[ee] == pupil_code) & (((low > 0) & (grade < low)) | ((high > 0) & (grade > high)))
+        ee, mm, keys = ee[~refused], mm[~refused], keys[~refused]
+        counts[2] += np.bincount(ee, minlength=n)
+        # 4. the mentor covers the mentee's deficits
         strong = mentors.profile[mm] >= SIGNIFICANT
         lacking = mentees.profile[ee] >= SIGNIFICANT
         if rules.how == "situational":  # one situation: the mentee's strongest deficit
@@ -398,12 +326,12 @@ def candidate_pairs(
         else:
             covers = np.ones(len(ee), dtype=bool)
         ee, mm, keys = ee[covers], mm[covers], keys[covers]
-        counts[2] += np.bincount(ee, minlength=n)
-        # 4. a free place (flash pairs hold none)
+        counts[3] += np.bincount(ee, minlength=n)
+        # 5. a free place (flash pairs hold none)
         if not flash:
             free = mentors.capacity[mm] > 0
             ee, mm, keys = ee[free], mm[free], keys[free]
-        counts[3] += np.bincount(ee, minlength=n)
+        counts[4] += np.bincount(ee, minlength=n)
         # score per criterion, each 0..1
         crit = np.zeros((len(ee), len(CRITERIA)), dtype=np.float32)
         total = deficit_total[ee]
@@ -423,11 +351,16 @@ def candidate_pairs(
             _, crit[:, 7] = _lookup(keys, wished_keys, wished_values)
         shown = (wants[ee] * shows[mm]).sum(axis=1)  # the pupil's interests the mentor shows, share of them
         crit[:, 6] = np.where(wants_total[ee] > 0, shown / np.where(wants_total[ee] > 0, wants_total[ee], 1), 0)
-        # 5. the minimum acceptable score
+        if with_pupils:  # what pupils have: grade, class direction, professional choice
+            crit[:, 8] = _GRADE_TABLE[kind[mm], np.clip(mentees.grade[ee], 0, 11)]
+            if direction.shape[1] == mentors.subjects.shape[1]:
+                crit[:, 9] = (direction[ee] & mentors.subjects[mm]).any(axis=1)
+            crit[:, 10] = _CHOICE_TABLE[choice[ee], fields[mm]]
+        # 6. the minimum acceptable score
         score = points(crit, weights).sum(axis=1)
         enough = score >= floor
         ee, mm, crit, score = ee[enough], mm[enough], crit[enough], score[enough]
-        counts[4] += np.bincount(ee, minlength=n)
+        counts[5] += np.bincount(ee, minlength=n)
         out_e.append(ee)
         out_m.append(mm)
         out_c.append(crit)
@@ -442,9 +375,10 @@ def candidate_pairs(
         score=score,
         in_scope=counts[0],
         not_excluded=counts[1],
-        covering=counts[2],
-        with_capacity=counts[3],
-        scoring=counts[4],
+        not_refused=counts[2],
+        covering=counts[3],
+        with_capacity=counts[4],
+        scoring=counts[5],
     )
 
 
@@ -506,6 +440,7 @@ def unmatched_reasons(found: Candidates, matched: np.ndarray) -> np.ndarray:
     reasons[found.scoring == 0] = "low_score"
     reasons[found.with_capacity == 0] = "no_capacity"
     reasons[found.covering == 0] = "no_coverage"
+    reasons[found.not_refused == 0] = "refused"
     reasons[found.not_excluded == 0] = "excluded"
     reasons[found.in_scope == 0] = "no_mentor_in_scope"
     reasons[matched] = None
@@ -526,11 +461,14 @@ def match(
     preferences: Mapping[tuple[str, str], int] | None = None,
     vocabulary: Mapping[str, str] | None = None,
     mentor_preferences: Mapping[tuple[str, str], int] | None = None,
+    refusals: Iterable[tuple[str, str]] = (),
 ) -> MatchResult:
     """The whole cohort at once: an exact optimum under `rules.objective`, explained.
     `exclusions` are (mentor id, mentee id); `preferences` map (mentee id, mentor id) → rank;
     `vocabulary` maps a subject name to the subject it belongs to (the region's list);
-    `mentor_preferences` map (mentee id, mentor id) → the mentor's rank of the mentee.
+    `mentor_preferences` map (mentee id, mentor id) → the mentor's rank of the mentee;
+    `refusals` are (mentor id, mentee id) the mentor refused (with `Participant.grade_limits`,
+    the mentor's own hard rules: never proposed).
     Flash mentoring holds no capacity: mentors take any number of flash mentees."""
     problems = rules.problems() + _duplicates(mentees, "Наставляемый") + _duplicates(mentors, "Наставник")
     if problems:
@@ -541,7 +479,8 @@ def match(
     excl = [(e_index[e], m_index[j]) for j, e in exclusions if e in e_index and j in m_index]
     prefs = {(e_index[e], m_index[j]): r for (e, j), r in (preferences or {}).items() if e in e_index and j in m_index}
     wished = {(e_index[e], m_index[j]): r for (e, j), r in (mentor_preferences or {}).items() if e in e_index and j in m_index}
-    found = candidate_pairs(mentee_cohort, mentor_cohort, rules, excl, prefs, wished)
+    refused = [(e_index[e], m_index[j]) for j, e in refusals if e in e_index and j in m_index]
+    found = candidate_pairs(mentee_cohort, mentor_cohort, rules, excl, prefs, wished, refused)
     capacity = mentor_cohort.capacity if rules.how != "flash" else np.full(len(mentors), len(mentees), dtype=np.int64)
     chosen = optimal_assignment(
         len(mentees),

@@ -12,6 +12,8 @@ from shared.contracts.registry import (
     ParticipantEnrolled,
     ParticipantRegistered,
     ParticipantWithdrawn,
+    PartnerRegistered,
+    PartnerUpdated,
     ProgrammeLaunched,
     ProgrammeUpdated,
     SchoolRegistered,
@@ -21,7 +23,7 @@ from shared.enrolments import admit_enrolment, end_enrolment
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.pairing.models import Candidate, EndedEnrolment, Programme, ProgrammeEnrolment, School, Withdrawn
+from services.pairing.models import Candidate, EndedEnrolment, Partner, Programme, ProgrammeEnrolment, School, Withdrawn
 from services.pairing.service import PairingService
 
 
@@ -57,8 +59,16 @@ async def on_participant_registered(work: Work, envelope: Envelope, event: Parti
             young_specialist=event.young_specialist,
             grade=event.grade,
             newly_arrived=event.newly_arrived,
+            self_determination=event.self_determination,
+            class_direction=event.class_direction,
+            partner_id=event.partner_id,
         )
     )
+
+
+async def on_partner(work: Work, _envelope: Envelope, event: PartnerRegistered | PartnerUpdated) -> None:
+    """A network partner's name and kind: what field its students and employers show pupils."""
+    await work.session.merge(Partner(partner_id=event.partner_id, name=event.name, kind=event.kind))
 
 
 async def on_participant_enrolled(work: Work, envelope: Envelope, event: ParticipantEnrolled) -> None:

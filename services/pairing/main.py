@@ -15,6 +15,8 @@ from shared.contracts.registry import (
     ParticipantRegistered,
     ParticipantUpdated,
     ParticipantWithdrawn,
+    PartnerRegistered,
+    PartnerUpdated,
     ProgrammeLaunched,
     ProgrammeUpdated,
     SchoolRegistered,
@@ -51,6 +53,8 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Pairi
     runtime.consumes(SchoolRegistered, handlers.on_school_registered)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)
     runtime.consumes(ParticipantUpdated, handlers.on_participant_registered)  # names on the pages follow the registry
+    runtime.consumes(PartnerRegistered, handlers.on_partner)  # what field a student or employer mentor shows
+    runtime.consumes(PartnerUpdated, handlers.on_partner)
     runtime.consumes(ProgrammeLaunched, handlers.on_programme)
     runtime.consumes(ProgrammeUpdated, handlers.on_programme)
     runtime.consumes(ParticipantEnrolled, handlers.on_participant_enrolled)

@@ -23,6 +23,9 @@ class Candidate(SQLModel, table=True):
     young_specialist: bool = False
     grade: int | None = None
     newly_arrived: bool | None = None  # nullable: added to an existing table
+    self_determination: str | None = None  # pupils: pedagogical, other, undecided (registry)
+    class_direction: str | None = None  # pupils: the subject or direction of their class (registry)
+    partner_id: str | None = None  # students, employer representatives: their organisation
 
 
 class ProgrammeEnrolment(SQLModel, table=True):
@@ -164,6 +167,33 @@ class MentorPreference(SQLModel, table=True):
     rank: int
 
 
+class MentorLimit(SQLModel, table=True):
+    """A mentor's own hard rules in a programme (by the mentor, or a curator on their behalf):
+    mentees they refuse, and the grades of pupils they take. The matcher never breaks them."""
+
+    __tablename__ = "pairing_mentor_limit"
+
+    programme_id: str = Field(primary_key=True)
+    mentor_id: str = Field(primary_key=True)
+    refused: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    grade_from: int | None = None
+    grade_to: int | None = None
+    reason: str | None = None
+    updated_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Partner(SQLModel, table=True):
+    """A network partner (registry.partner.registered/updated.v1): its name and kind tell what
+    field a student or employer mentor shows a pupil (a pedagogical college, a university …)."""
+
+    __tablename__ = "pairing_partner"
+
+    partner_id: str = Field(primary_key=True)
+    name: str
+    kind: str
+
+
 class MatchingRun(SQLModel, table=True):
     __tablename__ = "pairing_matching_run"
 
@@ -256,6 +286,8 @@ class SubjectTerm(SQLModel, table=True):
 
 TABLES = (
     MentorPreference,
+    MentorLimit,
+    Partner,
     SubjectTerm,
     Interests,
     Candidate,

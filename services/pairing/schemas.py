@@ -171,6 +171,23 @@ class MentorPreferencesIn(BaseModel):
     mentee_ids: list[Id] = Field(max_length=30)
 
 
+class MentorLimitsIn(BaseModel):
+    """A mentor's own hard rules in a programme: mentees they refuse («не этот наставляемый»)
+    and, for pupils, the grades they take (from, to; either may be empty). Replaces the old."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    refused_ids: list[Id] = Field(default_factory=list, max_length=200)
+    grade_from: int | None = Field(default=None, ge=1, le=11)
+    grade_to: int | None = Field(default=None, ge=1, le=11)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class MentorLimitsOut(MentorLimitsIn):
+    programme_id: str
+    mentor_id: str
+
+
 class PreferencesIn(BaseModel):
     """The mentee's ranking of mentors from the preference questionnaire: first = most wanted."""
 

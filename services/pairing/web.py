@@ -17,6 +17,7 @@ from services.pairing import domain
 from services.pairing.schemas import MatchingSettingsIn, PairIn, RejectIn, ReplaceIn, RunIn
 from services.pairing.service import CURATORS, PairingService
 from services.pairing.views import PairingViews
+from services.pairing.web_rules import GRADES, build_rule_pages, limits_table
 
 FORMS = vocabulary.FORMS
 CRITERION_LABELS = {
@@ -28,6 +29,9 @@ CRITERION_LABELS = {
     "priority": "Молодой специалист или вновь пришедший",
     "interests": "Профессиональные интересы ученика",
     "mentor_preference": "Предпочтение наставника",
+    "grade_fit": "Класс ученика и ступень наставника",
+    "class_direction": "Направление класса ученика",
+    "chosen_field": "Профессиональный выбор ученика",
 }
 CRITERION_HINTS = {
     "deficit_coverage": "Насколько сильные стороны наставника закрывают дефициты наставляемого по диагностике профессиональных дефицитов.",
@@ -40,6 +44,12 @@ CRITERION_HINTS = {
     "interests": "Формы с учениками: доля интересов ученика по диагностике ДДО Климова, которые показывает работа наставника "
     "(педагог и студент — «человек – человек», предметы — свои типы профессий; наставник-ученик — свои интересы).",
     "mentor_preference": "Полный балл за первый выбор наставника в его рейтинге наставляемых, половина — за второй и так далее.",
+    "grade_fit": "Формы с учениками: учитель начальных классов — 1–4 класс, учитель-предметник — 5–11 (1–4 — половина), "
+    "студент — 9–11 (7–8 — половина), работодатель — 8–11 (5–7 — половина).",
+    "class_direction": "Формы с учениками: полный балл, если направление класса ученика (например, педагогический класс, "
+    "химико-биологический профиль) совпадает с предметом наставника с учётом словаря предметов региона.",
+    "chosen_field": "Формы с учениками: выбравшему педагогику — учитель или наставник из педагогического вуза, колледжа; "
+    "выбравшему другое — студент или работодатель не из педагогики; не определившемуся — любой сетевой партнёр, половина балла.",
 }
 PROPOSAL_STATUSES = {
     "proposed": "ждёт решения",
@@ -55,8 +65,19 @@ NOTICES = {
     "rejected": "Предложение отклонено: эту пару подбор больше не предложит.",
     "replaced": "Наставник заменён, пара сформирована.",
     "paired": "Пара сформирована вручную.",
+    "limits": "Ограничения наставника сохранены: подбор их не нарушит.",
 }
 WEIGHT_MAX = 1000
+PUPIL_CRITERIA = ("grade_fit", "class_direction", "chosen_field")
+
+
+def labels_for(form: str | None) -> dict[str, str]:
+    """The criteria a result shows: the pupil criteria only where a teacher, a student or an
+    employer mentors a pupil (elsewhere they are always 0, and the explanation still adds up)."""
+    mentor, mentee = domain.FORM_CATEGORIES.get(form or "", ("", ""))
+    if mentee == "pupil" and mentor != "pupil":
+        return CRITERION_LABELS
+    return {k: v for k, v in CRITERION_LABELS.items() if k not in PUPIL_CRITERIA}
 
 
 def parse_number(raw: str | None) -> float | None:
@@ -112,7 +133,8 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             programme_id=programme_id, values=values, errors=errors or {}, criteria=CRITERION_HINTS, labels=CRITERION_LABELS,
             forms=FORMS, hows=domain.HOW_FORMS, scopes=domain.SCOPES, objectives=domain.OBJECTIVES,
             latest=await views.latest_run(programme_id, principal), mentors=mentors, mentees=mentees,
-            pair_form=pair_form or {"pair_form": settings.form}, pair_errors=pair_errors or {},
+            pair_form=pair_form or {"pair_form": settings.form}, pair_errors=pair_errors or {}, grades=GRADES,
+            limits=await limits_table(service, programme_id, {m.participant_id for m in mentors}),
             notice=NOTICES.get(request.query_params.get("done", "")),
         )
 
@@ -171,7 +193,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         page = await views.run_page(programme_id, run_id, principal, _page_number(query.get("page")), _page_number(query.get("upage")))
         return pages.render(
             request, "run.html", principal, title=f"Результат подбора — {page.programme_title}", result=page,
-            programme_id=programme_id, labels=CRITERION_LABELS, criteria=domain.CRITERIA, statuses=PROPOSAL_STATUSES,
+            programme_id=programme_id, labels=labels_for(page.run.rules.get("form")), criteria=domain.CRITERIA, statuses=PROPOSAL_STATUSES,
             reasons=domain.UNMATCHED_REASONS, forms=FORMS, hows=domain.HOW_FORMS, scopes=domain.SCOPES, objectives=domain.OBJECTIVES,
             notice=_bulk_notice(query) or NOTICES.get(query.get("done", "")), removed="участник удалён",
         )
@@ -225,7 +247,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         return pages.render(
             request, "replace.html", principal, status_code=status_code, title="Заменить наставника", proposal=proposal,
             names=names, candidates=candidates, programme_id=programme_id, errors=errors or {}, values=values or {},
-            labels=CRITERION_LABELS, statuses=PROPOSAL_STATUSES, page=request.query_params.get("page", "1"),
+            labels=labels_for(proposal.form), statuses=PROPOSAL_STATUSES, page=request.query_params.get("page", "1"),
         )
 
     @router.get("/matching/{programme_id}/proposals/{proposal_id}")
@@ -276,6 +298,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             return await programme_page(request, principal, programme_id, status_code=422, pair_form=values, pair_errors=errors)
         return RedirectResponse(f"/pairing/matching/{programme_id}?done=paired#manual", status_code=303)
 
+    router.include_router(build_rule_pages(service, pages))  # before the plans: /my/limits is not a pair id
     router.include_router(build_plan_pages(service, pages, views))
     return router
 

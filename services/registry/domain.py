@@ -50,7 +50,8 @@ SELF_DETERMINATION = vocabulary.SELF_DETERMINATION
 
 
 def person_problem(
-    category: str, grade: int | None, partner_id: str | None, self_determination: str | None = None
+    category: str, grade: int | None, partner_id: str | None, self_determination: str | None = None,
+    class_direction: str | None = None,
 ) -> tuple[str, str] | None:
     """(field, why) a person's fields do not fit their category, or None."""
     if category == "pupil" and grade is None:
@@ -64,6 +65,8 @@ def person_problem(
     if self_determination is not None and self_determination not in SELF_DETERMINATION:
         options = ", ".join(f"{code} ({label})" for code, label in SELF_DETERMINATION.items())
         return "self_determination", f"Профессиональное самоопределение: одно из {options}"
+    if class_direction is not None and category != "pupil":
+        return "class_direction", "Направление класса указывается только для обучающегося"
     return None
 
 

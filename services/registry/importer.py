@@ -552,7 +552,7 @@ class Importer:
             "experience_years": lambda v: sheets.integer(v, 0, 70), "birth_year": lambda v: sheets.integer(v, 1930, 2030),
             "birth_date": sheets.a_date, "age_band": sheets.age_band, "qualification": _optional_text,
             "newly_arrived": sheets.boolean, "grade": sheets.grade, "partner_id": _optional_text,
-            "self_determination": sheets.self_determination, "consent": sheets.consent_state, "consent_by": sheets.consent_by, "representative": _optional_text,
+            "self_determination": sheets.self_determination, "class_direction": _optional_text, "consent": sheets.consent_state, "consent_by": sheets.consent_by, "representative": _optional_text,
             "consent_document": _optional_text, "consent_date": sheets.a_date, "status": sheets.status,
             "full_name": sheets.text, "last_name": sheets.text, "first_name": sheets.text, "middle_name": sheets.text,
         }
@@ -570,7 +570,7 @@ class Importer:
                         "The person's name is empty", sheet.cell(column, line))
         fields: dict[str, Any] = {"category": category, "full_name": full_name}
         for name in ("subjects", "position", "experience_years", "age_band", "qualification", "newly_arrived", "grade", "partner_id",
-                     "self_determination"):
+                     "self_determination", "class_direction"):
             if name in sheet.fields:
                 fields[name] = values.get(name)
         if "subjects" in fields and fields["subjects"] is None:
@@ -596,6 +596,10 @@ class Importer:
                 self._error(ctx, sheet, line, sheet.column("self_determination"), row.get("self_determination"),
                             "Профессиональное самоопределение указывается только для обучающегося",
                             "Only pupils have a professional self-determination", sheet.cell("self_determination", line))
+            if fields.get("class_direction") and category != "pupil":
+                self._error(ctx, sheet, line, sheet.column("class_direction"), row.get("class_direction"),
+                            "Направление класса указывается только для обучающегося",
+                            "Only pupils have a class direction", sheet.cell("class_direction", line))
             partner_id = fields.get("partner_id")
             if partner_id and category not in ("student", "employer"):
                 self._error(ctx, sheet, line, sheet.column("partner_id"), partner_id,
@@ -995,7 +999,7 @@ def _new_participant(school_id: str, external_id: str, fields: dict[str, Any], n
         "experience_years": fields.get("experience_years"), "birth_year": fields.get("birth_year"),
         "age_band": fields.get("age_band"), "qualification": fields.get("qualification"),
         "newly_arrived": bool(fields.get("newly_arrived")), "grade": fields.get("grade"), "partner_id": fields.get("partner_id"),
-        "self_determination": fields.get("self_determination"), "young_specialist": False, "status": "active", "consent_by": None, "consent_representative": None,
+        "self_determination": fields.get("self_determination"), "class_direction": fields.get("class_direction"), "young_specialist": False, "status": "active", "consent_by": None, "consent_representative": None,
         "consent_document": None, "consent_date": None, "announced": False, "withdrawn_at": None,
         "withdrawal_reason": None, "external_id_hash": None, "registered_at": now, "updated_at": None,
     }

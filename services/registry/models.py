@@ -69,6 +69,7 @@ class Participant(SQLModel, table=True):
     newly_arrived: bool = False
     grade: int | None = None
     self_determination: str | None = Field(default=None, description="Pupils: professional self-determination (vocabulary code).")
+    class_direction: str | None = Field(default=None, description="Pupils: the subject or direction of their class (профиль).")
     partner_id: str | None = Field(default=None, foreign_key="registry_partner.id")
     young_specialist: bool = False
     status: str = "active"

@@ -67,6 +67,10 @@ class ParticipantIn(BaseModel):
     self_determination: SelfDetermination | None = Field(
         default=None, description="Pupils: professional self-determination — undecided, pedagogical or other."
     )
+    class_direction: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="Pupils: the subject or direction of their class, e.g. педагогический класс, химико-биологический профиль.",
+    )
     consent: Consent | None = Field(
         default=None,
         description="Consent to personal-data processing (152-ФЗ). Without it the person stays in the registry "
@@ -88,7 +92,7 @@ class ParticipantPatch(Patch):
 
     model_config = ConfigDict(extra="forbid")
     __nullable__ = frozenset({"external_id", "position", "experience_years", "birth_year", "age_band", "qualification",
-                              "grade", "partner_id", "self_determination"})
+                              "grade", "partner_id", "self_determination", "class_direction"})
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     external_id: str | None = Field(default=None, min_length=1, max_length=100)
@@ -102,6 +106,7 @@ class ParticipantPatch(Patch):
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: str | None = Field(default=None, min_length=1, max_length=64)
     self_determination: SelfDetermination | None = None
+    class_direction: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class WithdrawalIn(BaseModel):
@@ -189,6 +194,7 @@ class ParticipantOut(Out):
     grade: int | None
     partner_id: str | None
     self_determination: str | None = None
+    class_direction: str | None = None
     young_specialist: bool
     status: str = Field(description="active, withdrawn (consent withdrawn) or left (left the school)")
     consent_by: str | None

@@ -70,13 +70,13 @@ from services.registry.schemas import (
 
 ANNOUNCED_FIELDS = (
     "category", "full_name", "subjects", "experience_years", "young_specialist", "grade", "position",
-    "newly_arrived", "partner_id", "self_determination",
+    "newly_arrived", "partner_id", "self_determination", "class_direction",
 )
 """Participant fields that events carry (full_name as display_name)."""
 
 PERSON_FIELDS = (
     "full_name", "external_id", "subjects", "position", "experience_years", "birth_year", "age_band",
-    "qualification", "newly_arrived", "grade", "partner_id", "self_determination",
+    "qualification", "newly_arrived", "grade", "partner_id", "self_determination", "class_direction",
 )
 """Participant fields a school may change."""
 
@@ -106,6 +106,7 @@ def snapshot(row: Participant) -> dict[str, Any]:
         "newly_arrived": bool(row.newly_arrived),
         "partner_id": row.partner_id,
         "self_determination": row.self_determination,
+        "class_direction": row.class_direction,
     }
 
 
@@ -296,7 +297,8 @@ class RegistryService:
             if existing is not None:
                 raise Conflict(f"Участник с внешним id {person.external_id} уже есть в этой школе", field="external_id")
             await self._check_tombstone(work, school_id, person.external_id, person.consent)
-        problem = domain.person_problem(person.category, person.grade, person.partner_id, person.self_determination)
+        problem = domain.person_problem(person.category, person.grade, person.partner_id, person.self_determination,
+                                        person.class_direction)
         if problem:
             raise Unprocessable(problem[1], field=problem[0])
         await self._check_partner(work, person.partner_id)
@@ -316,6 +318,7 @@ class RegistryService:
             grade=person.grade,
             partner_id=person.partner_id,
             self_determination=person.self_determination,
+            class_direction=person.class_direction,
             young_specialist=domain.is_young_specialist(
                 person.category, person.birth_year, person.experience_years, today(), person.age_band
             ),
@@ -394,7 +397,7 @@ class RegistryService:
             if name in PERSON_FIELDS and getattr(row, name) != value:
                 setattr(row, name, value)
                 touched = True
-        problem = domain.person_problem(row.category, row.grade, row.partner_id, row.self_determination)
+        problem = domain.person_problem(row.category, row.grade, row.partner_id, row.self_determination, row.class_direction)
         if problem:
             raise Unprocessable(problem[1], field=problem[0])
         row.young_specialist = domain.is_young_specialist(row.category, row.birth_year, row.experience_years, today(), row.age_band)
@@ -477,7 +480,7 @@ class RegistryService:
         for message in rows:
             envelope = json.loads(message.body)
             envelope["data"].update(display_name=domain.ERASED_NAME, subjects=[], experience_years=None, grade=None,
-                                    position=None, newly_arrived=False, self_determination=None)
+                                    position=None, newly_arrived=False, self_determination=None, class_direction=None)
             message.body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
             work.session.add(message)
         contacts = (await work.session.exec(
@@ -499,7 +502,7 @@ class RegistryService:
         row.full_name = domain.ERASED_NAME
         row.subjects = []
         for name in ("position", "experience_years", "birth_year", "age_band", "qualification", "grade",
-                     "consent_representative", "consent_document", "self_determination"):
+                     "consent_representative", "consent_document", "self_determination", "class_direction"):
             setattr(row, name, None)
         row.newly_arrived = False
         row.account_allowed = False

@@ -37,7 +37,7 @@ PERSON_LABELS = {
     "category": "Категория", "full_name": "ФИО", "external_id": "Внешний id", "subjects": "Предметы",
     "position": "Должность", "experience_years": "Стаж, лет", "birth_year": "Год рождения", "age_band": "Возраст",
     "qualification": "Квалификационная категория", "newly_arrived": "Новоприбывший", "grade": "Класс",
-    "partner_id": "Организация-партнёр", "self_determination": "Профессиональное самоопределение", "given_by": "Кто дал согласие", "representative_name": "Законный представитель",
+    "partner_id": "Организация-партнёр", "self_determination": "Профессиональное самоопределение", "class_direction": "Направление класса", "given_by": "Кто дал согласие", "representative_name": "Законный представитель",
     "document": "Документ", "date": "Дата согласия", "contact_email": "Адрес электронной почты",
     "account_allowed": "Учётная запись", "contact_email_consent": "Согласие на письма", "form": "Форма", "status": "Статус",
 }
@@ -92,6 +92,7 @@ def person_body(form: FormData, errors: dict[str, str], *, with_category: bool) 
         "age_band": text(form, "age_band"), "qualification": text(form, "qualification"),
         "newly_arrived": checked(form, "newly_arrived"), "grade": integer(form, "grade", errors),
         "partner_id": text(form, "partner_id"), "self_determination": text(form, "self_determination"),
+        "class_direction": text(form, "class_direction"),
     }
     if with_category:
         body["category"] = text(form, "category") or ""
@@ -139,7 +140,8 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
         errors: dict[str, str] = {}
         body = person_body(form, errors, with_category=True)
         body["consent"] = consent_of(form, errors)
-        problem = domain.person_problem(body["category"], body["grade"], body["partner_id"], body["self_determination"])
+        problem = domain.person_problem(body["category"], body["grade"], body["partner_id"], body["self_determination"],
+                                        body["class_direction"])
         if problem and problem[0] not in errors:
             errors[problem[0]] = for_people(problem[1])
         person = None

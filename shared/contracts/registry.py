@@ -106,6 +106,11 @@ class ParticipantRegistered(EventData):
     self_determination: SelfDetermination | None = Field(
         default=None, description="Pupils: professional self-determination the school recorded (none: not recorded)."
     )
+    class_direction: str | None = Field(
+        default=None,
+        description="Pupils: the subject or direction of their class (e.g. педагогический класс, химико-биологический "
+        "профиль); none: not recorded. Pairing matches it against a mentor's subjects.",
+    )
 
     def subject(self) -> str:
         return self.participant_id
@@ -130,6 +135,7 @@ class ParticipantUpdated(EventData):
     newly_arrived: bool = False
     partner_id: str | None = None
     self_determination: SelfDetermination | None = None
+    class_direction: str | None = None
     changed: list[str] = Field(default_factory=list, description="Fields that changed, e.g. ['grade', 'display_name'].")
 
     def subject(self) -> str:
@@ -305,6 +311,7 @@ class RegisterParticipant(RegistryCommand):
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: Id | None = None
     self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
+    class_direction: str | None = Field(default=None, min_length=1, max_length=200, description="Pupils: the subject or direction of their class.")
     consent: Consent | None = None
 
 
@@ -324,6 +331,7 @@ class UpdateParticipant(RegistryCommand):
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: Id | None = None
     self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
+    class_direction: str | None = Field(default=None, min_length=1, max_length=200, description="Pupils: the subject or direction of their class.")
     consent: Consent | None = None
 
 

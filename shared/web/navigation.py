@@ -38,6 +38,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Анкетирования", "/surveys/campaigns"),
         Link("Ответы", "/surveys/answers"),
         Link("Выгрузки", "/reports/exports"),
+        Link("Предметы", "/pairing/subjects"),
         Link("Учётные записи", "/registry/accounts"),
         Link("Письма", "/notifications/mail"),
     ),

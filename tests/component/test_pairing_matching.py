@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
+from shared.contracts.registry import (
+    ParticipantEnrolled,
+    ParticipantRegistered,
+    ParticipantWithdrawn,
+    PartnerRegistered,
+    SchoolRegistered,
+)
 from shared.contracts.surveys import DEFICIT_INSTRUMENT, INTERESTS_INSTRUMENT, InstrumentRef, ResponseCompleted
 
 from services.pairing.main import create_service
@@ -84,7 +90,8 @@ async def test_the_matcher_proposes_explained_pairs_and_announces_the_run(region
     proposals = by_mentee(result)
     assert {m: p["mentor_id"] for m, p in proposals.items()} == {"e1": "senior", "e2": "senior", "e3": "methodist"}
     member = next(m for m in proposals["e1"]["members"] if m["mentee_id"] == "e1")
-    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference"}
+    assert set(member["breakdown"]) == {"deficit_coverage", "same_subject", "experience_gap", "same_school", "preference", "priority", "interests", "mentor_preference",
+                                         "grade_fit", "class_direction", "chosen_field"}
     assert member["breakdown"]["same_subject"] == 15.0 and member["breakdown"]["same_school"] == 10.0
     assert member["score"] == round(sum(member["breakdown"].values()), 2)  # the explanation adds up exactly
     assert member["display_name"] == "Педагог e1" and proposals["e1"]["mentor_name"] == "Педагог senior"
@@ -387,3 +394,57 @@ async def test_a_mentor_s_preferences_feed_the_score(region) -> None:
     proposals = by_mentee(await run(client))
     assert proposals["e2"]["members"][0]["breakdown"]["mentor_preference"] == 5.0
     assert proposals["e1"]["members"][0]["breakdown"]["mentor_preference"] == 2.5
+
+
+async def test_a_mentor_s_refusal_is_never_proposed_and_the_reason_says_so(region) -> None:
+    service, client = region
+    senior = bearer("mentor", "school", "s1", sub="senior")
+    other = await client.put(f"{PROG}/mentor-limits/methodist", headers=senior, json={"refused_ids": ["e3"]})
+    assert other.status_code == 403
+    ghost = await client.put(f"{PROG}/mentor-limits/senior", headers=senior, json={"refused_ids": ["nobody"]})
+    assert ghost.status_code == 404 and "Наставляемый nobody не зачислен" in ghost.text
+    saved = await client.put(f"{PROG}/mentor-limits/senior", headers=senior, json={"refused_ids": ["e1"], "reason": "родственник"})
+    assert saved.status_code == 200 and saved.json()["refused_ids"] == ["e1"]
+    assert (await client.get(f"{PROG}/mentor-limits/senior", headers=CURATOR)).json()["reason"] == "родственник"
+    await client.post(f"{PROG}/exclusions", headers=CURATOR, json={"mentor_id": "methodist", "mentee_id": "e1"})
+    result = await run(client)
+    assert "e1" not in by_mentee(result)
+    [unmatched] = [u for u in result["unmatched"] if u["mentee_id"] == "e1"]
+    assert unmatched["reason"] == "refused" and "отказались" in unmatched["message"]
+    bad = await client.put(f"{PROG}/mentor-limits/senior", headers=CURATOR, json={"grade_from": 9, "grade_to": 5})
+    assert bad.status_code == 422
+    cleared = await client.put(f"{PROG}/mentor-limits/senior", headers=CURATOR, json={})
+    assert cleared.status_code == 200 and cleared.json()["refused_ids"] == []
+    assert by_mentee(await run(client))["e1"]["mentor_id"] == "senior"
+    await client.put(f"{PROG}/mentor-limits/senior", headers=CURATOR, json={"refused_ids": ["e1"]})
+    await deliver(service, ParticipantWithdrawn(participant_id="e1", school_id="s1", reason="consent_withdrawn", ended_programme_ids=["prog"]))
+    assert (await client.get(f"{PROG}/mentor-limits/senior", headers=CURATOR)).json()["refused_ids"] == []  # erased
+
+
+async def test_pupils_are_matched_on_grade_class_direction_and_their_choice(region) -> None:
+    service, client = region  # a pupil of a pedagogical class chose teaching; two students mentor
+    await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"form": "student_pupil", "scope": "municipality"})
+    for partner_id, name, kind in (("ped", "Педагогический колледж", "college"), ("tech", "Технический университет", "university")):
+        await deliver(service, PartnerRegistered(partner_id=partner_id, name=name, kind=kind, region_id="r", municipality_id="m1"))
+    for pid, partner_id, subjects in (("st-ped", "ped", ["история"]), ("st-tech", "tech", ["физика"])):
+        await deliver(service, ParticipantRegistered(participant_id=pid, school_id="s1", category="student", display_name=pid,
+                                                     subjects=subjects, partner_id=partner_id))
+        await deliver(service, enrolled(pid, "mentor", capacity=1))
+    kid = ParticipantRegistered(participant_id="kid", school_id="s1", category="pupil", display_name="Ученица", grade=10,
+                                self_determination="pedagogical", class_direction="История")
+    await deliver(service, kid)
+    await deliver(service, enrolled("kid", "mentee"))
+    [proposal] = (await run(client))["proposals"]
+    breakdown = proposal["members"][0]["breakdown"]
+    assert proposal["mentor_id"] == "st-ped"
+    assert breakdown["grade_fit"] == 10.0 and breakdown["class_direction"] == 10.0 and breakdown["chosen_field"] == 10.0
+    limited = await client.put(f"{PROG}/mentor-limits/st-ped", headers=CURATOR, json={"grade_from": 5, "grade_to": 9})
+    assert limited.status_code == 200
+    [again] = (await run(client))["proposals"]
+    assert again["mentor_id"] == "st-tech"  # a pupil of grade 10 is outside st-ped's grades
+    assert again["members"][0]["breakdown"]["chosen_field"] == 0.0
+    settings = (await client.get(f"{PROG}/matching/settings", headers=CURATOR)).json()
+    assert {"grade_fit", "class_direction", "chosen_field"} <= set(settings["criteria"]) <= set(settings["weights"])
+    await client.put(f"{PROG}/matching/settings", headers=CURATOR, json={"weights": {"grade_fit": 4, "class_direction": 0}})
+    [weighed] = (await run(client))["proposals"]
+    assert weighed["members"][0]["breakdown"]["grade_fit"] == 4.0 and weighed["members"][0]["breakdown"]["class_direction"] == 0.0

@@ -84,3 +84,50 @@ async def test_a_schools_command_and_the_import_record_it(registry) -> None:
     report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(bad).encode(), "text/csv")})
     assert not report.json()["applied"]
     assert "космонавт" in report.text and "P-6" not in await by_external_id(service)
+
+
+async def test_a_pupil_s_class_direction_is_recorded_and_announced(registry) -> None:
+    service, client = registry
+    created = await client.post("/api/v1/schools/s1/participants", headers=ADMIN,
+                                json={**PUPIL, "external_id": "P-7", "class_direction": "Педагогический класс"})
+    assert created.status_code == 201, created.text
+    assert (await emitted(service, REGISTERED))[-1]["class_direction"] == "Педагогический класс"
+    patched = await client.patch(f"/api/v1/participants/{created.json()['id']}", headers=ADMIN, json={"class_direction": "химия"})
+    assert patched.status_code == 200 and patched.json()["class_direction"] == "химия"
+    updated = (await emitted(service, UPDATED))[-1]
+    assert updated["class_direction"] == "химия" and updated["changed"] == ["class_direction"]
+    teacher = {"category": "teacher", "full_name": "Иванова Анна", "external_id": "T-7", "class_direction": "химия"}
+    refused = await client.post("/api/v1/schools/s1/participants", headers=ADMIN, json=teacher)
+    assert refused.status_code == 422 and "class_direction" in refused.text
+    await send(service, UPDATE, {"external_id": "P-7", "class_direction": "биология"})
+    assert (await by_external_id(service))["P-7"].class_direction == "биология"
+
+
+async def test_the_person_s_page_records_the_class_direction(registry) -> None:
+    service, client = registry
+    created = await client.post("/api/v1/schools/s1/participants", headers=ADMIN, json={**PUPIL, "external_id": "P-8"})
+    pid = created.json()["id"]
+    page = as_(client, CURATOR)
+    form = await page.get(f"/people/{pid}/edit")
+    assert "Направление класса" in form.text
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form.text).group(1)  # type: ignore[union-attr]
+    saved = await page.post(f"/people/{pid}/edit", data={"csrf_token": token, "full_name": "Соколов Артём", "grade": "10",
+                                                        "class_direction": "Педагогический класс"})
+    assert saved.status_code == 303, saved.text
+    assert re.search(r'id="class-direction">Педагогический класс<', (await page.get(f"/people/{pid}")).text)
+    assert (await emitted(service, UPDATED))[-1]["class_direction"] == "Педагогический класс"
+
+
+async def test_the_import_records_the_class_direction(registry) -> None:
+    service, client = registry
+    rows = ["Код школы;Внешний id;Категория;ФИО;Класс;Направление класса;Согласие",
+            "s1;P-9;обучающийся;Лебедева Полина;10;Педагогический класс;да",
+            "s1;P-10;обучающийся;Морозов Даниил;8;;да"]
+    report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(rows).encode(), "text/csv")})
+    assert report.status_code in (200, 201, 202) and report.json()["applied"], report.text
+    people = await by_external_id(service)
+    assert people["P-9"].class_direction == "Педагогический класс" and people["P-10"].class_direction is None
+    assert any(e.get("class_direction") == "Педагогический класс" for e in await emitted(service, REGISTERED))
+    bad = ["Код школы;Внешний id;Категория;ФИО;Направление класса;Согласие", "s1;T-10;педагог;Петров Пётр;химия;да"]
+    report = await client.post("/api/v1/imports", headers=ADMIN, files={"file": ("people.csv", "\n".join(bad).encode(), "text/csv")})
+    assert not report.json()["applied"] and "только для обучающегося" in report.text

@@ -409,6 +409,9 @@ simple(f"PUT {P}/programmes/{{programme_id}}/preferences/{{mentee_id}}", f"{P}/p
        lambda s: {"mentor_ids": [s.mentor]})
 simple(f"PUT {P}/programmes/{{programme_id}}/mentor-preferences/{{mentor_id}}",
        f"{P}/programmes/{{s.programme}}/mentor-preferences/{{s.mentor}}", lambda s: {"mentee_ids": [s.mentee]})
+simple(f"GET {P}/programmes/{{programme_id}}/mentor-limits/{{mentor_id}}", f"{P}/programmes/{{s.programme}}/mentor-limits/{{s.mentor}}")
+simple(f"PUT {P}/programmes/{{programme_id}}/mentor-limits/{{mentor_id}}",
+       f"{P}/programmes/{{s.programme}}/mentor-limits/{{s.mentor}}", lambda s: {"refused_ids": [s.mentee], "grade_to": 11})
 simple(f"GET {P}/pairs/{{pair_id}}/plan", f"{P}/pairs/{{s.pair}}/plan")
 simple(f"PUT {P}/pairs/{{pair_id}}/plan/goals", f"{P}/pairs/{{s.pair}}/plan/goals", {"goals": []})
 simple(f"POST {P}/pairs/{{pair_id}}/plan/measures", f"{P}/pairs/{{s.pair}}/plan/measures",

@@ -151,7 +151,7 @@ async def test_serve_refuses_a_database_behind_head_until_migrated(empty_urls: d
     assert _cli("migrate", "--check", "--service", "registry", database_url=url, tmp_path=tmp_path).returncode == 1
     migrated = _cli("migrate", "--service", "registry", database_url=url, tmp_path=tmp_path)
     assert migrated.returncode == 0, migrated.stderr
-    assert "registry: 0002" in migrated.stdout
+    assert "registry:" in migrated.stdout and "at head" in migrated.stdout  # whatever the head is now
     assert _cli("migrate", "--check", "--service", "registry", database_url=url, tmp_path=tmp_path).returncode == 0
 
 

@@ -27,6 +27,7 @@ from services.pairing.profiles import (
     strengths_from_subjects,
     subject_terms,
 )
+from services.pairing.pupils import field_of_work
 
 ICT = {"ict_digital": 0.9}
 
@@ -165,6 +166,9 @@ def test_every_pair_carries_its_score_by_criterion() -> None:
         "priority": 0.0,
         "interests": 0.0,  # teachers: no pupil's interests to show
         "mentor_preference": 0.0,
+        "grade_fit": 0.0,  # the pupil criteria: only forms with pupils
+        "class_direction": 0.0,
+        "chosen_field": 0.0,
     }
     assert a.score == pytest.approx(sum(a.breakdown.values())) == 60.0
     assert result.total_score == 60.0
@@ -477,3 +481,74 @@ def test_mentors_are_heard_too() -> None:
     assert a.mentee_id == "e2" and a.breakdown["mentor_preference"] == 5.0
     both = match([e1, e2], [mentor], MatchingRules(), preferences={("e1", "t"): 1}, mentor_preferences={("e2", "t"): 2})
     assert [a.mentee_id for a in both.assignments] == ["e1"]  # the mentee's first choice (5) beats the mentor's second (2.5)
+
+
+# -- forms with pupils: what pupils have (grade, class direction, professional choice) ----------
+
+
+def test_a_pupil_s_grade_fits_the_mentor_s_school_level() -> None:
+    primary = Participant("prim", "teacher", "s1", "m1", subjects=("Начальные классы",))
+    subject = Participant("math", "teacher", "s1", "m1", subjects=("математика",))
+    only = dict.fromkeys(CRITERIA, 0.0) | {"grade_fit": 10.0}
+    little, senior = pupil("little", 3), pupil("senior", 10)
+    assert pairs(match([little], [primary, subject], MatchingRules(form="teacher_pupil", weights=only))) == {("prim", "little")}
+    assert pairs(match([senior], [primary, subject], MatchingRules(form="teacher_pupil", weights=only))) == {("math", "senior")}
+    student = Participant("st", "student", "s1", "m1")
+    scores = {g: match([pupil("p", g)], [student], MatchingRules(form="student_pupil", weights=only, min_score=0)).assignments[0].score
+              for g in (5, 7, 9, 11)}
+    assert scores == {5: 0.0, 7: 5.0, 9: 10.0, 11: 10.0}  # a student fits the senior grades
+    employer = Participant("w", "employer", "s1", "m1")
+    [a] = match([pupil("p", 8)], [employer], MatchingRules(form="employer_pupil", weights=only)).assignments
+    assert a.breakdown["grade_fit"] == 10.0
+
+
+def test_the_class_direction_meets_the_mentor_s_subjects_through_the_vocabulary() -> None:
+    kid = pupil("kid", 10, class_direction=("Физико-математический профиль",))
+    vocabulary = {"физико-математический профиль": "математика", "алгебра": "математика"}
+    algebra = Participant("alg", "teacher", "s1", "m1", subjects=("алгебра",))
+    history = Participant("hist", "teacher", "s1", "m1", subjects=("история",))
+    result = match([kid], [history, algebra], MatchingRules(form="teacher_pupil"), vocabulary=vocabulary)
+    [a] = result.assignments
+    assert a.mentor_id == "alg" and a.breakdown["class_direction"] == 10.0
+    plain = match([kid], [algebra], MatchingRules(form="teacher_pupil"))  # no vocabulary: unrelated names
+    assert plain.assignments[0].breakdown["class_direction"] == 0.0
+
+
+def test_the_pupil_s_professional_choice_meets_the_mentor_s_field() -> None:
+    assert field_of_work("teacher", []) == "school_teacher"
+    assert field_of_work("student", ["история"], "Хабаровский педагогический колледж") == "pedagogical"
+    assert field_of_work("student", [], "ТОГУ") == field_of_work("employer", ["инженер"], "Завод") == "other"
+    assert field_of_work("pupil", []) is None
+    future_teacher = pupil("ped", 10, choice="pedagogical")
+    engineer_to_be = pupil("eng", 10, choice="other")
+    ped = Participant("ped-st", "student", "s1", "m1", field_of_work="pedagogical")
+    tech = Participant("tech-st", "student", "s1", "m1", field_of_work="other")
+    only = dict.fromkeys(CRITERIA, 0.0) | {"chosen_field": 10.0}
+    result = match([future_teacher, engineer_to_be], [ped, tech], MatchingRules(form="student_pupil", weights=only))
+    assert pairs(result) == {("ped-st", "ped"), ("tech-st", "eng")}
+    undecided = match([pupil("u", 9, choice="undecided")], [tech], MatchingRules(form="student_pupil", weights=only))
+    assert undecided.assignments[0].breakdown["chosen_field"] == 5.0
+
+
+def test_pupil_forms_no_longer_leave_most_points_structurally_zero() -> None:
+    kid = pupil("kid", 10, class_direction=("химия",), choice="other", interests={"nature": 1.0})
+    chemist = Participant("chem", "employer", "s1", "m1", subjects=("химия",), field_of_work="other",
+                          interests=offered_types("employer", ["химия"]))
+    [a] = match([kid], [chemist], MatchingRules(form="employer_pupil")).assignments
+    assert {k for k, v in a.breakdown.items() if v} == {"same_school", "interests", "grade_fit", "class_direction", "chosen_field"}
+    assert a.score == 50.0
+
+
+def test_a_mentor_s_refusal_and_grade_limits_are_hard() -> None:
+    e1, e2 = teacher("e1", 1), teacher("e2", 1)
+    mentor = teacher("t", 12, capacity=2)
+    result = match([e1, e2], [mentor], MatchingRules(), refusals=[("t", "e1")])
+    assert pairs(result) == {("t", "e2")} and reason(result, "e1") == "refused"
+    other = teacher("o", 12)
+    both = match([e1], [mentor, other], MatchingRules(), refusals=[("t", "e1")])
+    assert pairs(both) == {("o", "e1")}  # another mentor still takes them
+    limited = Participant("lim", "teacher", "s1", "m1", capacity=3, grade_limits=(5, 9))
+    result = match([pupil("p3", 3), pupil("p7", 7), pupil("p11", 11)], [limited], MatchingRules(form="teacher_pupil"))
+    assert pairs(result) == {("lim", "p7")} and reason(result, "p3") == reason(result, "p11") == "refused"
+    excluded = match([e1], [mentor], MatchingRules(), exclusions=[("t", "e1")], refusals=[("t", "e1")])
+    assert reason(excluded, "e1") == "excluded"  # the curator's exclusion is the first cause

@@ -1,7 +1,8 @@
 """The matcher against an independent model: hard rules and scores recomputed in plain Python
 (sets, no bit masks, no numpy), the optimum by networkx's network simplex (not OR-Tools), on
 random instances of every form, with more than 64 subjects, a vocabulary of related subjects,
-ties and zero weights, the minimum score, priorities and the stable option."""
+ties and zero weights, the minimum score, priorities, what pupils have (grade, class direction,
+professional choice), mentors' refusals and grade limits, and the stable option."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def person(rng: random.Random, pid: str, category: str) -> Participant:
         category,
         school,
         municipality,
-        subjects=tuple(rng.sample(SUBJECTS, rng.randint(0, 30))),
+        subjects=tuple(rng.sample(SUBJECTS, rng.randint(0, 30))) + (("начальные классы",) if rng.random() < 0.2 else ()),
         experience_years=rng.choice([None, *range(0, 30)]) if category == "teacher" else None,
         grade=rng.randint(1, 11) if category == "pupil" else None,
         profile={area: rng.choice(LEVELS) for area in rng.sample(AREAS, rng.randint(0, 4))},
@@ -43,6 +44,10 @@ def person(rng: random.Random, pid: str, category: str) -> Participant:
         load=rng.choice([0, 0, 1]),
         priority=rng.random() < 0.3,
         interests={kind: rng.choice(LEVELS) for kind in rng.sample(TYPES, rng.randint(0, 3))},
+        class_direction=tuple(rng.sample(SUBJECTS, rng.randint(0, 2))) if category == "pupil" else (),
+        choice=rng.choice([None, "pedagogical", "other", "undecided"]) if category == "pupil" else None,
+        field_of_work=rng.choice([None, "school_teacher", "pedagogical", "other"]),
+        grade_limits=rng.choice([None, None, (1, 4), (5, 9), (0, 8), (9, 0)]),
     )
 
 
@@ -79,13 +84,14 @@ def instance(seed: int):
     for t in mentors:
         for rank, e in enumerate(rng.sample(mentees, min(len(mentees), rng.randint(0, 3))), start=1):
             wished[(e.participant_id, t.participant_id)] = rank
-    return mentees, mentors, rules, exclusions, preferences, vocabulary, wished
+    refusals = [(t.participant_id, e.participant_id) for e in mentees for t in mentors if rng.random() < 0.1]
+    return mentees, mentors, rules, exclusions, preferences, vocabulary, wished, refusals
 
 
 # -- the model ------------------------------------------------------------------------------------
 
 
-def admissible(e: Participant, t: Participant, rules: MatchingRules, excluded: set) -> bool:
+def admissible(e: Participant, t: Participant, rules: MatchingRules, excluded: set, refused: set) -> bool:
     mentor_category, mentee_category = FORM_CATEGORIES[rules.form]
     if t.category != mentor_category or e.category != mentee_category or e.participant_id == t.participant_id:
         return False
@@ -107,6 +113,12 @@ def admissible(e: Participant, t: Participant, rules: MatchingRules, excluded: s
             return False
     if (t.participant_id, e.participant_id) in excluded:
         return False
+    if (t.participant_id, e.participant_id) in refused:  # the mentor's own «not this mentee»
+        return False
+    if e.category == "pupil" and t.grade_limits:  # the mentor's own grades from..to (0: open)
+        low, high = t.grade_limits
+        if (low and (e.grade or 0) < low) or (high and (e.grade or 0) > high):
+            return False
     lacking = {a for a, v in e.profile.items() if v >= 0.5}
     strong = {a for a, v in t.profile.items() if v >= 0.5}
     if rules.how == "situational" and lacking:
@@ -146,6 +158,37 @@ def criteria(e: Participant, t: Participant, rules: MatchingRules, rank: int | N
         "priority": float(e.priority),
         "interests": shown / wanted if (wanted := sum(e.interests.values())) else 0.0,
         "mentor_preference": 1 / wish if wish else 0.0,
+        **pupil_criteria(e, t, rules, vocabulary),
+    }
+
+
+def pupil_criteria(e: Participant, t: Participant, rules: MatchingRules, vocabulary: dict) -> dict[str, float]:
+    """Forms where a teacher, a student or an employer mentors a pupil: what the pupil has."""
+    mentor_category, mentee_category = FORM_CATEGORIES[rules.form]
+    if mentee_category != "pupil" or mentor_category == "pupil":
+        return {"grade_fit": 0.0, "class_direction": 0.0, "chosen_field": 0.0}
+    g = e.grade or 0
+    if g == 0:
+        grade_fit = 0.0
+    elif t.category == "teacher" and any("начальн" in name for name in t.subjects):
+        grade_fit = 1.0 if g <= 4 else 0.0
+    elif t.category == "teacher":
+        grade_fit = 1.0 if g >= 5 else 0.5
+    elif t.category == "student":
+        grade_fit = 1.0 if g >= 9 else 0.5 if g >= 7 else 0.0
+    else:  # employer
+        grade_fit = 1.0 if g >= 8 else 0.5 if g >= 5 else 0.0
+    fit_of = {
+        ("pedagogical", "school_teacher"): 1.0,
+        ("pedagogical", "pedagogical"): 1.0,
+        ("other", "other"): 1.0,
+        ("undecided", "pedagogical"): 0.5,
+        ("undecided", "other"): 0.5,
+    }
+    return {
+        "grade_fit": grade_fit,
+        "class_direction": float(bool(terms(e.class_direction, vocabulary) & terms(t.subjects, vocabulary))),
+        "chosen_field": fit_of.get((e.choice, t.field_of_work), 0.0),
     }
 
 
@@ -185,16 +228,16 @@ def optimum(mentees, mentors, rules, scores: dict) -> tuple[int, int]:
 
 @pytest.mark.parametrize("seed", range(150))
 def test_the_matcher_equals_the_independent_model(seed: int) -> None:
-    mentees, mentors, rules, exclusions, preferences, vocabulary, wished = instance(seed)
-    excluded = set(exclusions)
+    mentees, mentors, rules, exclusions, preferences, vocabulary, wished, refusals = instance(seed)
+    excluded, refused = set(exclusions), set(refusals)
     scores = {
         (t.participant_id, e.participant_id): hundredths(criteria(e, t, rules, preferences.get((e.participant_id, t.participant_id)), vocabulary, wished.get((e.participant_id, t.participant_id))), rules)
         for e in mentees
         for t in mentors
-        if admissible(e, t, rules, excluded)
+        if admissible(e, t, rules, excluded, refused)
     }
     scores = {pair: s for pair, s in scores.items() if s >= round(rules.min_score * 100)}  # no pair below the minimum
-    result = match(mentees, mentors, rules, exclusions, preferences, vocabulary, wished)
+    result = match(mentees, mentors, rules, exclusions, preferences, vocabulary, wished, refusals)
     for a in result.assignments:
         assert (a.mentor_id, a.mentee_id) in scores, f"{a} breaks a hard rule"
         assert abs(round(a.score * 100) - scores[(a.mentor_id, a.mentee_id)]) <= 1, a  # one hundredth of float32
