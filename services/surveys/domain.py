@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Any
 
-from services.surveys.definition import (
+from services.surveys.domain_instruments import (
     CODE,
     KINDS,
     MAX_TEXT,
@@ -46,7 +46,7 @@ from services.surveys.definition import (
     parse_instrument,
 )
 
-__all__ = [  # the rules of surveys in one place: the instrument model (definition.py) and the answers
+__all__ = [  # the rules of surveys in one place: the instrument model (domain_instruments.py) and the answers
     "AnswerProblem",
     "BUILT_IN",
     "CODE",

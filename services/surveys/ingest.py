@@ -8,7 +8,7 @@ one of their outbox rows (SQLAlchemy Core, not the ORM), then answers each reque
 commit is done. Per submit this saves a connection checkout, a BEGIN/COMMIT and the ORM's
 unit of work; with many submits in flight a batch holds tens of them.
 
-What each submission becomes is decision.decide's answer, as on the one-by-one path
+What each submission becomes is domain_submit.decide's answer, as on the one-by-one path
 (responses.py). Idempotency stays as there: a submission id (scoped to its caller:
 `caller_key`) already stored answers with the stored response (`created` False); two submits of one id in the same batch are split across
 batches; a concurrent insert of the same id elsewhere (another replica) is absorbed by
@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
-from services.surveys.decision import Facts, Outcome, Submission, completed_event, decide
+from services.surveys.domain_submit import Facts, Outcome, Submission, completed_event, decide
 from services.surveys.models import Enrolment, PairMembership, Respondent, SurveyResponse
 
 RESPONSES = SurveyResponse.__table__  # type: ignore[attr-defined]

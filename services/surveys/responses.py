@@ -1,7 +1,7 @@
 """Surveys' answers: a completed response submitted through the API (the group commit on the
 common path, ingest.py), the web form, a school's command or a campaign; the growth between
 stages; and the erasure of a withdrawn person's answers (152-ФЗ). What a submission becomes is
-decided once, in decision.py."""
+decided once, in domain_submit.py."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from shared.errors import NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import Work
 
 from services.surveys import domain
-from services.surveys.decision import Facts, Submission, caller_key, client_key, completed_event, decide
+from services.surveys.domain_submit import Facts, Submission, caller_key, client_key, completed_event, decide
 from services.surveys.library import STAFF, InstrumentLibrary, InvalidAnswers, _schools_of
 from services.surveys.models import (
     Campaign,
@@ -72,7 +72,7 @@ class SurveyResponses(InstrumentLibrary):
 
     async def submit_in(self, work: Work, s: Submission, may_answer, invitation: Invitation | None = None) -> tuple[SurveyResponse, bool]:  # noqa: ANN001
         """The one-by-one submit path (web form, school commands, campaigns, custom instruments),
-        inside the caller's unit of work: the facts loaded here, the decision decision.decide's
+        inside the caller's unit of work: the facts loaded here, the decision domain_submit.decide's
         (the same as the group commit's, ingest.py)."""
         session = work.session
         instrument = await self.instrument(session, s.instrument.code, s.instrument.version)

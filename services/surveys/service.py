@@ -1,5 +1,5 @@
 """Surveys use cases: instruments (library.py), answers and erasure (responses.py, the submit
-decision in decision.py), campaigns and their schedule (campaigns.py), and here the web form at
+decision in domain_submit.py), campaigns and their schedule (campaigns.py), and here the web form at
 a personal link. Each change and its events commit in one UnitOfWork."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from shared.errors import Conflict, NotFound
 
 from services.surveys import domain
 from services.surveys.campaigns import SurveyCampaigns
-from services.surveys.decision import Submission
+from services.surveys.domain_submit import Submission
 from services.surveys.library import InvalidAnswers
 from services.surveys.models import Campaign, Invitation
 
