@@ -21,6 +21,7 @@ from shared.contracts.registry import ParticipantRegistered, ParticipantUpdated
 
 from services.registry import domain
 from services.registry import spreadsheet as sheets
+from services.registry.cases import PERSON_FIELDS, snapshot
 from services.registry.import_report import (
     OUTBOX,
     PARTICIPANT,
@@ -33,7 +34,6 @@ from services.registry.import_report import (
     _Row,
 )
 from services.registry.models import Participant
-from services.registry.service import PERSON_FIELDS, snapshot
 
 
 class PeopleImport(ImporterBase):

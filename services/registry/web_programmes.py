@@ -28,7 +28,7 @@ STAGES_OPEN = {k: v for k, v in domain.STAGES.items() if k != "closed"}
 
 
 def current_academic_year() -> str:
-    from services.registry.service import today
+    from services.registry.cases import today
 
     now = today()
     start = now.year if now.month >= 8 else now.year - 1
