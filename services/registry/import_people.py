@@ -21,6 +21,7 @@ from shared.contracts.registry import ParticipantRegistered, ParticipantUpdated
 
 from services.registry import domain
 from services.registry import spreadsheet as sheets
+from services.registry import spreadsheet_values as cells
 from services.registry.cases import PERSON_FIELDS, snapshot
 from services.registry.import_report import (
     OUTBOX,
@@ -92,7 +93,7 @@ class PeopleImport(ImporterBase):
 
     def _external_id(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row, school_id: str | None) -> str:
         """The person's external id, reported if empty or repeated for the school in this import."""
-        external_id = sheets.text(row.get("external_id"))
+        external_id = cells.text(row.get("external_id"))
         if not external_id:
             self._error(ctx, sheet, line, sheet.column("external_id"), "", "Не указан внешний id участника",
                         "The person's external id is empty", sheet.cell("external_id", line))
@@ -314,13 +315,13 @@ class _Writes:
 
 
 PERSON_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "category": sheets.category, "subjects": sheets.listing, "position": _optional_text,
-    "experience_years": lambda v: sheets.integer(v, 0, 70), "birth_year": lambda v: sheets.integer(v, 1930, 2030),
-    "birth_date": sheets.a_date, "age_band": sheets.age_band, "qualification": _optional_text,
-    "newly_arrived": sheets.boolean, "grade": sheets.grade, "partner_id": _optional_text,
-    "self_determination": sheets.self_determination, "consent": sheets.consent_state, "consent_by": sheets.consent_by, "representative": _optional_text,
-    "consent_document": _optional_text, "consent_date": sheets.a_date, "status": sheets.status,
-    "full_name": sheets.text, "last_name": sheets.text, "first_name": sheets.text, "middle_name": sheets.text,
+    "category": cells.category, "subjects": cells.listing, "position": _optional_text,
+    "experience_years": lambda v: cells.integer(v, 0, 70), "birth_year": lambda v: cells.integer(v, 1930, 2030),
+    "birth_date": cells.a_date, "age_band": cells.age_band, "qualification": _optional_text,
+    "newly_arrived": cells.boolean, "grade": cells.grade, "partner_id": _optional_text,
+    "self_determination": cells.self_determination, "consent": cells.consent_state, "consent_by": cells.consent_by, "representative": _optional_text,
+    "consent_document": _optional_text, "consent_date": cells.a_date, "status": cells.status,
+    "full_name": cells.text, "last_name": cells.text, "first_name": cells.text, "middle_name": cells.text,
 }
 """How each cell of a people sheet is read."""
 CONSENT_COLUMNS = ("consent_by", "consent_representative", "consent_document", "consent_date")

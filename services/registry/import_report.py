@@ -21,6 +21,7 @@ from shared.messaging.outbox import OutboxMessage, UnitOfWork, Work
 from shared.settings import Settings
 
 from services.registry import spreadsheet as sheets
+from services.registry import spreadsheet_values as cells
 from services.registry.models import Participant
 from services.registry.service import RegistryService
 
@@ -207,11 +208,11 @@ class ImporterBase:
         ctx.report.errors_total += 1
         if len(ctx.report.errors) < MAX_LISTED_ERRORS:
             ctx.report.errors.append(RowError(source=sheet.source, sheet=sheet.name, line=line, column=column,
-                                              cell=cell, value=sheets.text(value)[:200], reason_ru=ru, reason_en=en))
+                                              cell=cell, value=cells.text(value)[:200], reason_ru=ru, reason_en=en))
 
     def _school_of_row(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row) -> str | None:
         """The row's school, checked against --school, the registry and the caller's scope."""
-        school_id = sheets.text(row.get("school_id")) or ctx.options.school_id
+        school_id = cells.text(row.get("school_id")) or ctx.options.school_id
         column = sheet.column("school_id") if "school_id" in sheet.fields else "Код школы"
         if not school_id:
             self._error(ctx, sheet, line, column, "", "Не указана школа (столбец «Код школы» или параметр --school)",
@@ -286,7 +287,7 @@ class _Row:
 
 
 def _optional_text(value: Any) -> str | None:
-    return sheets.text(value) or None
+    return cells.text(value) or None
 
 
 def _as_date(value: Any) -> date:

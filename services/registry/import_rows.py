@@ -14,6 +14,7 @@ from shared.contracts.registry import PartnerRegistered, PartnerUpdated, SchoolU
 
 from services.registry import domain
 from services.registry import spreadsheet as sheets
+from services.registry import spreadsheet_values as cells
 from services.registry.import_report import ImporterBase, _Context, _Row
 from services.registry.models import Enrolment, Municipality, Participant, Partner, Programme, School
 from services.registry.schemas import EnrolmentIn, ProgrammeIn, SchoolIn
@@ -30,8 +31,8 @@ class ReferenceRows(ImporterBase):
                         "Only the region's administrator registers schools")
             return None
         values = row.parse(self, ctx, line, {
-            "school_id": sheets.text, "name": sheets.text, "municipality_id": sheets.text, "municipality_name": sheets.text,
-            "low_results": sheets.boolean, "difficult_conditions": sheets.boolean,
+            "school_id": cells.text, "name": cells.text, "municipality_id": cells.text, "municipality_name": cells.text,
+            "low_results": cells.boolean, "difficult_conditions": cells.boolean,
         })
         if values is None:
             return None
@@ -98,8 +99,8 @@ class ReferenceRows(ImporterBase):
             self._error(ctx, sheet, line, "", "", "Партнёров регистрирует регион или муниципалитет",
                         "Partners are registered by the region or a municipality")
             return None
-        values = row.parse(self, ctx, line, {"partner_id": sheets.text, "name": sheets.text, "kind": sheets.partner_kind,
-                                            "municipality_id": sheets.text})
+        values = row.parse(self, ctx, line, {"partner_id": cells.text, "name": cells.text, "kind": cells.partner_kind,
+                                            "municipality_id": cells.text})
         if values is None:
             return None
         for name in ("partner_id", "name", "kind"):
@@ -143,9 +144,9 @@ class ReferenceRows(ImporterBase):
     async def _programme_row(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row) -> str | None:
         school_id = self._school_of_row(ctx, sheet, line, row)
         values = row.parse(self, ctx, line, {
-            "code": sheets.text, "title": sheets.text, "academic_year": sheets.academic_year,
-            "forms": lambda v: sheets.forms(v, domain.FORMS), "curator": sheets.text,
-            "stage": lambda v: sheets.stage(v, domain.STAGES),
+            "code": cells.text, "title": cells.text, "academic_year": cells.academic_year,
+            "forms": lambda v: cells.forms(v, domain.FORMS), "curator": cells.text,
+            "stage": lambda v: cells.stage(v, domain.STAGES),
         })
         if values is None or school_id is None:
             return None
@@ -205,8 +206,8 @@ class ReferenceRows(ImporterBase):
 
     async def _enrolment_row(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row) -> str | None:
         school_id = self._school_of_row(ctx, sheet, line, row)
-        values = row.parse(self, ctx, line, {"programme": sheets.text, "external_id": sheets.text, "role": sheets.role,
-                                            "capacity": lambda v: sheets.integer(v, 1, 30)})
+        values = row.parse(self, ctx, line, {"programme": cells.text, "external_id": cells.text, "role": cells.role,
+                                            "capacity": lambda v: cells.integer(v, 1, 30)})
         if values is None or school_id is None:
             return None
         session = ctx.work.session
