@@ -23,7 +23,8 @@ from shared.web.pages import PageError
 from shared.web.session import SESSION_TTL, clear_session_cookie, issue_session, set_session_cookie
 
 from services.registry import accounts_domain as rules
-from services.registry.accounts import Accounts, LinkInvalid, SignInFailed, account_state
+from services.registry.accounts import Accounts
+from services.registry.accounts_links import LinkInvalid, SignInFailed, account_state
 from services.registry.letters import letters_pdf
 
 DEMO_PASSWORD = "nastavnik-demo"  # noqa: S105 - the demo's published password, shown on its sign-in page
