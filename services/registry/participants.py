@@ -43,7 +43,6 @@ from services.registry.schemas import ParticipantIn, ParticipantPatch
 class RegistryParticipants(RegistryBase):
     """People (a mixin of RegistryService)."""
 
-
     async def participants(self, school_id: str, principal: Principal, *, include_withdrawn: bool = False) -> list[Participant]:
         await self.school(school_id, principal)
         async with self.db.sessions() as session:

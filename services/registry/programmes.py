@@ -30,7 +30,6 @@ from services.registry.schemas import EnrolmentIn, ProgrammeIn, ProgrammePatch
 class RegistryProgrammes(RegistryBase):
     """Programmes and enrolments (a mixin of RegistryService)."""
 
-
     async def programmes(self, school_id: str, principal: Principal) -> list[Programme]:
         await self.school(school_id, principal)
         async with self.db.sessions() as session:

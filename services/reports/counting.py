@@ -77,7 +77,6 @@ class ReportsCore:
         self.region_name = region_name or region_id
         self.metrics = metrics
 
-
     async def _swot_rows(self, session: AsyncSession, counters: dict[str, float]) -> list[domain.SwotRow]:
         """The SWOT breakdown of a scope, with the titles of the programmes known."""
         rows = domain.swot_breakdown(counters)
@@ -87,7 +86,7 @@ class ReportsCore:
         titles = dict((await session.exec(select(Programme.id, Programme.title).where(col(Programme.id).in_(ids)))).all())
         return domain.swot_breakdown(counters, titles)
 
-    # -- survey campaigns: opened, answered, closed (any order) ---------------------------
+    # -- withdrawn people: their events change nothing; reports keeps a pseudonym only ----
 
     async def _ignored_withdrawn(self, work: Work, envelope: Envelope, participant_id: str) -> bool:
         """An event about a person who already withdrew: changes nothing, and its stored body
@@ -106,7 +105,6 @@ class ReportsCore:
         for row in (await work.session.exec(query)).all():
             row.body = anonymised(row.body, raw)
             work.session.add(row)
-
 
     # -- counters -------------------------------------------------------------------------
 

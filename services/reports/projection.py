@@ -334,6 +334,8 @@ class ReportsProjection(OutcomesMixin):
         row.school_id, row.academic_year, row.title, row.order_key = event.school_id, event.academic_year, event.title, order_key
         work.session.add(row)
 
+    # -- survey campaigns: opened, answered, closed (any order) ---------------------------
+
     async def _campaign(self, work: Work, campaign_id: str) -> Campaign:
         await lock_key(work.session, f"campaign:{campaign_id}")
         return await work.session.get(Campaign, campaign_id) or Campaign(id=campaign_id)

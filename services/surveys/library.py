@@ -61,7 +61,6 @@ class InstrumentLibrary:
         self.group_commit = GroupCommit(uow)
         self._used_instruments: dict[tuple[str, int], domain.Instrument] = {}
 
-
     async def instrument(self, session: AsyncSession, code: str, version: int, school_id: str | None = None) -> domain.Instrument:
         """A built-in or custom instrument usable for `school_id` (None: any); 422 naming the field."""
         built_in = domain.BUILT_IN.get((code, version))
