@@ -15,21 +15,8 @@ and exports (queries.py). The exports themselves are in exports.py."""
 
 from __future__ import annotations
 
-from services.reports.counting import CONSUMER, Batch, ReportsCore, Scope, anonymised
 from services.reports.projection import ReportsProjection
-from services.reports.queries import IndicatorValue, ReportData, ReportsQueries, ScopeRow
-
-__all__ = [
-    "CONSUMER",
-    "Batch",
-    "IndicatorValue",
-    "ReportData",
-    "ReportsCore",
-    "ReportsService",
-    "Scope",
-    "ScopeRow",
-    "anonymised",
-]
+from services.reports.queries import ReportsQueries
 
 
 class ReportsService(ReportsProjection, ReportsQueries):
