@@ -126,7 +126,7 @@ def list_accounts(
     """Accounts with their state (the first 200)."""
 
     async def job(registry, settings: Settings) -> None:  # noqa: ANN001
-        from services.registry.accounts import account_state
+        from services.registry.accounts_links import account_state
         from services.registry.web_accounts import STATE_NAMES
 
         for account in await registry.accounts.accounts(_operator(settings), query=search, state=state):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile, status
 
@@ -127,39 +128,7 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
 
     # -- programmes and enrolments ------------------------------------------------------
 
-    @router.post("/schools/{school_id}/programmes", status_code=status.HTTP_201_CREATED, summary="Запустить программу наставничества", openapi_extra=scope_rule("school", *EDITORS))
-    async def create_programme(
-        school_id: str, body: ProgrammeIn, request: Request, principal: Principal = Depends(editor)
-    ) -> ProgrammeOut:
-        return await service.create_programme(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
-
-    @router.get("/schools/{school_id}/programmes", summary="Программы школы", openapi_extra=scope_rule("school"))
-    async def list_programmes(school_id: str, principal: Principal = Depends(anyone)) -> list[ProgrammeOut]:
-        return await service.programmes(school_id, principal)  # type: ignore[return-value]
-
-    @router.get("/programmes/{programme_id}", summary="Программа", openapi_extra=scope_rule("school"))
-    async def get_programme(programme_id: str, principal: Principal = Depends(anyone)) -> ProgrammeOut:
-        return await service.programme(programme_id, principal)  # type: ignore[return-value]
-
-    @router.patch("/programmes/{programme_id}", summary="Изменить программу: формы, куратор, этап (этап closed завершает её)", openapi_extra=scope_rule("school", *EDITORS))
-    async def update_programme(
-        programme_id: str, body: ProgrammePatch, request: Request, principal: Principal = Depends(editor)
-    ) -> ProgrammeOut:
-        return await service.update_programme(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
-
-    @router.post("/programmes/{programme_id}/enrolments", status_code=status.HTTP_201_CREATED, summary="Зачислить в программу", openapi_extra=scope_rule("school", *EDITORS))
-    async def enrol(
-        programme_id: str, body: EnrolmentIn, request: Request, principal: Principal = Depends(editor)
-    ) -> EnrolmentOut:
-        return await service.enrol(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
-
-    @router.get("/programmes/{programme_id}/enrolments", summary="Зачисления программы", openapi_extra=scope_rule("school", *EDITORS))
-    async def list_enrolments(programme_id: str, principal: Principal = Depends(editor)) -> list[EnrolmentOut]:
-        return await service.enrolments(programme_id, principal)  # type: ignore[return-value]
-
-    @router.post("/enrolments/{enrolment_id}/end", summary="Завершить зачисление (объявляется registry.participant.enrolment_ended.v1)", openapi_extra=scope_rule("school", *EDITORS))
-    async def end_enrolment(enrolment_id: str, request: Request, principal: Principal = Depends(editor)) -> EnrolmentOut:
-        return await service.end_enrolment(enrolment_id, principal, correlation_id(request))  # type: ignore[return-value]
+    _programme_routes(router, service, anyone, editor)
 
     # -- bulk import ----------------------------------------------------------------------
 
@@ -195,3 +164,41 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
 
     router.include_router(build_import_jobs_router(importer, auth))
     return router
+
+
+def _programme_routes(router: APIRouter, service: RegistryService, anyone: Callable[..., Any], editor: Callable[..., Any]) -> None:
+    """The programmes of a school and their enrolments (build_router registers them in their place)."""
+
+    @router.post("/schools/{school_id}/programmes", status_code=status.HTTP_201_CREATED, summary="Запустить программу наставничества", openapi_extra=scope_rule("school", *EDITORS))
+    async def create_programme(
+        school_id: str, body: ProgrammeIn, request: Request, principal: Principal = Depends(editor)
+    ) -> ProgrammeOut:
+        return await service.create_programme(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.get("/schools/{school_id}/programmes", summary="Программы школы", openapi_extra=scope_rule("school"))
+    async def list_programmes(school_id: str, principal: Principal = Depends(anyone)) -> list[ProgrammeOut]:
+        return await service.programmes(school_id, principal)  # type: ignore[return-value]
+
+    @router.get("/programmes/{programme_id}", summary="Программа", openapi_extra=scope_rule("school"))
+    async def get_programme(programme_id: str, principal: Principal = Depends(anyone)) -> ProgrammeOut:
+        return await service.programme(programme_id, principal)  # type: ignore[return-value]
+
+    @router.patch("/programmes/{programme_id}", summary="Изменить программу: формы, куратор, этап (этап closed завершает её)", openapi_extra=scope_rule("school", *EDITORS))
+    async def update_programme(
+        programme_id: str, body: ProgrammePatch, request: Request, principal: Principal = Depends(editor)
+    ) -> ProgrammeOut:
+        return await service.update_programme(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.post("/programmes/{programme_id}/enrolments", status_code=status.HTTP_201_CREATED, summary="Зачислить в программу", openapi_extra=scope_rule("school", *EDITORS))
+    async def enrol(
+        programme_id: str, body: EnrolmentIn, request: Request, principal: Principal = Depends(editor)
+    ) -> EnrolmentOut:
+        return await service.enrol(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+
+    @router.get("/programmes/{programme_id}/enrolments", summary="Зачисления программы", openapi_extra=scope_rule("school", *EDITORS))
+    async def list_enrolments(programme_id: str, principal: Principal = Depends(editor)) -> list[EnrolmentOut]:
+        return await service.enrolments(programme_id, principal)  # type: ignore[return-value]
+
+    @router.post("/enrolments/{enrolment_id}/end", summary="Завершить зачисление (объявляется registry.participant.enrolment_ended.v1)", openapi_extra=scope_rule("school", *EDITORS))
+    async def end_enrolment(enrolment_id: str, request: Request, principal: Principal = Depends(editor)) -> EnrolmentOut:
+        return await service.end_enrolment(enrolment_id, principal, correlation_id(request))  # type: ignore[return-value]

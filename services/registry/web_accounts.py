@@ -23,7 +23,8 @@ from shared.web.pages import PageError
 from shared.web.session import SESSION_TTL, clear_session_cookie, issue_session, set_session_cookie
 
 from services.registry import accounts_domain as rules
-from services.registry.accounts import Accounts, LinkInvalid, SignInFailed, account_state
+from services.registry.accounts import Accounts
+from services.registry.accounts_links import LinkInvalid, SignInFailed, account_state
 from services.registry.letters import letters_pdf
 
 DEMO_PASSWORD = "nastavnik-demo"  # noqa: S105 - the demo's published password, shown on its sign-in page
@@ -72,17 +73,25 @@ def signed_in(request: Request, principal: Principal, settings_secret: str, targ
     return response
 
 
+def check_origin(request: Request) -> None:
+    if not same_origin(request):
+        raise PageError(403, "Форма отправлена с другого сайта.")
+
+
 def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
+    """The sign-in, link, own-account and accounts pages (each group of routes below, in this order)."""
+
     router = APIRouter(include_in_schema=False)
     secret = pages.settings.jwt_secret
     session_ttl = min(SESSION_TTL, timedelta(hours=pages.settings.session_max_hours))
     demo = pages.settings.demo
+    for routes in (_sign_in_routes, _link_routes, _my_account_routes, _accounts_routes):
+        routes(router, accounts, pages, secret, session_ttl, demo)
+    return router
 
-    def check_origin(request: Request) -> None:
-        if not same_origin(request):
-            raise PageError(403, "Форма отправлена с другого сайта.")
 
-    # ---- sign-in and sign-out ---------------------------------------------------------------
+def _sign_in_routes(router: APIRouter, accounts: Accounts, pages: Pages, secret: str, session_ttl: timedelta, demo: bool) -> None:
+    """Signing in (a password or, in the demo, a login alone) and out."""
 
     def sign_in_page(request: Request, *, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("next", request.query_params.get("next", ""))
@@ -121,7 +130,9 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         clear_session_cookie(response)
         return response
 
-    # ---- one-time links ---------------------------------------------------------------------
+
+def _link_routes(router: APIRouter, accounts: Accounts, pages: Pages, secret: str, session_ttl: timedelta, demo: bool) -> None:
+    """The one-time links: an invitation sets the first password, a reset a new one."""
 
     def link_page(request: Request, token: str, purpose: str, account, *, status_code: int = 200, **context: Any) -> HTMLResponse:  # noqa: ANN001
         title = "Приглашение" if purpose == "invitation" else "Новый пароль"
@@ -187,7 +198,9 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
     async def reset_sent(request: Request) -> Response:
         return pages.render(request, "accounts/reset_request.html", None, title="Восстановление пароля", sent=True)
 
-    # ---- my account ---------------------------------------------------------------------
+
+def _my_account_routes(router: APIRouter, accounts: Accounts, pages: Pages, secret: str, session_ttl: timedelta, demo: bool) -> None:
+    """A person's own account: their password and the role they act in."""
 
     async def account_page(request: Request, principal: Principal, *, status_code: int = 200, errors: dict | None = None) -> HTMLResponse:
         account = await accounts.account_of(principal)
@@ -217,12 +230,20 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         switched = await accounts.switch(principal, str(form.get("role", "")))
         return signed_in(request, switched, secret, HOME, session_ttl)
 
-    # ---- the accounts page ----------------------------------------------------------------
 
-    async def school_of_page(request: Request, principal: Principal) -> str | None:
-        if principal.role == "school_curator":
-            return principal.scope_id
-        return request.query_params.get("school") or None
+async def school_of_page(request: Request, principal: Principal) -> str | None:
+    if principal.role == "school_curator":
+        return principal.scope_id
+    return request.query_params.get("school") or None
+
+
+def back(request: Request, done: str, school: str | None = None) -> RedirectResponse:
+    suffix = f"&school={school}" if school else ""
+    return RedirectResponse(f"/registry/accounts?done={done}{suffix}", status_code=303)
+
+
+def _accounts_routes(router: APIRouter, accounts: Accounts, pages: Pages, secret: str, session_ttl: timedelta, demo: bool) -> None:
+    """The accounts page: staff, invitations, curators, letters, locking and unlocking."""
 
     async def accounts_page(request: Request, principal: Principal, *, status_code: int = 200,
                             errors: dict | None = None, values: dict | None = None) -> HTMLResponse:
@@ -236,10 +257,6 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
         if school_id:
             context.update(school=await accounts.school(school_id, principal), people=await accounts.people(school_id, principal))
         return pages.render(request, "accounts/accounts.html", principal, status_code=status_code, title="Учётные записи", **context)
-
-    def back(request: Request, done: str, school: str | None = None) -> RedirectResponse:
-        suffix = f"&school={school}" if school else ""
-        return RedirectResponse(f"/registry/accounts?done={done}{suffix}", status_code=303)
 
     @router.get("/accounts")
     async def accounts_list(request: Request, principal: Principal = Depends(pages.viewer("region_admin", "school_curator"))) -> Response:
@@ -310,5 +327,3 @@ def build_accounts_router(accounts: Accounts, pages: Pages) -> APIRouter:
             raise PageError(404, "Такой страницы нет, или она вам недоступна.")
         await accounts.set_state(account_id, action, principal)
         return back(request, action, school)
-
-    return router

@@ -3,6 +3,7 @@ and editing a person, recording consent (152-ФЗ) and withdrawal with an inline
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -57,6 +58,7 @@ async def school_in_view(service: RegistryService, principal: Principal, school:
 
 def school_query(principal: Principal, school: School) -> str:
     """What a link must carry to stay at the same school (a curator's is implied)."""
+
     return "" if principal.scope == "school" else f"?school={school.id}"
 
 
@@ -80,6 +82,7 @@ def consent_of(form: FormData, errors: dict[str, str]) -> Consent | None:
 
 def consent_fields() -> list[tuple[str, bool]]:
     """(name, is a checkbox) of the consent's optional fields, for the form."""
+
     return [(name, info.annotation in (bool, "bool")) for name, info in Consent.model_fields.items()
             if name not in ("given_by", "representative_name", "document", "date")]
 
@@ -107,6 +110,15 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
                             labels=PERSON_LABELS, consent_by=CONSENT_BY, reasons=REASONS, age_bands=domain.AGE_BANDS,
                             roles=domain.ROLES, extra_consent=consent_fields(), self_determination=domain.SELF_DETERMINATION,
                             at_school=school_query(principal, school) if school else "", **context)
+
+    _people_routes(router, service, listing, pages, render)
+    _person_routes(router, service, listing, pages, render)
+
+    return router
+
+
+def _people_routes(router: APIRouter, service: RegistryService, listing: Listing, pages: Pages, render: Callable[..., Response]) -> None:
+    """The people of a school: the list, a new person."""
 
     @router.get("/people", response_class=HTMLResponse)
     async def people(request: Request, school: str | None = None, q: str = "", category: str = "", status: str = "active",
@@ -156,6 +168,10 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
             return render(request, "person_form.html", principal, place, person=None, errors=errors, typed=values(form),
                           partners=await service.partners(), title="Новый участник", status_code=422)
         return see_other(f"/registry/people/{person.id}?saved=added")
+
+
+def _person_routes(router: APIRouter, service: RegistryService, listing: Listing, pages: Pages, render: Callable[..., Response]) -> None:
+    """One person: their page, edits, consent and withdrawal."""
 
     @router.get("/people/{participant_id}", response_class=HTMLResponse)
     async def person_page(request: Request, participant_id: str, saved: str = "",
@@ -233,8 +249,6 @@ def build_people_router(service: RegistryService, listing: Listing, pages: Pages
             return await _person(request, participant_id, principal, errors={"reason": "Выберите причину"}, status_code=422)
         person, _ended = await service.withdraw(participant_id, reason, principal)
         return see_other(f"/registry/people/{person.id}?saved={reason}")
-
-    return router
 
 
 NOTICES = {

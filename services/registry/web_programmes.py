@@ -3,6 +3,7 @@ a programme's enrolments and enrolling people as mentor (with capacity) or mente
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -28,7 +29,7 @@ STAGES_OPEN = {k: v for k, v in domain.STAGES.items() if k != "closed"}
 
 
 def current_academic_year() -> str:
-    from services.registry.service import today
+    from services.registry.cases import today
 
     now = today()
     start = now.year if now.month >= 8 else now.year - 1
@@ -47,6 +48,15 @@ def build_programmes_router(service: RegistryService, listing: Listing, pages: P
         return pages.render(request, template, principal, forms_names=domain.FORMS, stages=domain.STAGES,
                             open_stages=STAGES_OPEN, roles=domain.ROLES, categories=domain.CATEGORIES, labels=LABELS,
                             **context)
+
+    _programmes_routes(router, service, listing, pages, render)
+    _programme_routes(router, service, listing, pages, render)
+
+    return router
+
+
+def _programmes_routes(router: APIRouter, service: RegistryService, listing: Listing, pages: Pages, render: Callable[..., Response]) -> None:
+    """The programmes of a school: the list and the launch of a new one."""
 
     async def _list(request: Request, principal: Principal, school: str | None, *, errors: dict[str, str] | None = None,
                     typed: dict | None = None, status_code: int = 200) -> Response:
@@ -87,6 +97,10 @@ def build_programmes_router(service: RegistryService, listing: Listing, pages: P
         except UseCaseError as exc:
             errors = use_case_errors(exc, set(LABELS))
         return await _list(request, principal, school, errors=errors, typed=values(form), status_code=422)
+
+
+def _programme_routes(router: APIRouter, service: RegistryService, listing: Listing, pages: Pages, render: Callable[..., Response]) -> None:
+    """One programme: its page, stage, forms, closing, enrolments."""
 
     async def _page(request: Request, programme_id: str, principal: Principal, *, find: str = "",
                     errors: dict[str, str] | None = None, typed: dict | None = None, status_code: int = 200,
@@ -152,6 +166,13 @@ def build_programmes_router(service: RegistryService, listing: Listing, pages: P
         errors = {} if checked(form, "confirm") else {"confirm": "Подтвердите завершение программы"}
         return await _change(request, programme_id, principal, {"stage": "closed"}, errors, "closed")
 
+    _enrolment_routes(router, service, listing, pages, render, _page)
+
+
+def _enrolment_routes(router: APIRouter, service: RegistryService, listing: Listing, pages: Pages,
+                      render: Callable[..., Response], _page: Callable[..., Awaitable[Response]]) -> None:
+    """A programme's enrolments: enrolling a person, ending an enrolment."""
+
     @router.post("/programmes/{programme_id}/enrol", response_class=HTMLResponse)
     async def enrol(request: Request, programme_id: str, principal: Principal = Depends(pages.actor(*STAFF))) -> Response:
         form = await request.form()
@@ -202,10 +223,7 @@ def build_programmes_router(service: RegistryService, listing: Listing, pages: P
             return await _page(request, programme_id, principal, errors={"form": exc.message}, status_code=exc.status_code)
         return see_other(f"/registry/programmes/{programme_id}?saved=ended")
 
-    return router
-
 
 NOTICES = {"launched": "Программа запущена.", "stage": "Этап изменён.", "forms": "Изменения сохранены.",
            "closed": "Программа завершена: все зачисления закрыты.", "enrolled": "Участник зачислен.",
            "ended": "Зачисление завершено."}
-

@@ -25,7 +25,8 @@ from shared.formatting import moment
 
 from services.reports import analysis, attention, domain
 from services.reports.models import WrittenAnalysis
-from services.reports.service import ReportData, ReportsService
+from services.reports.queries import ReportData
+from services.reports.service import ReportsService
 
 READERS = ("region_admin", "municipal_coordinator", "school_curator")
 MAX_SECTION = 20_000

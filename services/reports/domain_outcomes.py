@@ -46,7 +46,7 @@ HUMAN = "human"
 
 
 def indicators() -> list:  # list[domain.Indicator]
-    from services.reports.domain import Indicator, _count, _sum
+    from services.reports.domain_indicators import Indicator, _count, _sum
 
     out = []
     section = "Закрепление педагогов"

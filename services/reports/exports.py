@@ -15,7 +15,7 @@ from shared.formatting import number, plain_number
 from shared.safe_export import file_name, markup
 
 from services.reports import domain
-from services.reports.service import ReportData, ScopeRow
+from services.reports.queries import ReportData, ScopeRow
 
 if TYPE_CHECKING:
     from services.reports.analysis_cases import Document

@@ -1,13 +1,12 @@
 """Reports' use cases for the outcomes the programmes promise (services/reports/domain_outcomes.py):
 a pupil's self-determination from the registry's updates, the custom instruments' owners and
-item texts, and the outcome tables of a scope. A mixin of ReportsService (service.py), which
+item texts, and the outcome tables of a scope. A mixin of ReportsService (projection.py), which
 applies the enrolments, withdrawals and answers these tables count."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC
-from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,10 +19,8 @@ from shared.db import lock_key
 from shared.messaging.outbox import Work
 
 from services.reports import domain
+from services.reports.counting import Batch, ReportsCore
 from services.reports.models import CustomInstrument, Participant, Programme, School
-
-if TYPE_CHECKING:
-    from services.reports.service import Batch
 
 
 def order_key_of(envelope: Envelope) -> str:
@@ -35,8 +32,8 @@ def retention_groups_of(person: Participant) -> list[str]:
     return domain.retention_groups(person.category, person.young_specialist, bool(person.newly_arrived))
 
 
-class OutcomesMixin:
-    """Needs ReportsService's db, _add, _ignored_withdrawn, _reference_or_park, _check_visible, _counters."""
+class OutcomesMixin(ReportsCore):
+    """On ReportsCore: its db, _add, _ignored_withdrawn, _reference_or_park, _check_visible, _counters."""
 
     async def _participant_updated(self, work: Work, envelope: Envelope, event: ParticipantUpdated, batch: Batch) -> None:
         """A pupil's recorded self-determination: the latest state by event time counts (an update

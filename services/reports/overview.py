@@ -18,7 +18,8 @@ from shared.auth import Principal
 
 from services.reports import domain
 from services.reports.models import Counter, School
-from services.reports.service import ReportData, ReportsService, ScopeRow
+from services.reports.queries import ReportData, ScopeRow
+from services.reports.service import ReportsService
 
 GROUPS = (
     ("Школы с низкими образовательными результатами", lambda low, difficult: low),

@@ -21,7 +21,8 @@ from shared.web import Pages
 
 from services.reports import attention, charts, domain, exports, overview
 from services.reports.analysis_cases import Analyses, may_edit
-from services.reports.service import IndicatorValue, ReportsService
+from services.reports.queries import IndicatorValue
+from services.reports.service import ReportsService
 
 Level = Literal["region", "municipality", "school"]
 YEAR = Query(default=None, pattern=r"^\d{4}/\d{4}$", description="Учебный год, по умолчанию текущий")

@@ -13,14 +13,9 @@ from shared.http import correlation_id
 from shared.scopes import scope_rule
 from shared.validation import INT32_MAX
 
+from services.surveys.library import CAMPAIGN_OPENERS, INSTRUMENT_AUTHORS, InvalidAnswers, InvalidInstrument
 from services.surveys.schemas import CampaignIn, CampaignOut, GrowthOut, InstrumentOut, ResponseIn, ResponseOut
-from services.surveys.service import (
-    CAMPAIGN_OPENERS,
-    INSTRUMENT_AUTHORS,
-    InvalidAnswers,
-    InvalidInstrument,
-    SurveysService,
-)
+from services.surveys.service import SurveysService
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 

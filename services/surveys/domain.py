@@ -18,376 +18,74 @@ Unanswered sources are left out; a scale with no answered source has no score.""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
 from statistics import fmean
 from typing import Any
 
-from shared import vocabulary
+from services.surveys.domain_instruments import (
+    CODE,
+    KINDS,
+    MAX_TEXT,
+    METHODS,
+    MIN_GROUP,
+    ROLES,
+    STAGES,
+    YES_NO,
+    AnswerProblem,
+    DefinitionProblem,
+    Instrument,
+    InvalidDefinition,
+    Item,
+    Option,
+    ScaleRule,
+    Section,
+    _number,
+    definition_problems,
+    parse_instrument,
+)
 
-KINDS: dict[str, str] = {
-    "scale": "шкала",
-    "single": "один вариант",
-    "multiple": "несколько вариантов",
-    "matrix": "матрица",
-    "number": "число",
-    "text": "свободный ответ",
-}
-ROLES: dict[str, str] = dict(sorted(vocabulary.ROLES.items(), key=lambda item: item[0] != "mentee"))  # mentees first
-METHODS = ("mean", "sum")
-STAGES: dict[str, str] = {"start": "входная диагностика", "end": "итоговая диагностика"}
-CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-MAX_TEXT = 5000
-MIN_GROUP = vocabulary.MIN_GROUP  # per-item aggregates of answers are shown only for at least this many responses (no breakdown of small groups)
-YES_NO = ({"code": "yes", "text": "Да", "value": 1}, {"code": "no", "text": "Нет", "value": 0})
-
-
-@dataclass(frozen=True)
-class Option:
-    code: str
-    text: str
-    value: float | None = None
-
-
-@dataclass(frozen=True)
-class Item:
-    code: str
-    text: str
-    kind: str = "scale"
-    minimum: float | None = 1
-    maximum: float | None = 10
-    required: bool = True
-    options: tuple[Option, ...] = ()
-    rows: tuple[Option, ...] = ()
-    hint: str = ""
-
-    def option(self, code: str) -> Option | None:
-        return next((o for o in self.options if o.code == code), None)
-
-
-@dataclass(frozen=True)
-class Section:
-    code: str
-    title: str
-    items: tuple[Item, ...]
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class ScaleRule:
-    code: str
-    title: str
-    sources: tuple[str, ...]
-    method: str = "mean"
-
-
-@dataclass(frozen=True)
-class Instrument:
-    code: str
-    version: int
-    title: str
-    description: str
-    respondent_roles: tuple[str, ...]
-    sections: tuple[Section, ...]
-    scale_rules: tuple[ScaleRule, ...] = ()
-    staged: bool = False
-    """Start/end measurement: every response names its stage; growth = end − start."""
-    definition: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
-
-    @property
-    def respondent_role(self) -> str:
-        return self.respondent_roles[0]
-
-    @cached_property
-    def items(self) -> tuple[Item, ...]:
-        return tuple(item for section in self.sections for item in section.items)
-
-    @property
-    def scales(self) -> dict[str, tuple[str, ...]]:
-        return {rule.code: rule.sources for rule in self.scale_rules}
-
-    @cached_property
-    def _items_by_code(self) -> dict[str, Item]:
-        # Every submit looks up each answer's item: once per instrument, not once per answer.
-        return {item.code: item for item in reversed(self.items)}
-
-    def item(self, code: str) -> Item | None:
-        return self._items_by_code.get(code)
-
-
-@dataclass(frozen=True)
-class AnswerProblem:
-    item: str
-    message: str
-
-
-@dataclass(frozen=True)
-class DefinitionProblem:
-    field: str
-    message: str
-
-
-# -- definitions ------------------------------------------------------------------------------
-
-
-def definition_problems(data: Mapping[str, Any]) -> list[DefinitionProblem]:
-    """Every problem of an instrument definition, in Russian, each naming its field."""
-    problems: list[DefinitionProblem] = []
-
-    def bad(where: str, message: str) -> None:
-        problems.append(DefinitionProblem(where, f"{where}: {message}"))
-
-    if not isinstance(data, Mapping):
-        return [DefinitionProblem("", "Описание анкеты должно быть объектом JSON")]
-    code = data.get("code")
-    if not isinstance(code, str) or not CODE.match(code) or len(code) < 3:
-        bad("code", "код анкеты — от 3 до 64 латинских строчных букв, цифр и «_», начинается с буквы")
-    version = data.get("version", 1)
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        bad("version", "версия — целое число не меньше 1")
-    if not _text(data.get("title")):
-        bad("title", "нужно название анкеты")
-    roles = data.get("respondent_roles")
-    if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
-        bad("respondent_roles", f"укажите, кто отвечает: список из {', '.join(ROLES)}")
-    if "staged" in data and not isinstance(data["staged"], bool):
-        bad("staged", "ожидается true или false")
-
-    items: dict[str, Mapping[str, Any]] = {}
-    sections = data.get("sections")
-    if not isinstance(sections, list) or not sections:
-        bad("sections", "в анкете должен быть хотя бы один раздел")
-        sections = []
-    section_codes: set[str] = set()
-    for s, section in enumerate(sections):
-        where = f"sections[{s}]"
-        if not isinstance(section, Mapping):
-            bad(where, "раздел должен быть объектом")
-            continue
-        scode = section.get("code")
-        if not isinstance(scode, str) or not CODE.match(scode):
-            bad(f"{where}.code", "код раздела — латинские строчные буквы, цифры и «_»")
-        elif scode in section_codes:
-            bad(f"{where}.code", f"раздел «{scode}» уже есть в анкете")
-        else:
-            section_codes.add(scode)
-        if not _text(section.get("title")):
-            bad(f"{where}.title", "нужно название раздела")
-        section_items = section.get("items")
-        if not isinstance(section_items, list) or not section_items:
-            bad(f"{where}.items", "в разделе должен быть хотя бы один вопрос")
-            continue
-        for i, item in enumerate(section_items):
-            iwhere = f"{where}.items[{i}]"
-            if not isinstance(item, Mapping):
-                bad(iwhere, "вопрос должен быть объектом")
-                continue
-            icode = item.get("code")
-            if not isinstance(icode, str) or not CODE.match(icode):
-                bad(f"{iwhere}.code", "код вопроса — латинские строчные буквы, цифры и «_»")
-            elif icode in items:
-                bad(f"{iwhere}.code", f"вопрос «{icode}» уже есть в анкете")
-            else:
-                items[icode] = item
-            problems.extend(_item_problems(item, iwhere))
-
-    rules = data.get("scales", [])
-    if not isinstance(rules, list):
-        bad("scales", "шкалы — список правил подсчёта")
-        rules = []
-    scale_codes: set[str] = set()
-    for r, rule in enumerate(rules):
-        where = f"scales[{r}]"
-        if not isinstance(rule, Mapping):
-            bad(where, "правило шкалы должно быть объектом")
-            continue
-        rcode = rule.get("code")
-        if not isinstance(rcode, str) or not CODE.match(rcode):
-            bad(f"{where}.code", "код шкалы — латинские строчные буквы, цифры и «_»")
-        elif rcode in scale_codes:
-            bad(f"{where}.code", f"шкала «{rcode}» уже есть")
-        else:
-            scale_codes.add(rcode)
-        if rule.get("method", "mean") not in METHODS:
-            bad(f"{where}.method", "способ подсчёта — mean (среднее) или sum (сумма)")
-        sources = rule.get("items")
-        if not isinstance(sources, list) or not sources:
-            bad(f"{where}.items", "у шкалы должен быть хотя бы один источник (вопрос)")
-            continue
-        for k, source in enumerate(sources):
-            message = _source_problem(source, items)
-            if message:
-                bad(f"{where}.items[{k}]", message)
-    return problems
-
-
-def _text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _item_problems(item: Mapping[str, Any], where: str) -> list[DefinitionProblem]:
-    out: list[DefinitionProblem] = []
-
-    def bad(at: str, message: str) -> None:
-        out.append(DefinitionProblem(at, f"{at}: {message}"))
-
-    if not _text(item.get("text")):
-        bad(f"{where}.text", "нужна формулировка вопроса")
-    kind = item.get("kind", "scale")
-    if kind not in KINDS:
-        bad(f"{where}.kind", f"неизвестный вид вопроса «{kind}»; допустимы: {', '.join(KINDS)}")
-        return out
-    if "required" in item and not isinstance(item["required"], bool):
-        bad(f"{where}.required", "ожидается true или false")
-    low, high = item.get("min"), item.get("max")
-    if kind in ("scale", "matrix"):
-        low, high = item.get("min", 1), item.get("max", 10)
-        if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
-            bad(f"{where}.min", "границы шкалы — целые числа")
-        elif not low < high or high - low > 100:
-            bad(f"{where}.max", "верхняя граница шкалы должна быть больше нижней (не более 100 делений)")
-    if kind == "number":
-        for name, value in (("min", low), ("max", high)):
-            if value is not None and not _number(value):
-                bad(f"{where}.{name}", "граница — число")
-        if _number(low) and _number(high) and low > high:
-            bad(f"{where}.max", "верхняя граница меньше нижней")
-    if kind in ("single", "multiple"):
-        options = item.get("options")
-        if not isinstance(options, list) or len(options) < 2:
-            bad(f"{where}.options", "у вопроса с выбором нужно не меньше двух вариантов")
-        else:
-            out.extend(_choices_problems(options, f"{where}.options", "вариант"))
-    elif item.get("options"):
-        bad(f"{where}.options", f"варианты ответа бывают только у вопросов с выбором, а здесь «{kind}»")
-    if kind == "matrix":
-        rows = item.get("rows")
-        if not isinstance(rows, list) or not rows:
-            bad(f"{where}.rows", "у матрицы должна быть хотя бы одна строка")
-        else:
-            out.extend(_choices_problems(rows, f"{where}.rows", "строка"))
-    return out
-
-
-def _choices_problems(choices: list, where: str, noun: str) -> list[DefinitionProblem]:
-    out: list[DefinitionProblem] = []
-    seen: set[str] = set()
-    for n, choice in enumerate(choices):
-        at = f"{where}[{n}]"
-        if not isinstance(choice, Mapping):
-            out.append(DefinitionProblem(at, f"{at}: {noun} должен быть объектом с code и text"))
-            continue
-        code = choice.get("code")
-        if not isinstance(code, str) or not CODE.match(code):
-            out.append(DefinitionProblem(f"{at}.code", f"{at}.code: код — латинские строчные буквы, цифры и «_»"))
-        elif code in seen:
-            out.append(DefinitionProblem(f"{at}.code", f"{at}.code: код «{code}» повторяется"))
-        else:
-            seen.add(code)
-        if not _text(choice.get("text")):
-            out.append(DefinitionProblem(f"{at}.text", f"{at}.text: нужен текст"))
-        if choice.get("value") is not None and not _number(choice.get("value")):
-            out.append(DefinitionProblem(f"{at}.value", f"{at}.value: балл — число"))
-    return out
-
-
-def _source_problem(source: object, items: Mapping[str, Mapping[str, Any]]) -> str | None:
-    if not isinstance(source, str) or not source:
-        return "источник — строка «вопрос», «вопрос.строка» или «вопрос=вариант»"
-    if "=" in source:
-        code, option = source.split("=", 1)
-        item = items.get(code)
-        if item is None:
-            return f"нет вопроса «{code}»"
-        if item.get("kind") not in ("single", "multiple"):
-            return f"«{source}»: вариант можно указать только у вопроса с выбором"
-        if option not in {o.get("code") for o in item.get("options", []) if isinstance(o, Mapping)}:
-            return f"у вопроса «{code}» нет варианта «{option}»"
-        return None
-    if "." in source:
-        code, row = source.split(".", 1)
-        item = items.get(code)
-        if item is None:
-            return f"нет вопроса «{code}»"
-        if item.get("kind") != "matrix":
-            return f"«{source}»: строку можно указать только у матрицы"
-        if row not in {r.get("code") for r in item.get("rows", []) if isinstance(r, Mapping)}:
-            return f"у матрицы «{code}» нет строки «{row}»"
-        return None
-    item = items.get(source)
-    if item is None:
-        return f"нет вопроса «{source}»"
-    kind = item.get("kind", "scale")
-    if kind in ("scale", "number"):
-        return None
-    if kind == "single":
-        options = item.get("options", [])
-        if all(isinstance(o, Mapping) and _number(o.get("value")) for o in options):
-            return None
-        return f"у вариантов вопроса «{source}» нет баллов (value): укажите «{source}=вариант» или баллы"
-    if kind == "matrix":
-        return f"у матрицы «{source}» укажите строку: «{source}.строка»"
-    return f"вопрос «{source}» ({KINDS[kind]}) не даёт числа для шкалы"
-
-
-class InvalidDefinition(ValueError):
-    def __init__(self, problems: list[DefinitionProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-
-
-def parse_instrument(data: Mapping[str, Any]) -> Instrument:
-    """A validated definition as an Instrument; InvalidDefinition lists every problem."""
-    problems = definition_problems(data)
-    if problems:
-        raise InvalidDefinition(problems)
-
-    def choices(values: Iterable[Mapping[str, Any]]) -> tuple[Option, ...]:
-        return tuple(Option(c["code"], c["text"].strip(), c.get("value")) for c in values)
-
-    sections = tuple(
-        Section(
-            code=s["code"],
-            title=s["title"].strip(),
-            description=s.get("description", ""),
-            items=tuple(
-                Item(
-                    code=i["code"],
-                    text=i["text"].strip(),
-                    kind=i.get("kind", "scale"),
-                    minimum=i.get("min", 1) if i.get("kind", "scale") in ("scale", "matrix") else i.get("min"),
-                    maximum=i.get("max", 10) if i.get("kind", "scale") in ("scale", "matrix") else i.get("max"),
-                    required=i.get("required", True),
-                    options=choices(i.get("options", [])),
-                    rows=choices(i.get("rows", [])),
-                    hint=i.get("hint", ""),
-                )
-                for i in s["items"]
-            ),
-        )
-        for s in data["sections"]
-    )
-    return Instrument(
-        code=data["code"],
-        version=data.get("version", 1),
-        title=data["title"].strip(),
-        description=data.get("description", ""),
-        respondent_roles=tuple(data["respondent_roles"]),
-        sections=sections,
-        scale_rules=tuple(
-            ScaleRule(r["code"], r.get("title", r["code"]), tuple(r["items"]), r.get("method", "mean"))
-            for r in data.get("scales", [])
-        ),
-        staged=data.get("staged", False),
-        definition=dict(data),
-    )
-
+__all__ = [  # the rules of surveys in one place: the instrument model (domain_instruments.py) and the answers
+    "AnswerProblem",
+    "BUILT_IN",
+    "CODE",
+    "CampaignDates",
+    "DefinitionProblem",
+    "Instrument",
+    "InvalidDefinition",
+    "InvitationState",
+    "Item",
+    "KINDS",
+    "MAX_TEXT",
+    "METHODS",
+    "MIN_GROUP",
+    "Option",
+    "PROGRAMME_ROLES",
+    "ROLES",
+    "STAGES",
+    "ScaleRule",
+    "Section",
+    "VARIANT_FORMS",
+    "YES_NO",
+    "answer_problems",
+    "answers_from_form",
+    "campaigns_to_close",
+    "definition_problems",
+    "form_problems",
+    "growth",
+    "item_figures",
+    "item_labels",
+    "parse_instrument",
+    "programme_role_problem",
+    "programme_role_required",
+    "reminder_day",
+    "reminder_recipients",
+    "response_form",
+    "response_rate",
+    "score",
+    "stage_problem",
+]
 
 # -- answers ------------------------------------------------------------------------------------
 
@@ -420,48 +118,78 @@ def answer_problems(instrument: Instrument, answers: Mapping[str, object]) -> li
 
 
 def _value_problem(item: Item, value: object) -> str | None:
-    if item.kind == "scale":
-        if not _is_int(value):
-            return f"Ожидается целое число от {item.minimum:g} до {item.maximum:g}"
-        if not item.minimum <= value <= item.maximum:
-            return f"Значение {value} вне шкалы {item.minimum:g}–{item.maximum:g}"
-    elif item.kind == "number":
-        if not _number(value):
-            return "Ожидается число"
-        if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):
-            low = "−∞" if item.minimum is None else f"{item.minimum:g}"
-            high = "∞" if item.maximum is None else f"{item.maximum:g}"
-            return f"Значение {value} вне допустимого диапазона {low}–{high}"
-    elif item.kind == "text":
-        if not isinstance(value, str):
-            return "Ожидается текст"
-        if len(value) > MAX_TEXT:
-            return f"Ответ длиннее {MAX_TEXT} символов"
-    elif item.kind == "single":
-        if not isinstance(value, str) or item.option(value) is None:
-            return f"Выберите один из вариантов: {', '.join(o.code for o in item.options)}"
-    elif item.kind == "multiple":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "Ожидается список выбранных вариантов"
-        unknown = [v for v in value if item.option(v) is None]
-        if unknown:
-            return f"Нет таких вариантов: {', '.join(unknown)}"
-        if len(set(value)) != len(value):
-            return "Вариант выбран дважды"
-    elif item.kind == "matrix":
-        if not isinstance(value, Mapping):
-            return "Ожидается оценка для каждой строки"
-        rows = {r.code: r for r in item.rows}
-        unknown = [k for k in value if k not in rows]
-        if unknown:
-            return f"Нет таких строк: {', '.join(map(str, unknown))}"
-        wrong = [k for k, v in value.items() if not _is_int(v) or not item.minimum <= v <= item.maximum]
-        if wrong:
-            return f"Оценки строк {', '.join(wrong)}: целое число от {item.minimum:g} до {item.maximum:g}"
-        missing = [r.text for r in item.rows if _empty(value.get(r.code))]
-        if item.required and missing:
-            return f"Не оценены строки: {'; '.join(missing)}"
+    check = _VALUE_PROBLEMS.get(item.kind)
+    return check(item, value) if check is not None else None
+
+
+def _scale_problem(item: Item, value: Any) -> str | None:
+    if not _is_int(value):
+        return f"Ожидается целое число от {item.minimum:g} до {item.maximum:g}"
+    if not item.minimum <= value <= item.maximum:
+        return f"Значение {value} вне шкалы {item.minimum:g}–{item.maximum:g}"
     return None
+
+
+def _number_problem(item: Item, value: Any) -> str | None:
+    if not _number(value):
+        return "Ожидается число"
+    if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):
+        low = "−∞" if item.minimum is None else f"{item.minimum:g}"
+        high = "∞" if item.maximum is None else f"{item.maximum:g}"
+        return f"Значение {value} вне допустимого диапазона {low}–{high}"
+    return None
+
+
+def _text_problem(item: Item, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "Ожидается текст"
+    if len(value) > MAX_TEXT:
+        return f"Ответ длиннее {MAX_TEXT} символов"
+    return None
+
+
+def _single_problem(item: Item, value: Any) -> str | None:
+    if not isinstance(value, str) or item.option(value) is None:
+        return f"Выберите один из вариантов: {', '.join(o.code for o in item.options)}"
+    return None
+
+
+def _multiple_problem(item: Item, value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "Ожидается список выбранных вариантов"
+    unknown = [v for v in value if item.option(v) is None]
+    if unknown:
+        return f"Нет таких вариантов: {', '.join(unknown)}"
+    if len(set(value)) != len(value):
+        return "Вариант выбран дважды"
+    return None
+
+
+def _matrix_problem(item: Item, value: Any) -> str | None:
+    if not isinstance(value, Mapping):
+        return "Ожидается оценка для каждой строки"
+    rows = {r.code: r for r in item.rows}
+    unknown = [k for k in value if k not in rows]
+    if unknown:
+        return f"Нет таких строк: {', '.join(map(str, unknown))}"
+    wrong = [k for k, v in value.items() if not _is_int(v) or not item.minimum <= v <= item.maximum]
+    if wrong:
+        return f"Оценки строк {', '.join(wrong)}: целое число от {item.minimum:g} до {item.maximum:g}"
+    missing = [r.text for r in item.rows if _empty(value.get(r.code))]
+    if item.required and missing:
+        return f"Не оценены строки: {'; '.join(missing)}"
+    return None
+
+
+_VALUE_PROBLEMS: dict[str, Callable[[Item, Any], str | None]] = {
+    "scale": _scale_problem,
+    "number": _number_problem,
+    "text": _text_problem,
+    "single": _single_problem,
+    "multiple": _multiple_problem,
+    "matrix": _matrix_problem,
+}
+"""What an answer must be, by the kind of item."""
 
 
 def _source_value(instrument: Instrument, source: str, answers: Mapping[str, object]) -> float | None:

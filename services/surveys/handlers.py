@@ -29,9 +29,10 @@ from shared.messaging.inbound import CommandRejected as Reject
 from shared.messaging.inbox import redact_mentions
 from shared.messaging.outbox import Work
 
-from services.surveys.ingest import caller_key
+from services.surveys.domain_submit import Submission, caller_key
+from services.surveys.library import InvalidAnswers
 from services.surveys.models import EndedEnrolment, Enrolment, PairMembership, Programme, Respondent, School, Withdrawn
-from services.surveys.service import InvalidAnswers, Submission, SurveysService
+from services.surveys.service import SurveysService
 
 
 async def on_school(work: Work, envelope: Envelope, event: SchoolRegistered | SchoolUpdated) -> None:

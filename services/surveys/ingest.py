@@ -8,7 +8,8 @@ one of their outbox rows (SQLAlchemy Core, not the ORM), then answers each reque
 commit is done. Per submit this saves a connection checkout, a BEGIN/COMMIT and the ORM's
 unit of work; with many submits in flight a batch holds tens of them.
 
-Idempotency stays as on the one-by-one path: a submission id (scoped to its caller:
+What each submission becomes is domain_submit.decide's answer, as on the one-by-one path
+(responses.py). Idempotency stays as there: a submission id (scoped to its caller:
 `caller_key`) already stored answers with the stored response (`created` False); two submits of one id in the same batch are split across
 batches; a concurrent insert of the same id elsewhere (another replica) is absorbed by
 `ON CONFLICT (submission_id) DO NOTHING` and answered with the stored row. A batch that fails
@@ -18,9 +19,7 @@ unexpectedly is retried one by one, so that one bad row does not fail the others
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,77 +28,16 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.clock import academic_year_of, utcnow
-from shared.contracts.surveys import InstrumentRef, ResponseCompleted
-from shared.errors import Conflict, NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
+from services.surveys.domain_submit import Facts, Outcome, Submission, completed_event, decide
 from services.surveys.models import Enrolment, PairMembership, Respondent, SurveyResponse
 
 RESPONSES = SurveyResponse.__table__  # type: ignore[attr-defined]
 RESPONDENTS = Respondent.__table__  # type: ignore[attr-defined]
 MEMBERSHIPS = PairMembership.__table__  # type: ignore[attr-defined]
 ENROLMENTS = Enrolment.__table__  # type: ignore[attr-defined]
-
-
-@dataclass
-class Submission:
-    """One submission, whatever the channel."""
-
-    instrument: InstrumentRef
-    respondent_id: str
-    answers: dict[str, Any]
-    submission_id: str
-    role: str | None = None
-    stage: str | None = None
-    campaign_id: str | None = None
-    channel: str = "api"
-    role_hint: str | None = None
-    """The caller's own role (a mentee's token): used when it is one of the instrument's roles."""
-
-
-RESPONDENT_NOT_FOUND = "Респондент не найден или вам недоступен"
-"""The one 404 of a submit for someone the caller may not answer for: the same words whether
-the respondent is unknown, out of scope or the key was used by someone else (issue 13, M1)."""
-KEY_PREFIX = "k1~"
-
-
-def caller_key(caller: str, key: str) -> str:
-    """The stored idempotency key: the client's key scoped to who sent it (`caller`: a token's
-    role, scope and subject; a school system's school; a personal link). Another caller sending
-    the same key gets a key of its own, so a replay never finds someone else's response."""
-    digest = hashlib.sha256(caller.encode()).hexdigest()[:16]
-    return f"{KEY_PREFIX}{digest}~{key}"
-
-
-def client_key(stored: str) -> str:
-    """The client's own key back from a stored one (older rows are stored unscoped)."""
-    if stored.startswith(KEY_PREFIX):
-        return stored[len(KEY_PREFIX) + 17:]
-    return stored
-
-
-def key_reused() -> Conflict:
-    return Conflict("Этот submission_id вы уже отправляли с ответом другого респондента: используйте новый ключ",
-                    field="submission_id")
-
-
-def explicit_role(s: Submission, instrument: domain.Instrument) -> str | None:
-    """The role a submission without a campaign answers in, if known before any lookup: the
-    given one if the instrument has it, else the caller's own role if the instrument has it."""
-    if s.role in instrument.respondent_roles:
-        return s.role
-    if s.role is None and s.role_hint in instrument.respondent_roles:
-        return s.role_hint
-    return None
-
-
-def role_mismatch(instrument: domain.Instrument) -> Unprocessable:
-    return Unprocessable(
-        f"Анкету {instrument.code} заполняет: {', '.join(domain.ROLES[r] for r in instrument.respondent_roles)}",
-        field="role",
-    )
 
 
 @dataclass
@@ -112,70 +50,6 @@ class Pending:
     may_answer: Callable[[Any], bool]
     correlation_id: str | None
     future: asyncio.Future = field(repr=False)
-
-
-Outcome = tuple[dict[str, Any], bool] | UseCaseError
-"""A stored response's column values and whether this submit created it, or why not."""
-
-
-def decide(
-    p: Pending, respondent: Any, prior: Mapping[str, Any] | None, memberships: Sequence[Any], today: date,
-    enrolled_as: Collection[str] = (),
-) -> Outcome:
-    """What one submission becomes, given what the database holds (pure: no I/O). Mirrors the
-    one-by-one path's rules and the order of its answers. `enrolled_as`: the roles the
-    respondent is enrolled in (any programme)."""
-    s, instrument = p.submission, p.instrument
-    # Scope first (issue 13, M1): a caller who may not answer for this respondent learns nothing,
-    # whatever key it sends; a prior row is only ever this caller's own (keys are per caller).
-    if respondent is None or not p.may_answer(respondent):
-        return NotFound(RESPONDENT_NOT_FOUND)
-    if prior is not None:
-        return (dict(prior), False) if prior["respondent_id"] == s.respondent_id else key_reused()
-    role = explicit_role(s, instrument)
-    if s.role is not None and role is None:
-        return role_mismatch(instrument)
-    problem = domain.programme_role_problem(instrument, {*enrolled_as, *(m.role for m in memberships)})
-    if problem:
-        return Unprocessable(problem, field="respondent_id")
-    roles = (role,) if role is not None else instrument.respondent_roles
-    membership = max((m for m in memberships if m.role in roles), key=lambda m: m.formed_at, default=None)
-    return {
-        "id": str(uuid.uuid4()),
-        "submission_id": s.submission_id,
-        "instrument_code": instrument.code,
-        "instrument_version": instrument.version,
-        "respondent_id": respondent.participant_id,
-        "respondent_role": role or (membership.role if membership else instrument.respondent_role),
-        "school_id": respondent.school_id,
-        "academic_year": membership.academic_year if membership else academic_year_of(today),
-        "pair_id": membership.pair_id if membership else None,
-        "stage": s.stage,
-        "campaign_id": None,
-        "channel": s.channel,
-        "answers": dict(s.answers),
-        "scores": p.scores,
-        "anonymised": False,
-        "completed_at": utcnow(),
-    }, True
-
-
-def completed_event(values: Mapping[str, Any], programme_id: str | None = None, campaign_form: str | None = None) -> ResponseCompleted:
-    """The event announcing a stored response."""
-    return ResponseCompleted(
-        response_id=values["id"],
-        instrument=InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),
-        respondent_id=values["respondent_id"],
-        respondent_role=values["respondent_role"],
-        school_id=values["school_id"],
-        academic_year=values["academic_year"],
-        pair_id=values["pair_id"],
-        stage=values["stage"],
-        scores=values["scores"],
-        campaign_id=values["campaign_id"],
-        programme_id=programme_id,
-        form=domain.response_form(values["instrument_code"], campaign_form),
-    )
 
 
 class GroupCommit:
@@ -264,8 +138,9 @@ class GroupCommit:
                 p.submission.respondent_id for p in batch if domain.programme_role_required(p.instrument) is not None})
             today = date.today()
             outcomes = [
-                decide(p, respondents.get(p.submission.respondent_id), prior.get(p.submission.submission_id),
-                       memberships.get(p.submission.respondent_id, ()), today, enrolled.get(p.submission.respondent_id, ()))
+                decide(p.submission, p.instrument, p.scores, p.may_answer, Facts(
+                    respondents.get(p.submission.respondent_id), prior.get(p.submission.submission_id),
+                    memberships.get(p.submission.respondent_id, ()), enrolled.get(p.submission.respondent_id, ())), today)
                 for p in batch
             ]
             new = [(i, o[0]) for i, o in enumerate(outcomes) if isinstance(o, tuple) and o[1]]
@@ -275,8 +150,9 @@ class GroupCommit:
                 if raced:  # stored meanwhile by someone else: answer as a retry
                     stored = await _stored(connection, [values["submission_id"] for _, values in raced])
                     for i, values in raced:
-                        outcomes[i] = decide(batch[i], respondents.get(batch[i].submission.respondent_id),
-                                             stored.get(values["submission_id"]), (), today)
+                        p = batch[i]
+                        outcomes[i] = decide(p.submission, p.instrument, p.scores, p.may_answer, Facts(
+                            respondents.get(p.submission.respondent_id), stored.get(values["submission_id"])), today)
                 await work.emit_many([
                     (completed_event(values), batch[i].correlation_id) for i, values in new if values["id"] in inserted
                 ])

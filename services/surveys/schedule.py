@@ -13,7 +13,8 @@ from structlog.stdlib import BoundLogger
 from shared.clock import utcnow
 from shared.periodic import Periodic
 
-from services.surveys.service import ScheduleRun, SurveysService
+from services.surveys.campaigns import ScheduleRun
+from services.surveys.service import SurveysService
 
 
 def today() -> date:

@@ -16,9 +16,11 @@ from shared.errors import NotFound, UseCaseError
 from shared.formatting import percent
 
 from services.surveys import domain
+from services.surveys.campaigns import _visible_campaigns
+from services.surveys.library import link_path
 from services.surveys.models import Campaign, Invitation, Programme, Respondent, School, SurveyResponse
 from services.surveys.schemas import CampaignIn, CampaignOut, InstrumentOut
-from services.surveys.service import SurveysService, _visible_campaigns, link_path
+from services.surveys.service import SurveysService
 
 GROWTH_INSTRUMENT = ("growth_measurement", 1)
 CLOSING_SOON_DAYS = 7  # the to-do list names open campaigns that close within a week

@@ -237,7 +237,7 @@ def test_exports_open_with_the_text_escaped_and_never_as_a_formula() -> None:
 
     from services.reports import analysis, domain, exports
     from services.reports.analysis_cases import Document
-    from services.reports.service import ReportData, ScopeRow
+    from services.reports.queries import ReportData, ScopeRow
     from tests.unit.test_reports_analysis import municipality_counters
 
     values = domain.compute(municipality_counters())
