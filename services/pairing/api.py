@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request, status
 
 from shared.auth import Authenticator, Principal
@@ -70,6 +72,15 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     async def end_pair(programme_id: str, pair_id: str, body: EndIn, request: Request, principal: Principal = curator) -> PairOut:
         return await service.end_pair(programme_id, pair_id, body, principal, correlation_id(request))
 
+    _matching_routes(router, service, curator)
+    _preference_routes(router, service, auth)
+    _plan_routes(router, service, auth)
+    return router
+
+
+def _matching_routes(router: APIRouter, service: PairingService, curator: Any) -> None:
+    """A programme's matching rules, its runs and their proposals, and the pairs it must not propose."""
+
     @router.get("/programmes/{programme_id}/matching/settings", summary="Правила подбора пар программы", openapi_extra=scope_rule("school", *CURATORS))
     async def get_settings(programme_id: str, principal: Principal = curator) -> MatchingSettingsOut:
         return await service.settings(programme_id, principal)
@@ -128,6 +139,10 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     async def exclude(programme_id: str, body: ExclusionIn, request: Request, principal: Principal = curator) -> None:
         await service.exclude(programme_id, body, principal, correlation_id(request))
 
+
+def _preference_routes(router: APIRouter, service: PairingService, auth: Authenticator) -> None:
+    """What mentees and mentors prefer, and the limits a mentor sets on what matching may give them."""
+
     @router.put(
         "/programmes/{programme_id}/preferences/{mentee_id}", summary="Предпочтения наставляемого (рейтинг наставников)",
         openapi_extra=scope_rule("school", *CURATORS, "mentee", note="a mentee: their own preferences only"),
@@ -176,6 +191,10 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     ) -> MentorLimitsOut:
         return await service.set_mentor_limits(programme_id, mentor_id, body, principal, correlation_id(request))
 
+
+def _plan_routes(router: APIRouter, service: PairingService, auth: Authenticator) -> None:
+    """A pair's development plan (ИОМ): its goals and measures."""
+
     @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:
         return await service.plan(pair_id, principal)
@@ -201,5 +220,3 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
         principal: Principal = Depends(auth.require(*PAIR_PEOPLE)),
     ) -> MeasureOut:
         return await service.record_result(pair_id, measure_id, body, principal, correlation_id(request))
-
-    return router
