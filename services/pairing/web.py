@@ -5,6 +5,8 @@ Pairs and development plans: web_plans.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -111,15 +113,28 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     curator = Depends(pages.viewer(*CURATORS))
     acting_curator = Depends(pages.actor(*CURATORS))
+    programme_page = _ProgrammePage(service, pages, views)
+    _programme_routes(router, service, pages, views, curator, acting_curator, programme_page)
+    _run_routes(router, service, pages, views, curator, acting_curator)
+    _proposal_routes(router, service, pages, views, curator, acting_curator)
+    _manual_pair_route(router, service, acting_curator, programme_page)
+    router.include_router(build_rule_pages(service, pages))  # before the plans: /my/limits is not a pair id
+    router.include_router(build_plan_pages(service, pages, views))
+    return router
 
-    @router.get("/matching")
-    async def programmes(request: Request, principal: Principal = curator) -> HTMLResponse:
-        return pages.render(request, "programmes.html", principal, title="Подбор пар", programmes=await views.programmes(principal))
 
-    async def programme_page(
-        request: Request, principal: Principal, programme_id: str, *, status_code: int = 200,
+class _ProgrammePage:
+    """A programme's page: its weights and rules (an editable form), its latest run, the pair formed
+    by hand; shown again with the errors when a form on it is refused."""
+
+    def __init__(self, service: PairingService, pages: Pages, views: PairingViews) -> None:
+        self.service, self.pages, self.views = service, pages, views
+
+    async def __call__(
+        self, request: Request, principal: Principal, programme_id: str, *, status_code: int = 200,
         form: dict | None = None, errors: dict | None = None, pair_form: dict | None = None, pair_errors: dict | None = None,
     ) -> HTMLResponse:
+        service, pages, views = self.service, self.pages, self.views
         settings = await service.settings(programme_id, principal)  # 404 outside the curator's scope
         mentors, mentees = await views.people(programme_id, principal)
         values = form or {
@@ -137,6 +152,17 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             limits=await limits_table(service, programme_id, {m.participant_id for m in mentors}),
             notice=NOTICES.get(request.query_params.get("done", "")),
         )
+
+
+def _programme_routes(
+    router: APIRouter, service: PairingService, pages: Pages, views: PairingViews, curator: Any, acting_curator: Any,
+    programme_page: _ProgrammePage,
+) -> None:
+    """The school's programmes, a programme's page and its weights and rules saved."""
+
+    @router.get("/matching")
+    async def programmes(request: Request, principal: Principal = curator) -> HTMLResponse:
+        return pages.render(request, "programmes.html", principal, title="Подбор пар", programmes=await views.programmes(principal))
 
     @router.get("/matching/{programme_id}")
     async def programme(request: Request, programme_id: str, principal: Principal = curator) -> HTMLResponse:
@@ -182,6 +208,12 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             return await programme_page(request, principal, programme_id, status_code=422, form=values, errors=errors)
         return RedirectResponse(f"/pairing/matching/{programme_id}?done=saved", status_code=303)
 
+
+def _run_routes(
+    router: APIRouter, service: PairingService, pages: Pages, views: PairingViews, curator: Any, acting_curator: Any
+) -> None:
+    """A run started, its result a page at a time, a page of proposals confirmed at once."""
+
     @router.post("/matching/{programme_id}/runs")
     async def run(programme_id: str, principal: Principal = acting_curator) -> RedirectResponse:
         result = await service.run_matcher(programme_id, RunIn(), principal)
@@ -219,6 +251,12 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         return RedirectResponse(
             f"/pairing/matching/{programme_id}/runs/{run_id}?page={page}&confirmed={confirmed}&refused={refused}#results", status_code=303
         )
+
+
+def _proposal_routes(
+    router: APIRouter, service: PairingService, pages: Pages, views: PairingViews, curator: Any, acting_curator: Any
+) -> None:
+    """One proposal confirmed, rejected or its mentor replaced by hand."""
 
     def back_to_run(programme_id: str, run_id: str, page: str | None, done: str) -> RedirectResponse:
         return RedirectResponse(f"/pairing/matching/{programme_id}/runs/{run_id}?page={_page_number(page)}&done={done}#results", status_code=303)
@@ -274,6 +312,10 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
             return await replace_page(request, principal, programme_id, proposal_id, status_code=422, errors=errors, values=values)
         return back_to_run(programme_id, proposal.run_id, values.get("page"), "replaced")
 
+
+def _manual_pair_route(router: APIRouter, service: PairingService, acting_curator: Any, programme_page: _ProgrammePage) -> None:
+    """A pair formed by hand on the programme's page."""
+
     @router.post("/matching/{programme_id}/pairs", response_model=None)
     async def manual_pair(request: Request, programme_id: str, principal: Principal = acting_curator) -> HTMLResponse | RedirectResponse:
         form = await request.form()
@@ -297,10 +339,6 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
         if errors:
             return await programme_page(request, principal, programme_id, status_code=422, pair_form=values, pair_errors=errors)
         return RedirectResponse(f"/pairing/matching/{programme_id}?done=paired#manual", status_code=303)
-
-    router.include_router(build_rule_pages(service, pages))  # before the plans: /my/limits is not a pair id
-    router.include_router(build_plan_pages(service, pages, views))
-    return router
 
 
 def domain_number(value: float) -> str:
