@@ -5,6 +5,7 @@ measures, products, the mentee's own view), and `GET /pairing/todo` for the home
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -55,8 +56,51 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
     router = APIRouter(include_in_schema=False)
     curator = Depends(pages.viewer(*CURATORS))
     member = Depends(pages.viewer("mentor", "mentee"))
+    plan_page = _PlanPage(service, pages, views)
+    _curator_pair_routes(router, service, pages, views, curator, plan_page)
+    _member_routes(router, service, pages, views, member, plan_page)
+    actor = Depends(pages.actor(*PAIR_PEOPLE))
+    _goal_route(router, service, actor, plan_page)
+    _measure_routes(router, service, actor, plan_page)
 
-    # -- the curator's pairs --------------------------------------------------------------------
+    # -- the home page's part -------------------------------------------------------------------------
+
+    @router.get("/todo")
+    async def todo(request: Request) -> HTMLResponse:
+        principal = pages.principal_of(request)
+        tasks = await views.todo(principal) if principal else []
+        return HTMLResponse(pages.env.get_template("todo.html").render(tasks=tasks))
+
+    return router
+
+
+class _PlanPage:
+    """A pair's plan for the curator, the mentor or the mentee; shown again with the errors when a
+    form on it is refused."""
+
+    def __init__(self, service: PairingService, pages: Pages, views: PairingViews) -> None:
+        self.service, self.pages, self.views = service, pages, views
+
+    async def __call__(
+        self, request: Request, principal: Principal, pair_id: str, *, status_code: int = 200, errors: dict | None = None,
+        values: dict | None = None,
+    ) -> HTMLResponse:
+        service, pages, views = self.service, self.pages, self.views
+        plan = await service.plan(pair_id, principal)  # 404 unless the curator in scope or one of the pair
+        pair = await service.pair(pair_id, principal)
+        row = await views.pair_row(pair)
+        return pages.render(
+            request, "plan.html", principal, status_code=status_code, title=f"План развития: {row.mentor_name} и {row.mentee_names}",
+            row=row, plan=plan, areas=AREAS, error_labels={k: FIELD_LABELS.get(k.split("-")[0], "Поле") for k in errors or {}}, kinds=KINDS, states=STATES, errors=errors or {}, values=values or {},
+            editor=principal.role != "mentee" and pair.status == "formed", back=_back(principal, pair_id),
+            notice=NOTICES.get(request.query_params.get("done", "")), today=date.today(),
+        )
+
+
+def _curator_pair_routes(
+    router: APIRouter, service: PairingService, pages: Pages, views: PairingViews, curator: Any, plan_page: _PlanPage
+) -> None:
+    """The curator's pairs: the list (filter, plan state), a pair's plan, a pair ended."""
 
     @router.get("/pairs")
     async def pairs(request: Request, principal: Principal = curator) -> HTMLResponse:
@@ -71,20 +115,6 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
             request, "pairs.html", principal, title="Пары и планы", rows=rows, programmes=programmes, states=STATES,
             programme_id=programme_id or "", state=state or "", without_plan=without_plan, page=min(max(page, 1), total_pages),
             pages=total_pages, notice=NOTICES.get(query.get("done", "")),
-        )
-
-    async def plan_page(
-        request: Request, principal: Principal, pair_id: str, *, status_code: int = 200, errors: dict | None = None,
-        values: dict | None = None,
-    ) -> HTMLResponse:
-        plan = await service.plan(pair_id, principal)  # 404 unless the curator in scope or one of the pair
-        pair = await service.pair(pair_id, principal)
-        row = await views.pair_row(pair)
-        return pages.render(
-            request, "plan.html", principal, status_code=status_code, title=f"План развития: {row.mentor_name} и {row.mentee_names}",
-            row=row, plan=plan, areas=AREAS, error_labels={k: FIELD_LABELS.get(k.split("-")[0], "Поле") for k in errors or {}}, kinds=KINDS, states=STATES, errors=errors or {}, values=values or {},
-            editor=principal.role != "mentee" and pair.status == "formed", back=_back(principal, pair_id),
-            notice=NOTICES.get(request.query_params.get("done", "")), today=date.today(),
         )
 
     @router.get("/pairs/{pair_id}")
@@ -113,7 +143,11 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
         back = f"/pairing/pairs/{pair_id}" if form.get("from") == "pair" else "/pairing/pairs"
         return RedirectResponse(f"{back}?done=ended", status_code=303)
 
-    # -- the mentor's and the mentee's pairs ----------------------------------------------------------
+
+def _member_routes(
+    router: APIRouter, service: PairingService, pages: Pages, views: PairingViews, member: Any, plan_page: _PlanPage
+) -> None:
+    """The mentor's and the mentee's pairs, each plan at a glance, and one pair's plan."""
 
     @router.get("/my")
     async def my(request: Request, principal: Principal = member) -> HTMLResponse:
@@ -127,12 +161,9 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
     async def my_pair(request: Request, pair_id: str, principal: Principal = member) -> HTMLResponse:
         return await plan_page(request, principal, pair_id)
 
-    # -- writing the plan ---------------------------------------------------------------------------
 
-    actor = Depends(pages.actor(*PAIR_PEOPLE))
-
-    async def done(principal: Principal, pair_id: str, what: str, anchor: str = "") -> RedirectResponse:
-        return RedirectResponse(f"{_back(principal, pair_id)}?done={what}{anchor}", status_code=303)
+def _goal_route(router: APIRouter, service: PairingService, actor: Any, plan_page: _PlanPage) -> None:
+    """The plan's goals by deficit area, written all at once (an emptied goal is removed)."""
 
     @router.post("/pairs/{pair_id}/plan/goals", response_model=None)
     async def goals(request: Request, pair_id: str, principal: Principal = actor) -> Response:
@@ -164,34 +195,18 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
                 errors["goal_new"] = exc.message
         if errors:
             return await plan_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
-        return await done(principal, pair_id, "goals", "#goals")
+        return await _done(principal, pair_id, "goals", "#goals")
 
-    def measure_fields(values: dict, errors: dict, suffix: str = "") -> MeasureIn | None:
-        title = values.get(f"title{suffix}", "").strip()
-        if not title:
-            errors[f"title{suffix}"] = "Назовите мероприятие"
-        area = values.get(f"area{suffix}") or None
-        if area is not None and area not in AREAS:
-            errors[f"area{suffix}"] = "Выберите область из списка"
-        starts_on = parse_day(values.get(f"starts_on{suffix}")) if values.get(f"starts_on{suffix}") else None
-        if values.get(f"starts_on{suffix}") and starts_on is None:
-            errors[f"starts_on{suffix}"] = "Дата в виде ДД.ММ.ГГГГ"
-        due_on = parse_day(values.get(f"due_on{suffix}"))
-        if due_on is None:
-            errors[f"due_on{suffix}"] = "Укажите срок: дата в виде ДД.ММ.ГГГГ"
-        elif starts_on and starts_on > due_on:
-            errors[f"due_on{suffix}"] = "Срок раньше начала"
-        if errors:
-            return None
-        return MeasureIn(title=title[:300], area=area, kind=(values.get(f"kind{suffix}") or "").strip()[:100] or None,
-                         starts_on=starts_on, due_on=due_on)
+
+def _measure_routes(router: APIRouter, service: PairingService, actor: Any, plan_page: _PlanPage) -> None:
+    """The plan's measures: added, edited, their result (product) and the mentee's view of them."""
 
     @router.post("/pairs/{pair_id}/plan/measures", response_model=None)
     async def add_measure(request: Request, pair_id: str, principal: Principal = actor) -> Response:
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
-        measure = measure_fields(values, errors)
+        measure = _measure_fields(values, errors)
         if measure is not None:
             try:
                 await service.add_measure(pair_id, measure, principal)
@@ -201,7 +216,7 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
                 errors[exc.field or "title"] = exc.message
         if errors:
             return await plan_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
-        return await done(principal, pair_id, "measure", "#measures")
+        return await _done(principal, pair_id, "measure", "#measures")
 
     @router.post("/pairs/{pair_id}/plan/measures/{measure_id}/edit", response_model=None)
     async def edit_measure(request: Request, pair_id: str, measure_id: str, principal: Principal = actor) -> Response:
@@ -209,7 +224,7 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         errors: dict[str, str] = {}
         suffix = f"-{measure_id}"
-        measure = measure_fields(values, errors, suffix)
+        measure = _measure_fields(values, errors, suffix)
         if measure is not None:
             try:
                 await service.edit_measure(pair_id, measure_id, measure, principal)
@@ -219,7 +234,7 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
                 errors[f"{exc.field or 'title'}{suffix}"] = exc.message
         if errors:
             return await plan_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
-        return await done(principal, pair_id, "edited", f"#m-{measure_id}")
+        return await _done(principal, pair_id, "edited", f"#m-{measure_id}")
 
     @router.post("/pairs/{pair_id}/plan/measures/{measure_id}/result", response_model=None)
     async def result(request: Request, pair_id: str, measure_id: str, principal: Principal = actor) -> Response:
@@ -234,7 +249,7 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
             errors[f"product-{measure_id}"] = "Опишите результат: что получилось (продукт)"
         if not errors:
             await service.record_result(pair_id, measure_id, MeasureResultIn(product=product[:2000], done_on=done_on), principal)
-            return await done(principal, pair_id, "result", f"#m-{measure_id}")
+            return await _done(principal, pair_id, "result", f"#m-{measure_id}")
         return await plan_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
 
     @router.post("/pairs/{pair_id}/plan/measures/{measure_id}/view", response_model=None)
@@ -245,17 +260,33 @@ def build_plan_pages(service: PairingService, pages: Pages, views: PairingViews)
             return await plan_page(request, principal, pair_id, status_code=422,
                                    errors={f"view-{measure_id}": "Напишите несколько слов: что вам дало это мероприятие"})
         await service.record_result(pair_id, measure_id, MeasureResultIn(mentee_view=text[:2000]), principal)
-        return await done(principal, pair_id, "view", f"#m-{measure_id}")
+        return await _done(principal, pair_id, "view", f"#m-{measure_id}")
 
-    # -- the home page's part -------------------------------------------------------------------------
 
-    @router.get("/todo")
-    async def todo(request: Request) -> HTMLResponse:
-        principal = pages.principal_of(request)
-        tasks = await views.todo(principal) if principal else []
-        return HTMLResponse(pages.env.get_template("todo.html").render(tasks=tasks))
+def _measure_fields(values: dict, errors: dict, suffix: str = "") -> MeasureIn | None:
+    """A measure as the form gives it (suffix: the measure being edited); None, the errors noted, if refused."""
+    title = values.get(f"title{suffix}", "").strip()
+    if not title:
+        errors[f"title{suffix}"] = "Назовите мероприятие"
+    area = values.get(f"area{suffix}") or None
+    if area is not None and area not in AREAS:
+        errors[f"area{suffix}"] = "Выберите область из списка"
+    starts_on = parse_day(values.get(f"starts_on{suffix}")) if values.get(f"starts_on{suffix}") else None
+    if values.get(f"starts_on{suffix}") and starts_on is None:
+        errors[f"starts_on{suffix}"] = "Дата в виде ДД.ММ.ГГГГ"
+    due_on = parse_day(values.get(f"due_on{suffix}"))
+    if due_on is None:
+        errors[f"due_on{suffix}"] = "Укажите срок: дата в виде ДД.ММ.ГГГГ"
+    elif starts_on and starts_on > due_on:
+        errors[f"due_on{suffix}"] = "Срок раньше начала"
+    if errors:
+        return None
+    return MeasureIn(title=title[:300], area=area, kind=(values.get(f"kind{suffix}") or "").strip()[:100] or None,
+                     starts_on=starts_on, due_on=due_on)
 
-    return router
+
+async def _done(principal: Principal, pair_id: str, what: str, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"{_back(principal, pair_id)}?done={what}{anchor}", status_code=303)
 
 
 def _back(principal: Principal, pair_id: str) -> str:
