@@ -5,12 +5,14 @@ split by use case. The other half of the rule, no function over complexity 20, i
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 600
 MAX_COMPLEXITY = 20
+NOQA_C901 = re.compile(r"#\s*noqa:[^\n]*\bC901\b")
 
 ALLOWED_OVER: set[str] = set()
 """Modules allowed over MAX_LINES: none. Do not add one here: split it by use case."""
@@ -51,6 +53,12 @@ def test_the_linter_refuses_functions_over_complexity_20() -> None:
     assert "C901" in ruff["select"]
     assert ruff["mccabe"]["max-complexity"] == MAX_COMPLEXITY
     ignored = {pattern for pattern, codes in ruff.get("per-file-ignores", {}).items() if "C901" in codes}
-    assert not any(pattern.startswith(("services/*", "shared")) or pattern == "services/**" for pattern in ignored), ignored
-    assert all(pattern.startswith("services/pairing/") for pattern in ignored), (
-        f"C901 ignored outside the temporary pairing allow-list: {sorted(ignored)}")
+    assert not ignored, f"C901 ignored for {sorted(ignored)}: split the function instead"
+    assert "C901" not in ruff.get("ignore", [])
+    silenced = [
+        str(path.relative_to(ROOT))
+        for top in ("services", "shared", "nastavnik", "bench", "tests")
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if NOQA_C901.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not silenced, f"C901 silenced by a noqa comment in {silenced}: split the function instead"
