@@ -62,7 +62,7 @@ class FailoverConnection(RobustConnection):
     async def _RobustConnection__connect_transport(self) -> None:  # noqa: N802 - overrides aio-pika's private step
         """Each attempt after the first goes to the next address; the first connection of all
         goes round every address once before it gives up (fail fast only when none answers)."""
-        connect = RobustConnection._RobustConnection__connect_transport  # type: ignore[attr-defined]
+        connect = RobustConnection._RobustConnection__connect_transport  # type: ignore[attr-defined]  # noqa: SLF001 - the step this class extends
         if self._attempts:
             self._use(self._current + 1)
         self._attempts += 1
@@ -90,4 +90,4 @@ def failover_connection(urls: Sequence[str]) -> type[FailoverConnection]:
 def use_cluster(broker: Any, urls: Sequence[str]) -> None:
     """Make a FastStream RabbitBroker connect through the cluster's nodes (nothing for one node)."""
     if len(urls) > 1:
-        broker._connection_kwargs["connection_class"] = failover_connection(urls)
+        broker._connection_kwargs["connection_class"] = failover_connection(urls)  # noqa: SLF001 - FastStream passes them to connect_robust

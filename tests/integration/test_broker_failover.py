@@ -11,7 +11,7 @@ from shared.settings import Settings
 from nastavnik.processes import free_port
 
 
-async def test_a_service_starts_on_the_node_that_answers(vhost_url, tmp_path) -> None:  # noqa: ANN001
+async def test_a_service_starts_on_the_node_that_answers(vhost_url, tmp_path) -> None:
     dead = f"127.0.0.1:{free_port()}"
     host_port = vhost_url.split("@", 1)[1].split("/", 1)[0]
     url = vhost_url.replace(host_port, dead, 1)
