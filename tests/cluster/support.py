@@ -4,9 +4,11 @@ node, service processes with replicas, and HTTP spread over a service's replicas
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -28,6 +30,31 @@ class ClusterObserver(Observer):
     def __init__(self, urls: list[str]) -> None:
         super().__init__()
         self.urls = urls
+        self.completed_at: dict[str, float] = {}  # completed event id → when the observer saw it
+        self.reflected_at: dict[str, float] = {}  # completed event id → when a region announcement named it
+
+    async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        now = time.monotonic()
+        body = json.loads(message.body)
+        if body["type"] == COMPLETED:
+            self.completed_at.setdefault(body["id"], now)
+        elif body["data"].get("scope") == "region":
+            for cause in [body["data"]["caused_by"], *body["data"].get("also_caused_by", ())]:
+                self.reflected_at.setdefault(cause, now)
+        await super()._on_message(message)
+
+    def lags(self) -> list[tuple[float, float]]:
+        """(seen at, completed → region announcement in s) of every completion announced."""
+        return sorted((at, self.reflected_at[event] - at) for event, at in self.completed_at.items() if event in self.reflected_at)
+
+    def recovered_after(self, since: float, within: float = 1.0) -> float | None:
+        """Seconds after `since` from which every completion was reflected within `within` s
+        (None: never, or nothing seen after `since`)."""
+        after = [(at, lag) for at, lag in self.lags() if at >= since]
+        if not after:
+            return None
+        late = [at for at, lag in after if lag > within]
+        return 0.0 if not late else max(late) - since
 
     async def start(self, url: str) -> None:
         self.connection = await aio_pika.connect_robust(url, reconnect_interval=1, connection_class=failover_connection(self.urls))
@@ -105,7 +132,6 @@ class SpreadLoad(Load):
 
     async def run(self) -> None:
         import asyncio
-        import time
 
         respondents = [(s, ext) for s in self.region.schools for ext in ("t-01", "t-02", "t-03")]
         async with httpx.AsyncClient(base_url="http://surveys", timeout=30, transport=SpreadTransport(self.ports)) as client:

@@ -18,8 +18,8 @@ from tests.cluster.conftest import ClusterServers
 from tests.cluster.support import ClusterObserver, SpreadLoad, cluster_urls, system_on
 from tests.conftest import SECRET
 
-RATE = float(os.environ.get("NASTAVNIK_CLUSTER_RATE", "15"))
-DURATION = float(os.environ.get("NASTAVNIK_CLUSTER_DURATION", "36"))
+RATE = float(os.environ.get("NASTAVNIK_CLUSTER_RATE", "12"))
+DURATION = float(os.environ.get("NASTAVNIK_CLUSTER_DURATION", "70"))
 SETTLE = float(os.environ.get("NASTAVNIK_CLUSTER_SETTLE", "90"))
 BUSIEST = "reports.surveys.response.completed.v1"
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(int(DURATION + SETTLE + 300))]
@@ -46,27 +46,36 @@ async def test_leader_node_stopped_then_killed(cluster_servers: ClusterServers, 
             load.ports = [processes.ports["surveys"]]
             killed_at: list[float] = []
 
+            began = time.monotonic()
+
             async def faults() -> None:
-                await asyncio.sleep(DURATION * 0.15)
+                # on a schedule of the load's own clock: the kill lands while half the load is still to come
+                await asyncio.sleep(DURATION * 0.05)
                 leader = await asyncio.to_thread(cluster.leader, BUSIEST, vhost)
                 events.append(f"stop {leader.node}")
                 await asyncio.to_thread(leader.stop_cleanly)
-                await asyncio.sleep(DURATION * 0.15)
                 await asyncio.to_thread(leader.start)
-                events.append(f"started {leader.node}")
-                await asyncio.sleep(DURATION * 0.15)
+                events.append(f"started {leader.node} at {time.monotonic() - began:.0f} s")
+                await asyncio.sleep(max(0.0, began + DURATION * 0.5 - time.monotonic()))
                 leader = await asyncio.to_thread(cluster.leader, BUSIEST, vhost)
-                events.append(f"kill -9 {leader.node}")
+                events.append(f"kill -9 {leader.node} at {time.monotonic() - began:.0f} s")
                 killed_at.append(time.monotonic())
                 await asyncio.to_thread(leader.kill)  # left down: the chain goes on on two nodes
 
             await asyncio.gather(load.run(), faults())
             responses = list(load.accepted.values())
             result = await settle(observer, client, scenario, region.academic_year, responses, SETTLE, (), base)
+        recovered = observer.recovered_after(killed_at[0]) if killed_at else None
+        # the test's bound is loose (a shared 2-core machine); bench/indicator_lag.py --cluster measures the 1 s target
+        resumed = observer.recovered_after(killed_at[0], within=5.0) if killed_at else None
+        print(f"cluster: completions reflected within 1 s again {recovered} s, within 5 s {resumed} s after the kill; "
+              f"first stop on the services' first address: {events[0].endswith(cluster.nodes[0].node)}")
         print(f"cluster: accepted {len(responses)} retried {load.retried} counter {result.counter} lost {len(result.lost)} "
               f"twice {len(result.twice)} unannounced {len(result.not_completed)}; {'; '.join(events)}")
         assert not load.refused, load.refused[:5]
         assert len(responses) == int(RATE * DURATION)
+        assert killed_at and killed_at[0] < began + DURATION * 0.8, events  # the kill came under load
+        assert resumed is not None and resumed <= 45, f"completions not reflected within 5 s again 45 s after the kill: {resumed}"
         assert result.exact, f"lost {result.lost[:5]} twice {result.twice[:5]} unannounced {result.not_completed[:5]} counter {result.counter}"
         await processes.wait_ready(60)  # every service on a surviving node, no restart
     finally:
