@@ -59,7 +59,7 @@ def test_the_custom_resources_are_the_ones_known_and_complete() -> None:
 def test_each_service_deployment_probes_ready_and_health_and_its_service_reaches_it() -> None:
     deployments, services = by_kind("Deployment"), by_kind("Service")
     assert set(deployments) == set(SERVICES) and set(services) == set(SERVICES)
-    settings = {k for k in yaml.safe_load((K8S / "settings.yaml").read_text())["data"]}
+    settings = set(yaml.safe_load((K8S / "settings.yaml").read_text())["data"])
     known = {f"NASTAVNIK_{name.upper()}" for name in Settings.model_fields}
     assert settings <= known, settings - known  # no setting the code does not read
     for name, deployment in deployments.items():
