@@ -11,31 +11,29 @@ node goes on reading them and a publisher goes on writing (with confirms)."""
 from __future__ import annotations
 
 import logging
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
 from aio_pika import RobustConnection
-from yarl import URL
 
 log = logging.getLogger("nastavnik.cluster")
 
 
 def node_urls(url: str, nodes: Sequence[str]) -> list[str]:
     """The broker URL first, then the same URL (credentials, vhost, query) on each other
-    `host:port` of `nodes` (an entry already equal to the URL's own node is skipped)."""
-    base = URL(url)
-    urls = [str(base)]
-    for node in nodes:
-        node = node.strip()
+    `host:port` of `nodes` (an entry already equal to the URL's own node is skipped); an entry
+    with a scheme is taken as a whole URL."""
+    base = urllib.parse.urlsplit(url)
+    credentials = base.netloc.rpartition("@")[0]
+    urls = [url]
+    for node in (n.strip() for n in nodes):
         if not node:
             continue
-        if "://" in node:
-            candidate = URL(node)
-        else:
-            host, _, port = node.rpartition(":") if ":" in node else (node, "", "")
-            candidate = base.with_host(host or node).with_port(int(port) if port else base.port)
-        if str(candidate) not in urls:
-            urls.append(str(candidate))
+        candidate = node if "://" in node else urllib.parse.urlunsplit(
+            base._replace(netloc=f"{credentials}@{node}" if credentials else node))
+        if candidate not in urls:
+            urls.append(candidate)
     return urls
 
 
@@ -57,7 +55,7 @@ class FailoverConnection(RobustConnection):
 
     def _use(self, index: int) -> None:
         self._current = index % len(self._addresses)
-        self.url = URL(self._addresses[self._current])
+        self.url = type(self.url)(self._addresses[self._current])  # yarl's URL, as aio-pika keeps it
 
     async def _RobustConnection__connect_transport(self) -> None:  # noqa: N802 - overrides aio-pika's private step
         """Each attempt after the first goes to the next address; the first connection of all
