@@ -89,7 +89,9 @@ class Observer:
                        channel.declare_queue(name, exclusive=True, auto_delete=True))
         await queue.bind(exchange, routing_key=COMPLETED)
         await queue.bind(exchange, routing_key=UPDATED)
-        await queue.consume(self._on_message, no_ack=True)
+        # on a cluster acknowledged after reading: a delivery cut by a killed node comes again (no_ack would lose it)
+        self.ack = bool(urls)
+        await queue.consume(self._on_message, no_ack=not urls)
 
     async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         now = time.perf_counter()
@@ -101,6 +103,8 @@ class Observer:
         elif data.get("scope") == "region":
             for cause in (data["caused_by"], *data.get("also_caused_by", ())):
                 self.region_seen.setdefault(cause, now)
+        if self.ack:
+            await message.ack()
 
     async def stop(self) -> None:
         await self.connection.close()

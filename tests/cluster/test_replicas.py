@@ -19,7 +19,7 @@ from tests.cluster.support import ClusterObserver, SpreadLoad, cluster_urls, sys
 from tests.conftest import SECRET
 
 RATE = float(os.environ.get("NASTAVNIK_CLUSTER_RATE", "15"))
-DURATION = float(os.environ.get("NASTAVNIK_CLUSTER_DURATION", "36"))
+DURATION = float(os.environ.get("NASTAVNIK_CLUSTER_DURATION", "30"))
 SETTLE = float(os.environ.get("NASTAVNIK_CLUSTER_SETTLE", "90"))
 CONSUMED = "nastavnik_events_consumed"
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(int(DURATION + SETTLE + 300))]
