@@ -29,6 +29,7 @@ from sqlmodel import Field, SQLModel, select
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.reports import IndicatorsUpdated
+from shared.db import lock_key
 from shared.http import create_service_app
 from shared.messaging.outbox import Work
 from shared.messaging.topology import (
@@ -91,6 +92,8 @@ def create_federal(settings: Settings) -> Federal:
     async def on_updated(work: Work, envelope: Envelope, data: IndicatorsUpdated) -> None:
         if data.scope != "region":
             return  # the region's link passes only its region figures; anything else is not ours
+        # two announcements of one region applied at once (prefetch): one after the other, the later wins
+        await lock_key(work.session, f"federal:{data.scope_id}:{data.academic_year}")
         row = await work.session.get(RegionFigures, (data.scope_id, data.academic_year))
         if row is not None and _aware(row.announced_at) > _aware(envelope.time):
             return  # an older announcement delivered late (a link that was down) changes nothing
