@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -301,6 +302,7 @@ async def main() -> None:
     finally:
         for cluster in CLUSTER:
             cluster.stop()
+            shutil.rmtree(cluster.nodes[0].dir.parent, ignore_errors=True)
 
 
 async def measure(args) -> None:
