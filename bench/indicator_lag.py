@@ -15,6 +15,16 @@ under 1 s again, and how many completions never got a region update (lost).
 
     .venv/bin/python bench/indicator_lag.py --rates 50,500 --duration 20 --runs 3 --outage 60
 
+Beyond one machine (issue 17, docs/scale.md): `--replicas N` runs N processes each of surveys
+and reports (competing consumers; the load is spread over the surveys replicas); `--cluster`
+runs on a private three-node RabbitMQ cluster started here (tests/cluster/infra.py; quorum
+queues with a member on each node, the services told every node) instead of the shared broker,
+and its `kill` scenario kills -9 the node leading reports' completions queue under load:
+the time after the kill until every completion is reflected within 1 s again, and the lost.
+
+    .venv/bin/python bench/indicator_lag.py --rates 500 --duration 20 --runs 1 --outage 0            # one node, one replica
+    .venv/bin/python bench/indicator_lag.py --rates 500 --duration 20 --runs 1 --outage 0 --replicas 2 --cluster --kill
+
 Needs RabbitMQ (with rabbitmqctl or --management-url) and PostgreSQL; URLs from
 NASTAVNIK_TEST_RABBITMQ_URL / NASTAVNIK_TEST_POSTGRES_URL or the options below.
 """
@@ -25,6 +35,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -36,11 +47,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aio_pika
 
+from shared.messaging.cluster import failover_connection
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 
 from bench.load import Outcome, Poster, cpu_by_pid, cpu_seconds, grown, load_average
 from nastavnik.processes import ServiceProcesses, create_databases, create_vhost, delete_vhost, drop_databases
 from nastavnik.scenario import RegionScenario
+from tests.cluster.infra import RabbitCluster
+from tests.cluster.support import ReplicatedProcesses
 
 SECRET = "bench-secret-of-sufficient-length-32-bytes"
 COMPLETED = "surveys.response.completed.v1"
@@ -55,22 +69,30 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class Observer:
-    """The bench queue: completion ids by response id, region updates by cause."""
+    """The bench queue: completion ids by response id, region updates by cause. On a cluster
+    (`urls`: every node) a quorum queue through a connection that moves to a surviving node."""
 
     def __init__(self) -> None:
         self.completed: dict[str, str] = {}  # completed event id → response id
         self.completed_at: dict[str, float] = {}  # response id → completed event observed
         self.region_seen: dict[str, float] = {}  # completed event id → first region update time
 
-    async def start(self, url: str) -> None:
-        self.connection = await aio_pika.connect_robust(url)
+    async def start(self, url: str, urls: list[str] | None = None) -> None:
+        if urls:
+            self.connection = await aio_pika.connect_robust(url, reconnect_interval=1, connection_class=failover_connection(urls))
+        else:
+            self.connection = await aio_pika.connect_robust(url)
         channel = await self.connection.channel()
         await channel.set_qos(prefetch_count=1000)
         exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        queue = await channel.declare_queue(f"bench.lag.{uuid.uuid4().hex[:8]}", exclusive=True, auto_delete=True)
+        name = f"bench.lag.{uuid.uuid4().hex[:8]}"
+        queue = await (channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"}) if urls else
+                       channel.declare_queue(name, exclusive=True, auto_delete=True))
         await queue.bind(exchange, routing_key=COMPLETED)
         await queue.bind(exchange, routing_key=UPDATED)
-        await queue.consume(self._on_message, no_ack=True)
+        # on a cluster acknowledged after reading: a delivery cut by a killed node comes again (no_ack would lose it)
+        self.ack = bool(urls)
+        await queue.consume(self._on_message, no_ack=not urls)
 
     async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         now = time.perf_counter()
@@ -82,6 +104,8 @@ class Observer:
         elif data.get("scope") == "region":
             for cause in (data["caused_by"], *data.get("also_caused_by", ())):
                 self.region_seen.setdefault(cause, now)
+        if self.ack:
+            await message.ack()
 
     async def stop(self) -> None:
         await self.connection.close()
@@ -149,11 +173,31 @@ async def drain(observer: Observer, submits: dict[str, float], timeout: float) -
         await asyncio.sleep(0.5)
 
 
+CLUSTER: list[RabbitCluster] = []  # --cluster: started once by main()
+BUSIEST = "reports.surveys.response.completed.v1"
+
+
+def node_urls_of(vhost: str) -> list[str] | None:
+    if not CLUSTER:
+        return None
+    name = vhost.rsplit("/", 1)[1]
+    return [f"amqp://guest:guest@{node.address}/{name}" for node in CLUSTER[0].nodes]
+
+
 async def environment(args):
-    vhost = create_vhost(args.rabbitmq_url, args.management_url)
+    extra = {"NASTAVNIK_PREFETCH": str(args.prefetch)}
+    if CLUSTER:
+        name = f"bench-{uuid.uuid4().hex[:8]}"
+        CLUSTER[0].ctl("add_vhost", name)
+        CLUSTER[0].ctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        vhost = CLUSTER[0].url + name
+        extra["NASTAVNIK_RABBITMQ_NODES"] = CLUSTER[0].other_addresses
+    else:
+        vhost = create_vhost(args.rabbitmq_url, args.management_url)
     databases = await create_databases(args.postgres_url)
     log_dir = Path(tempfile.mkdtemp(prefix="bench-lag-"))
-    processes = ServiceProcesses(vhost, databases, log_dir, SECRET, extra_env={"NASTAVNIK_PREFETCH": str(args.prefetch)})
+    processes: ServiceProcesses = ReplicatedProcesses(vhost, databases, log_dir, SECRET, {"surveys": args.replicas, "reports": args.replicas},
+                                                      extra_env=extra)
     processes.start_all()
     await processes.wait_ready()
     return vhost, databases, processes, log_dir
@@ -164,7 +208,7 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
     observer = Observer()
     poster: Poster | None = None
     try:
-        await observer.start(vhost)
+        await observer.start(vhost, node_urls_of(vhost))
         async with processes.client() as client:
             scenario = RegionScenario(client, SECRET, "test-region")
             region = await scenario.load(schools=3, surveys=False)
@@ -172,7 +216,8 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
             submits: dict[str, float] = {}
             timeline: list[tuple[float, str]] = []
             outcome = Outcome()
-            poster = Poster([f"http://127.0.0.1:{processes.ports['surveys']}"], args.connections)
+            surveys = [name for name in processes.ports if name.split("#")[0] == "surveys"]
+            poster = Poster([f"http://127.0.0.1:{processes.ports[name]}" for name in surveys], args.connections)
             await poster.__aenter__()
             if scenario_name == "steady":
                 before = cpu_by_process(processes)
@@ -188,12 +233,18 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
                         "surveys_p50": percentile(surveys_part, 0.5), "surveys_p99": percentile(surveys_part, 0.99),
                         "p50": percentile(values, 0.5), "p99": percentile(values, 0.99), "max": max(values, default=float("nan"))}
             # outage: load for warmup + outage + recovery window; reports down during the outage
-            total = args.warmup + args.outage + args.recovery
+            # kill (--cluster): the node leading reports' completions queue killed -9 after the warmup, left down
+            total = args.warmup + (0 if scenario_name == "kill" else args.outage) + args.recovery
             load = asyncio.create_task(submit_load(poster, scenario, region, rate, total, submits, timeline, outcome))
             await asyncio.sleep(args.warmup)
-            processes.stop("reports")
-            await asyncio.sleep(args.outage)
-            processes.start("reports")
+            killed = None
+            if scenario_name == "kill":
+                killed = await asyncio.to_thread(CLUSTER[0].leader, BUSIEST, vhost.rsplit("/", 1)[1])
+                await asyncio.to_thread(killed.kill)
+            else:
+                processes.stop("reports")
+                await asyncio.sleep(args.outage)
+                processes.start("reports")
             restarted = time.perf_counter()
             await load
             await drain(observer, submits, 180)
@@ -205,7 +256,9 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
                 if all(v is not None and v < 1.0 for _, v in after[index:]):
                     recovered_at = started - restarted
                     break
-            return {"scenario": "outage", "rate": rate, "outage_s": args.outage, "completions": len(submits), "lost": lost,
+            if killed is not None:
+                await asyncio.to_thread(killed.start)  # back for the next run
+            return {"scenario": scenario_name, "rate": rate, "outage_s": 0 if killed else args.outage, "completions": len(submits), "lost": lost,
                     "submit_errors": outcome.errors, "load_average": load_average(),
                     "recovered_after_s": recovered_at, "max_lag": max(result.values(), default=float("nan"))}
     finally:
@@ -214,7 +267,10 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
         await observer.stop()
         processes.stop_all()
         await drop_databases(args.postgres_url, databases)
-        delete_vhost(vhost, args.management_url)
+        if CLUSTER:
+            CLUSTER[0].ctl("delete_vhost", vhost.rsplit("/", 1)[1])
+        else:
+            delete_vhost(vhost, args.management_url)
 
 
 async def main() -> None:
@@ -231,8 +287,27 @@ async def main() -> None:
     parser.add_argument("--rabbitmq-url", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--postgres-url", default=os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--management-url", default=None)
+    parser.add_argument("--replicas", type=int, default=1, help="processes each of surveys and reports (competing consumers)")
+    parser.add_argument("--cluster", action="store_true", help="a private three-node RabbitMQ cluster instead of the shared broker")
+    parser.add_argument("--kill", action="store_true", help="with --cluster: kill -9 the busiest queue's leader node under load")
+    parser.add_argument("--kill-rate", type=float, default=500)
     args = parser.parse_args()
-    print(f"conditions: {os.cpu_count()} CPUs, four service processes + PostgreSQL + RabbitMQ on this machine, "
+    if args.cluster:
+        work = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+        work.chmod(0o755)
+        CLUSTER.append(RabbitCluster(work))
+        CLUSTER[0].start()
+    try:
+        await measure(args)
+    finally:
+        for cluster in CLUSTER:
+            cluster.stop()
+            shutil.rmtree(cluster.nodes[0].dir.parent, ignore_errors=True)
+
+
+async def measure(args) -> None:
+    print(f"conditions: {os.cpu_count()} CPUs, the service processes ({args.replicas} of surveys and reports) + PostgreSQL + "
+          f"RabbitMQ ({'a three-node cluster' if CLUSTER else 'one node'}) on this machine, "
           f"3 schools, {args.duration:g} s per steady run, {args.runs} runs, prefetch {args.prefetch}", flush=True)
     for rate in [float(r) for r in args.rates.split(",") if r]:
         results = []
@@ -251,6 +326,16 @@ async def main() -> None:
         recovered = [r["recovered_after_s"] for r in results if r["recovered_after_s"] is not None]
         print(f"== outage {args.outage:g} s at {args.outage_rate:g}/s: median recovery "
               f"{statistics.median(recovered) if recovered else float('nan'):.1f} s after restart "
+              f"({len(recovered)}/{len(results)} recovered), lost {sum(r['lost'] for r in results)}", flush=True)
+    if args.kill and CLUSTER:
+        results = []
+        for run in range(args.runs):
+            result = await run_once(args, "kill", args.kill_rate)
+            results.append(result)
+            print(json.dumps({"run": run + 1, **{k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}}), flush=True)
+        recovered = [r["recovered_after_s"] for r in results if r["recovered_after_s"] is not None]
+        print(f"== leader node killed at {args.kill_rate:g}/s: every completion within 1 s again "
+              f"{statistics.median(recovered) if recovered else float('nan'):.1f} s after the kill "
               f"({len(recovered)}/{len(results)} recovered), lost {sum(r['lost'] for r in results)}", flush=True)
 
 

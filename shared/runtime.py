@@ -25,6 +25,7 @@ from shared.db import Database
 from shared.logging import configure_logging, get_logger
 from shared.messaging import broker_state
 from shared.messaging.batching import BatchHandler, BatchingConsumer
+from shared.messaging.cluster import use_cluster
 from shared.messaging.consumer import EventConsumer, Handler
 from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork, routing_headers
@@ -107,6 +108,7 @@ class ServiceRuntime:
             graceful_timeout=10.0,
             reconnect_interval=1.0,
         )
+        use_cluster(self.broker, settings.broker_urls)  # NASTAVNIK_RABBITMQ_NODES: move to a surviving node
         self._publishers: dict[str, object] = {}
         self._consumed_queues: list[str] = []
         self._batching: list[BatchingConsumer] = []

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("RABBITMQ_URL", "NASTAVNIK_RABBITMQ_URL"),
         description="AMQP URL of the broker; unset means FastStream's in-memory broker.",
     )
+    rabbitmq_nodes: str = Field(
+        default="",
+        description="The other nodes of the broker's cluster, `host:port` comma-separated (same credentials and vhost as "
+                    "RABBITMQ_URL): the services connect to the first that answers and move to a surviving one (docs/scale.md).",
+    )
     database_url: str | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "NASTAVNIK_DATABASE_URL"),
@@ -106,6 +111,15 @@ class Settings(BaseSettings):
     def outbox_retention(self) -> timedelta | None:
         return timedelta(days=self.outbox_retention_days) if self.outbox_retention_days else None
     demo: bool = False
+
+    @property
+    def broker_urls(self) -> list[str]:
+        """RABBITMQ_URL, then the same URL on each of NASTAVNIK_RABBITMQ_NODES."""
+        from shared.messaging.cluster import node_urls
+
+        if not self.rabbitmq_url:
+            return []
+        return node_urls(self.rabbitmq_url, self.rabbitmq_nodes.split(","))
 
     @property
     def in_memory_broker(self) -> bool:

@@ -26,7 +26,7 @@ from shared.clock import utcnow
 from shared.contracts.envelope import EventData, new_envelope, school_of
 from shared.db import Database
 from shared.messaging.bulk import TransactionalPublisher, claim_and_mark
-from shared.messaging.topology import SCHOOL_HEADER
+from shared.messaging.topology import SCHOOL_HEADER, SCOPE_HEADER
 from shared.metrics import ServiceMetrics
 
 
@@ -320,6 +320,12 @@ class UnitOfWork:
 
 def routing_headers(body: str) -> dict[str, str] | None:
     """AMQP headers a relay stamps on an event: the school it belongs to, by which the broker
-    routes it to that school's own queue (see topology.SCHOOLS_EXCHANGE)."""
-    school = school_of(json.loads(body).get("data") or {})
-    return {SCHOOL_HEADER: school} if school else None
+    routes it to that school's own queue (see topology.SCHOOLS_EXCHANGE), and the scope of an
+    indicators event, by which a region's broker passes its region figures to the federal level
+    (topology.FEDERAL_EXCHANGE, docs/scale.md)."""
+    data = json.loads(body).get("data") or {}
+    school = school_of(data)
+    headers = {SCHOOL_HEADER: school} if school else {}
+    if isinstance(data.get(SCOPE_HEADER), str):
+        headers[SCOPE_HEADER] = data[SCOPE_HEADER]
+    return headers or None

@@ -99,3 +99,17 @@ def school_outbox_queue(school_id: str) -> str:
 def school_outbox_binding(school_id: str) -> dict[str, str]:
     """Binding arguments of a school's queue on the schools exchange."""
     return {"x-match": "all", SCHOOL_HEADER: school_id}
+
+
+# -- a country of regions: each region's broker passes its region figures to the federal one ----
+
+SCOPE_HEADER = "scope"
+FEDERAL_EXCHANGE_NAME = "nastavnik.federal"
+FEDERAL_EXCHANGE = RabbitExchange(FEDERAL_EXCHANGE_NAME, type=ExchangeType.HEADERS, durable=True)
+"""In a region's vhost: a headers exchange bound to `nastavnik.events` with the indicators'
+routing key; the federal link's queue takes from it only the region scope (`scope` header)."""
+FEDERAL_ROUTING_KEY = "reports.indicators.updated.v1"
+FEDERAL_LINK_QUEUE = "federal.link.reports.indicators.updated.v1"
+"""The durable quorum queue in a region's vhost that the shovel empties into the federal
+deployment's `nastavnik.events`: while the link is down, the region's figures wait in it."""
+FEDERAL_LINK_BINDING = {"x-match": "all", SCOPE_HEADER: "region"}
