@@ -1,0 +1,82 @@
+"""Every component test runs on both backends, as FastStream's own tests do: `memory` (SQLite
+files in a fresh folder) and `postgres` (a fresh PostgreSQL database per service, from
+NASTAVNIK_TEST_POSTGRES_URL, else testcontainers; marked `integration`). The backend is an
+autouse parameter, so a new component test runs on both without naming it anywhere.
+
+The broker stays FastStream's in-memory one on both backends (tests.component.helpers.running):
+a component test asserts that an event, once published, is applied (the in-memory transport
+applies it at once, a failure is final). The real broker's redelivery, dead-lettering and
+reconnects are what tests/integration exercises, with the services as processes.
+
+On `postgres`, each service's database is named by `<SERVICE>_DATABASE_URL` (shared.settings),
+so the tests' own `Settings(...)` reach PostgreSQL too. A module-scoped service (a big region
+loaded once per module, see `module_settings`) gets databases of its own for the module."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from shared.settings import Settings
+
+from nastavnik.processes import SERVICES
+from tests import infra
+from tests.conftest import SECRET
+
+BACKENDS = ["memory", pytest.param("postgres", marks=pytest.mark.integration)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS, autouse=True)
+def backend(request: pytest.FixtureRequest) -> str:
+    """`memory` or `postgres`: where the services under test keep their data."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[str]:
+    with infra.postgres_url() as url:
+        yield url
+
+
+def _run(coroutine) -> object:
+    """Run `coroutine` on a loop of its own, in a thread: the test's loop is left alone."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@contextmanager
+def service_databases(backend: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    """On `postgres`: fresh databases for every service, named by `<SERVICE>_DATABASE_URL`
+    while the context lasts, dropped afterwards; on `memory`: nothing."""
+    if backend != "postgres":
+        yield
+        return
+    admin = request.getfixturevalue("postgres_admin")
+    urls: dict[str, str] = _run(infra.create_databases(admin, list(SERVICES), migrate=False))  # type: ignore[assignment]
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, url in urls.items():
+                patch.setenv(f"{name.upper()}_DATABASE_URL", url)
+            yield
+    finally:
+        _run(infra.drop_databases(admin, urls))
+
+
+@pytest.fixture(autouse=True)
+def _databases(backend: str, request: pytest.FixtureRequest) -> Iterator[None]:
+    with service_databases(backend, request):
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_settings(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings for a service shared by a module's tests (create the service in a module-scoped
+    fixture that takes these): a folder and, on `postgres`, databases of its own for the module."""
+    folder: Path = tmp_path_factory.mktemp("module")
+    with service_databases(backend, request):
+        yield Settings(data_dir=folder, jwt_secret=SECRET, region_id="test-region", rabbitmq_url=None, database_url=None)
