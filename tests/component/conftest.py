@@ -41,6 +41,16 @@ _DROPS = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="drop-datab
 """Databases are dropped in the background while the next test runs (a drop takes seconds)."""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`@pytest.mark.only_backend("memory", reason=...)`: a test asserting one backend's own rule
+    is skipped, with its reason, on the other."""
+    for item in items:
+        marker = item.get_closest_marker("only_backend")
+        callspec = getattr(item, "callspec", None)
+        if marker and callspec and callspec.params.get("backend") not in marker.args:
+            item.add_marker(pytest.mark.skip(reason=marker.kwargs["reason"]))
+
+
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[str]:
     with infra.postgres_url() as url:
