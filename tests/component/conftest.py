@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -86,6 +86,27 @@ def service_databases(backend: str, request: pytest.FixtureRequest) -> Iterator[
 def _databases(backend: str, request: pytest.FixtureRequest) -> Iterator[None]:
     with service_databases(backend, request):
         yield
+
+
+@pytest.fixture
+def other_databases(backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Call it before building a second service of one kind in a test (each with its own data):
+    on `postgres`, the services built from then on get fresh databases (dropped after the test);
+    on `memory`, nothing (the service's own `data_dir` gives it its own SQLite file)."""
+    admin = request.getfixturevalue("postgres_admin") if backend == "postgres" else ""
+    created: list[dict[str, str]] = []
+
+    def switch() -> None:
+        if backend != "postgres":
+            return
+        urls: dict[str, str] = _run(infra.create_databases(admin, list(SERVICES), migrate=False))  # type: ignore[assignment]
+        created.append(urls)
+        for name, url in urls.items():
+            monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", url)
+
+    yield switch
+    for urls in created:
+        _DROPS.submit(asyncio.run, infra.drop_databases(admin, urls))
 
 
 @pytest.fixture(scope="module")
