@@ -1,14 +1,17 @@
-"""Helpers for component tests: one service on the in-memory broker and SQLite."""
+"""Helpers for component tests: one service on the in-memory broker, its database on the
+module's backend (tests/component/conftest.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
+import pytest_asyncio
 from faststream.rabbit import TestRabbitBroker
 from sqlmodel import select
 
@@ -16,6 +19,7 @@ from shared.auth import issue_token
 from shared.contracts.envelope import EventData, new_envelope
 from shared.messaging.outbox import OutboxMessage
 from shared.messaging.topology import EVENTS_EXCHANGE
+from shared.settings import Settings
 
 from tests.conftest import SECRET
 
@@ -25,10 +29,43 @@ async def running(service: Any) -> AsyncIterator[httpx.AsyncClient]:
     async with TestRabbitBroker(service.runtime.broker):
         await service.runtime.start()
         try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=service.http), base_url="http://test") as client:
+            async with client_of(service) as client:
                 yield client
         finally:
             await service.runtime.stop()
+
+
+def client_of(service: Any) -> httpx.AsyncClient:
+    """An HTTP client of the service's API (its own cookies: one per test on a shared service)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=service.http), base_url="http://test")
+
+
+def region_fixtures(create: Callable[[Settings], Any], load: Callable[[Any], Awaitable[None]]) -> tuple[Any, Any]:
+    """A big region loaded once per module (`shared_region`) and the `region` fixture, which hands
+    each test that service with a client of its own; a test marked `changes_region` (it delivers,
+    posts or rebuilds) gets a region of its own instead. The module runs on one event loop:
+    `pytestmark = pytest.mark.asyncio(loop_scope="module")`.
+    Use: `shared_region, region = region_fixtures(create_service, load_region)`."""
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module")
+    async def shared_region(module_settings: Settings) -> AsyncIterator[Any]:
+        service = create(module_settings)
+        async with running(service):
+            await load(service)
+            yield service
+
+    @pytest_asyncio.fixture(loop_scope="module")
+    async def region(request: pytest.FixtureRequest, settings: Settings, shared_region: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+        if request.node.get_closest_marker("changes_region"):
+            service = create(settings)
+            async with running(service) as client:
+                await load(service)
+                yield service, client
+        else:
+            async with client_of(shared_region) as client:
+                yield shared_region, client
+
+    return shared_region, region
 
 
 def bearer(role: str, scope: str, scope_id: str, sub: str = "tester") -> dict[str, str]:

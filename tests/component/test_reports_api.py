@@ -13,7 +13,7 @@ from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
 
 from services.reports.main import create_service
-from tests.component.helpers import ADMIN, bearer, deliver, running
+from tests.component.helpers import ADMIN, bearer, deliver, region_fixtures
 from tests.component.test_reports_indicators import YEAR, load_region, swot
 from tests.conftest import SECRET
 
@@ -21,12 +21,8 @@ COORDINATOR = bearer("municipal_coordinator", "municipality", "m1")
 CURATOR = bearer("school_curator", "school", "s3")
 
 
-@pytest.fixture
-async def region(settings):
-    service = create_service(settings)
-    async with running(service) as client:
-        await load_region(service)
-        yield service, client
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared region lives on the module's loop
+shared_region, region = region_fixtures(create_service, load_region)
 
 
 async def test_history_keeps_every_announced_value_in_order(region) -> None:
@@ -93,6 +89,7 @@ SWOT_HEADER = ("Программа", "Код программы", "Форма н
                "Слабые стороны, средний балл", "Возможности, средний балл", "Угрозы, средний балл")
 
 
+@pytest.mark.changes_region
 async def test_csv_of_the_swot_table(region) -> None:
     service, client = region
     await deliver(service, swot("w6", "s2", "teacher-5", "swot_teacher_teacher", {"strengths": 4, "weaknesses": 1, "opportunities": 2, "threats": 0},

@@ -83,10 +83,11 @@ def envelopes(events: list[tuple[str, EventData]]) -> list[tuple[str, Envelope, 
 
 
 @pytest.fixture
-async def twins(tmp_path):
+async def twins(tmp_path, other_databases):
     """Two reports services with their own databases, loaded alike."""
     services = []
     for name in ("one_by_one", "batch"):
+        other_databases()
         settings = Settings(data_dir=tmp_path / name, jwt_secret=SECRET, region_id="test-region", rabbitmq_url=None, database_url=None)
         services.append(create_service(settings))
     async with running(services[0]), running(services[1]):

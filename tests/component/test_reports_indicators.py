@@ -23,7 +23,7 @@ from shared.messaging.inbox import InboxMessage
 
 from services.reports.main import create_service
 from services.reports.models import ParkedEvent, Programme
-from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw
+from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw, region_fixtures
 
 YEAR = "2026/2027"
 NAMES = {"teacher-3": "Кузнецова Мария Игоревна"}
@@ -195,14 +195,8 @@ async def load_region(service) -> None:
     await deliver(service, campaign_answer("q7", "s1", "teacher-3", "c1"))
 
 
-@pytest.fixture
-async def region(settings):
-    from tests.component.helpers import running
-
-    service = create_service(settings)
-    async with running(service) as client:
-        await load_region(service)
-        yield service, client
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared region lives on the module's loop
+shared_region, region = region_fixtures(create_service, load_region)
 
 
 async def values(client, scope: str, scope_id: str, headers=ADMIN) -> dict:
@@ -257,6 +251,7 @@ async def programme_rows(service) -> list[tuple]:
         return [(p.id, p.school_id, p.academic_year, p.title, p.order_key) for p in (await session.exec(select(Programme).order_by(Programme.id))).all()]
 
 
+@pytest.mark.changes_region
 async def test_rebuild_ends_with_the_live_values(region) -> None:
     service, client = region
     live = await service.service.counter_snapshot()
@@ -291,6 +286,7 @@ async def test_low_result_and_difficult_schools_are_shown_apart(region) -> None:
     assert [m.values["schools_total"] for m in report.municipalities] == [2, 1]
 
 
+@pytest.mark.changes_region
 async def test_an_ended_pair_moves_from_active_to_completed_or_terminated(region) -> None:
     from shared.contracts.pairing import PairEnded
 
@@ -343,6 +339,7 @@ async def test_campaign_response_rates_per_school_and_region(region) -> None:
     assert (m1["campaigns_held"], m1["campaign_invited"], m1["campaign_responded"], m1["campaign_response_rate"]) == (2, 6, 4, 66.7)
 
 
+@pytest.mark.changes_region
 async def test_a_municipality_wide_campaign_counts_for_its_municipality_and_the_region(region) -> None:
     from shared.auth import Principal
 

@@ -11,7 +11,7 @@ from shared.web import issue_session
 
 from services.reports import attention, overview
 from services.reports.main import create_service
-from tests.component.helpers import deliver, running
+from tests.component.helpers import deliver, region_fixtures
 from tests.component.test_reports_indicators import YEAR, load_region, school
 from tests.conftest import SECRET
 
@@ -20,12 +20,8 @@ COORDINATOR = Principal(sub="coordinator", role="municipal_coordinator", scope="
 CURATOR = Principal(sub="curator", role="school_curator", scope="school", scope_id="s3")
 
 
-@pytest.fixture
-async def region(settings):
-    service = create_service(settings)
-    async with running(service) as client:
-        await load_region(service)
-        yield service, client
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # the shared region lives on the module's loop
+shared_region, region = region_fixtures(create_service, load_region)
 
 
 def _signed_in(client, principal: Principal):
@@ -48,6 +44,7 @@ async def test_dashboard_figures_equal_the_full_report(region, level: str, scope
     assert fast.swot == full.swot
 
 
+@pytest.mark.changes_region
 async def test_schools_states_put_a_school_without_a_programme_first(region) -> None:
     service, client = region
     await deliver(service, school("s4", "m1"))  # registered, nothing else
@@ -99,6 +96,7 @@ async def test_scope_rules_of_the_pages(region) -> None:
     assert todo.status_code == 200 and "<li>" not in todo.text
 
 
+@pytest.mark.changes_region
 async def test_the_schools_list_comes_in_pages_lagging_first(region, monkeypatch) -> None:
     from services.reports import web
 
