@@ -1,11 +1,15 @@
-"""Real infrastructure for integration tests: from environment variables first, testcontainers
-second, else skipped — but under CI a missing broker or database fails the run."""
+"""Real infrastructure for integration tests: from environment variables first, then the local
+servers at their default addresses (RabbitMQ 127.0.0.1:5672 with guest/guest and its management
+API on :15672, PostgreSQL 127.0.0.1:5432 as user postgres), testcontainers last, else skipped —
+but under CI a missing broker or database fails the run."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,6 +21,34 @@ RABBITMQ_ENV = "NASTAVNIK_TEST_RABBITMQ_URL"
 POSTGRES_ENV = "NASTAVNIK_TEST_POSTGRES_URL"
 MANAGEMENT_ENV = "NASTAVNIK_TEST_RABBITMQ_MANAGEMENT_URL"
 
+LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_MANAGEMENT = "http://guest:guest@127.0.0.1:15672"
+
+
+def _listening(port: int) -> bool:
+    """Whether a local server accepts connections on the port (the default-address step)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def management_url() -> str | None:
+    """The RabbitMQ management API: from the environment, else the local one when it answers
+    (`rabbitmq-plugins enable rabbitmq_management`), else None (vhosts then go through rabbitmqctl)."""
+    url = os.environ.get(MANAGEMENT_ENV)
+    if url:
+        return url
+    if not _listening(15672):
+        return None
+    try:
+        urllib.request.urlopen("http://127.0.0.1:15672/", timeout=2).close()
+    except OSError:
+        return None
+    return LOCAL_MANAGEMENT
+
 
 def _unavailable(what: str, why: str) -> None:
     message = f"{what} unavailable: {why}. Set {RABBITMQ_ENV} and {POSTGRES_ENV} (see README)."
@@ -27,7 +59,7 @@ def _unavailable(what: str, why: str) -> None:
 
 @contextmanager
 def rabbitmq_url() -> Iterator[str]:
-    url = os.environ.get(RABBITMQ_ENV)
+    url = os.environ.get(RABBITMQ_ENV) or (LOCAL_RABBITMQ if _listening(5672) else None)
     if url:
         yield url
         return
@@ -43,7 +75,7 @@ def rabbitmq_url() -> Iterator[str]:
 
 @contextmanager
 def postgres_url() -> Iterator[str]:
-    url = os.environ.get(POSTGRES_ENV)
+    url = os.environ.get(POSTGRES_ENV) or (LOCAL_POSTGRES if _listening(5432) else None)
     if url:
         yield url
         return
@@ -61,14 +93,14 @@ def postgres_url() -> Iterator[str]:
 
 def create_vhost(broker_url: str) -> str:
     try:
-        return processes.create_vhost(broker_url, os.environ.get(MANAGEMENT_ENV))
+        return processes.create_vhost(broker_url, management_url())
     except RuntimeError as exc:
         _unavailable("RabbitMQ vhost creation", str(exc))
         raise
 
 
 def delete_vhost(vhost_url: str) -> None:
-    processes.delete_vhost(vhost_url, os.environ.get(MANAGEMENT_ENV))
+    processes.delete_vhost(vhost_url, management_url())
 
 
 def broker_control_available() -> bool:

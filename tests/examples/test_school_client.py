@@ -4,7 +4,6 @@ with a school's own credentials: its commands are accepted and reach the service
 from __future__ import annotations
 
 import json
-import os
 import sys
 import urllib.parse
 import uuid
@@ -30,9 +29,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def school(vhost_url: str) -> tuple[str, str]:
-    management = os.environ.get(infra.MANAGEMENT_ENV)
+    management = infra.management_url()
     if not management:
-        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set")
+        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set and no local management API answers")
     school_id, password = f"s{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     result = CliRunner().invoke(cli, ["broker", "school-access", school_id, "--password", password, "--apply",
                                       "--management-url", management, "--rabbitmq-url", vhost_url])

@@ -6,7 +6,6 @@ the real instrument (surveys scores and stores it) — services on the real Rabb
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import time
 import urllib.parse
@@ -44,9 +43,9 @@ async def eventually(check, timeout: float = 30.0):
 
 
 async def test_a_school_system_registers_a_person_and_submits_their_questionnaire(vhost_url, databases, tmp_path) -> None:
-    management = os.environ.get(infra.MANAGEMENT_ENV)
+    management = infra.management_url()
     if not management:
-        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set")
+        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set and no local management API answers")
     services = {name: FACTORIES[name](Settings(rabbitmq_url=vhost_url, database_url=databases[name], data_dir=tmp_path,
                                                jwt_secret=SECRET, region_id="test-region"))
                 for name in ("registry", "surveys")}

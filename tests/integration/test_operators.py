@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import AsyncIterator
 
 import aio_pika
@@ -146,9 +145,9 @@ async def _eq(awaitable, expected) -> bool:
 
 
 async def test_status_shows_health_queues_and_dead_letters(processes, vhost_url) -> None:
-    management = os.environ.get(infra.MANAGEMENT_ENV)
+    management = infra.management_url()
     if not management:
-        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set")
+        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set and no local management API answers")
     services = ",".join(f"{name}=http://127.0.0.1:{port}" for name, port in processes.ports.items())
     args = ["status", "--services", services, "--management-url", management, "--rabbitmq-url", vhost_url]
 

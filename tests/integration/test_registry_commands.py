@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import urllib.parse
 import uuid
@@ -36,9 +35,9 @@ REGISTER = "registry.participant.register.v1"
 
 @pytest.fixture
 def management_url(rabbitmq_base: str) -> str:
-    url = os.environ.get(infra.MANAGEMENT_ENV)
+    url = infra.management_url()
     if not url:
-        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set")
+        infra._unavailable("RabbitMQ management API", f"{infra.MANAGEMENT_ENV} is not set and no local management API answers")
     return url
 
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.integration
 
 def close_vhost_connections(vhost_url: str) -> None:
     vhost = urllib.parse.urlparse(vhost_url).path.lstrip("/")
-    management = os.environ.get(infra.MANAGEMENT_ENV)
+    management = infra.management_url()
     if management:
         parsed = urllib.parse.urlparse(management)
         with httpx.Client(base_url=f"{parsed.scheme}://{parsed.hostname}:{parsed.port}",
@@ -127,7 +127,7 @@ async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_bac
         await asyncio.sleep(1.5)
         assert await relay.pending_count() == 5
         assert runtime.metrics.publish_failures._value.get() > 0
-        management = os.environ.get(infra.MANAGEMENT_ENV)
+        management = infra.management_url()
         user = parsed.username or "guest"
         if management:
             with processes._management(management) as client:
@@ -146,5 +146,5 @@ async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_bac
     finally:
         await relay.stop()
         await runtime.db.dispose()
-        processes.delete_vhost(away_url, os.environ.get(infra.MANAGEMENT_ENV))
+        processes.delete_vhost(away_url, infra.management_url())
         await infra.drop_databases(postgres_admin, databases)
