@@ -210,7 +210,7 @@ async def reference_run(args, rate: float) -> dict:
     from nastavnik.processes import create_databases, create_vhost, delete_vhost, drop_databases
 
     vhost = create_vhost(args.rabbitmq_url, args.management_url)
-    databases = await create_databases(args.postgres_url, ["reference"])
+    databases = await create_databases(args.postgres_url, ["reference"], migrate=False)  # its own SCHEMA below
     db_url = databases["reference"]
     respondents = {f"r-{s}-{p}": (f"school-{s}", f"municipality-{s % 2}") for s in range(3) for p in range(3)}
     conn = await asyncpg.connect(db_url)
@@ -359,6 +359,8 @@ def main() -> None:
     parser.add_argument("--rabbitmq-url", default=os.environ.get("NASTAVNIK_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--postgres-url", default=os.environ.get("NASTAVNIK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--management-url", default=None)
+    # the real chain runs through bench/indicator_lag.py: one node, one replica of each service
+    parser.set_defaults(replicas=1, cluster=False, kill=False)
     args = parser.parse_args()
     if args.role == "api":
         api_main(args.db, args.amqp, args.port)
