@@ -95,6 +95,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1024, description="Largest uploaded file (registry imports), bytes; larger: 413 (the proxy's client_max_body_size is 50m).",
     )
+    file_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024,
+        description="Largest attached file (a programme's document, a practice's file: PDF, DOCX, XLSX), bytes; larger: 422.",
+    )
+    file_store: str = Field(
+        default="auto", pattern="^(auto|folder|database)$",
+        description="Where attached files are kept: folder (<data_dir>/files/<service>/), database (the service's own, a "
+                    "table <service>_file), auto: database when it is PostgreSQL, else the folder (shared/files.py).",
+    )
     import_max_rows: int = Field(default=500_000, ge=1, description="Rows in one import (all sheets together); more: refused.")
     import_max_unpacked_bytes: int = Field(
         default=256 * 1024 * 1024, ge=1024, description="An XLSX's members unpacked, together (bytes); more: refused before parsing.",

@@ -148,6 +148,81 @@ types of profession."""
 INTEREST_SCALE: tuple[int, int] = (0, 8)
 """Range of each type's score in the professional-interest diagnostic: its choices out of 20."""
 
+# -- the programme's year (issue 15) ---------------------------------------------------------
+
+DocumentKind = Literal["order", "regulation", "roadmap", "curator_order", "other"]
+DOCUMENT_KINDS: dict[str, str] = {
+    "order": "приказ о внедрении целевой модели наставничества",
+    "regulation": "положение о наставничестве",
+    "roadmap": "дорожная карта реализации программы",
+    "curator_order": "приказ о назначении куратора",
+    "other": "другой документ",
+}
+"""Kinds of a school programme's documents (seed 000 «Приказ, Положение», «Дорожная карта»;
+seed 001 «куратор назначается приказом директора»)."""
+REQUIRED_DOCUMENTS: tuple[str, ...] = ("order", "regulation", "roadmap")
+"""The three documents a regional monitoring checks first: a school has all of them or not."""
+
+ActivityKind = Literal["kickoff", "training", "open_lesson", "lesson_visit", "workshop", "conference", "other"]
+ACTIVITY_KINDS: dict[str, str] = {
+    "kickoff": "установочная встреча",
+    "training": "обучение наставников",
+    "open_lesson": "открытый урок",
+    "lesson_visit": "методический аудит (посещение уроков)",
+    "workshop": "семинар, мастер-класс",
+    "conference": "итоговая конференция",
+    "other": "другое мероприятие",
+}
+"""Kinds of a programme's activities — «система программных мероприятий» of seed 001."""
+
+TrainingKind = Literal["course", "intensive", "seminar", "internship", "other"]
+TRAINING_KINDS: dict[str, str] = {
+    "course": "курсы повышения квалификации",
+    "intensive": "образовательный интенсив",
+    "seminar": "семинар, вебинар",
+    "internship": "стажировка",
+    "other": "другое обучение",
+}
+"""How a mentor was trained (seed 002 «образовательные интенсивы … не менее 1 раза в полугодии»)."""
+
+RecognitionKind = Literal["contest", "award", "iku", "olympiad"]
+RECOGNITION_KINDS: dict[str, str] = {
+    "contest": "конкурс профессионального мастерства",
+    "award": "награда, поощрение",
+    "iku": "исследование компетенций учителей (ИКУ)",
+    "olympiad": "олимпиада для учителей",
+}
+RecognitionLevel = Literal["school", "municipal", "regional", "federal"]
+RECOGNITION_LEVELS: dict[str, str] = {
+    "school": "школьный", "municipal": "муниципальный", "regional": "региональный", "federal": "федеральный",
+}
+RecognitionResult = Literal["participant", "prize_winner", "winner"]
+RECOGNITION_RESULTS: dict[str, str] = {"participant": "участник", "prize_winner": "призёр", "winner": "победитель"}
+"""Recognition of mentors (seed 001 «конкурсы профессионального мастерства», ИКУ; seed 004
+«данные о количестве участников»)."""
+
+SchoolLevel = Literal["primary", "basic", "secondary"]
+SCHOOL_LEVELS: dict[str, str] = {"primary": "начальное общее", "basic": "основное общее", "secondary": "среднее общее"}
+"""Levels of general education a practice is for (the bank of practices' search)."""
+
+PracticeStatus = Literal["draft", "submitted", "under_review", "published", "returned", "withdrawn"]
+PRACTICE_STATUSES: dict[str, str] = {
+    "draft": "черновик",
+    "submitted": "подана",
+    "under_review": "на экспертизе",
+    "published": "опубликована",
+    "returned": "возвращена на доработку",
+    "withdrawn": "снята с публикации",
+}
+"""A practice's way through the region's review: submitted → under review → published, or
+returned with a comment (and submitted again); a published one may be withdrawn."""
+
+RoadmapStatus = Literal["planned", "in_progress", "done", "cancelled"]
+ROADMAP_STATUSES: dict[str, str] = {
+    "planned": "запланировано", "in_progress": "выполняется", "done": "выполнено", "cancelled": "отменено",
+}
+"""The execution status of an item of the regional roadmap (seed 004)."""
+
 # -- reporting --------------------------------------------------------------------------------
 
 MIN_GROUP = 5
@@ -157,5 +232,9 @@ grade or programme): a smaller group is shown as a count only, so no one's answe
 assert get_args(Form) == tuple(FORMS) == tuple(FORM_CATEGORIES) == tuple(FORM_PARTIES), "the forms' lists disagree"
 assert get_args(Category) == tuple(CATEGORIES) == tuple(CATEGORY_GROUPS), "the categories' lists disagree"
 for _type, _names in ((HowForm, HOW_FORMS), (ProgrammeStage, STAGES), (Role, ROLES), (PartnerKind, PARTNER_KINDS),
-                      (AgeBand, AGE_BANDS), (SelfDetermination, SELF_DETERMINATION)):
+                      (AgeBand, AGE_BANDS), (SelfDetermination, SELF_DETERMINATION),
+                      (DocumentKind, DOCUMENT_KINDS), (ActivityKind, ACTIVITY_KINDS), (TrainingKind, TRAINING_KINDS),
+                      (RecognitionKind, RECOGNITION_KINDS), (RecognitionLevel, RECOGNITION_LEVELS),
+                      (RecognitionResult, RECOGNITION_RESULTS), (SchoolLevel, SCHOOL_LEVELS),
+                      (PracticeStatus, PRACTICE_STATUSES), (RoadmapStatus, ROADMAP_STATUSES)):
     assert get_args(_type) == tuple(_names), f"{_type} disagrees with its names"

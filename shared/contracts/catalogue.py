@@ -1,15 +1,15 @@
 """The catalogue of every Nastavnik event: one place that says what exists and who makes it.
 
-Every EventData subclass defined in a producer's contract module (registry, pairing, surveys,
-reports) is an event: adding the class is all it takes to be catalogued, documented and
+Every EventData subclass defined in a producer's contract module (registry, registry_year,
+pairing, surveys, reports, practices) is an event: adding the class is all it takes to be catalogued, documented and
 given a generated schema."""
 
 from __future__ import annotations
 
-from shared.contracts import pairing, registry, reports, surveys
+from shared.contracts import pairing, practices, registry, registry_year, reports, surveys
 from shared.contracts.envelope import EventData
 
-PRODUCER_MODULES = (registry, pairing, surveys, reports)
+PRODUCER_MODULES = (registry, registry_year, pairing, surveys, reports, practices)
 
 
 def _events_of(module) -> list[type[EventData]]:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -107,3 +108,37 @@ class PlanMeasureCompleted(EventData):
 
     def subject(self) -> str:
         return self.measure_id
+
+
+class MeetingRecorded(EventData):
+    event_type = "pairing.meeting.recorded.v1"
+    description = (
+        "A pair's meeting was recorded or changed in the pair's working log: when and for how long. The topic "
+        "and the mentee's reflection stay in pairing."
+    )
+
+    meeting_id: str
+    pair_id: str
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    held_on: date
+    minutes: int = Field(ge=1, le=1440)
+
+    def subject(self) -> str:
+        return self.meeting_id
+
+
+class MeetingRemoved(EventData):
+    event_type = "pairing.meeting.removed.v1"
+    description = "A meeting was removed from a pair's log (recorded by mistake)."
+
+    meeting_id: str
+    pair_id: str
+    programme_id: str
+    school_id: str
+    academic_year: str = Field(pattern=r"^\d{4}/\d{4}$")
+    held_on: date
+
+    def subject(self) -> str:
+        return self.meeting_id

@@ -34,7 +34,7 @@ def test_event_types_follow_the_naming_convention_and_are_unique() -> None:
     assert len(BY_TYPE) == len(EVENTS)
     for event in EVENTS:
         producer, entity, fact, version = event.event_type.split(".")
-        assert producer in {"registry", "pairing", "surveys", "reports"}
+        assert producer in {"registry", "pairing", "surveys", "reports", "practices"}
         assert version.startswith("v") and version[1:].isdigit()
         assert producer_of(event.event_type) == producer
         assert event.description, f"{event.event_type} has no description"
