@@ -195,7 +195,7 @@ class DatabaseStore:
         return None if row is None else bytes(row.content)
 
     async def delete(self, session: AsyncSession, key: str) -> None:
-        await session.exec(delete(self.table).where(self.table.key == _checked_key(key)))  # type: ignore[call-overload]
+        await session.exec(delete(self.table).where(self.table.key == _checked_key(key)))
 
 
 def file_store(settings: Settings, service: str, database_url: str) -> FileStore:
