@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.contracts.registry import Consent, SelfDetermination
-from shared.limits import Id, ItemList, Subjects
+from shared.contracts.registry import Consent, PersonChanges, PersonFields
+from shared.limits import Id, ItemList
 from shared.validation import Patch
 from shared.vocabulary import AgeBand as AgeBand
 from shared.vocabulary import Category as Category
@@ -49,28 +49,11 @@ class PartnerIn(BaseModel):
     municipality_id: str | None = Field(default=None, min_length=1, max_length=64, description="An existing municipality, if local.")
 
 
-class ParticipantIn(BaseModel):
+class ParticipantIn(PersonFields):
     model_config = ConfigDict(extra="forbid")
 
     category: Category
-    full_name: str = Field(min_length=1, max_length=200)
     external_id: str | None = Field(default=None, min_length=1, max_length=100, description="The person's id in the school's own system.")
-    subjects: Subjects = Field(default_factory=list)
-    position: str | None = Field(default=None, max_length=200, description="Teachers: должность.")
-    experience_years: int | None = Field(default=None, ge=0, le=70)
-    birth_year: int | None = Field(default=None, ge=1930, le=2030)
-    age_band: AgeBand | None = Field(default=None, description="When the school gives no birth year: до 35 / 35 и старше.")
-    qualification: str | None = Field(default=None, max_length=100, description="Квалификационная категория.")
-    newly_arrived: bool = False
-    grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = Field(default=None, min_length=1, max_length=64, description="Students, employer representatives.")
-    self_determination: SelfDetermination | None = Field(
-        default=None, description="Pupils: professional self-determination — undecided, pedagogical or other."
-    )
-    class_direction: str | None = Field(
-        default=None, min_length=1, max_length=200,
-        description="Pupils: the subject or direction of their class, e.g. педагогический класс, химико-биологический профиль.",
-    )
     consent: Consent | None = Field(
         default=None,
         description="Consent to personal-data processing (152-ФЗ). Without it the person stays in the registry "
@@ -86,7 +69,7 @@ class ParticipantIn(BaseModel):
         return self
 
 
-class ParticipantPatch(Patch):
+class ParticipantPatch(Patch, PersonChanges):
     """Only the fields given change; null clears a field that may be empty, and is refused for
     the name, subjects and «вновь прибывший»."""
 
@@ -94,19 +77,7 @@ class ParticipantPatch(Patch):
     __nullable__ = frozenset({"external_id", "position", "experience_years", "birth_year", "age_band", "qualification",
                               "grade", "partner_id", "self_determination", "class_direction"})
 
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
     external_id: str | None = Field(default=None, min_length=1, max_length=100)
-    subjects: Subjects | None = None
-    position: str | None = Field(default=None, max_length=200)
-    experience_years: int | None = Field(default=None, ge=0, le=70)
-    birth_year: int | None = Field(default=None, ge=1930, le=2030)
-    age_band: AgeBand | None = None
-    qualification: str | None = Field(default=None, max_length=100)
-    newly_arrived: bool | None = None
-    grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: str | None = Field(default=None, min_length=1, max_length=64)
-    self_determination: SelfDetermination | None = None
-    class_direction: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class WithdrawalIn(BaseModel):

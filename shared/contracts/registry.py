@@ -296,29 +296,31 @@ class RegistryCommand(BaseModel):
     external_id: str = Field(min_length=1, max_length=100, description="The person's id in the school's own system.")
 
 
-class RegisterParticipant(RegistryCommand):
-    command_type = "registry.participant.register.v1"
+class PersonFields(BaseModel):
+    """A person's fields as the registry takes them, with their limits: one home for the school
+    commands and the registry's API (services/registry/schemas.py builds on it)."""
 
-    category: Category
     full_name: str = Field(min_length=1, max_length=200)
     subjects: Subjects = Field(default_factory=list)
-    position: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=200, description="Teachers: должность.")
     experience_years: int | None = Field(default=None, ge=0, le=70)
     birth_year: int | None = Field(default=None, ge=1930, le=2030)
-    age_band: AgeBand | None = None
-    qualification: str | None = Field(default=None, max_length=100)
+    age_band: AgeBand | None = Field(default=None, description="When the school gives no birth year: до 35 / 35 и старше.")
+    qualification: str | None = Field(default=None, max_length=100, description="Квалификационная категория.")
     newly_arrived: bool = False
     grade: int | None = Field(default=None, ge=1, le=11)
-    partner_id: Id | None = None
-    self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
-    class_direction: str | None = Field(default=None, min_length=1, max_length=200, description="Pupils: the subject or direction of their class.")
-    consent: Consent | None = None
+    partner_id: Id | None = Field(default=None, description="Students, employer representatives.")
+    self_determination: SelfDetermination | None = Field(
+        default=None, description="Pupils: professional self-determination — undecided, pedagogical or other.",
+    )
+    class_direction: str | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="Pupils: the subject or direction of their class, e.g. педагогический класс, химико-биологический профиль.",
+    )
 
 
-class UpdateParticipant(RegistryCommand):
-    """Only the fields given change; `consent` records consent for a person who had none."""
-
-    command_type = "registry.participant.update.v1"
+class PersonChanges(BaseModel):
+    """The same fields, each optional: only those given change."""
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     subjects: Subjects | None = None
@@ -330,8 +332,22 @@ class UpdateParticipant(RegistryCommand):
     newly_arrived: bool | None = None
     grade: int | None = Field(default=None, ge=1, le=11)
     partner_id: Id | None = None
-    self_determination: SelfDetermination | None = Field(default=None, description="Pupils: professional self-determination.")
-    class_direction: str | None = Field(default=None, min_length=1, max_length=200, description="Pupils: the subject or direction of their class.")
+    self_determination: SelfDetermination | None = None
+    class_direction: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class RegisterParticipant(RegistryCommand, PersonFields):
+    command_type = "registry.participant.register.v1"
+
+    category: Category
+    consent: Consent | None = None
+
+
+class UpdateParticipant(RegistryCommand, PersonChanges):
+    """Only the fields given change; `consent` records consent for a person who had none."""
+
+    command_type = "registry.participant.update.v1"
+
     consent: Consent | None = None
 
 
