@@ -54,6 +54,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Главная", HOME),
         Link("Люди", "/registry/people"),
         Link("Программы", "/registry/programmes"),
+        Link("Обучение наставников", "/registry/training"),
         Link("Подбор пар", "/pairing/matching"),
         Link("Пары и планы", "/pairing/pairs"),
         Link("Анкетирования", "/surveys/campaigns"),
