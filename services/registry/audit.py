@@ -19,6 +19,7 @@ RULES: AuditRules = {
     "GET /api/v1/schools/{school_id}/training": Rule("training", READ, "school_id"),
     "GET /api/v1/schools/{school_id}/recognitions": Rule("recognitions", READ, "school_id"),
     "GET /api/v1/participants/{participant_id}/training-and-recognition": Rule("training", READ, "participant_id"),
+    "GET /programmes/{programme_id}/activities": Rule("participants", READ, "programme_id"),
     "GET /programmes/{programme_id}/activities/{activity_id}": Rule("activity", READ, "activity_id"),
     "GET /training": Rule("training", READ, "school"),
 }
