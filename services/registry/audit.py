@@ -22,4 +22,5 @@ RULES: AuditRules = {
     "GET /programmes/{programme_id}/activities": Rule("participants", READ, "programme_id"),
     "GET /programmes/{programme_id}/activities/{activity_id}": Rule("activity", READ, "activity_id"),
     "GET /training": Rule("training", READ, "school"),
+    "GET /my/training": Rule("training", READ),
 }

@@ -123,4 +123,12 @@ def build_training_pages_router(service: RegistryService, pages: Pages) -> APIRo
             errors = use_case_errors(exc, set(LABELS))
         return await _page(request, principal, school, errors=errors, typed=values(form), status_code=422)
 
+    @router.get("/my/training", response_class=HTMLResponse)
+    async def my_training(request: Request, principal: Principal = Depends(pages.viewer("mentor", "mentee"))) -> Response:
+        """A mentor's (or mentee's) own training and recognition, read-only."""
+        record = await service.mentor_record(principal.sub, principal)
+        return pages.render(request, "training_mine.html", principal, record=record, training_kinds=domain_year.TRAINING_KINDS,
+                            recognition_kinds=domain_year.RECOGNITION_KINDS, levels=domain_year.RECOGNITION_LEVELS,
+                            results=domain_year.RECOGNITION_RESULTS, title="Моё обучение и признание")
+
     return router

@@ -66,6 +66,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Главная", HOME),
         Link("Мои наставляемые", "/pairing/my"),
         Link("Мои анкеты", "/surveys/my"),
+        Link("Моё обучение", "/registry/my/training"),
     ),
     "mentee": (
         Link("Главная", HOME),

@@ -1,6 +1,6 @@
 """The curator's year in the browser (issue 15): plan a programme's activity, mark it held ticking
 who came and read «пришли N из M»; record one training for two mentors at once and see them no
-longer highlighted. Both pages at the desktop and the phone width, without sideways scrolling."""
+longer highlighted; the mentor reads it on a page of their own. The pages at the desktop and the phone width, without sideways scrolling."""
 
 from __future__ import annotations
 
@@ -103,6 +103,7 @@ def test_curator_plans_an_activity_marks_who_came_and_records_training_for_two_m
         driver.get(live.url("/registry/training"))
         assert len(driver.find_elements(*by("#mentors-training tr.attention"))) == 2
         assert "Без обучения в этом году: 2" in driver.find_element(*by("#untrained-count")).text
+        LiveSystem.screenshot(driver, "training-before")
         fill(driver, "#f-title", "Образовательный интенсив «Наставник»")
         fill(driver, "#f-organiser", "ИРО")
         tick(driver, "person_ids", people["Иванова Анна Петровна"])
@@ -112,5 +113,12 @@ def test_curator_plans_an_activity_marks_who_came_and_records_training_for_two_m
         assert driver.find_elements(*by("#mentors-training tr.attention")) == []
         assert driver.find_element(*by("#mentors-training")).text.count("Образовательный интенсив «Наставник»") == 2
         look(driver, "training")
+
+        mentor = Principal(sub=people["Иванова Анна Петровна"], role="mentor", scope="school", scope_id="s1", name="Иванова Анна")
+        live.sign_in(driver, mentor)
+        driver.get(live.url("/registry/my/training"))
+        assert "Образовательный интенсив «Наставник»" in driver.find_element(*by("#my-training")).text
+        assert "Моё обучение" in driver.find_element(*by("nav")).text
+        look(driver, "training-mine")
     finally:
         driver.quit()
