@@ -4,15 +4,19 @@ written; a person's withdrawal erasing their records and announcing the new coun
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
+from shared.auth import COOKIE_NAME, Principal
 from shared.clock import academic_year_of
+from shared.web import issue_session
 
 from services.registry.main import create_service
 from services.registry.year_models import Activity, ActivityParticipant, Recognition, Training
 from tests.component.helpers import ADMIN, bearer, count, emitted, running
+from tests.conftest import SECRET
 
 R = "/api/v1"
 TODAY = date.today()
@@ -220,3 +224,39 @@ async def test_withdrawal_erases_training_recognition_and_attendance(school) -> 
     assert (last["participants_invited"], last["participants_attended"]) == (1, 1)
     shown = (await client.get(f"{R}/activities/{activity['id']}", headers=CURATOR)).json()
     assert [p["full_name"] for p in shown["participants"]] == ["Смирнов Илья"]
+
+
+def _as(client, principal: Principal):
+    client.cookies.clear()
+    client.cookies.set(COOKIE_NAME, issue_session(SECRET, principal))
+    return client
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+async def test_the_pages_refuse_what_their_reader_may_not_do_and_keep_errors_beside_fields(school) -> None:
+    service, client, programme, people = school
+    curator = _as(client, Principal(sub="c1", role="school_curator", scope="school", scope_id="s1", name="Куратор"))
+    page = await curator.get(f"/programmes/{programme}/activities")
+    assert page.status_code == 200 and "Мероприятий пока нет" in page.text
+    refused = await curator.post(f"/programmes/{programme}/activities", data={
+        "csrf_token": _csrf(page.text), "kind": "kickoff", "title": "", "planned_on": TODAY.isoformat()})
+    assert refused.status_code == 422 and 'href="#f-title"' in refused.text
+    assert await count(service, Activity) == 0
+    empty = await curator.post("/training", data={"csrf_token": _csrf(page.text), "kind": "course", "title": "Курсы",
+                                                  "organiser": "ИРО", "completed_on": TODAY.isoformat()})
+    assert empty.status_code == 422 and "Отметьте наставников" in empty.text
+    assert await count(service, Training) == 0
+
+    coordinator = _as(client, Principal(sub="m1", role="municipal_coordinator", scope="municipality", scope_id="m1"))
+    reading = await coordinator.get("/training?school=s1")
+    assert reading.status_code == 200 and "Иванова Анна" in reading.text and "Внести обучение" not in reading.text
+    assert (await coordinator.post("/training?school=s1", data={"csrf_token": _csrf(reading.text)})).status_code == 403
+    other = _as(client, Principal(sub="m2", role="municipal_coordinator", scope="municipality", scope_id="m2"))
+    assert (await other.get(f"/programmes/{programme}/activities")).status_code == 404
+    mentor = _as(client, Principal(sub=people["anna"], role="mentor", scope="school", scope_id="s1", name="Анна"))
+    assert (await mentor.get("/training")).status_code == 403
+    mine = await mentor.get("/my/training")
+    assert mine.status_code == 200 and "Записей об обучении пока нет" in mine.text
