@@ -42,6 +42,7 @@ from services.registry.schemas import (
     WithdrawalOut,
 )
 from services.registry.service import RegistryService
+from services.registry.year_api import build_year_router
 
 EDITORS = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 
@@ -163,6 +164,7 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
             shutil.rmtree(folder, ignore_errors=True)
 
     router.include_router(build_import_jobs_router(importer, auth))
+    router.include_router(build_year_router(service, auth))  # activities, training, recognition (issue 15)
     return router
 
 

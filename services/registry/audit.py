@@ -14,4 +14,13 @@ RULES: AuditRules = {
     "GET /programmes/{programme_id}": Rule("enrolments", READ, "programme_id"),
     "GET /programmes/{programme_id}/candidates": Rule("participants", READ, "programme_id"),
     "GET /accounts": Rule("accounts", READ, "school"),
+    # a programme's year (issue 15): who came to an activity, a mentor's training and recognition
+    "GET /api/v1/activities/{activity_id}": Rule("activity", READ, "activity_id"),
+    "GET /api/v1/schools/{school_id}/training": Rule("training", READ, "school_id"),
+    "GET /api/v1/schools/{school_id}/recognitions": Rule("recognitions", READ, "school_id"),
+    "GET /api/v1/participants/{participant_id}/training-and-recognition": Rule("training", READ, "participant_id"),
+    "GET /programmes/{programme_id}/activities": Rule("participants", READ, "programme_id"),
+    "GET /programmes/{programme_id}/activities/{activity_id}": Rule("activity", READ, "activity_id"),
+    "GET /training": Rule("training", READ, "school"),
+    "GET /my/training": Rule("training", READ),
 }

@@ -27,6 +27,14 @@ from shared.contracts.registry import (
     SchoolUpdated,
     SessionsRevoked,
 )
+from shared.contracts.registry_year import (
+    ActivityCancelled,
+    ActivitySaved,
+    RecognitionRecorded,
+    RecognitionRemoved,
+    TrainingRecorded,
+    TrainingRemoved,
+)
 from shared.http import create_service_app
 from shared.runtime import ServiceRuntime, bulk_relay
 from shared.settings import Settings
@@ -51,6 +59,8 @@ PUBLISHED = (
     ParticipantRegistered, ParticipantUpdated, ParticipantEnrolled, ParticipantWithdrawn,
     ProgrammeLaunched, ProgrammeUpdated, ProgrammeClosed, CommandRejected,
     ContactUpdated, AccountLinkIssued, EnrolmentEnded, SessionsRevoked,
+    # a programme's year (issue 15): activities, training and recognition of mentors
+    ActivitySaved, ActivityCancelled, TrainingRecorded, TrainingRemoved, RecognitionRecorded, RecognitionRemoved,
 )
 
 

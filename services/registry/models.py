@@ -227,3 +227,8 @@ class ImportFileChunk(SQLModel, table=True):
 
 
 TABLES = (*TABLES, ImportJobRecord, ImportFileChunk)
+
+
+from services.registry.year_models import YEAR_TABLES  # noqa: E402 - the programme's year (issue 15), its own module
+
+TABLES = (*TABLES, *YEAR_TABLES)

@@ -38,6 +38,8 @@ from services.registry.cases import (
 from services.registry.models import Account, AccountLink, Enrolment, Participant, Partner, Programme, School
 from services.registry.revocations import revoke
 from services.registry.schemas import ParticipantIn, ParticipantPatch
+from services.registry.year_activities import forget_attendance
+from services.registry.year_training import forget_records
 
 
 class RegistryParticipants(RegistryBase):
@@ -237,6 +239,8 @@ class RegistryParticipants(RegistryBase):
             work.emit(ParticipantWithdrawn(participant_id=row.id, school_id=row.school_id, reason=reason, ended_programme_ids=ended))
         self._erase(row, reason, now)
         work.session.add(row)
+        await forget_records(work, row.id)  # training and recognition: deleted, each removal announced
+        await forget_attendance(work, row.id)  # attendance rows: deleted, their activities announced with new counts
         await self._redact_outbox(work, row.id)
         # the person's account goes too: no name, no address as login, no password, no live link
         await work.session.exec(update(Account).where(col(Account.participant_id) == row.id).values(

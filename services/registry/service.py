@@ -30,11 +30,14 @@ from services.registry.models import Municipality, Partner, School
 from services.registry.participants import RegistryParticipants
 from services.registry.programmes import RegistryProgrammes
 from services.registry.schemas import PartnerIn, RegionOut, SchoolIn, SchoolPatch
+from services.registry.year_activities import YearActivities
+from services.registry.year_training import YearTraining
 
 
-class RegistryService(RegistryParticipants, RegistryProgrammes):
+class RegistryService(RegistryParticipants, RegistryProgrammes, YearActivities, YearTraining):
     """The registry use cases: RegistryBase's constructor (db, unit of work, settings); schools and
-    partners here, people in participants.py, programmes and enrolments in programmes.py."""
+    partners here, people in participants.py, programmes and enrolments in programmes.py; a programme's
+    activities in year_activities.py, the training and recognition of mentors in year_training.py."""
 
     # -- region, municipalities, schools ----------------------------------------------------
 

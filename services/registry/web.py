@@ -32,6 +32,8 @@ def build_pages_router(service: RegistryService, importer: Importer, pages: Page
     from services.registry.web_imports import build_imports_router
     from services.registry.web_people import build_people_router
     from services.registry.web_programmes import build_programmes_router
+    from services.registry.web_year import build_year_pages_router
+    from services.registry.web_year_training import build_training_pages_router
 
     listing = Listing(service.db)
     pages.env.filters["page_link"] = page_link
@@ -41,6 +43,8 @@ def build_pages_router(service: RegistryService, importer: Importer, pages: Page
     router.include_router(build_people_router(service, listing, pages))
     router.include_router(build_programmes_router(service, listing, pages))
     router.include_router(build_imports_router(importer, pages))
+    router.include_router(build_year_pages_router(service, pages))  # a programme's activities (issue 15)
+    router.include_router(build_training_pages_router(service, pages))  # mentors' training and recognition (issue 15)
     return router
 
 

@@ -54,6 +54,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Главная", HOME),
         Link("Люди", "/registry/people"),
         Link("Программы", "/registry/programmes"),
+        Link("Обучение наставников", "/registry/training"),
         Link("Подбор пар", "/pairing/matching"),
         Link("Пары и планы", "/pairing/pairs"),
         Link("Анкетирования", "/surveys/campaigns"),
@@ -65,6 +66,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Главная", HOME),
         Link("Мои наставляемые", "/pairing/my"),
         Link("Мои анкеты", "/surveys/my"),
+        Link("Моё обучение", "/registry/my/training"),
     ),
     "mentee": (
         Link("Главная", HOME),

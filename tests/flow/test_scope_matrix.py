@@ -386,6 +386,67 @@ async def _cancel_import_job(world: World, _school: School, role: str) -> Call:
     return Call("POST", f"{R}/import-jobs/{await _own_job(world, role)}/cancel")
 
 
+# a programme's year (issue 15): activities, training and recognition of mentors
+TODAY = date.today().isoformat()
+simple(f"POST {R}/programmes/{{programme_id}}/activities", f"{R}/programmes/{{s.programme}}/activities",
+       lambda s: {"kind": "kickoff", "title": "Установочная встреча", "planned_on": TODAY, "participant_ids": [s.mentor]})
+simple(f"GET {R}/programmes/{{programme_id}}/activities", f"{R}/programmes/{{s.programme}}/activities")
+simple(f"POST {R}/schools/{{school_id}}/training", f"{R}/schools/{{s.id}}/training",
+       lambda s: {"person_ids": [s.mentor], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО", "completed_on": TODAY})
+simple(f"GET {R}/schools/{{school_id}}/training", f"{R}/schools/{{s.id}}/training")
+simple(f"POST {R}/schools/{{school_id}}/recognitions", f"{R}/schools/{{s.id}}/recognitions",
+       lambda s: {"person_id": s.mentor, "kind": "contest", "level": "school", "result": "participant", "title": "Конкурс",
+                  "awarded_on": TODAY})
+simple(f"GET {R}/schools/{{school_id}}/recognitions", f"{R}/schools/{{s.id}}/recognitions")
+
+
+async def _fresh_activity(world: World, school: School) -> str:
+    activity = await world.call("POST", f"{R}/programmes/{school.programme}/activities", {
+        "kind": "open_lesson", "title": "Открытый урок", "planned_on": TODAY, "participant_ids": [school.mentor]})
+    return activity["id"]
+
+
+@route(f"GET {R}/activities/{{activity_id}}")
+async def _read_activity(world: World, school: School, _role: str) -> Call:
+    return Call("GET", f"{R}/activities/{await _fresh_activity(world, school)}")
+
+
+@route(f"PATCH {R}/activities/{{activity_id}}")
+async def _change_activity(world: World, school: School, _role: str) -> Call:
+    return Call("PATCH", f"{R}/activities/{await _fresh_activity(world, school)}", {"place": "актовый зал"})
+
+
+@route(f"POST {R}/activities/{{activity_id}}/held")
+async def _hold_activity(world: World, school: School, _role: str) -> Call:
+    return Call("POST", f"{R}/activities/{await _fresh_activity(world, school)}/held",
+                {"held_on": TODAY, "attended_ids": [school.mentor]})
+
+
+@route(f"POST {R}/activities/{{activity_id}}/cancel")
+async def _cancel_activity(world: World, school: School, _role: str) -> Call:
+    return Call("POST", f"{R}/activities/{await _fresh_activity(world, school)}/cancel")
+
+
+@route(f"DELETE {R}/training/{{training_id}}")
+async def _remove_training(world: World, school: School, _role: str) -> Call:
+    [training] = await world.call("POST", f"{R}/schools/{school.id}/training", {
+        "person_ids": [school.mentor], "kind": "course", "title": "Курсы", "organiser": "ИРО", "completed_on": TODAY})
+    return Call("DELETE", f"{R}/training/{training['id']}")
+
+
+@route(f"DELETE {R}/recognitions/{{recognition_id}}")
+async def _remove_recognition(world: World, school: School, _role: str) -> Call:
+    recognition = await world.call("POST", f"{R}/schools/{school.id}/recognitions", {
+        "person_id": school.mentor, "kind": "award", "level": "municipal", "result": "winner", "title": "Грамота",
+        "awarded_on": TODAY})
+    return Call("DELETE", f"{R}/recognitions/{recognition['id']}")
+
+
+@route(f"GET {R}/participants/{{participant_id}}/training-and-recognition")
+async def _own_record(_world: World, school: School, role: str) -> Call:  # a mentor or mentee reads their own
+    return Call("GET", f"{R}/participants/{school.mentee if role == 'mentee' else school.mentor}/training-and-recognition")
+
+
 # Revoking a subject nobody signs in as: the matrix's own tokens stay valid.
 simple(f"POST {R}/revocations", f"{R}/revocations", {"subject_id": "matrix-nobody"})
 
