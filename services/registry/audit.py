@@ -14,4 +14,7 @@ RULES: AuditRules = {
     "GET /programmes/{programme_id}": Rule("enrolments", READ, "programme_id"),
     "GET /programmes/{programme_id}/candidates": Rule("participants", READ, "programme_id"),
     "GET /accounts": Rule("accounts", READ, "school"),
+    # a programme's documents name its appointed curator
+    "GET /api/v1/programmes/{programme_id}/documents": Rule("curator", READ, "programme_id"),
+    "GET /programmes/{programme_id}/documents": Rule("curator", READ, "programme_id"),
 }

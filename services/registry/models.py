@@ -227,3 +227,12 @@ class ImportFileChunk(SQLModel, table=True):
 
 
 TABLES = (*TABLES, ImportJobRecord, ImportFileChunk)
+
+
+from shared.files import file_table  # noqa: E402
+
+from services.registry.documents_models import ProgrammeCuratorOrder, ProgrammeDocument  # noqa: E402
+
+TABLES = (*TABLES, ProgrammeDocument, ProgrammeCuratorOrder, file_table("registry"))
+"""A programme's documents, the curator's appointment by order (documents_models.py) and the
+database file store's table `registry_file` (shared/files.py), created whichever store runs."""

@@ -26,15 +26,17 @@ from shared.errors import Conflict, Forbidden, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.registry.cases import _actor, new_id, school_event
+from services.registry.documents import RegistryDocuments
 from services.registry.models import Municipality, Partner, School
 from services.registry.participants import RegistryParticipants
 from services.registry.programmes import RegistryProgrammes
 from services.registry.schemas import PartnerIn, RegionOut, SchoolIn, SchoolPatch
 
 
-class RegistryService(RegistryParticipants, RegistryProgrammes):
+class RegistryService(RegistryDocuments, RegistryParticipants, RegistryProgrammes):
     """The registry use cases: RegistryBase's constructor (db, unit of work, settings); schools and
-    partners here, people in participants.py, programmes and enrolments in programmes.py."""
+    partners here, people in participants.py, programmes and enrolments in programmes.py, a
+    programme's documents and its curator's appointment in documents.py."""
 
     # -- region, municipalities, schools ----------------------------------------------------
 
