@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.api_errors import document_errors, problem
 from shared.audit import AuditMiddleware, AuditRules
 from shared.errors import UseCaseError
-from shared.limits import BodyLimit
+from shared.limits import FILE_FORM_MARGIN, BodyLimit
 from shared.metrics import ServiceMetrics
 from shared.runtime import ServiceRuntime
 from shared.scopes import scope_rule
@@ -33,12 +33,14 @@ def create_service_app(
     runtime: ServiceRuntime, *, title: str, description: str, routers: Sequence[APIRouter], pages: Pages | None = None,
     audit_rules: AuditRules | None = None,
     upload_routes: Sequence[str] = (),
+    file_routes: Sequence[str] = (),
 ) -> FastAPI:
     """The service's own HTTP app, without lifespan: the composition root starts the runtime
     (a mounted sub-app's lifespan would never run). `pages`: the service's web pages kit
     (shared.web); every service gets the static files, the API docs with local assets and
     errors as Russian pages for browsers. Every request body is limited (shared/limits.py):
-    `NASTAVNIK_MAX_BODY_BYTES`, or `NASTAVNIK_MAX_UPLOAD_BYTES` under the `upload_routes` prefixes."""
+    `NASTAVNIK_MAX_BODY_BYTES`, or `NASTAVNIK_MAX_UPLOAD_BYTES` under the `upload_routes` prefixes,
+    or `NASTAVNIK_FILE_MAX_BYTES` (+ FILE_FORM_MARGIN) under the `file_routes` (attached files)."""
     # FastAPI's native OpenTelemetry asks the global providers on every request whether they
     # are configured (~4 % of a small request's CPU); the services report through Prometheus.
     app = FastAPI(title=title, description=description, version="1.0", telemetry=NO_TELEMETRY, docs_url=None, redoc_url=None)
@@ -49,7 +51,8 @@ def create_service_app(
     app.add_middleware(SafeInputMiddleware)  # NUL, lone surrogates, out-of-range numbers → 422 (shared.validation)
     app.add_middleware(CorrelationIdMiddleware)
     settings = runtime.settings
-    upload_limits: Mapping[str, int] = dict.fromkeys(upload_routes, settings.max_upload_bytes)
+    upload_limits: dict[str, int | tuple[int, str]] = dict.fromkeys(upload_routes, settings.max_upload_bytes)
+    upload_limits.update(dict.fromkeys(file_routes, (settings.file_max_bytes + FILE_FORM_MARGIN, "NASTAVNIK_FILE_MAX_BYTES")))
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, limits=upload_limits)
     app.add_middleware(RequestMetricsMiddleware, metrics=runtime.metrics)
 

@@ -105,6 +105,13 @@ def validation_reply(errors: list[Mapping[str, Any]]) -> JSONResponse:
 # -- request bodies --------------------------------------------------------------------------------
 
 
+FILE_FORM_MARGIN = 64 * 1024
+"""What an attached file's multipart request may carry beside the file (its other fields, the
+parts' headers): the body limit of a file upload is NASTAVNIK_FILE_MAX_BYTES plus this, so a file
+just over the limit is refused by shared.files.check_file with a 422 naming it, a much larger
+body by the 413 before it is read."""
+
+
 def megabytes(size: int) -> str:
     if size >= 1024 * 1024:
         value = size / (1024 * 1024)
@@ -123,10 +130,10 @@ class BodyTooLarge(HTTPException):
 class BodyLimit:
     """ASGI middleware: bodies over the limit are refused with 413 without being read.
 
-    `limits`: route-path prefix → (limit, setting name) overrides (uploads); the longest
-    matching prefix wins, else `default`."""
+    `limits`: route-path prefix → limit (named `upload_setting`) or (limit, setting name)
+    overrides (uploads); the longest matching prefix wins, else `default`."""
 
-    def __init__(self, app: Any, default: int, limits: Mapping[str, int] | None = None,
+    def __init__(self, app: Any, default: int, limits: Mapping[str, int | tuple[int, str]] | None = None,
                  setting: str = "NASTAVNIK_MAX_BODY_BYTES", upload_setting: str = "NASTAVNIK_MAX_UPLOAD_BYTES") -> None:
         self.app = app
         self.default = default
@@ -137,7 +144,7 @@ class BodyLimit:
     def limit_for(self, path: str) -> tuple[int, str]:
         for prefix, limit in self.limits:
             if path.startswith(prefix):
-                return limit, self.upload_setting
+                return limit if isinstance(limit, tuple) else (limit, self.upload_setting)
         return self.default, self.setting
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

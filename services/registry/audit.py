@@ -23,4 +23,7 @@ RULES: AuditRules = {
     "GET /programmes/{programme_id}/activities/{activity_id}": Rule("activity", READ, "activity_id"),
     "GET /training": Rule("training", READ, "school"),
     "GET /my/training": Rule("training", READ),
+    # a programme's documents name its appointed curator
+    "GET /api/v1/programmes/{programme_id}/documents": Rule("curator", READ, "programme_id"),
+    "GET /programmes/{programme_id}/documents": Rule("curator", READ, "programme_id"),
 }

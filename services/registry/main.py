@@ -30,6 +30,9 @@ from shared.contracts.registry import (
 from shared.contracts.registry_year import (
     ActivityCancelled,
     ActivitySaved,
+    CuratorAppointed,
+    DocumentRecorded,
+    DocumentRemoved,
     RecognitionRecorded,
     RecognitionRemoved,
     TrainingRecorded,
@@ -44,13 +47,16 @@ from shared.web.audit_page import audit_router
 from services.registry.accounts import Accounts
 from services.registry.api import build_router
 from services.registry.audit import RULES
+from services.registry.documents_api import UPLOAD_PREFIX, build_documents_router
 from services.registry.handlers import CommandHandlers, rejection
 from services.registry.importer import Importer
+from services.registry.listing import Listing
 from services.registry.models import TABLES
 from services.registry.revocations import build_revocation_router
 from services.registry.service import RegistryService
 from services.registry.web import build_pages_router
 from services.registry.web_accounts import build_accounts_router
+from services.registry.web_documents import UPLOAD_PATH, build_documents_pages
 from services.registry.web_home import build_home_router
 
 NAME = "registry"
@@ -61,6 +67,7 @@ PUBLISHED = (
     ContactUpdated, AccountLinkIssued, EnrolmentEnded, SessionsRevoked,
     # a programme's year (issue 15): activities, training and recognition of mentors
     ActivitySaved, ActivityCancelled, TrainingRecorded, TrainingRemoved, RecognitionRecorded, RecognitionRemoved,
+    DocumentRecorded, DocumentRemoved, CuratorAppointed,
 )
 
 
@@ -92,9 +99,11 @@ def create_service(settings: Settings, *, shared_process: bool = False) -> Regis
         "(152-ФЗ). Массовая загрузка CSV/XLSX: POST /api/v1/imports.",
         routers=[audit_router(runtime.audit, pages, auth), build_router(service, importer, auth),
                  build_pages_router(service, importer, pages),
-                 build_accounts_router(accounts, pages), build_revocation_router(accounts, auth), build_home_router(runtime.db, accounts, pages)],
+                 build_accounts_router(accounts, pages), build_revocation_router(accounts, auth), build_home_router(runtime.db, accounts, pages),
+                 build_documents_router(service, auth), build_documents_pages(service, Listing(runtime.db), pages)],
         pages=pages,
         audit_rules=RULES,
         upload_routes=("/api/v1/imports", "/api/v1/import-jobs", "/imports"),
+        file_routes=(UPLOAD_PREFIX, UPLOAD_PATH),  # a programme's documents: NASTAVNIK_FILE_MAX_BYTES
     )
     return Registry(runtime, service, importer, http, accounts)

@@ -232,3 +232,11 @@ TABLES = (*TABLES, ImportJobRecord, ImportFileChunk)
 from services.registry.year_models import YEAR_TABLES  # noqa: E402 - the programme's year (issue 15), its own module
 
 TABLES = (*TABLES, *YEAR_TABLES)
+
+from shared.files import file_table  # noqa: E402
+
+from services.registry.documents_models import ProgrammeCuratorOrder, ProgrammeDocument  # noqa: E402
+
+TABLES = (*TABLES, ProgrammeDocument, ProgrammeCuratorOrder, file_table("registry"))
+"""A programme's documents, the curator's appointment by order (documents_models.py) and the
+database file store's table `registry_file` (shared/files.py), created whichever store runs."""

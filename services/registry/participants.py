@@ -35,6 +35,7 @@ from services.registry.cases import (
     snapshot,
     today,
 )
+from services.registry.documents import erase_person
 from services.registry.models import Account, AccountLink, Enrolment, Participant, Partner, Programme, School
 from services.registry.revocations import revoke
 from services.registry.schemas import ParticipantIn, ParticipantPatch
@@ -237,6 +238,7 @@ class RegistryParticipants(RegistryBase):
             work.emit(ContactUpdated(participant_id=row.id, school_id=row.school_id, email=None))
         if row.announced:
             work.emit(ParticipantWithdrawn(participant_id=row.id, school_id=row.school_id, reason=reason, ended_programme_ids=ended))
+        await erase_person(work, row.id, "pseudonym:" + domain.external_id_hash(self.settings.jwt_secret, row.school_id, row.id)[:32])
         self._erase(row, reason, now)
         work.session.add(row)
         await forget_records(work, row.id)  # training and recognition: deleted, each removal announced

@@ -26,6 +26,7 @@ from shared.errors import Conflict, Forbidden, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.registry.cases import _actor, new_id, school_event
+from services.registry.documents import RegistryDocuments
 from services.registry.models import Municipality, Partner, School
 from services.registry.participants import RegistryParticipants
 from services.registry.programmes import RegistryProgrammes
@@ -34,10 +35,11 @@ from services.registry.year_activities import YearActivities
 from services.registry.year_training import YearTraining
 
 
-class RegistryService(RegistryParticipants, RegistryProgrammes, YearActivities, YearTraining):
+class RegistryService(RegistryDocuments, RegistryParticipants, RegistryProgrammes, YearActivities, YearTraining):
     """The registry use cases: RegistryBase's constructor (db, unit of work, settings); schools and
-    partners here, people in participants.py, programmes and enrolments in programmes.py; a programme's
-    activities in year_activities.py, the training and recognition of mentors in year_training.py."""
+    partners here, people in participants.py, programmes and enrolments in programmes.py, a
+    programme's documents and its curator's appointment in documents.py; its activities in
+    year_activities.py, the training and recognition of mentors in year_training.py."""
 
     # -- region, municipalities, schools ----------------------------------------------------
 

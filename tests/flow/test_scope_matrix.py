@@ -445,6 +445,56 @@ async def _remove_recognition(world: World, school: School, _role: str) -> Call:
 @route(f"GET {R}/participants/{{participant_id}}/training-and-recognition")
 async def _own_record(_world: World, school: School, role: str) -> Call:  # a mentor or mentee reads their own
     return Call("GET", f"{R}/participants/{school.mentee if role == 'mentee' else school.mentor}/training-and-recognition")
+# a programme's documents (issue 15): each call that needs a document gets a fresh one, uploaded
+# by the school's curator (multipart fields as httpx `files` without a file name)
+MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _document_form(school: School, kind: str = "order") -> dict[str, Any]:
+    return {"programme_id": (None, school.programme), "kind": (None, kind), "number": (None, "1-од"),
+            "issued_on": (None, (date.today() - timedelta(days=1)).isoformat()),
+            "file": ("prikaz.pdf", MATRIX_PDF, "application/pdf")}
+
+
+async def _document(world: World, school: School, kind: str = "order") -> str:
+    r = await world.client.post(f"{R}/documents", files=_document_form(school, kind), headers=world.principal("school_curator", school))
+    assert r.status_code == 201, f"arranging a document: {r.status_code} {r.text}"
+    return r.json()["id"]
+
+
+@route(f"POST {R}/documents")
+async def _upload_document(_world: World, school: School, _role: str) -> Call:
+    return Call("POST", f"{R}/documents", files=_document_form(school))
+
+
+simple(f"GET {R}/programmes/{{programme_id}}/documents", f"{R}/programmes/{{s.programme}}/documents")
+
+
+@route(f"GET {R}/documents/{{document_id}}")
+async def _read_document(world: World, school: School, _role: str) -> Call:
+    return Call("GET", f"{R}/documents/{await _document(world, school)}")
+
+
+@route(f"GET {R}/documents/{{document_id}}/file")
+async def _download_document(world: World, school: School, _role: str) -> Call:
+    return Call("GET", f"{R}/documents/{await _document(world, school)}/file")
+
+
+@route(f"PATCH {R}/documents/{{document_id}}")
+async def _change_document(world: World, school: School, _role: str) -> Call:
+    return Call("PATCH", f"{R}/documents/{await _document(world, school)}", {"title": "О наставничестве"})
+
+
+@route(f"DELETE {R}/documents/{{document_id}}")
+async def _remove_document(world: World, school: School, _role: str) -> Call:
+    return Call("DELETE", f"{R}/documents/{await _document(world, school)}")
+
+
+@route(f"PUT {R}/programmes/{{programme_id}}/curator-appointment")
+async def _appoint_curator(world: World, school: School, _role: str) -> Call:
+    person, order = await world.person(school, "куратор"), await _document(world, school, "curator_order")
+    return Call("PUT", f"{R}/programmes/{school.programme}/curator-appointment",
+                {"participant_id": person, "order_document_id": order})
 
 
 # Revoking a subject nobody signs in as: the matrix's own tokens stay valid.
