@@ -154,8 +154,9 @@ def _member_routes(
         rows = await views.my_pairs(principal)
         # a mentor has a few mentees, a mentee usually one pair: each plan at a glance right here
         plans = {row.pair.id: await service.plan(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}
+        logs = {row.pair.id: await service.meeting_log(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}  # web_meetings.py
         return pages.render(request, "my.html", principal, title="Мой наставник и план" if principal.role == "mentee" else "Мои наставляемые",
-                            rows=rows, plans=plans, areas=AREAS, states=STATES, today=date.today())
+                            rows=rows, plans=plans, logs=logs, areas=AREAS, states=STATES, today=date.today())
 
     @router.get("/my/{pair_id}")
     async def my_pair(request: Request, pair_id: str, principal: Principal = member) -> HTMLResponse:
