@@ -41,9 +41,13 @@ class Summary:
 
     @property
     def hours(self) -> str:
-        """Hours as a person reads them in Russian: «1,5», «12»."""
-        value = round(self.minutes / 60, 1)
-        return f"{value:g}".replace(".", ",")
+        return hours(self.minutes)
+
+
+def hours(minutes: int) -> str:
+    """Minutes as hours a person reads in Russian: «1,5», «12»."""
+    value = round(minutes / 60, 1)
+    return f"{value:g}".replace(".", ",")
 
 
 def summary(meetings: Iterable[tuple[date, int]], today: date) -> Summary:

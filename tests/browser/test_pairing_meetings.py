@@ -119,13 +119,14 @@ def test_mentor_records_a_meeting_the_mentee_reflects_the_mentor_reads_it(region
         meeting_id = meeting_row.get_attribute("data-meeting")
         driver.find_element(*by(f"#f-text-{meeting_id}")).send_keys("Получилось найти ошибку в объяснении; дальше — пробный урок.")
         Select(driver.find_element(*by(f"#f-usefulness-{meeting_id}"))).select_by_visible_text("5 из 5")
+        live.screenshot(driver, "meetings-mentee-form")
         click_to_next_page(driver, driver.find_element(*by(".reflection-form button")))
         assert "отзыв о встрече сохранён" in driver.find_element(*by(".notice")).text
         assert "отзыв есть" in driver.find_element(*by("#meetings tbody tr")).text
         assert not driver.find_elements(*by("#add-meeting"))  # the mentee does not record meetings
         live.screenshot(driver, "meetings-mentee")
 
-        # the mentor reads it in the log, on a phone too
+        # the mentor reads it in the log and corrects the length, on a phone
         live.sign_in(driver, mentor)
         driver.set_window_size(*PHONE)
         driver.get(live.url(f"/pairing/pairs/{pair_id}/meetings"))
@@ -133,7 +134,18 @@ def test_mentor_records_a_meeting_the_mentee_reflects_the_mentor_reads_it(region
         assert "Григорьев Лев" in text and "Получилось найти ошибку в объяснении" in text and "польза 5 из 5" in text
         assert fits_without_sideways_scroll(driver)
         live.screenshot(driver, "meetings-mentor")
+        driver.find_element(*by("details.edit summary")).click()
+        minutes = driver.find_element(*by(f"#f-minutes-{meeting_id}"))
+        minutes.clear()
+        minutes.send_keys("60")
+        assert fits_without_sideways_scroll(driver)
+        live.screenshot(driver, "meetings-edit")
+        click_to_next_page(driver, driver.find_element(*by("details.edit button.secondary")))
+        assert "Встреча изменена" in driver.find_element(*by(".notice")).text
+        assert "всего: 1, часов: 1" in driver.find_element(*by("#meeting-summary")).text
+        assert "Получилось найти ошибку" in driver.find_element(*by("#meetings")).text  # the reflection stays
         driver.get(live.url("/pairing/my"))
+        assert "Встреч в этом месяце: 1, всего: 1, часов: 1." in driver.find_element(*by(f"#pair-{pair_id}")).text
         assert fits_without_sideways_scroll(driver)
         live.screenshot(driver, "meetings-my")
     finally:
