@@ -1,7 +1,7 @@
 """The pair's «Журнал встреч» in the browser: the mentor records a meeting from «Мои наставляемые»
 (a wrong length first: the message beside the field), the mentee finds it awaiting their
-reflection on «Мой наставник и план» and writes it, the mentor sees it in the log; the summary
-counts the month; on a phone nothing scrolls sideways; another school's curator gets a 404.
+reflection on «Мой наставник и план» and writes it, the mentor sees it in the log, corrects the
+length and at last removes the meeting; the summary counts the month; on a phone nothing scrolls sideways; another school's curator gets a 404.
 
 The school, people, programme and enrolments are arranged through the registry's public API, the
 pair through pairing's; pairing learns the people from events (`eventually`)."""
@@ -148,6 +148,13 @@ def test_mentor_records_a_meeting_the_mentee_reflects_the_mentor_reads_it(region
         assert "Встреч в этом месяце: 1, всего: 1, часов: 1." in driver.find_element(*by(f"#pair-{pair_id}")).text
         assert fits_without_sideways_scroll(driver)
         live.screenshot(driver, "meetings-my")
+
+        # recorded by mistake: removed, with its reflection
+        driver.get(live.url(f"/pairing/pairs/{pair_id}/meetings"))
+        driver.find_element(*by("details.edit summary")).click()
+        click_to_next_page(driver, driver.find_element(*by("details.edit button.danger")))
+        assert "Встреча удалена" in driver.find_element(*by(".notice")).text
+        assert driver.find_element(*by("#no-meetings")).is_displayed()
     finally:
         driver.quit()
 
