@@ -223,6 +223,10 @@ ROADMAP_STATUSES: dict[str, str] = {
 }
 """The execution status of an item of the regional roadmap (seed 004)."""
 
+MeetingFormat = Literal["in_person", "online"]
+MEETING_FORMATS: dict[str, str] = {"in_person": "очно", "online": "онлайн"}
+"""How a pair's meeting was held (the pair's working log in pairing)."""
+
 # -- reporting --------------------------------------------------------------------------------
 
 MIN_GROUP = 5
@@ -236,5 +240,6 @@ for _type, _names in ((HowForm, HOW_FORMS), (ProgrammeStage, STAGES), (Role, ROL
                       (DocumentKind, DOCUMENT_KINDS), (ActivityKind, ACTIVITY_KINDS), (TrainingKind, TRAINING_KINDS),
                       (RecognitionKind, RECOGNITION_KINDS), (RecognitionLevel, RECOGNITION_LEVELS),
                       (RecognitionResult, RECOGNITION_RESULTS), (SchoolLevel, SCHOOL_LEVELS),
-                      (PracticeStatus, PRACTICE_STATUSES), (RoadmapStatus, ROADMAP_STATUSES)):
+                      (PracticeStatus, PRACTICE_STATUSES), (RoadmapStatus, ROADMAP_STATUSES),
+                      (MeetingFormat, MEETING_FORMATS)):
     assert get_args(_type) == tuple(_names), f"{_type} disagrees with its names"

@@ -10,6 +10,7 @@ from shared.auth import Authenticator, Principal
 from shared.http import correlation_id
 from shared.scopes import scope_rule
 
+from services.pairing.meetings_api import meeting_routes
 from services.pairing.schemas import (
     EndIn,
     ExclusionIn,
@@ -75,6 +76,7 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     _matching_routes(router, service, curator)
     _preference_routes(router, service, auth)
     _plan_routes(router, service, auth)
+    meeting_routes(router, service, auth)
     return router
 
 

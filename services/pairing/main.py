@@ -8,7 +8,15 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from shared.auth import Authenticator
-from shared.contracts.pairing import MatchingCompleted, PairEnded, PairFormed, PlanMeasureCompleted, PlanUpdated
+from shared.contracts.pairing import (
+    MatchingCompleted,
+    MeetingRecorded,
+    MeetingRemoved,
+    PairEnded,
+    PairFormed,
+    PlanMeasureCompleted,
+    PlanUpdated,
+)
 from shared.contracts.registry import (
     EnrolmentEnded,
     ParticipantEnrolled,
@@ -48,7 +56,7 @@ class Pairing:
 
 def create_service(settings: Settings, *, shared_process: bool = False) -> Pairing:
     runtime = ServiceRuntime(NAME, settings, TABLES, shared_process=shared_process)
-    runtime.publishes(PairFormed, PairEnded, MatchingCompleted, PlanUpdated, PlanMeasureCompleted)
+    runtime.publishes(PairFormed, PairEnded, MatchingCompleted, PlanUpdated, PlanMeasureCompleted, MeetingRecorded, MeetingRemoved)
     service = PairingService(runtime.db, runtime.uow)
     runtime.consumes(SchoolRegistered, handlers.on_school_registered)
     runtime.consumes(ParticipantRegistered, handlers.on_participant_registered)

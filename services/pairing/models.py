@@ -263,6 +263,38 @@ class PlanMeasure(SQLModel, table=True):
     """The mentee's own view of the result (seed 003, step 5)."""
 
 
+class Meeting(SQLModel, table=True):
+    """A meeting in a pair's working log (журнал встреч): when, how long, how, about what."""
+
+    __tablename__ = "pairing_meeting"
+
+    id: str = Field(primary_key=True)
+    pair_id: str = Field(index=True)
+    held_on: date
+    minutes: int
+    format: str  # shared.vocabulary.MEETING_FORMATS
+    topic: str
+    measure_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Measures of the pair's plan the meeting worked on."""
+    note: str | None = None
+    """The mentor's working note (mentor and curator only; erased when the mentor withdraws)."""
+    recorded_by: str
+    recorded_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetingReflection(SQLModel, table=True):
+    """A mentee's short reflection on a meeting (each mentee of a group their own)."""
+
+    __tablename__ = "pairing_meeting_reflection"
+
+    meeting_id: str = Field(primary_key=True, foreign_key="pairing_meeting.id")
+    mentee_id: str = Field(primary_key=True, index=True)
+    text: str
+    usefulness: int | None = None  # 1..5
+    written_at: datetime = Field(default_factory=utcnow)
+
+
 class EndedEnrolment(SQLModel, table=True):
     """An enrolment the registry ended, and when (see shared/enrolments.py)."""
 
@@ -306,4 +338,6 @@ TABLES = (
     Proposal,
     Plan,
     PlanMeasure,
+    Meeting,
+    MeetingReflection,
 )

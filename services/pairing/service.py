@@ -16,6 +16,7 @@ from shared.messaging.outbox import Work
 
 from services.pairing import profiles
 from services.pairing.matching import MatchingUseCases
+from services.pairing.meetings import MeetingUseCases
 from services.pairing.models import (
     Candidate,
     EndedEnrolment,
@@ -44,7 +45,7 @@ from services.pairing.schemas import (
 __all__ = ["CURATORS", "ERASED_NAME", "WITHDRAWN_REASON", "PairingService", "reads_profile"]
 
 
-class PairingService(MatchingUseCases, PreferenceUseCases, PlanUseCases):
+class PairingService(MatchingUseCases, PreferenceUseCases, PlanUseCases, MeetingUseCases):
     async def record_profile(self, work: Work, event: ResponseCompleted) -> None:
         """A completed deficit diagnostic sets the respondent's deficit profile, a professional-
         interest diagnostic their interests (latest wins)."""
@@ -71,6 +72,7 @@ class PairingService(MatchingUseCases, PreferenceUseCases, PlanUseCases):
         person = event.participant_id
         session = work.session
         await session.merge(Withdrawn(participant_id=person))
+        await self.erase_meetings_of(work, person)  # before the candidate (their name) goes
         as_mentee = select(PairMentee.pair_id).where(PairMentee.mentee_id == person)
         pairs = (
             await session.exec(

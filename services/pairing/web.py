@@ -107,6 +107,7 @@ def _page_number(raw: str | None) -> int:
 
 
 def build_pages(service: PairingService, pages: Pages) -> APIRouter:
+    from services.pairing.web_meetings import build_meeting_pages
     from services.pairing.web_plans import build_plan_pages
 
     views = PairingViews(service.db)
@@ -120,6 +121,7 @@ def build_pages(service: PairingService, pages: Pages) -> APIRouter:
     _manual_pair_route(router, service, acting_curator, programme_page)
     router.include_router(build_rule_pages(service, pages))  # before the plans: /my/limits is not a pair id
     router.include_router(build_plan_pages(service, pages, views))
+    router.include_router(build_meeting_pages(service, pages, views))
     return router
 
 

@@ -16,6 +16,7 @@ from shared.errors import UseCaseError
 from shared.web import Pages
 
 from services.pairing import domain
+from services.pairing.domain_meetings import hours
 from services.pairing.schemas import EndIn, GoalIn, MeasureIn, MeasureResultIn, PlanIn
 from services.pairing.service import CURATORS, PairingService
 from services.pairing.views import PairingViews
@@ -154,8 +155,9 @@ def _member_routes(
         rows = await views.my_pairs(principal)
         # a mentor has a few mentees, a mentee usually one pair: each plan at a glance right here
         plans = {row.pair.id: await service.plan(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}
+        logs = {row.pair.id: await service.meeting_log(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}  # web_meetings.py
         return pages.render(request, "my.html", principal, title="Мой наставник и план" if principal.role == "mentee" else "Мои наставляемые",
-                            rows=rows, plans=plans, areas=AREAS, states=STATES, today=date.today())
+                            rows=rows, plans=plans, logs=logs, hours=hours, areas=AREAS, states=STATES, today=date.today())
 
     @router.get("/my/{pair_id}")
     async def my_pair(request: Request, pair_id: str, principal: Principal = member) -> HTMLResponse:

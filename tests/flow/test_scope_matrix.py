@@ -56,6 +56,7 @@ class School:
     enrolment: str = ""
     pair: str = ""
     measure: str = ""
+    meeting: str = ""
     run: str = ""
     proposal: str = ""
     campaign: str = ""
@@ -67,6 +68,7 @@ class School:
     pairs: list[str] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)
     spare_mentors: list[str] = field(default_factory=list)
+    meetings: list[str] = field(default_factory=list)  # removed one per call
 
 
 @dataclass
@@ -215,6 +217,12 @@ class World:
                                       {"title": "Открытый урок", "due_on": (date.today() + timedelta(days=60)).isoformat()})
             school.measure = measure["id"]
             school.ids.add(school.measure)
+            for _ in range(4):  # the log's meetings: one to change and reflect on, three to remove
+                recorded = await self.call("POST", f"/pairing/api/v1/pairs/{school.pair}/meetings", MEETING,
+                                           headers=self.principal("school_curator", school))
+                school.meetings.append(recorded["id"])
+            school.meeting = school.meetings.pop(0)
+            school.ids |= {school.meeting, *school.meetings}
             await self.pools(school, 4)  # the most calls meant to succeed (region, municipality, school) + one to name
             school.proposal = school.proposals.pop()
             run = await self.call("POST", f"/pairing/api/v1/programmes/{school.programme}/matching/runs", {})
@@ -529,6 +537,19 @@ simple(f"POST {P}/pairs/{{pair_id}}/plan/measures", f"{P}/pairs/{{s.pair}}/plan/
        {"title": "Взаимопосещение", "due_on": (date.today() + timedelta(days=30)).isoformat()})
 simple(f"PATCH {P}/pairs/{{pair_id}}/plan/measures/{{measure_id}}", f"{P}/pairs/{{s.pair}}/plan/measures/{{s.measure}}",
        {"product": "конспект урока"})
+
+
+MEETING = {"held_on": date.today().isoformat(), "minutes": 45, "format": "online", "topic": "Разбор урока"}
+simple(f"GET {P}/pairs/{{pair_id}}/meetings", f"{P}/pairs/{{s.pair}}/meetings")
+simple(f"POST {P}/pairs/{{pair_id}}/meetings", f"{P}/pairs/{{s.pair}}/meetings", MEETING)
+simple(f"PUT {P}/pairs/{{pair_id}}/meetings/{{meeting_id}}", f"{P}/pairs/{{s.pair}}/meetings/{{s.meeting}}", MEETING)
+simple(f"PUT {P}/pairs/{{pair_id}}/meetings/{{meeting_id}}/reflection", f"{P}/pairs/{{s.pair}}/meetings/{{s.meeting}}/reflection",
+       {"text": "Полезно", "usefulness": 5})
+
+
+@route(f"DELETE {P}/pairs/{{pair_id}}/meetings/{{meeting_id}}")
+async def _remove_meeting(world: World, school: School, _role: str) -> Call:
+    return Call("DELETE", f"{P}/pairs/{school.pair}/meetings/{world.take(school.meetings)}")
 
 
 @route(f"POST {P}/programmes/{{programme_id}}/pairs")

@@ -5,6 +5,8 @@ name is left in any service's database, their inbox and outbox included."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -49,6 +51,16 @@ async def test_a_withdrawal_reaches_every_consumer_and_each_erases_the_person(sy
         assert await rows_mentioning(services[consumer], name) or consumer == "reports", f"{consumer} never knew the person"
 
     curator = bearer("school_curator", "school", school.id)
+    # the pair's log: a topic that names the mentee, and the mentee's own reflection
+    pairs = (await client.get(f"/pairing/api/v1/programmes/{school.programme_id}/pairs", headers=curator)).json()
+    [pair] = [p for p in pairs if person in p["mentee_ids"] and p["status"] == "formed"]
+    mentor = bearer("mentor", "school", school.id, sub=pair["mentor_id"])
+    meeting = await client.post(f"/pairing/api/v1/pairs/{pair['id']}/meetings", headers=mentor, json={
+        "held_on": date.today().isoformat(), "minutes": 40, "format": "in_person", "topic": f"Пробный урок: {name}", "note": name})
+    assert meeting.status_code == 201, meeting.text
+    reflection = await client.put(f"/pairing/api/v1/pairs/{pair['id']}/meetings/{meeting.json()['id']}/reflection",
+                                  headers=bearer("mentee", "school", school.id, sub=person), json={"text": f"Пишет {name}"})
+    assert reflection.status_code == 200, reflection.text
     response = await client.post(f"/registry/api/v1/participants/{person}/withdrawal", headers=curator,
                                  json={"reason": "consent_withdrawn"})
     assert response.status_code == 200, response.text
