@@ -62,7 +62,7 @@ class Fact:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def fact_of(event: EventData) -> Fact:  # noqa: C901 - one plain branch per event type
+def fact_of(event: EventData) -> Fact:
     """The fact an event states (its whole current state, or its removal)."""
     removed = isinstance(event, REMOVALS)
     if isinstance(event, (DocumentRecorded, DocumentRemoved)):

@@ -80,7 +80,7 @@ def teacher(pid: str, sid: str) -> ParticipantRegistered:
     return ParticipantRegistered(participant_id=pid, school_id=sid, category="teacher", display_name=f"Учитель {pid}")
 
 
-async def load_year(service) -> None:  # noqa: PLR0915 - one region's year, step by step
+async def load_year(service) -> None:
     """s1, s2 in m1 and s3 in m2 run programmes; s4 (m2) is registered only after its first event."""
     now = datetime.now(UTC)
     for sid, municipality in (("s1", "m1"), ("s2", "m1"), ("s3", "m2")):
