@@ -106,6 +106,8 @@ class YearMixin(ReportsCore):
     """Applying the programme's year events (a mixin of ReportsService)."""
 
     async def _year_event(self, work: Work, envelope: Envelope, event: EventData, batch: Batch) -> None:
+        if isinstance(event, RoadmapItemSaved) and event.region_id != self.region_id:
+            return  # another region's roadmap
         fact = fact_of(event)
         raw_person = getattr(event, "person_id", None)
         if raw_person is not None and not fact.removed and await self._ignored_withdrawn(work, envelope, raw_person):

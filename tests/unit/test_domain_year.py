@@ -66,7 +66,7 @@ def test_roadmap_on_time_as_of_the_latest_change() -> None:
     counts = domain_year.tally("roadmap", items)
     assert counts == {"year_roadmap_items": 4, "year_roadmap_done": 2, "year_roadmap_done_on_time": 1, "year_roadmap_overdue": 1}
     assert domain.compute(counts)["year_roadmap_on_time_share"] == 33.3
-    assert set(domain_year.REGION_LEVEL) == {name for name in counts}
+    assert set(domain_year.REGION_LEVEL) == set(counts)
 
 
 def test_every_indicator_of_the_year_is_defined_once_with_a_formula() -> None:
