@@ -29,10 +29,11 @@ REGION_LEVEL = ("year_roadmap_items", "year_roadmap_done", "year_roadmap_done_on
 """The roadmap's counters: the region's own (its events name a region, not a school), kept in the
 region's scope only, like the region-wide campaigns' (domain_indicators.REGION_ONLY)."""
 
-TALLIES = ("programme", "activity", "meetings", "training", "recognition", "practice", "roadmap")
+TALLIES = ("programme", "activity", "meetings", "training", "recognition", "practice", "publication", "roadmap")
 """programme: a school's documents and curator in a year; activity: one activity; meetings: one
 pair's meetings in a year; training, recognition: a school's year (distinct mentors); practice:
-one practice; roadmap: the region's roadmap items due in one academic year."""
+one practice in the year of its first submission; publication: one practice in the academic year of
+its (last) publication; roadmap: the region's roadmap items due in one academic year."""
 
 
 def months_spanned(days: Sequence[date]) -> int:
@@ -117,6 +118,7 @@ _TALLY: dict[str, Callable[[Sequence[Fact]], dict[str, float]]] = {
     "training": lambda facts: _people(facts, "year_trainings", "year_mentors_trained"),
     "recognition": lambda facts: _people(facts, "year_recognitions", "year_mentors_recognised", "year_mentors_winners"),
     "practice": _practice,
+    "publication": lambda facts: {"year_practices_published_in_year": 1.0} if any(f["status"] == "published" for f in facts) else {},
     "roadmap": _roadmap,
 }
 
@@ -207,6 +209,9 @@ def indicators(make: Callable[..., Any]) -> list[Any]:
              _count("year_practices_submitted"), bank),
         make("year_practices_published", "Практик опубликовано", "шт.",
              "из поданных в учебном году — опубликованные в банке сейчас", _count("year_practices_published"), bank),
+        make("year_practices_published_in_year", "Практик опубликовано в учебном году", "шт.",
+             "практики школы, опубликованные в банке сейчас, с датой (последней) публикации в учебном году",
+             _count("year_practices_published_in_year"), bank),
         make("year_roadmap_items", "Пунктов дорожной карты региона", "шт.",
              "пункты со сроком в учебном году, кроме отменённых (только уровень региона)", _count("year_roadmap_items"), roadmap),
         make("year_roadmap_done", "Пунктов дорожной карты выполнено", "шт.",

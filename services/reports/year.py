@@ -114,6 +114,14 @@ class YearMixin(ReportsCore):
             return
         if fact.school_id is not None and await self._school_or_park(work, fact.school_id, envelope) is None:
             return
+        await self._year_fact(work, envelope, fact, batch)
+        if isinstance(event, PracticeStatusChanged):  # published this year: counted in the year of its publication
+            published = academic_year_of(event.published_on) if event.published_on else fact.academic_year
+            await self._year_fact(work, envelope, Fact("publication", event.practice_id, "publication", event.practice_id, event.school_id,
+                                                       published, data={"status": event.status}), batch)
+
+    async def _year_fact(self, work: Work, envelope: Envelope, fact: Fact, batch: Batch) -> None:
+        """The fact's latest state by event time replaces the earlier one; its tallies are recomputed."""
         await lock_key(work.session, f"year:{fact.kind}:{fact.id}")
         at = envelope.time.astimezone(UTC)
         order_key = f"{at.strftime('%Y-%m-%dT%H:%M:%S.%f')}|{int(fact.removed)}|{envelope.id}"

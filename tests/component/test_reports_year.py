@@ -132,6 +132,8 @@ async def load_year(service) -> None:
     await deliver_at(service, practice("pr1", "s1", "submitted"), now - timedelta(days=2))
     await deliver(service, practice("pr2", "s2", "submitted"))
     await deliver(service, practice("pr3", "s3", "draft"))
+    # pr5 (s3) submitted last year, published this year: counted as published in this year only
+    await deliver(service, practice("pr5", "s3", "published").model_copy(update={"academic_year": "2025/2026", "published_on": date(2026, 10, 1)}))
     # the region's roadmap on 10 December: r1 done on time, r2 done late, r3 overdue, r4 due in May, r5 cancelled
     for data in (item("r1", date(2026, 10, 31), "done", date(2026, 10, 20)), item("r2", date(2026, 11, 30), "done", date(2026, 12, 5)),
                  item("r3", date(2026, 11, 15), "in_progress"), item("r4", date(2027, 5, 31), "planned"),
@@ -163,6 +165,7 @@ EXPECTED = {
     "year_recognitions": (2, 1, 0, 3, 0, 3),
     "year_practices_submitted": (1, 1, 0, 2, 0, 2),
     "year_practices_published": (1, 0, 0, 1, 0, 1),
+    "year_practices_published_in_year": (1, 0, 1, 1, 1, 2),
     "year_roadmap_items": (0, 0, 0, 0, 0, 4),
     "year_roadmap_done": (0, 0, 0, 0, 0, 2),
     "year_roadmap_overdue": (0, 0, 0, 0, 0, 1),

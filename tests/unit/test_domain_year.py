@@ -52,6 +52,8 @@ def test_mentors_trained_and_recognised_are_distinct_people() -> None:
 def test_practices_count_as_submitted_unless_drafts() -> None:
     counts = domain.add_up(domain_year.tally("practice", [{"status": status}]) for status in domain_year.SUBMITTED + ("draft",))
     assert counts == {"year_practices_submitted": 5, "year_practices_published": 1}
+    assert domain_year.tally("publication", [{"status": "published"}]) == {"year_practices_published_in_year": 1}
+    assert domain_year.tally("publication", [{"status": "withdrawn"}]) == {}
 
 
 def test_roadmap_on_time_as_of_the_latest_change() -> None:
@@ -71,5 +73,5 @@ def test_roadmap_on_time_as_of_the_latest_change() -> None:
 
 def test_every_indicator_of_the_year_is_defined_once_with_a_formula() -> None:
     codes = [i.code for i in domain.INDICATORS if i.code.startswith("year_")]
-    assert len(codes) == len(set(codes)) == 25
+    assert len(codes) == len(set(codes)) == 26
     assert all(domain.BY_CODE[code].formula and domain.BY_CODE[code].unit for code in codes)

@@ -22,7 +22,7 @@ KNOWN_GAPS: frozenset[str] = frozenset({
     "year_activities_planned", "year_activities_held", "year_activities_held_share", "year_activity_attendance_share",
     "year_meetings", "year_pairs_met", "year_meetings_per_pair_month", "year_mentors_trained", "year_mentors_trained_share",
     "year_trainings", "year_mentors_recognised", "year_mentors_winners", "year_recognitions", "year_practices_submitted",
-    "year_practices_published", "year_roadmap_items", "year_roadmap_done", "year_roadmap_overdue", "year_roadmap_on_time_share",
+    "year_practices_published", "year_practices_published_in_year", "year_roadmap_items", "year_roadmap_done", "year_roadmap_overdue", "year_roadmap_on_time_share",
 })
 
 
