@@ -110,8 +110,8 @@ class YearMixin(ReportsCore):
             return  # another region's roadmap
         fact = fact_of(event)
         raw_person = getattr(event, "person_id", None)
-        if raw_person is not None and not fact.removed and await self._ignored_withdrawn(work, envelope, raw_person):
-            return
+        if raw_person is not None and await self._ignored_withdrawn(work, envelope, raw_person) and not fact.removed:
+            return  # a record about a withdrawn person (its stored body anonymised); a removal still applies
         if fact.school_id is not None and await self._school_or_park(work, fact.school_id, envelope) is None:
             return
         await self._year_fact(work, envelope, fact, batch)

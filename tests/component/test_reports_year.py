@@ -28,6 +28,7 @@ from shared.contracts.registry_year import (
     TrainingRecorded,
     TrainingRemoved,
 )
+from shared.messaging.inbox import InboxMessage
 
 from services.reports import domain
 from services.reports.main import create_service
@@ -202,6 +203,9 @@ async def test_the_withdrawn_mentor_is_kept_by_pseudonym_only(region) -> None:
         people = set((await session.exec(select(YearFact.person).where(YearFact.person.is_not(None)))).all())  # type: ignore[union-attr]
     assert people and all(p.startswith("anon-") for p in people)
     assert domain.pseudonym("t2") in people and "t2" not in people
+    async with service.runtime.db.sessions() as session:
+        bodies = (await session.exec(select(InboxMessage.body))).all()
+    assert [b for b in bodies if '"t2"' in b] == []  # the events about t2, before and after the withdrawal, anonymised
 
 
 async def test_the_regional_exports_carry_the_year_section(region) -> None:
