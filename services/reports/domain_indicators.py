@@ -298,9 +298,9 @@ def _indicators() -> tuple[Indicator, ...]:
                     "SWOT",
                 )
             )
-    from services.reports import domain_outcomes  # imports nothing from here at import time
+    from services.reports import domain_outcomes, domain_year  # import nothing from here at import time
 
-    return tuple(out + _plan_indicators() + _campaign_indicators() + domain_outcomes.indicators())
+    return tuple(out + _plan_indicators() + _campaign_indicators() + domain_outcomes.indicators() + domain_year.indicators(Indicator))
 
 
 def _measurement_indicators() -> list[Indicator]:

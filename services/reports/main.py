@@ -33,6 +33,7 @@ from services.reports.models import TABLES, ParkedEvent
 from services.reports.service import ReportsService
 from services.reports.web import build_pages
 from services.reports.web_analysis import build_analysis_pages
+from services.reports.year import YEAR_EVENTS
 
 NAME = "reports"
 CONSUMED = (
@@ -51,6 +52,7 @@ CONSUMED = (
     ProgrammeLaunched,
     ProgrammeUpdated,
     InstrumentSaved,
+    *YEAR_EVENTS,
 )
 
 

@@ -217,6 +217,39 @@ class CustomInstrument(SQLModel, table=True):
     order_key: str
 
 
+class YearFact(SQLModel, table=True):
+    """The latest known state (by event time) of one fact of a programme's year (issue 15): a
+    document, a curator's appointment, an activity, a meeting, a training or recognition record,
+    a practice, a roadmap item. A removal keeps the row (removed) so that an older event arriving
+    later does not bring it back. People only by pseudonym (domain.pseudonym)."""
+
+    __tablename__ = "reports_year_fact"
+
+    kind: str = Field(primary_key=True, description="document, curator, activity, meeting, training, recognition, practice, roadmap")
+    id: str = Field(primary_key=True)
+    tally: str = Field(description="domain_year.TALLIES: the group whose counters it feeds")
+    group_key: str = Field(index=True)
+    school_id: str | None = Field(default=None, description="None: the region's roadmap")
+    academic_year: str
+    person: str | None = Field(default=None, index=True, description="The trained or recognised mentor's pseudonym")
+    removed: bool = False
+    order_key: str = Field(description="event time + removal + event id: the latest wins whatever the arrival order")
+    data: str = Field(description="what the tally needs (domain_year), JSON")
+
+
+class YearTally(SQLModel, table=True):
+    """What a group of facts of a programme's year added to the counters, and where: a change
+    recomputes the group and adds the difference."""
+
+    __tablename__ = "reports_year_tally"
+
+    tally: str = Field(primary_key=True)
+    group_key: str = Field(primary_key=True)
+    school_id: str | None = Field(default=None, description="None: counted for the region only (the roadmap)")
+    academic_year: str
+    counters: str = Field(description="counter name → value, JSON")
+
+
 class History(SQLModel, table=True):
     """Every announced value set of a scope and year, in order (the dashboard's time series)."""
 
@@ -252,7 +285,7 @@ class WrittenAnalysis(SQLModel, table=True):
 
 DERIVED = (
     School, Participant, RoleInYear, SchoolInYear, Counter, ParkedEvent, Contribution, Withdrawn, Pair, MentorLoad, Diagnostic,
-    Measurement, PlanProgress, Campaign, CampaignResponse, Programme, CustomInstrument, History,
+    Measurement, PlanProgress, Campaign, CampaignResponse, Programme, CustomInstrument, YearFact, YearTally, History,
 )
 """The tables derived from the consumed events (the inbox): rebuild empties and refills them."""
 TABLES = (*DERIVED, WrittenAnalysis)

@@ -57,9 +57,10 @@ from services.reports.models import (
 from services.reports.outcomes import OutcomesMixin
 from services.reports.outcomes import order_key_of as _order_key
 from services.reports.outcomes import retention_groups_of as _retention_groups
+from services.reports.year import YEAR_EVENTS, YearMixin
 
 
-class ReportsProjection(OutcomesMixin):
+class ReportsProjection(OutcomesMixin, YearMixin):
     """Applying events (a mixin of ReportsService, on ReportsCore through OutcomesMixin)."""
 
     # -- applying events ------------------------------------------------------------------
@@ -124,6 +125,8 @@ class ReportsProjection(OutcomesMixin):
             await self._programme(work, envelope, event)
         elif isinstance(event, InstrumentSaved):
             await self._instrument_saved(work, envelope, event)
+        elif isinstance(event, YEAR_EVENTS):
+            await self._year_event(work, envelope, event, batch)
 
     async def _school_registered(self, work: Work, event: SchoolRegistered, batch: Batch) -> None:
         if await work.session.get(School, event.school_id) is not None:
@@ -431,6 +434,7 @@ class ReportsProjection(OutcomesMixin):
             if school is not None:
                 self._add(batch, school, load.academic_year, domain.negate(domain.mentor_state(load.capacity, load.active_mentees)))
             await session.delete(load)
+        await self._year_withdrawn(work, alias, batch)
         await session.exec(delete(Diagnostic).where(col(Diagnostic.person) == raw))
         await session.exec(delete(Measurement).where(col(Measurement.person) == raw))
         if person is not None:

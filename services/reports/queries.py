@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
 
-from services.reports import domain
+from services.reports import domain, domain_year
 from services.reports.models import Counter, History, School
 from services.reports.outcomes import OutcomesMixin
 
@@ -141,7 +141,8 @@ class ReportsQueries(OutcomesMixin):
             region_only = {}
             if level in ("region", "municipality"):
                 scope_counters = await self._counters(session, level, scope_id, year)
-                region_only = {name: scope_counters[name] for name in domain.REGION_ONLY if name in scope_counters}
+                kept = (*domain.REGION_ONLY, *domain_year.REGION_LEVEL)  # counted beyond schools: not a sum over them
+                region_only = {name: scope_counters[name] for name in kept if name in scope_counters}
             municipality_wide = await self._municipality_wide(session, year)
         counters: dict[str, dict[str, float]] = defaultdict(dict)
         for school_id, name, value in rows:
