@@ -46,7 +46,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
         try:
             saved, created = await service.save_instrument(definition, principal)
         except InvalidInstrument as exc:
-            detail = [problem(["body", *_path(p.field)], p.message) for p in exc.problems]
+            detail = [problem(["body", *p.loc], p.message) for p in exc.problems]
             return JSONResponse({"detail": detail}, status_code=422)  # type: ignore[return-value]
         if not created:
             response.status_code = status.HTTP_200_OK
@@ -108,14 +108,3 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
 
     return router
 
-
-def _path(field: str) -> list[str | int]:
-    """`sections[0].items[2].code` → ['sections', 0, 'items', 2, 'code']."""
-    out: list[str | int] = []
-    for part in field.replace("]", "").split("."):
-        name, _, index = part.partition("[")
-        if name:
-            out.append(name)
-        if index:
-            out.append(int(index))
-    return out

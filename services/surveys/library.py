@@ -112,7 +112,7 @@ class InstrumentLibrary:
             raise InvalidInstrument(problems)
         code, version = definition["code"], definition["version"]
         if any(c == code for c, _ in domain.BUILT_IN):
-            raise InvalidInstrument([domain.DefinitionProblem("code", f"code: код «{code}» занят встроенной анкетой")])
+            raise InvalidInstrument([domain.DefinitionProblem("code", f"code: код «{code}» занят встроенной анкетой", ("code",))])
         owner_scope = "region" if principal.scope == "region" else "school"
         owner_id = self.region_id if owner_scope == "region" else principal.scope_id
         if principal.scope == "municipality":
@@ -136,7 +136,7 @@ class InstrumentLibrary:
                 latest = max((v.version for v in versions), default=0)
                 if version != latest + 1:
                     raise InvalidInstrument(
-                        [domain.DefinitionProblem("version", f"version: следующая версия анкеты {code} — {latest + 1}")]
+                        [domain.DefinitionProblem("version", f"version: следующая версия анкеты {code} — {latest + 1}", ("version",))]
                     )
                 row = CustomInstrument(
                     code=code, version=version, owner_scope=owner_scope, owner_id=owner_id,
