@@ -18,9 +18,9 @@ from shared.errors import Conflict, Forbidden, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
+from services.surveys.commands import InstrumentResult
 from services.surveys.ingest import GroupCommit
 from services.surveys.models import CustomInstrument, School
-from services.surveys.schemas import InstrumentOut
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 CAMPAIGN_OPENERS = ("region_admin", "municipal_coordinator", "school_curator")
@@ -88,7 +88,7 @@ class InstrumentLibrary:
                 self._used_instruments[key] = cached
         return cached
 
-    async def instruments(self, principal: Principal | None = None) -> list[InstrumentOut]:
+    async def instruments(self, principal: Principal | None = None) -> list[InstrumentResult]:
         out = [_instrument_out(i) for i in domain.BUILT_IN.values()]
         async with self.db.sessions() as session:
             rows = (await session.exec(select(CustomInstrument).order_by(col(CustomInstrument.code), col(CustomInstrument.version)))).all()
@@ -100,7 +100,7 @@ class InstrumentLibrary:
                 out.append(_instrument_out(domain.parse_instrument(row.definition), row))
         return out
 
-    async def save_instrument(self, definition: dict[str, Any], principal: Principal) -> tuple[InstrumentOut, bool]:
+    async def save_instrument(self, definition: dict[str, Any], principal: Principal) -> tuple[InstrumentResult, bool]:
         """Save a custom instrument: a new code, a new version of an own code, or an edit of an
         unused version. A used version is never changed (409: save a new version)."""
         if principal.role not in INSTRUMENT_AUTHORS:
@@ -164,8 +164,8 @@ def _sees_instrument(principal: Principal, row: CustomInstrument, municipal_scho
     return principal.scope_id == row.owner_id
 
 
-def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None = None) -> InstrumentOut:
-    return InstrumentOut(
+def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None = None) -> InstrumentResult:
+    return InstrumentResult(
         code=instrument.code,
         version=instrument.version,
         title=instrument.title,
