@@ -29,9 +29,6 @@ INSTRUMENT_AUTHORS = ("region_admin", "school_curator")
 FORM_PREFIX = "/surveys/form/"
 
 
-
-
-
 class InvalidAnswers(UseCaseError):
     status_code = 422
 
@@ -46,6 +43,7 @@ class InvalidInstrument(UseCaseError):
     def __init__(self, problems: list[domain.DefinitionProblem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
 
 def link_path(token: str) -> str:
     return FORM_PREFIX + token
