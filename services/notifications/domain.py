@@ -5,11 +5,12 @@ Every mail is Russian, plain text with a simple HTML alternative, and carries th
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
+
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from shared.formatting import day, moment
 
@@ -17,6 +18,8 @@ MailKind = Literal["invitation", "password_reset", "questionnaire", "reminder"]
 MailStatus = Literal["pending", "sent", "bounced"]
 
 PRODUCT = "«Наставник»"
+# The HTML alternative of every mail: services/notifications/templates/letter.html (autoescaped).
+_LETTERS = Environment(loader=PackageLoader("services.notifications"), autoescape=select_autoescape(["html"]))
 
 INSTRUMENT_TITLES: dict[str, str] = {
     # the titles of the surveys service's instrument library, for subjects: surveys' events
@@ -84,12 +87,8 @@ def _compose(subject: str, greeting: str, paragraphs: list[str], link: str, unti
         f"Это письмо отправлено автоматически системой {PRODUCT}; отвечать на него не нужно."
     )
     text = "\n\n".join([greeting, *paragraphs, link, until, footer]) + "\n"
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in [greeting, *paragraphs])
-    markup = (
-        '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head>'
-        '<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1b1f24">'
-        f'{body}<p><a href="{html.escape(link)}">{html.escape(link)}</a></p><p><strong>{html.escape(until)}</strong></p>'
-        f'<p style="color:#57606a;font-size:14px">{html.escape(footer).replace(chr(10), "<br>")}</p></body></html>'
+    markup = _LETTERS.get_template("letter.html").render(
+        paragraphs=[greeting, *paragraphs], link=link, until=until, footer_lines=footer.split("\n"),
     )
     return MailContent(subject, text, markup)
 

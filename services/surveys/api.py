@@ -28,7 +28,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
 
     @router.get("/instruments", summary="Библиотека анкет (встроенные и свои)", openapi_extra=scope_rule("listed", note="built-in, the region's and the caller's schools' own"))
     async def instruments(principal: Principal = Depends(auth.require())) -> list[InstrumentOut]:
-        return await service.instruments(principal)
+        return [InstrumentOut.model_validate(i) for i in await service.instruments(principal)]
 
     @router.post(
         "/instruments",
@@ -46,11 +46,11 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
         try:
             saved, created = await service.save_instrument(definition, principal)
         except InvalidInstrument as exc:
-            detail = [problem(["body", *_path(p.field)], p.message) for p in exc.problems]
+            detail = [problem(["body", *p.loc], p.message) for p in exc.problems]
             return JSONResponse({"detail": detail}, status_code=422)  # type: ignore[return-value]
         if not created:
             response.status_code = status.HTTP_200_OK
-        return saved
+        return InstrumentOut.model_validate(saved)
 
     @router.post(
         "/responses",
@@ -61,13 +61,13 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
     )
     async def submit(body: ResponseIn, request: Request, principal: Principal = Depends(auth.require())) -> ResponseOut:
         try:
-            result, created = await service.submit(body, principal, correlation_id(request))
+            result, created = await service.submit(body.command(), principal, correlation_id(request))
         except InvalidAnswers as exc:
             detail = [problem(["body", "answers", p.item], p.message) for p in exc.problems]
             return JSONResponse({"detail": detail}, status_code=422)  # type: ignore[return-value]
         # Serialized here, once: returning the model would have FastAPI validate it again.
         return Response(  # type: ignore[return-value]
-            result.model_dump_json(), status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            ResponseOut.model_validate(result).model_dump_json(), status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
             media_type="application/json",
         )
 
@@ -78,21 +78,21 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
         version: int = Query(1, ge=1, le=INT32_MAX),
         principal: Principal = Depends(auth.require()),
     ) -> GrowthOut:
-        return await service.growth(respondent_id, instrument, version, principal)
+        return GrowthOut.model_validate(await service.growth(respondent_id, instrument, version, principal))
 
     @router.post("/campaigns", status_code=status.HTTP_201_CREATED, summary="Открыть опрос (кампанию)", openapi_extra=scope_rule("school", *CAMPAIGN_OPENERS))
     async def open_campaign(
         body: CampaignIn, request: Request, principal: Principal = Depends(auth.require(*CAMPAIGN_OPENERS))
     ) -> CampaignOut:
-        return await service.open_campaign(body, principal, correlation_id(request))
+        return CampaignOut.model_validate(await service.open_campaign(body.command(), principal, correlation_id(request)))
 
     @router.get("/campaigns", summary="Опросы, видимые вызывающему", openapi_extra=scope_rule("listed", *STAFF))
     async def campaigns(principal: Principal = Depends(auth.require(*STAFF))) -> list[CampaignOut]:
-        return await service.campaigns(principal)
+        return [CampaignOut.model_validate(c) for c in await service.campaigns(principal)]
 
     @router.get("/campaigns/{campaign_id}", summary="Опрос: кто ответил, доля ответивших, личные ссылки", openapi_extra=scope_rule("school", *STAFF))
     async def campaign(campaign_id: str, principal: Principal = Depends(auth.require(*STAFF))) -> CampaignOut:
-        return await service.campaign(campaign_id, principal)
+        return CampaignOut.model_validate(await service.campaign(campaign_id, principal))
 
     @router.post("/campaigns/{campaign_id}/reminders", summary="Напомнить не ответившим (события для рассылки)", openapi_extra=scope_rule("school", *CAMPAIGN_OPENERS))
     async def remind(
@@ -104,18 +104,7 @@ def build_router(service: SurveysService, auth: Authenticator) -> APIRouter:
     async def close(
         campaign_id: str, request: Request, principal: Principal = Depends(auth.require(*CAMPAIGN_OPENERS))
     ) -> CampaignOut:
-        return await service.close_campaign(campaign_id, principal, correlation_id(request))
+        return CampaignOut.model_validate(await service.close_campaign(campaign_id, principal, correlation_id(request)))
 
     return router
 
-
-def _path(field: str) -> list[str | int]:
-    """`sections[0].items[2].code` → ['sections', 0, 'items', 2, 'code']."""
-    out: list[str | int] = []
-    for part in field.replace("]", "").split("."):
-        name, _, index = part.partition("[")
-        if name:
-            out.append(name)
-        if index:
-            out.append(int(index))
-    return out

@@ -28,6 +28,7 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.surveys import domain
+from services.surveys.commands import CampaignResult, InviteeResult, OpenCampaign
 from services.surveys.library import CAMPAIGN_OPENERS, OPENERS_ONLY, STAFF, _schools_of, link_path
 from services.surveys.models import (
     Campaign,
@@ -40,7 +41,6 @@ from services.surveys.models import (
     School,
 )
 from services.surveys.responses import SurveyResponses
-from services.surveys.schemas import CampaignIn, CampaignOut, InviteeOut
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class ScheduleRun:
 class SurveyCampaigns(SurveyResponses):
     """Campaigns (a mixin of SurveysService)."""
 
-    async def open_campaign(self, body: CampaignIn, principal: Principal, correlation_id: str | None = None) -> CampaignOut:
+    async def open_campaign(self, body: OpenCampaign, principal: Principal, correlation_id: str | None = None) -> CampaignResult:
         if principal.role not in CAMPAIGN_OPENERS or principal.scope not in ("region", "municipality", "school"):
             raise Forbidden(OPENERS_ONLY.format("Открыть опрос"))
         if body.closes_on < body.opens_on:
@@ -127,7 +127,7 @@ class SurveyCampaigns(SurveyResponses):
                 ))
         return _campaign_out(campaign, invitations)
 
-    async def _campaign_scope(self, session: AsyncSession, body: CampaignIn, principal: Principal) -> CampaignScope:
+    async def _campaign_scope(self, session: AsyncSession, body: OpenCampaign, principal: Principal) -> CampaignScope:
         """Where a new campaign asks, as far as the caller reaches: a curator their school; a
         municipal coordinator one of their schools or all of them; the region anything."""
         if principal.scope == "school":
@@ -152,7 +152,7 @@ class SurveyCampaigns(SurveyResponses):
         return CampaignScope()
 
     async def _select_respondents(
-        self, session: AsyncSession, body: CampaignIn, schools: list[str] | None, instrument: domain.Instrument
+        self, session: AsyncSession, body: OpenCampaign, schools: list[str] | None, instrument: domain.Instrument
     ) -> list[tuple[str, str, str]]:
         """(participant, school, role) of everyone the campaign asks, from `schools` (None: any)."""
         default_role = body.role or instrument.respondent_role
@@ -187,14 +187,14 @@ class SurveyCampaigns(SurveyResponses):
             raise NotFound(f"Кампания {campaign_id} не найдена")
         return campaign
 
-    async def campaign(self, campaign_id: str, principal: Principal) -> CampaignOut:
+    async def campaign(self, campaign_id: str, principal: Principal) -> CampaignResult:
         async with self.db.sessions() as session:
             campaign = await self._campaign_for(session, campaign_id, principal)
             invitations = (await session.exec(select(Invitation).where(Invitation.campaign_id == campaign_id)
                                               .order_by(Invitation.participant_id))).all()
         return _campaign_out(campaign, list(invitations))
 
-    async def campaigns(self, principal: Principal) -> list[CampaignOut]:
+    async def campaigns(self, principal: Principal) -> list[CampaignResult]:
         async with self.db.sessions() as session:
             rows = list((await session.exec(
                 select(Campaign).where(_visible_campaigns(principal)).order_by(col(Campaign.opened_at).desc()))).all())
@@ -222,7 +222,7 @@ class SurveyCampaigns(SurveyResponses):
                 work.emit(_reminder(campaign, invitation))
         return len(pending)
 
-    async def close_campaign(self, campaign_id: str, principal: Principal, correlation_id: str | None = None) -> CampaignOut:
+    async def close_campaign(self, campaign_id: str, principal: Principal, correlation_id: str | None = None) -> CampaignResult:
         if principal.role not in CAMPAIGN_OPENERS:
             raise Forbidden(OPENERS_ONLY.format("Закрыть опрос"))
         async with self.uow(correlation_id) as work:
@@ -230,7 +230,7 @@ class SurveyCampaigns(SurveyResponses):
             out, _ = await self._close(work, campaign)
         return out
 
-    async def _close(self, work: Work, campaign: Campaign) -> tuple[CampaignOut, bool]:
+    async def _close(self, work: Work, campaign: Campaign) -> tuple[CampaignResult, bool]:
         """Close an open campaign and announce it, once: the UPDATE … WHERE status = 'open' lets
         only one of the API, the schedule and other replicas close it. (campaign, closed now)."""
         session = work.session
@@ -356,9 +356,9 @@ async def _record_reminders(session: AsyncSession, campaign_id: str, day: date, 
     return set((await connection.execute(statement)).scalars().all())
 
 
-def _campaign_out(campaign: Campaign, invitations: list[Invitation], with_invitees: bool = True) -> CampaignOut:
+def _campaign_out(campaign: Campaign, invitations: list[Invitation], with_invitees: bool = True) -> CampaignResult:
     responded = sum(1 for i in invitations if i.status == "completed")
-    return CampaignOut(
+    return CampaignResult(
         id=campaign.id,
         title=campaign.title,
         instrument=InstrumentRef(code=campaign.instrument_code, version=campaign.instrument_version),
@@ -376,7 +376,7 @@ def _campaign_out(campaign: Campaign, invitations: list[Invitation], with_invite
         responded=responded,
         response_rate=domain.response_rate(len(invitations), responded),
         invitees=[
-            InviteeOut(participant_id=i.participant_id, school_id=i.school_id, role=i.role, status=i.status,
+            InviteeResult(participant_id=i.participant_id, school_id=i.school_id, role=i.role, status=i.status,
                        link_path=link_path(i.token) if i.token else None, response_id=i.response_id)
             for i in invitations
         ] if with_invitees else [],

@@ -18,18 +18,15 @@ from shared.errors import Conflict, Forbidden, Unprocessable, UseCaseError
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
+from services.surveys.commands import InstrumentResult
 from services.surveys.ingest import GroupCommit
 from services.surveys.models import CustomInstrument, School
-from services.surveys.schemas import InstrumentOut
 
 STAFF = ("region_admin", "municipal_coordinator", "school_curator", "integration")
 CAMPAIGN_OPENERS = ("region_admin", "municipal_coordinator", "school_curator")
 OPENERS_ONLY = "{} могут куратор школы, муниципальный координатор и региональный центр"
 INSTRUMENT_AUTHORS = ("region_admin", "school_curator")
 FORM_PREFIX = "/surveys/form/"
-
-
-
 
 
 class InvalidAnswers(UseCaseError):
@@ -46,6 +43,7 @@ class InvalidInstrument(UseCaseError):
     def __init__(self, problems: list[domain.DefinitionProblem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
 
 def link_path(token: str) -> str:
     return FORM_PREFIX + token
@@ -88,7 +86,7 @@ class InstrumentLibrary:
                 self._used_instruments[key] = cached
         return cached
 
-    async def instruments(self, principal: Principal | None = None) -> list[InstrumentOut]:
+    async def instruments(self, principal: Principal | None = None) -> list[InstrumentResult]:
         out = [_instrument_out(i) for i in domain.BUILT_IN.values()]
         async with self.db.sessions() as session:
             rows = (await session.exec(select(CustomInstrument).order_by(col(CustomInstrument.code), col(CustomInstrument.version)))).all()
@@ -100,7 +98,7 @@ class InstrumentLibrary:
                 out.append(_instrument_out(domain.parse_instrument(row.definition), row))
         return out
 
-    async def save_instrument(self, definition: dict[str, Any], principal: Principal) -> tuple[InstrumentOut, bool]:
+    async def save_instrument(self, definition: dict[str, Any], principal: Principal) -> tuple[InstrumentResult, bool]:
         """Save a custom instrument: a new code, a new version of an own code, or an edit of an
         unused version. A used version is never changed (409: save a new version)."""
         if principal.role not in INSTRUMENT_AUTHORS:
@@ -112,7 +110,7 @@ class InstrumentLibrary:
             raise InvalidInstrument(problems)
         code, version = definition["code"], definition["version"]
         if any(c == code for c, _ in domain.BUILT_IN):
-            raise InvalidInstrument([domain.DefinitionProblem("code", f"code: код «{code}» занят встроенной анкетой")])
+            raise InvalidInstrument([domain.DefinitionProblem("code", f"code: код «{code}» занят встроенной анкетой", ("code",))])
         owner_scope = "region" if principal.scope == "region" else "school"
         owner_id = self.region_id if owner_scope == "region" else principal.scope_id
         if principal.scope == "municipality":
@@ -136,7 +134,7 @@ class InstrumentLibrary:
                 latest = max((v.version for v in versions), default=0)
                 if version != latest + 1:
                     raise InvalidInstrument(
-                        [domain.DefinitionProblem("version", f"version: следующая версия анкеты {code} — {latest + 1}")]
+                        [domain.DefinitionProblem("version", f"version: следующая версия анкеты {code} — {latest + 1}", ("version",))]
                     )
                 row = CustomInstrument(
                     code=code, version=version, owner_scope=owner_scope, owner_id=owner_id,
@@ -164,8 +162,8 @@ def _sees_instrument(principal: Principal, row: CustomInstrument, municipal_scho
     return principal.scope_id == row.owner_id
 
 
-def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None = None) -> InstrumentOut:
-    return InstrumentOut(
+def _instrument_out(instrument: domain.Instrument, row: CustomInstrument | None = None) -> InstrumentResult:
+    return InstrumentResult(
         code=instrument.code,
         version=instrument.version,
         title=instrument.title,

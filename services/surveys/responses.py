@@ -20,6 +20,7 @@ from shared.errors import NotFound, Unprocessable, UseCaseError
 from shared.messaging.outbox import Work
 
 from services.surveys import domain
+from services.surveys.commands import GrowthResult, ResponseResult, SubmitResponse
 from services.surveys.domain_submit import Facts, Submission, caller_key, client_key, completed_event, decide
 from services.surveys.library import STAFF, InstrumentLibrary, InvalidAnswers, _schools_of
 from services.surveys.models import (
@@ -32,13 +33,12 @@ from services.surveys.models import (
     Respondent,
     SurveyResponse,
 )
-from services.surveys.schemas import GrowthOut, ResponseIn, ResponseOut
 
 
 class SurveyResponses(InstrumentLibrary):
     """Answers (a mixin of SurveysService)."""
 
-    async def submit(self, request: ResponseIn, principal: Principal, correlation_id: str | None = None) -> tuple[ResponseOut, bool]:
+    async def submit(self, request: SubmitResponse, principal: Principal, correlation_id: str | None = None) -> tuple[ResponseResult, bool]:
         """Store a completed response; (response, created). A retried submission_id returns the first."""
         submission = Submission(
             instrument=request.instrument,
@@ -141,7 +141,7 @@ class SurveyResponses(InstrumentLibrary):
                     Invitation.campaign_id == campaign.id, Invitation.participant_id == respondent.participant_id))).first()
         return Facts(respondent, None, memberships, enrolled, custom, campaign, invitation), None
 
-    async def growth(self, respondent_id: str, code: str, version: int, principal: Principal) -> GrowthOut:
+    async def growth(self, respondent_id: str, code: str, version: int, principal: Principal) -> GrowthResult:
         async with self.db.sessions() as session:
             respondent = await session.get(Respondent, respondent_id)
             if respondent is None or not (await self._may_answer(principal))(respondent):
@@ -154,7 +154,7 @@ class SurveyResponses(InstrumentLibrary):
                 SurveyResponse.instrument_version == version).order_by(col(SurveyResponse.completed_at)))).all()
         start = next((r.scores for r in rows if r.stage == "start"), None)
         end = next((r.scores for r in reversed(rows) if r.stage == "end"), None)
-        return GrowthOut(
+        return GrowthResult(
             respondent_id=respondent_id, instrument=InstrumentRef(code=code, version=version), start=start, end=end,
             growth=domain.growth(start, end) if start is not None and end is not None else None,
         )
@@ -212,12 +212,12 @@ def _may_answer_for(principal: Principal, respondent: Respondent) -> bool:
         return principal.scope == "region" or principal.scope_id == respondent.school_id
     return False
 
-def _out(row: SurveyResponse) -> ResponseOut:
+def _out(row: SurveyResponse) -> ResponseResult:
     return _response_out(row.model_dump())
 
 
-def _response_out(values: Mapping[str, Any]) -> ResponseOut:
-    return ResponseOut(
+def _response_out(values: Mapping[str, Any]) -> ResponseResult:
+    return ResponseResult(
         id=values["id"],
         submission_id=client_key(values["submission_id"]),
         instrument=InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),

@@ -1,4 +1,5 @@
-"""Request and response bodies of the surveys API."""
+"""Request and response bodies of the surveys API: each request body turns into the use case's
+plain command (`command()`, services/surveys/commands.py); each response body reads a result."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.contracts.surveys import InstrumentRef
 from shared.limits import ANSWERS_MAX, LIST_MAX, MAPPING_MAX, Id, IdList, Item, Text
 from shared.vocabulary import Category, Role
+
+from services.surveys.commands import OpenCampaign, SubmitResponse
 
 # Each answer is bounded: free text up to TEXT_MAX characters, a choice list or a matrix of up to
 # LIST_MAX / MAPPING_MAX items; a response holds at most ANSWERS_MAX answers (shared/limits.py).
@@ -32,8 +35,14 @@ class ResponseIn(BaseModel):
         default=None, min_length=8, max_length=100, description="Idempotency key: resubmitting it returns the first response."
     )
 
+    def command(self) -> SubmitResponse:
+        return SubmitResponse(instrument=self.instrument, respondent_id=self.respondent_id, answers=dict(self.answers),
+                              role=self.role, stage=self.stage, campaign_id=self.campaign_id, submission_id=self.submission_id)
+
 
 class ResponseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
+
     id: str
     submission_id: str
     instrument: InstrumentRef
@@ -48,6 +57,8 @@ class ResponseOut(BaseModel):
 
 
 class InstrumentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
+
     code: str
     version: int
     title: str
@@ -85,8 +96,17 @@ class CampaignIn(BaseModel):
     closes_on: date
     respondent_ids: IdList | None = Field(default=None, description="Explicit respondents instead of (or narrowing) the selection.")
 
+    def command(self) -> OpenCampaign:
+        return OpenCampaign(
+            instrument=self.instrument, opens_on=self.opens_on, closes_on=self.closes_on, title=self.title,
+            school_id=self.school_id, municipality_id=self.municipality_id, programme_id=self.programme_id, role=self.role,
+            form=self.form, category=self.category, stage=self.stage, respondent_ids=self.respondent_ids,
+        )
+
 
 class InviteeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
+
     participant_id: str
     school_id: str
     role: str
@@ -96,6 +116,8 @@ class InviteeOut(BaseModel):
 
 
 class CampaignOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
+
     id: str
     title: str
     instrument: InstrumentRef
@@ -116,6 +138,8 @@ class CampaignOut(BaseModel):
 
 
 class GrowthOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
+
     respondent_id: str
     instrument: InstrumentRef
     start: dict[str, float] | None

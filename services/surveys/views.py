@@ -12,14 +12,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.auth import Principal
+from shared.contracts.surveys import InstrumentRef
 from shared.errors import NotFound, UseCaseError
 from shared.formatting import percent
 
 from services.surveys import domain
 from services.surveys.campaigns import _visible_campaigns
+from services.surveys.commands import CampaignResult, InstrumentResult, OpenCampaign
 from services.surveys.library import link_path
 from services.surveys.models import Campaign, Invitation, Programme, Respondent, School, SurveyResponse
-from services.surveys.schemas import CampaignIn, CampaignOut, InstrumentOut
 from services.surveys.service import SurveysService
 
 GROWTH_INSTRUMENT = ("growth_measurement", 1)
@@ -42,7 +43,7 @@ class InviteeRow:
 
 @dataclass
 class CampaignPage:
-    campaign: CampaignOut
+    campaign: CampaignResult
     where: str
     programme: str | None
     invitees: list[InviteeRow]  # those shown: of the chosen status, at most INVITEES_SHOWN
@@ -53,14 +54,14 @@ class CampaignPage:
 
 @dataclass
 class CampaignRow:
-    campaign: CampaignOut
+    campaign: CampaignResult
     where: str
     programme: str | None
 
 
 @dataclass
 class FormChoices:
-    instruments: list[InstrumentOut]
+    instruments: list[InstrumentResult]
     programmes: list[tuple[str, str]]  # (id, title with school)
     schools: list[tuple[str, str]]  # the coordinator's / region's schools
     municipalities: list[tuple[str, str]]  # the region's, for its staff
@@ -157,7 +158,7 @@ class SurveyViews:
                                   key=lambda m: m[1]) if principal.scope == "region" else [],
         )
 
-    async def audience(self, body: CampaignIn, principal: Principal) -> int:
+    async def audience(self, body: OpenCampaign, principal: Principal) -> int:
         """How many people a campaign with these settings would ask (nothing is stored)."""
         async with self.db.sessions() as session:
             scope = await self.service._campaign_scope(session, body, principal)  # noqa: SLF001 (same service)
@@ -244,9 +245,9 @@ async def _counts(session: AsyncSession, campaign_ids: list[str]) -> dict[str, t
     return {campaign_id: (invited, int(responded or 0)) for campaign_id, invited, responded in rows}
 
 
-def _summary(c: Campaign, invited: int, responded: int) -> CampaignOut:
-    return CampaignOut(
-        id=c.id, title=c.title, instrument={"code": c.instrument_code, "version": c.instrument_version}, school_id=c.school_id,
+def _summary(c: Campaign, invited: int, responded: int) -> CampaignResult:
+    return CampaignResult(
+        id=c.id, title=c.title, instrument=InstrumentRef(code=c.instrument_code, version=c.instrument_version), school_id=c.school_id,
         municipality_id=c.municipality_id, programme_id=c.programme_id, role=c.role, form=c.form, category=c.category,
         stage=c.stage, opens_on=c.opens_on, closes_on=c.closes_on, status=c.status, invited=invited, responded=responded,
         response_rate=domain.response_rate(invited, responded),
@@ -267,7 +268,7 @@ def _anonymous(participant_id: str) -> str:
     return "участник удалён" if participant_id.startswith("anonymised-") else participant_id
 
 
-def _where(campaign: CampaignOut, schools: dict[str, str], municipalities: dict[str, str]) -> str:
+def _where(campaign: CampaignResult, schools: dict[str, str], municipalities: dict[str, str]) -> str:
     if campaign.school_id:
         return schools.get(campaign.school_id, campaign.school_id)
     if campaign.municipality_id:

@@ -120,7 +120,7 @@ def build_campaign_pages(pages: Pages, service: SurveysService, views: SurveyVie
         body, errors = campaign_input(values, principal)
         if body is not None:
             try:
-                out = await service.open_campaign(body, principal, request.headers.get("x-correlation-id"))
+                out = await service.open_campaign(body.command(), principal, request.headers.get("x-correlation-id"))
             except UseCaseError as exc:
                 if isinstance(exc, NotFound):
                     errors = {"where": exc.message}
@@ -137,7 +137,7 @@ def build_campaign_pages(pages: Pages, service: SurveysService, views: SurveyVie
         count: int | None = None
         if body is not None:
             try:
-                count = await views.audience(body, principal)
+                count = await views.audience(body.command(), principal)
             except UseCaseError:
                 count = None
         return pages.render(request, "audience.html", principal, count=count)
