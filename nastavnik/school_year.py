@@ -5,7 +5,8 @@ run the curator confirms, and by hand for the other forms (a newly arrived teach
 as her mentor); development plans with measures done; the satisfaction questionnaires of mentees
 and mentors from campaigns; the curator's SWOT of every form; the final diagnostics from
 campaigns opened for stage «end»; the curator's questionnaire; the pupils' professional-interest
-test. The mentee satisfaction campaign stays open and the demo mentee (t-02) has not answered it,
+test; around the pairs, the programme's year (nastavnik/programme_year.py: documents, the curator's
+appointment, activities, meetings, training, recognition). The mentee satisfaction campaign stays open and the demo mentee (t-02) has not answered it,
 so the demo mentee finds a questionnaire to fill.
 
 The other demo schools get a shorter year (`short_year`): a plan with a measure done and a
@@ -22,6 +23,7 @@ from urllib.parse import urlencode
 from shared import vocabulary
 from shared.auth import Principal
 
+from nastavnik.programme_year import ProgrammeYear
 from nastavnik.web_forms import submit
 from services.surveys.instruments import deficit_self_diagnosis, growth_measurement, professional_interests
 
@@ -128,6 +130,8 @@ class SchoolYear:
         await self._diagnostics(school, "end", curator)
         await self._curator_questionnaire(school, curator)
         await self._interests(school, curator)
+        # around the pairs all year: documents, the curator's appointment, activities, meetings, training
+        await ProgrammeYear(self.scenario).play(school)
         # the year's end: the pupils' self-determination; the written analysis approved (the
         # school's by its curator, the region's by the region's analyst in `approve_region`)
         for external_id, code in SELF_DETERMINATION.items():
@@ -156,6 +160,7 @@ class SchoolYear:
             "role": "mentee", "category": "teacher", **self.window()}, wait_for_events=True)
         await self._respond(school, "t-03", "mentee", "satisfaction_mentee", dict.fromkeys(RATINGS, rating),
                             campaign=campaign.json()["id"])
+        await ProgrammeYear(self.scenario).short(school)
 
     # -- steps ---------------------------------------------------------------------------------
 
