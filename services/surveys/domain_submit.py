@@ -193,19 +193,18 @@ def decide(
     }, True
 
 
+def response_facts(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What a stored response says of itself, as both its event and the API's answer name it."""
+    return {
+        "instrument": InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),
+        **{key: values[key] for key in ("respondent_id", "respondent_role", "school_id", "academic_year", "pair_id",
+                                        "stage", "scores", "campaign_id")},
+    }
+
+
 def completed_event(values: Mapping[str, Any], programme_id: str | None = None, campaign_form: str | None = None) -> ResponseCompleted:
     """The event announcing a stored response."""
     return ResponseCompleted(
-        response_id=values["id"],
-        instrument=InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),
-        respondent_id=values["respondent_id"],
-        respondent_role=values["respondent_role"],
-        school_id=values["school_id"],
-        academic_year=values["academic_year"],
-        pair_id=values["pair_id"],
-        stage=values["stage"],
-        scores=values["scores"],
-        campaign_id=values["campaign_id"],
-        programme_id=programme_id,
+        response_id=values["id"], **response_facts(values), programme_id=programme_id,
         form=domain.response_form(values["instrument_code"], campaign_form),
     )

@@ -21,7 +21,15 @@ from shared.messaging.outbox import Work
 
 from services.surveys import domain
 from services.surveys.commands import GrowthResult, ResponseResult, SubmitResponse
-from services.surveys.domain_submit import Facts, Submission, caller_key, client_key, completed_event, decide
+from services.surveys.domain_submit import (
+    Facts,
+    Submission,
+    caller_key,
+    client_key,
+    completed_event,
+    decide,
+    response_facts,
+)
 from services.surveys.library import STAFF, InstrumentLibrary, InvalidAnswers, _schools_of
 from services.surveys.models import (
     Campaign,
@@ -217,16 +225,4 @@ def _out(row: SurveyResponse) -> ResponseResult:
 
 
 def _response_out(values: Mapping[str, Any]) -> ResponseResult:
-    return ResponseResult(
-        id=values["id"],
-        submission_id=client_key(values["submission_id"]),
-        instrument=InstrumentRef(code=values["instrument_code"], version=values["instrument_version"]),
-        respondent_id=values["respondent_id"],
-        respondent_role=values["respondent_role"],
-        school_id=values["school_id"],
-        academic_year=values["academic_year"],
-        pair_id=values["pair_id"],
-        stage=values["stage"],
-        campaign_id=values["campaign_id"],
-        scores=values["scores"],
-    )
+    return ResponseResult(id=values["id"], submission_id=client_key(values["submission_id"]), **response_facts(values))
