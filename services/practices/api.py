@@ -28,7 +28,8 @@ CURATOR, ADMIN = "school_curator", "region_admin"
 ROADMAP_READERS = (ADMIN, "municipal_coordinator", CURATOR)
 FILES_PATH = "/api/v1/practice-files"  # its own prefix: the upload limit (NASTAVNIK_MAX_UPLOAD_BYTES) applies here only
 Action = Literal["submit", "take", "publish", "return", "withdraw"]
-PUBLISHED_NOTE = "published practices are the region's; one not published only its school's curator (and the region) sees"
+PUBLISHED_NOTE = ("a published practice is the region's, for every role; one not published is seen only by its school's "
+                  "curator and (once submitted) the region administrator: 404 for anyone else")
 
 
 def download(content: bytes, name: str, media_type: str) -> Response:
@@ -42,7 +43,7 @@ def build_router(service: PracticesService, auth: Authenticator) -> APIRouter:
     everyone = Depends(auth.require(*ROLES))
 
     @router.get("/practices", response_model=PracticePage, summary="Поиск в банке практик",
-                openapi_extra=scope_rule("listed", note=PUBLISHED_NOTE))
+                openapi_extra=scope_rule("region", note=PUBLISHED_NOTE))
     async def search(
         form: Form | None = None, deficit_area: str | None = None, school_level: SchoolLevel | None = None,
         municipality_id: str | None = None, q: Annotated[str | None, Query(max_length=200)] = None,
@@ -60,7 +61,7 @@ def build_router(service: PracticesService, auth: Authenticator) -> APIRouter:
         return await service.practice(practice_id, principal)
 
     @router.get("/practices/{practice_id}", response_model=PracticeOut, summary="Практика: текст, авторы, файлы, история",
-                openapi_extra=scope_rule("school", note=PUBLISHED_NOTE))
+                openapi_extra=scope_rule("region", note=PUBLISHED_NOTE))
     async def read(practice_id: str, principal: Principal = everyone) -> PracticeOut:
         return await service.practice(practice_id, principal)
 
@@ -89,7 +90,7 @@ def build_router(service: PracticesService, auth: Authenticator) -> APIRouter:
         return FileOut.model_validate(stored, from_attributes=True)
 
     @router.get(FILES_PATH.removeprefix("/api/v1") + "/{practice_id}/{file_id}", summary="Скачать файл практики",
-                response_class=Response, openapi_extra=scope_rule("school", note=PUBLISHED_NOTE))
+                response_class=Response, openapi_extra=scope_rule("region", note=PUBLISHED_NOTE))
     async def get_file(practice_id: str, file_id: str, principal: Principal = everyone) -> Response:
         stored, content = await service.download(practice_id, file_id, principal)
         return download(content, stored.name, stored.media_type)

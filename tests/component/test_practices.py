@@ -145,7 +145,8 @@ async def test_search_by_form_area_level_municipality_and_text(bank) -> None:
     await publish(client, one, "s2")
     await publish(client, two, "s3")
 
-    async def found(headers: dict[str, str] = mentor("s1"), **params: Any) -> list[str]:
+    async def found(headers: dict[str, str] | None = None, **params: Any) -> list[str]:
+        headers = headers or mentor("s1")
         response = await client.get("/api/v1/practices", params={"deficit_area": "ict_digital", **params}, headers=headers)
         assert response.status_code == 200, response.text
         return [p["id"] for p in response.json()["items"]]
