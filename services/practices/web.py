@@ -5,6 +5,7 @@ and the review queue (web_mine.py) and the roadmap (web_roadmap.py) are routers 
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -102,20 +103,21 @@ def build_pages_router(service: PracticesService, pages: Pages) -> APIRouter:
         return pages.render(request, "practice.html", principal, status_code=status_code, title=found.title, p=found,
                             actions=actions, errors=errors, **NAMES)
 
-    @router.get("/{practice_id}", response_class=HTMLResponse)
-    async def practice(request: Request, practice_id: str, principal: Principal = Depends(pages.viewer(*ROLES))) -> HTMLResponse:
-        return await practice_page(request, practice_id, principal, {})
+    # a practice's id is a UUID: the kit's own pages (/docs) are never taken for one
+    @router.get("/{practice_id:uuid}", response_class=HTMLResponse)
+    async def practice(request: Request, practice_id: UUID, principal: Principal = Depends(pages.viewer(*ROLES))) -> HTMLResponse:
+        return await practice_page(request, str(practice_id), principal, {})
 
-    @router.post("/{practice_id}/{action}", response_class=HTMLResponse)
-    async def change(request: Request, practice_id: str, action: str,
+    @router.post("/{practice_id:uuid}/{action}", response_class=HTMLResponse)
+    async def change(request: Request, practice_id: UUID, action: str,
                      principal: Principal = Depends(pages.actor(CURATOR, ADMIN))) -> Response:
         comment = text(await request.form(), "comment") or None
         try:
-            await service.change_status(practice_id, action, TransitionIn(comment=comment), principal)
+            await service.change_status(str(practice_id), action, TransitionIn(comment=comment), principal)
         except UseCaseError as exc:
             if exc.status_code not in (409, 422):
                 raise
-            return await practice_page(request, practice_id, principal, {exc.field or "action": exc.message}, exc.status_code)
+            return await practice_page(request, str(practice_id), principal, {exc.field or "action": exc.message}, exc.status_code)
         return see_other("/practices/review" if principal.role == ADMIN and action != "take" else f"/practices/{practice_id}")
 
     return router

@@ -123,6 +123,10 @@ async def test_the_review_workflow_by_role_with_an_event_at_each_step(bank) -> N
     assert events[5]["published_on"] == date.today().isoformat() and "Иванова" not in str(events)
     history = (await client.get(f"/api/v1/practices/{practice_id}", headers=curator("s1"))).json()["history"]
     assert [h["status"] for h in history] == ["draft", *[e["status"] for e in events]]
+    officer = bearer("data_protection_officer", "region", "test-region", sub="dpo")
+    audit = (await client.get("/api/v1/audit", params={"limit": 5000}, headers=officer)).json()
+    reads = {(e["actor"], e["target"]) for e in audit if e["entity"] == "practice_authors" and e["action"] == "read"}
+    assert ("mentor-s4", practice_id) in reads  # who read the authors' names of which practice
 
 
 async def test_bad_practices_are_refused_naming_the_field(bank) -> None:
