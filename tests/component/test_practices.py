@@ -258,3 +258,11 @@ async def test_withdrawal_erases_an_authors_name(bank) -> None:
     assert read.json()["history"][0]["actor_name"] == "(данные удалены)"
     refused = await client.post("/api/v1/practices", json=body(author_ids=["t1"]), headers=curator("s1"))
     assert refused.status_code == 422
+
+
+async def test_every_consumed_event_passes_the_contract_kit(settings: Settings) -> None:
+    """Each valid sample of the registry's events it consumes is applied once; each invalid one is dead-lettered."""
+    from shared.contracts.testkit import check_consumer
+
+    counts = await check_consumer(create_service(settings).runtime)
+    assert counts["valid"] >= 6 and counts["invalid"] >= 12
