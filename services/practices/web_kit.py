@@ -22,7 +22,7 @@ ROADMAP_LABELS = {"section": "Раздел", "number": "Номер", "measure": 
                   "expected_results": "Ожидаемые результаты", "status": "Статус", "done_on": "Дата выполнения",
                   "note": "Примечание"}
 NAMES: dict[str, Any] = {"forms": domain.FORMS, "areas": domain.DEFICIT_AREAS, "levels": domain.SCHOOL_LEVELS,
-         "statuses": domain.PRACTICE_STATUSES, "roadmap_statuses": domain.ROADMAP_STATUSES, "labels": PRACTICE_LABELS}
+                         "statuses": domain.PRACTICE_STATUSES, "roadmap_statuses": domain.ROADMAP_STATUSES, "labels": PRACTICE_LABELS}
 
 
 def text(form: FormData, name: str) -> str:
