@@ -34,10 +34,22 @@ def texts(form: FormData, name: str) -> list[str]:
     return [v for v in form.getlist(name) if isinstance(v, str) and v]
 
 
+PYDANTIC_MESSAGES = {
+    "missing": "Заполните поле", "string_too_short": "Заполните поле", "string_too_long": "Слишком длинное значение",
+    "too_long": "Выбрано слишком много", "literal_error": "Выберите значение из списка",
+    "date_from_datetime_parsing": "Введите дату", "date_parsing": "Введите дату",
+}
+
+
 def errors_of(exc: ValidationError | UseCaseError) -> dict[str, str]:
+    """A refusal beside its field, in Russian (or at the top of the form, as «form»)."""
     if isinstance(exc, UseCaseError):
         return {exc.field or "form": exc.message}
-    return {str(e["loc"][0]) if e["loc"] else "form": e["msg"] for e in exc.errors()}
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "form"
+        errors.setdefault(field, PYDANTIC_MESSAGES.get(error["type"], str(error["msg"]).removeprefix("Value error, ")))
+    return errors
 
 
 def see_other(path: str) -> RedirectResponse:

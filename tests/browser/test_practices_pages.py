@@ -64,6 +64,9 @@ def test_a_practice_goes_from_a_school_through_review_to_a_mentor_of_another_sch
             return driver.find_elements(By.CSS_SELECTOR, "input[name=author_ids]")
 
         assert eventually(author_known, timeout=20), "the teacher never reached the practices service"
+        click_to_next_page(driver, driver.find_element(By.ID, "save-practice"))  # nothing typed yet
+        summary = driver.find_element(By.ID, "error-summary").text
+        assert "Название: Заполните поле" in summary and "Описание практики: Заполните поле" in summary
         driver.find_element(By.ID, "f-title").send_keys(TITLE)
         Select(driver.find_element(By.ID, "f-form")).select_by_value("teacher_pupil")
         for selector in ("input[name=deficit_areas][value=ict_digital]", "input[name=school_levels][value=basic]",
