@@ -32,7 +32,7 @@ def run(
 
 @cli.command()
 def serve(
-    service: Annotated[str, typer.Argument(help="registry | pairing | surveys | reports | notifications")],
+    service: Annotated[str, typer.Argument(help="registry | pairing | surveys | reports | notifications | practices")],
     host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 in a container (docker-compose.yml)")] = "127.0.0.1",
     port: int = 8000,
 ) -> None:

@@ -433,7 +433,7 @@ def delete_school_user(management_url: str, school_id: str) -> None:
 
 
 
-DEFAULT_SERVICE_URLS = "registry=http://127.0.0.1:8001,pairing=http://127.0.0.1:8002,surveys=http://127.0.0.1:8003,reports=http://127.0.0.1:8004,notifications=http://127.0.0.1:8005"
+DEFAULT_SERVICE_URLS = "registry=http://127.0.0.1:8001,pairing=http://127.0.0.1:8002,surveys=http://127.0.0.1:8003,reports=http://127.0.0.1:8004,notifications=http://127.0.0.1:8005,practices=http://127.0.0.1:8006"
 DEFAULT_MANAGEMENT_URL = "http://guest:guest@127.0.0.1:15672"
 DEFAULT_RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
+SERVICES = ("registry", "pairing", "surveys", "reports", "notifications", "practices")
 
 
 def free_port() -> int:

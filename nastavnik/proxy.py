@@ -2,7 +2,7 @@
 filled in, for Debian's nginx package (and for nastavnik.processes.NginxProxy).
 
     python -m nastavnik.proxy --registry 127.0.0.1:8001 --pairing 127.0.0.1:8002 \\
-        --surveys 127.0.0.1:8003 --reports 127.0.0.1:8004 --notifications 127.0.0.1:8005 --listen 8000 > /etc/nginx/conf.d/nastavnik.conf
+        --surveys 127.0.0.1:8003 --reports 127.0.0.1:8004 --notifications 127.0.0.1:8005 --practices 127.0.0.1:8006 --listen 8000 > /etc/nginx/conf.d/nastavnik.conf
 
 The template's ${NASTAVNIK_<SERVICE>_UPSTREAM} and ${NASTAVNIK_PROXY_LISTEN} are the only
 variables; the official nginx image fills the same ones with envsubst (docker-compose.yml)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.notifications.main import create_service as create_notifications
 from services.pairing.main import create_service as create_pairing
+from services.practices.main import create_service as create_practices
 from services.registry.main import create_service as create_registry
 from services.reports.main import create_service as create_reports
 from services.surveys.main import create_service as create_surveys
@@ -17,4 +18,5 @@ FACTORIES: dict[str, Callable[..., Any]] = {
     "surveys": create_surveys,
     "reports": create_reports,
     "notifications": create_notifications,
+    "practices": create_practices,
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
+SERVICES = ("registry", "pairing", "surveys", "reports", "notifications", "practices")
 DEV_JWT_SECRET = "nastavnik-embedded-development-secret-change-me"  # noqa: S105 - `nastavnik run` only; `serve` refuses it
 MIN_SECRET_LENGTH = 32
 MIN_SECRET_DISTINCT = 8  # "aaaa…" or "0101…" is no secret, whatever its length

@@ -4,3 +4,4 @@ CREATE DATABASE pairing;
 CREATE DATABASE surveys;
 CREATE DATABASE reports;
 CREATE DATABASE notifications;
+CREATE DATABASE practices;

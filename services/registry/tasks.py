@@ -46,7 +46,7 @@ async def registry_tasks(db: Database, principal: Principal) -> list[Task]:
         if principal.role == "data_protection_officer":  # the audit of personal data, one page per service
             return [Task("Журнал обработки персональных данных: реестр", "/registry/audit"),
                     Task("Журнал: пары и планы", "/pairing/audit"), Task("Журнал: анкеты и ответы", "/surveys/audit"),
-                    Task("Журнал: письма", "/notifications/audit")]
+                    Task("Журнал: письма", "/notifications/audit"), Task("Журнал: банк практик", "/practices/audit")]
         if principal.role != "school_curator":
             return []
         school_id = principal.scope_id

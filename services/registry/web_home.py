@@ -14,7 +14,8 @@ from shared.web import Pages
 from services.registry.accounts import Accounts
 from services.registry.tasks import registry_tasks
 
-FRAGMENTS = (("pairing", "Пары и планы"), ("surveys", "Анкеты"), ("reports", "Мониторинг"), ("notifications", "Письма"))
+FRAGMENTS = (("pairing", "Пары и планы"), ("surveys", "Анкеты"), ("reports", "Мониторинг"), ("notifications", "Письма"),
+             ("practices", "Банк практик"))
 REGION_ADMIN_ONLY = {"notifications"}  # bounced mails (and the demo's mails) concern the region administrator only
 
 

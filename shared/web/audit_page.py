@@ -19,7 +19,7 @@ from shared.scopes import scope_rule
 from shared.web.pages import Pages
 
 OFFICER = "data_protection_officer"
-TITLES = {"registry": "реестр", "pairing": "пары и планы", "surveys": "анкеты и ответы", "notifications": "письма",
+TITLES = {"registry": "реестр", "pairing": "пары и планы", "surveys": "анкеты и ответы", "notifications": "письма", "practices": "банк практик",
           "reports": "мониторинг"}
 ACTIONS = {  # what the officer reads: every action a service records, in Russian
     "read": "чтение", "write": "изменение", "export": "выгрузка",

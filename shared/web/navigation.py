@@ -42,6 +42,8 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Предметы", "/pairing/subjects"),
         Link("Учётные записи", "/registry/accounts"),
         Link("Письма", "/notifications/mail"),
+        Link("Банк практик", "/practices/review"),
+        Link("Дорожная карта", "/practices/roadmap"),
     ),
     "municipal_coordinator": (
         Link("Главная", HOME),
@@ -51,6 +53,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Анкетирования", "/surveys/campaigns"),
         Link("Ответы", "/surveys/answers"),
         Link("Выгрузки", "/reports/exports"),
+        Link("Банк практик", "/practices/"),
     ),
     "school_curator": (
         Link("Главная", HOME),
@@ -63,12 +66,14 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Ответы", "/surveys/answers"),
         Link("Мониторинг", "/reports/dashboard"),
         Link("Учётные записи", "/registry/accounts"),
+        Link("Банк практик", "/practices/"),
     ),
     "mentor": (
         Link("Главная", HOME),
         Link("Мои наставляемые", "/pairing/my"),
         Link("Мои анкеты", "/surveys/my"),
         Link("Моё обучение", "/registry/my/training"),
+        Link("Банк практик", "/practices/"),
     ),
     "mentee": (
         Link("Главная", HOME),
@@ -84,6 +89,7 @@ MENU: dict[str, tuple[Link, ...]] = {
         Link("Журнал: пары", "/pairing/audit"),
         Link("Журнал: анкеты", "/surveys/audit"),
         Link("Журнал: письма", "/notifications/audit"),
+        Link("Журнал: банк практик", "/practices/audit"),
     ),
 }
 

@@ -41,6 +41,9 @@ async def test_demo_signs_in_with_one_click_as_each_role_and_shows_the_indicator
             value = re.search(r'<tr data-code="mentee_satisfaction_mean">.*?class="num value"[^>]*>([^<]+)<', dashboard.text, re.S)
             # the demo school's year: 9, 8, 10, 7, 6, 9, 5; the others' 7, 7 and 6, 6 → 80 / 11
             assert value and value.group(1) == "7,27"
+            roadmap = await client.get("/practices/roadmap")  # seed 004's items, one of them overdue
+            assert roadmap.status_code == 200 and roadmap.text.count('<tr id="item-') == 4
+            assert "Просрочено пунктов: 1." in roadmap.text and "Региональный конкурс научно-методических" in roadmap.text
             client.cookies.clear()
 
             roles = {}

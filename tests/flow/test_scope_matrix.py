@@ -508,7 +508,7 @@ async def _appoint_curator(world: World, school: School, _role: str) -> Call:
 # Revoking a subject nobody signs in as: the matrix's own tokens stay valid.
 simple(f"POST {R}/revocations", f"{R}/revocations", {"subject_id": "matrix-nobody"})
 
-for service in ("registry", "pairing", "surveys", "notifications"):
+for service in ("registry", "pairing", "surveys", "notifications", "practices"):
     simple(f"GET /{service}/api/v1/audit", f"/{service}/api/v1/audit", limit=5)
 
 # pairing
@@ -629,6 +629,78 @@ simple(f"GET {T}/exports/{{scope}}/{{scope_id}}.{{fmt}}", f"{T}/exports/school/{
 
 # notifications
 simple("GET /notifications/api/v1/mail", "/notifications/api/v1/mail")
+
+# practices: a fresh practice of the target school in the state each call needs
+PR = "/practices/api/v1"
+PRACTICE = {"title": "Практика матрицы", "form": "teacher_teacher", "description": "Описание"}
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+async def _practice(world: World, school: School, status: str = "draft", with_file: bool = False) -> tuple[str, str]:
+    """A practice of `school` (made by its curator) in `status`, and its file's id when asked."""
+    curator = world.headers("school_curator", "school_curator", "school", school.id)
+    practice = (await world.call("POST", f"{PR}/practices", PRACTICE, curator))["id"]
+    file_id = ""
+    if with_file:
+        file_id = (await world.call("POST", f"{PR}/practice-files/{practice}", headers=curator,
+                                    files={"file": ("m.pdf", PDF, "application/pdf")}))["id"]
+    steps = {"draft": [], "submitted": [("submit", curator)],
+             "published": [("submit", curator), ("take", world.admin), ("publish", world.admin)]}[status]
+    for action, headers in steps:
+        await world.call("POST", f"{PR}/practices/{practice}/{action}", {}, headers)
+    return practice, file_id
+
+
+simple(f"GET {PR}/practices", f"{PR}/practices")
+simple(f"POST {PR}/practices", f"{PR}/practices", PRACTICE)
+simple(f"GET {PR}/roadmap", f"{PR}/roadmap")
+ROADMAP_ITEM = {"number": "1", "measure": "Мероприятие матрицы", "due_on": date.today().isoformat()}
+simple(f"POST {PR}/roadmap", f"{PR}/roadmap", ROADMAP_ITEM)
+
+
+@route(f"PUT {PR}/roadmap/{{item_id}}")
+async def _save_roadmap_item(world: World, _school: School, _role: str) -> Call:
+    item = await world.call("POST", f"{PR}/roadmap", ROADMAP_ITEM)
+    return Call("PUT", f"{PR}/roadmap/{item['id']}", {**ROADMAP_ITEM, "status": "in_progress"})
+
+
+@route(f"GET {PR}/practices/{{practice_id}}")
+async def _read_practice(world: World, school: School, _role: str) -> Call:
+    practice, _ = await _practice(world, school, "published")
+    return Call("GET", f"{PR}/practices/{practice}")
+
+
+@route(f"PUT {PR}/practices/{{practice_id}}")
+async def _edit_practice(world: World, school: School, _role: str) -> Call:
+    practice, _ = await _practice(world, school)
+    return Call("PUT", f"{PR}/practices/{practice}", {**PRACTICE, "title": "Исправленная практика"})
+
+
+@route(f"POST {PR}/practices/{{practice_id}}/{{action}}")
+async def _practice_step(world: World, school: School, role: str) -> Call:
+    if role == "region_admin":  # the region takes a submitted practice under review
+        practice, _ = await _practice(world, school, "submitted")
+        return Call("POST", f"{PR}/practices/{practice}/take", {})
+    practice, _ = await _practice(world, school)
+    return Call("POST", f"{PR}/practices/{practice}/submit", {})
+
+
+@route(f"POST {PR}/practice-files/{{practice_id}}")
+async def _attach_file(world: World, school: School, _role: str) -> Call:
+    practice, _ = await _practice(world, school)
+    return Call("POST", f"{PR}/practice-files/{practice}", files={"file": ("m.pdf", PDF, "application/pdf")})
+
+
+@route(f"GET {PR}/practice-files/{{practice_id}}/{{file_id}}")
+async def _download_file(world: World, school: School, _role: str) -> Call:
+    practice, file_id = await _practice(world, school, "published", with_file=True)
+    return Call("GET", f"{PR}/practice-files/{practice}/{file_id}")
+
+
+@route(f"DELETE {PR}/practice-files/{{practice_id}}/{{file_id}}")
+async def _delete_file(world: World, school: School, _role: str) -> Call:
+    practice, file_id = await _practice(world, school, with_file=True)
+    return Call("DELETE", f"{PR}/practice-files/{practice}/{file_id}")
 
 
 # -- the matrix ---------------------------------------------------------------------------

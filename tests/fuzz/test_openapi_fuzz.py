@@ -59,8 +59,9 @@ def _schema(service: str):
     return schemathesis.openapi.from_asgi(f"/{service}/openapi.json", APP, config=config).include(path_regex="^/api/")
 
 
-registry, pairing, surveys, reports, notifications = (_schema(name) for name in ("registry", "pairing", "surveys", "reports", "notifications"))
-assert set(FACTORIES) == {"registry", "pairing", "surveys", "reports", "notifications"}, "a new service: fuzz it here too"
+registry, pairing, surveys, reports, notifications, practices = (
+    _schema(name) for name in ("registry", "pairing", "surveys", "reports", "notifications", "practices"))
+assert set(FACTORIES) == {"registry", "pairing", "surveys", "reports", "notifications", "practices"}, "a new service: fuzz it here too"
 
 
 @registry.parametrize()
@@ -90,6 +91,12 @@ def test_reports(case) -> None:
 @notifications.parametrize()
 @FUZZ_SETTINGS
 def test_notifications(case) -> None:
+    case.call_and_validate(headers=HEADERS, checks=CHECKS)
+
+
+@practices.parametrize()
+@FUZZ_SETTINGS
+def test_practices(case) -> None:
     case.call_and_validate(headers=HEADERS, checks=CHECKS)
 
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
+SERVICES = ("registry", "pairing", "surveys", "reports", "notifications", "practices")
 
 
 def _imports(path: Path) -> set[str]:
