@@ -9,7 +9,7 @@ without the roadmap and one training, so the region's shares are not all 100 %."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from shared.clock import academic_year_of
@@ -86,3 +86,69 @@ class ProgrammeYear:
         await self.call("POST", base, curator, json={
             "kind": "conference", "title": "Итоговая конференция «Наставничество: итоги года»", "planned_on": year_end,
             "participant_ids": invited})
+
+
+EXECUTOR = "ГБУ ДПО «Институт развития образования»"
+# seed 004's items (section, number, measure, term, executors, document type), with this academic
+# year's dates: (due (month, day) from the year's 1 September, status, done on): one done last
+# year, one done on time, one under way past its deadline (overdue from 2 September), one planned
+ROADMAP = [
+    ("I", "1", "Разработка и утверждение дорожной карты реализации региональной целевой модели наставничества",
+     "январь – февраль", "Министерство образования / " + EXECUTOR, "дорожная карта", -1, "done"),
+    ("I", "2", "Создание и пополнение страницы «Информационно-ресурсное обеспечение продвижения лучших муниципальных "
+     "практик наставничества» на сайте института", "сентябрь", EXECUTOR, "страница сайта", 14, "done"),
+    ("I", "3", "Формирование графика муниципальных вебинаров по продвижению лучших наставнических практик",
+     "к началу учебного года", EXECUTOR + " / муниципальные органы управления образованием", "график вебинаров", 0,
+     "in_progress"),
+    ("II", "5", "Региональный конкурс научно-методических материалов, номинация «Лучшие практики организации "
+     "наставничества педагогических работников»", "III – IV кварталы", EXECUTOR,
+     "приказы о проведении и результатах конкурса", 270, "planned"),
+]
+# (school index, title, form, deficit areas, levels, what the region does with it)
+PRACTICES = [
+    (0, "Методический аудит «5 вопросов наставнику»", "teacher_teacher", ["methodological", "psychological_pedagogical"],
+     ["basic", "secondary"], "publish"),
+    (1, "Профессиональные пробы «Один день из жизни классного руководителя»", "teacher_teacher",
+     ["extracurricular_upbringing"], ["basic"], "submit"),
+]
+
+
+class RegionYear:
+    """The region's part of the year: schools' practices submitted, one published after review;
+    the regional roadmap's items (seed 004) with their execution."""
+
+    def __init__(self, scenario: RegionScenario) -> None:
+        self.scenario = scenario
+        self.call = scenario._call  # noqa: SLF001 - the same package
+        self.start = date(int(academic_year_of(date.today())[:4]), 9, 1)
+
+    async def play(self, schools: list[School]) -> None:
+        for index, title, form, areas, levels, outcome in PRACTICES:
+            await self._practice(schools[index], title, form, areas, levels, publish=outcome == "publish")
+        for section, number, measure, term, executors, document, days, status in ROADMAP:
+            due = self.start + timedelta(days=days)
+            done_on = (due if due <= self.start else self.start) if status == "done" else None
+            await self.call("POST", "/practices/api/v1/roadmap", self.scenario.admin, json={
+                "section": section, "number": number, "measure": measure, "term": term, "due_on": due.isoformat(),
+                "executors": executors, "document_type": document, "status": status,
+                "done_on": done_on.isoformat() if done_on else None,
+                "expected_results": "Создание условий для продвижения лучших наставнических практик"})
+
+    async def _practice(self, school: School, title: str, form: str, areas: list[str], levels: list[str], *,
+                        publish: bool) -> None:
+        curator = self.scenario.token("curator", "school_curator", "school", school.id)
+        practice = await self.call("POST", "/practices/api/v1/practices", curator, json={
+            "title": title, "form": form, "deficit_areas": areas, "school_levels": levels,
+            "description": "Цикл встреч наставников и молодых педагогов с разбором уроков и взаимопосещением.",
+            "results": "Молодые педагоги провели открытые уроки; дефициты в методической области снизились.",
+            "author_ids": [school.people["t-01"]]}, wait_for_events=True)
+        practice_id = practice.json()["id"]
+        response = await self.scenario.client.post(
+            f"/practices/api/v1/practice-files/{practice_id}", files={"file": ("practice.pdf", PDF, "application/pdf")},
+            headers={"Authorization": f"Bearer {curator}"})
+        if response.status_code != 201:
+            raise RuntimeError(f"practice file → {response.status_code}: {response.text}")
+        await self.call("POST", f"/practices/api/v1/practices/{practice_id}/submit", curator)
+        if publish:
+            for action in ("take", "publish"):
+                await self.call("POST", f"/practices/api/v1/practices/{practice_id}/{action}", self.scenario.admin)

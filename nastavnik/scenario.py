@@ -82,6 +82,7 @@ class RegionScenario:
         `people_ready` is awaited once the first school's people are registered (the demo's accounts).
         At the year's end the written analyses are approved on their pages, after `settled` (every
         service has heard the year's events: the text is generated from the final figures)."""
+        from nastavnik.programme_year import RegionYear
         from nastavnik.school_year import SchoolYear
 
         year = academic_year_of(date.today())
@@ -109,35 +110,11 @@ class RegionScenario:
             if school_year:
                 await played.short_year(school, mentee_rating)
         if school_year:
-            await self.roadmap()
+            await RegionYear(self).play(region.schools)
             if settled is not None:
                 await settled()
             await played.approve_analyses(region.schools[0], year)
         return region
-
-    async def roadmap(self) -> None:
-        """The demo's regional roadmap: items of seed 004 (the Chelyabinsk region's roadmap), their
-        deadlines moved to this year; two done, one under way, one overdue (highlighted)."""
-        today = date.today()
-        executor = "ГБУ ДПО «Институт развития образования»"
-        items = [
-            ("I", "1", "Разработка и утверждение дорожной карты реализации региональной целевой модели наставничества",
-             "январь – февраль", -300, "Министерство образования / " + executor, "дорожная карта", "done"),
-            ("I", "2", "Создание и пополнение страницы «Информационно-ресурсное обеспечение продвижения лучших "
-             "муниципальных практик наставничества» на сайте института", "январь – февраль", -250, executor,
-             "страница сайта", "done"),
-            ("I", "3", "Формирование графика муниципальных вебинаров по продвижению лучших наставнических практик",
-             "март – апрель", -10, executor + " / муниципальные органы управления образованием", "график вебинаров",
-             "in_progress"),
-            ("II", "5", "Региональный конкурс научно-методических материалов, номинация «Лучшие практики организации "
-             "наставничества педагогических работников»", "III – IV кварталы", 90, executor,
-             "приказы о проведении и результатах конкурса", "planned"),
-        ]
-        for section, number, measure, term, days, executors, document, status in items:
-            await self._call("POST", "/practices/api/v1/roadmap", self.admin, json={
-                "section": section, "number": number, "measure": measure, "term": term,
-                "due_on": (today + timedelta(days=days)).isoformat(), "executors": executors, "document_type": document,
-                "expected_results": "Создание условий для продвижения лучших наставнических практик", "status": status})
 
     async def _school(self, school: School, year: str) -> School:
         curator = self.token("curator", "school_curator", "school", school.id)

@@ -148,11 +148,20 @@ def _on_time(c: Counters) -> float | None:
     return round(100 * c.get("year_roadmap_done_on_time", 0) / due, 1) if due else None
 
 
+REGION_SECTION = "Дорожная карта региона"
+"""The section of the region's own indicators (its roadmap): shown at the region's level only."""
+
+
+def shown_at(section: str, scope: str) -> bool:
+    """Whether an indicator of `section` means anything at `scope` (a school has no roadmap)."""
+    return scope == "region" or section != REGION_SECTION
+
+
 def indicators(make: Callable[..., Any]) -> list[Any]:
     """The indicators of the programme's year, built with domain_indicators.Indicator (`make`)."""
     docs, events, meetings, people, bank, roadmap = (
         "Документы программы", "Мероприятия программы", "Встречи пар", "Обучение и признание наставников",
-        "Банк практик", "Дорожная карта региона",
+        "Банк практик", REGION_SECTION,
     )
     required = ", ".join(vocabulary.DOCUMENT_KINDS[kind] for kind in REQUIRED_DOCUMENTS)
     out = [

@@ -19,7 +19,7 @@ from shared.clock import academic_year_of
 from shared.errors import NotFound
 from shared.web import Pages
 
-from services.reports import attention, charts, domain, exports, overview
+from services.reports import attention, charts, domain, domain_year, exports, overview
 from services.reports.analysis_cases import Analyses, may_edit
 from services.reports.queries import IndicatorValue
 from services.reports.service import ReportsService
@@ -98,7 +98,8 @@ def build_pages(service: ReportsService, pages: Pages) -> APIRouter:
         scope_id = scope_id or (service.region_id if scope == "region" else principal.scope_id)
         year = current_year(academic_year)
         report = await overview.dashboard_data(service, scope, scope_id, year, principal)  # 404 outside the person's scope
-        values = [IndicatorValue(i.code, i.name, i.unit, i.formula, report.scope.values.get(i.code)) for i in domain.INDICATORS]
+        values = [IndicatorValue(i.code, i.name, i.unit, i.formula, report.scope.values.get(i.code)) for i in domain.INDICATORS
+                  if domain_year.shown_at(i.section, scope)]
         points = await service.history(scope, scope_id, year, principal, limit=200)
         kids = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
         kids = [k for k in kids if k.level != "municipality" or principal.sees_municipality(k.scope_id)]

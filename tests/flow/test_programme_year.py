@@ -7,10 +7,16 @@ region, with the values worked out by hand from what was recorded — no event b
 
 The demo region: demo-school-1 (mun-north) plays the whole year; demo-school-2 (mun-north) and
 demo-school-3 (mun-river) a short one — the order and the regulation only, no roadmap document,
-no curator appointed. The demo school's five mentors are t-01, t-05, p-01, s-01, e-01; the other
+no curator appointed. demo-school-1's practice is published after review, demo-school-2's waits
+(submitted); the roadmap has, this academic year, one item done on time, one under way past its
+deadline (1 September) and one planned for May (nastavnik/programme_year.py: ROADMAP). The demo school's five mentors are t-01, t-05, p-01, s-01, e-01; the other
 schools have two each (t-01, p-01): nine in the region."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from shared.clock import academic_year_of
 
 from nastavnik.scenario import RegionScenario
 from tests.component.helpers import bearer
@@ -55,3 +61,13 @@ async def test_the_programme_year_reaches_every_level(system, settings) -> None:
     assert region["year_meetings"] == 3 and region["year_activities_held_share"] == 50.0
     assert region["year_mentors_trained"] == 2 and region["year_mentors_trained_share"] == 22.2
     assert region["year_mentors_recognised"] == 1
+    # the bank of practices: two submitted (one per school), demo-school-1's published this year
+    assert (school["year_practices_submitted"], school["year_practices_published"]) == (1, 1)
+    assert (region["year_practices_submitted"], region["year_practices_published"],
+            region["year_practices_published_in_year"]) == (2, 1, 1)
+    # the roadmap, the region's only: three items due this year, one done on time; the one under
+    # way is overdue from the day after its deadline (1 September)
+    overdue = 1 if date.today() > date(int(academic_year_of(date.today())[:4]), 9, 1) else 0
+    assert (region["year_roadmap_items"], region["year_roadmap_done"], region["year_roadmap_overdue"]) == (3, 1, overdue)
+    assert region["year_roadmap_on_time_share"] == round(100 / (1 + overdue), 1)
+    assert school.get("year_roadmap_items") in (None, 0)

@@ -12,11 +12,7 @@ from pathlib import Path
 from services.reports.domain import INDICATORS
 
 FLOW = Path(__file__).resolve().parents[1] / "flow"
-KNOWN_GAPS: frozenset[str] = frozenset({
-    # issue 15: the practices service's figures, until its flow test (tests/flow/test_programme_year.py)
-    "year_practices_submitted", "year_practices_published", "year_practices_published_in_year",
-    "year_roadmap_items", "year_roadmap_done", "year_roadmap_overdue", "year_roadmap_on_time_share",
-})
+KNOWN_GAPS: frozenset[str] = frozenset()
 
 
 def named_in_flow_tests() -> set[str]:
