@@ -61,8 +61,8 @@ class ChangeMatchingRules:
 
     form: str | None = None
     how: str | None = None
-    scope: str | None = None
-    objective: str | None = None
+    scope: Scope | None = None
+    objective: Objective | None = None
     weights: dict[str, float] | None = None
     min_experience_gap: int | None = None
     require_coverage: bool | None = None
@@ -76,7 +76,7 @@ class ChangeMatchingRules:
 
 @dataclass(frozen=True)
 class RunMatching:
-    objective: str | None = None  # overrides the programme's setting for this run
+    objective: Objective | None = None  # overrides the programme's setting for this run
 
 
 @dataclass(frozen=True)
