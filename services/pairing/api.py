@@ -48,13 +48,13 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
 
     @router.get("/subjects", summary="Словарь предметов региона", openapi_extra=scope_rule("region", *CURATORS))
     async def get_subjects(principal: Principal = curator) -> SubjectVocabularyOut:
-        return await subjects.get()
+        return SubjectVocabularyOut.model_validate(await subjects.get())
 
     @router.put("/subjects", summary="Заменить словарь предметов региона", openapi_extra=scope_rule("region", "region_admin"))
     async def put_subjects(
         body: SubjectVocabularyIn, request: Request, principal: Principal = Depends(auth.require("region_admin"))
     ) -> SubjectVocabularyOut:
-        return await subjects.replace(body, principal, correlation_id(request))
+        return SubjectVocabularyOut.model_validate(await subjects.replace(body.command(), principal, correlation_id(request)))
 
     @router.post(
         "/programmes/{programme_id}/pairs", status_code=status.HTTP_201_CREATED, summary="Сформировать пару вручную",
@@ -63,15 +63,15 @@ def build_router(service: PairingService, auth: Authenticator) -> APIRouter:
     async def form_pair(
         programme_id: str, body: PairIn, request: Request, principal: Principal = Depends(auth.require(*CURATORS))
     ) -> PairOut:
-        return await service.form_pair(programme_id, body, principal, correlation_id(request))
+        return PairOut.model_validate(await service.form_pair(programme_id, body.command(), principal, correlation_id(request)))
 
     @router.get("/programmes/{programme_id}/pairs", summary="Пары программы", openapi_extra=scope_rule("listed", *CURATORS, note="the pairs of the caller's schools in the programme"))
     async def list_pairs(programme_id: str, principal: Principal = Depends(auth.require(*CURATORS))) -> list[PairOut]:
-        return await service.pairs(programme_id, principal)
+        return [PairOut.model_validate(p) for p in await service.pairs(programme_id, principal)]
 
     @router.post("/programmes/{programme_id}/pairs/{pair_id}/end", summary="Завершить пару (выполнено или досрочно)", openapi_extra=scope_rule("school", *CURATORS))
     async def end_pair(programme_id: str, pair_id: str, body: EndIn, request: Request, principal: Principal = curator) -> PairOut:
-        return await service.end_pair(programme_id, pair_id, body, principal, correlation_id(request))
+        return PairOut.model_validate(await service.end_pair(programme_id, pair_id, body.command(), principal, correlation_id(request)))
 
     _matching_routes(router, service, curator)
     _preference_routes(router, service, auth)
@@ -85,28 +85,28 @@ def _matching_routes(router: APIRouter, service: PairingService, curator: Any) -
 
     @router.get("/programmes/{programme_id}/matching/settings", summary="Правила подбора пар программы", openapi_extra=scope_rule("school", *CURATORS))
     async def get_settings(programme_id: str, principal: Principal = curator) -> MatchingSettingsOut:
-        return await service.settings(programme_id, principal)
+        return MatchingSettingsOut.model_validate(await service.settings(programme_id, principal))
 
     @router.put("/programmes/{programme_id}/matching/settings", summary="Изменить правила и веса подбора", openapi_extra=scope_rule("school", *CURATORS))
     async def put_settings(
         programme_id: str, body: MatchingSettingsIn, request: Request, principal: Principal = curator
     ) -> MatchingSettingsOut:
-        return await service.update_settings(programme_id, body, principal, correlation_id(request))
+        return MatchingSettingsOut.model_validate(await service.update_settings(programme_id, body.command(), principal, correlation_id(request)))
 
     @router.post(
         "/programmes/{programme_id}/matching/runs", status_code=status.HTTP_201_CREATED, summary="Подобрать пары для всей программы",
         openapi_extra=scope_rule("school", *CURATORS),
     )
     async def run_matcher(programme_id: str, request: Request, body: RunIn | None = None, principal: Principal = curator) -> RunOut:
-        return await service.run_matcher(programme_id, body or RunIn(), principal, correlation_id(request))
+        return RunOut.model_validate(await service.run_matcher(programme_id, (body or RunIn()).command(), principal, correlation_id(request)))
 
     @router.get("/programmes/{programme_id}/matching/runs/{run_id}", summary="Результат подбора с объяснением", openapi_extra=scope_rule("school", *CURATORS))
     async def get_run(programme_id: str, run_id: str, principal: Principal = curator) -> RunOut:
-        return await service.run(programme_id, run_id, principal)
+        return RunOut.model_validate(await service.run(programme_id, run_id, principal))
 
     @router.get("/programmes/{programme_id}/proposals/{proposal_id}", summary="Предложенная пара: баллы по критериям", openapi_extra=scope_rule("school", *CURATORS))
     async def get_proposal(programme_id: str, proposal_id: str, principal: Principal = curator) -> ProposalOut:
-        return await service.proposal(programme_id, proposal_id, principal)
+        return ProposalOut.model_validate(await service.proposal(programme_id, proposal_id, principal))
 
     @router.post(
         "/programmes/{programme_id}/proposals/{proposal_id}/confirm",
@@ -115,13 +115,13 @@ def _matching_routes(router: APIRouter, service: PairingService, curator: Any) -
         openapi_extra=scope_rule("school", *CURATORS),
     )
     async def confirm(programme_id: str, proposal_id: str, request: Request, principal: Principal = curator) -> PairOut:
-        return await service.confirm(programme_id, proposal_id, principal, correlation_id(request))
+        return PairOut.model_validate(await service.confirm(programme_id, proposal_id, principal, correlation_id(request)))
 
     @router.post("/programmes/{programme_id}/proposals/{proposal_id}/reject", summary="Отклонить предложенную пару", openapi_extra=scope_rule("school", *CURATORS))
     async def reject(
         programme_id: str, proposal_id: str, request: Request, body: RejectIn | None = None, principal: Principal = curator
     ) -> ProposalOut:
-        return await service.reject(programme_id, proposal_id, body or RejectIn(), principal, correlation_id(request))
+        return ProposalOut.model_validate(await service.reject(programme_id, proposal_id, (body or RejectIn()).command(), principal, correlation_id(request)))
 
     @router.post(
         "/programmes/{programme_id}/proposals/{proposal_id}/replace",
@@ -132,14 +132,14 @@ def _matching_routes(router: APIRouter, service: PairingService, curator: Any) -
     async def replace(
         programme_id: str, proposal_id: str, body: ReplaceIn, request: Request, principal: Principal = curator
     ) -> PairOut:
-        return await service.replace(programme_id, proposal_id, body, principal, correlation_id(request))
+        return PairOut.model_validate(await service.replace(programme_id, proposal_id, body.command(), principal, correlation_id(request)))
 
     @router.post(
         "/programmes/{programme_id}/exclusions", status_code=status.HTTP_204_NO_CONTENT, summary="Запретить пару для подбора",
         openapi_extra=scope_rule("school", *CURATORS),
     )
     async def exclude(programme_id: str, body: ExclusionIn, request: Request, principal: Principal = curator) -> None:
-        await service.exclude(programme_id, body, principal, correlation_id(request))
+        await service.exclude(programme_id, body.command(), principal, correlation_id(request))
 
 
 def _preference_routes(router: APIRouter, service: PairingService, auth: Authenticator) -> None:
@@ -156,7 +156,7 @@ def _preference_routes(router: APIRouter, service: PairingService, auth: Authent
         request: Request,
         principal: Principal = Depends(auth.require(*CURATORS, "mentee")),
     ) -> list[str]:
-        return await service.set_preferences(programme_id, mentee_id, body, principal, correlation_id(request))
+        return await service.set_preferences(programme_id, mentee_id, body.command(), principal, correlation_id(request))
 
     @router.put(
         "/programmes/{programme_id}/mentor-preferences/{mentor_id}", summary="Предпочтения наставника (рейтинг наставляемых)",
@@ -169,7 +169,7 @@ def _preference_routes(router: APIRouter, service: PairingService, auth: Authent
         request: Request,
         principal: Principal = Depends(auth.require(*CURATORS, "mentor")),
     ) -> list[str]:
-        return await service.set_mentor_preferences(programme_id, mentor_id, body, principal, correlation_id(request))
+        return await service.set_mentor_preferences(programme_id, mentor_id, body.command(), principal, correlation_id(request))
 
     @router.get(
         "/programmes/{programme_id}/mentor-limits/{mentor_id}", summary="Ограничения наставника (отказы, классы)",
@@ -178,7 +178,7 @@ def _preference_routes(router: APIRouter, service: PairingService, auth: Authent
     async def get_mentor_limits(
         programme_id: str, mentor_id: str, principal: Principal = Depends(auth.require(*CURATORS, "mentor"))
     ) -> MentorLimitsOut:
-        return await service.mentor_limits(programme_id, mentor_id, principal)
+        return MentorLimitsOut.model_validate(await service.mentor_limits(programme_id, mentor_id, principal))
 
     @router.put(
         "/programmes/{programme_id}/mentor-limits/{mentor_id}", summary="Ограничения наставника (отказы, классы)",
@@ -191,7 +191,7 @@ def _preference_routes(router: APIRouter, service: PairingService, auth: Authent
         request: Request,
         principal: Principal = Depends(auth.require(*CURATORS, "mentor")),
     ) -> MentorLimitsOut:
-        return await service.set_mentor_limits(programme_id, mentor_id, body, principal, correlation_id(request))
+        return MentorLimitsOut.model_validate(await service.set_mentor_limits(programme_id, mentor_id, body.command(), principal, correlation_id(request)))
 
 
 def _plan_routes(router: APIRouter, service: PairingService, auth: Authenticator) -> None:
@@ -199,19 +199,19 @@ def _plan_routes(router: APIRouter, service: PairingService, auth: Authenticator
 
     @router.get("/pairs/{pair_id}/plan", summary="План развития пары (ИОМ)", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def get_plan(pair_id: str, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))) -> PlanOut:
-        return await service.plan(pair_id, principal)
+        return PlanOut.model_validate(await service.plan(pair_id, principal))
 
     @router.put("/pairs/{pair_id}/plan/goals", summary="Цели плана по областям дефицитов", openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own pair only; the mentee records results only"))
     async def put_goals(
         pair_id: str, body: PlanIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
     ) -> PlanOut:
-        return await service.set_goals(pair_id, body, principal, correlation_id(request))
+        return PlanOut.model_validate(await service.set_goals(pair_id, body.command(), principal, correlation_id(request)))
 
     @router.post("/pairs/{pair_id}/plan/measures", status_code=status.HTTP_201_CREATED, summary="Мероприятие дорожной карты", openapi_extra=scope_rule("school", *CURATORS, "mentor", note="a mentor: their own pair only; the mentee records results only"))
     async def add_measure(
         pair_id: str, body: MeasureIn, request: Request, principal: Principal = Depends(auth.require(*PAIR_PEOPLE))
     ) -> MeasureOut:
-        return await service.add_measure(pair_id, body, principal, correlation_id(request))
+        return MeasureOut.model_validate(await service.add_measure(pair_id, body.command(), principal, correlation_id(request)))
 
     @router.patch("/pairs/{pair_id}/plan/measures/{measure_id}", summary="Результат мероприятия и отношение наставляемого", openapi_extra=scope_rule("school", *PAIR_PEOPLE, note="a mentor or mentee: their own pair only"))
     async def record_result(
@@ -221,4 +221,4 @@ def _plan_routes(router: APIRouter, service: PairingService, auth: Authenticator
         request: Request,
         principal: Principal = Depends(auth.require(*PAIR_PEOPLE)),
     ) -> MeasureOut:
-        return await service.record_result(pair_id, measure_id, body, principal, correlation_id(request))
+        return MeasureOut.model_validate(await service.record_result(pair_id, measure_id, body.command(), principal, correlation_id(request)))

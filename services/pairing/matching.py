@@ -18,6 +18,18 @@ from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.pairing import domain, profiles, vocabulary
+from services.pairing.commands import (
+    ChangeMatchingRules,
+    MatchingRulesResult,
+    MemberResult,
+    PairResult,
+    ProposalResult,
+    RejectProposal,
+    ReplaceMentor,
+    RunMatching,
+    RunResult,
+    UnmatchedResult,
+)
 from services.pairing.models import (
     Candidate,
     Exclusion,
@@ -33,33 +45,21 @@ from services.pairing.models import (
 from services.pairing.pairs import _STATUS_RU, PairingBase, _municipalities, _out, _sees
 from services.pairing.preferences import limits_of
 from services.pairing.pupils import field_of_work
-from services.pairing.schemas import (
-    MatchingSettingsIn,
-    MatchingSettingsOut,
-    MemberOut,
-    PairOut,
-    ProposalOut,
-    RejectIn,
-    ReplaceIn,
-    RunIn,
-    RunOut,
-    UnmatchedOut,
-)
 
 
 class MatchingUseCases(PairingBase):
-    async def settings(self, programme_id: str, principal: Principal) -> MatchingSettingsOut:
+    async def settings(self, programme_id: str, principal: Principal) -> MatchingRulesResult:
         async with self.db.sessions() as session:
             await self._visible_enrolments(session, programme_id, principal)
             return _settings_out(await session.get(MatchingSettings, programme_id) or MatchingSettings(programme_id=programme_id))
 
     async def update_settings(
-        self, programme_id: str, request: MatchingSettingsIn, principal: Principal, correlation_id: str | None = None
-    ) -> MatchingSettingsOut:
+        self, programme_id: str, request: ChangeMatchingRules, principal: Principal, correlation_id: str | None = None
+    ) -> MatchingRulesResult:
         async with self.uow(correlation_id) as work:
             await self._visible_enrolments(work.session, programme_id, principal)
             current = await work.session.get(MatchingSettings, programme_id) or MatchingSettings(programme_id=programme_id)
-            changes = request.model_dump(exclude_none=True)
+            changes = request.changes()
             if "weights" in changes:
                 changes["weights"] = {**_weights(current), **changes["weights"]}
             updated = MatchingSettings(**{**current.model_dump(), **changes, "updated_by": principal.sub, "updated_at": utcnow()})
@@ -70,8 +70,8 @@ class MatchingUseCases(PairingBase):
         return _settings_out(updated)
 
     async def run_matcher(
-        self, programme_id: str, request: RunIn, principal: Principal, correlation_id: str | None = None
-    ) -> RunOut:
+        self, programme_id: str, request: RunMatching, principal: Principal, correlation_id: str | None = None
+    ) -> RunResult:
         async with self.uow(correlation_id) as work:
             session = work.session
             await lock_key(session, f"pairing:{programme_id}")
@@ -191,7 +191,7 @@ class MatchingUseCases(PairingBase):
             )
         return _run_out(run, proposals, people)
 
-    async def run(self, programme_id: str, run_id: str, principal: Principal) -> RunOut:
+    async def run(self, programme_id: str, run_id: str, principal: Principal) -> RunResult:
         async with self.db.sessions() as session:
             await self._visible_enrolments(session, programme_id, principal)
             run = await session.get(MatchingRun, run_id)
@@ -201,7 +201,7 @@ class MatchingUseCases(PairingBase):
             people = {c.participant_id: c for c in (await session.exec(select(Candidate))).all()}
         return _run_out(run, list(proposals), people)
 
-    async def proposal(self, programme_id: str, proposal_id: str, principal: Principal) -> ProposalOut:
+    async def proposal(self, programme_id: str, proposal_id: str, principal: Principal) -> ProposalResult:
         async with self.db.sessions() as session:
             proposal = await self._proposal(session, programme_id, proposal_id, principal)
             people = {c.participant_id: c for c in (await session.exec(select(Candidate))).all()}
@@ -209,7 +209,7 @@ class MatchingUseCases(PairingBase):
 
     async def confirm(
         self, programme_id: str, proposal_id: str, principal: Principal, correlation_id: str | None = None
-    ) -> PairOut:
+    ) -> PairResult:
         async with self.uow(correlation_id) as work:
             await lock_key(work.session, f"pairing:{programme_id}")
             proposal = await self._open_proposal(work, programme_id, proposal_id, principal)
@@ -222,8 +222,8 @@ class MatchingUseCases(PairingBase):
         return _out(pair, mentee_ids)
 
     async def reject(
-        self, programme_id: str, proposal_id: str, request: RejectIn, principal: Principal, correlation_id: str | None = None
-    ) -> ProposalOut:
+        self, programme_id: str, proposal_id: str, request: RejectProposal, principal: Principal, correlation_id: str | None = None
+    ) -> ProposalResult:
         async with self.uow(correlation_id) as work:
             proposal = await self._open_proposal(work, programme_id, proposal_id, principal)
             for member in proposal.members:  # the matcher will not propose this pair again
@@ -241,8 +241,8 @@ class MatchingUseCases(PairingBase):
         return _proposal_out(proposal, people)
 
     async def replace(
-        self, programme_id: str, proposal_id: str, request: ReplaceIn, principal: Principal, correlation_id: str | None = None
-    ) -> PairOut:
+        self, programme_id: str, proposal_id: str, request: ReplaceMentor, principal: Principal, correlation_id: str | None = None
+    ) -> PairResult:
         async with self.uow(correlation_id) as work:
             await lock_key(work.session, f"pairing:{programme_id}")
             proposal = await self._open_proposal(work, programme_id, proposal_id, principal)
@@ -307,8 +307,8 @@ def _rules_dict(settings: MatchingSettings) -> dict:
     }
 
 
-def _settings_out(settings: MatchingSettings) -> MatchingSettingsOut:
-    return MatchingSettingsOut(programme_id=settings.programme_id, **_rules_dict(settings), criteria=domain.CRITERIA)
+def _settings_out(settings: MatchingSettings) -> MatchingRulesResult:
+    return MatchingRulesResult(programme_id=settings.programme_id, **_rules_dict(settings), criteria=domain.CRITERIA)
 
 
 def _proposals(run: MatchingRun, result: domain.MatchResult, how: str, form: str, mentor_school: dict[str, str]) -> list[Proposal]:
@@ -344,11 +344,24 @@ def _name(people: dict[str, Candidate], participant_id: str) -> str | None:
     return candidate.display_name if candidate else None
 
 
-def _proposal_out(proposal: Proposal, people: dict[str, Candidate]) -> ProposalOut:
-    return ProposalOut(
-        **proposal.model_dump(exclude={"members", "decided_by", "decided_at"}),
+def _proposal_out(proposal: Proposal, people: dict[str, Candidate]) -> ProposalResult:
+    return ProposalResult(
+        id=proposal.id,
+        run_id=proposal.run_id,
+        programme_id=proposal.programme_id,
+        school_id=proposal.school_id,
+        mentor_id=proposal.mentor_id,
         mentor_name=_name(people, proposal.mentor_id),
-        members=[MemberOut(**m, display_name=_name(people, m["mentee_id"])) for m in proposal.members],
+        form=proposal.form,
+        how=proposal.how,
+        status=proposal.status,
+        score=proposal.score,
+        members=[
+            MemberResult(mentee_id=m["mentee_id"], display_name=_name(people, m["mentee_id"]), score=m["score"], breakdown=m["breakdown"])
+            for m in proposal.members
+        ],
+        pair_id=proposal.pair_id,
+        note=proposal.note,
     )
 
 
@@ -362,7 +375,7 @@ def _solution(run: MatchingRun) -> str:
     )
 
 
-def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Candidate]) -> RunOut:
+def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Candidate]) -> RunResult:
     rules = run.rules
     weights = ", ".join(f"{domain.CRITERIA[k]} — {v:g}" for k, v in rules["weights"].items() if k in domain.CRITERIA)
     explanation = (
@@ -370,7 +383,7 @@ def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Cand
         f"Цель: {domain.OBJECTIVES[rules['objective']]}; {_solution(run)}. Форма: {rules['form']}, {domain.HOW_FORMS[rules['how']]}; "
         f"область подбора: {domain.SCOPES[rules['scope']]}. Баллы за полное совпадение: {weights}."
     )
-    return RunOut(
+    return RunResult(
         id=run.id,
         programme_id=run.programme_id,
         objective=rules["objective"],
@@ -383,7 +396,13 @@ def _run_out(run: MatchingRun, proposals: list[Proposal], people: dict[str, Cand
         optimum_score=run.optimum_score,
         stability_cost=None if run.optimum_score is None else round(run.optimum_score - run.total_score, 2),
         proposals=[_proposal_out(p, people) for p in sorted(proposals, key=lambda p: (-p.score, p.mentor_id))],
-        unmatched=[UnmatchedOut(**u, display_name=_name(people, u["mentee_id"])) for u in run.unmatched],
+        unmatched=[
+            UnmatchedResult(
+                mentee_id=u["mentee_id"], display_name=_name(people, u["mentee_id"]), reason=u["reason"], message=u["message"],
+                candidates=u["candidates"],
+            )
+            for u in run.unmatched
+        ],
         explanation=explanation,
     )
 

@@ -16,13 +16,12 @@ from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.pairing import domain_meetings as rules
-from services.pairing.meetings_schemas import (
-    MeetingIn,
-    MeetingLogOut,
-    MeetingOut,
-    MeetingSummaryOut,
-    ReflectionIn,
-    ReflectionOut,
+from services.pairing.meetings_commands import (
+    MeetingDetails,
+    MeetingLog,
+    MeetingResult,
+    ReflectionResult,
+    WriteReflection,
 )
 from services.pairing.models import Candidate, Meeting, MeetingReflection, Pair, PairMentee, PlanMeasure
 from services.pairing.pairs import PairingBase, _sees
@@ -35,7 +34,7 @@ CLOSED = "Пара завершена: журнал встреч больше н
 
 
 class MeetingUseCases(PairingBase):
-    async def meeting_log(self, pair_id: str, principal: Principal, today: date | None = None) -> MeetingLogOut:
+    async def meeting_log(self, pair_id: str, principal: Principal, today: date | None = None) -> MeetingLog:
         async with self.db.sessions() as session:
             pair = await self._log_pair(session, pair_id, principal)
             mentees = await _mentees(session, pair.id)
@@ -49,16 +48,16 @@ class MeetingUseCases(PairingBase):
                 (await session.exec(select(MeetingReflection).where(col(MeetingReflection.meeting_id).in_(ids)))).all() if ids else []
             )
         total = rules.summary(((m.held_on, m.minutes) for m in meetings), today or date.today())
-        return MeetingLogOut(
+        return MeetingLog(
             pair_id=pair.id,
             status=pair.status,
-            summary=MeetingSummaryOut(this_month=total.this_month, total=total.total, minutes=total.minutes),
+            summary=total,
             meetings=[_out(m, [r for r in reflections if r.meeting_id == m.id], principal, len(mentees)) for m in meetings],
         )
 
     async def record_meeting(
-        self, pair_id: str, request: MeetingIn, principal: Principal, correlation_id: str | None = None
-    ) -> MeetingOut:
+        self, pair_id: str, request: MeetingDetails, principal: Principal, correlation_id: str | None = None
+    ) -> MeetingResult:
         async with self.uow(correlation_id) as work:
             pair = await self._log_keeper(work, pair_id, principal)
             await _check(work, pair, request)
@@ -69,8 +68,8 @@ class MeetingUseCases(PairingBase):
         return _out(meeting, [], principal, len(mentees))
 
     async def change_meeting(
-        self, pair_id: str, meeting_id: str, request: MeetingIn, principal: Principal, correlation_id: str | None = None
-    ) -> MeetingOut:
+        self, pair_id: str, meeting_id: str, request: MeetingDetails, principal: Principal, correlation_id: str | None = None
+    ) -> MeetingResult:
         async with self.uow(correlation_id) as work:
             pair = await self._log_keeper(work, pair_id, principal)
             meeting = await _meeting(work, pair, meeting_id)
@@ -102,8 +101,8 @@ class MeetingUseCases(PairingBase):
             )
 
     async def put_reflection(
-        self, pair_id: str, meeting_id: str, request: ReflectionIn, principal: Principal, correlation_id: str | None = None
-    ) -> ReflectionOut:
+        self, pair_id: str, meeting_id: str, request: WriteReflection, principal: Principal, correlation_id: str | None = None
+    ) -> ReflectionResult:
         """The calling mentee's own reflection, written or rewritten (only a mentee of the pair)."""
         text = request.text.strip()
         if not text:
@@ -119,7 +118,7 @@ class MeetingUseCases(PairingBase):
             reflection = reflection or MeetingReflection(meeting_id=meeting.id, mentee_id=principal.sub, text=text)
             reflection.text, reflection.usefulness, reflection.written_at = text, request.usefulness, utcnow()
             work.session.add(reflection)
-        return ReflectionOut(**reflection.model_dump(include=set(ReflectionOut.model_fields)))
+        return _reflection(reflection)
 
     async def erase_meetings_of(self, work: Work, person: str) -> None:
         """A withdrawal: the person's reflections go; as the mentor, their notes on every meeting of
@@ -174,7 +173,7 @@ async def _meeting(work: Work, pair: Pair, meeting_id: str) -> Meeting:
     return meeting
 
 
-async def _check(work: Work, pair: Pair, request: MeetingIn) -> None:
+async def _check(work: Work, pair: Pair, request: MeetingDetails) -> None:
     """422 naming the field: the dates and length (domain_meetings), an empty topic, a measure not
     of this pair's plan."""
     problem = rules.meeting_problem(request.held_on, request.minutes, formed_on=pair.formed_at.date(), today=date.today())
@@ -191,7 +190,7 @@ async def _check(work: Work, pair: Pair, request: MeetingIn) -> None:
             raise Unprocessable(f"Мероприятие {unknown[0]} не из плана этой пары", field="measure_ids")
 
 
-def _fields(request: MeetingIn) -> dict:
+def _fields(request: MeetingDetails) -> dict:
     return {
         "held_on": request.held_on,
         "minutes": request.minutes,
@@ -214,11 +213,11 @@ def _recorded(pair: Pair, meeting: Meeting) -> MeetingRecorded:
     )
 
 
-def _out(meeting: Meeting, reflections: list[MeetingReflection], principal: Principal, mentees: int) -> MeetingOut:
+def _out(meeting: Meeting, reflections: list[MeetingReflection], principal: Principal, mentees: int) -> MeetingResult:
     """A meeting as the caller may see it: a mentee neither the mentor's note nor the others' reflections."""
     mentee = principal.role == "mentee"
     shown = [r for r in reflections if not mentee or r.mentee_id == principal.sub]
-    return MeetingOut(
+    return MeetingResult(
         id=meeting.id,
         pair_id=meeting.pair_id,
         held_on=meeting.held_on,
@@ -227,6 +226,12 @@ def _out(meeting: Meeting, reflections: list[MeetingReflection], principal: Prin
         topic=meeting.topic,
         measure_ids=list(meeting.measure_ids),
         note=None if mentee else meeting.note,
-        reflections=[ReflectionOut(**r.model_dump(include=set(ReflectionOut.model_fields))) for r in sorted(shown, key=lambda r: r.mentee_id)],
+        reflections=[_reflection(r) for r in sorted(shown, key=lambda r: r.mentee_id)],
         reflections_expected=mentees,
+    )
+
+
+def _reflection(reflection: MeetingReflection) -> ReflectionResult:
+    return ReflectionResult(
+        mentee_id=reflection.mentee_id, text=reflection.text, usefulness=reflection.usefulness, written_at=reflection.written_at,
     )

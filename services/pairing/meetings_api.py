@@ -25,14 +25,14 @@ def meeting_routes(router: APIRouter, service: PairingService, auth: Authenticat
         openapi_extra=scope_rule("school", *LOG_READERS, note=f"{_NOTE}; a mentee of the pair (without the mentor's notes and others' reflections)"),
     )
     async def list_meetings(pair_id: str, principal: Principal = readers) -> MeetingLogOut:
-        return await service.meeting_log(pair_id, principal)
+        return MeetingLogOut.model_validate(await service.meeting_log(pair_id, principal))
 
     @router.post(
         "/pairs/{pair_id}/meetings", status_code=status.HTTP_201_CREATED, summary="Записать встречу пары",
         openapi_extra=scope_rule("school", *LOG_KEEPERS, note=_NOTE),
     )
     async def record_meeting(pair_id: str, body: MeetingIn, request: Request, principal: Principal = keepers) -> MeetingOut:
-        return await service.record_meeting(pair_id, body, principal, correlation_id(request))
+        return MeetingOut.model_validate(await service.record_meeting(pair_id, body.command(), principal, correlation_id(request)))
 
     @router.put(
         "/pairs/{pair_id}/meetings/{meeting_id}", summary="Изменить встречу пары",
@@ -41,7 +41,7 @@ def meeting_routes(router: APIRouter, service: PairingService, auth: Authenticat
     async def change_meeting(
         pair_id: str, meeting_id: str, body: MeetingIn, request: Request, principal: Principal = keepers
     ) -> MeetingOut:
-        return await service.change_meeting(pair_id, meeting_id, body, principal, correlation_id(request))
+        return MeetingOut.model_validate(await service.change_meeting(pair_id, meeting_id, body.command(), principal, correlation_id(request)))
 
     @router.delete(
         "/pairs/{pair_id}/meetings/{meeting_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Удалить встречу, записанную по ошибке",
@@ -58,4 +58,4 @@ def meeting_routes(router: APIRouter, service: PairingService, auth: Authenticat
         pair_id: str, meeting_id: str, body: ReflectionIn, request: Request,
         principal: Principal = mentee,
     ) -> ReflectionOut:
-        return await service.put_reflection(pair_id, meeting_id, body, principal, correlation_id(request))
+        return ReflectionOut.model_validate(await service.put_reflection(pair_id, meeting_id, body.command(), principal, correlation_id(request)))

@@ -1,4 +1,6 @@
-"""Request and response bodies of a pair's meetings (журнал встреч) and the mentees' reflections."""
+"""Request and response bodies of a pair's meetings (журнал встреч) and the mentees' reflections:
+each request body translates into a plain command (`command()`, meetings_commands.py); each
+response body reads a result."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from shared.limits import Id
 from shared.vocabulary import MeetingFormat
 
 from services.pairing import domain_meetings as rules
+from services.pairing.meetings_commands import MeetingDetails, WriteReflection
+
+_RESULT = ConfigDict(from_attributes=True)  # read from the use case's result (meetings_commands.py)
 
 
 class MeetingIn(BaseModel):
@@ -25,6 +30,10 @@ class MeetingIn(BaseModel):
                                   description="Measures of the pair's plan it worked on.")
     note: str | None = Field(default=None, max_length=rules.NOTE_MAX, description="The mentor's working note (not shown to mentees).")
 
+    def command(self) -> MeetingDetails:
+        return MeetingDetails(held_on=self.held_on, minutes=self.minutes, format=self.format, topic=self.topic,
+                              measure_ids=list(self.measure_ids), note=self.note)
+
 
 class ReflectionIn(BaseModel):
     """The calling mentee's own reflection on a meeting: what went well, what was useful, what next."""
@@ -35,8 +44,13 @@ class ReflectionIn(BaseModel):
     usefulness: int | None = Field(default=None, ge=rules.USEFULNESS[0], le=rules.USEFULNESS[1],
                                    description="How useful the meeting was, 1..5.")
 
+    def command(self) -> WriteReflection:
+        return WriteReflection(text=self.text, usefulness=self.usefulness)
+
 
 class ReflectionOut(BaseModel):
+    model_config = _RESULT
+
     mentee_id: str
     text: str
     usefulness: int | None
@@ -44,6 +58,8 @@ class ReflectionOut(BaseModel):
 
 
 class MeetingOut(BaseModel):
+    model_config = _RESULT
+
     id: str
     pair_id: str
     held_on: date
@@ -57,12 +73,16 @@ class MeetingOut(BaseModel):
 
 
 class MeetingSummaryOut(BaseModel):
+    model_config = _RESULT
+
     this_month: int
     total: int
     minutes: int
 
 
 class MeetingLogOut(BaseModel):
+    model_config = _RESULT
+
     pair_id: str
     status: str
     summary: MeetingSummaryOut

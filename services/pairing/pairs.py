@@ -18,15 +18,13 @@ from shared.errors import Forbidden, NotFound, Unprocessable
 from shared.messaging.outbox import UnitOfWork, Work
 
 from services.pairing import domain
+from services.pairing.commands import PairResult
 from services.pairing.models import (
     Candidate,
     Pair,
     PairMentee,
     ProgrammeEnrolment,
     School,
-)
-from services.pairing.schemas import (
-    PairOut,
 )
 
 CURATORS = ("region_admin", "municipal_coordinator", "school_curator")
@@ -240,5 +238,8 @@ async def _sees(session, principal: Principal, school_id: str | None) -> bool:  
     return principal.sees_school(school_id, school.municipality_id if school else None)
 
 
-def _out(pair: Pair, mentee_ids: list[str]) -> PairOut:
-    return PairOut(**pair.model_dump(include=set(PairOut.model_fields) - {"mentee_ids"}), mentee_ids=mentee_ids)
+def _out(pair: Pair, mentee_ids: list[str]) -> PairResult:
+    return PairResult(
+        id=pair.id, programme_id=pair.programme_id, school_id=pair.school_id, mentor_id=pair.mentor_id, mentee_ids=list(mentee_ids),
+        form=pair.form, academic_year=pair.academic_year, status=pair.status, how=pair.how, end_reason=pair.end_reason,
+    )

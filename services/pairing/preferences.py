@@ -9,6 +9,7 @@ from shared.auth import Principal
 from shared.clock import utcnow
 from shared.errors import Forbidden, NotFound, Unprocessable
 
+from services.pairing.commands import ExcludePair, MentorLimitsResult, RankMentees, RankMentors, SetMentorLimits
 from services.pairing.models import (
     Exclusion,
     MentorLimit,
@@ -16,18 +17,11 @@ from services.pairing.models import (
     Preference,
 )
 from services.pairing.pairs import CURATORS, PairingBase, _sees
-from services.pairing.schemas import (
-    ExclusionIn,
-    MentorLimitsIn,
-    MentorLimitsOut,
-    MentorPreferencesIn,
-    PreferencesIn,
-)
 
 
 class PreferenceUseCases(PairingBase):
     async def exclude(
-        self, programme_id: str, request: ExclusionIn, principal: Principal, correlation_id: str | None = None
+        self, programme_id: str, request: ExcludePair, principal: Principal, correlation_id: str | None = None
     ) -> None:
         async with self.uow(correlation_id) as work:
             await self._visible_enrolments(work.session, programme_id, principal)
@@ -38,7 +32,7 @@ class PreferenceUseCases(PairingBase):
             )
 
     async def set_preferences(
-        self, programme_id: str, mentee_id: str, request: PreferencesIn, principal: Principal, correlation_id: str | None = None
+        self, programme_id: str, mentee_id: str, request: RankMentors, principal: Principal, correlation_id: str | None = None
     ) -> list[str]:
         """The preference questionnaire's answer: the mentee's ranking of mentors (first = rank 1).
         Recorded by the curator, or by the mentee themself; replaces the earlier ranking."""
@@ -59,10 +53,10 @@ class PreferenceUseCases(PairingBase):
             )
             for rank, mentor_id in enumerate(request.mentor_ids, start=1):
                 work.session.add(Preference(programme_id=programme_id, mentee_id=mentee_id, mentor_id=mentor_id, rank=rank))
-        return request.mentor_ids
+        return list(request.mentor_ids)
 
     async def set_mentor_preferences(
-        self, programme_id: str, mentor_id: str, request: MentorPreferencesIn, principal: Principal, correlation_id: str | None = None
+        self, programme_id: str, mentor_id: str, request: RankMentees, principal: Principal, correlation_id: str | None = None
     ) -> list[str]:
         """The mentor's ranking of mentees (first = rank 1), by the mentor or a curator; replaces the earlier one."""
         if principal.role == "mentor" and principal.sub != mentor_id:
@@ -82,17 +76,17 @@ class PreferenceUseCases(PairingBase):
             )
             for rank, mentee_id in enumerate(request.mentee_ids, start=1):
                 work.session.add(MentorPreference(programme_id=programme_id, mentor_id=mentor_id, mentee_id=mentee_id, rank=rank))
-        return request.mentee_ids
+        return list(request.mentee_ids)
 
-    async def mentor_limits(self, programme_id: str, mentor_id: str, principal: Principal) -> MentorLimitsOut:
+    async def mentor_limits(self, programme_id: str, mentor_id: str, principal: Principal) -> MentorLimitsResult:
         async with self.uow() as work:
             await self._mentor_in_scope(work, programme_id, mentor_id, principal)
             limit = await work.session.get(MentorLimit, (programme_id, mentor_id))
         return _limits_out(programme_id, mentor_id, limit)
 
     async def set_mentor_limits(
-        self, programme_id: str, mentor_id: str, request: MentorLimitsIn, principal: Principal, correlation_id: str | None = None
-    ) -> MentorLimitsOut:
+        self, programme_id: str, mentor_id: str, request: SetMentorLimits, principal: Principal, correlation_id: str | None = None
+    ) -> MentorLimitsResult:
         """The mentor's own hard rules (by the mentor, or a curator on their behalf): the matcher
         never proposes a refused mentee, nor a pupil outside the grades. Replaces the old ones."""
         refused = list(dict.fromkeys(request.refused_ids))
@@ -137,10 +131,10 @@ async def limits_of(session, programme_id: str) -> list[MentorLimit]:  # noqa: A
     return list((await session.exec(select(MentorLimit).where(MentorLimit.programme_id == programme_id))).all())
 
 
-def _limits_out(programme_id: str, mentor_id: str, limit: MentorLimit | None) -> MentorLimitsOut:
+def _limits_out(programme_id: str, mentor_id: str, limit: MentorLimit | None) -> MentorLimitsResult:
     if limit is None:
-        return MentorLimitsOut(programme_id=programme_id, mentor_id=mentor_id)
-    return MentorLimitsOut(
+        return MentorLimitsResult(programme_id=programme_id, mentor_id=mentor_id)
+    return MentorLimitsResult(
         programme_id=programme_id,
         mentor_id=mentor_id,
         refused_ids=list(limit.refused),

@@ -1,14 +1,37 @@
-"""Request and response bodies of the pairing API."""
+"""Request and response bodies of the pairing API: each request body translates into its use case's
+plain command (`command()`, services/pairing/commands.py); each response body reads a result."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.pairing import EndOutcome, Form, HowForm
 from shared.limits import MAPPING_MAX, Id
+
+from services.pairing.commands import (
+    ChangeMatchingRules,
+    EndPair,
+    ExcludePair,
+    FormPair,
+    Goal,
+    MeasureDetails,
+    Objective,
+    RankMentees,
+    RankMentors,
+    RecordMeasureResult,
+    RejectProposal,
+    ReplaceMentor,
+    ReplaceVocabulary,
+    RunMatching,
+    Scope,
+    SetGoals,
+    SetMentorLimits,
+    Term,
+)
+
+_RESULT = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
 
 
 class PairIn(BaseModel):
@@ -19,8 +42,13 @@ class PairIn(BaseModel):
     form: Form = "teacher_teacher"
     how: HowForm | None = Field(default=None, description="Form by how; by default group for several mentees, else one to one.")
 
+    def command(self) -> FormPair:
+        return FormPair(mentor_id=self.mentor_id, mentee_ids=list(self.mentee_ids), form=self.form, how=self.how)
+
 
 class PairOut(BaseModel):
+    model_config = _RESULT
+
     id: str
     programme_id: str
     school_id: str
@@ -31,10 +59,6 @@ class PairOut(BaseModel):
     status: str
     how: str | None = None
     end_reason: str | None = None
-
-
-Objective = Literal["max_matched", "best_score"]
-Scope = Literal["school", "municipality", "region"]
 
 
 class MatchingSettingsIn(BaseModel):
@@ -52,9 +76,16 @@ class MatchingSettingsIn(BaseModel):
     min_score: float | None = Field(default=None, ge=0, le=1000, description="No pair scoring fewer points is proposed.")
     stable: bool | None = Field(default=None, description="Stable matching instead of the optimum; its cost is reported.")
 
+    def command(self) -> ChangeMatchingRules:
+        return ChangeMatchingRules(
+            form=self.form, how=self.how, scope=self.scope, objective=self.objective,
+            weights=None if self.weights is None else dict(self.weights), min_experience_gap=self.min_experience_gap,
+            require_coverage=self.require_coverage, min_score=self.min_score, stable=self.stable,
+        )
+
 
 class SubjectTermIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", from_attributes=True)  # also read from a result (commands.py)
 
     name: str = Field(min_length=1, max_length=200, description="A synonym or a narrower subject: «алгебра».")
     subject: str = Field(min_length=1, max_length=200, description="The subject it belongs to: «математика».")
@@ -67,12 +98,19 @@ class SubjectVocabularyIn(BaseModel):
 
     terms: list[SubjectTermIn] = Field(max_length=5000)
 
+    def command(self) -> ReplaceVocabulary:
+        return ReplaceVocabulary(terms=[Term(name=t.name, subject=t.subject) for t in self.terms])
+
 
 class SubjectVocabularyOut(BaseModel):
+    model_config = _RESULT
+
     terms: list[SubjectTermIn]
 
 
 class MatchingSettingsOut(BaseModel):
+    model_config = _RESULT
+
     programme_id: str
     form: str
     how: str
@@ -91,8 +129,13 @@ class RunIn(BaseModel):
 
     objective: Objective | None = Field(default=None, description="Overrides the programme's setting for this run.")
 
+    def command(self) -> RunMatching:
+        return RunMatching(objective=self.objective)
+
 
 class MemberOut(BaseModel):
+    model_config = _RESULT
+
     mentee_id: str
     display_name: str | None = None
     score: float
@@ -100,6 +143,8 @@ class MemberOut(BaseModel):
 
 
 class ProposalOut(BaseModel):
+    model_config = _RESULT
+
     id: str
     run_id: str
     programme_id: str
@@ -116,6 +161,8 @@ class ProposalOut(BaseModel):
 
 
 class UnmatchedOut(BaseModel):
+    model_config = _RESULT
+
     mentee_id: str
     display_name: str | None = None
     reason: str
@@ -124,6 +171,8 @@ class UnmatchedOut(BaseModel):
 
 
 class RunOut(BaseModel):
+    model_config = _RESULT
+
     id: str
     programme_id: str
     objective: str
@@ -145,6 +194,9 @@ class RejectIn(BaseModel):
 
     reason: str | None = Field(default=None, max_length=500)
 
+    def command(self) -> RejectProposal:
+        return RejectProposal(reason=self.reason)
+
 
 class ReplaceIn(BaseModel):
     """Replace the proposed mentor by hand (same mentees)."""
@@ -154,6 +206,9 @@ class ReplaceIn(BaseModel):
     mentor_id: Id
     reason: str | None = Field(default=None, max_length=500)
 
+    def command(self) -> ReplaceMentor:
+        return ReplaceMentor(mentor_id=self.mentor_id, reason=self.reason)
+
 
 class ExclusionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -162,6 +217,9 @@ class ExclusionIn(BaseModel):
     mentee_id: Id
     reason: str | None = Field(default=None, max_length=500)
 
+    def command(self) -> ExcludePair:
+        return ExcludePair(mentor_id=self.mentor_id, mentee_id=self.mentee_id, reason=self.reason)
+
 
 class MentorPreferencesIn(BaseModel):
     """The mentor's ranking of mentees: first = most wanted."""
@@ -169,6 +227,9 @@ class MentorPreferencesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     mentee_ids: list[Id] = Field(max_length=30)
+
+    def command(self) -> RankMentees:
+        return RankMentees(mentee_ids=list(self.mentee_ids))
 
 
 class MentorLimitsIn(BaseModel):
@@ -182,8 +243,13 @@ class MentorLimitsIn(BaseModel):
     grade_to: int | None = Field(default=None, ge=1, le=11)
     reason: str | None = Field(default=None, max_length=500)
 
+    def command(self) -> SetMentorLimits:
+        return SetMentorLimits(refused_ids=list(self.refused_ids), grade_from=self.grade_from, grade_to=self.grade_to, reason=self.reason)
+
 
 class MentorLimitsOut(MentorLimitsIn):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)  # read from the use case's result (commands.py)
+
     programme_id: str
     mentor_id: str
 
@@ -195,6 +261,9 @@ class PreferencesIn(BaseModel):
 
     mentor_ids: list[Id] = Field(max_length=20)
 
+    def command(self) -> RankMentors:
+        return RankMentors(mentor_ids=list(self.mentor_ids))
+
 
 class EndIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -202,9 +271,12 @@ class EndIn(BaseModel):
     outcome: EndOutcome
     reason: str | None = Field(default=None, max_length=500)
 
+    def command(self) -> EndPair:
+        return EndPair(outcome=self.outcome, reason=self.reason)
+
 
 class GoalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", from_attributes=True)  # also read from a result (commands.py)
 
     area: Id = Field(description="A deficit area code.")
     goal: str = Field(min_length=1, max_length=1000)
@@ -214,6 +286,9 @@ class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     goals: list[GoalIn] = Field(max_length=20)
+
+    def command(self) -> SetGoals:
+        return SetGoals(goals=[Goal(area=g.area, goal=g.goal) for g in self.goals])
 
 
 class MeasureIn(BaseModel):
@@ -225,6 +300,9 @@ class MeasureIn(BaseModel):
     starts_on: date | None = None
     due_on: date
 
+    def command(self) -> MeasureDetails:
+        return MeasureDetails(title=self.title, due_on=self.due_on, area=self.area, kind=self.kind, starts_on=self.starts_on)
+
 
 class MeasureResultIn(BaseModel):
     """Close a measure with its product, and/or record the mentee's own view of it."""
@@ -235,8 +313,13 @@ class MeasureResultIn(BaseModel):
     product: str | None = Field(default=None, max_length=2000)
     mentee_view: str | None = Field(default=None, max_length=2000)
 
+    def command(self) -> RecordMeasureResult:
+        return RecordMeasureResult(done_on=self.done_on, product=self.product, mentee_view=self.mentee_view)
+
 
 class MeasureOut(BaseModel):
+    model_config = _RESULT
+
     id: str
     title: str
     area: str | None
@@ -249,6 +332,8 @@ class MeasureOut(BaseModel):
 
 
 class PlanOut(BaseModel):
+    model_config = _RESULT
+
     pair_id: str
     goals: list[GoalIn]
     measures: list[MeasureOut]

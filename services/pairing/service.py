@@ -15,6 +15,7 @@ from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.pairing import profiles
+from services.pairing.commands import EndPair, FormPair, PairResult
 from services.pairing.matching import MatchingUseCases
 from services.pairing.meetings import MeetingUseCases
 from services.pairing.models import (
@@ -36,11 +37,6 @@ from services.pairing.models import (
 from services.pairing.pairs import CURATORS, ERASED_NAME, WITHDRAWN_REASON, _municipalities, _out
 from services.pairing.plans import PlanUseCases
 from services.pairing.preferences import PreferenceUseCases
-from services.pairing.schemas import (
-    EndIn,
-    PairIn,
-    PairOut,
-)
 
 __all__ = ["CURATORS", "ERASED_NAME", "WITHDRAWN_REASON", "PairingService", "reads_profile"]
 
@@ -114,15 +110,15 @@ class PairingService(MatchingUseCases, PreferenceUseCases, PlanUseCases, Meeting
                 session.add(limit)
 
     async def form_pair(
-        self, programme_id: str, request: PairIn, principal: Principal, correlation_id: str | None = None
-    ) -> PairOut:
+        self, programme_id: str, request: FormPair, principal: Principal, correlation_id: str | None = None
+    ) -> PairResult:
         how = request.how or ("group" if len(request.mentee_ids) > 1 else "one_to_one")
         async with self.uow(correlation_id) as work:
             await lock_key(work.session, f"pairing:{programme_id}")
             pair = await self._form_checked(work, programme_id, request.mentor_id, request.mentee_ids, request.form, how, principal)
         return _out(pair, request.mentee_ids)
 
-    async def pairs(self, programme_id: str, principal: Principal) -> list[PairOut]:
+    async def pairs(self, programme_id: str, principal: Principal) -> list[PairResult]:
         async with self.db.sessions() as session:
             pairs = (await session.exec(select(Pair).where(Pair.programme_id == programme_id))).all()
             municipalities = await _municipalities(session)
@@ -135,8 +131,8 @@ class PairingService(MatchingUseCases, PreferenceUseCases, PlanUseCases, Meeting
         return result
 
     async def end_pair(
-        self, programme_id: str, pair_id: str, request: EndIn, principal: Principal, correlation_id: str | None = None
-    ) -> PairOut:
+        self, programme_id: str, pair_id: str, request: EndPair, principal: Principal, correlation_id: str | None = None
+    ) -> PairResult:
         if request.outcome == "terminated" and not (request.reason or "").strip():
             raise Unprocessable("Укажите причину досрочного завершения", field="reason")
         async with self.uow(correlation_id) as work:

@@ -11,9 +11,9 @@ from shared.db import Database
 from shared.errors import Forbidden, Unprocessable
 from shared.messaging.outbox import UnitOfWork
 
+from services.pairing.commands import ReplaceVocabulary, Term, VocabularyResult
 from services.pairing.models import SubjectTerm
 from services.pairing.profiles import subject_name, subject_terms
-from services.pairing.schemas import SubjectTermIn, SubjectVocabularyIn, SubjectVocabularyOut
 
 
 async def load(session) -> dict[str, str]:  # noqa: ANN001
@@ -21,7 +21,7 @@ async def load(session) -> dict[str, str]:  # noqa: ANN001
     return {t.name: t.subject for t in (await session.exec(select(SubjectTerm))).all()}
 
 
-def problems(terms: list[SubjectTermIn]) -> list[str]:
+def problems(terms: list[Term]) -> list[str]:
     """Why a list cannot be the vocabulary (Russian, for the region's administrator)."""
     found: list[str] = []
     table: dict[str, str] = {}
@@ -46,12 +46,12 @@ class SubjectVocabulary:
         self.db = db
         self.uow = uow
 
-    async def get(self) -> SubjectVocabularyOut:
+    async def get(self) -> VocabularyResult:
         async with self.db.sessions() as session:
             table = await load(session)
-        return SubjectVocabularyOut(terms=[SubjectTermIn(name=k, subject=v) for k, v in sorted(table.items())])
+        return VocabularyResult(terms=[Term(name=k, subject=v) for k, v in sorted(table.items())])
 
-    async def replace(self, request: SubjectVocabularyIn, principal: Principal, correlation_id: str | None = None) -> SubjectVocabularyOut:
+    async def replace(self, request: ReplaceVocabulary, principal: Principal, correlation_id: str | None = None) -> VocabularyResult:
         if principal.role != "region_admin":
             raise Forbidden("Словарь предметов региона ведёт администратор региона")
         found = problems(request.terms)

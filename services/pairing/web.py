@@ -201,7 +201,7 @@ def _programme_routes(
                     form=values["form"], how=values["how"], scope=values["scope"], objective=values["objective"],
                     weights=weights, min_experience_gap=int(gap), require_coverage=bool(values["require_coverage"]),
                     min_score=min_score, stable=bool(values["stable"]),
-                ), principal)
+                ).command(), principal)
             except UseCaseError as exc:
                 if exc.status_code != 422:
                     raise
@@ -218,7 +218,7 @@ def _run_routes(
 
     @router.post("/matching/{programme_id}/runs")
     async def run(programme_id: str, principal: Principal = acting_curator) -> RedirectResponse:
-        result = await service.run_matcher(programme_id, RunIn(), principal)
+        result = await service.run_matcher(programme_id, RunIn().command(), principal)
         return RedirectResponse(f"/pairing/matching/{programme_id}/runs/{result.id}", status_code=303)
 
     @router.get("/matching/{programme_id}/runs/{run_id}")
@@ -275,7 +275,7 @@ def _proposal_routes(
         form = await request.form()
         proposal, _ = await views.proposal(programme_id, proposal_id, principal)
         reason = str(form.get("reason") or "").strip()[:500] or None
-        await service.reject(programme_id, proposal_id, RejectIn(reason=reason), principal)
+        await service.reject(programme_id, proposal_id, RejectIn(reason=reason).command(), principal)
         return back_to_run(programme_id, proposal.run_id, form.get("page"), "rejected")  # type: ignore[arg-type]
 
     async def replace_page(
@@ -305,7 +305,7 @@ def _proposal_routes(
         errors = {} if mentor_id else {"mentor_id": "Выберите наставника"}
         if not errors:
             try:
-                await service.replace(programme_id, proposal_id, ReplaceIn(mentor_id=mentor_id, reason=values.get("reason", "").strip()[:500] or None), principal)
+                await service.replace(programme_id, proposal_id, ReplaceIn(mentor_id=mentor_id, reason=values.get("reason", "").strip()[:500] or None).command(), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (404, 422):
                     raise
@@ -333,7 +333,7 @@ def _manual_pair_route(router: APIRouter, service: PairingService, acting_curato
             try:
                 await service.form_pair(programme_id, PairIn(
                     mentor_id=values["mentor_id"], mentee_ids=[values["mentee_id"]], form=values["pair_form"],
-                ), principal)
+                ).command(), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (404, 422):
                     raise

@@ -50,7 +50,7 @@ def build_meeting_pages(service: PairingService, pages: Pages, views: PairingVie
         values, errors = await _form(request)
         meeting = _meeting_fields(values, errors)
         if meeting is not None:
-            await _attempt(errors, "", service.record_meeting(pair_id, meeting, principal))
+            await _attempt(errors, "", service.record_meeting(pair_id, meeting.command(), principal))
         if errors:
             return await log_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
         return _done(pair_id, "recorded")
@@ -61,7 +61,7 @@ def build_meeting_pages(service: PairingService, pages: Pages, views: PairingVie
         suffix = f"-{meeting_id}"
         meeting = _meeting_fields(values, errors, suffix)
         if meeting is not None:
-            await _attempt(errors, suffix, service.change_meeting(pair_id, meeting_id, meeting, principal))
+            await _attempt(errors, suffix, service.change_meeting(pair_id, meeting_id, meeting.command(), principal))
         if errors:
             return await log_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
         return _done(pair_id, "changed", f"#meeting-{meeting_id}")
@@ -85,7 +85,7 @@ def build_meeting_pages(service: PairingService, pages: Pages, views: PairingVie
             errors[f"usefulness{suffix}"] = "Выберите оценку от 1 до 5"
         if not errors:
             reflection = ReflectionIn(text=text, usefulness=int(mark) if mark else None)
-            await _attempt(errors, suffix, service.put_reflection(pair_id, meeting_id, reflection, principal))
+            await _attempt(errors, suffix, service.put_reflection(pair_id, meeting_id, reflection.command(), principal))
         if errors:
             return await log_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
         return _done(pair_id, "reflection", f"#meeting-{meeting_id}")

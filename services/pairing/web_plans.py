@@ -133,7 +133,7 @@ def _curator_pair_routes(
             errors["outcome"] = "Выберите, чем завершилась пара"
         else:
             try:
-                await service.end_pair(pair.programme_id, pair_id, EndIn(outcome=outcome, reason=reason), principal)
+                await service.end_pair(pair.programme_id, pair_id, EndIn(outcome=outcome, reason=reason).command(), principal)
             except UseCaseError as exc:
                 if exc.status_code not in (409, 422):
                     raise
@@ -190,7 +190,7 @@ def _goal_route(router: APIRouter, service: PairingService, actor: Any, plan_pag
             errors["goal_new"] = f"В плане не больше {MAX_GOALS} целей"
         if not errors:
             try:
-                await service.set_goals(pair_id, PlanIn(goals=keep), principal)
+                await service.set_goals(pair_id, PlanIn(goals=keep).command(), principal)
             except UseCaseError as exc:
                 if exc.status_code != 422:
                     raise
@@ -211,7 +211,7 @@ def _measure_routes(router: APIRouter, service: PairingService, actor: Any, plan
         measure = _measure_fields(values, errors)
         if measure is not None:
             try:
-                await service.add_measure(pair_id, measure, principal)
+                await service.add_measure(pair_id, measure.command(), principal)
             except UseCaseError as exc:
                 if exc.status_code != 422:
                     raise
@@ -229,7 +229,7 @@ def _measure_routes(router: APIRouter, service: PairingService, actor: Any, plan
         measure = _measure_fields(values, errors, suffix)
         if measure is not None:
             try:
-                await service.edit_measure(pair_id, measure_id, measure, principal)
+                await service.edit_measure(pair_id, measure_id, measure.command(), principal)
             except UseCaseError as exc:
                 if exc.status_code != 422:
                     raise
@@ -250,7 +250,7 @@ def _measure_routes(router: APIRouter, service: PairingService, actor: Any, plan
         if not product:
             errors[f"product-{measure_id}"] = "Опишите результат: что получилось (продукт)"
         if not errors:
-            await service.record_result(pair_id, measure_id, MeasureResultIn(product=product[:2000], done_on=done_on), principal)
+            await service.record_result(pair_id, measure_id, MeasureResultIn(product=product[:2000], done_on=done_on).command(), principal)
             return await _done(principal, pair_id, "result", f"#m-{measure_id}")
         return await plan_page(request, principal, pair_id, status_code=422, errors=errors, values=values)
 
@@ -261,7 +261,7 @@ def _measure_routes(router: APIRouter, service: PairingService, actor: Any, plan
         if not text:
             return await plan_page(request, principal, pair_id, status_code=422,
                                    errors={f"view-{measure_id}": "Напишите несколько слов: что вам дало это мероприятие"})
-        await service.record_result(pair_id, measure_id, MeasureResultIn(mentee_view=text[:2000]), principal)
+        await service.record_result(pair_id, measure_id, MeasureResultIn(mentee_view=text[:2000]).command(), principal)
         return await _done(principal, pair_id, "view", f"#m-{measure_id}")
 
 

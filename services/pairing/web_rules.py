@@ -79,7 +79,7 @@ def build_rule_pages(service: PairingService, pages: Pages) -> APIRouter:
         if any(len(r["name"]) > 200 or len(r["subject"]) > 200 for r in kept):
             return await vocabulary_page(request, principal, status_code=422, rows=rows, error="Название предмета — не длиннее 200 знаков")
         try:
-            await words.replace(SubjectVocabularyIn(terms=[SubjectTermIn(name=r["name"], subject=r["subject"]) for r in kept]), principal)
+            await words.replace(SubjectVocabularyIn(terms=[SubjectTermIn(name=r["name"], subject=r["subject"]) for r in kept]).command(), principal)
         except UseCaseError as exc:
             if exc.status_code != 422:
                 raise
@@ -95,7 +95,7 @@ def build_rule_pages(service: PairingService, pages: Pages) -> APIRouter:
             refused_ids=refused, grade_from=grade(str(form.get("grade_from") or "")), grade_to=grade(str(form.get("grade_to") or "")),
             reason=str(form.get("limit_reason") or "").strip()[:500] or None,
         )
-        await service.set_mentor_limits(programme_id, mentor_id, body, principal)  # errors: the Russian error page
+        await service.set_mentor_limits(programme_id, mentor_id, body.command(), principal)  # errors: the Russian error page
         return RedirectResponse(f"/pairing/matching/{programme_id}?done=limits#limits", status_code=303)
 
     mentor_only = Depends(pages.viewer("mentor"))
@@ -122,7 +122,7 @@ def build_rule_pages(service: PairingService, pages: Pages) -> APIRouter:
             refused_ids=current.refused_ids, grade_from=grade(str(form.get("grade_from") or "")),
             grade_to=grade(str(form.get("grade_to") or "")), reason=str(form.get("reason") or "").strip()[:500] or None,
         )
-        await service.set_mentor_limits(programme_id, principal.sub, body, principal)
+        await service.set_mentor_limits(programme_id, principal.sub, body.command(), principal)
         return RedirectResponse(f"/pairing/my/limits?done=saved#p-{programme_id}", status_code=303)
 
     return router

@@ -52,7 +52,7 @@ async def test_a_run_of_500_mentees_is_paged_and_fast(settings) -> None:
     async with running(service) as client:
         await _cohort(service, mentees=500, mentors=56)
         await deliver(service, ProgrammeLaunched(programme_id="prog", school_id="s1", academic_year=YEAR, title="Программа «Рост»"))
-        run = await service.service.run_matcher("prog", RunIn(), CURATOR)
+        run = await service.service.run_matcher("prog", RunIn().command(), CURATOR)
         assert run.matched == 448 and len(run.unmatched) == 52  # 56 mentors × 8 places
         client.cookies.update(cookies(CURATOR))
         url = f"/matching/prog/runs/{run.id}"
@@ -83,7 +83,7 @@ async def test_names_missing_from_the_read_model_and_the_todo_per_role(settings)
         await deliver(service, SchoolRegistered(school_id="s1", name="Школа 1", municipality_id="m1", municipality_name="М1", region_id="r"))
         await _cohort(service, mentees=2, mentors=1)
         pairing = service.service
-        pair = await pairing.form_pair("prog", PairIn(mentor_id="t000", mentee_ids=["e000"]), CURATOR)
+        pair = await pairing.form_pair("prog", PairIn(mentor_id="t000", mentee_ids=["e000"]).command(), CURATOR)
         mentor = Principal(sub="t000", role="mentor", scope="school", scope_id="s1")
         mentee = Principal(sub="e000", role="mentee", scope="school", scope_id="s1")
 
@@ -95,11 +95,11 @@ async def test_names_missing_from_the_read_model_and_the_todo_per_role(settings)
         assert "без плана развития — 1" in await todo(CURATOR)
         assert "Поставьте цели плана развития" in await todo(mentor)
         assert await todo(mentee) == ""
-        await pairing.set_goals(pair.id, PlanIn(goals=[GoalIn(area="methodological", goal="Освоить проектную задачу")]), mentor)
-        measure = await pairing.add_measure(pair.id, MeasureIn(title="Пробный урок", due_on=date.today() + timedelta(days=3)), mentor)
+        await pairing.set_goals(pair.id, PlanIn(goals=[GoalIn(area="methodological", goal="Освоить проектную задачу")]).command(), mentor)
+        measure = await pairing.add_measure(pair.id, MeasureIn(title="Пробный урок", due_on=date.today() + timedelta(days=3)).command(), mentor)
         assert "без плана" not in await todo(CURATOR)
         assert "Пробный урок" in await todo(mentor) and "Поставьте цели" not in await todo(mentor)
-        await pairing.record_result(pair.id, measure.id, MeasureResultIn(product="Конспект урока"), mentor)
+        await pairing.record_result(pair.id, measure.id, MeasureResultIn(product="Конспект урока").command(), mentor)
         assert "Пробный урок" in await todo(mentee)
         assert "Пробный урок" not in await todo(mentor)
         assert await todo(Principal(sub="x", role="school_curator", scope="school", scope_id="s2")) == ""
@@ -131,7 +131,7 @@ async def test_a_page_of_proposals_is_confirmed_at_once(settings) -> None:
     service = create_service(settings)
     async with running(service) as client:
         await _cohort(service, mentees=120, mentors=15)
-        run = await service.service.run_matcher("prog", RunIn(), CURATOR)
+        run = await service.service.run_matcher("prog", RunIn().command(), CURATOR)
         assert run.matched == 120
         client.cookies.update(cookies(CURATOR))
         page = (await client.get(f"/matching/prog/runs/{run.id}", params={"page": 2})).text
