@@ -15,6 +15,8 @@ from shared.vocabulary import Category as Category
 from shared.vocabulary import PartnerKind, Role
 from shared.vocabulary import ProgrammeStage as Stage
 
+from services.registry.domain import person_problem
+
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
 
 
@@ -62,10 +64,10 @@ class ParticipantIn(PersonFields):
 
     @model_validator(mode="after")
     def grade_only_for_pupils(self) -> ParticipantIn:
-        if self.category == "pupil" and self.grade is None:
-            raise ValueError("Для обучающегося укажите класс (grade)")
-        if self.category != "pupil" and self.grade is not None:
-            raise ValueError("Класс (grade) указывается только для обучающегося")
+        # the grade's rule is the domain's (person_problem); the other fields' are checked by the use case
+        problem = person_problem(self.category, self.grade, None)
+        if problem is not None:
+            raise ValueError(problem[1])
         return self
 
 
