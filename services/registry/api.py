@@ -55,13 +55,13 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
 
     @router.get("/region", summary="Регион и его муниципалитеты (видимые вызывающему)", openapi_extra=scope_rule("listed"))
     async def region(principal: Principal = Depends(anyone)) -> RegionOut:
-        return await service.region(principal)
+        return RegionOut.model_validate(await service.region(principal))
 
     # -- schools and partners -----------------------------------------------------------
 
     @router.post("/schools", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать школу", openapi_extra=scope_rule("region", "region_admin"))
     async def register_school(body: SchoolIn, request: Request, principal: Principal = Depends(admin)) -> SchoolOut:
-        return await service.register_school(body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.register_school(body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools", summary="Школы, видимые вызывающему", openapi_extra=scope_rule("listed"))
     async def list_schools(principal: Principal = Depends(anyone)) -> list[SchoolOut]:
@@ -73,13 +73,13 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
 
     @router.patch("/schools/{school_id}", summary="Изменить школу (название, муниципалитет, признаки ШНОР и низких результатов)", openapi_extra=scope_rule("school", "region_admin"))
     async def update_school(school_id: str, body: SchoolPatch, request: Request, principal: Principal = Depends(admin)) -> SchoolOut:
-        return await service.update_school(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.update_school(school_id, body.changes(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.post("/partners", status_code=status.HTTP_201_CREATED, summary="Зарегистрировать сетевого партнёра (вуз, колледж, работодатель)", openapi_extra=scope_rule("school", "region_admin", "municipal_coordinator", note="the body's municipality"))
     async def register_partner(
         body: PartnerIn, request: Request, principal: Principal = Depends(auth.require("region_admin", "municipal_coordinator"))
     ) -> PartnerOut:
-        return await service.register_partner(body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.register_partner(body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/partners", summary="Сетевые партнёры региона", openapi_extra=scope_rule("region", *EDITORS, note="people who register students and employers need them"))
     async def list_partners(_: Principal = Depends(editor)) -> list[PartnerOut]:
@@ -91,7 +91,7 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
     async def register_participant(
         school_id: str, body: ParticipantIn, request: Request, principal: Principal = Depends(editor)
     ) -> ParticipantOut:
-        return await service.register_participant(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.register_participant(school_id, body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools/{school_id}/participants", summary="Участники школы", openapi_extra=scope_rule("school", *EDITORS))
     async def list_participants(
@@ -109,7 +109,7 @@ def build_router(service: RegistryService, importer: Importer, auth: Authenticat
     async def update_participant(
         participant_id: str, body: ParticipantPatch, request: Request, principal: Principal = Depends(editor)
     ) -> ParticipantOut:
-        return await service.update_participant(participant_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.update_participant(participant_id, body.changes(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.post("/participants/{participant_id}/consent", summary="Внести согласие на обработку персональных данных (152-ФЗ)", openapi_extra=scope_rule("school", *EDITORS))
     async def record_consent(
@@ -175,7 +175,7 @@ def _programme_routes(router: APIRouter, service: RegistryService, anyone: Calla
     async def create_programme(
         school_id: str, body: ProgrammeIn, request: Request, principal: Principal = Depends(editor)
     ) -> ProgrammeOut:
-        return await service.create_programme(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.create_programme(school_id, body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools/{school_id}/programmes", summary="Программы школы", openapi_extra=scope_rule("school"))
     async def list_programmes(school_id: str, principal: Principal = Depends(anyone)) -> list[ProgrammeOut]:
@@ -189,13 +189,13 @@ def _programme_routes(router: APIRouter, service: RegistryService, anyone: Calla
     async def update_programme(
         programme_id: str, body: ProgrammePatch, request: Request, principal: Principal = Depends(editor)
     ) -> ProgrammeOut:
-        return await service.update_programme(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.update_programme(programme_id, body.changes(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.post("/programmes/{programme_id}/enrolments", status_code=status.HTTP_201_CREATED, summary="Зачислить в программу", openapi_extra=scope_rule("school", *EDITORS))
     async def enrol(
         programme_id: str, body: EnrolmentIn, request: Request, principal: Principal = Depends(editor)
     ) -> EnrolmentOut:
-        return await service.enrol(programme_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.enrol(programme_id, body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/programmes/{programme_id}/enrolments", summary="Зачисления программы", openapi_extra=scope_rule("school", *EDITORS))
     async def list_enrolments(programme_id: str, principal: Principal = Depends(editor)) -> list[EnrolmentOut]:

@@ -80,7 +80,7 @@ class CommandHandlers:
         try:
             if isinstance(payload, RegisterParticipant):
                 body = ParticipantIn.model_validate(payload.model_dump(exclude={"school_id"}))
-                await self.service.register_participant_in(work, command.school_id, body, actor)
+                await self.service.register_participant_in(work, command.school_id, body.command(), actor)
             else:
                 person = await self.service.by_external_id(work, command.school_id, payload.external_id)
                 if person is None:

@@ -15,9 +15,9 @@ from shared.contracts.registry import PartnerRegistered, PartnerUpdated, SchoolU
 from services.registry import domain
 from services.registry import spreadsheet as sheets
 from services.registry import spreadsheet_values as cells
+from services.registry.commands import Enrol, LaunchProgramme, RegisterSchool
 from services.registry.import_report import ImporterBase, _Context, _Row
 from services.registry.models import Enrolment, Municipality, Participant, Partner, Programme, School
-from services.registry.schemas import EnrolmentIn, ProgrammeIn, SchoolIn
 from services.registry.service import school_event
 
 
@@ -58,7 +58,7 @@ class ReferenceRows(ImporterBase):
         low = bool(values.get("low_results"))
         difficult = bool(values.get("difficult_conditions"))
         if school is None:
-            await self.service.register_school_in(ctx.work, SchoolIn(
+            await self.service.register_school_in(ctx.work, RegisterSchool(
                 school_id=values["school_id"], name=values["name"], municipality_id=values["municipality_id"],
                 municipality_name=values["municipality_name"], low_results=low, difficult_conditions=difficult,
             ), ctx.options.actor)
@@ -180,7 +180,7 @@ class ReferenceRows(ImporterBase):
         programme = result.scalars().first()
         emitted = len(ctx.work.emitted)
         if programme is None:
-            await self.service.create_programme_in(ctx.work, school_id, ProgrammeIn(
+            await self.service.create_programme_in(ctx.work, school_id, LaunchProgramme(
                 title=values["title"], academic_year=values["academic_year"], forms=values.get("forms") or ["teacher_teacher"],
                 code=values["code"], curator_id=curator.id if curator else None, stage=values.get("stage") or "preparing",
             ), ctx.options.actor)
@@ -244,7 +244,7 @@ class ReferenceRows(ImporterBase):
         enrolment = result.scalars().first()
         emitted = len(ctx.work.emitted)
         if enrolment is None:
-            await self.service.enrol_in(ctx.work, programme, person, EnrolmentIn(
+            await self.service.enrol_in(ctx.work, programme, person, Enrol(
                 participant_id=person.id, role=values["role"], capacity=values.get("capacity")))
             ctx.report.events += len(ctx.work.emitted) - emitted
             return "created"

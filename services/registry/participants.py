@@ -5,6 +5,7 @@ erases their data, keeping a tombstone (152-ФЗ; see service.py and docs/regist
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
@@ -35,10 +36,10 @@ from services.registry.cases import (
     snapshot,
     today,
 )
+from services.registry.commands import RegisterPerson
 from services.registry.documents import erase_person
 from services.registry.models import Account, AccountLink, Enrolment, Participant, Partner, Programme, School
 from services.registry.revocations import revoke
-from services.registry.schemas import ParticipantIn, ParticipantPatch
 from services.registry.year_activities import forget_attendance
 from services.registry.year_training import forget_records
 
@@ -69,13 +70,13 @@ class RegistryParticipants(RegistryBase):
         return principal.sees_school(school.id, school.municipality_id)
 
     async def register_participant(
-        self, school_id: str, person: ParticipantIn, principal: Principal, correlation_id: str | None = None
+        self, school_id: str, person: RegisterPerson, principal: Principal, correlation_id: str | None = None
     ) -> Participant:
         async with self.uow(correlation_id) as work:
             await self._visible_school(work, school_id, principal)
             return await self.register_participant_in(work, school_id, person, _actor(principal))
 
-    async def register_participant_in(self, work: Work, school_id: str, person: ParticipantIn, actor: str) -> Participant:
+    async def register_participant_in(self, work: Work, school_id: str, person: RegisterPerson, actor: str) -> Participant:
         if person.external_id:
             existing = await self.by_external_id(work, school_id, person.external_id)
             if existing is not None:
@@ -157,15 +158,16 @@ class RegistryParticipants(RegistryBase):
             work.emit(ContactUpdated(participant_id=row.id, school_id=row.school_id, email=email))
 
     async def update_participant(
-        self, participant_id: str, patch: ParticipantPatch, principal: Principal, correlation_id: str | None = None
+        self, participant_id: str, changes: Mapping[str, Any], principal: Principal, correlation_id: str | None = None
     ) -> Participant:
+        """Change the fields given (PERSON_FIELDS): see update_participant_in."""
         async with self.uow(correlation_id) as work:
             row = await self._visible_person(work, participant_id, principal)
-            await self.update_participant_in(work, row, patch.model_dump(exclude_unset=True), _actor(principal))
+            await self.update_participant_in(work, row, changes, _actor(principal))
             return row
 
     async def update_participant_in(
-        self, work: Work, row: Participant, changes: dict[str, Any], actor: str, consent: Consent | None = None
+        self, work: Work, row: Participant, changes: Mapping[str, Any], actor: str, consent: Consent | None = None
     ) -> list[str]:
         """Apply `changes` (PERSON_FIELDS) and an optional consent; returns the announced fields that changed."""
         if row.status != "active":

@@ -3,6 +3,7 @@ enrolments of its people in them (a mentor with a capacity, mentees, a curator).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
@@ -22,9 +23,9 @@ from shared.messaging.outbox import Work
 
 from services.registry import domain
 from services.registry.cases import RegistryBase, _actor, new_id, programme_fields
+from services.registry.commands import Enrol, LaunchProgramme
 from services.registry.models import Enrolment, Participant, Programme
 from services.registry.revocations import revoke
-from services.registry.schemas import EnrolmentIn, ProgrammeIn, ProgrammePatch
 
 
 class RegistryProgrammes(RegistryBase):
@@ -45,13 +46,13 @@ class RegistryProgrammes(RegistryBase):
         return row
 
     async def create_programme(
-        self, school_id: str, programme: ProgrammeIn, principal: Principal, correlation_id: str | None = None
+        self, school_id: str, programme: LaunchProgramme, principal: Principal, correlation_id: str | None = None
     ) -> Programme:
         async with self.uow(correlation_id) as work:
             await self._visible_school(work, school_id, principal)
             return await self.create_programme_in(work, school_id, programme, _actor(principal))
 
-    async def create_programme_in(self, work: Work, school_id: str, programme: ProgrammeIn, actor: str) -> Programme:
+    async def create_programme_in(self, work: Work, school_id: str, programme: LaunchProgramme, actor: str) -> Programme:
         problem = domain.forms_problem(programme.forms)
         if problem:
             raise Unprocessable(problem, field="forms")
@@ -74,7 +75,7 @@ class RegistryProgrammes(RegistryBase):
             row.curator_id = curator.id
         work.emit(ProgrammeLaunched(**programme_fields(row)))
         if curator is not None:
-            await self.enrol_in(work, row, curator, EnrolmentIn(participant_id=curator.id, role="curator"))
+            await self.enrol_in(work, row, curator, Enrol(participant_id=curator.id, role="curator"))
         self._audit(work, actor, "programme.launched", row.id)
         return row
 
@@ -88,16 +89,17 @@ class RegistryProgrammes(RegistryBase):
             raise Unprocessable(domain.no_consent_message(person.category), field="curator_id")
         return person
 
-    async def update_programme(self, programme_id: str, patch: ProgrammePatch, principal: Principal, correlation_id: str | None = None) -> Programme:
+    async def update_programme(self, programme_id: str, changes: Mapping[str, Any], principal: Principal,
+                               correlation_id: str | None = None) -> Programme:
         async with self.uow(correlation_id) as work:
             row = await work.session.get(Programme, programme_id)
             if row is None:
                 raise NotFound(f"Программа {programme_id} не найдена")
             await self._visible_school(work, row.school_id, principal)
-            await self.update_programme_in(work, row, patch.model_dump(exclude_unset=True), _actor(principal))
+            await self.update_programme_in(work, row, changes, _actor(principal))
             return row
 
-    async def update_programme_in(self, work: Work, row: Programme, changes: dict[str, Any], actor: str) -> list[str]:
+    async def update_programme_in(self, work: Work, row: Programme, changes: Mapping[str, Any], actor: str) -> list[str]:
         """Apply title / forms / curator_id / stage changes; returns what changed."""
         if row.stage == "closed":
             raise Conflict("Программа завершена и не изменяется", field="stage")
@@ -127,7 +129,7 @@ class RegistryProgrammes(RegistryBase):
                 already = await work.session.exec(select(Enrolment).where(
                     Enrolment.participant_id == new_curator.id, Enrolment.programme_id == row.id, Enrolment.role == "curator"))
                 if already.first() is None:
-                    await self.enrol_in(work, row, new_curator, EnrolmentIn(participant_id=new_curator.id, role="curator"))
+                    await self.enrol_in(work, row, new_curator, Enrol(participant_id=new_curator.id, role="curator"))
         self._audit(work, actor, "programme.updated", row.id, ",".join(changed))
         return changed
 
@@ -145,7 +147,7 @@ class RegistryProgrammes(RegistryBase):
             return list((await session.exec(select(Enrolment).where(Enrolment.programme_id == programme_id))).all())
 
     async def enrol(
-        self, programme_id: str, enrolment: EnrolmentIn, principal: Principal, correlation_id: str | None = None
+        self, programme_id: str, enrolment: Enrol, principal: Principal, correlation_id: str | None = None
     ) -> Enrolment:
         async with self.uow(correlation_id) as work:
             programme = await work.session.get(Programme, programme_id)
@@ -157,7 +159,7 @@ class RegistryProgrammes(RegistryBase):
                 raise NotFound(f"Участник {enrolment.participant_id} не найден в школе программы")
             return await self.enrol_in(work, programme, person, enrolment, _actor(principal))
 
-    async def enrol_in(self, work: Work, programme: Programme, person: Participant, enrolment: EnrolmentIn,
+    async def enrol_in(self, work: Work, programme: Programme, person: Participant, enrolment: Enrol,
                        actor: str = "system") -> Enrolment:
         if programme.stage == "closed":
             raise Conflict("Программа завершена: зачислить нельзя", field="programme_id")

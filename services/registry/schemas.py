@@ -1,9 +1,13 @@
-"""Request and response bodies of the registry API (validated at the edge: 422 names the field)."""
+"""Request and response bodies of the registry API (validated at the edge: 422 names the field).
+
+Each request body turns into the use case's plain command (`command()`, services/registry/commands.py;
+a partial update into the mapping of the fields given, `changes()`); each response body reads a
+result or a stored row (`from_attributes`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -15,9 +19,17 @@ from shared.vocabulary import Category as Category
 from shared.vocabulary import PartnerKind, Role
 from shared.vocabulary import ProgrammeStage as Stage
 
+from services.registry.commands import Enrol, LaunchProgramme, RegisterPartner, RegisterPerson, RegisterSchool
 from services.registry.domain import person_problem
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
+
+
+class Changes(Patch):
+    """A partial update whose use case takes the mapping of the fields given."""
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
 
 
 class SchoolIn(BaseModel):
@@ -30,8 +42,12 @@ class SchoolIn(BaseModel):
     low_results: bool = False
     difficult_conditions: bool = False
 
+    def command(self) -> RegisterSchool:
+        return RegisterSchool(**dict(self))
 
-class SchoolPatch(Patch):
+
+
+class SchoolPatch(Changes):
     model_config = ConfigDict(extra="forbid")
     __nullable__ = frozenset({"municipality_name"})  # null: keep the municipality's name
 
@@ -49,6 +65,10 @@ class PartnerIn(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     kind: PartnerKind
     municipality_id: str | None = Field(default=None, min_length=1, max_length=64, description="An existing municipality, if local.")
+
+    def command(self) -> RegisterPartner:
+        return RegisterPartner(**dict(self))
+
 
 
 class ParticipantIn(PersonFields):
@@ -70,8 +90,12 @@ class ParticipantIn(PersonFields):
             raise ValueError(problem[1])
         return self
 
+    def command(self) -> RegisterPerson:
+        return RegisterPerson(**dict(self))
 
-class ParticipantPatch(Patch, PersonChanges):
+
+
+class ParticipantPatch(Changes, PersonChanges):
     """Only the fields given change; null clears a field that may be empty, and is refused for
     the name, subjects and «вновь прибывший»."""
 
@@ -98,8 +122,12 @@ class ProgrammeIn(BaseModel):
     curator_id: Id | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
     stage: Stage = "preparing"
 
+    def command(self) -> LaunchProgramme:
+        return LaunchProgramme(**dict(self))
 
-class ProgrammePatch(Patch):
+
+
+class ProgrammePatch(Changes):
     model_config = ConfigDict(extra="forbid")
     __nullable__ = frozenset({"curator_id"})  # null: no curator
 
@@ -119,6 +147,10 @@ class EnrolmentIn(BaseModel):
 
 # -- responses --------------------------------------------------------------------------
 
+    def command(self) -> Enrol:
+        return Enrol(**dict(self))
+
+
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -129,7 +161,7 @@ class MunicipalityOut(Out):
     name: str
 
 
-class RegionOut(BaseModel):
+class RegionOut(Out):
     id: str
     name: str
     municipalities: list[MunicipalityOut]

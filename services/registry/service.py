@@ -17,6 +17,9 @@ cases.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlmodel import select
 
 from shared.auth import Principal
@@ -26,11 +29,11 @@ from shared.errors import Conflict, Forbidden, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.registry.cases import _actor, new_id, school_event
+from services.registry.commands import MunicipalityResult, RegionResult, RegisterPartner, RegisterSchool
 from services.registry.documents import RegistryDocuments
 from services.registry.models import Municipality, Partner, School
 from services.registry.participants import RegistryParticipants
 from services.registry.programmes import RegistryProgrammes
-from services.registry.schemas import PartnerIn, RegionOut, SchoolIn, SchoolPatch
 from services.registry.year_activities import YearActivities
 from services.registry.year_training import YearTraining
 
@@ -43,25 +46,25 @@ class RegistryService(RegistryDocuments, RegistryParticipants, RegistryProgramme
 
     # -- region, municipalities, schools ----------------------------------------------------
 
-    async def region(self, principal: Principal) -> RegionOut:
+    async def region(self, principal: Principal) -> RegionResult:
         async with self.db.sessions() as session:
             rows = (await session.exec(select(Municipality).order_by(Municipality.name))).all()
         visible = [m for m in rows if principal.sees_municipality(m.id) or principal.scope == "school"]
         if principal.scope == "school":
             school = await self._school(principal.scope_id)
             visible = [m for m in rows if school is not None and m.id == school.municipality_id]
-        return RegionOut(id=self.settings.region_id, name=self.settings.region_name,
-                         municipalities=[{"id": m.id, "name": m.name} for m in visible])
+        return RegionResult(id=self.settings.region_id, name=self.settings.region_name,
+                            municipalities=[MunicipalityResult(id=m.id, name=m.name) for m in visible])
 
     async def _school(self, school_id: str) -> School | None:
         async with self.db.sessions() as session:
             return await session.get(School, school_id)
 
-    async def register_school(self, school: SchoolIn, principal: Principal | None = None, correlation_id: str | None = None) -> School:
+    async def register_school(self, school: RegisterSchool, principal: Principal | None = None, correlation_id: str | None = None) -> School:
         async with self.uow(correlation_id) as work:
             return await self.register_school_in(work, school, _actor(principal))
 
-    async def register_school_in(self, work: Work, school: SchoolIn, actor: str) -> School:
+    async def register_school_in(self, work: Work, school: RegisterSchool, actor: str) -> School:
         school_id = school.school_id or new_id()
         if await work.session.get(School, school_id):
             raise Conflict(f"Школа {school_id} уже зарегистрирована", field="school_id")
@@ -78,10 +81,11 @@ class RegistryService(RegistryDocuments, RegistryParticipants, RegistryProgramme
         self._audit(work, actor, "school.registered", row.id)
         return row
 
-    async def update_school(self, school_id: str, patch: SchoolPatch, principal: Principal, correlation_id: str | None = None) -> School:
+    async def update_school(self, school_id: str, changes: Mapping[str, Any], principal: Principal,
+                            correlation_id: str | None = None) -> School:
+        """Change the fields given (name, municipality_id with municipality_name if new, the flags)."""
         async with self.uow(correlation_id) as work:
             row = await self._visible_school(work, school_id, principal)
-            changes = patch.model_dump(exclude_unset=True)
             municipality = await work.session.get(Municipality, row.municipality_id)
             if "municipality_id" in changes and changes["municipality_id"] != row.municipality_id:
                 name = changes.get("municipality_name")
@@ -121,7 +125,7 @@ class RegistryService(RegistryDocuments, RegistryParticipants, RegistryProgramme
 
     # -- network partners -----------------------------------------------------------------
 
-    async def register_partner(self, partner: PartnerIn, principal: Principal, correlation_id: str | None = None) -> Partner:
+    async def register_partner(self, partner: RegisterPartner, principal: Principal, correlation_id: str | None = None) -> Partner:
         async with self.uow(correlation_id) as work:
             partner_id = partner.partner_id or new_id()
             if await work.session.get(Partner, partner_id):

@@ -98,7 +98,7 @@ def build_schools_router(service: RegistryService, listing: Listing, pages: Page
         if errors:
             return await _school_form(request, principal, None, errors, values(form), status_code=422)
         try:
-            school = await service.register_school(body, principal)
+            school = await service.register_school(body.command(), principal)
         except UseCaseError as exc:
             return await _school_form(request, principal, None, use_case_errors(exc, set(SCHOOL_FIELDS)), values(form),
                                       status_code=exc.status_code)
@@ -125,7 +125,7 @@ def build_schools_router(service: RegistryService, listing: Listing, pages: Page
         if errors:
             return await _school_form(request, principal, school, errors, values(form), status_code=422)
         try:
-            await service.update_school(school_id, patch, principal)
+            await service.update_school(school_id, patch.changes(), principal)
         except UseCaseError as exc:
             return await _school_form(request, principal, school, use_case_errors(exc, set(SCHOOL_FIELDS)), values(form),
                                       status_code=exc.status_code)

@@ -159,7 +159,7 @@ def _people_routes(router: APIRouter, service: RegistryService, listing: Listing
         person = None
         if not errors:
             try:
-                person = await service.register_participant(place.id, ParticipantIn(**body), principal)
+                person = await service.register_participant(place.id, ParticipantIn(**body).command(), principal)
             except ValidationError as exc:
                 errors = validation_errors(exc)
             except UseCaseError as exc:
@@ -205,7 +205,7 @@ def _person_routes(router: APIRouter, service: RegistryService, listing: Listing
             errors["full_name"] = "Заполните поле"
         if not errors:
             try:
-                await service.update_participant(participant_id, ParticipantPatch(**body), principal)
+                await service.update_participant(participant_id, ParticipantPatch(**body).changes(), principal)
                 return see_other(f"/registry/people/{participant_id}?saved=edited")
             except ValidationError as exc:
                 errors = validation_errors(exc)

@@ -88,7 +88,7 @@ def _programmes_routes(router: APIRouter, service: RegistryService, listing: Lis
             if not body.forms:
                 errors["forms"] = "Выберите хотя бы одну форму наставничества"
             else:
-                programme = await service.create_programme(place.id, body, principal)
+                programme = await service.create_programme(place.id, body.command(), principal)
                 return see_other(f"/registry/programmes/{programme.id}?saved=launched")
         except ValidationError as exc:
             errors = validation_errors(exc)
@@ -132,7 +132,7 @@ def _programme_routes(router: APIRouter, service: RegistryService, listing: List
                       errors: dict[str, str], saved: str) -> Response:
         if not errors:
             try:
-                await service.update_programme(programme_id, ProgrammePatch(**changes), principal)
+                await service.update_programme(programme_id, ProgrammePatch(**changes).changes(), principal)
                 return see_other(f"/registry/programmes/{programme_id}?saved={saved}")
             except ValidationError as exc:
                 errors = validation_errors(exc)
@@ -185,7 +185,7 @@ def _enrolment_routes(router: APIRouter, service: RegistryService, listing: List
         if not errors:
             try:
                 await service.enrol(programme_id, EnrolmentIn(participant_id=participant_id or "", role=role or "",
-                                                              capacity=capacity), principal)
+                                                              capacity=capacity).command(), principal)
                 return see_other(f"/registry/programmes/{programme_id}?saved=enrolled")
             except ValidationError as exc:
                 errors = validation_errors(exc)

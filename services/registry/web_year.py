@@ -65,7 +65,7 @@ def build_year_pages_router(service: RegistryService, pages: Pages) -> APIRouter
             body = ActivityIn(kind=text(form, "kind") or "", title=text(form, "title") or "",
                               planned_on=text(form, "planned_on") or "",
                               place=text(form, "place"), format=text(form, "format"), participant_ids=ids_of(form, "participant_ids"))
-            activity = await service.plan_activity(programme_id, body, principal)
+            activity = await service.plan_activity(programme_id, body.command(), principal)
             return see_other(f"/registry/programmes/{programme_id}/activities/{activity.id}?saved=planned")
         except ValidationError as exc:
             errors = validation_errors(exc)
@@ -104,7 +104,7 @@ def build_year_pages_router(service: RegistryService, pages: Pages) -> APIRouter
         await _page(request, programme_id, activity_id, principal)  # 404 for another programme's activity
         try:
             body = HeldIn(held_on=text(form, "held_on") or "", attended_ids=ids_of(form, "attended_ids"))
-            await service.mark_held(activity_id, body, principal)
+            await service.mark_held(activity_id, body.command(), principal)
             return see_other(f"/registry/programmes/{programme_id}/activities/{activity_id}?saved=held")
         except ValidationError as exc:
             errors = validation_errors(exc)

@@ -93,7 +93,7 @@ def build_training_pages_router(service: RegistryService, pages: Pages) -> APIRo
                 body = TrainingIn(person_ids=people, kind=text(form, "kind") or "", title=text(form, "title") or "",
                                   organiser=text(form, "organiser") or "", completed_on=text(form, "completed_on") or "",
                                   hours=hours)
-                await service.record_training(place.id, body, principal)
+                await service.record_training(place.id, body.command(), principal)
                 return see_other(_back(principal, place.id, "training"))
             except ValidationError as exc:
                 errors = validation_errors(exc)
@@ -115,7 +115,7 @@ def build_training_pages_router(service: RegistryService, pages: Pages) -> APIRo
             body = RecognitionIn(person_id=text(form, "person_id") or "", kind=text(form, "r_kind") or "",
                                  level=text(form, "level") or "", result=text(form, "result") or "",
                                  title=text(form, "r_title") or "", awarded_on=text(form, "awarded_on") or "")
-            await service.record_recognition(place.id, body, principal)
+            await service.record_recognition(place.id, body.command(), principal)
             return see_other(_back(principal, place.id, "recognition"))
         except ValidationError as exc:
             errors = {{"kind": "r_kind", "title": "r_title"}.get(k, k): v for k, v in validation_errors(exc).items()}

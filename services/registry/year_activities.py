@@ -5,6 +5,7 @@ registry.activity.cancelled.v1. A mixin of RegistryService."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete
@@ -19,8 +20,8 @@ from shared.messaging.outbox import Work
 from services.registry import domain_year
 from services.registry.cases import RegistryBase, _actor, new_id, today
 from services.registry.models import Enrolment, Participant, Programme
+from services.registry.year_commands import ActivityPerson, ActivityResult, MarkHeld, PlanActivity
 from services.registry.year_models import Activity, ActivityParticipant
-from services.registry.year_schemas import ActivityIn, ActivityOut, ActivityPatch, ActivityPersonOut, HeldIn
 
 
 def activity_saved(activity: Activity, programme: Programme, marks: dict[str, bool]) -> ActivitySaved:
@@ -32,16 +33,16 @@ def activity_saved(activity: Activity, programme: Programme, marks: dict[str, bo
 
 
 def activity_out(activity: Activity, programme: Programme, marks: dict[str, bool],
-                 names: dict[str, str] | None = None) -> ActivityOut:
+                 names: dict[str, str] | None = None) -> ActivityResult:
     invited, attended = domain_year.attendance(marks)
     people = None if names is None else [
-        ActivityPersonOut(participant_id=pid, full_name=names.get(pid, ""), attended=came)
+        ActivityPerson(participant_id=pid, full_name=names.get(pid, ""), attended=came)
         for pid, came in sorted(marks.items(), key=lambda item: names.get(item[0], ""))]
-    return ActivityOut(id=activity.id, programme_id=programme.id, school_id=activity.school_id,
-                       academic_year=programme.academic_year, kind=activity.kind, title=activity.title,
-                       planned_on=activity.planned_on, held_on=activity.held_on, place=activity.place,
-                       format=activity.format, cancelled=activity.cancelled_at is not None,
-                       participants_invited=invited, participants_attended=attended, participants=people)
+    return ActivityResult(id=activity.id, programme_id=programme.id, school_id=activity.school_id,
+                          academic_year=programme.academic_year, kind=activity.kind, title=activity.title,
+                          planned_on=activity.planned_on, held_on=activity.held_on, place=activity.place,
+                          format=activity.format, cancelled=activity.cancelled_at is not None,
+                          participants_invited=invited, participants_attended=attended, participants=people)
 
 
 async def marks_of(work: Work, activity_id: str) -> dict[str, bool]:
@@ -87,8 +88,8 @@ class YearActivities(RegistryBase):
             if problem:
                 raise Unprocessable(f"{problem}: {pid}", field="participant_ids")
 
-    async def plan_activity(self, programme_id: str, body: ActivityIn, principal: Principal,
-                            correlation_id: str | None = None) -> ActivityOut:
+    async def plan_activity(self, programme_id: str, body: PlanActivity, principal: Principal,
+                            correlation_id: str | None = None) -> ActivityResult:
         async with self.uow(correlation_id) as work:
             programme = await self._programme_in(work, programme_id, principal)
             self._open(programme)
@@ -105,15 +106,16 @@ class YearActivities(RegistryBase):
             self._audit(work, _actor(principal), "activity.planned", activity.id, programme.id)
             return activity_out(activity, programme, marks)
 
-    async def change_activity(self, activity_id: str, patch: ActivityPatch, principal: Principal,
-                              correlation_id: str | None = None) -> ActivityOut:
+    async def change_activity(self, activity_id: str, changes: Mapping[str, Any], principal: Principal,
+                              correlation_id: str | None = None) -> ActivityResult:
+        """Change the fields given; `participant_ids` is the whole new list of participants."""
         async with self.uow(correlation_id) as work:
             activity, programme = await self._activity_in(work, activity_id, principal)
             self._open(programme, activity)
-            changes: dict[str, Any] = patch.model_dump(exclude_unset=True)
+            fields = dict(changes)
             marks = await marks_of(work, activity.id)
-            if "participant_ids" in changes:
-                ids = list(dict.fromkeys(changes.pop("participant_ids") or []))
+            if "participant_ids" in fields:
+                ids = list(dict.fromkeys(fields.pop("participant_ids") or []))
                 await self._check_participants(work, programme, [i for i in ids if i not in marks])
                 gone = [pid for pid in marks if pid not in ids]
                 if gone:
@@ -123,16 +125,16 @@ class YearActivities(RegistryBase):
                     if pid not in marks:
                         work.session.add(ActivityParticipant(activity_id=activity.id, participant_id=pid))
                 marks = {pid: marks.get(pid, False) for pid in ids}
-            for name, value in changes.items():
+            for name, value in fields.items():
                 setattr(activity, name, value)
             activity.updated_at = utcnow()
             work.session.add(activity)
             work.emit(activity_saved(activity, programme, marks))
-            self._audit(work, _actor(principal), "activity.changed", activity.id, ",".join(sorted(patch.model_fields_set)))
+            self._audit(work, _actor(principal), "activity.changed", activity.id, ",".join(sorted(changes)))
             return activity_out(activity, programme, marks)
 
-    async def mark_held(self, activity_id: str, body: HeldIn, principal: Principal,
-                        correlation_id: str | None = None) -> ActivityOut:
+    async def mark_held(self, activity_id: str, body: MarkHeld, principal: Principal,
+                        correlation_id: str | None = None) -> ActivityResult:
         """Mark it held on a day with who came (again: the marks are corrected)."""
         async with self.uow(correlation_id) as work:
             activity, programme = await self._activity_in(work, activity_id, principal)
@@ -158,7 +160,7 @@ class YearActivities(RegistryBase):
             self._audit(work, _actor(principal), "activity.held", activity.id, f"{len(came)}/{len(marks)}")
             return activity_out(activity, programme, marks)
 
-    async def cancel_activity(self, activity_id: str, principal: Principal, correlation_id: str | None = None) -> ActivityOut:
+    async def cancel_activity(self, activity_id: str, principal: Principal, correlation_id: str | None = None) -> ActivityResult:
         async with self.uow(correlation_id) as work:
             activity, programme = await self._activity_in(work, activity_id, principal)
             self._open(programme, activity)
@@ -169,7 +171,7 @@ class YearActivities(RegistryBase):
             self._audit(work, _actor(principal), "activity.cancelled", activity.id, programme.id)
             return activity_out(activity, programme, await marks_of(work, activity.id))
 
-    async def activities(self, programme_id: str, principal: Principal) -> list[ActivityOut]:
+    async def activities(self, programme_id: str, principal: Principal) -> list[ActivityResult]:
         """The programme's activities, planned first by date; counts, no names."""
         async with self.uow() as work:
             programme = await self._programme_in(work, programme_id, principal)
@@ -183,7 +185,7 @@ class YearActivities(RegistryBase):
                     marks[row.activity_id][row.participant_id] = row.attended
             return [activity_out(a, programme, marks[a.id]) for a in activities]
 
-    async def activity(self, activity_id: str, principal: Principal) -> ActivityOut:
+    async def activity(self, activity_id: str, principal: Principal) -> ActivityResult:
         """One activity with its participants' names and marks."""
         async with self.uow() as work:
             activity, programme = await self._activity_in(work, activity_id, principal)

@@ -47,32 +47,32 @@ def _activity_routes(router: APIRouter, service: RegistryService, writer, reader
                  summary="Запланировать мероприятие программы (установочная встреча, обучение, открытый урок…)",
                  openapi_extra=scope_rule("school", *WRITERS))
     async def plan(programme_id: str, body: ActivityIn, request: Request, principal: Principal = Depends(writer)) -> ActivityOut:
-        return await service.plan_activity(programme_id, body, principal, correlation_id(request))
+        return ActivityOut.model_validate(await service.plan_activity(programme_id, body.command(), principal, correlation_id(request)))
 
     @router.get("/programmes/{programme_id}/activities", summary="Мероприятия программы: даты и посещаемость (без имён)",
                 openapi_extra=scope_rule("school", *READERS))
     async def list_activities(programme_id: str, principal: Principal = Depends(reader)) -> list[ActivityOut]:
-        return await service.activities(programme_id, principal)
+        return [ActivityOut.model_validate(a) for a in await service.activities(programme_id, principal)]
 
     @router.get("/activities/{activity_id}", summary="Мероприятие с участниками и отметками о присутствии",
                 openapi_extra=scope_rule("school", *READERS))
     async def get_activity(activity_id: str, principal: Principal = Depends(reader)) -> ActivityOut:
-        return await service.activity(activity_id, principal)
+        return ActivityOut.model_validate(await service.activity(activity_id, principal))
 
     @router.patch("/activities/{activity_id}", summary="Изменить мероприятие: вид, тему, дату, место, формат, участников",
                   openapi_extra=scope_rule("school", *WRITERS))
     async def change(activity_id: str, body: ActivityPatch, request: Request, principal: Principal = Depends(writer)) -> ActivityOut:
-        return await service.change_activity(activity_id, body, principal, correlation_id(request))
+        return ActivityOut.model_validate(await service.change_activity(activity_id, body.changes(), principal, correlation_id(request)))
 
     @router.post("/activities/{activity_id}/held", summary="Отметить мероприятие проведённым: дата и кто пришёл",
                  openapi_extra=scope_rule("school", *WRITERS))
     async def held(activity_id: str, body: HeldIn, request: Request, principal: Principal = Depends(writer)) -> ActivityOut:
-        return await service.mark_held(activity_id, body, principal, correlation_id(request))
+        return ActivityOut.model_validate(await service.mark_held(activity_id, body.command(), principal, correlation_id(request)))
 
     @router.post("/activities/{activity_id}/cancel", summary="Отменить мероприятие (объявляется registry.activity.cancelled.v1)",
                  openapi_extra=scope_rule("school", *WRITERS))
     async def cancel(activity_id: str, request: Request, principal: Principal = Depends(writer)) -> ActivityOut:
-        return await service.cancel_activity(activity_id, principal, correlation_id(request))
+        return ActivityOut.model_validate(await service.cancel_activity(activity_id, principal, correlation_id(request)))
 
 
 def _training_routes(router: APIRouter, service: RegistryService, auth: Authenticator, writer, reader) -> None:  # noqa: ANN001
@@ -83,7 +83,7 @@ def _training_routes(router: APIRouter, service: RegistryService, auth: Authenti
                  openapi_extra=scope_rule("school", *WRITERS))
     async def record_training(school_id: str, body: TrainingIn, request: Request,
                               principal: Principal = Depends(writer)) -> list[TrainingOut]:
-        return await service.record_training(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.record_training(school_id, body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools/{school_id}/training", summary="Обучение наставников школы", openapi_extra=scope_rule("school", *READERS))
     async def list_training(school_id: str, academic_year: YEAR = None, principal: Principal = Depends(reader)) -> list[TrainingOut]:
@@ -99,7 +99,7 @@ def _training_routes(router: APIRouter, service: RegistryService, auth: Authenti
                  openapi_extra=scope_rule("school", *WRITERS))
     async def record_recognition(school_id: str, body: RecognitionIn, request: Request,
                                  principal: Principal = Depends(writer)) -> RecognitionOut:
-        return await service.record_recognition(school_id, body, principal, correlation_id(request))  # type: ignore[return-value]
+        return await service.record_recognition(school_id, body.command(), principal, correlation_id(request))  # type: ignore[return-value]
 
     @router.get("/schools/{school_id}/recognitions", summary="Признание наставников школы", openapi_extra=scope_rule("school", *READERS))
     async def list_recognitions(school_id: str, academic_year: YEAR = None,
@@ -115,4 +115,4 @@ def _training_routes(router: APIRouter, service: RegistryService, auth: Authenti
                 summary="Обучение и признание человека (наставник видит только свои)",
                 openapi_extra=scope_rule("school", *READERS, "mentor", "mentee", note="a mentor or mentee: their own only"))
     async def mentor_record(participant_id: str, principal: Principal = Depends(reader_or_self)) -> MentorRecordOut:
-        return await service.mentor_record(participant_id, principal)
+        return MentorRecordOut.model_validate(await service.mentor_record(participant_id, principal))

@@ -1,5 +1,7 @@
 """Request and response bodies of a programme's year (issue 15): activities, training and
-recognition of mentors. Closed lists come from shared/vocabulary.py."""
+recognition of mentors. Closed lists come from shared/vocabulary.py. Each request body turns into
+the use case's plain command (`command()`, services/registry/year_commands.py; a change into the
+mapping of the fields given, `changes()`); each response body reads a result (`from_attributes`)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.limits import Id, IdList
-from shared.validation import Patch
 from shared.vocabulary import ActivityKind, RecognitionKind, RecognitionLevel, RecognitionResult, TrainingKind
+
+from services.registry.schemas import Changes
+from services.registry.year_commands import MarkHeld, PlanActivity, RecordRecognition, RecordTraining
 
 Title = Annotated[str, Field(min_length=1, max_length=300)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -26,8 +30,12 @@ class ActivityIn(BaseModel):
     format: Short | None = Field(default=None, description="How: очно, дистанционно, смешанно…")
     participant_ids: IdList = Field(default_factory=list, description="People enrolled in the programme or teachers of its school.")
 
+    def command(self) -> PlanActivity:
+        return PlanActivity(**dict(self))
 
-class ActivityPatch(Patch):
+
+
+class ActivityPatch(Changes):
     model_config = ConfigDict(extra="forbid")
     __nullable__ = frozenset({"place", "format"})
 
@@ -45,14 +53,22 @@ class HeldIn(BaseModel):
     held_on: date
     attended_ids: IdList = Field(default_factory=list, description="Who came: some of the activity's participants.")
 
+    def command(self) -> MarkHeld:
+        return MarkHeld(**dict(self))
+
+
 
 class ActivityPersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (year_commands.py)
+
     participant_id: str
     full_name: str
     attended: bool
 
 
 class ActivityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (year_commands.py)
+
     id: str
     programme_id: str
     school_id: str
@@ -83,6 +99,10 @@ class TrainingIn(BaseModel):
     certificates: dict[Id, Short] | None = Field(default=None, max_length=200,
                                                  description="Certificate numbers by person id (optional).")
 
+    def command(self) -> RecordTraining:
+        return RecordTraining(**dict(self))
+
+
 
 class TrainingOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -110,6 +130,10 @@ class RecognitionIn(BaseModel):
     title: Title = Field(description="The contest's or the award's title, e.g. «Учитель года».")
     awarded_on: date
 
+    def command(self) -> RecordRecognition:
+        return RecordRecognition(**dict(self))
+
+
 
 class RecognitionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -128,6 +152,8 @@ class RecognitionOut(BaseModel):
 
 class MentorRecordOut(BaseModel):
     """A person's training and recognition (their own page, or the school's staff)."""
+
+    model_config = ConfigDict(from_attributes=True)  # read from the use case's result (year_commands.py)
 
     person_id: str
     training: list[TrainingOut]

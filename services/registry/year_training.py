@@ -18,8 +18,8 @@ from shared.messaging.outbox import Work
 from services.registry import domain_year
 from services.registry.cases import RegistryBase, _actor, new_id, today
 from services.registry.models import Enrolment, Participant, Programme, School
+from services.registry.year_commands import MentorRecord, RecordRecognition, RecordTraining
 from services.registry.year_models import Recognition, Training
-from services.registry.year_schemas import MentorRecordOut, RecognitionIn, RecognitionOut, TrainingIn, TrainingOut
 
 
 def training_recorded(row: Training) -> TrainingRecorded:
@@ -66,7 +66,7 @@ class YearTraining(RegistryBase):
             if problem:
                 raise Unprocessable(f"{problem}: {pid}", field=field)
 
-    async def record_training(self, school_id: str, body: TrainingIn, principal: Principal,
+    async def record_training(self, school_id: str, body: RecordTraining, principal: Principal,
                               correlation_id: str | None = None) -> list[Training]:
         """One course for each of the listed mentors: all recorded, or none."""
         async with self.uow(correlation_id) as work:
@@ -101,7 +101,7 @@ class YearTraining(RegistryBase):
             work.emit(training_removed(row))
             self._audit(work, _actor(principal), "training.removed", row.id, row.person_id)
 
-    async def record_recognition(self, school_id: str, body: RecognitionIn, principal: Principal,
+    async def record_recognition(self, school_id: str, body: RecordRecognition, principal: Principal,
                                  correlation_id: str | None = None) -> Recognition:
         async with self.uow(correlation_id) as work:
             await self._visible_school(work, school_id, principal)
@@ -143,7 +143,7 @@ class YearTraining(RegistryBase):
                 query = query.where(Recognition.academic_year == academic_year)
             return list((await session.exec(query.order_by(col(Recognition.awarded_on).desc(), Recognition.id))).all())
 
-    async def mentor_record(self, person_id: str, principal: Principal) -> MentorRecordOut:
+    async def mentor_record(self, person_id: str, principal: Principal) -> MentorRecord:
         """A person's training and recognition: the school's staff in scope, or the person themself."""
         async with self.db.sessions() as session:
             person = await session.get(Participant, person_id)
@@ -154,8 +154,7 @@ class YearTraining(RegistryBase):
                                            .order_by(col(Training.completed_on).desc()))).all()
             recognitions = (await session.exec(select(Recognition).where(Recognition.person_id == person_id)
                                                .order_by(col(Recognition.awarded_on).desc()))).all()
-        return MentorRecordOut(person_id=person_id, training=[TrainingOut.model_validate(t) for t in training],
-                               recognitions=[RecognitionOut.model_validate(r) for r in recognitions])
+        return MentorRecord(person_id=person_id, training=list(training), recognitions=list(recognitions))
 
     @staticmethod
     def _may_see_record(principal: Principal, person: Participant, school: School) -> bool:
