@@ -49,6 +49,17 @@ SELF_DETERMINATION = vocabulary.SELF_DETERMINATION
 """Pupils' professional self-determination, recorded by the school (optional)."""
 
 
+SCHOOL_LIMITS: dict[str, int] = {"school_id": 64, "name": 300, "municipality_id": 64, "municipality_name": 200}
+PROGRAMME_LIMITS: dict[str, int] = {"code": 64, "title": 300}
+"""The longest school and programme fields, in characters: the API's bodies and the importer's rows alike."""
+
+
+def too_long(values: dict, limits: dict[str, int]) -> tuple[str, int] | None:
+    """(field, limit) of the first value longer than its limit, or None."""
+    return next(((name, limit) for name, limit in limits.items()
+                 if isinstance(values.get(name), str) and len(values[name]) > limit), None)
+
+
 def person_problem(
     category: str, grade: int | None, partner_id: str | None, self_determination: str | None = None,
     class_direction: str | None = None,

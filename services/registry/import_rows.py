@@ -24,6 +24,17 @@ from services.registry.service import school_event
 class ReferenceRows(ImporterBase):
     """Schools, partners, programmes, enrolments (a mixin of Importer)."""
 
+    def _too_long(self, ctx: _Context, sheet: sheets.Sheet, line: int, values: dict, limits: dict[str, int]) -> bool:
+        """A row error for a value longer than the API would take (domain.*_LIMITS); True if there is one."""
+        found = domain.too_long(values, limits)
+        if found is None:
+            return False
+        name, limit = found
+        self._error(ctx, sheet, line, sheet.column(name), values[name][:80],
+                    f"Слишком длинное значение «{sheet.column(name)}»: {len(values[name])} символов, допустимо не более {limit}",
+                    f"'{sheet.column(name)}' is too long: {len(values[name])} characters, at most {limit}", sheet.cell(name, line))
+        return True
+
     async def _school_row(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row) -> str | None:
         principal = ctx.options.principal
         if principal is not None and principal.role != "region_admin":
@@ -41,6 +52,8 @@ class ReferenceRows(ImporterBase):
                 self._error(ctx, sheet, line, sheet.column(name), "", f"Пустое обязательное поле «{sheet.column(name)}»",
                             f"Required field '{sheet.column(name)}' is empty", sheet.cell(name, line))
                 return None
+        if self._too_long(ctx, sheet, line, values, domain.SCHOOL_LIMITS):
+            return None
         if ctx.options.school_id and values["school_id"] != ctx.options.school_id:
             self._error(ctx, sheet, line, sheet.column("school_id"), values["school_id"],
                         f"Строка другой школы ({values['school_id']}): импорт выполняется для школы {ctx.options.school_id}",
@@ -155,6 +168,8 @@ class ReferenceRows(ImporterBase):
                 self._error(ctx, sheet, line, sheet.column(name), "", f"Пустое обязательное поле «{sheet.column(name)}»",
                             f"Required field '{sheet.column(name)}' is empty", sheet.cell(name, line))
                 return None
+        if self._too_long(ctx, sheet, line, values, domain.PROGRAMME_LIMITS):
+            return None
         key = f"programme\x1f{school_id}\x1f{values['code']}"
         if key in ctx.seen_people:
             self._error(ctx, sheet, line, sheet.column("code"), values["code"],

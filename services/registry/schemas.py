@@ -20,7 +20,7 @@ from shared.vocabulary import PartnerKind, Role
 from shared.vocabulary import ProgrammeStage as Stage
 
 from services.registry.commands import Enrol, LaunchProgramme, RegisterPartner, RegisterPerson, RegisterSchool
-from services.registry.domain import person_problem
+from services.registry.domain import PROGRAMME_LIMITS, SCHOOL_LIMITS, person_problem
 
 ACADEMIC_YEAR = r"^\d{4}/\d{4}$"
 
@@ -35,10 +35,10 @@ class Changes(Patch):
 class SchoolIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    school_id: str | None = Field(default=None, min_length=1, max_length=64, description="Own id, e.g. from ФИС ФРДО.")
-    name: str = Field(min_length=1, max_length=300)
-    municipality_id: str = Field(min_length=1, max_length=64)
-    municipality_name: str = Field(min_length=1, max_length=200)
+    school_id: str | None = Field(default=None, min_length=1, max_length=SCHOOL_LIMITS["school_id"], description="Own id, e.g. from ФИС ФРДО.")
+    name: str = Field(min_length=1, max_length=SCHOOL_LIMITS["name"])
+    municipality_id: str = Field(min_length=1, max_length=SCHOOL_LIMITS["municipality_id"])
+    municipality_name: str = Field(min_length=1, max_length=SCHOOL_LIMITS["municipality_name"])
     low_results: bool = False
     difficult_conditions: bool = False
 
@@ -115,10 +115,10 @@ class WithdrawalIn(BaseModel):
 class ProgrammeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=PROGRAMME_LIMITS["title"])
     academic_year: str = Field(pattern=ACADEMIC_YEAR, examples=["2026/2027"])
     forms: ItemList = Field(default_factory=lambda: ["teacher_teacher"])
-    code: str | None = Field(default=None, min_length=1, max_length=64, description="The school's own code of the programme.")
+    code: str | None = Field(default=None, min_length=1, max_length=PROGRAMME_LIMITS["code"], description="The school's own code of the programme.")
     curator_id: Id | None = Field(default=None, description="A teacher of the school (enrolled as curator).")
     stage: Stage = "preparing"
 

@@ -219,3 +219,16 @@ async def test_import_scope_of_a_principal(registry) -> None:
     coordinator = Principal(sub="c", role="municipal_coordinator", scope="municipality", scope_id="m2")
     report = await run(service, DATA / "schools.csv", principal=coordinator)
     assert not report.applied and "региональный администратор" in report.errors[0].reason_ru
+
+
+async def test_a_value_longer_than_the_api_takes_is_a_row_error(registry, tmp_path) -> None:
+    service, _ = registry
+    rows = (DATA / "schools.csv").read_text(encoding="utf-8").splitlines()
+    long_name = "Школа " + "о" * 300
+    path = tmp_path / "schools.csv"
+    path.write_text("\n".join([rows[0], rows[1].replace(rows[1].split(";")[1], long_name, 1)]) + "\n", encoding="utf-8")
+    report = await run(service, path)
+    assert not report.applied and await count(service, School) == 0
+    [error] = report.errors
+    assert error.line == 2 and error.column == "Наименование"
+    assert "Слишком длинное значение «Наименование»: 306 символов, допустимо не более 300" in error.reason_ru
