@@ -60,25 +60,38 @@ def too_long(values: dict, limits: dict[str, int]) -> tuple[str, int] | None:
                  if isinstance(values.get(name), str) and len(values[name]) > limit), None)
 
 
+def person_problems(
+    category: str, grade: int | None, partner_id: str | None, self_determination: str | None = None,
+    class_direction: str | None = None,
+) -> list[tuple[str, str, str]]:
+    """Every (field, why in Russian, why in English) a person's fields do not fit their category:
+    the one home of these rules, for the API, the pages, the school's commands and the importer."""
+    pupil = category == "pupil"
+    checks = [
+        (pupil and grade is None, "grade", "Для обучающегося укажите класс (grade)", "A pupil needs a grade"),
+        (not pupil and grade is not None, "grade", "Класс (grade) указывается только для обучающегося", "Only pupils have a grade"),
+        (partner_id is not None and category not in ("student", "employer"), "partner_id",
+         "Организация-партнёр указывается только для студента или представителя работодателя",
+         "Only students and employer representatives have a partner organisation"),
+        (self_determination is not None and not pupil, "self_determination",
+         "Профессиональное самоопределение указывается только для обучающегося",
+         "Only pupils have a professional self-determination"),
+        (self_determination is not None and self_determination not in SELF_DETERMINATION, "self_determination",
+         "Профессиональное самоопределение: одно из " + ", ".join(f"{code} ({label})" for code, label in SELF_DETERMINATION.items()),
+         "Unknown professional self-determination"),
+        (class_direction is not None and not pupil, "class_direction",
+         "Направление класса указывается только для обучающегося", "Only pupils have a class direction"),
+    ]
+    return [(field, ru, en) for failed, field, ru, en in checks if failed]
+
+
 def person_problem(
     category: str, grade: int | None, partner_id: str | None, self_determination: str | None = None,
     class_direction: str | None = None,
 ) -> tuple[str, str] | None:
-    """(field, why) a person's fields do not fit their category, or None."""
-    if category == "pupil" and grade is None:
-        return "grade", "Для обучающегося укажите класс (grade)"
-    if category != "pupil" and grade is not None:
-        return "grade", "Класс (grade) указывается только для обучающегося"
-    if partner_id is not None and category not in ("student", "employer"):
-        return "partner_id", "Организация-партнёр указывается только для студента или представителя работодателя"
-    if self_determination is not None and category != "pupil":
-        return "self_determination", "Профессиональное самоопределение указывается только для обучающегося"
-    if self_determination is not None and self_determination not in SELF_DETERMINATION:
-        options = ", ".join(f"{code} ({label})" for code, label in SELF_DETERMINATION.items())
-        return "self_determination", f"Профессиональное самоопределение: одно из {options}"
-    if class_direction is not None and category != "pupil":
-        return "class_direction", "Направление класса указывается только для обучающегося"
-    return None
+    """(field, why) of the first of person_problems, or None."""
+    problems = person_problems(category, grade, partner_id, self_determination, class_direction)
+    return (problems[0][0], problems[0][1]) if problems else None
 
 
 def consent_problem(category: str, given_by: str, representative_name: str | None) -> tuple[str, str] | None:

@@ -135,32 +135,22 @@ class PeopleImport(ImporterBase):
 
     def _check_category(self, ctx: _Context, sheet: sheets.Sheet, line: int, row: _Row, values: dict[str, Any],
                         fields: dict[str, Any], category: str) -> None:
-        """What only some categories have: a pupil's grade and self-determination, a student's or
-        employer's partner organisation."""
+        """What only some categories have (domain.person_problems: a pupil's grade, self-determination
+        and class direction, a student's or employer's partner organisation), then the partner's existence."""
         grade = fields.get("grade")
-        if category == "pupil" and "grade" not in sheet.fields:
-            self._error(ctx, sheet, line, "Класс", "", "Для обучающегося укажите класс (нет столбца «Класс»)",
-                        "A pupil needs a grade (no column 'Класс')")
-        elif category == "pupil" and grade is None and "grade" not in values.get("_bad", ()):
-            self._error(ctx, sheet, line, sheet.column("grade"), "", "Для обучающегося укажите класс",
-                        "A pupil needs a grade", sheet.cell("grade", line))
-        elif category != "pupil" and grade is not None:
-            self._error(ctx, sheet, line, sheet.column("grade"), grade, "Класс указывается только для обучающегося",
-                        "Only pupils have a grade", sheet.cell("grade", line))
-        if fields.get("self_determination") and category != "pupil":
-            self._error(ctx, sheet, line, sheet.column("self_determination"), row.get("self_determination"),
-                        "Профессиональное самоопределение указывается только для обучающегося",
-                        "Only pupils have a professional self-determination", sheet.cell("self_determination", line))
-        if fields.get("class_direction") and category != "pupil":
-            self._error(ctx, sheet, line, sheet.column("class_direction"), row.get("class_direction"),
-                        "Направление класса указывается только для обучающегося",
-                        "Only pupils have a class direction", sheet.cell("class_direction", line))
+        if grade is None and "grade" in values.get("_bad", ()):
+            grade = 0  # an unreadable grade is reported already: not missing as well
+        for name, why_ru, why_en in domain.person_problems(category, grade, fields.get("partner_id") or None,
+                                                             fields.get("self_determination") or None,
+                                                             fields.get("class_direction") or None):
+            why_ru = why_ru.replace(f" ({name})", "")  # the API names the JSON field; a file names the column
+            if name == "grade" and "grade" not in sheet.fields:
+                self._error(ctx, sheet, line, "Класс", "", f"{why_ru} (нет столбца «Класс»)", f"{why_en} (no column 'Класс')")
+            elif not (name == "grade" and grade == 0):
+                self._error(ctx, sheet, line, sheet.column(name), (grade or "") if name == "grade" else (row.get(name) or ""),
+                            why_ru, why_en, sheet.cell(name, line))
         partner_id = fields.get("partner_id")
-        if partner_id and category not in ("student", "employer"):
-            self._error(ctx, sheet, line, sheet.column("partner_id"), partner_id,
-                        "Организация-партнёр указывается только для студента или работодателя",
-                        "Only students and employer representatives have a partner organisation", sheet.cell("partner_id", line))
-        elif partner_id and partner_id not in ctx.partners:
+        if partner_id and category in ("student", "employer") and partner_id not in ctx.partners:
             self._error(ctx, sheet, line, sheet.column("partner_id"), partner_id,
                         f"Организация-партнёр {partner_id} не зарегистрирована", f"Partner {partner_id} is not registered",
                         sheet.cell("partner_id", line))
