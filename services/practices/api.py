@@ -12,7 +12,7 @@ from shared.safe_export import attachment
 from shared.scopes import scope_rule
 from shared.vocabulary import Form, PracticeStatus, SchoolLevel
 
-from services.practices.catalogue import Search
+from services.practices.commands import Search
 from services.practices.schemas import (
     FileOut,
     PracticeIn,
@@ -51,34 +51,35 @@ def build_router(service: PracticesService, auth: Authenticator) -> APIRouter:
         page: Annotated[int, Query(ge=1, le=10000)] = 1, per_page: Annotated[int, Query(ge=1, le=100)] = 20,
         principal: Principal = everyone,
     ) -> PracticePage:
-        return await service.search(principal, Search(form, deficit_area, school_level, municipality_id, q, practice_status,
-                                                      page=page, per_page=per_page))
+        found = await service.search(principal, Search(form, deficit_area, school_level, municipality_id, q, practice_status,
+                                                       page=page, per_page=per_page))
+        return PracticePage.model_validate(found)
 
     @router.post("/practices", response_model=PracticeOut, status_code=status.HTTP_201_CREATED,
                  summary="Новая практика школы (черновик)", openapi_extra=scope_rule("own", CURATOR))
     async def create(body: PracticeIn, request: Request, principal: Principal = Depends(auth.require(CURATOR))) -> PracticeOut:
-        practice_id = await service.create(body, principal, correlation_id(request))
-        return await service.practice(practice_id, principal)
+        practice_id = await service.create(body.command(), principal, correlation_id(request))
+        return PracticeOut.model_validate(await service.practice(practice_id, principal))
 
     @router.get("/practices/{practice_id}", response_model=PracticeOut, summary="Практика: текст, авторы, файлы, история",
                 openapi_extra=scope_rule("region", note=PUBLISHED_NOTE))
     async def read(practice_id: str, principal: Principal = everyone) -> PracticeOut:
-        return await service.practice(practice_id, principal)
+        return PracticeOut.model_validate(await service.practice(practice_id, principal))
 
     @router.put("/practices/{practice_id}", response_model=PracticeOut, summary="Изменить черновик или возвращённую практику",
                 openapi_extra=scope_rule("school", CURATOR))
     async def update(practice_id: str, body: PracticeIn, request: Request,
                      principal: Principal = Depends(auth.require(CURATOR))) -> PracticeOut:
-        await service.update(practice_id, body, principal, correlation_id(request))
-        return await service.practice(practice_id, principal)
+        await service.update(practice_id, body.command(), principal, correlation_id(request))
+        return PracticeOut.model_validate(await service.practice(practice_id, principal))
 
     @router.post("/practices/{practice_id}/{action}", response_model=PracticeOut,
                  summary="Сменить статус: submit (школа), take, publish, return, withdraw (регион)",
                  openapi_extra=scope_rule("school", CURATOR, ADMIN))
     async def change(practice_id: str, action: Action, request: Request, body: TransitionIn | None = None,
                      principal: Principal = Depends(auth.require(CURATOR, ADMIN))) -> PracticeOut:
-        await service.change_status(practice_id, action, body or TransitionIn(), principal, correlation_id(request))
-        return await service.practice(practice_id, principal)
+        await service.change_status(practice_id, action, (body or TransitionIn()).command(), principal, correlation_id(request))
+        return PracticeOut.model_validate(await service.practice(practice_id, principal))
 
     @router.post(FILES_PATH.removeprefix("/api/v1") + "/{practice_id}", response_model=FileOut,
                  status_code=status.HTTP_201_CREATED, summary="Приложить файл (PDF, DOCX, XLSX)",
@@ -87,7 +88,7 @@ def build_router(service: PracticesService, auth: Authenticator) -> APIRouter:
                      request: Request, principal: Principal = Depends(auth.require(CURATOR))) -> FileOut:
         content = await file.read(service.settings.file_max_bytes + 1)  # one byte more tells "too large"
         stored = await service.attach(practice_id, file.filename or "", content, principal, correlation_id(request))
-        return FileOut.model_validate(stored, from_attributes=True)
+        return FileOut.model_validate(stored)
 
     @router.get(FILES_PATH.removeprefix("/api/v1") + "/{practice_id}/{file_id}", summary="Скачать файл практики",
                 response_class=Response, openapi_extra=scope_rule("region", note=PUBLISHED_NOTE))
@@ -104,17 +105,17 @@ def build_router(service: PracticesService, auth: Authenticator) -> APIRouter:
     @router.get("/roadmap", response_model=list[RoadmapItemOut], summary="Региональная дорожная карта",
                 openapi_extra=scope_rule("region", *ROADMAP_READERS))
     async def roadmap(_principal: Principal = Depends(auth.require(*ROADMAP_READERS))) -> list[RoadmapItemOut]:
-        return await service.roadmap()
+        return [RoadmapItemOut.model_validate(item) for item in await service.roadmap()]
 
     @router.post("/roadmap", response_model=RoadmapItemOut, status_code=status.HTTP_201_CREATED,
                  summary="Добавить пункт дорожной карты", openapi_extra=scope_rule("region", ADMIN))
     async def add_item(body: RoadmapItemIn, request: Request, principal: Principal = Depends(auth.require(ADMIN))) -> RoadmapItemOut:
-        return await service.save_item(body, principal, None, correlation_id(request))
+        return RoadmapItemOut.model_validate(await service.save_item(body.command(), principal, None, correlation_id(request)))
 
     @router.put("/roadmap/{item_id}", response_model=RoadmapItemOut, summary="Изменить пункт дорожной карты (статус, срок, примечание)",
                 openapi_extra=scope_rule("region", ADMIN))
     async def save_item(item_id: str, body: RoadmapItemIn, request: Request,
                         principal: Principal = Depends(auth.require(ADMIN))) -> RoadmapItemOut:
-        return await service.save_item(body, principal, item_id, correlation_id(request))
+        return RoadmapItemOut.model_validate(await service.save_item(body.command(), principal, item_id, correlation_id(request)))
 
     return router

@@ -4,7 +4,7 @@ what the caller sees (base.sees)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -14,34 +14,22 @@ from shared.auth import Principal
 
 from services.practices import domain
 from services.practices.base import PracticesBase, may_edit
-from services.practices.models import Attachment, Author, HistoryEntry, Person, Practice, School
-from services.practices.schemas import (
-    AuthorOut,
-    FileOut,
-    HistoryOut,
-    PracticeOut,
-    PracticePage,
-    PracticeSummary,
+from services.practices.commands import (
+    AuthorResult,
+    FileResult,
+    HistoryResult,
+    PageResult,
+    PracticeResult,
+    PracticeSummaryResult,
+    Search,
 )
+from services.practices.models import Attachment, Author, HistoryEntry, Person, Practice, School
 
 PER_PAGE_MAX = 100
 
 
-@dataclass(frozen=True)
-class Search:
-    form: str | None = None
-    deficit_area: str | None = None
-    school_level: str | None = None
-    municipality_id: str | None = None
-    text: str | None = None
-    status: str | None = None
-    school_id: str | None = None
-    page: int = 1
-    per_page: int = 20
-
-
-def summary(practice: Practice, school: School | None) -> PracticeSummary:
-    return PracticeSummary(
+def summary(practice: Practice, school: School | None) -> PracticeSummaryResult:
+    return PracticeSummaryResult(
         id=practice.id, school_id=practice.school_id, school_name=school.name if school else practice.school_id,
         municipality_id=school.municipality_id if school else None,
         municipality_name=school.municipality_name if school else "",
@@ -50,6 +38,11 @@ def summary(practice: Practice, school: School | None) -> PracticeSummary:
         status_name=domain.PRACTICE_STATUSES.get(practice.status, practice.status), academic_year=practice.academic_year,
         published_on=practice.published_on, updated_at=practice.updated_at,
     )
+
+
+def file_result(attachment: Attachment) -> FileResult:
+    return FileResult(id=attachment.id, name=attachment.name, kind=attachment.kind, size=attachment.size,
+                      uploaded_at=attachment.uploaded_at)
 
 
 def visible_to(principal: Principal) -> Any:
@@ -62,7 +55,7 @@ def visible_to(principal: Principal) -> Any:
 
 
 class CatalogueMixin(PracticesBase):
-    async def practice(self, practice_id: str, principal: Principal) -> PracticeOut:
+    async def practice(self, practice_id: str, principal: Principal) -> PracticeResult:
         async with self.uow() as work:
             session = work.session
             practice = await self._visible(work, practice_id, principal)
@@ -74,18 +67,18 @@ class CatalogueMixin(PracticesBase):
                                         .order_by(col(Attachment.uploaded_at)))).all()
             history = (await session.exec(select(HistoryEntry).where(HistoryEntry.practice_id == practice_id)
                                           .order_by(col(HistoryEntry.at)))).all()
-        return PracticeOut(
-            **summary(practice, school).model_dump(), description=practice.description, results=practice.results,
-            authors=[AuthorOut(participant_id=pid, display_name=name) for pid, name in authors],
-            files=[FileOut.model_validate(f, from_attributes=True) for f in files],
-            history=[HistoryOut(status=h.status, status_name=domain.PRACTICE_STATUSES.get(h.status, h.status),
+        return PracticeResult(
+            **asdict(summary(practice, school)), description=practice.description, results=practice.results,
+            authors=[AuthorResult(participant_id=pid, display_name=name) for pid, name in authors],
+            files=[file_result(f) for f in files],
+            history=[HistoryResult(status=h.status, status_name=domain.PRACTICE_STATUSES.get(h.status, h.status),
                                 actor_name=h.actor_name, actor_role=h.actor_role, comment=h.comment, at=h.at) for h in history],
             actions=[t.action for t in domain.actions_for(principal.role, practice.status)
                      if principal.role == domain.REGION_ADMIN or practice.school_id == principal.scope_id],
             editable=may_edit(principal, practice),
         )
 
-    async def search(self, principal: Principal, search: Search) -> PracticePage:
+    async def search(self, principal: Principal, search: Search) -> PageResult:
         conditions: list[Any] = [visible_to(principal)]
         if search.form:
             conditions.append(col(Practice.form) == search.form)
@@ -110,4 +103,4 @@ class CatalogueMixin(PracticesBase):
             total = (await session.exec(counted)).one()
             rows = (await session.exec(joined.order_by(col(Practice.updated_at).desc(), col(Practice.id))
                                        .offset((page - 1) * per_page).limit(per_page))).all()
-        return PracticePage(total=total, page=page, per_page=per_page, items=[summary(p, s) for p, s in rows])
+        return PageResult(total=total, page=page, per_page=per_page, items=[summary(p, s) for p, s in rows])

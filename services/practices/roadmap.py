@@ -4,6 +4,7 @@ and execution status, edited by the region administrator; each save announces Ro
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 
 from sqlmodel import select
 
@@ -14,13 +15,13 @@ from shared.errors import Forbidden, NotFound, Unprocessable
 
 from services.practices import domain
 from services.practices.base import PracticesBase
+from services.practices.commands import RoadmapItemResult, SaveRoadmapItem
 from services.practices.models import RoadmapItem
-from services.practices.schemas import RoadmapItemIn, RoadmapItemOut
 
 
-def item_out(item: RoadmapItem) -> RoadmapItemOut:
+def item_out(item: RoadmapItem) -> RoadmapItemResult:
     today = utcnow().date()
-    return RoadmapItemOut(
+    return RoadmapItemResult(
         id=item.id, section=item.section, number=item.number, measure=item.measure, term=item.term, due_on=item.due_on,
         executors=item.executors, document_type=item.document_type, expected_results=item.expected_results,
         status=item.status,
@@ -30,43 +31,43 @@ def item_out(item: RoadmapItem) -> RoadmapItemOut:
 
 
 class RoadmapMixin(PracticesBase):
-    async def roadmap(self) -> list[RoadmapItemOut]:
+    async def roadmap(self) -> list[RoadmapItemResult]:
         async with self.db.sessions() as session:
             items = (await session.exec(select(RoadmapItem).where(RoadmapItem.region_id == self.settings.region_id))).all()
         return [item_out(i) for i in sorted(items, key=lambda i: domain.roadmap_sort_key(i.section, i.number))]
 
-    async def roadmap_item(self, item_id: str) -> RoadmapItemOut:
+    async def roadmap_item(self, item_id: str) -> RoadmapItemResult:
         async with self.db.sessions() as session:
             item = await session.get(RoadmapItem, item_id)
         if item is None or item.region_id != self.settings.region_id:
             raise NotFound("Пункт дорожной карты не найден.")
         return item_out(item)
 
-    async def save_item(self, body: RoadmapItemIn, principal: Principal, item_id: str | None = None,
-                        correlation_id: str | None = None) -> RoadmapItemOut:
+    async def save_item(self, command: SaveRoadmapItem, principal: Principal, item_id: str | None = None,
+                        correlation_id: str | None = None) -> RoadmapItemResult:
         """Adds an item (item_id None) or replaces one: the region administrator only."""
         if principal.role != domain.REGION_ADMIN:
             raise Forbidden("Дорожную карту ведёт администратор региона.")
         today = utcnow().date()
-        if body.done_on is not None and body.status != "done":
+        if command.done_on is not None and command.status != "done":
             raise Unprocessable("Дата выполнения указывается только для выполненного пункта.", field="done_on")
-        if body.done_on is not None and body.done_on > today:
+        if command.done_on is not None and command.done_on > today:
             raise Unprocessable("Дата выполнения не может быть в будущем.", field="done_on")
         async with self.uow(correlation_id) as work:
             if item_id is None:
-                item = RoadmapItem(id=str(uuid.uuid4()), region_id=self.settings.region_id, number=body.number,
-                                   measure=body.measure, due_on=body.due_on)
+                item = RoadmapItem(id=str(uuid.uuid4()), region_id=self.settings.region_id, number=command.number,
+                                   measure=command.measure, due_on=command.due_on)
             else:
                 found = await work.session.get(RoadmapItem, item_id)
                 if found is None or found.region_id != self.settings.region_id:
                     raise NotFound("Пункт дорожной карты не найден.")
                 item = found
-            for field, value in body.model_dump().items():
+            for field, value in asdict(command).items():
                 setattr(item, field, value.strip() if isinstance(value, str) else value)
-            item.done_on = domain.done_on_for(body.status, body.done_on, today)
+            item.done_on = domain.done_on_for(command.status, command.done_on, today)
             item.updated_by, item.updated_at = principal.sub, utcnow()
             work.session.add(item)
             work.emit(RoadmapItemSaved(item_id=item.id, region_id=item.region_id, number=item.number, due_on=item.due_on,
-                                       status=body.status, done_on=item.done_on))
+                                       status=command.status, done_on=item.done_on))
         self.metrics.roadmap_saved.inc()
         return item_out(item)

@@ -1,17 +1,21 @@
-"""Request and answer bodies of the practices API (checked at the edge)."""
+"""Request and answer bodies of the practices API (checked at the edge): each request body translates into
+its use case's plain command (`command()`, services/practices/commands.py); each answer body reads a result."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.limits import IdList, Item, Line, Name
 from shared.vocabulary import Form, RoadmapStatus, SchoolLevel
 
+from services.practices.commands import DescribePractice, SaveRoadmapItem, Transition
+
 LongText = Annotated[str, StringConstraints(max_length=20000)]
 Required = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+_RESULT = ConfigDict(from_attributes=True)  # read from the use case's result (commands.py)
 
 
 class PracticeIn(BaseModel):
@@ -25,17 +29,29 @@ class PracticeIn(BaseModel):
     results: LongText = ""
     author_ids: IdList = Field(default_factory=list, description="Participants of the school who wrote it.")
 
+    def command(self) -> DescribePractice:
+        return DescribePractice(title=self.title, form=self.form, description=self.description,
+                                deficit_areas=list(self.deficit_areas), school_levels=list(self.school_levels),
+                                results=self.results, author_ids=list(self.author_ids))
+
 
 class TransitionIn(BaseModel):
     comment: Line | None = Field(default=None, description="Required to return a practice or to withdraw it.")
 
+    def command(self) -> Transition:
+        return Transition(comment=self.comment)
+
 
 class AuthorOut(BaseModel):
+    model_config = _RESULT
+
     participant_id: str
     display_name: str
 
 
 class FileOut(BaseModel):
+    model_config = _RESULT
+
     id: str
     name: str
     kind: str
@@ -44,6 +60,8 @@ class FileOut(BaseModel):
 
 
 class HistoryOut(BaseModel):
+    model_config = _RESULT
+
     status: str
     status_name: str
     actor_name: str
@@ -53,6 +71,8 @@ class HistoryOut(BaseModel):
 
 
 class PracticeSummary(BaseModel):
+    model_config = _RESULT
+
     id: str
     school_id: str
     school_name: str
@@ -80,6 +100,8 @@ class PracticeOut(PracticeSummary):
 
 
 class PracticePage(BaseModel):
+    model_config = _RESULT
+
     total: int
     page: int
     per_page: int
@@ -99,8 +121,16 @@ class RoadmapItemIn(BaseModel):
     done_on: date | None = None
     note: Annotated[str, StringConstraints(max_length=4000)] = ""
 
+    def command(self) -> SaveRoadmapItem:
+        return SaveRoadmapItem(number=self.number, measure=self.measure, due_on=self.due_on, section=self.section,
+                               term=self.term, executors=self.executors, document_type=self.document_type,
+                               expected_results=self.expected_results, status=self.status, done_on=self.done_on,
+                               note=self.note)
+
 
 class RoadmapItemOut(RoadmapItemIn):
+    model_config = _RESULT
+
     id: str
     status_name: str
     overdue: bool

@@ -1,6 +1,7 @@
 """The practices service's use cases, composed from one module per use case over a common base
 (base.py): the registry's schools and people (people.py), a practice's draft, files and review
-(workflow.py), reading and searching the bank (catalogue.py), the regional roadmap (roadmap.py)."""
+(workflow.py), reading and searching the bank (catalogue.py), the regional roadmap (roadmap.py); each
+takes plain commands and returns results (commands.py), never the HTTP bodies (schemas.py)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from shared.web import Pages
 
 from services.practices import domain
 from services.practices.api import download
-from services.practices.catalogue import Search
+from services.practices.commands import Search
 from services.practices.models import Practice, RoadmapItem, School
 from services.practices.schemas import TransitionIn
 from services.practices.service import PracticesService
@@ -113,7 +113,7 @@ def build_pages_router(service: PracticesService, pages: Pages) -> APIRouter:
                      principal: Principal = Depends(pages.actor(CURATOR, ADMIN))) -> Response:
         comment = text(await request.form(), "comment") or None
         try:
-            await service.change_status(str(practice_id), action, TransitionIn(comment=comment), principal)
+            await service.change_status(str(practice_id), action, TransitionIn(comment=comment).command(), principal)
         except UseCaseError as exc:
             if exc.status_code not in (409, 422):
                 raise

@@ -14,7 +14,7 @@ from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages, not_found
 
-from services.practices.catalogue import Search
+from services.practices.commands import Search
 from services.practices.models import Person
 from services.practices.schemas import PracticeIn
 from services.practices.service import PracticesService
@@ -46,7 +46,7 @@ def build_mine_router(service: PracticesService, pages: Pages) -> APIRouter:
     async def create(request: Request, principal: Principal = Depends(pages.actor(CURATOR))) -> Response:
         typed = typed_practice(await request.form())
         try:
-            practice_id = await service.create(PracticeIn.model_validate(typed), principal)
+            practice_id = await service.create(PracticeIn.model_validate(typed).command(), principal)
         except (ValidationError, UseCaseError) as exc:
             return await form_page(request, principal, None, typed, errors_of(exc), 422)
         return see_other(f"/practices/{practice_id}")
@@ -56,15 +56,16 @@ def build_mine_router(service: PracticesService, pages: Pages) -> APIRouter:
         found = await service.practice(practice_id, principal)
         if not found.editable:
             raise not_found("Эту практику сейчас нельзя изменить.")
-        typed = found.model_dump(include={"title", "form", "deficit_areas", "school_levels", "description", "results"})
-        typed["author_ids"] = [a.participant_id for a in found.authors]
+        typed: dict[str, Any] = {"title": found.title, "form": found.form, "deficit_areas": list(found.deficit_areas),
+                                 "school_levels": list(found.school_levels), "description": found.description,
+                                 "results": found.results, "author_ids": [a.participant_id for a in found.authors]}
         return await form_page(request, principal, practice_id, typed, {})
 
     @router.post("/mine/{practice_id}", response_class=HTMLResponse)
     async def update(request: Request, practice_id: str, principal: Principal = Depends(pages.actor(CURATOR))) -> Response:
         typed = typed_practice(await request.form())
         try:
-            await service.update(practice_id, PracticeIn.model_validate(typed), principal)
+            await service.update(practice_id, PracticeIn.model_validate(typed).command(), principal)
         except (ValidationError, UseCaseError) as exc:
             if isinstance(exc, UseCaseError) and exc.status_code != 422:
                 raise

@@ -13,7 +13,7 @@ from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages
 
-from services.practices.schemas import RoadmapItemIn
+from services.practices.schemas import RoadmapItemIn, RoadmapItemOut
 from services.practices.service import PracticesService
 from services.practices.web_kit import ADMIN, CURATOR, NAMES, ROADMAP_LABELS, errors_of, see_other, text
 
@@ -41,7 +41,7 @@ def build_roadmap_router(service: PracticesService, pages: Pages) -> APIRouter:
     @router.get("/roadmap/{item_id}", response_class=HTMLResponse)
     async def edit_item(request: Request, item_id: str, principal: Principal = Depends(pages.viewer(ADMIN))) -> HTMLResponse:
         item = await service.roadmap_item(item_id)
-        return await item_page(request, principal, item_id, item.model_dump(mode="json"), {})
+        return await item_page(request, principal, item_id, RoadmapItemOut.model_validate(item).model_dump(mode="json"), {})
 
     @router.post("/roadmap", response_class=HTMLResponse)
     @router.post("/roadmap/{item_id}", response_class=HTMLResponse)
@@ -50,7 +50,7 @@ def build_roadmap_router(service: PracticesService, pages: Pages) -> APIRouter:
         typed: dict[str, Any] = {name: text(form, name) for name in ROADMAP_LABELS}
         body = {k: v for k, v in typed.items() if v or k in ("section", "term", "executors", "document_type")}
         try:
-            await service.save_item(RoadmapItemIn.model_validate(body), principal, item_id)
+            await service.save_item(RoadmapItemIn.model_validate(body).command(), principal, item_id)
         except (ValidationError, UseCaseError) as exc:
             if isinstance(exc, UseCaseError) and exc.status_code != 422:
                 raise

@@ -16,8 +16,9 @@ from shared.messaging.outbox import Work
 
 from services.practices import domain
 from services.practices.base import NOT_FOUND, PracticesBase, may_edit, sees
+from services.practices.catalogue import file_result
+from services.practices.commands import DescribePractice, FileResult, Transition
 from services.practices.models import Attachment, Author, HistoryEntry, Person, Practice
-from services.practices.schemas import PracticeIn, TransitionIn
 
 FILES_MAX = 20  # files of one practice
 NOT_EDITABLE = "Менять практику может куратор её школы, пока она черновик или возвращена на доработку."
@@ -40,18 +41,18 @@ class WorkflowMixin(PracticesBase):
         return ids
 
     @staticmethod
-    def _check_codes(body: PracticeIn) -> None:
-        unknown = domain.unknown_codes(body.deficit_areas, domain.DEFICIT_AREAS)
+    def _check_codes(command: DescribePractice) -> None:
+        unknown = domain.unknown_codes(command.deficit_areas, domain.DEFICIT_AREAS)
         if unknown:
             raise Unprocessable(f"Неизвестная область дефицитов: {', '.join(unknown[:5])}", field="deficit_areas")
 
-    def _apply(self, practice: Practice, body: PracticeIn) -> None:
-        practice.title = body.title.strip()
-        practice.form = body.form
-        practice.deficit_areas = domain.codes_field(body.deficit_areas)
-        practice.school_levels = domain.codes_field(list(body.school_levels))
-        practice.description = body.description.strip()
-        practice.results = body.results.strip()
+    def _apply(self, practice: Practice, command: DescribePractice) -> None:
+        practice.title = command.title.strip()
+        practice.form = command.form
+        practice.deficit_areas = domain.codes_field(command.deficit_areas)
+        practice.school_levels = domain.codes_field(list(command.school_levels))
+        practice.description = command.description.strip()
+        practice.results = command.results.strip()
         practice.search = domain.search_text(practice.title, practice.description, practice.results)
         practice.updated_at = utcnow()
 
@@ -60,28 +61,28 @@ class WorkflowMixin(PracticesBase):
         for position, participant_id in enumerate(ids):
             work.session.add(Author(practice_id=practice_id, participant_id=participant_id, position=position))
 
-    async def create(self, body: PracticeIn, principal: Principal, correlation_id: str | None = None) -> str:
+    async def create(self, command: DescribePractice, principal: Principal, correlation_id: str | None = None) -> str:
         """A school curator starts a draft of the school's practice."""
         if principal.role != domain.CURATOR:
             raise Forbidden("Практику школы описывает куратор школы.")
-        self._check_codes(body)
+        self._check_codes(command)
         async with self.uow(correlation_id) as work:
-            authors = await self._checked_authors(work, principal.scope_id, body.author_ids)
+            authors = await self._checked_authors(work, principal.scope_id, command.author_ids)
             practice = Practice(id=str(uuid.uuid4()), school_id=principal.scope_id, created_by=principal.sub,
-                                title="", form=body.form, description="")
-            self._apply(practice, body)
+                                title="", form=command.form, description="")
+            self._apply(practice, command)
             work.session.add(practice)
             await work.session.flush()
             await self._replace_authors(work, practice.id, authors)
             work.session.add(self._history(practice, principal, None))
         return practice.id
 
-    async def update(self, practice_id: str, body: PracticeIn, principal: Principal, correlation_id: str | None = None) -> None:
-        self._check_codes(body)
+    async def update(self, practice_id: str, command: DescribePractice, principal: Principal, correlation_id: str | None = None) -> None:
+        self._check_codes(command)
         async with self.uow(correlation_id) as work:
             practice = await self._editable(work, practice_id, principal)
-            authors = await self._checked_authors(work, practice.school_id, body.author_ids)
-            self._apply(practice, body)
+            authors = await self._checked_authors(work, practice.school_id, command.author_ids)
+            self._apply(practice, command)
             work.session.add(practice)
             await self._replace_authors(work, practice.id, authors)
 
@@ -100,10 +101,10 @@ class WorkflowMixin(PracticesBase):
         return HistoryEntry(id=str(uuid.uuid4()), practice_id=practice.id, status=practice.status, actor_id=principal.sub,
                             actor_name=_actor_name(principal), actor_role=principal.role, comment=comment)
 
-    async def change_status(self, practice_id: str, action: str, body: TransitionIn, principal: Principal,
+    async def change_status(self, practice_id: str, action: str, command: Transition, principal: Principal,
                             correlation_id: str | None = None) -> str:
         """submit, take, publish, return (comment), withdraw (comment): a history entry and the event."""
-        comment = (body.comment or "").strip() or None
+        comment = (command.comment or "").strip() or None
         async with self.uow(correlation_id) as work:
             practice = await self._visible(work, practice_id, principal)
             if principal.role == domain.CURATOR and practice.school_id != principal.scope_id:
@@ -134,7 +135,7 @@ class WorkflowMixin(PracticesBase):
     # ---- files -------------------------------------------------------------------------------
 
     async def attach(self, practice_id: str, name: str, content: bytes, principal: Principal,
-                     correlation_id: str | None = None) -> Attachment:
+                     correlation_id: str | None = None) -> FileResult:
         """A file of the practice: checked (name, size, type by content) before anything is stored."""
         async with self.uow(correlation_id) as work:
             await self._editable(work, practice_id, principal)
@@ -153,7 +154,7 @@ class WorkflowMixin(PracticesBase):
                                     uploaded_by=principal.sub)
             work.session.add(attachment)
             await self.store.put(work.session, key, checked.content)
-        return attachment
+        return file_result(attachment)
 
     async def remove_file(self, practice_id: str, file_id: str, principal: Principal) -> None:
         async with self.uow() as work:

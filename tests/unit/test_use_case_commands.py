@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("registry", "pairing", "surveys", "reports", "notifications")
+SERVICES = ("registry", "pairing", "surveys", "reports", "notifications", "practices")
 
 # Known debt (issue 18): services whose use cases still take HTTP bodies. None owes it any more; add none.
 KNOWN_DEBT: tuple[str, ...] = ()
