@@ -7,12 +7,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import vocabulary
 from shared.auth import Principal
-from shared.clock import utcnow
+from shared.clock import academic_year_of, utcnow
 from shared.db import Database
 
+from services.registry.documents_models import ProgrammeCuratorOrder, ProgrammeDocument
 from services.registry.models import Account, Enrolment, Participant, Programme, School
+from services.registry.year_models import Training
 
 
 @dataclass(frozen=True)
@@ -66,4 +70,33 @@ async def registry_tasks(db: Database, principal: Principal) -> list[Task]:
             col(Participant.id).in_(enrolled), col(Participant.id).not_in(with_password), Participant.status == "active"))).one()
         if without:
             tasks.append(Task("Участники программы, которые ещё не вошли в систему", "/registry/accounts", without))
-        return tasks
+        return tasks + await _year_tasks(session, school_id)
+
+
+async def _year_tasks(session: AsyncSession, school_id: str) -> list[Task]:
+    """The programme's year (issue 15): a running programme without its three documents or an
+    appointed curator; mentors without training this academic year."""
+    tasks = []
+    year = academic_year_of(utcnow().date())
+    programmes = (await session.exec(select(Programme).where(
+        Programme.school_id == school_id, col(Programme.stage) != "closed", Programme.academic_year == year))).all()
+    for programme in programmes:
+        kinds = set((await session.exec(select(ProgrammeDocument.kind).where(
+            ProgrammeDocument.programme_id == programme.id))).all())
+        appointed = (await session.exec(select(ProgrammeCuratorOrder.id).where(
+            ProgrammeCuratorOrder.programme_id == programme.id))).first()
+        missing = [vocabulary.DOCUMENT_KINDS[kind] for kind in vocabulary.REQUIRED_DOCUMENTS if kind not in kinds]
+        if appointed is None:
+            missing.append("приказ о назначении куратора")
+        if missing:
+            tasks.append(Task(f"Программа «{programme.title}»: нет — {'; '.join(missing)}",
+                              f"/registry/programmes/{programme.id}/documents"))
+    mentors = select(Enrolment.participant_id).join(Programme, col(Programme.id) == Enrolment.programme_id).where(
+        Programme.school_id == school_id, Programme.academic_year == year, Enrolment.role == "mentor",
+        Enrolment.active == True)  # noqa: E712
+    trained = select(Training.person_id).where(Training.school_id == school_id, Training.academic_year == year)
+    untrained = (await session.exec(select(func.count(func.distinct(Participant.id))).where(
+        col(Participant.id).in_(mentors), col(Participant.id).not_in(trained), Participant.status == "active"))).one()
+    if untrained:
+        tasks.append(Task("Наставники без обучения в этом учебном году", "/registry/training", untrained))
+    return tasks
