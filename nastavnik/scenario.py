@@ -198,12 +198,13 @@ class RegionScenario:
     async def _call(self, method: str, path: str, token: str, *, json: dict | None = None, wait_for_events: bool = False) -> httpx.Response:
         """Call the API; with wait_for_events, retry while the service learns from events: a 404
         (an unknown person or pair), or surveys' 422 for someone whose enrolment it has not heard of yet
-        (a respondent, or a campaign's explicit respondents)."""
+        (a respondent, or a campaign's explicit respondents), or practices' for an author it has not heard of."""
         deadline = asyncio.get_running_loop().time() + self.patience
         while True:
             response = await self.client.request(method, path, json=json, headers={"Authorization": f"Bearer {token}"})
             learning = response.status_code == 404 or (response.status_code == 422 and (
-                "не зачислен" in response.text or "Неизвестные респонденты" in response.text))
+                "не зачислен" in response.text or "Неизвестные респонденты" in response.text
+                or "Среди людей школы нет автора" in response.text))
             if learning and wait_for_events and asyncio.get_running_loop().time() < deadline:
                 await asyncio.sleep(0.05)
                 continue
