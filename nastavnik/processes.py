@@ -21,10 +21,20 @@ import httpx
 SERVICES = ("registry", "pairing", "surveys", "reports", "notifications", "practices")
 
 
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now and never handed out before by this process: two services given the same
+    port would both look ready (the one that bound first answers /ready for both) while the other
+    exits once its start-up ends and it cannot bind."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 # -- a fresh vhost: production names (nastavnik.events, <consumer>.<key>) without interference --
