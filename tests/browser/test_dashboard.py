@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,10 +41,11 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def dashboard_server() -> Iterator[str]:
+@contextmanager
+def reports_server(prefix: str, load) -> Iterator[str]:
+    """The reports service alone on the in-memory broker, filled by `load`, served by uvicorn in a thread."""
     _require_chromium()
-    data_dir = Path(tempfile.mkdtemp(prefix="dashboard-"))
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
     reports = create_service(Settings(data_dir=data_dir, jwt_secret=SECRET, region_id="test-region", region_name="Тестовый край",
                                       rabbitmq_url=None, database_url=None))
 
@@ -52,7 +53,7 @@ def dashboard_server() -> Iterator[str]:
     async def lifespan(app: FastAPI):
         async with TestRabbitBroker(reports.runtime.broker):
             await reports.runtime.start()
-            await load_region(reports)
+            await load(reports)
             yield
             await reports.runtime.stop()
 
@@ -62,14 +63,22 @@ def dashboard_server() -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not server.started:
         assert time.monotonic() < deadline, "dashboard server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    shutil.rmtree(data_dir, ignore_errors=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def dashboard_server() -> Iterator[str]:
+    with reports_server("dashboard-", load_region) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,58 +5,19 @@ roadmap. Without Chromium: skip, under CI: fail."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
-from faststream.rabbit import TestRabbitBroker
 
-from shared.settings import Settings
-
-from nastavnik.processes import free_port
-from services.reports.main import create_service
 from tests.browser.live import DESKTOP, PHONE, LiveSystem, fits_without_sideways_scroll
-from tests.browser.test_dashboard import _require_chromium, _sign_in, dashboard_browser  # noqa: F401 - the browser fixture
+from tests.browser.test_dashboard import _sign_in, dashboard_browser, reports_server  # noqa: F401 - the browser fixture
 from tests.component.test_reports_year import YEAR, load_year
-from tests.conftest import SECRET
 
 
 @pytest.fixture(scope="module")
 def dashboard_server() -> Iterator[str]:
-    _require_chromium()
-    data_dir = Path(tempfile.mkdtemp(prefix="dashboard-year-"))
-    reports = create_service(Settings(data_dir=data_dir, jwt_secret=SECRET, region_id="test-region", region_name="Тестовый край",
-                                      rabbitmq_url=None, database_url=None))
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        async with TestRabbitBroker(reports.runtime.broker):
-            await reports.runtime.start()
-            await load_year(reports)
-            yield
-            await reports.runtime.stop()
-
-    app = FastAPI(lifespan=lifespan)
-    app.mount("/reports", reports.http)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "dashboard server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    shutil.rmtree(data_dir, ignore_errors=True)
+    with reports_server("dashboard-year-", load_year) as url:
+        yield url
 
 
 def _card(driver, code: str) -> str:
