@@ -37,6 +37,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -173,6 +174,18 @@ async def drain(observer: Observer, submits: dict[str, float], timeout: float) -
         await asyncio.sleep(0.5)
 
 
+def start_profilers(folder: str, processes: ServiceProcesses, rate: float, duration: float) -> list[subprocess.Popen]:
+    """py-spy profiles (50 samples/s, idle frames left out) of surveys, reports and pairing over the
+    steady load, as collapsed stacks: `<folder>/<service>-<rate>.txt` (bench/profile_summary.py
+    prints their hottest frames; speedscope or flamegraph.pl draw them as flame graphs)."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return [subprocess.Popen([spy, "record", "--pid", str(processes.processes[name].pid), "--rate", "50", "--duration", str(int(duration)),
+                              "--format", "raw", "--output", f"{folder}/{name.replace('#', '-')}-{rate:g}.txt", "--nonblocking"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for name in processes.processes if name.split("#")[0] in ("surveys", "reports", "pairing")]
+
+
 CLUSTER: list[RabbitCluster] = []  # --cluster: started once by main()
 BUSIEST = "reports.surveys.response.completed.v1"
 
@@ -220,8 +233,11 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
             poster = Poster([f"http://127.0.0.1:{processes.ports[name]}" for name in surveys], args.connections)
             await poster.__aenter__()
             if scenario_name == "steady":
+                profilers = start_profilers(args.profile, processes, rate, args.duration) if args.profile else []
                 before = cpu_by_process(processes)
                 await submit_load(poster, scenario, region, rate, args.duration, submits, timeline, outcome)
+                for profiler in profilers:
+                    profiler.wait(60)
                 await drain(observer, submits, 120)
                 cpu = spent(before, cpu_by_process(processes))
                 cores = {name: round(seconds / args.duration, 2) for name, seconds in cpu.items()}
@@ -291,6 +307,7 @@ async def main() -> None:
     parser.add_argument("--cluster", action="store_true", help="a private three-node RabbitMQ cluster instead of the shared broker")
     parser.add_argument("--kill", action="store_true", help="with --cluster: kill -9 the busiest queue's leader node under load")
     parser.add_argument("--kill-rate", type=float, default=500)
+    parser.add_argument("--profile", default=None, help="folder for py-spy profiles (collapsed stacks) of surveys, reports and pairing in the steady runs")
     args = parser.parse_args()
     if args.cluster:
         work = Path(tempfile.mkdtemp(prefix="bench-cluster-"))

@@ -64,6 +64,12 @@ class ServiceMetrics:
             ["operation"],
             registry=r,
         )
+        self.consumer_stalls = Counter(
+            "nastavnik_consumer_stall_recoveries",
+            "Reconnections to restore a consumer the broker stopped feeding (messages ready, none delivered), by queue.",
+            ["queue"],
+            registry=r,
+        )
         self.consumers_waiting = Gauge(
             "nastavnik_consumer_waiting_for_database",
             "Consumers holding a message until the database answers again (consumption paused).",

@@ -29,6 +29,7 @@ from shared.messaging.cluster import use_cluster
 from shared.messaging.consumer import EventConsumer, Handler
 from shared.messaging.inbox import InboxMessage
 from shared.messaging.outbox import OutboxMessage, OutboxRelay, UnitOfWork, routing_headers
+from shared.messaging.stall import StallWatch
 from shared.messaging.topology import EVENTS_EXCHANGE, INBOUND_EXCHANGE, consumer_queue, inbound_queue, queue_name
 from shared.messaging.transport import transport_for
 from shared.metrics import ServiceMetrics
@@ -122,6 +123,9 @@ class ServiceRuntime:
         self.consumer = EventConsumer(
             name, self.uow, self.metrics, self.transport, delivery_limit=settings.delivery_limit, probe=self.db.ping
         )
+        self.stall_watch = StallWatch(settings.consumer_stall_seconds, self.log,
+                                      lambda queue: self.metrics.consumer_stalls.labels(queue).inc())
+        """Restores a consumer the broker stopped feeding (shared/messaging/stall.py)."""
         if name != "registry":  # the registry decides revocations and stores its own in the use case
             from shared.contracts.registry import SessionsRevoked
 
@@ -161,7 +165,14 @@ class ServiceRuntime:
         """Subscribe `receiver` to `queue`: raw bytes in (the consumer validates them itself); the
         consumer settles each message, and the framework nacks one whose receiver raised."""
         options.setdefault("ack_policy", AckPolicy.NACK_ON_ERROR)
-        self.broker.subscriber(queue, exchange, decoder=_raw_body, title=title, description=description, **options)(receiver)
+        watch, name = self.stall_watch, queue.name
+
+        async def on_message(body: bytes, message: RabbitMessage) -> None:
+            watch.delivered(name)
+            await receiver(body, message)
+
+        on_message.__name__ = receiver.__name__
+        self.broker.subscriber(queue, exchange, decoder=_raw_body, title=title, description=description, **options)(on_message)
         self._consumed_queues.append(queue.name)
 
     def consumes_in_batches(
@@ -246,6 +257,7 @@ class ServiceRuntime:
         else:
             await self.db.require_head()
         await self.transport.open(self.broker, self._consumed_queues, self.relay.resume)
+        self.transport.watch_stalls(self.broker, self.stall_watch, self._consumed_queues, lambda: self.consumer.waiting.running > 0)
         for batches in self._batching:
             batches.start()
         await self.relay.start()
@@ -263,6 +275,7 @@ class ServiceRuntime:
         for batches in self._batching:
             await batches.stop()
         await self.relay.stop()
+        await self.stall_watch.stop()
         await self.transport.close(self.broker)
         await self.db.dispose()
         self.log.info("service.stopped")

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     prefetch: int = Field(default=32, ge=1, description="Unacknowledged messages per consumer channel.")
     delivery_limit: int = Field(default=5, ge=1, description="Deliveries before a message is dead-lettered.")
     publish_timeout: float = 10.0
+    consumer_stall_seconds: float = Field(
+        default=20, ge=0,
+        description="Seconds a queue may hold ready messages while delivering none to an idle consumer before the "
+        "service reconnects to restore its consumers (shared/messaging/stall.py); 0: never.",
+    )
     outbox_retention_days: float = Field(
         default=7, ge=0, description="Days a sent event stays in its producer's outbox (audit) before it is deleted; 0: kept forever."
     )

@@ -10,6 +10,7 @@ node goes on reading them and a publisher goes on writing (with confirms)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import urllib.parse
 from collections.abc import Sequence
@@ -41,6 +42,10 @@ class FailoverConnection(RobustConnection):
     """A robust connection over several nodes of one cluster (`ADDRESSES` set by `failover_connection`)."""
 
     ADDRESSES: tuple[str, ...] = ()
+    ATTEMPT_TIMEOUT = 15.0
+    """Seconds for one reconnection: the AMQP handshake and the restoration of every channel,
+    queue and consumer. Without a bound, a queue.declare sent to a node while the queue's Raft
+    group elects a leader (the old one killed) could wait forever, and the service with it."""
 
     def __init__(self, url: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(url, *args, **kwargs)
@@ -66,7 +71,12 @@ class FailoverConnection(RobustConnection):
         self._attempts += 1
         if self.connection_attempt:  # a reconnection: one address per attempt, the loop retries
             log.warning("broker connection: trying %s", self.url.with_password(None) if self.url.password else self.url)
-            await connect(self)
+            try:
+                await asyncio.wait_for(connect(self), self.ATTEMPT_TIMEOUT)
+            except TimeoutError:
+                if self.transport is not None:  # half restored: dropped, the next attempt restores all again
+                    await asyncio.gather(self.transport.connection.close(ConnectionError("restore timed out")), return_exceptions=True)
+                raise ConnectionError(f"{self.url.host}:{self.url.port}: not restored within {self.ATTEMPT_TIMEOUT:g} s") from None
             return
         last: BaseException | None = None
         for _ in range(len(self._addresses)):

@@ -98,10 +98,18 @@ class InfrastructureWait:
         self.max_delay = max_delay
         self.attempts_while_up = attempts_while_up
         self.holding = 0
+        self.running = 0  # operations under way (held or not): the consumer has messages in hand
 
     async def run(self, operation: Callable[[], Awaitable[T]], what: str) -> T:
         """`operation()` until it succeeds, raises a non-transient error, or fails transiently
         `attempts_while_up` times while the database answers (then its last error is raised)."""
+        self.running += 1
+        try:
+            return await self._run(operation, what)
+        finally:
+            self.running -= 1
+
+    async def _run(self, operation: Callable[[], Awaitable[T]], what: str) -> T:
         failures_while_up = 0
         delay = self.first_delay
         waiting_since: float | None = None

@@ -22,6 +22,7 @@ from faststream.rabbit import RabbitBroker
 
 from shared.messaging import broker_state
 from shared.messaging.faults import InfrastructureWait, last_delivery
+from shared.messaging.stall import StallWatch
 from shared.messaging.topology import (
     DEAD_LETTER_EXCHANGE,
     EVENTS_EXCHANGE,
@@ -69,6 +70,9 @@ class Transport:
 
     async def close(self, broker: RabbitBroker) -> None:
         raise NotImplementedError
+
+    def watch_stalls(self, broker: RabbitBroker, watch: StallWatch, queues: Sequence[str], busy: Callable[[], bool]) -> None:
+        """Start `watch` over the consumed queues, where a broker can stop feeding a consumer."""
 
     async def ready(self, broker: RabbitBroker) -> tuple[bool, str | None]:
         raise NotImplementedError
@@ -127,6 +131,11 @@ class BrokerTransport(Transport):
 
     async def close(self, broker: RabbitBroker) -> None:
         await broker.stop()
+
+    def watch_stalls(self, broker: RabbitBroker, watch: StallWatch, queues: Sequence[str], busy: Callable[[], bool]) -> None:
+        connection = getattr(broker, "_connection", None)  # aio-pika's robust connection
+        if connection is not None:
+            watch.start(connection, queues, busy)
 
     async def ready(self, broker: RabbitBroker) -> tuple[bool, str | None]:
         """Whether the broker answers and takes publishes; if not, why: unreachable, or blocking

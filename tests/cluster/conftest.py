@@ -41,4 +41,5 @@ def cluster_servers() -> Iterator[ClusterServers]:
     finally:
         rabbit.stop()
         postgres.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if not os.environ.get("NASTAVNIK_TEST_KEEP_CLUSTER"):  # set: the nodes' logs stay for a post-mortem
+            shutil.rmtree(work, ignore_errors=True)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import aio_pika
 import httpx
+import structlog
 
 from shared.messaging.cluster import failover_connection
+from shared.messaging.stall import StallWatch
 from shared.messaging.topology import EVENTS_EXCHANGE_NAME
 
 from nastavnik.processes import ServiceProcesses, free_port
@@ -35,6 +37,7 @@ class ClusterObserver(Observer):
 
     async def _on_message(self, message: aio_pika.abc.AbstractIncomingMessage) -> None:
         now = time.monotonic()
+        self.watch.delivered(self.queue_name)
         body = json.loads(message.body)
         if body["type"] == COMPLETED:
             self.completed_at.setdefault(body["id"], now)
@@ -57,15 +60,22 @@ class ClusterObserver(Observer):
         return 0.0 if not late else max(late) - since
 
     async def start(self, url: str) -> None:
+        self.queue_name = f"cluster.ledger.{uuid.uuid4().hex[:8]}"
+        # the observer is a consumer of the same cluster: it gets the services' remedy for a consumer left unfed
+        self.watch = StallWatch(10.0, structlog.get_logger("cluster.observer"))
         self.connection = await aio_pika.connect_robust(url, reconnect_interval=1, connection_class=failover_connection(self.urls))
         channel = await self.connection.channel()
         await channel.set_qos(prefetch_count=500)
         exchange = await channel.get_exchange(EVENTS_EXCHANGE_NAME)
-        queue = await channel.declare_queue(f"cluster.ledger.{uuid.uuid4().hex[:8]}", durable=True,
-                                            arguments={"x-queue-type": "quorum"})
+        queue = await channel.declare_queue(self.queue_name, durable=True, arguments={"x-queue-type": "quorum"})
         for key in (COMPLETED, UPDATED):
             await queue.bind(exchange, routing_key=key)
         await queue.consume(self._on_message)
+        self.watch.start(self.connection, [queue.name], busy=lambda: False)
+
+    async def stop(self) -> None:
+        await self.watch.stop()
+        await super().stop()
 
 
 def cluster_urls(cluster: RabbitCluster, vhost: str) -> list[str]:

@@ -1,7 +1,10 @@
 """Issue 17, part 1: the survey → indicator chain on a three-node RabbitMQ cluster (quorum
-queues, a member on each node). Under a steady load of questionnaires, the node that leads the
-busiest queue (reports' completions) is stopped cleanly, started again, then the node leading it
-next is killed with SIGKILL and left down. With no operator action every questionnaire the HTTP
+queues, a member on each node). Under a steady load of questionnaires, the services' node (the
+first of their addresses, where the queues were declared and are led) is stopped cleanly and
+started again; then the node the services moved to (the next address, leading about half the
+queues by then) is killed with SIGKILL and left down, so the services reconnect while those
+queues elect new leaders (once, a restore waiting on such a queue hung forever:
+shared/messaging/cluster.py bounds it). With no operator action every questionnaire the HTTP
 API accepted is named by exactly one region announcement and counted once (the ledger of
 tests/chaos/ledger.py), and completions submitted after the kill are reflected again."""
 
@@ -25,7 +28,7 @@ BUSIEST = "reports.surveys.response.completed.v1"
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(int(DURATION + SETTLE + 300))]
 
 
-async def test_leader_node_stopped_then_killed(cluster_servers: ClusterServers, tmp_path) -> None:
+async def test_services_node_stopped_then_their_next_node_killed(cluster_servers: ClusterServers, tmp_path) -> None:
     cluster, vhost = cluster_servers.rabbit, "cluster"
     processes = await system_on(cluster_servers, vhost, tmp_path, SECRET)
     processes.start_all()
@@ -51,16 +54,17 @@ async def test_leader_node_stopped_then_killed(cluster_servers: ClusterServers, 
             async def faults() -> None:
                 # on a schedule of the load's own clock: the kill lands while half the load is still to come
                 await asyncio.sleep(DURATION * 0.05)
-                leader = await asyncio.to_thread(cluster.leader, BUSIEST, vhost)
-                events.append(f"stop {leader.node}")
-                await asyncio.to_thread(leader.stop_cleanly)
-                await asyncio.to_thread(leader.start)
-                events.append(f"started {leader.node} at {time.monotonic() - began:.0f} s")
+                first, second = cluster.nodes[0], cluster.nodes[1]  # the services' addresses, in their order
+                led = await asyncio.to_thread(cluster.leader, BUSIEST, vhost)
+                events.append(f"stop {first.node} (leading {BUSIEST}: {led is first})")
+                await asyncio.to_thread(first.stop_cleanly)
+                await asyncio.to_thread(first.start)
+                events.append(f"started {first.node} at {time.monotonic() - began:.0f} s")
                 await asyncio.sleep(max(0.0, began + DURATION * 0.5 - time.monotonic()))
-                leader = await asyncio.to_thread(cluster.leader, BUSIEST, vhost)
-                events.append(f"kill -9 {leader.node} at {time.monotonic() - began:.0f} s")
+                led = await asyncio.to_thread(cluster.leader, BUSIEST, vhost)
+                events.append(f"kill -9 {second.node} at {time.monotonic() - began:.0f} s (leading {BUSIEST}: {led is second})")
                 killed_at.append(time.monotonic())
-                await asyncio.to_thread(leader.kill)  # left down: the chain goes on on two nodes
+                await asyncio.to_thread(second.kill)  # left down: the chain goes on on two nodes
 
             await asyncio.gather(load.run(), faults())
             responses = list(load.accepted.values())
@@ -68,8 +72,7 @@ async def test_leader_node_stopped_then_killed(cluster_servers: ClusterServers, 
         recovered = observer.recovered_after(killed_at[0]) if killed_at else None
         # the test's bound is loose (a shared 2-core machine); bench/indicator_lag.py --cluster measures the 1 s target
         resumed = observer.recovered_after(killed_at[0], within=5.0) if killed_at else None
-        print(f"cluster: completions reflected within 1 s again {recovered} s, within 5 s {resumed} s after the kill; "
-              f"first stop on the services' first address: {events[0].endswith(cluster.nodes[0].node)}")
+        print(f"cluster: completions reflected within 1 s again {recovered} s, within 5 s {resumed} s after the kill")
         print(f"cluster: accepted {len(responses)} retried {load.retried} counter {result.counter} lost {len(result.lost)} "
               f"twice {len(result.twice)} unannounced {len(result.not_completed)}; {'; '.join(events)}")
         assert not load.refused, load.refused[:5]

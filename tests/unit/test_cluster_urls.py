@@ -27,3 +27,33 @@ def test_the_connection_class_carries_the_addresses() -> None:
     # aio-pika's private step this class overrides must still exist (an upgrade would break failover silently)
     from aio_pika import RobustConnection
     assert hasattr(RobustConnection, "_RobustConnection__connect_transport")
+
+
+async def test_a_reconnection_that_hangs_gives_way_to_the_next_node(monkeypatch) -> None:
+    """A restore that never answers (a queue.declare during a leader election) is dropped after
+    ATTEMPT_TIMEOUT and the next attempt goes to the next node, instead of waiting forever."""
+    import asyncio
+
+    from aio_pika import RobustConnection
+    from yarl import URL
+
+    tried: list[str] = []
+
+    async def hangs(connection) -> None:
+        tried.append(str(connection.url))
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(RobustConnection, "_RobustConnection__connect_transport", hangs)
+    cls = failover_connection(["amqp://h1/", "amqp://h2/"])
+    cls.ATTEMPT_TIMEOUT = 0.1
+    connection = cls(URL("amqp://h1/"))
+    connection.connection_attempt = connection._attempts = 1  # connected once: this is a reconnection
+    started = asyncio.get_running_loop().time()
+    try:
+        await connection._RobustConnection__connect_transport()
+        raise AssertionError("a hanging attempt must fail")
+    except ConnectionError as error:
+        assert "not restored within 0.1 s" in str(error)
+    assert asyncio.get_running_loop().time() - started < 2
+    assert tried == ["amqp://h2/"]  # a reconnection tries the next node; the one after that comes next
+    assert connection.address == "amqp://h2/"
