@@ -14,6 +14,7 @@ from typing import Any
 
 from faststream import AckPolicy
 from faststream.exceptions import SubscriberNotFound
+from faststream.message import StreamMessage
 from faststream.rabbit import Channel, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
@@ -59,10 +60,13 @@ def bulk_relay(runtime: ServiceRuntime) -> OutboxRelay:
                        broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout))
 
 
-async def _raw_body(message) -> bytes:  # noqa: ANN001
-    """Hand the handler the raw bytes: the consumer validates them itself, so that a
-    malformed body is dead-lettered with its reason instead of failing inside the framework."""
-    return message.body
+async def _whole_message(message: StreamMessage) -> StreamMessage:
+    """Hand the handler the framework's message itself, as its one argument: the consumer reads
+    and validates the raw body (a malformed one is dead-lettered with its reason instead of
+    failing inside the framework), and settles the message. Asking for the message by a second,
+    context-injected argument instead costs a worker-thread hop per message (fast_depends solves
+    a context field synchronously in the thread pool): a quarter of a consumer's CPU under load."""
+    return message
 
 
 def service_tables(name: str, tables: Sequence[type[SQLModel]]) -> list[type[SQLModel]]:
@@ -167,12 +171,12 @@ class ServiceRuntime:
         options.setdefault("ack_policy", AckPolicy.NACK_ON_ERROR)
         watch, name = self.stall_watch, queue.name
 
-        async def on_message(body: bytes, message: RabbitMessage) -> None:
+        async def on_message(message: Any) -> None:
             watch.delivered(name)
-            await receiver(body, message)
+            await receiver(message.body, message)
 
         on_message.__name__ = receiver.__name__
-        self.broker.subscriber(queue, exchange, decoder=_raw_body, title=title, description=description, **options)(on_message)
+        self.broker.subscriber(queue, exchange, decoder=_whole_message, title=title, description=description, **options)(on_message)
         self._consumed_queues.append(queue.name)
 
     def consumes_in_batches(
