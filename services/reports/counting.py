@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import Any
 
 import structlog
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -137,13 +138,7 @@ class ReportsCore:
                 if v
             ]
             if rows:
-                table = Counter.__table__  # Core, not the ORM: no per-row ORM bookkeeping
-                statement = insert(table).values(rows)
-                statement = statement.on_conflict_do_update(
-                    index_elements=["scope", "scope_id", "academic_year", "name"],
-                    set_={"value": table.c.value + statement.excluded.value},
-                )
-                await work.session.exec(statement)
+                await _upsert_adding(work, insert(Counter.__table__), ["scope", "scope_id", "academic_year", "name"], rows)
         if batch.contributions:
             rows = [
                 {"person": k[0], "school_id": k[1], "academic_year": k[2], "name": k[3], "value": v}
@@ -151,13 +146,7 @@ class ReportsCore:
                 if v
             ]
             if rows:
-                table = Contribution.__table__
-                statement = insert(table).values(rows)
-                statement = statement.on_conflict_do_update(
-                    index_elements=["person", "school_id", "academic_year", "name"],
-                    set_={"value": table.c.value + statement.excluded.value},
-                )
-                await work.session.exec(statement)
+                await _upsert_adding(work, insert(Contribution.__table__), ["person", "school_id", "academic_year", "name"], rows)
         batch.counters.clear()
         batch.contributions.clear()
 
@@ -286,3 +275,14 @@ def anonymised(body: str, raw: str) -> str:
             if data.get(name) is not None:
                 data[name] = {}
     return json.dumps(envelope, ensure_ascii=False)
+
+
+async def _upsert_adding(work: Work, statement: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
+    """Add each row's value to the stored one (inserted if absent), in the rows' order (sorted by
+    the caller: concurrent batches lock the same rows in the same order, so never deadlock).
+    Core, not the ORM: no per-row bookkeeping; one statement with the rows as parameters, so
+    its SQL is compiled once and cached, whatever the batch's size (a VALUES list built from
+    the rows would be compiled anew for every batch)."""
+    statement = statement.on_conflict_do_update(index_elements=keys, set_={"value": statement.table.c.value + statement.excluded.value})
+    connection = await work.session.connection()
+    await connection.execute(statement, rows)

@@ -76,5 +76,8 @@ async def claim_many(session: AsyncSession, consumer: str, messages: list[tuple[
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = InboxMessage.__table__  # type: ignore[attr-defined]
-    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["consumer", "message_id"]).returning(table.c.message_id)
-    return set((await session.exec(statement)).scalars().all())
+    # the rows as parameters of one statement (SQLAlchemy's "insertmanyvalues"): its SQL is
+    # compiled once and cached, where a VALUES list built from the rows is compiled per batch
+    statement = insert(table).on_conflict_do_nothing(index_elements=["consumer", "message_id"]).returning(table.c.message_id)
+    connection = await session.connection()
+    return set((await connection.execute(statement, rows)).scalars().all())
