@@ -233,7 +233,7 @@ async def run_once(args, scenario_name: str, rate: float) -> dict:
             poster = Poster([f"http://127.0.0.1:{processes.ports[name]}" for name in surveys], args.connections)
             await poster.__aenter__()
             if scenario_name == "steady":
-                profilers = start_profilers(args.profile, processes, rate, args.duration) if args.profile else []
+                profilers = start_profilers(args.profile, processes, rate, args.duration) if getattr(args, "profile", None) else []
                 before = cpu_by_process(processes)
                 await submit_load(poster, scenario, region, rate, args.duration, submits, timeline, outcome)
                 for profiler in profilers:
