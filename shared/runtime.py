@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -115,6 +116,7 @@ class ServiceRuntime:
         )
         use_cluster(self.broker, settings.broker_urls)  # NASTAVNIK_RABBITMQ_NODES: move to a surviving node
         self._publishers: dict[str, object] = {}
+        self._publish_failing_since: float | None = None
         self._consumed_queues: list[str] = []
         self._batching: list[BatchingConsumer] = []
         self._start_hooks: list[Hook] = []
@@ -261,7 +263,8 @@ class ServiceRuntime:
         else:
             await self.db.require_head()
         await self.transport.open(self.broker, self._consumed_queues, self.relay.resume)
-        self.transport.watch_stalls(self.broker, self.stall_watch, self._consumed_queues, lambda: self.consumer.waiting.running > 0)
+        self.transport.watch_stalls(self.broker, self.stall_watch, self._consumed_queues, lambda: self.consumer.waiting.running > 0,
+                                    lambda: 0.0 if broker_state.blocked_reason(self.broker) else self.publishing_failed_for())
         for batches in self._batching:
             batches.start()
         await self.relay.start()
@@ -302,22 +305,33 @@ class ServiceRuntime:
     # -- the relay's publish --------------------------------------------------------------
 
     async def publish_row(self, row: OutboxMessage) -> None:
-        """Publish one outbox row through its event type's publisher (the standard relay's way)."""
+        """Publish one outbox row through its event type's publisher (the standard relay's way).
+        Bounded: a publish waits for its channel to be restored, which a broken failover could
+        leave waiting forever; the stall watch reconnects when publishing keeps failing."""
         publisher = self._publishers.get(row.event_type)
         if publisher is None:
             raise RuntimeError(f"{self.name} has no publisher for {row.event_type}")
         try:
-            await publisher.publish(  # type: ignore[attr-defined]
+            await asyncio.wait_for(publisher.publish(  # type: ignore[attr-defined]
                 row.body.encode(),
                 headers=routing_headers(row.body),
                 message_id=row.id,
                 correlation_id=row.correlation_id or row.id,
                 content_type="application/json",
                 timeout=self.settings.publish_timeout,
-            )
+            ), self.settings.publish_timeout + 5)
         except SubscriberNotFound:
             # In-memory broker only: nobody in this process listens to this event type.
             pass
+        except Exception:
+            if self._publish_failing_since is None:
+                self._publish_failing_since = time.monotonic()
+            raise
+        self._publish_failing_since = None
+
+    def publishing_failed_for(self) -> float:
+        """Seconds the broker has refused or timed out every publish (0: the last one went through)."""
+        return 0.0 if self._publish_failing_since is None else time.monotonic() - self._publish_failing_since
 
     _publish = publish_row  # the name the relay tests built a relay with
 

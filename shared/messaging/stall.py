@@ -11,7 +11,11 @@ of its own): a queue with messages ready that has delivered nothing to this proc
 `stall_after` seconds, while the process holds no message (no operation running, none waiting
 for the database), is stalled. The watch then closes the connection under the robust one, which
 reconnects (to the next node of a cluster) and restores every channel and consumer; what was
-unacknowledged is redelivered and the inbox skips what was applied."""
+unacknowledged is redelivered and the inbox skips what was applied.
+
+The same remedy serves two more faces of a connection that looks open but no longer works: the
+relay failing to publish for `stall_after` seconds (a channel never restored: every publish waits
+or times out), and the watch's own checks failing three times running."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ class StallWatch:
         self.on_recovery = on_recovery
         self.last_delivery: dict[str, float] = {}
         self._task: asyncio.Task | None = None
+        self._quiet_until = 0.0  # after a reconnection, `stall_after` s for it to work before another
 
     def delivered(self, queue: str) -> None:
         self.last_delivery[queue] = time.monotonic()
@@ -37,12 +42,13 @@ class StallWatch:
         """The rule: messages ready, nothing delivered for `stall_after` s, nothing in hand."""
         return ready > 0 and not busy and now - self.last_delivery.get(queue, 0.0) > self.stall_after
 
-    def start(self, connection: Any, queues: Sequence[str], busy: Callable[[], bool]) -> None:
-        if self.stall_after > 0 and queues and self._task is None:
+    def start(self, connection: Any, queues: Sequence[str], busy: Callable[[], bool],
+              publishing_failed_for: Callable[[], float] = lambda: 0.0) -> None:
+        if self.stall_after > 0 and self._task is None:
             started = time.monotonic()
             for queue in queues:  # a queue counts as fed from the start: the first check waits `stall_after`
                 self.last_delivery.setdefault(queue, started)
-            self._task = asyncio.create_task(self._run(connection, list(queues), busy), name="stall-watch")
+            self._task = asyncio.create_task(self._run(connection, list(queues), busy, publishing_failed_for), name="stall-watch")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -50,24 +56,36 @@ class StallWatch:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
-    async def _run(self, connection: Any, queues: list[str], busy: Callable[[], bool]) -> None:
+    async def _run(self, connection: Any, queues: list[str], busy: Callable[[], bool],
+                   publishing_failed_for: Callable[[], float]) -> None:
+        failed_checks = 0
         while True:
             await asyncio.sleep(self.interval)
+            if not _looks_open(connection):
+                failed_checks = 0  # the robust connection knows it is down and is on it
+                continue
+            if time.monotonic() < self._quiet_until:
+                continue
+            if publishing_failed_for() > self.stall_after:
+                await self._recover(connection, [], "relay.stalled_reconnecting")
+                continue
             try:
                 stalled = await asyncio.wait_for(self._check(connection, queues, busy), 10.0)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - the broker away: the robust connection is already on it
-                self.log.debug("consumer.stall_check_failed", error=repr(exc)[:200])
+            except Exception as exc:  # noqa: BLE001 - counted: three in a row on an open connection is a stall too
+                failed_checks += 1
+                self.log.debug("consumer.stall_check_failed", error=repr(exc)[:200], in_a_row=failed_checks)
+                if failed_checks >= 3:
+                    failed_checks = 0
+                    await self._recover(connection, [], "broker.unresponsive_reconnecting")
                 continue
+            failed_checks = 0
             if stalled:
-                await self._recover(connection, stalled)
+                await self._recover(connection, stalled, "consumer.stalled_reconnecting")
 
     async def _check(self, connection: Any, queues: list[str], busy: Callable[[], bool]) -> list[str]:
-        transport = getattr(connection, "transport", None)
-        if transport is None or transport.connection.is_closed or getattr(connection, "reconnecting", False):
-            return []
-        channel = await transport.connection.channel(publisher_confirms=False)
+        channel = await connection.transport.connection.channel(publisher_confirms=False)
         try:
             stalled = []
             for queue in queues:
@@ -78,12 +96,19 @@ class StallWatch:
         finally:
             await channel.close()
 
-    async def _recover(self, connection: Any, queues: list[str]) -> None:
-        self.log.warning("consumer.stalled_reconnecting", queues=queues, silent_seconds=self.stall_after)
+    async def _recover(self, connection: Any, queues: list[str], why: str) -> None:
+        self.log.warning(why, queues=queues, after_seconds=self.stall_after)
         now = time.monotonic()
+        self._quiet_until = now + self.stall_after
         for queue in queues:
             self.on_recovery(queue)
             self.last_delivery[queue] = now  # the next check waits `stall_after` again
         transport = connection.transport
         if transport is not None:
-            await transport.connection.close(ConnectionError(f"consumers of {', '.join(queues)} stalled"))
+            await asyncio.gather(transport.connection.close(ConnectionError(why)), return_exceptions=True)
+
+
+def _looks_open(connection: Any) -> bool:
+    """Connected as far as the client knows (not closed, not reconnecting)."""
+    transport = getattr(connection, "transport", None)
+    return transport is not None and not transport.connection.is_closed and not getattr(connection, "reconnecting", False)

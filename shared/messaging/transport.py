@@ -71,8 +71,9 @@ class Transport:
     async def close(self, broker: RabbitBroker) -> None:
         raise NotImplementedError
 
-    def watch_stalls(self, broker: RabbitBroker, watch: StallWatch, queues: Sequence[str], busy: Callable[[], bool]) -> None:
-        """Start `watch` over the consumed queues, where a broker can stop feeding a consumer."""
+    def watch_stalls(self, broker: RabbitBroker, watch: StallWatch, queues: Sequence[str], busy: Callable[[], bool],
+                     publishing_failed_for: Callable[[], float]) -> None:
+        """Start `watch` over the consumed queues and the publishes, where a broker can stop serving an open connection."""
 
     async def ready(self, broker: RabbitBroker) -> tuple[bool, str | None]:
         raise NotImplementedError
@@ -132,10 +133,11 @@ class BrokerTransport(Transport):
     async def close(self, broker: RabbitBroker) -> None:
         await broker.stop()
 
-    def watch_stalls(self, broker: RabbitBroker, watch: StallWatch, queues: Sequence[str], busy: Callable[[], bool]) -> None:
+    def watch_stalls(self, broker: RabbitBroker, watch: StallWatch, queues: Sequence[str], busy: Callable[[], bool],
+                     publishing_failed_for: Callable[[], float]) -> None:
         connection = getattr(broker, "_connection", None)  # aio-pika's robust connection
         if connection is not None:
-            watch.start(connection, queues, busy)
+            watch.start(connection, queues, busy, publishing_failed_for)
 
     async def ready(self, broker: RabbitBroker) -> tuple[bool, str | None]:
         """Whether the broker answers and takes publishes; if not, why: unreachable, or blocking
