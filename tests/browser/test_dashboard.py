@@ -25,6 +25,7 @@ from shared.web import issue_session
 
 from nastavnik.processes import free_port
 from services.reports.main import create_service
+from tests.browser.live import click_to_next_page
 from tests.component.test_reports_indicators import YEAR, load_region
 from tests.conftest import SECRET
 
@@ -135,9 +136,9 @@ def test_region_dashboard_draws_charts_and_drills_down(dashboard_server, dashboa
     assert any(float(b.get_attribute("height")) > 10 for b in swot.find_elements(By.CSS_SELECTOR, "rect.bar"))
     programmes = [row.find_element(By.TAG_NAME, "td").text for row in driver.find_elements(By.CSS_SELECTOR, "#swot tbody tr")]
     assert programmes == ["не указана", "Первые шаги", "Учитель учителю", "prog-s3"]  # titles; prog-s3 was never launched
-    driver.find_element(By.LINK_TEXT, "Район m1").click()
+    click_to_next_page(driver, driver.find_element(By.LINK_TEXT, "Район m1"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Район m1"
-    driver.find_element(By.LINK_TEXT, "Школа s2").click()
+    click_to_next_page(driver, driver.find_element(By.LINK_TEXT, "Школа s2"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Школа s2"
     growth = driver.find_element(By.ID, "chart-satisfaction-history")
     assert growth.find_elements(By.CSS_SELECTOR, "polyline.series, circle")

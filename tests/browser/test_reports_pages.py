@@ -19,7 +19,7 @@ from shared.auth import Principal
 
 from nastavnik.scenario import MUNICIPALITIES
 from tests.browser.conftest import make_driver, require_chromium
-from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
+from tests.browser.live import DESKTOP, PHONE, LiveSystem, click_to_next_page, eventually, fits_without_sideways_scroll
 
 REGION = "demo-region"
 ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id=REGION, name="Орлова Вера")
@@ -161,7 +161,7 @@ def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:
     # with JavaScript the list follows the choice at once (htmx), the address too
     assert eventually(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")) == 1)
     assert "municipality=mun-river" in driver.current_url
-    driver.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()  # the plain form gives the same list
+    click_to_next_page(driver, driver.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))  # the plain form: the same list
     rows = driver.find_elements(By.CSS_SELECTOR, "#schools tbody tr")
     assert [r.get_attribute("data-school-id") for r in rows] == ["demo-school-3"]
     assert "сложные условия" in _cell(rows[0], "Признаки")
@@ -170,8 +170,8 @@ def test_region_admin_filters_the_schools_by_municipality(live, driver) -> None:
         live.sign_in(no_javascript, ADMIN)
         no_javascript.get(live.url("/reports/schools"))
         Select(no_javascript.find_element(By.ID, "f-municipality")).select_by_visible_text("Приречный городской округ")
-        no_javascript.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
-        assert eventually(lambda: "municipality=mun-river" in no_javascript.current_url)
+        click_to_next_page(no_javascript, no_javascript.find_element(By.CSS_SELECTOR, "#filters button[type=submit]"))
+        assert "municipality=mun-river" in no_javascript.current_url
         rows = no_javascript.find_elements(By.CSS_SELECTOR, "#schools tbody tr")
         assert [r.get_attribute("data-school-id") for r in rows] == ["demo-school-3"]
     finally:
@@ -189,8 +189,8 @@ def test_exports_page_downloads_a_csv_for_excel_in_russian(live, driver) -> None
     driver.get(live.url("/reports/exports"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Выгрузки"
     Select(driver.find_element(By.ID, "f-municipality")).select_by_visible_text("Северный район")
-    driver.find_element(By.CSS_SELECTOR, "#export-scope button[type=submit]").click()
-    assert eventually(lambda: "municipality=mun-north" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.CSS_SELECTOR, "#export-scope button[type=submit]"))
+    assert "municipality=mun-north" in driver.current_url
     assert driver.find_element(By.TAG_NAME, "h2").text.startswith("Северный район")
     formats = [r.get_attribute("data-format") for r in driver.find_elements(By.CSS_SELECTOR, "#files tbody tr")]
     assert formats[:2] == ["xlsx", "pdf"] and "csv" in formats

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from shared.auth import Principal
 
 from services.surveys.domain import BUILT_IN, MIN_GROUP
-from tests.browser.live import LiveSystem, eventually
+from tests.browser.live import LiveSystem, click_to_next_page, eventually
 from tests.browser.test_surveys_pages import ADMIN, CURATOR_A, CURATOR_B, _cookies, driver, region  # noqa: F401 (fixtures)
 
 SATISFACTION = BUILT_IN[("satisfaction_mentee", 2)]
@@ -60,10 +60,10 @@ def test_a_curator_reads_the_schools_answers(region, driver) -> None:
 
     live.sign_in(driver, CURATOR_A)
     driver.get(live.url("/registry/"))
-    driver.find_element(By.LINK_TEXT, "Ответы").click()
+    click_to_next_page(driver, driver.find_element(By.LINK_TEXT, "Ответы"))
     Select(driver.find_element(By.ID, "f-instrument")).select_by_visible_text(f"{SATISFACTION.title} · версия 2")
-    driver.find_element(By.ID, "show-answers").click()
-    assert eventually(lambda: "instrument=" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.ID, "show-answers"))
+    assert "instrument=" in driver.current_url
     table = driver.find_element(By.ID, "answers")
     names = [td.text for td in table.find_elements(By.CSS_SELECTOR, "td[data-label='Участник']")]
     assert sorted(names) == ["Козлов Игорь Петрович", "Смирнова Анна Игоревна"]
@@ -85,8 +85,8 @@ def test_a_curator_reads_the_schools_answers(region, driver) -> None:
     assert "Поддержка в первый месяц" in by_name["Козлов Игорь Петрович"]
 
     # One response, every question with its answer, the free text included.
-    table.find_element(By.LINK_TEXT, "Смирнова Анна Игоревна").click()
-    assert eventually(lambda: anna in driver.current_url)
+    click_to_next_page(driver, table.find_element(By.LINK_TEXT, "Смирнова Анна Игоревна"))
+    assert anna in driver.current_url
     answers = driver.find_element(By.ID, "response-answers").text
     assert SATISFACTION.items[0].text in answers and "Разбор уроков с наставником" in answers
 
@@ -122,16 +122,16 @@ def test_a_coordinator_chooses_a_school_and_reads_its_answers(region, driver) ->
     school = Select(driver.find_element(By.ID, "f-school_id"))
     assert [o.text for o in school.options][1:] == ["МБОУ СОШ № 7"]  # not the other municipality's school
     school.select_by_visible_text("МБОУ СОШ № 7")
-    driver.find_element(By.ID, "show-answers").click()
-    assert eventually(lambda: "school_id=sch-a" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.ID, "show-answers"))
+    assert "school_id=sch-a" in driver.current_url
     Select(driver.find_element(By.ID, "f-instrument")).select_by_visible_text(f"{SATISFACTION.title} · версия 2")
-    driver.find_element(By.ID, "show-answers").click()
-    assert eventually(lambda: "instrument=" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.ID, "show-answers"))
+    assert "instrument=" in driver.current_url
     assert "Для координатора" in driver.find_element(By.ID, "free-texts").text
-    driver.find_element(By.CSS_SELECTOR, "#answers td a").click()
-    assert eventually(lambda: "/surveys/answers/" in driver.current_url)
-    driver.find_element(By.ID, "back-to-answers").click()
-    assert eventually(lambda: "school_id=sch-a" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.CSS_SELECTOR, "#answers td a"))
+    assert "/surveys/answers/" in driver.current_url
+    click_to_next_page(driver, driver.find_element(By.ID, "back-to-answers"))
+    assert "school_id=sch-a" in driver.current_url
     assert driver.find_element(By.ID, "answers").find_elements(By.CSS_SELECTOR, "tbody tr")
     assert httpx.get(live.url("/surveys/answers"), params={"school_id": "sch-b"},
                      cookies=_cookies(COORDINATOR)).status_code == 404
@@ -170,8 +170,8 @@ def test_a_curator_reads_one_campaigns_answers_from_its_page(region, driver) -> 
     assert response.status_code == 201, response.text
     live.sign_in(driver, CURATOR_A)
     driver.get(live.url(f"/surveys/campaigns/{campaign_id}"))
-    driver.find_element(By.ID, "read-answers").click()
-    assert eventually(lambda: "campaign_id=" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.ID, "read-answers"))
+    assert "campaign_id=" in driver.current_url
     names = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#answers td[data-label='Участник']")]
     assert names == [name]  # only this campaign's response, not the school's earlier ones
     assert driver.find_element(By.ID, "free-texts").text.count("Ответ в кампании") == 2  # both free-text questions
@@ -211,7 +211,6 @@ def test_a_coordinator_reads_the_municipalitys_schools_then_one_schools_pages(re
     from selenium.webdriver.support.ui import Select
 
     from services.surveys import answers as answers_module
-    from tests.browser.live import click_to_next_page
     from tests.browser.test_surveys_pages import COORDINATOR
 
     live = region

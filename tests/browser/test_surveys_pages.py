@@ -17,7 +17,7 @@ from shared.web import issue_session
 
 from services.surveys.domain import BUILT_IN
 from tests.browser.conftest import make_driver, require_chromium
-from tests.browser.live import DESKTOP, PHONE, LiveSystem, eventually, fits_without_sideways_scroll
+from tests.browser.live import DESKTOP, PHONE, LiveSystem, click_to_next_page, eventually, fits_without_sideways_scroll
 from tests.conftest import SECRET
 
 REGION = "demo-region"
@@ -145,7 +145,7 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     live = region
     live.sign_in(driver, CURATOR_A)
     driver.get(live.url("/surveys/campaigns"))
-    driver.find_element(By.ID, "new-campaign").click()
+    click_to_next_page(driver, driver.find_element(By.ID, "new-campaign"))
     assert driver.find_element(By.TAG_NAME, "h1").text == "Новое анкетирование"
     _select(driver, "instrument", "Анкета удовлетворённости (наставляемого) · версия 2")
     _select(driver, "programme_id", f"Программа «Вместе» ({_year()})")
@@ -207,8 +207,8 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     assert "не ответил" in rows["Козлов Игорь Петрович"]
     assert driver.find_element(By.ID, "rate").text.replace("\u00a0", " ") == "50 %"
     assert driver.find_element(By.ID, "responded").text == "1"
-    driver.find_element(By.LINK_TEXT, "не ответили").click()  # who is still to answer
-    assert eventually(lambda: "show=pending" in driver.current_url)
+    click_to_next_page(driver, driver.find_element(By.LINK_TEXT, "не ответили"))  # who is still to answer
+    assert "show=pending" in driver.current_url
     assert [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Участник']")] == ["Козлов Игорь Петрович"]
     todo = httpx.get(live.url("/surveys/todo"), cookies=_cookies(CURATOR_A)).text
     assert "закрывается" in todo and "ответили 50" in todo
