@@ -58,7 +58,7 @@ def bulk_relay(runtime: ServiceRuntime) -> OutboxRelay:
     (shared.messaging.outbox); on the in-memory broker it is the standard relay."""
     settings = runtime.settings
     return OutboxRelay(runtime.db, runtime.publish_row, runtime.metrics, runtime.log, retention=settings.outbox_retention,
-                       broker_url=settings.rabbitmq_url, publish_timeout=max(30.0, settings.publish_timeout))
+                       broker_urls=settings.broker_urls, publish_timeout=max(30.0, settings.publish_timeout))
 
 
 async def _whole_message(message: StreamMessage) -> StreamMessage:

@@ -8,7 +8,8 @@ bound by Python's CPU. The bulk path reads the rows with a Core query, publishes
 AMQP channel (aiormq straight) as one AMQP transaction per 1,000 events, and marks them sent in
 one UPDATE. Measured: per-message confirms cost ~160 µs of client CPU per event, a transaction
 per batch ~55 µs. The relay's contract is the same: rows are marked sent only once the broker
-has taken them durably, and are claimed FOR UPDATE SKIP LOCKED so that replicas share the table."""
+has taken them durably, and are claimed FOR UPDATE SKIP LOCKED so that replicas share the table.
+On a cluster it connects to the first node that answers and moves on when its node is lost."""
 
 from __future__ import annotations
 
@@ -50,8 +51,11 @@ async def claim_and_mark(conn: AsyncConnection, outbox: Any, batch: int, postgre
 class TransactionalPublisher:
     """Publishes batches of outbox rows on its own channel, one AMQP transaction per batch."""
 
-    def __init__(self, broker_url: str, timeout: float) -> None:
-        self._broker_url = broker_url
+    def __init__(self, broker_urls: Sequence[str], timeout: float) -> None:
+        if not broker_urls:
+            raise ValueError("the bulk publisher needs a broker URL")
+        self._broker_urls = tuple(broker_urls)
+        self._current = 0
         self._timeout = timeout
         self._connection: aiormq.abc.AbstractConnection | None = None
         self._channel: aiormq.abc.AbstractChannel | None = None
@@ -87,11 +91,26 @@ class TransactionalPublisher:
     async def _transactional_channel(self) -> aiormq.abc.AbstractChannel:
         if self._channel is None or self._channel.is_closed:
             await self.close()
-            self._connection = await aiormq.connect(self._broker_url)
+            self._connection = await self._connect()
             self._channel = await self._connection.channel(publisher_confirms=False)
             await self._channel.exchange_declare(EVENTS_EXCHANGE_NAME, exchange_type="topic", durable=True)
             await self._channel.tx_select()
         return self._channel
+
+    async def _connect(self) -> aiormq.abc.AbstractConnection:
+        """The node used last first, then the cluster's others in turn (NASTAVNIK_RABBITMQ_NODES):
+        after its node is lost the relay goes on through a surviving one, as the services'
+        FastStream connections do (shared.messaging.cluster). Each attempt is bounded: a node
+        cut off by the network does not answer at all."""
+        last: BaseException | None = None
+        for _ in range(len(self._broker_urls)):
+            try:
+                return await asyncio.wait_for(aiormq.connect(self._broker_urls[self._current]), self._timeout)
+            except Exception as error:  # noqa: BLE001 - the next node is tried; raised when none answers
+                last = error
+                self._current = (self._current + 1) % len(self._broker_urls)
+        assert last is not None
+        raise last
 
     @staticmethod
     async def _publish_batch(channel: aiormq.abc.AbstractChannel, rows: Sequence[Any], headers_of: Any) -> None:

@@ -2,7 +2,7 @@
 committed events right after the commit, with confirms, and retries while the broker is away.
 
 On PostgreSQL several replicas may relay the same table: rows are claimed with
-`FOR UPDATE SKIP LOCKED`. Given a `broker_url`, the relay publishes on RabbitMQ in bulk, one
+`FOR UPDATE SKIP LOCKED`. Given `broker_urls` (the node, or a cluster's nodes), the relay publishes on RabbitMQ in bulk, one
 AMQP transaction per 1,000 events (shared.messaging.bulk: for a service writing hundreds of
 thousands of events at once); without one, through the service's FastStream publishers. A crash between publish and mark-sent republishes the batch, which
 the consumers' inbox absorbs (at least once, applied once)."""
@@ -105,7 +105,7 @@ class OutboxRelay:
         prune_every: float = 3600.0,
         first_backoff: float = 0.2,
         max_backoff: float = 5.0,
-        broker_url: str | None = None,
+        broker_urls: Sequence[str] = (),
         bulk_batch: int = 1000,
         publish_timeout: float = 30.0,
     ) -> None:
@@ -125,12 +125,12 @@ class OutboxRelay:
         self._task: asyncio.Task | None = None
         self._idle = asyncio.Event()
         self._stopping = False
-        self._bulk = TransactionalPublisher(broker_url, publish_timeout) if broker_url else None
+        self._bulk = TransactionalPublisher(broker_urls, publish_timeout) if broker_urls else None
         self._bulk_batch = bulk_batch
 
     @property
     def bulk(self) -> bool:
-        """Publishes in bulk on its own AMQP channel (a `broker_url` was given)."""
+        """Publishes in bulk on its own AMQP channel (`broker_urls` were given)."""
         return self._bulk is not None
 
     @property

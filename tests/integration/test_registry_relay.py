@@ -116,7 +116,7 @@ async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_bac
     service = create_service(Settings(rabbitmq_url=None, database_url=databases["registry"], jwt_secret=SECRET,
                                       region_id="test-region", data_dir=tmp_path))
     runtime = service.runtime
-    relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log, broker_url=away_url)
+    relay = BulkOutboxRelay(runtime.db, runtime._publish, runtime.metrics, runtime.log, broker_urls=[away_url])
     service.service.uow = UnitOfWork(runtime.db, "registry", relay)
     await runtime.db.create_tables()
     await relay.start()
@@ -147,4 +147,39 @@ async def test_events_wait_while_the_broker_is_unreachable_and_go_when_it_is_bac
         await relay.stop()
         await runtime.db.dispose()
         processes.delete_vhost(away_url, infra.management_url())
+        await infra.drop_databases(postgres_admin, databases)
+
+
+async def test_a_registry_whose_first_node_is_down_publishes_through_the_next(vhost_url, postgres_admin, tmp_path: Path) -> None:
+    """A cluster's first listed node is down (nothing listens at its address): the registry
+    starts on the next node, and its bulk relay publishes there too — every event reaches a queue."""
+    from nastavnik.processes import free_port
+
+    parsed = urllib.parse.urlparse(vhost_url)
+    down = urllib.parse.urlunparse(parsed._replace(netloc=f"{parsed.username}:{parsed.password}@127.0.0.1:{free_port()}"))
+    databases = await infra.create_databases(postgres_admin, ["registry"])
+    settings = Settings(rabbitmq_url=down, rabbitmq_nodes=f"{parsed.hostname}:{parsed.port or 5672}", database_url=databases["registry"],
+                        jwt_secret=SECRET, region_id="test-region", data_dir=tmp_path)
+    assert settings.broker_urls[0] == down and len(settings.broker_urls) == 2
+    service = create_service(settings)
+    assert service.runtime.relay.bulk
+    connection = await aio_pika.connect(vhost_url)
+    try:
+        channel = await connection.channel()
+        exchange = await channel.declare_exchange(EVENTS_EXCHANGE_NAME, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue("test.registry.events", durable=True)
+        await queue.bind(exchange, "registry.school.registered.v1")
+        await service.runtime.start()
+        for i in range(5):
+            await service.service.register_school(SchoolIn(school_id=f"next-{i}", name=f"Школа {i}", municipality_id="m1",
+                                                           municipality_name="Район"))
+        await eventually(lambda: _drained(service))
+
+        async def all_there() -> bool:
+            return await depth(vhost_url, "test.registry.events") == 5
+
+        await eventually(all_there, timeout=30)
+    finally:
+        await connection.close()
+        await service.runtime.stop()
         await infra.drop_databases(postgres_admin, databases)
