@@ -39,6 +39,8 @@ from shared.revocation import RevocationList, revocation_table
 from shared.settings import Settings
 
 IN_MEMORY_URL = "amqp://guest:guest@in-memory:5672/"
+PUBLISH_GRACE = 5.0
+"""Seconds a publish on RabbitMQ may take beyond its confirm timeout (`publish_timeout`) before it is cut short."""
 
 Hook = Callable[[], Awaitable[None] | None]
 """A start or stop hook: a function, or a coroutine function, of no arguments."""
@@ -306,13 +308,17 @@ class ServiceRuntime:
 
     async def publish_row(self, row: OutboxMessage) -> None:
         """Publish one outbox row through its event type's publisher (the standard relay's way).
-        Bounded: a publish waits for its channel to be restored, which a broken failover could
-        leave waiting forever; the stall watch reconnects when publishing keeps failing."""
+        On RabbitMQ bounded: a publish waits for its channel to be restored, which a broken
+        failover could leave waiting forever; the stall watch reconnects when publishing keeps
+        failing. Not in memory: there the publish runs every consumer's handler before it
+        returns, and cutting it short would cancel them mid-transaction (an SQLite write lock
+        left behind stalled the one-process run for good)."""
         publisher = self._publishers.get(row.event_type)
         if publisher is None:
             raise RuntimeError(f"{self.name} has no publisher for {row.event_type}")
+        bound = None if self.transport.immediate else self.settings.publish_timeout + PUBLISH_GRACE
         try:
-            async with asyncio.timeout(self.settings.publish_timeout + 5):  # no task per publish, unlike wait_for
+            async with asyncio.timeout(bound):  # no task per publish, unlike wait_for
                 await publisher.publish(  # type: ignore[attr-defined]
                     row.body.encode(),
                     headers=routing_headers(row.body),

@@ -45,3 +45,38 @@ def test_the_bulk_relay_is_the_standard_one_on_the_in_memory_broker(settings: Se
     with_broker = ServiceRuntime("bulk2", settings.model_copy(update={"rabbitmq_url": "amqp://guest:guest@127.0.0.1:5672/"}), [],
                                  relay=bulk_relay)
     assert with_broker.relay.bulk
+
+
+async def test_in_memory_a_publish_waits_for_a_slow_consumer_instead_of_cutting_it_short(settings: Settings, monkeypatch) -> None:
+    """On the in-memory broker a publish runs the consumers' handlers before it returns: however
+    long they take, it is not cut short (on RabbitMQ it is, after `publish_timeout` and a grace),
+    so the event is applied once and the relay sees no failure."""
+    import asyncio
+
+    from shared import runtime as runtime_module
+    from shared.contracts.registry import SchoolRegistered
+
+    monkeypatch.setattr(runtime_module, "PUBLISH_GRACE", 0.1)
+    runtime = ServiceRuntime("slow", settings.model_copy(update={"publish_timeout": 0.1}), [])
+    applied: list[str] = []
+
+    async def slow(_work, _envelope, event: SchoolRegistered) -> None:
+        await asyncio.sleep(1.0)  # five times the bound a publish has on RabbitMQ here
+        applied.append(event.school_id)
+
+    runtime.publishes(SchoolRegistered)
+    runtime.consumes(SchoolRegistered, slow)
+    async with TestRabbitBroker(runtime.broker):
+        await runtime.start()
+        try:
+            async with runtime.uow() as work:
+                work.emit(SchoolRegistered(school_id="s1", name="Школа", municipality_id="m1", municipality_name="Район",
+                                           region_id="test-region"))
+            for _ in range(50):
+                if applied and await runtime.relay.pending_count() == 0:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await runtime.stop()
+    assert applied == ["s1"]
+    assert runtime.metrics.publish_failures._value.get() == 0
