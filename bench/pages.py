@@ -54,7 +54,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx
 
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal, issue_token
 from shared.clock import academic_year_of
 from shared.web import issue_session
@@ -187,7 +188,7 @@ class Arranged:
 
 
 async def arrange(args: argparse.Namespace, system: processes.ServiceProcesses, databases: dict[str, str], vhost: str) -> Arranged:
-    year = academic_year_of(date.today())
+    year = academic_year_of(clock.today())
     admin = bearer("bench-admin", "region_admin", "region", REGION)
     curator = bearer("bench-curator", "school_curator", "school", BIG)
     async with system.client() as client:

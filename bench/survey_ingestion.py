@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,7 @@ import aio_pika
 import asyncpg
 import httpx
 
+from shared import clock
 from shared.auth import issue_token
 from shared.clock import academic_year_of
 from shared.contracts.envelope import new_envelope
@@ -95,7 +96,7 @@ async def seed_respondents(vhost_url: str, database_url: str, count: int) -> lis
             # registered, and enrolled as a mentee: the mentee satisfaction questionnaire is for mentees
             for data in (ParticipantRegistered(participant_id=pid, school_id="bench-school", category="teacher", display_name=pid),
                          ParticipantEnrolled(participant_id=pid, programme_id="bench-programme", school_id="bench-school",
-                                             role="mentee", academic_year=academic_year_of(date.today()))):
+                                             role="mentee", academic_year=academic_year_of(clock.today()))):
                 envelope = new_envelope("registry", data)
                 await exchange.publish(aio_pika.Message(envelope.model_dump_json().encode(), message_id=envelope.id,
                                                         content_type="application/json", delivery_mode=2),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from shared import clock
 
 from nastavnik.cli_migrate import schema_for_command
 
@@ -68,7 +69,7 @@ def export(
             region_id = reports.service.region_id
             centre = Principal(sub="cli", role="region_admin", scope="region", scope_id=region_id)
             report = await reports.service.report(
-                level, scope_id or region_id, academic_year or academic_year_of(date.today()), centre
+                level, scope_id or region_id, academic_year or academic_year_of(clock.today()), centre
             )
             written = await Analyses(reports.service).for_export(report, centre) if fmt in ("pdf", "xlsx") else None
             return exports.render(report, fmt, table, written), exports.filename(report, fmt, table if fmt == "csv" else None)

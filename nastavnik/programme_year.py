@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from shared import clock
 from shared.clock import academic_year_of
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class ProgrammeYear:
     def __init__(self, scenario: RegionScenario) -> None:
         self.scenario = scenario
         self.call = scenario._call  # noqa: SLF001 - the same package: the scenario lends its HTTP client
-        self.today = date.today().isoformat()
+        self.today = clock.today().isoformat()
 
     async def play(self, school: School) -> None:
         curator = self.scenario.token("curator", "school_curator", "school", school.id)
@@ -82,7 +83,7 @@ class ProgrammeYear:
             "participant_ids": invited})
         await self.call("POST", f"/registry/api/v1/activities/{kickoff.json()['id']}/held", curator, json={
             "held_on": self.today, "attended_ids": invited[:3]})
-        year_end = f"{academic_year_of(date.today())[5:]}-05-20"
+        year_end = f"{academic_year_of(clock.today())[5:]}-05-20"
         await self.call("POST", base, curator, json={
             "kind": "conference", "title": "Итоговая конференция «Наставничество: итоги года»", "planned_on": year_end,
             "participant_ids": invited})
@@ -120,7 +121,7 @@ class RegionYear:
     def __init__(self, scenario: RegionScenario) -> None:
         self.scenario = scenario
         self.call = scenario._call  # noqa: SLF001 - the same package
-        self.start = date(int(academic_year_of(date.today())[:4]), 9, 1)
+        self.start = date(int(academic_year_of(clock.today())[:4]), 9, 1)
 
     async def play(self, schools: list[School]) -> None:
         for index, title, form, areas, levels, outcome in PRACTICES:

@@ -8,10 +8,11 @@ import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from shared import clock
 from shared.auth import issue_token
 from shared.clock import academic_year_of
 
@@ -85,7 +86,7 @@ class RegionScenario:
         from nastavnik.programme_year import RegionYear
         from nastavnik.school_year import SchoolYear
 
-        year = academic_year_of(date.today())
+        year = academic_year_of(clock.today())
         region = Region(self.region_id, year, [])
         played = SchoolYear(self)
         for index, (school_id, name, municipality_id, low, difficult) in enumerate(SCHOOLS[:schools]):

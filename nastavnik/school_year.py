@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from shared import vocabulary
+from shared import clock, vocabulary
 from shared.auth import Principal
 
 from nastavnik.programme_year import ProgrammeYear
@@ -86,7 +86,7 @@ class SchoolYear:
     def __init__(self, scenario: RegionScenario) -> None:
         self.scenario = scenario
         self.call = scenario._call  # noqa: SLF001 - the same package: the scenario lends its HTTP client
-        self.today = date.today()
+        self.today = clock.today()
 
     def window(self, days: int = 14) -> dict:
         return {"opens_on": self.today.isoformat(), "closes_on": (self.today + timedelta(days=days)).isoformat()}

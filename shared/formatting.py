@@ -5,12 +5,12 @@ dates as dd.mm.yyyy)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+
+from shared.clock import local_time
 
 DASH = "—"
 MINUS = "\u2212"  # a minus sign, not a hyphen: «−0,94»
 THOUSANDS = "\u202f"  # narrow no-break space, as in ГОСТ 8.417 and Russian typography
-LOCAL_TIME = ZoneInfo("Europe/Moscow")
 
 
 def number(value: float | int | None, digits: int = 2) -> str:
@@ -42,18 +42,11 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return DASH
     if isinstance(value, datetime):
-        value = _local(value).date()
+        value = local_time(value).date()
     return value.strftime("%d.%m.%Y")
 
 
 def moment(value: datetime | None) -> str:
     """A point in time for people: «01.12.2026 15:40» in the region's time zone."""
-    return DASH if value is None else _local(value).strftime("%d.%m.%Y %H:%M")
+    return DASH if value is None else local_time(value).strftime("%d.%m.%Y %H:%M")
 
-
-def _local(value: datetime) -> datetime:
-    if value.tzinfo is None:  # stored naive in UTC (shared.clock.utcnow)
-        from datetime import UTC
-
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TIME)

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import col, delete, or_, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.pairing import MeetingRecorded, MeetingRemoved
@@ -47,7 +48,7 @@ class MeetingUseCases(PairingBase):
             reflections = (
                 (await session.exec(select(MeetingReflection).where(col(MeetingReflection.meeting_id).in_(ids)))).all() if ids else []
             )
-        total = rules.summary(((m.held_on, m.minutes) for m in meetings), today or date.today())
+        total = rules.summary(((m.held_on, m.minutes) for m in meetings), today or clock.today())
         return MeetingLog(
             pair_id=pair.id,
             status=pair.status,
@@ -176,7 +177,7 @@ async def _meeting(work: Work, pair: Pair, meeting_id: str) -> Meeting:
 async def _check(work: Work, pair: Pair, request: MeetingDetails) -> None:
     """422 naming the field: the dates and length (domain_meetings), an empty topic, a measure not
     of this pair's plan."""
-    problem = rules.meeting_problem(request.held_on, request.minutes, formed_on=pair.formed_at.date(), today=date.today())
+    problem = rules.meeting_problem(request.held_on, request.minutes, formed_on=clock.local_date(pair.formed_at), today=clock.today())
     if problem:
         raise Unprocessable(problem[1], field=problem[0])
     if not request.topic.strip():

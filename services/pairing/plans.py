@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from sqlmodel import col, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.pairing import (
@@ -101,7 +101,7 @@ class PlanUseCases(PairingBase):
                 measure.product = request.product
             if request.done_on is not None or (request.product and measure.done_on is None):
                 newly_done = measure.done_on is None
-                measure.done_on = request.done_on or date.today()
+                measure.done_on = request.done_on or clock.today()
             work.session.add(measure)
             await work.session.flush()
             if newly_done:

@@ -5,10 +5,11 @@ whole run with every candidate of the region). Writes go through service.py's us
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import col, func, or_, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import NotFound
@@ -326,10 +327,10 @@ class PairingViews:
             for pair_id in pairs:
                 if pair_id not in plans or not plans[pair_id].goals:
                     tasks.append((f"Поставьте цели плана развития с {mentees.get(pair_id, REMOVED)}", f"/pairing/my/{pair_id}"))
-            soon = date.today() + DUE_SOON
+            soon = clock.today() + DUE_SOON
             for m in measures:
                 if m.done_on is None and m.due_on <= soon:
-                    late = "просрочено" if m.due_on < date.today() else "срок"
+                    late = "просрочено" if m.due_on < clock.today() else "срок"
                     tasks.append((f"Мероприятие «{m.title}»: {late} {m.due_on:%d.%m.%Y}", f"/pairing/my/{m.pair_id}#m-{m.id}"))
         else:
             for m in measures:

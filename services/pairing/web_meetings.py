@@ -4,12 +4,12 @@ reflection. Reached from the mentor's and the mentee's «/pairing/my» and the c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from shared import clock
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages
@@ -107,13 +107,13 @@ class _LogPage:
         pair = await self.service.pair(pair_id, principal)
         row = await self.views.pair_row(pair)
         plan = await self.service.plan(pair_id, principal)
-        total = rules.summary(((m.held_on, m.minutes) for m in log.meetings), date.today())
+        total = rules.summary(((m.held_on, m.minutes) for m in log.meetings), clock.today())
         keeper = principal.role in LOG_KEEPERS
         return self.pages.render(
             request, "meetings.html", principal, status_code=status_code, title=f"Журнал встреч: {row.mentor_name} и {row.mentee_names}",
             row=row, log=log, summary=total, formats=rules.MEETING_FORMATS, measures={m.id: m.title for m in plan.measures},
             names=dict(row.mentees), states=STATES, keeper=keeper, open=keeper and log.status == "formed",
-            status_of=rules.reflection_status, usefulness=USEFULNESS, today=date.today(),
+            status_of=rules.reflection_status, usefulness=USEFULNESS, today=clock.today(),
             back=f"/pairing/pairs/{pair_id}" if principal.role == "school_curator" else "/pairing/my",
             errors=errors or {}, values=values or {}, error_labels={k: FIELD_LABELS.get(k.split("-")[0], "Поле") for k in errors or {}},
             notice=NOTICES.get(request.query_params.get("done", "")),

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from shared import clock
 from shared.auth import Principal
 from shared.contracts.surveys import DEFICIT_AREAS
 from shared.errors import UseCaseError
@@ -94,7 +95,7 @@ class _PlanPage:
             request, "plan.html", principal, status_code=status_code, title=f"План развития: {row.mentor_name} и {row.mentee_names}",
             row=row, plan=plan, areas=AREAS, error_labels={k: FIELD_LABELS.get(k.split("-")[0], "Поле") for k in errors or {}}, kinds=KINDS, states=STATES, errors=errors or {}, values=values or {},
             editor=principal.role != "mentee" and pair.status == "formed", back=_back(principal, pair_id),
-            notice=NOTICES.get(request.query_params.get("done", "")), today=date.today(),
+            notice=NOTICES.get(request.query_params.get("done", "")), today=clock.today(),
         )
 
 
@@ -157,7 +158,7 @@ def _member_routes(
         plans = {row.pair.id: await service.plan(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}
         logs = {row.pair.id: await service.meeting_log(row.pair.id, principal) for row in rows[:MY_PLANS_SHOWN]}  # web_meetings.py
         return pages.render(request, "my.html", principal, title="Мой наставник и план" if principal.role == "mentee" else "Мои наставляемые",
-                            rows=rows, plans=plans, logs=logs, hours=hours, areas=AREAS, states=STATES, today=date.today())
+                            rows=rows, plans=plans, logs=logs, hours=hours, areas=AREAS, states=STATES, today=clock.today())
 
     @router.get("/my/{pair_id}")
     async def my_pair(request: Request, pair_id: str, principal: Principal = member) -> HTMLResponse:

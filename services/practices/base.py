@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from structlog.stdlib import BoundLogger
 
+from shared import clock
 from shared.auth import Principal
-from shared.clock import utcnow
 from shared.contracts.practices import PracticeStatusChanged
 from shared.db import Database
 from shared.errors import NotFound
@@ -56,7 +56,7 @@ class PracticesBase:
         """PracticeStatusChanged in the change's own unit of work: the whole current state."""
         work.emit(PracticeStatusChanged(
             practice_id=practice.id, school_id=practice.school_id,
-            academic_year=practice.academic_year or domain.academic_year(utcnow().date()),
+            academic_year=practice.academic_year or domain.academic_year(clock.today()),
             status=practice.status,
             form=practice.form,
             deficit_areas=domain.codes_of(practice.deficit_areas),

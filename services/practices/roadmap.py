@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from sqlmodel import select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.practices import RoadmapItemSaved
@@ -20,7 +21,7 @@ from services.practices.models import RoadmapItem
 
 
 def item_out(item: RoadmapItem) -> RoadmapItemResult:
-    today = utcnow().date()
+    today = clock.today()
     return RoadmapItemResult(
         id=item.id, section=item.section, number=item.number, measure=item.measure, term=item.term, due_on=item.due_on,
         executors=item.executors, document_type=item.document_type, expected_results=item.expected_results,
@@ -48,7 +49,7 @@ class RoadmapMixin(PracticesBase):
         """Adds an item (item_id None) or replaces one: the region administrator only."""
         if principal.role != domain.REGION_ADMIN:
             raise Forbidden("Дорожную карту ведёт администратор региона.")
-        today = utcnow().date()
+        today = clock.today()
         if command.done_on is not None and command.status != "done":
             raise Unprocessable("Дата выполнения указывается только для выполненного пункта.", field="done_on")
         if command.done_on is not None and command.done_on > today:

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 from starlette.datastructures import UploadFile
 
+from shared import clock
 from shared.auth import ROLES, Principal
-from shared.clock import utcnow
 from shared.errors import UseCaseError
 from shared.web import Pages
 
@@ -59,7 +59,7 @@ def build_pages_router(service: PracticesService, pages: Pages) -> APIRouter:
                 statuses = (await session.exec(select(Practice.status).where(Practice.status == "submitted"))).all()
                 counts["submitted"] = len(statuses)
                 items = (await session.exec(select(col(RoadmapItem.status), col(RoadmapItem.due_on)))).all()
-                today: date = utcnow().date()
+                today: date = clock.today()
                 counts["overdue"] = sum(domain.overdue(s, d, today) for s, d in items)
             elif principal.role == CURATOR:
                 returned = (await session.exec(select(Practice.id).where(

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import delete, func
 from sqlmodel import col, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -119,7 +120,7 @@ class WorkflowMixin(PracticesBase):
                 if refused.kind == "unknown":
                     raise NotFound(refused.message) from refused
                 raise Conflict(refused.message) from refused
-            today = utcnow().date()
+            today = clock.today()
             practice.status = step.target
             if step.target == "submitted" and practice.academic_year is None:
                 practice.academic_year = domain.academic_year(today)

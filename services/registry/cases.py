@@ -10,8 +10,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from shared import clock
 from shared.auth import Principal
-from shared.clock import utcnow
 from shared.contracts.registry import Consent
 from shared.db import Database
 from shared.errors import NotFound, Unprocessable
@@ -37,10 +37,6 @@ STATUS_OF_REASON = {"consent_withdrawn": "withdrawn", "left_school": "left"}
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def snapshot(row: Participant) -> dict[str, Any]:
@@ -88,7 +84,7 @@ def programme_fields(row: Programme) -> dict[str, Any]:
 
 def consent_date(consent: Consent) -> date:
     if not consent.date:
-        return today()
+        return clock.today()
     try:
         return date.fromisoformat(consent.date)
     except ValueError:

@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry_year import CuratorAppointed, DocumentRecorded, DocumentRemoved
@@ -28,7 +29,7 @@ from shared.files import DatabaseStore, FileStore, check_file, file_store, new_k
 from shared.messaging.outbox import Work
 
 from services.registry import documents_domain as rules
-from services.registry.cases import _actor, new_id, today
+from services.registry.cases import _actor, new_id
 from services.registry.documents_models import ProgrammeCuratorOrder, ProgrammeDocument
 from services.registry.models import Participant, Programme
 from services.registry.programmes import RegistryProgrammes
@@ -88,7 +89,7 @@ class RegistryDocuments(RegistryProgrammes):
             async with self.uow(correlation_id) as work:
                 programme = await self._programme_in(work, programme_id, principal)
                 number, title = _clean(number), _clean(title)
-                if problem := rules.details_problem(kind, number, issued_on, today()):
+                if problem := rules.details_problem(kind, number, issued_on, clock.today()):
                     raise Unprocessable(problem[1], field=problem[0])
                 checked = check_file(file_name, content, self.settings.file_max_bytes)
                 row = ProgrammeDocument(
@@ -115,7 +116,7 @@ class RegistryDocuments(RegistryProgrammes):
             number = _clean(changes["number"]) if "number" in changes else row.number
             issued_on = changes.get("issued_on") or row.issued_on
             title = _clean(changes["title"]) if "title" in changes else row.title
-            if problem := rules.details_problem(kind, number, issued_on, today()):
+            if problem := rules.details_problem(kind, number, issued_on, clock.today()):
                 raise Unprocessable(problem[1], field=problem[0])
             if kind != row.kind and await self._appointment_by(work, row.id):
                 raise Conflict("Документ — приказ о назначении куратора: сначала назначьте куратора другим приказом", field="kind")
@@ -157,7 +158,7 @@ class RegistryDocuments(RegistryProgrammes):
                 raise Unprocessable("Приказ не найден среди документов программы: сначала загрузите его",
                                     field="order_document_id")
             appointed_on = appointed_on or order.issued_on
-            if problem := rules.appointment_problem(order.kind, order.issued_on, appointed_on, today()):
+            if problem := rules.appointment_problem(order.kind, order.issued_on, appointed_on, clock.today()):
                 raise Unprocessable(problem[1], field=problem[0])
             try:
                 person = await self._curator(work, programme, participant_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ARRAY, String, and_, any_, bindparam, func, insert, select, tuple_, update
 
+from shared import clock
 from shared.clock import utcnow
 from shared.contracts.envelope import new_envelope
 from shared.contracts.registry import ParticipantRegistered, ParticipantUpdated
@@ -305,7 +306,7 @@ class _Writes:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        return clock.local_date(self.now)
 
 
 PERSON_PARSERS: dict[str, Callable[[Any], Any]] = {

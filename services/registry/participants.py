@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry import (
@@ -34,7 +35,6 @@ from services.registry.cases import (
     new_id,
     programme_fields,
     snapshot,
-    today,
 )
 from services.registry.commands import RegisterPerson
 from services.registry.documents import erase_person
@@ -105,7 +105,7 @@ class RegistryParticipants(RegistryBase):
             self_determination=person.self_determination,
             class_direction=person.class_direction,
             young_specialist=domain.is_young_specialist(
-                person.category, person.birth_year, person.experience_years, today(), person.age_band
+                person.category, person.birth_year, person.experience_years, clock.today(), person.age_band
             ),
         )
         if person.consent is not None:
@@ -132,7 +132,7 @@ class RegistryParticipants(RegistryBase):
         )
         withdrawn_at = result.first()
         if withdrawn_at is not None:
-            problem = domain.reappearance_problem(withdrawn_at.date(), consent_date(consent) if consent else None)
+            problem = domain.reappearance_problem(clock.local_date(withdrawn_at), consent_date(consent) if consent else None)
             if problem:
                 raise Conflict(problem, field="consent.date")
 
@@ -186,7 +186,7 @@ class RegistryParticipants(RegistryBase):
         problem = domain.person_problem(row.category, row.grade, row.partner_id, row.self_determination, row.class_direction)
         if problem:
             raise Unprocessable(problem[1], field=problem[0])
-        row.young_specialist = domain.is_young_specialist(row.category, row.birth_year, row.experience_years, today(), row.age_band)
+        row.young_specialist = domain.is_young_specialist(row.category, row.birth_year, row.experience_years, clock.today(), row.age_band)
         newly_consented = False
         if consent is not None:
             self._set_consent(row, consent, work)

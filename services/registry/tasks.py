@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared import vocabulary
+from shared import clock, vocabulary
 from shared.auth import Principal
 from shared.clock import academic_year_of, utcnow
 from shared.db import Database
@@ -77,7 +77,7 @@ async def _year_tasks(session: AsyncSession, school_id: str) -> list[Task]:
     """The programme's year (issue 15): a running programme without its three documents or an
     appointed curator; mentors without training this academic year."""
     tasks = []
-    year = academic_year_of(utcnow().date())
+    year = academic_year_of(clock.today())
     programmes = (await session.exec(select(Programme).where(
         Programme.school_id == school_id, col(Programme.stage) != "closed", Programme.academic_year == year))).all()
     for programme in programmes:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 from starlette.datastructures import UploadFile
 
+from shared import clock
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages, not_found
@@ -54,7 +55,7 @@ def build_documents_pages(service: RegistryService, listing: Listing, pages: Pag
             teacher_options=[(t.id, t.full_name) for t in await listing.teachers_with_consent(school.id)] if editable else [],
             order_options=[(d.id, f"№ {d.number or '—'} от {d.issued_on.strftime('%d.%m.%Y')}") for d in documents
                            if d.kind == "curator_order"],
-            labels=LABELS, upload_path=UPLOAD_PATH, today=date.today().isoformat(),
+            labels=LABELS, upload_path=UPLOAD_PATH, today=clock.today().isoformat(),
             title=f"Документы программы — {programme.title}", status_code=status_code, notice=notice)
 
     @router.get("/programmes/{programme_id}/documents", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from shared import clock
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages, not_found
@@ -29,9 +30,7 @@ STAGES_OPEN = {k: v for k, v in domain.STAGES.items() if k != "closed"}
 
 
 def current_academic_year() -> str:
-    from services.registry.cases import today
-
-    now = today()
+    now = clock.today()
     start = now.year if now.month >= 8 else now.year - 1
     return f"{start}/{start + 1}"
 

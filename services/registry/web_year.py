@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from shared import clock
 from shared.auth import Principal
 from shared.errors import UseCaseError
 from shared.web import Pages, not_found
 
 from services.registry import domain_year
-from services.registry.cases import today
 from services.registry.service import RegistryService
 from services.registry.web import see_other
 from services.registry.web_forms import text, use_case_errors, validation_errors, values
@@ -50,7 +50,7 @@ def build_year_pages_router(service: RegistryService, pages: Pages) -> APIRouter
         return render(request, "activities.html", principal, programme=programme, school=school,
                       at_school=school_query(principal, school), activities=await service.activities(programme.id, principal),
                       candidates=await activity_candidates(service.db, programme), errors=errors or {},
-                      typed=typed or {"planned_on": today().isoformat(), "kind": "kickoff"},
+                      typed=typed or {"planned_on": clock.today().isoformat(), "kind": "kickoff"},
                       title=f"Мероприятия — {programme.title}", status_code=status_code, notice=notice)
 
     @router.get("/programmes/{programme_id}/activities", response_class=HTMLResponse)
@@ -89,7 +89,7 @@ def build_year_pages_router(service: RegistryService, pages: Pages) -> APIRouter
         school = await service.school(programme.school_id, principal)
         return render(request, "activity.html", principal, activity=activity, programme=programme, school=school,
                       at_school=school_query(principal, school), errors=errors or {},
-                      typed=typed or {"held_on": (activity.held_on or min(today(), activity.planned_on)).isoformat()},
+                      typed=typed or {"held_on": (activity.held_on or min(clock.today(), activity.planned_on)).isoformat()},
                       title=activity.title, status_code=status_code, notice=notice)
 
     @router.get("/programmes/{programme_id}/activities/{activity_id}", response_class=HTMLResponse)

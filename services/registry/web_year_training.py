@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.errors import UseCaseError
 from shared.web import Pages, not_found
 
 from services.registry import domain_year
-from services.registry.cases import today
 from services.registry.service import RegistryService
 from services.registry.web import see_other
 from services.registry.web_forms import integer, text, use_case_errors, validation_errors, values
@@ -47,7 +47,7 @@ def build_training_pages_router(service: RegistryService, pages: Pages) -> APIRo
         place = await school_in_view(service, principal, school_id)
         if place is None:
             return pages.render(request, "choose_school.html", principal, title="Обучение и признание наставников")
-        year = academic_year_of(today())
+        year = academic_year_of(clock.today())
         mentors = await school_mentors(service.db, place.id)
         training = await service.school_training(place.id, principal, year)
         recognitions = await service.school_recognitions(place.id, principal, year)
@@ -61,7 +61,7 @@ def build_training_pages_router(service: RegistryService, pages: Pages) -> APIRo
         rows = [(m.id, m.full_name, by_person.get(m.id, []), m.id in untrained) for m in mentors]
         rows += [(pid, names[pid], by_person[pid], False) for pid in sorted(by_person, key=lambda i: names.get(i, ""))
                  if pid not in {m.id for m in mentors}]
-        today_text = today().isoformat()
+        today_text = clock.today().isoformat()
         return pages.render(
             request, "training.html", principal, school=place, at_school=school_query(principal, place), year=year,
             rows=rows, untrained=len(untrained), mentors=mentors, recognitions=recognitions, names=names,

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.registry_year import ActivityCancelled, ActivitySaved
@@ -18,7 +19,7 @@ from shared.errors import Conflict, NotFound, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.registry import domain_year
-from services.registry.cases import RegistryBase, _actor, new_id, today
+from services.registry.cases import RegistryBase, _actor, new_id
 from services.registry.models import Enrolment, Participant, Programme
 from services.registry.year_commands import ActivityPerson, ActivityResult, MarkHeld, PlanActivity
 from services.registry.year_models import Activity, ActivityParticipant
@@ -139,7 +140,7 @@ class YearActivities(RegistryBase):
         async with self.uow(correlation_id) as work:
             activity, programme = await self._activity_in(work, activity_id, principal)
             self._open(programme, activity)
-            problem = domain_year.held_problem(body.held_on, today())
+            problem = domain_year.held_problem(body.held_on, clock.today())
             if problem:
                 raise Unprocessable(problem, field="held_on")
             marks = await marks_of(work, activity.id)

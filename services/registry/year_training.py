@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.contracts.registry_year import RecognitionRecorded, RecognitionRemoved, TrainingRecorded, TrainingRemoved
@@ -16,7 +17,7 @@ from shared.errors import NotFound, Unprocessable
 from shared.messaging.outbox import Work
 
 from services.registry import domain_year
-from services.registry.cases import RegistryBase, _actor, new_id, today
+from services.registry.cases import RegistryBase, _actor, new_id
 from services.registry.models import Enrolment, Participant, Programme, School
 from services.registry.year_commands import MentorRecord, RecordRecognition, RecordTraining
 from services.registry.year_models import Recognition, Training
@@ -76,7 +77,7 @@ class YearTraining(RegistryBase):
             if stray:
                 raise Unprocessable(f"Удостоверения указаны для людей не из списка обученных: {', '.join(stray)}",
                                     field="certificates")
-            problem = domain_year.past_problem(body.completed_on, today(), "Дата окончания обучения")
+            problem = domain_year.past_problem(body.completed_on, clock.today(), "Дата окончания обучения")
             if problem:
                 raise Unprocessable(problem, field="completed_on")
             await self._check_mentors(work, school_id, ids, "person_ids")
@@ -105,7 +106,7 @@ class YearTraining(RegistryBase):
                                  correlation_id: str | None = None) -> Recognition:
         async with self.uow(correlation_id) as work:
             await self._visible_school(work, school_id, principal)
-            problem = domain_year.past_problem(body.awarded_on, today(), "Дата")
+            problem = domain_year.past_problem(body.awarded_on, clock.today(), "Дата")
             if problem:
                 raise Unprocessable(problem, field="awarded_on")
             await self._check_mentors(work, school_id, [body.person_id], "person_id")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from shared import clock
 from shared.auth import Authenticator, Principal
 from shared.clock import academic_year_of
 from shared.safe_export import attachment
@@ -77,7 +77,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     async def indicators(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[IndicatorOut]:
-        year = academic_year or academic_year_of(date.today())
+        year = academic_year or academic_year_of(clock.today())
         values = await service.indicators(scope, scope_id, year, principal)
         return [IndicatorOut(**v.__dict__) for v in values]
 
@@ -94,7 +94,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         limit: int = Query(default=500, ge=2, le=5000),
         principal: Principal = Depends(anyone),
     ) -> list[HistoryPoint]:
-        year = academic_year or academic_year_of(date.today())
+        year = academic_year or academic_year_of(clock.today())
         points = await service.history(scope, scope_id, year, principal, limit)
         wanted = set(code or [])
         return [
@@ -106,7 +106,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     async def swot(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[SwotRowOut]:
-        year = academic_year or academic_year_of(date.today())
+        year = academic_year or academic_year_of(clock.today())
         rows = await service.swot(scope, scope_id, year, principal)
         return [SwotRowOut(programme_id=r.programme_id, programme_name=r.programme_name, form=r.form, form_name=r.form_name, responses=r.responses, **r.means) for r in rows]
 
@@ -117,7 +117,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[dict]:
         """Each table: code, title, headers, rows (the first cells name the row, then numbers; null: not shown), note."""
-        year = academic_year or academic_year_of(date.today())
+        year = academic_year or academic_year_of(clock.today())
         tables = await service.breakdowns(scope, scope_id, year, principal)
         return [{"code": t.code, "title": t.title, "headers": list(t.headers), "rows": [list(r) for r in t.rows], "note": t.note} for t in tables]
 
@@ -125,7 +125,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
     async def drilldown(
         scope: Level, scope_id: str, academic_year: str | None = YEAR, principal: Principal = Depends(anyone)
     ) -> list[DrilldownRow]:
-        year = academic_year or academic_year_of(date.today())
+        year = academic_year or academic_year_of(clock.today())
         report = await service.report(scope, scope_id, year, principal)
         rows = report.municipalities if scope == "region" else report.schools if scope == "municipality" else []
         return [
@@ -147,7 +147,7 @@ def build_router(service: ReportsService, auth: Authenticator) -> APIRouter:
         ),
         principal: Principal = Depends(anyone),
     ) -> Response:
-        year = academic_year or academic_year_of(date.today())
+        year = academic_year or academic_year_of(clock.today())
         report = await service.report(scope, scope_id, year, principal)
         written = await analyses.for_export(report, principal) if fmt in ("pdf", "xlsx") else None
         content = await run_in_threadpool(exports.render, report, fmt, table, written)

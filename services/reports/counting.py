@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.contracts.envelope import Envelope
@@ -163,7 +164,7 @@ class ReportsCore:
         population change (no year) is announced for the academic year in which it happened.
         `causes`: per touched scope, the events applied together that changed it (the last is
         `caused_by`, the others `also_caused_by`); without it, `cause` alone."""
-        population_year = academic_year_of(cause.time.date())
+        population_year = academic_year_of(clock.local_date(cause.time))
         by_scope: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for level, scope_id, year in touched:
             key = (level, scope_id, year if year != domain.POPULATION else population_year)

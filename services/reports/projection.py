@@ -14,6 +14,7 @@ import structlog
 from sqlalchemy import delete, text, update
 from sqlmodel import col, select
 
+from shared import clock
 from shared.clock import academic_year_of, utcnow
 from shared.contracts.catalogue import BY_TYPE, event_class
 from shared.contracts.envelope import Envelope, EventData
@@ -419,7 +420,7 @@ class ReportsProjection(OutcomesMixin, YearMixin):
             await session.delete(row)
         person = await session.get(Participant, raw)
         roles = (await session.exec(select(RoleInYear).where(RoleInYear.participant_id == raw))).all()
-        left_in = academic_year_of(envelope.time.date())
+        left_in = academic_year_of(clock.local_date(envelope.time))
         for role in roles:
             if person is not None:
                 school = await session.get(School, person.school_id)

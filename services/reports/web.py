@@ -6,14 +6,13 @@ a scope the person may not see is a 404 page."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from shared import formatting
+from shared import clock, formatting
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.errors import NotFound
@@ -41,7 +40,7 @@ EXPORT_TABLES = {
 
 
 def current_year(academic_year: str | None) -> str:
-    return academic_year or academic_year_of(date.today())
+    return academic_year or academic_year_of(clock.today())
 
 
 def home_scope(service: ReportsService, principal: Principal) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from shared import clock
 from shared.clock import academic_year_of
 from shared.contracts.envelope import Envelope, EventData
 from shared.contracts.pairing import MeetingRecorded, MeetingRemoved
@@ -133,7 +134,7 @@ class YearMixin(ReportsCore):
                               order_key=order_key, data="{}")
         row.tally, row.group_key, row.school_id, row.academic_year = fact.tally, fact.group_key, fact.school_id, fact.academic_year
         row.removed, row.order_key, row.person = fact.removed, order_key, fact.person
-        row.data = json.dumps({**fact.data, "at": at.date().isoformat()}, sort_keys=True)
+        row.data = json.dumps({**fact.data, "at": clock.local_date(at).isoformat()}, sort_keys=True)
         work.session.add(row)
         await work.session.flush()
         for tally, key in dict.fromkeys([*([before] if before else []), (fact.tally, fact.group_key)]):

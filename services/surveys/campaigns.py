@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.surveys import (
@@ -67,7 +68,7 @@ class SurveyCampaigns(SurveyResponses):
             raise Forbidden(OPENERS_ONLY.format("Открыть опрос"))
         if body.closes_on < body.opens_on:
             raise Unprocessable("Дата окончания раньше даты начала", field="closes_on")
-        if body.closes_on < date.today():
+        if body.closes_on < clock.today():
             raise Unprocessable("Дата окончания уже прошла", field="closes_on")
         async with self.uow(correlation_id) as work:
             session = work.session

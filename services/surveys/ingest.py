@@ -21,13 +21,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from shared import clock
 from shared.messaging.outbox import UnitOfWork
 
 from services.surveys import domain
@@ -136,7 +136,7 @@ class GroupCommit:
                 memberships.setdefault(m.participant_id, []).append(m)
             enrolled = await _enrolled_as(connection, {
                 p.submission.respondent_id for p in batch if domain.programme_role_required(p.instrument) is not None})
-            today = date.today()
+            today = clock.today()
             outcomes = [
                 decide(p.submission, p.instrument, p.scores, p.may_answer, Facts(
                     respondents.get(p.submission.respondent_id), prior.get(p.submission.submission_id),

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import utcnow
 from shared.contracts.surveys import InstrumentRef
@@ -86,7 +86,7 @@ class SurveyResponses(InstrumentLibrary):
         instrument = await self.instrument(session, s.instrument.code, s.instrument.version)
         scores = _validated(instrument, s)
         facts, existing = await self._facts(session, s, instrument, invitation)
-        outcome = decide(s, instrument, scores, may_answer, facts, date.today())
+        outcome = decide(s, instrument, scores, may_answer, facts, clock.today())
         if isinstance(outcome, UseCaseError):
             raise outcome
         values, created = outcome

@@ -10,7 +10,7 @@ from datetime import date
 
 from structlog.stdlib import BoundLogger
 
-from shared.clock import utcnow
+from shared import clock
 from shared.periodic import Periodic
 
 from services.surveys.campaigns import ScheduleRun
@@ -18,8 +18,8 @@ from services.surveys.service import SurveysService
 
 
 def today() -> date:
-    """The schedule's calendar day: UTC, from shared.clock (tests patch it)."""
-    return utcnow().date()
+    """The schedule's calendar day: the region's, from shared.clock (tests patch it)."""
+    return clock.today()
 
 
 class CampaignSchedule:

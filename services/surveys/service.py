@@ -5,12 +5,12 @@ a personal link. Each change and its events commit in one UnitOfWork."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import clock
 from shared.clock import utcnow
 from shared.contracts.surveys import InstrumentRef
 from shared.errors import Conflict, NotFound
@@ -48,7 +48,7 @@ class SurveysService(SurveyCampaigns):
         campaign = await session.get(Campaign, invitation.campaign_id)
         assert campaign is not None
         instrument = await self.instrument(session, campaign.instrument_code, campaign.instrument_version)
-        today = date.today()
+        today = clock.today()
         if invitation.status == "completed":
             state = "completed"
         elif campaign.status != "open" or today > campaign.closes_on:

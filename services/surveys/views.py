@@ -11,6 +11,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared import clock
 from shared.auth import Principal
 from shared.contracts.surveys import InstrumentRef
 from shared.errors import NotFound, UseCaseError
@@ -186,7 +187,7 @@ class SurveyViews:
                         titles[key] = (await self.service.instrument(session, *key)).title
                     except UseCaseError:
                         titles[key] = campaign.title
-        today = date.today()
+        today = clock.today()
         out = []
         for invitation, campaign in rows:
             out.append(MyQuestionnaire(
@@ -215,7 +216,7 @@ class SurveyViews:
 
     async def todo(self, principal: Principal) -> list[tuple[str, str]]:
         """(text, link) of what this person has to do now in surveys."""
-        today = date.today()
+        today = clock.today()
         if principal.role in ("mentor", "mentee"):
             async with self.db.sessions() as session:
                 rows = (await session.exec(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from shared import clock
 from shared.auth import Principal
 from shared.errors import NotFound, UseCaseError
 from shared.web import Pages, not_found
@@ -109,7 +110,7 @@ def build_campaign_pages(pages: Pages, service: SurveysService, views: SurveyVie
 
     @router.get("/campaigns/new", response_class=HTMLResponse)
     async def new(request: Request, principal: Principal = Depends(pages.viewer(*RUNNERS))) -> HTMLResponse:
-        today = date.today()
+        today = clock.today()
         values = {"opens_on": f"{today:%d.%m.%Y}", "closes_on": f"{today + timedelta(days=14):%d.%m.%Y}", "role": "mentee",
                   "where": "municipality" if principal.scope == "municipality" else ""}
         return await new_form(request, principal, values, {})

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from faststream.rabbit import TestRabbitBroker
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.contracts.envelope import new_envelope
@@ -58,14 +59,14 @@ def build_app(data_dir: Path) -> FastAPI:
             for pid in RESPONDENTS:  # registered, and enrolled as mentees: the questionnaire is for mentees
                 for event in (ParticipantRegistered(participant_id=pid, school_id="s1", category="teacher", display_name=pid),
                               ParticipantEnrolled(participant_id=pid, programme_id="prog-1", school_id="s1", role="mentee",
-                                                  academic_year=academic_year_of(date.today()))):
+                                                  academic_year=academic_year_of(clock.today()))):
                     envelope = new_envelope("registry", event)
                     await surveys.runtime.broker.publish(envelope.model_dump_json().encode(), exchange=EVENTS_EXCHANGE,
                                                          routing_key=event.event_type, content_type="application/json",
                                                          message_id=envelope.id)
             campaign = await surveys.service.open_campaign(
                 CampaignIn(instrument={"code": "satisfaction_mentee", "version": 2}, role="mentee",
-                           respondent_ids=list(RESPONDENTS), opens_on=date.today(), closes_on=date.today() + timedelta(days=7)),
+                           respondent_ids=list(RESPONDENTS), opens_on=clock.today(), closes_on=clock.today() + timedelta(days=7)),
                 Principal(sub="curator", role="school_curator", scope="school", scope_id="s1"),
             )
             app.state.links = {i.participant_id: i.link_path for i in campaign.invitees}

@@ -5,11 +5,12 @@ links, and the invitation's link works for the teacher. Other roles get a Russia
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.web import csrf_token, issue_session
@@ -36,7 +37,7 @@ def arrange(live: LiveSystem) -> None:
         person.raise_for_status()
         person_id = person.json()["id"]
         programme = curator.post(f"/registry/api/v1/schools/{SCHOOL}/programmes", json={
-            "title": "Программа «Вместе»", "academic_year": academic_year_of(date.today()), "forms": ["teacher_teacher"]})
+            "title": "Программа «Вместе»", "academic_year": academic_year_of(clock.today()), "forms": ["teacher_teacher"]})
         programme.raise_for_status()
         curator.post(f"/registry/api/v1/programmes/{programme.json()['id']}/enrolments",
                      json={"participant_id": person_id, "role": "mentor", "capacity": 2}).raise_for_status()
@@ -48,7 +49,7 @@ def arrange(live: LiveSystem) -> None:
         def campaign_opened() -> bool:  # surveys learns of the teacher from the registry's events
             response = curator.post("/surveys/api/v1/campaigns", json={
                 "instrument": {"code": "deficit_self_diagnosis", "version": 1}, "respondent_ids": [person_id], "stage": "start",
-                "opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=14)).isoformat()})
+                "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=14)).isoformat()})
             return response.status_code == 201
 
         assert eventually(campaign_opened), "surveys never knew the teacher"
@@ -99,7 +100,7 @@ def test_the_admin_sees_the_invitation_mail_and_its_link_works(live: LiveSystem,
 
     questionnaire.find_element(By.CSS_SELECTOR, "details.mail-text summary").click()
     text = questionnaire.find_element(By.CSS_SELECTOR, "details.mail-text pre").text
-    assert "Ответить можно до " + (date.today() + timedelta(days=14)).strftime("%d.%m.%Y") in text
+    assert "Ответить можно до " + (clock.today() + timedelta(days=14)).strftime("%d.%m.%Y") in text
     assert fits_without_sideways_scroll(driver), "the mail's text widens the page"
     assert driver.find_element(By.CSS_SELECTOR, "nav.menu a[href='/notifications/mail']").get_attribute("aria-current") == "page"
     LiveSystem.screenshot(driver, "mail")

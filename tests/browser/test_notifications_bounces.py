@@ -4,8 +4,9 @@ mail page shows why; after the school corrects the address, «Отправить
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from shared import clock
 from shared.auth import Principal
 
 from nastavnik.processes import free_port
@@ -37,7 +38,7 @@ def test_the_admin_sees_a_bounced_mail_and_sends_it_again(tmp_path) -> None:
                 person_id = person.json()["id"]
                 assert eventually(lambda: curator.post("/surveys/api/v1/campaigns", json={
                     "instrument": {"code": "deficit_self_diagnosis", "version": 1}, "respondent_ids": [person_id], "stage": "start",
-                    "opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=7)).isoformat(),
+                    "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=7)).isoformat(),
                 }).status_code == 201)
                 assert eventually(lambda: smtp.mailbox.refused == [WRONG]), "the server was never asked"
 

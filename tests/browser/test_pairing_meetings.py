@@ -8,11 +8,10 @@ pair through pairing's; pairing learns the people from events (`eventually`)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import httpx
 import pytest
 
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
 
@@ -35,7 +34,7 @@ def region(tmp_path_factory):
 
 
 def arrange(live: LiveSystem) -> tuple[Principal, Principal, str]:
-    today = date.today()
+    today = clock.today()
     year = f"{today.year}/{today.year + 1}" if today.month >= 9 else f"{today.year - 1}/{today.year}"
     with live.api(ADMIN) as admin:
         for school_id, name in ((SCHOOL, "МБОУ СОШ № 12"), ("pm-other", "МБОУ СОШ № 13")):

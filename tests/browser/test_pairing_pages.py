@@ -9,11 +9,12 @@ API; pairing learns them from events (`eventually`)."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal
 from shared.web import issue_session
 
@@ -69,7 +70,7 @@ def region(tmp_path_factory):
 
 def arrange(live: LiveSystem) -> tuple[str, str, dict[str, str]]:
     """Two schools through the registry's API; returns (programme A, programme B, ids of A's people)."""
-    today = date.today()
+    today = clock.today()
     year = f"{today.year}/{today.year + 1}" if today.month >= 9 else f"{today.year - 1}/{today.year}"
     with live.api(ADMIN) as admin:
         for school_id, name in ((SCHOOL, "МБОУ СОШ № 7"), (OTHER, "МБОУ СОШ № 8")):
@@ -303,7 +304,7 @@ def test_mentor_writes_the_plan_and_the_mentee_answers(region, driver) -> None:
     go(driver, driver.find_element(*by("#add-measure-button")))
     assert "Укажите срок" in driver.find_element(*by(".error-summary")).text
     assert driver.find_element(*by("#f-title")).get_attribute("value") == "Взаимопосещение уроков"
-    due = date.today() + timedelta(days=20)
+    due = clock.today() + timedelta(days=20)
     driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(*by("#f-due_on")), due.isoformat())
     go(driver, driver.find_element(*by("#add-measure-button")))
     assert "добавлено" in driver.find_element(*by(".notice")).text
@@ -401,7 +402,7 @@ def test_todo_lists_what_the_curator_has_to_do(region) -> None:
 
 def _small_programme(live: LiveSystem, title: str, mentor: str, mentee: str) -> str:
     """A programme of this school with one mentor and one mentee, known to pairing."""
-    today = date.today()
+    today = clock.today()
     year = f"{today.year}/{today.year + 1}" if today.month >= 9 else f"{today.year - 1}/{today.year}"
     with live.api(CURATOR) as curator:
         people = {}

@@ -5,10 +5,11 @@ and deficit area on a phone. The roadmap with an overdue item is seen at both wi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from shared import clock
 from shared.auth import Principal
 
 from tests.browser.conftest import make_driver, require_chromium
@@ -35,11 +36,11 @@ def live(tmp_path_factory):
                 "experience_years": 12, "consent": {"given_by": "self", "document": "согласие № 1"}}).raise_for_status()
             admin.post("/practices/api/v1/roadmap", json={
                 "section": "II", "number": "5", "measure": "Формирование банка эффективных наставнических практик",
-                "term": "ежегодно, ноябрь", "due_on": (date.today() - timedelta(days=5)).isoformat(),
+                "term": "ежегодно, ноябрь", "due_on": (clock.today() - timedelta(days=5)).isoformat(),
                 "executors": "Институт развития образования", "document_type": "банк практик"}).raise_for_status()
             admin.post("/practices/api/v1/roadmap", json={
                 "section": "II", "number": "6", "measure": "Региональный конкурс наставнических практик",
-                "term": "апрель", "due_on": (date.today() + timedelta(days=120)).isoformat(),
+                "term": "апрель", "due_on": (clock.today() + timedelta(days=120)).isoformat(),
                 "executors": "Министерство образования", "document_type": "приказ"}).raise_for_status()
         yield system
 

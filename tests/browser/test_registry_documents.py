@@ -6,10 +6,9 @@ the menu («Документы школ»), both read-only. At the desktop and t
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from shared import clock
 from shared.auth import Principal
 
 from tests.browser.conftest import make_driver, require_chromium
@@ -20,7 +19,7 @@ ADMIN = Principal(sub="admin", role="region_admin", scope="region", scope_id=REG
 COORDINATOR = Principal(sub="coordinator", role="municipal_coordinator", scope="municipality", scope_id="m1", name="Зайцева Нина")
 CONSENT = {"given_by": "self", "date": "2026-09-01"}
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-YEAR = f"{date.today().year if date.today().month >= 8 else date.today().year - 1}"
+YEAR = f"{clock.today().year if clock.today().month >= 8 else clock.today().year - 1}"
 ACADEMIC_YEAR = f"{YEAR}/{int(YEAR) + 1}"
 
 

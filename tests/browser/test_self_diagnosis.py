@@ -5,10 +5,11 @@ the start stage. On a phone and a desktop, with and without JavaScript."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 
@@ -39,11 +40,11 @@ def invite(live: LiveSystem, name: str) -> tuple[str, str]:
         assert person.status_code == 201, person.text
         pid = person.json()["id"]
         programme = curator.post("/registry/api/v1/schools/s-diag/programmes", json={
-            "title": "Первые шаги", "academic_year": academic_year_of(date.today()), "forms": ["teacher_teacher"]})
+            "title": "Первые шаги", "academic_year": academic_year_of(clock.today()), "forms": ["teacher_teacher"]})
         assert programme.status_code == 201, programme.text
         assert curator.post(f"/registry/api/v1/programmes/{programme.json()['id']}/enrolments",
                             json={"participant_id": pid, "role": "mentee"}).status_code == 201
-        today = date.today()
+        today = clock.today()
 
         def opened():
             response = curator.post("/surveys/api/v1/campaigns", json={

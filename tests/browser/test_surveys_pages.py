@@ -6,11 +6,12 @@ or municipality's campaign is a Russian 404, a form posted without its CSRF toke
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal
 from shared.formatting import day
 from shared.web import issue_session
@@ -28,7 +29,6 @@ COORDINATOR = Principal(sub="coord-north", role="municipal_coordinator", scope="
                         name="Гусева Лидия")
 OTHER_COORDINATOR = Principal(sub="coord-river", role="municipal_coordinator", scope="municipality", scope_id="mun-river",
                               name="Зайцев Олег")
-TODAY = date.today()
 
 
 def answered_today() -> str:
@@ -89,7 +89,7 @@ def driver():
 
 
 def _year() -> str:
-    start = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
+    start = clock.today().year if clock.today().month >= 9 else clock.today().year - 1
     return f"{start}/{start + 1}"
 
 
@@ -99,7 +99,7 @@ def _cookies(principal: Principal) -> dict[str, str]:
 
 def _audience(live: LiveSystem, principal: Principal, programme_id: str) -> str:
     params = {"instrument": "satisfaction_mentee:2", "programme_id": programme_id, "role": "mentee",
-              "opens_on": f"{TODAY:%d.%m.%Y}", "closes_on": f"{TODAY + timedelta(days=7):%d.%m.%Y}"}
+              "opens_on": f"{clock.today():%d.%m.%Y}", "closes_on": f"{clock.today() + timedelta(days=7):%d.%m.%Y}"}
     return httpx.get(live.url("/surveys/campaigns/audience"), params=params, cookies=_cookies(principal)).text
 
 
@@ -134,7 +134,7 @@ def _notice(driver, after: str) -> str:
 def _open_via_api(live: LiveSystem, principal: Principal, **body) -> str:
     response = live.api(principal).post("/surveys/api/v1/campaigns", json={
         "instrument": {"code": "satisfaction_mentee", "version": 2}, "role": "mentee",
-        "opens_on": TODAY.isoformat(), "closes_on": (TODAY + timedelta(days=5)).isoformat(), **body})
+        "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=5)).isoformat(), **body})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -151,8 +151,8 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     _select(driver, "programme_id", f"Программа «Вместе» ({_year()})")
     _select(driver, "role", "наставляемые")
     assert eventually(lambda: driver.find_element(By.ID, "audience").text.startswith("Анкету получат: 2"))
-    _type(driver, "opens_on", f"{TODAY + timedelta(days=3):%d.%m.%Y}")
-    _type(driver, "closes_on", f"{TODAY:%d.%m.%Y}")
+    _type(driver, "opens_on", f"{clock.today() + timedelta(days=3):%d.%m.%Y}")
+    _type(driver, "closes_on", f"{clock.today():%d.%m.%Y}")
     driver.find_element(By.ID, "open-campaign").click()
 
     summary = driver.find_element(By.ID, "error-summary")  # the window ends before it starts
@@ -162,8 +162,8 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     assert "не может быть раньше даты начала" in driver.find_element(By.ID, "e-closes_on").text
     assert driver.find_element(By.ID, "f-role").get_attribute("value") == "mentee"  # kept
     LiveSystem.screenshot(driver, "campaign-new-error")
-    _type(driver, "opens_on", f"{TODAY:%d.%m.%Y}")
-    _type(driver, "closes_on", f"{TODAY + timedelta(days=5):%d.%m.%Y}")
+    _type(driver, "opens_on", f"{clock.today():%d.%m.%Y}")
+    _type(driver, "closes_on", f"{clock.today() + timedelta(days=5):%d.%m.%Y}")
     driver.find_element(By.ID, "open-campaign").click()
 
     assert "Анкетирование открыто: приглашено 2 чел." in _notice(driver, "opened=")
@@ -171,7 +171,7 @@ def test_a_curator_runs_a_campaign_and_a_mentee_answers_it(region, driver) -> No
     names = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Участник']")]
     assert sorted(names) == ["Козлов Игорь Петрович", "Смирнова Анна Игоревна"]
     assert driver.find_element(By.ID, "rate").text.replace("\u00a0", " ") == "0 %"
-    assert f"{TODAY:%d.%m.%Y} – {TODAY + timedelta(days=5):%d.%m.%Y}" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text
+    assert f"{clock.today():%d.%m.%Y} – {clock.today() + timedelta(days=5):%d.%m.%Y}" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text
     # a curator can hand a personal link to someone without e-mail
     driver.find_element(By.CSS_SELECTOR, "details.personal-link summary").click()
     link = driver.find_element(By.CSS_SELECTOR, "details.personal-link input").get_attribute("value")
@@ -332,7 +332,7 @@ def test_without_javascript_a_curator_opens_reminds_and_closes(region) -> None:
         driver.find_element(By.ID, "open-campaign").click()
         assert "в виде дд.мм.гггг" in driver.find_element(By.ID, "e-closes_on").text
         assert driver.find_element(By.ID, "f-title").get_attribute("value") == "Без скриптов"
-        _type(driver, "closes_on", f"{TODAY + timedelta(days=2):%d.%m.%Y}")
+        _type(driver, "closes_on", f"{clock.today() + timedelta(days=2):%d.%m.%Y}")
         driver.find_element(By.ID, "open-campaign").click()
         assert "приглашено 1 чел." in _notice(driver, "opened=")
         assert [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#invitees td[data-label='Участник']")] == [

@@ -7,10 +7,9 @@ answers leaving them, a redelivered event counted once — and rebuild equals li
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from shared import clock
 from shared.clock import academic_year_of
 from shared.contracts.registry import ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.contracts.surveys import InstrumentSaved, ResponseCompleted
@@ -21,7 +20,7 @@ from services.surveys.main import create_service as create_surveys
 from tests.component.helpers import ADMIN, bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
-YEAR = academic_year_of(date.today())
+YEAR = academic_year_of(clock.today())
 DEFINITION = {
     "code": "club_feedback", "title": "Отзыв о педагогическом клубе", "respondent_roles": ["mentee", "mentor"],
     "sections": [{"code": "main", "title": "Клуб", "items": [

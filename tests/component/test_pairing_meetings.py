@@ -6,11 +6,13 @@ a withdrawal erases the person's reflections and the texts that could name them.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
+from shared import clock
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
 
 from services.pairing.main import create_service
@@ -25,11 +27,10 @@ ANNA = bearer("mentee", "school", "s1", sub="e1")
 BORIS = bearer("mentee", "school", "s1", sub="e2")
 VERA = bearer("mentee", "school", "s1", sub="e3")
 NAMES = {"mentor": "Петрова Ольга Ивановна", "mentor2": "Сидоров Павел", "e1": "Иванова Анна", "e2": "Борисов Глеб", "e3": "Кузина Вера"}
-TODAY = date.today().isoformat()
 
 
 def meeting(**changes: object) -> dict:
-    return {"held_on": TODAY, "minutes": 45, "format": "in_person", "topic": "Разбор пробного урока", **changes}
+    return {"held_on": clock.today().isoformat(), "minutes": 45, "format": "in_person", "topic": "Разбор пробного урока", **changes}
 
 
 @pytest.fixture
@@ -51,14 +52,14 @@ async def pairs(settings):
 async def test_the_mentor_keeps_the_log_and_every_change_is_announced(pairs) -> None:
     service, client, pair, _ = pairs
     measure = await client.post(f"/api/v1/pairs/{pair}/plan/measures", headers=MENTOR,
-                                json={"title": "Открытый урок", "due_on": (date.today() + timedelta(days=30)).isoformat()})
+                                json={"title": "Открытый урок", "due_on": (clock.today() + timedelta(days=30)).isoformat()})
     recorded = await client.post(f"/api/v1/pairs/{pair}/meetings", headers=MENTOR,
                                  json=meeting(measure_ids=[measure.json()["id"]], note="Анне трудно с дисциплиной"))
     assert recorded.status_code == 201, recorded.text
     meeting_id = recorded.json()["id"]
     [event] = await emitted(service, "pairing.meeting.recorded.v1")
     assert event == {"meeting_id": meeting_id, "pair_id": pair, "programme_id": "prog", "school_id": "s1",
-                     "academic_year": YEAR, "held_on": TODAY, "minutes": 45}
+                     "academic_year": YEAR, "held_on": clock.today().isoformat(), "minutes": 45}
 
     changed = await client.put(f"/api/v1/pairs/{pair}/meetings/{meeting_id}", headers=MENTOR, json=meeting(minutes=90, format="online"))
     assert changed.status_code == 200 and changed.json()["format"] == "online" and changed.json()["note"] is None
@@ -77,7 +78,7 @@ async def test_the_mentor_keeps_the_log_and_every_change_is_announced(pairs) -> 
     assert removed.status_code == 204
     [gone] = await emitted(service, "pairing.meeting.removed.v1")
     assert gone == {"meeting_id": meeting_id, "pair_id": pair, "programme_id": "prog", "school_id": "s1",
-                    "academic_year": YEAR, "held_on": TODAY}
+                    "academic_year": YEAR, "held_on": clock.today().isoformat()}
     assert (await client.get(f"/api/v1/pairs/{pair}/meetings", headers=CURATOR)).json()["summary"]["total"] == 1
     officer = bearer("data_protection_officer", "region", "test-region", sub="dpo")
     audit = (await client.get("/api/v1/audit", headers=officer, params={"limit": 50})).json()
@@ -118,10 +119,10 @@ async def test_who_may_read_record_and_reflect(pairs) -> None:
 async def test_bad_input_is_a_422_naming_the_field_and_nothing_is_written(pairs) -> None:
     service, client, pair, other_pair = pairs
     foreign = await client.post(f"/api/v1/pairs/{other_pair}/plan/measures", headers=CURATOR,
-                                json={"title": "Чужое", "due_on": (date.today() + timedelta(days=9)).isoformat()})
+                                json={"title": "Чужое", "due_on": (clock.today() + timedelta(days=9)).isoformat()})
     cases = [
-        (meeting(held_on=(date.today() + timedelta(days=1)).isoformat()), "held_on", "будущем"),
-        (meeting(held_on=(date.today() - timedelta(days=1)).isoformat()), "held_on", "сформирована пара"),
+        (meeting(held_on=(clock.today() + timedelta(days=1)).isoformat()), "held_on", "будущем"),
+        (meeting(held_on=(clock.today() - timedelta(days=1)).isoformat()), "held_on", "сформирована пара"),
         (meeting(minutes=0), "minutes", None),
         (meeting(minutes=1441), "minutes", None),
         (meeting(format="phone"), "format", None),
@@ -143,6 +144,20 @@ async def test_bad_input_is_a_422_naming_the_field_and_nothing_is_written(pairs)
         response = await client.put(f"/api/v1/pairs/{pair}/meetings/{meeting_id}/reflection", headers=ANNA, json=body)
         assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == field, response.text
     assert await count(service, MeetingReflection) == 0
+
+
+async def test_today_is_the_regions_day_not_the_servers(pairs, monkeypatch) -> None:
+    """A region whose calendar day differs from the server's (UTC) right now: a meeting held on the
+    region's today is taken, one on the region's tomorrow is refused as one in the future."""
+    _, client, pair, _ = pairs
+    ahead = clock.utcnow().hour >= 10  # pick a zone whose date is not UTC's at this moment
+    monkeypatch.setattr(clock, "REGION_TIME", ZoneInfo("Pacific/Kiritimati" if ahead else "Pacific/Pago_Pago"))
+    assert clock.today() != clock.utcnow().date()
+    held_today = await client.post(f"/api/v1/pairs/{pair}/meetings", headers=MENTOR, json=meeting())
+    assert held_today.status_code == 201, held_today.text
+    tomorrow = await client.post(f"/api/v1/pairs/{pair}/meetings", headers=MENTOR,
+                                 json=meeting(held_on=(clock.today() + timedelta(days=1)).isoformat()))
+    assert tomorrow.status_code == 422 and "будущем" in tomorrow.text
 
 
 async def test_an_ended_pair_takes_no_meetings_and_its_log_stays_readable(pairs) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal
 from shared.contracts.registry import ProgrammeLaunched, SchoolRegistered
 from shared.web import issue_session
@@ -96,7 +97,7 @@ async def test_names_missing_from_the_read_model_and_the_todo_per_role(settings)
         assert "Поставьте цели плана развития" in await todo(mentor)
         assert await todo(mentee) == ""
         await pairing.set_goals(pair.id, PlanIn(goals=[GoalIn(area="methodological", goal="Освоить проектную задачу")]).command(), mentor)
-        measure = await pairing.add_measure(pair.id, MeasureIn(title="Пробный урок", due_on=date.today() + timedelta(days=3)).command(), mentor)
+        measure = await pairing.add_measure(pair.id, MeasureIn(title="Пробный урок", due_on=clock.today() + timedelta(days=3)).command(), mentor)
         assert "без плана" not in await todo(CURATOR)
         assert "Пробный урок" in await todo(mentor) and "Поставьте цели" not in await todo(mentor)
         await pairing.record_result(pair.id, measure.id, MeasureResultIn(product="Конспект урока").command(), mentor)

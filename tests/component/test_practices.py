@@ -8,13 +8,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
 
+from shared import clock
 from shared.contracts.registry import ParticipantRegistered, ParticipantWithdrawn, SchoolRegistered
 from shared.files import DatabaseStore
 from shared.settings import Settings
@@ -110,7 +111,7 @@ async def test_the_review_workflow_by_role_with_an_event_at_each_step(bank) -> N
     for action in ("take", "publish"):
         assert (await act(client, practice_id, action, ADMIN)).status_code == 200
     seen = await client.get(f"/api/v1/practices/{practice_id}", headers=mentor("s4"))  # published: the whole region's
-    assert seen.status_code == 200 and seen.json()["published_on"] == date.today().isoformat()
+    assert seen.status_code == 200 and seen.json()["published_on"] == clock.today().isoformat()
     assert (await act(client, practice_id, "withdraw", ADMIN)).status_code == 422
     assert (await act(client, practice_id, "withdraw", ADMIN, "Устарела")).json()["status"] == "withdrawn"
     assert (await client.get(f"/api/v1/practices/{practice_id}", headers=mentor("s4"))).status_code == 404
@@ -120,7 +121,7 @@ async def test_the_review_workflow_by_role_with_an_event_at_each_step(bank) -> N
     assert [e["status"] for e in events] == ["submitted", "under_review", "returned", "submitted", "under_review", "published", "withdrawn"]
     assert {(e["school_id"], e["form"], tuple(e["deficit_areas"]), tuple(e["school_levels"])) for e in events} == {
         ("s1", "teacher_teacher", ("methodological",), ("basic",))}
-    assert events[5]["published_on"] == date.today().isoformat() and "Иванова" not in str(events)
+    assert events[5]["published_on"] == clock.today().isoformat() and "Иванова" not in str(events)
     history = (await client.get(f"/api/v1/practices/{practice_id}", headers=curator("s1"))).json()["history"]
     assert [h["status"] for h in history] == ["draft", *[e["status"] for e in events]]
     officer = bearer("data_protection_officer", "region", "test-region", sub="dpo")
@@ -222,7 +223,7 @@ async def test_files_hostile_uploads_are_refused_and_nothing_is_stored(bank) -> 
 async def test_the_roadmap_is_the_region_admins_and_each_save_is_announced(bank) -> None:
     service, client = bank
     item = {"section": "II", "number": "5", "measure": "Формирование банка эффективных наставнических практик",
-            "term": "ежегодно, декабрь", "due_on": (date.today() - timedelta(days=3)).isoformat(),
+            "term": "ежегодно, декабрь", "due_on": (clock.today() - timedelta(days=3)).isoformat(),
             "executors": "ГАУ ДПО «ИРО»", "document_type": "банк практик", "expected_results": "не менее 10 практик"}
     assert (await client.post("/api/v1/roadmap", json=item, headers=COORDINATOR)).status_code == 403
     created = await client.post("/api/v1/roadmap", json=item, headers=ADMIN)
@@ -233,13 +234,13 @@ async def test_the_roadmap_is_the_region_admins_and_each_save_is_announced(bank)
         listed = (await client.get("/api/v1/roadmap", headers=reader)).json()
         assert [i["number"] for i in listed] == ["5"]
     assert (await client.get("/api/v1/roadmap", headers=mentor("s1"))).status_code == 403
-    wrong = await client.put(f"/api/v1/roadmap/{item_id}", json={**item, "done_on": date.today().isoformat()}, headers=ADMIN)
+    wrong = await client.put(f"/api/v1/roadmap/{item_id}", json={**item, "done_on": clock.today().isoformat()}, headers=ADMIN)
     assert wrong.status_code == 422 and wrong.json()["detail"][0]["loc"][-1] == "done_on"
     done = (await client.put(f"/api/v1/roadmap/{item_id}", json={**item, "status": "done"}, headers=ADMIN)).json()
-    assert (done["status"], done["done_on"], done["overdue"]) == ("done", date.today().isoformat(), False)
+    assert (done["status"], done["done_on"], done["overdue"]) == ("done", clock.today().isoformat(), False)
     events = await emitted(service, ROADMAP_EVENT)
     assert [(e["item_id"], e["status"], e["done_on"]) for e in events] == [
-        (item_id, "planned", None), (item_id, "done", date.today().isoformat())]
+        (item_id, "planned", None), (item_id, "done", clock.today().isoformat())]
     assert events[0]["region_id"] == "test-region" and events[0]["number"] == "5"
 
 

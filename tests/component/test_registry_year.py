@@ -5,10 +5,11 @@ written; a person's withdrawal erasing their records and announcing the new coun
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal
 from shared.clock import academic_year_of
 from shared.web import issue_session
@@ -19,8 +20,7 @@ from tests.component.helpers import ADMIN, bearer, count, emitted, running
 from tests.conftest import SECRET
 
 R = "/api/v1"
-TODAY = date.today()
-YEAR = academic_year_of(TODAY)
+YEAR = academic_year_of(clock.today())
 CURATOR = bearer("school_curator", "school", "s1")
 OTHER_CURATOR = bearer("school_curator", "school", "s2")
 COORDINATOR = bearer("municipal_coordinator", "municipality", "m1")
@@ -60,14 +60,14 @@ async def school(settings):
 async def test_an_activity_is_planned_held_with_attendance_and_cancelled(school) -> None:
     service, client, programme, people = school
     planned = await client.post(f"{R}/programmes/{programme}/activities", headers=CURATOR, json={
-        "kind": "kickoff", "title": "Установочная встреча", "planned_on": TODAY.isoformat(), "place": "актовый зал",
+        "kind": "kickoff", "title": "Установочная встреча", "planned_on": clock.today().isoformat(), "place": "актовый зал",
         "participant_ids": [people["anna"], people["young"], people["staff"]]})
     assert planned.status_code == 201, planned.text
     activity = planned.json()
     assert (activity["participants_invited"], activity["participants_attended"], activity["held_on"]) == (3, 0, None)
 
     held = await client.post(f"{R}/activities/{activity['id']}/held", headers=CURATOR, json={
-        "held_on": TODAY.isoformat(), "attended_ids": [people["anna"], people["young"]]})
+        "held_on": clock.today().isoformat(), "attended_ids": [people["anna"], people["young"]]})
     assert held.status_code == 200, held.text
     assert (held.json()["participants_invited"], held.json()["participants_attended"]) == (3, 2)
 
@@ -84,22 +84,22 @@ async def test_an_activity_is_planned_held_with_attendance_and_cancelled(school)
 
     saved = await emitted(service, "registry.activity.saved.v1")
     assert [(e["participants_invited"], e["participants_attended"], e["held_on"]) for e in saved] == [
-        (3, 0, None), (3, 2, TODAY.isoformat()), (2, 2, TODAY.isoformat())]
+        (3, 0, None), (3, 2, clock.today().isoformat()), (2, 2, clock.today().isoformat())]
     assert saved[0] == {"activity_id": activity["id"], "programme_id": programme, "school_id": "s1", "academic_year": YEAR,
-                        "kind": "kickoff", "planned_on": TODAY.isoformat(), "held_on": None,
+                        "kind": "kickoff", "planned_on": clock.today().isoformat(), "held_on": None,
                         "participants_invited": 3, "participants_attended": 0}
 
     cancelled = await client.post(f"{R}/activities/{activity['id']}/cancel", headers=CURATOR)
     assert cancelled.status_code == 200 and cancelled.json()["cancelled"] is True
     assert await emitted(service, "registry.activity.cancelled.v1") == [
         {"activity_id": activity["id"], "programme_id": programme, "school_id": "s1", "academic_year": YEAR}]
-    again = await client.post(f"{R}/activities/{activity['id']}/held", headers=CURATOR, json={"held_on": TODAY.isoformat()})
+    again = await client.post(f"{R}/activities/{activity['id']}/held", headers=CURATOR, json={"held_on": clock.today().isoformat()})
     assert again.status_code == 409
 
 
 async def test_activity_refusals_name_the_field_and_write_nothing(school) -> None:
     service, client, programme, people = school
-    base = {"kind": "open_lesson", "title": "Открытый урок", "planned_on": TODAY.isoformat()}
+    base = {"kind": "open_lesson", "title": "Открытый урок", "planned_on": clock.today().isoformat()}
     cases = [
         ({**base, "participant_ids": [people["alien"]]}, "participant_ids"),  # another school's
         ({**base, "participant_ids": [people["pupil"]]}, "participant_ids"),  # neither enrolled nor staff
@@ -116,10 +116,10 @@ async def test_activity_refusals_name_the_field_and_write_nothing(school) -> Non
     activity = (await client.post(f"{R}/programmes/{programme}/activities", headers=CURATOR,
                                   json={**base, "participant_ids": [people["anna"]]})).json()
     future = await client.post(f"{R}/activities/{activity['id']}/held", headers=CURATOR,
-                               json={"held_on": (TODAY + timedelta(days=2)).isoformat(), "attended_ids": [people["anna"]]})
+                               json={"held_on": (clock.today() + timedelta(days=2)).isoformat(), "attended_ids": [people["anna"]]})
     assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["body", "held_on"]
     stranger = await client.post(f"{R}/activities/{activity['id']}/held", headers=CURATOR,
-                                 json={"held_on": TODAY.isoformat(), "attended_ids": [people["boris"]]})
+                                 json={"held_on": clock.today().isoformat(), "attended_ids": [people["boris"]]})
     assert stranger.status_code == 422 and stranger.json()["detail"][0]["loc"] == ["body", "attended_ids"]
     assert (await client.get(f"{R}/activities/{activity['id']}", headers=CURATOR)).json()["held_on"] is None
     assert len(await emitted(service, "registry.activity.saved.v1")) == 1
@@ -127,7 +127,7 @@ async def test_activity_refusals_name_the_field_and_write_nothing(school) -> Non
 
 async def test_who_may_do_what(school) -> None:
     service, client, programme, people = school
-    body = {"kind": "workshop", "title": "Семинар", "planned_on": TODAY.isoformat()}
+    body = {"kind": "workshop", "title": "Семинар", "planned_on": clock.today().isoformat()}
     mentor = bearer("mentor", "school", "s1", sub=people["anna"])
     assert (await client.post(f"{R}/programmes/{programme}/activities", headers=COORDINATOR, json=body)).status_code == 403
     assert (await client.post(f"{R}/programmes/{programme}/activities", headers=mentor, json=body)).status_code == 403
@@ -136,7 +136,7 @@ async def test_who_may_do_what(school) -> None:
     assert (await client.get(f"{R}/programmes/{programme}/activities",
                              headers=bearer("municipal_coordinator", "municipality", "m2"))).status_code == 404
     training = {"person_ids": [people["anna"]], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО",
-                "completed_on": TODAY.isoformat()}
+                "completed_on": clock.today().isoformat()}
     assert (await client.post(f"{R}/schools/s1/training", headers=COORDINATOR, json=training)).status_code == 403
     assert (await client.post(f"{R}/schools/s1/training", headers=OTHER_CURATOR, json=training)).status_code == 404
     assert (await client.post(f"{R}/schools/s1/training", headers=ADMIN, json=training)).status_code == 201  # a regional intensive
@@ -150,7 +150,7 @@ async def test_who_may_do_what(school) -> None:
 
 async def test_training_for_several_mentors_at_once_and_recognition(school) -> None:
     service, client, _programme, people = school
-    completed = TODAY - timedelta(days=3)
+    completed = clock.today() - timedelta(days=3)
     response = await client.post(f"{R}/schools/s1/training", headers=CURATOR, json={
         "person_ids": [people["anna"], people["boris"], people["staff"]], "kind": "course", "title": "Наставник: курс",
         "organiser": "ЦНППМ", "completed_on": completed.isoformat(), "hours": 36,
@@ -166,12 +166,12 @@ async def test_training_for_several_mentors_at_once_and_recognition(school) -> N
     refusals = [
         ({"person_ids": [people["anna"], people["pupil"]]}, "person_ids"),  # a pupil who does not mentor
         ({"person_ids": [people["anna"], people["alien"]]}, "person_ids"),
-        ({"person_ids": [people["anna"]], "completed_on": (TODAY + timedelta(days=5)).isoformat()}, "completed_on"),
+        ({"person_ids": [people["anna"]], "completed_on": (clock.today() + timedelta(days=5)).isoformat()}, "completed_on"),
         ({"person_ids": [people["anna"]], "certificates": {people["boris"]: "У-2"}}, "certificates"),
         ({"person_ids": [people["anna"]], "kind": "excursion"}, "kind"),
         ({"person_ids": []}, "person_ids"),
     ]
-    base = {"kind": "seminar", "title": "Вебинар", "organiser": "ИРО", "completed_on": TODAY.isoformat()}
+    base = {"kind": "seminar", "title": "Вебинар", "organiser": "ИРО", "completed_on": clock.today().isoformat()}
     for change, field in refusals:
         refused = await client.post(f"{R}/schools/s1/training", headers=CURATOR, json={**base, **change})
         assert refused.status_code == 422, refused.text
@@ -180,14 +180,14 @@ async def test_training_for_several_mentors_at_once_and_recognition(school) -> N
 
     recognition = await client.post(f"{R}/schools/s1/recognitions", headers=CURATOR, json={
         "person_id": people["anna"], "kind": "contest", "level": "regional", "result": "prize_winner",
-        "title": "Учитель года", "awarded_on": TODAY.isoformat()})
+        "title": "Учитель года", "awarded_on": clock.today().isoformat()})
     assert recognition.status_code == 201, recognition.text
     assert (await emitted(service, "registry.recognition.recorded.v1"))[0] | {"recognition_id": ""} == {
         "recognition_id": "", "person_id": people["anna"], "school_id": "s1", "academic_year": YEAR, "kind": "contest",
-        "level": "regional", "result": "prize_winner", "awarded_on": TODAY.isoformat()}
+        "level": "regional", "result": "prize_winner", "awarded_on": clock.today().isoformat()}
     bad = await client.post(f"{R}/schools/s1/recognitions", headers=CURATOR, json={
         "person_id": people["anna"], "kind": "contest", "level": "galactic", "result": "winner", "title": "X",
-        "awarded_on": TODAY.isoformat()})
+        "awarded_on": clock.today().isoformat()})
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "level"]
 
     listed = (await client.get(f"{R}/schools/s1/training", params={"academic_year": academic_year_of(completed)}, headers=CURATOR)).json()
@@ -203,16 +203,16 @@ async def test_training_for_several_mentors_at_once_and_recognition(school) -> N
 async def test_withdrawal_erases_training_recognition_and_attendance(school) -> None:
     service, client, programme, people = school
     activity = (await client.post(f"{R}/programmes/{programme}/activities", headers=CURATOR, json={
-        "kind": "conference", "title": "Итоговая конференция", "planned_on": TODAY.isoformat(),
+        "kind": "conference", "title": "Итоговая конференция", "planned_on": clock.today().isoformat(),
         "participant_ids": [people["anna"], people["young"]]})).json()
     await client.post(f"{R}/activities/{activity['id']}/held", headers=CURATOR,
-                      json={"held_on": TODAY.isoformat(), "attended_ids": [people["anna"], people["young"]]})
+                      json={"held_on": clock.today().isoformat(), "attended_ids": [people["anna"], people["young"]]})
     [training] = (await client.post(f"{R}/schools/s1/training", headers=CURATOR, json={
         "person_ids": [people["anna"]], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО",
-        "completed_on": TODAY.isoformat()})).json()
+        "completed_on": clock.today().isoformat()})).json()
     recognition = (await client.post(f"{R}/schools/s1/recognitions", headers=CURATOR, json={
         "person_id": people["anna"], "kind": "iku", "level": "federal", "result": "participant", "title": "ИКУ",
-        "awarded_on": TODAY.isoformat()})).json()
+        "awarded_on": clock.today().isoformat()})).json()
 
     withdrawn = await client.post(f"{R}/participants/{people['anna']}/withdrawal", headers=CURATOR, json={"reason": "consent_withdrawn"})
     assert withdrawn.status_code == 200, withdrawn.text
@@ -242,11 +242,11 @@ async def test_the_pages_refuse_what_their_reader_may_not_do_and_keep_errors_bes
     page = await curator.get(f"/programmes/{programme}/activities")
     assert page.status_code == 200 and "Мероприятий пока нет" in page.text
     refused = await curator.post(f"/programmes/{programme}/activities", data={
-        "csrf_token": _csrf(page.text), "kind": "kickoff", "title": "", "planned_on": TODAY.isoformat()})
+        "csrf_token": _csrf(page.text), "kind": "kickoff", "title": "", "planned_on": clock.today().isoformat()})
     assert refused.status_code == 422 and 'href="#f-title"' in refused.text
     assert await count(service, Activity) == 0
     empty = await curator.post("/training", data={"csrf_token": _csrf(page.text), "kind": "course", "title": "Курсы",
-                                                  "organiser": "ИРО", "completed_on": TODAY.isoformat()})
+                                                  "organiser": "ИРО", "completed_on": clock.today().isoformat()})
     assert empty.status_code == 422 and "Отметьте наставников" in empty.text
     assert await count(service, Training) == 0
 

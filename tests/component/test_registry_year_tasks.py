@@ -4,8 +4,7 @@ and mentors without training this year — and forgets each once it is recorded 
 
 from __future__ import annotations
 
-from datetime import date
-
+from shared import clock
 from shared.auth import COOKIE_NAME, Principal
 from shared.clock import academic_year_of
 from shared.web import issue_session
@@ -15,7 +14,6 @@ from tests.component.helpers import ADMIN, bearer, running
 
 CURATOR = bearer("school_curator", "school", "s1")
 PDF = b"%PDF-1.4\n%%EOF\n"
-TODAY = date.today().isoformat()
 
 
 async def test_missing_documents_and_untrained_mentors_are_on_the_curators_list(settings) -> None:
@@ -29,7 +27,7 @@ async def test_missing_documents_and_untrained_mentors_are_on_the_curators_list(
                 "category": "teacher", "full_name": name, "consent": {"given_by": "self"}})
             people.append(r.json()["id"])
         r = await client.post("/api/v1/schools/s1/programmes", headers=CURATOR, json={
-            "title": "Вместе", "academic_year": academic_year_of(date.today())})
+            "title": "Вместе", "academic_year": academic_year_of(clock.today())})
         programme = r.json()["id"]
         r = await client.post(f"/api/v1/programmes/{programme}/enrolments", headers=CURATOR,
                               json={"participant_id": people[0], "role": "mentor", "capacity": 2})
@@ -46,7 +44,7 @@ async def test_missing_documents_and_untrained_mentors_are_on_the_curators_list(
         order = None
         for kind in ("order", "regulation", "roadmap", "curator_order"):
             r = await client.post("/api/v1/documents", headers=CURATOR, files={"file": (f"{kind}.pdf", PDF)},
-                                  data={"programme_id": programme, "kind": kind, "number": "1", "issued_on": TODAY})
+                                  data={"programme_id": programme, "kind": kind, "number": "1", "issued_on": clock.today().isoformat()})
             assert r.status_code == 201, r.text
             order = r.json()["id"]
         todo = (await client.get("/todo")).text
@@ -55,7 +53,7 @@ async def test_missing_documents_and_untrained_mentors_are_on_the_curators_list(
                              json={"participant_id": people[1], "order_document_id": order})
         assert r.status_code == 200, r.text
         r = await client.post("/api/v1/schools/s1/training", headers=CURATOR, json={
-            "person_ids": [people[0]], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО", "completed_on": TODAY})
+            "person_ids": [people[0]], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО", "completed_on": clock.today().isoformat()})
         assert r.status_code == 201, r.text
         todo = (await client.get("/todo")).text
         assert "/documents" not in todo and "без обучения" not in todo

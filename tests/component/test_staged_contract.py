@@ -5,10 +5,9 @@ counted by reports' growth indicators; every other built-in instrument refuses a
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from shared import clock
 from shared.clock import academic_year_of
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered
@@ -22,7 +21,7 @@ from tests.component.helpers import ADMIN, bearer, deliver, emitted, running
 from tests.component.test_surveys_campaigns import example, send_command
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
-YEAR = academic_year_of(date.today())
+YEAR = academic_year_of(clock.today())
 
 
 def test_the_staged_instruments_are_the_same_on_both_sides() -> None:

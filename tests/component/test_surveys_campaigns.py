@@ -4,11 +4,12 @@ instruments over HTTP; reminders, closing, scoping and erasure on withdrawal."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 
+from shared import clock
 from shared.contracts.envelope import Envelope
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantWithdrawn
@@ -21,7 +22,6 @@ from tests.component.helpers import ADMIN, bearer, count, deliver, emitted, runn
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
 OTHER_CURATOR = bearer("school_curator", "school", "s2", sub="curator-s2")
-TODAY = date.today()
 PEOPLE = ("p1", "p2", "p3", "m1", "e1", "e2")
 
 RATINGS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
@@ -88,7 +88,7 @@ async def surveys(settings):
 
 
 async def open_campaign(client, headers=CURATOR, **body) -> dict:
-    payload = {"opens_on": TODAY.isoformat(), "closes_on": (TODAY + timedelta(days=14)).isoformat(), **body}
+    payload = {"opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=14)).isoformat(), **body}
     response = await client.post("/api/v1/campaigns", headers=headers, json=payload)
     assert response.status_code == 201, response.text
     return response.json()
@@ -190,7 +190,7 @@ async def test_campaigns_stay_inside_their_school(surveys) -> None:
         (await client.get("/api/v1/campaigns", headers=OTHER_CURATOR)).json() == []
     foreign = await client.post("/api/v1/campaigns", headers=CURATOR, json={
         "instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_ids": ["x1"],
-        "opens_on": TODAY.isoformat(), "closes_on": TODAY.isoformat()})
+        "opens_on": clock.today().isoformat(), "closes_on": clock.today().isoformat()})
     assert foreign.status_code == 422 and "x1" in foreign.text
     mentee = bearer("mentee", "school", "s1", sub="e1")
     assert (await client.post("/api/v1/campaigns", headers=mentee, json={})).status_code == 403

@@ -5,10 +5,11 @@ and announces each response with its programme and form."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from shared import clock
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 
@@ -104,7 +105,7 @@ async def test_a_batch_the_database_refuses_is_retried_one_by_one(surveys, monke
 
 async def test_the_event_names_the_programme_and_form_of_the_campaign(surveys) -> None:
     service, client = surveys
-    today = date.today()
+    today = clock.today()
     campaign = (await client.post("/api/v1/campaigns", headers=CURATOR, json={
         "instrument": {"code": "satisfaction_mentee", "version": 1}, "programme_id": "prog-1", "role": "mentee",
         "form": "teacher_pupil", "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=7)).isoformat()})).json()

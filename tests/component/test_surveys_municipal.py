@@ -3,10 +3,11 @@ learns which municipality a school is in from registry's school events."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared import clock
 from shared.contracts.envelope import new_envelope
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, SchoolRegistered, SchoolUpdated
 
@@ -16,7 +17,6 @@ from tests.component.helpers import ADMIN, bearer, deliver, deliver_raw, emitted
 NORTH = bearer("municipal_coordinator", "municipality", "north", sub="coordinator-north")
 SOUTH = bearer("municipal_coordinator", "municipality", "south", sub="coordinator-south")
 CURATOR_N1 = bearer("school_curator", "school", "n1", sub="curator-n1")
-TODAY = date.today()
 SCHOOLS = {"n1": "north", "n2": "north", "s1": "south"}
 SATISFACTION = {"code": "satisfaction_mentee", "version": 1}
 
@@ -40,8 +40,8 @@ async def surveys(settings):
 
 
 async def open_campaign(client, headers, **body):
-    payload = {"instrument": SATISFACTION, "role": "mentee", "opens_on": TODAY.isoformat(),
-               "closes_on": (TODAY + timedelta(days=7)).isoformat(), **body}
+    payload = {"instrument": SATISFACTION, "role": "mentee", "opens_on": clock.today().isoformat(),
+               "closes_on": (clock.today() + timedelta(days=7)).isoformat(), **body}
     return await client.post("/api/v1/campaigns", headers=headers, json=payload)
 
 

@@ -4,17 +4,17 @@ pages show (names, programmes, category) follow the registry's events."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from shared import clock
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered, ParticipantUpdated, ProgrammeLaunched
 
 from services.surveys.main import create_service
 from tests.component.helpers import bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
-TODAY = date.today()
 YEAR = "2026/2027"
 
 
@@ -34,7 +34,7 @@ async def surveys(settings):
 
 def campaign(**extra) -> dict:
     return {"instrument": {"code": "satisfaction_mentee", "version": 2}, "role": "mentee", "programme_id": "prog-1",
-            "opens_on": TODAY.isoformat(), "closes_on": (TODAY + timedelta(days=7)).isoformat(), **extra}
+            "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=7)).isoformat(), **extra}
 
 
 async def test_opening_a_campaign_announces_one_invitation_per_invitee(surveys) -> None:
@@ -48,7 +48,7 @@ async def test_opening_a_campaign_announces_one_invitation_per_invitee(surveys) 
     for event in invited:
         assert event["campaign_id"] == body["id"] and event["school_id"] == "s1"
         assert event["link_path"] == links[event["participant_id"]] and event["link_path"].startswith("/surveys/form/")
-        assert event["closes_on"] == (TODAY + timedelta(days=7)).isoformat()
+        assert event["closes_on"] == (clock.today() + timedelta(days=7)).isoformat()
         assert event["instrument"] == {"code": "satisfaction_mentee", "version": 2}
 
 

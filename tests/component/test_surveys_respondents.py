@@ -4,10 +4,11 @@ command), and the self-diagnosis form states its one scale."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from shared import clock
 from shared.contracts.pairing import PairFormed
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 
@@ -58,7 +59,7 @@ async def test_only_a_mentee_of_a_programme_answers_the_mentee_satisfaction_ques
 
 async def test_the_self_diagnosis_form_states_one_scale(surveys) -> None:
     _, client = surveys
-    today = date.today()
+    today = clock.today()
     opened = await client.post("/api/v1/campaigns", headers=CURATOR, json={
         "instrument": {"code": "deficit_self_diagnosis", "version": 1}, "stage": "start", "respondent_ids": ["mentee"],
         "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=7)).isoformat()})
@@ -71,7 +72,7 @@ async def test_the_self_diagnosis_form_states_one_scale(surveys) -> None:
 
 async def test_a_campaign_does_not_invite_someone_who_could_not_answer(surveys) -> None:
     _, client = surveys
-    today = date.today()
+    today = clock.today()
     body = {"instrument": {"code": "satisfaction_mentee", "version": 1}, "opens_on": today.isoformat(),
             "closes_on": (today + timedelta(days=7)).isoformat()}
     refused = await client.post("/api/v1/campaigns", headers=CURATOR, json={**body, "respondent_ids": ["mentee", "outsider", "mentor"]})

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from shared import clock
 from shared.contracts.registry import ParticipantEnrolled, ParticipantRegistered
 
 from nastavnik.app import build_all_in_one, build_single
@@ -17,9 +18,12 @@ from services.surveys.main import create_service
 from tests.component.helpers import bearer, deliver, emitted, running
 
 CURATOR = bearer("school_curator", "school", "s1", sub="curator-s1")
-TODAY = date.today()
-CLOSES_ON = TODAY + timedelta(days=5)  # reminder days (3 and 1 before): TODAY + 2, TODAY + 4
 RATINGS = {"effectiveness": 8, "comfort": 9, "meetings_useful": 7, "joint_work": 10, "expectations_met": 6}
+
+
+def last_day() -> date:
+    """The campaigns' last day: reminder days (3 and 1 before) are today + 2 and today + 4."""
+    return clock.today() + timedelta(days=5)
 
 
 @pytest.fixture
@@ -35,10 +39,11 @@ async def surveys(settings):
         yield service, client
 
 
-async def open_campaign(client, closes_on: date = CLOSES_ON) -> dict:
+async def open_campaign(client, closes_on: date | None = None) -> dict:
+    closes_on = closes_on or last_day()
     response = await client.post("/api/v1/campaigns", headers=CURATOR, json={
         "instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_ids": ["p1", "p2", "p3"],
-        "opens_on": TODAY.isoformat(), "closes_on": closes_on.isoformat()})
+        "opens_on": clock.today().isoformat(), "closes_on": closes_on.isoformat()})
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -59,29 +64,29 @@ async def test_non_respondents_are_reminded_once_per_reminder_day_and_the_ended_
     campaign = await open_campaign(client)
     await answer(client, campaign, "p1")
 
-    assert (await service.schedule.run_once(TODAY)).reminded == 0  # no reminder day yet
-    await service.schedule.run_once(TODAY + timedelta(days=2))
+    assert (await service.schedule.run_once(clock.today())).reminded == 0  # no reminder day yet
+    await service.schedule.run_once(clock.today() + timedelta(days=2))
     assert sorted(await reminded(service)) == ["p2", "p3"]
     [reminder] = [r for r in await emitted(service, "surveys.campaign.reminder_due.v1") if r["participant_id"] == "p2"]
-    assert reminder["closes_on"] == CLOSES_ON.isoformat() and reminder["link_path"].startswith("/surveys/form/")
+    assert reminder["closes_on"] == last_day().isoformat() and reminder["link_path"].startswith("/surveys/form/")
 
-    await service.schedule.run_once(TODAY + timedelta(days=2))  # the job runs again the same day
-    await service.schedule.run_once(TODAY + timedelta(days=3))  # no new reminder day
+    await service.schedule.run_once(clock.today() + timedelta(days=2))  # the job runs again the same day
+    await service.schedule.run_once(clock.today() + timedelta(days=3))  # no new reminder day
     assert sorted(await reminded(service)) == ["p2", "p3"]
 
     await answer(client, campaign, "p2")
-    await service.schedule.run_once(TODAY + timedelta(days=4))  # one day before the end
+    await service.schedule.run_once(clock.today() + timedelta(days=4))  # one day before the end
     assert sorted(await reminded(service)) == ["p2", "p3", "p3"]
 
-    assert (await service.schedule.run_once(CLOSES_ON)).closed == 0  # the last day is still open
-    run = await service.schedule.run_once(CLOSES_ON + timedelta(days=1))
+    assert (await service.schedule.run_once(last_day())).closed == 0  # the last day is still open
+    run = await service.schedule.run_once(last_day() + timedelta(days=1))
     assert (run.closed, run.reminded) == (1, 0)
     [closed] = await emitted(service, "surveys.campaign.closed.v1")
     assert (closed["campaign_id"], closed["invited"], closed["responded"], closed["response_rate"]) == (campaign["id"], 3, 2, 66.7)
     shown = (await client.get(f"/api/v1/campaigns/{campaign['id']}", headers=CURATOR)).json()
     assert (shown["status"], shown["responded"], shown["response_rate"]) == ("closed", 2, 66.7)
 
-    again = await service.schedule.run_once(CLOSES_ON + timedelta(days=2))
+    again = await service.schedule.run_once(last_day() + timedelta(days=2))
     assert (again.closed, again.reminded) == (0, 0)
     assert len(await emitted(service, "surveys.campaign.closed.v1")) == 1
     assert len(await reminded(service)) == 3
@@ -93,18 +98,18 @@ async def test_a_missed_reminder_day_is_caught_up_but_a_closed_campaign_is_never
     closed = await open_campaign(client)
     assert (await client.post(f"/api/v1/campaigns/{closed['id']}/close", headers=CURATOR)).status_code == 200
 
-    await service.schedule.run_once(TODAY + timedelta(days=3))  # the service was down on TODAY + 2
+    await service.schedule.run_once(clock.today() + timedelta(days=3))  # the service was down on clock.today() + 2
     reminders = await emitted(service, "surveys.campaign.reminder_due.v1")
     assert {r["campaign_id"] for r in reminders} == {late["id"]} and len(reminders) == 3
-    await service.schedule.run_once(TODAY + timedelta(days=10))
+    await service.schedule.run_once(clock.today() + timedelta(days=10))
     assert [c["campaign_id"] for c in await emitted(service, "surveys.campaign.closed.v1")] == [closed["id"], late["id"]]
 
 
 async def test_two_runs_at_the_same_time_announce_each_reminder_and_closing_once(surveys) -> None:
     service, client = surveys
-    ending = await open_campaign(client, closes_on=TODAY)
+    ending = await open_campaign(client, closes_on=clock.today())
     reminding = await open_campaign(client)
-    await asyncio.gather(*(service.schedule.run_once(TODAY + timedelta(days=2)) for _ in range(3)))
+    await asyncio.gather(*(service.schedule.run_once(clock.today() + timedelta(days=2)) for _ in range(3)))
     reminders = await emitted(service, "surveys.campaign.reminder_due.v1")
     assert sorted(r["participant_id"] for r in reminders) == ["p1", "p2", "p3"]
     assert {r["campaign_id"] for r in reminders} == {reminding["id"]}
@@ -112,7 +117,7 @@ async def test_two_runs_at_the_same_time_announce_each_reminder_and_closing_once
 
 
 async def test_the_schedule_runs_by_itself_at_the_configured_interval(settings, monkeypatch) -> None:
-    monkeypatch.setattr(schedule_module, "today", lambda: TODAY + timedelta(days=30))
+    monkeypatch.setattr(schedule_module, "today", lambda: clock.today() + timedelta(days=30))
     service = create_service(settings.model_copy(update={"surveys_schedule_interval": 0.05}))
     async with running(service) as client:
         await deliver(service, ParticipantRegistered(participant_id="p1", school_id="s1", category="teacher", display_name="p1"))
@@ -120,7 +125,7 @@ async def test_the_schedule_runs_by_itself_at_the_configured_interval(settings, 
                                                    academic_year="2026/2027"))
         response = await client.post("/api/v1/campaigns", headers=CURATOR, json={
             "instrument": {"code": "satisfaction_mentee", "version": 1}, "respondent_ids": ["p1"],
-            "opens_on": TODAY.isoformat(), "closes_on": TODAY.isoformat()})
+            "opens_on": clock.today().isoformat(), "closes_on": clock.today().isoformat()})
         assert response.status_code == 201, response.text
         for _ in range(100):
             if await emitted(service, "surveys.campaign.closed.v1"):

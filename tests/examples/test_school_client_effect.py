@@ -10,13 +10,13 @@ import sys
 import time
 import urllib.parse
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from shared import clock
 from shared.clock import academic_year_of
 from shared.settings import Settings
 
@@ -75,7 +75,7 @@ async def test_a_school_system_registers_a_person_and_submits_their_questionnair
             assert {p["id"]: p.get("external_id") for p in people}[participant_id] == "erp-1"
             # the mentee satisfaction questionnaire is answered by mentees of a programme
             programme = await registry.post(f"/api/v1/schools/{school_id}/programmes", headers=ADMIN, json={
-                "title": "Программа", "academic_year": academic_year_of(date.today()), "forms": ["teacher_teacher"]})
+                "title": "Программа", "academic_year": academic_year_of(clock.today()), "forms": ["teacher_teacher"]})
             assert programme.status_code == 201, programme.text
             enrolled = await registry.post(f"/api/v1/programmes/{programme.json()['id']}/enrolments", headers=ADMIN,
                                            json={"participant_id": participant_id, "role": "mentee"})

@@ -3,14 +3,13 @@ municipality and the region, announced as events."""
 
 from __future__ import annotations
 
-from datetime import date
-
+from shared import clock
 from shared.clock import academic_year_of
 
 from nastavnik.scenario import RegionScenario
 from tests.component.helpers import ADMIN, bearer, emitted
 
-YEAR = academic_year_of(date.today())
+YEAR = academic_year_of(clock.today())
 
 
 async def values(client, scope: str, scope_id: str, headers=ADMIN) -> dict:

@@ -4,7 +4,9 @@ ended and then renewed brings them back."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from shared import clock
 
 from nastavnik.scenario import RegionScenario
 from tests.component.helpers import bearer
@@ -13,7 +15,7 @@ from tests.flow.test_withdrawal import settle
 
 async def _campaign_invitees(client, curator: dict, programme_id: str) -> set[str]:
     body = {"instrument": {"code": "satisfaction_mentee", "version": 2}, "role": "mentee", "programme_id": programme_id,
-            "opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=5)).isoformat()}
+            "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=5)).isoformat()}
     response = await client.post("/surveys/api/v1/campaigns", json=body, headers=curator)
     assert response.status_code == 201, response.text
     return {i["participant_id"] for i in response.json()["invitees"]}

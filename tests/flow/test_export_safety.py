@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import Message
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +20,8 @@ from urllib.parse import quote
 import matplotlib
 import pypdfium2
 from openpyxl import load_workbook
+
+from shared import clock
 
 from nastavnik.scenario import RegionScenario
 from tests.component.helpers import ADMIN, bearer
@@ -58,7 +60,7 @@ async def test_names_in_exports_are_text_never_formulas_markup_or_files(system, 
     # the curator plants a formula in the region's report: the programme title
     await scenario._call("PATCH", f"/registry/api/v1/programmes/{school.programme_id}", curator, json={"title": FORMULA_TITLE})
     swot = {"code": "swot_teacher_teacher", "version": 1}
-    window = {"opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=14)).isoformat()}
+    window = {"opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=14)).isoformat()}
     campaign = await scenario._call("POST", "/surveys/api/v1/campaigns", curator, json={
         "instrument": swot, "programme_id": school.programme_id, "respondent_ids": [school.people["t-04"]], **window})
     await scenario._call("POST", "/surveys/api/v1/responses", curator, json={

@@ -6,9 +6,10 @@ computed by hand below. No event is built by hand."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from shared import clock
 from shared.clock import academic_year_of
 from shared.contracts.envelope import Envelope
 from shared.messaging.topology import INBOUND_EXCHANGE, inbound_routing_key
@@ -18,7 +19,7 @@ from services.surveys.domain import BUILT_IN
 from tests.component.helpers import bearer
 from tests.flow.test_chain import settle, values
 
-YEAR = academic_year_of(date.today())
+YEAR = academic_year_of(clock.today())
 SCHOOL = "demo-school-1"
 CURATOR = bearer("school_curator", "school", SCHOOL, sub="curator")
 DEFICIT = BUILT_IN[("deficit_self_diagnosis", 1)]
@@ -73,7 +74,7 @@ async def test_start_and_end_diagnostics_fill_the_growth_indicators(system, sett
     assert missing.status_code == 422 and "Укажите этап измерения" in missing.text
 
     # end: a campaign opened for stage end; t-02 answers by the personal web form, t-03 by the API
-    today = date.today()
+    today = clock.today()
     opened = await client.post("/surveys/api/v1/campaigns", headers=CURATOR, json={
         "instrument": {"code": "deficit_self_diagnosis", "version": 1}, "stage": "end", "role": "mentee",
         "respondent_ids": [t02, t03], "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat()})

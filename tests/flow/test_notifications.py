@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from shared import clock
 from shared.auth import Principal
 from shared.clock import academic_year_of
 from shared.settings import Settings
@@ -60,7 +61,7 @@ async def test_a_campaign_mails_each_respondent_with_an_address_their_link(syste
     await settle(app)
     response = await client.post("/surveys/api/v1/campaigns", headers=CURATOR, json={
         "instrument": {"code": "deficit_self_diagnosis", "version": 1}, "respondent_ids": list(people.values()), "stage": "start",
-        "opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=10)).isoformat()})
+        "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=10)).isoformat()})
     assert response.status_code == 201, response.text
     links = {i["participant_id"]: i["link_path"] for i in response.json()["invitees"]}
 
@@ -69,7 +70,7 @@ async def test_a_campaign_mails_each_respondent_with_an_address_their_link(syste
     assert mail["Subject"] == "Анкета: Самодиагностика профессиональных дефицитов педагога"
     text = mail.get_body(("plain",)).get_content()
     assert settings.public_url.rstrip("/") + links[people["with"]] in text
-    assert (date.today() + timedelta(days=10)).strftime("%d.%m.%Y") in text
+    assert (clock.today() + timedelta(days=10)).strftime("%d.%m.%Y") in text
     assert links[people["without"]] not in text
     skipped = (await client.get("/notifications/metrics")).text
     assert 'notifications_mail_skipped_total{event_type="surveys.respondent.invited.v1",reason="no_address"} 1.0' in skipped
@@ -89,7 +90,7 @@ async def test_an_invitation_to_a_person_with_an_address_is_mailed(system, setti
     app, client = system
     people = await register_school_and_people(client)
     programme = await client.post(f"/registry/api/v1/schools/{SCHOOL}/programmes", headers=CURATOR, json={
-        "title": "Программа «Вместе»", "academic_year": academic_year_of(date.today()), "forms": ["teacher_teacher"]})
+        "title": "Программа «Вместе»", "academic_year": academic_year_of(clock.today()), "forms": ["teacher_teacher"]})
     assert programme.status_code == 201, programme.text
     enrolled = await client.post(f"/registry/api/v1/programmes/{programme.json()['id']}/enrolments", headers=CURATOR,
                                  json={"participant_id": people["with"], "role": "mentor", "capacity": 2})

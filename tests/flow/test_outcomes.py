@@ -5,7 +5,9 @@ self-determination, and the ДДО by grade and by programme, with the values co
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from shared import clock
 
 from nastavnik.scenario import RegionScenario
 from tests.component.helpers import bearer
@@ -114,7 +116,7 @@ async def test_the_interest_diagnostic_by_grade_and_by_programme(system, setting
             "consent": {"given_by": "legal_representative"}})
         pupils[f"g8-{n}"] = person.json()["id"]
     await settle(app)
-    today = date.today()
+    today = clock.today()
     campaign = await scenario._call("POST", "/surveys/api/v1/campaigns", token, json={
         "title": "ДДО в педагогическом классе", "instrument": {"code": "professional_interests_ddo", "version": 1},
         "programme_id": school.programme_id, "opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat(),

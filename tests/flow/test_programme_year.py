@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared import clock
 from shared.clock import academic_year_of
 
 from nastavnik.scenario import RegionScenario
@@ -67,7 +68,7 @@ async def test_the_programme_year_reaches_every_level(system, settings) -> None:
             region["year_practices_published_in_year"]) == (2, 1, 1)
     # the roadmap, the region's only: three items due this year, one done on time; the one under
     # way is overdue from the day after its deadline (1 September)
-    overdue = 1 if date.today() > date(int(academic_year_of(date.today())[:4]), 9, 1) else 0
+    overdue = 1 if clock.today() > date(int(academic_year_of(clock.today())[:4]), 9, 1) else 0
     assert (region["year_roadmap_items"], region["year_roadmap_done"], region["year_roadmap_overdue"]) == (3, 1, overdue)
     assert region["year_roadmap_on_time_share"] == round(100 / (1 + overdue), 1)
     assert school.get("year_roadmap_items") in (None, 0)

@@ -5,7 +5,9 @@ follow, against values computed by hand below. No event is built by hand."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from shared import clock
 
 from nastavnik.scenario import RegionScenario
 from tests.component.helpers import ADMIN, bearer
@@ -39,7 +41,7 @@ async def test_a_school_year_fills_coverage_pairs_plans_satisfaction_campaigns_a
     await settle(app)
 
     # development plans: the teachers' 2 measures, 1 done; the pupils' 1 measure, done
-    due = (date.today() + timedelta(days=30)).isoformat()
+    due = (clock.today() + timedelta(days=30)).isoformat()
     await call(client, "PUT", f"/pairing/api/v1/pairs/{teacher_pair}/plan/goals", CURATOR,
                {"goals": [{"area": "methodological", "goal": "Уроки по ФГОС"}]})
     first = await call(client, "POST", f"/pairing/api/v1/pairs/{teacher_pair}/plan/measures", CURATOR,
@@ -47,11 +49,11 @@ async def test_a_school_year_fills_coverage_pairs_plans_satisfaction_campaigns_a
     await call(client, "POST", f"/pairing/api/v1/pairs/{teacher_pair}/plan/measures", CURATOR,
                {"title": "Курс ИКТ", "area": "ict_digital", "due_on": due})
     await call(client, "PATCH", f"/pairing/api/v1/pairs/{teacher_pair}/plan/measures/{first['id']}", CURATOR,
-               {"done_on": date.today().isoformat(), "product": "Конспект урока"})
+               {"done_on": clock.today().isoformat(), "product": "Конспект урока"})
     only = await call(client, "POST", f"/pairing/api/v1/pairs/{pupil_pair}/plan/measures", CURATOR,
                       {"title": "Проект", "due_on": due})
     await call(client, "PATCH", f"/pairing/api/v1/pairs/{pupil_pair}/plan/measures/{only['id']}", CURATOR,
-               {"done_on": date.today().isoformat(), "product": "Проект защищён"})
+               {"done_on": clock.today().isoformat(), "product": "Проект защищён"})
 
     # the pupils' pair completes; a new one (p-01 → p-03) ends early
     await call(client, "POST", f"/pairing/api/v1/programmes/{programme}/pairs/{pupil_pair}/end", CURATOR, {"outcome": "completed"})
@@ -61,7 +63,7 @@ async def test_a_school_year_fills_coverage_pairs_plans_satisfaction_campaigns_a
                {"outcome": "terminated", "reason": "Ученик перешёл в другую школу"})
 
     # the school's campaign for mentees (t-02, t-03, p-02, p-03 invited): t-03 answers, rating 3
-    today = date.today()
+    today = clock.today()
     window = {"opens_on": today.isoformat(), "closes_on": (today + timedelta(days=14)).isoformat()}
     campaign = await call(client, "POST", "/surveys/api/v1/campaigns", CURATOR,
                           {"instrument": {"code": "satisfaction_mentee", "version": 1}, "role": "mentee", **window})

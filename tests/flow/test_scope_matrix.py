@@ -21,13 +21,14 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlmodel import col, select
 
+from shared import clock
 from shared.auth import ROLES, SCOPE_OF_ROLE, issue_token
 from shared.clock import academic_year_of
 from shared.messaging.outbox import OutboxMessage
@@ -36,7 +37,7 @@ from shared.scopes import KINDS, rule_of
 from nastavnik.services import FACTORIES
 from tests.conftest import SECRET
 
-YEAR = academic_year_of(date.today())
+YEAR = academic_year_of(clock.today())
 METHODS = ("get", "post", "put", "patch", "delete")
 _counter = itertools.count(1)
 
@@ -185,7 +186,7 @@ class World:
     async def fresh_campaign(self, school: School) -> str:
         campaign = await self.call("POST", "/surveys/api/v1/campaigns", {
             "instrument": {"code": "satisfaction_mentee", "version": 1}, "school_id": school.id, "role": "mentee",
-            "opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=30)).isoformat()})
+            "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=30)).isoformat()})
         school.ids.add(campaign["id"])
         return campaign["id"]
 
@@ -214,11 +215,11 @@ class World:
             school.pair = pair["id"]
             school.ids.add(school.pair)
             measure = await self.call("POST", f"/pairing/api/v1/pairs/{school.pair}/plan/measures",
-                                      {"title": "Открытый урок", "due_on": (date.today() + timedelta(days=60)).isoformat()})
+                                      {"title": "Открытый урок", "due_on": (clock.today() + timedelta(days=60)).isoformat()})
             school.measure = measure["id"]
             school.ids.add(school.measure)
             for _ in range(4):  # the log's meetings: one to change and reflect on, three to remove
-                recorded = await self.call("POST", f"/pairing/api/v1/pairs/{school.pair}/meetings", MEETING,
+                recorded = await self.call("POST", f"/pairing/api/v1/pairs/{school.pair}/meetings", meeting_body(),
                                            headers=self.principal("school_curator", school))
                 school.meetings.append(recorded["id"])
             school.meeting = school.meetings.pop(0)
@@ -395,22 +396,25 @@ async def _cancel_import_job(world: World, _school: School, role: str) -> Call:
 
 
 # a programme's year (issue 15): activities, training and recognition of mentors
-TODAY = date.today().isoformat()
+def today() -> str:
+    return clock.today().isoformat()
+
+
 simple(f"POST {R}/programmes/{{programme_id}}/activities", f"{R}/programmes/{{s.programme}}/activities",
-       lambda s: {"kind": "kickoff", "title": "Установочная встреча", "planned_on": TODAY, "participant_ids": [s.mentor]})
+       lambda s: {"kind": "kickoff", "title": "Установочная встреча", "planned_on": today(), "participant_ids": [s.mentor]})
 simple(f"GET {R}/programmes/{{programme_id}}/activities", f"{R}/programmes/{{s.programme}}/activities")
 simple(f"POST {R}/schools/{{school_id}}/training", f"{R}/schools/{{s.id}}/training",
-       lambda s: {"person_ids": [s.mentor], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО", "completed_on": TODAY})
+       lambda s: {"person_ids": [s.mentor], "kind": "intensive", "title": "Интенсив", "organiser": "ИРО", "completed_on": today()})
 simple(f"GET {R}/schools/{{school_id}}/training", f"{R}/schools/{{s.id}}/training")
 simple(f"POST {R}/schools/{{school_id}}/recognitions", f"{R}/schools/{{s.id}}/recognitions",
        lambda s: {"person_id": s.mentor, "kind": "contest", "level": "school", "result": "participant", "title": "Конкурс",
-                  "awarded_on": TODAY})
+                  "awarded_on": today()})
 simple(f"GET {R}/schools/{{school_id}}/recognitions", f"{R}/schools/{{s.id}}/recognitions")
 
 
 async def _fresh_activity(world: World, school: School) -> str:
     activity = await world.call("POST", f"{R}/programmes/{school.programme}/activities", {
-        "kind": "open_lesson", "title": "Открытый урок", "planned_on": TODAY, "participant_ids": [school.mentor]})
+        "kind": "open_lesson", "title": "Открытый урок", "planned_on": today(), "participant_ids": [school.mentor]})
     return activity["id"]
 
 
@@ -427,7 +431,7 @@ async def _change_activity(world: World, school: School, _role: str) -> Call:
 @route(f"POST {R}/activities/{{activity_id}}/held")
 async def _hold_activity(world: World, school: School, _role: str) -> Call:
     return Call("POST", f"{R}/activities/{await _fresh_activity(world, school)}/held",
-                {"held_on": TODAY, "attended_ids": [school.mentor]})
+                {"held_on": today(), "attended_ids": [school.mentor]})
 
 
 @route(f"POST {R}/activities/{{activity_id}}/cancel")
@@ -438,7 +442,7 @@ async def _cancel_activity(world: World, school: School, _role: str) -> Call:
 @route(f"DELETE {R}/training/{{training_id}}")
 async def _remove_training(world: World, school: School, _role: str) -> Call:
     [training] = await world.call("POST", f"{R}/schools/{school.id}/training", {
-        "person_ids": [school.mentor], "kind": "course", "title": "Курсы", "organiser": "ИРО", "completed_on": TODAY})
+        "person_ids": [school.mentor], "kind": "course", "title": "Курсы", "organiser": "ИРО", "completed_on": today()})
     return Call("DELETE", f"{R}/training/{training['id']}")
 
 
@@ -446,7 +450,7 @@ async def _remove_training(world: World, school: School, _role: str) -> Call:
 async def _remove_recognition(world: World, school: School, _role: str) -> Call:
     recognition = await world.call("POST", f"{R}/schools/{school.id}/recognitions", {
         "person_id": school.mentor, "kind": "award", "level": "municipal", "result": "winner", "title": "Грамота",
-        "awarded_on": TODAY})
+        "awarded_on": today()})
     return Call("DELETE", f"{R}/recognitions/{recognition['id']}")
 
 
@@ -460,7 +464,7 @@ MATRIX_PDF = b"%PDF-1.4\n%%EOF\n"
 
 def _document_form(school: School, kind: str = "order") -> dict[str, Any]:
     return {"programme_id": (None, school.programme), "kind": (None, kind), "number": (None, "1-од"),
-            "issued_on": (None, (date.today() - timedelta(days=1)).isoformat()),
+            "issued_on": (None, (clock.today() - timedelta(days=1)).isoformat()),
             "file": ("prikaz.pdf", MATRIX_PDF, "application/pdf")}
 
 
@@ -534,15 +538,18 @@ simple(f"PUT {P}/programmes/{{programme_id}}/mentor-limits/{{mentor_id}}",
 simple(f"GET {P}/pairs/{{pair_id}}/plan", f"{P}/pairs/{{s.pair}}/plan")
 simple(f"PUT {P}/pairs/{{pair_id}}/plan/goals", f"{P}/pairs/{{s.pair}}/plan/goals", {"goals": []})
 simple(f"POST {P}/pairs/{{pair_id}}/plan/measures", f"{P}/pairs/{{s.pair}}/plan/measures",
-       {"title": "Взаимопосещение", "due_on": (date.today() + timedelta(days=30)).isoformat()})
+       lambda s: {"title": "Взаимопосещение", "due_on": (clock.today() + timedelta(days=30)).isoformat()})
 simple(f"PATCH {P}/pairs/{{pair_id}}/plan/measures/{{measure_id}}", f"{P}/pairs/{{s.pair}}/plan/measures/{{s.measure}}",
        {"product": "конспект урока"})
 
 
-MEETING = {"held_on": date.today().isoformat(), "minutes": 45, "format": "online", "topic": "Разбор урока"}
+def meeting_body(_school: School | None = None) -> dict[str, Any]:
+    return {"held_on": today(), "minutes": 45, "format": "online", "topic": "Разбор урока"}
+
+
 simple(f"GET {P}/pairs/{{pair_id}}/meetings", f"{P}/pairs/{{s.pair}}/meetings")
-simple(f"POST {P}/pairs/{{pair_id}}/meetings", f"{P}/pairs/{{s.pair}}/meetings", MEETING)
-simple(f"PUT {P}/pairs/{{pair_id}}/meetings/{{meeting_id}}", f"{P}/pairs/{{s.pair}}/meetings/{{s.meeting}}", MEETING)
+simple(f"POST {P}/pairs/{{pair_id}}/meetings", f"{P}/pairs/{{s.pair}}/meetings", meeting_body)
+simple(f"PUT {P}/pairs/{{pair_id}}/meetings/{{meeting_id}}", f"{P}/pairs/{{s.pair}}/meetings/{{s.meeting}}", meeting_body)
 simple(f"PUT {P}/pairs/{{pair_id}}/meetings/{{meeting_id}}/reflection", f"{P}/pairs/{{s.pair}}/meetings/{{s.meeting}}/reflection",
        {"text": "Полезно", "usefulness": 5})
 
@@ -612,7 +619,7 @@ async def _respond(world: World, school: School, role: str) -> Call:
 async def _new_campaign(_world: World, school: School, _role: str) -> Call:
     return Call("POST", f"{S}/campaigns", {
         "instrument": {"code": "satisfaction_mentee", "version": 1}, "school_id": school.id, "role": "mentee",
-        "opens_on": date.today().isoformat(), "closes_on": (date.today() + timedelta(days=30)).isoformat()})
+        "opens_on": clock.today().isoformat(), "closes_on": (clock.today() + timedelta(days=30)).isoformat()})
 
 
 @route(f"POST {S}/campaigns/{{campaign_id}}/close")
@@ -654,14 +661,17 @@ async def _practice(world: World, school: School, status: str = "draft", with_fi
 simple(f"GET {PR}/practices", f"{PR}/practices")
 simple(f"POST {PR}/practices", f"{PR}/practices", PRACTICE)
 simple(f"GET {PR}/roadmap", f"{PR}/roadmap")
-ROADMAP_ITEM = {"number": "1", "measure": "Мероприятие матрицы", "due_on": date.today().isoformat()}
-simple(f"POST {PR}/roadmap", f"{PR}/roadmap", ROADMAP_ITEM)
+def roadmap_item(_school: School | None = None) -> dict[str, Any]:
+    return {"number": "1", "measure": "Мероприятие матрицы", "due_on": today()}
+
+
+simple(f"POST {PR}/roadmap", f"{PR}/roadmap", roadmap_item)
 
 
 @route(f"PUT {PR}/roadmap/{{item_id}}")
 async def _save_roadmap_item(world: World, _school: School, _role: str) -> Call:
-    item = await world.call("POST", f"{PR}/roadmap", ROADMAP_ITEM)
-    return Call("PUT", f"{PR}/roadmap/{item['id']}", {**ROADMAP_ITEM, "status": "in_progress"})
+    item = await world.call("POST", f"{PR}/roadmap", roadmap_item())
+    return Call("PUT", f"{PR}/roadmap/{item['id']}", {**roadmap_item(), "status": "in_progress"})
 
 
 @route(f"GET {PR}/practices/{{practice_id}}")

@@ -5,11 +5,10 @@ name is left in any service's database, their inbox and outbox included."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import text
 from sqlmodel import select
 
+from shared import clock
 from shared.messaging.inbox import InboxMessage
 
 from nastavnik.scenario import PEOPLE, RegionScenario
@@ -56,7 +55,7 @@ async def test_a_withdrawal_reaches_every_consumer_and_each_erases_the_person(sy
     [pair] = [p for p in pairs if person in p["mentee_ids"] and p["status"] == "formed"]
     mentor = bearer("mentor", "school", school.id, sub=pair["mentor_id"])
     meeting = await client.post(f"/pairing/api/v1/pairs/{pair['id']}/meetings", headers=mentor, json={
-        "held_on": date.today().isoformat(), "minutes": 40, "format": "in_person", "topic": f"Пробный урок: {name}", "note": name})
+        "held_on": clock.today().isoformat(), "minutes": 40, "format": "in_person", "topic": f"Пробный урок: {name}", "note": name})
     assert meeting.status_code == 201, meeting.text
     reflection = await client.put(f"/pairing/api/v1/pairs/{pair['id']}/meetings/{meeting.json()['id']}/reflection",
                                   headers=bearer("mentee", "school", school.id, sub=person), json={"text": f"Пишет {name}"})

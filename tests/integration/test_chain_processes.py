@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import date
 
 import aio_pika
 import pytest
 
+from shared import clock
 from shared.clock import academic_year_of
 from shared.contracts.envelope import school_of
 from shared.messaging.topology import SCHOOLS_EXCHANGE_NAME, school_outbox_binding
@@ -18,7 +18,7 @@ from nastavnik.scenario import RegionScenario
 from tests.conftest import SECRET
 
 pytestmark = pytest.mark.integration
-YEAR = academic_year_of(date.today())
+YEAR = academic_year_of(clock.today())
 
 
 async def wait_for_values(client, headers, scope: str, scope_id: str, expected: dict, timeout: float = 30) -> dict:
